@@ -1,0 +1,27 @@
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import helmet from 'helmet';
+import { Logger } from 'nestjs-pino';
+import { HubAppModule } from './app.module';
+import { RestExceptionFilter } from './common/errors/rest-exception.filter';
+import { hubValidationPipe } from './common/validation';
+import { HubConfig } from './config/hub-config';
+
+/** Builds the hub application exactly as production runs it (main.ts, tests and the demo share this). */
+export async function createHubApp(config: HubConfig, databaseUrl: string): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(HubAppModule.forRoot(config, databaseUrl), {
+    bufferLogs: true,
+    bodyParser: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
+  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
+  const origins = (config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
+  app.enableCors({ origin: origins.length > 0 ? origins : false, methods: ['GET', 'POST'], maxAge: 600 });
+  app.useGlobalPipes(hubValidationPipe());
+  app.useGlobalFilters(new RestExceptionFilter());
+  app.disable('x-powered-by');
+  app.enableShutdownHooks();
+  await app.init();
+  return app;
+}

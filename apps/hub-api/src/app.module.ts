@@ -1,0 +1,64 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { LoggerModule } from 'nestjs-pino';
+import { AccountsModule } from './accounts/accounts.module';
+import { AuditModule } from './audit/audit.module';
+import { HubAuthGuard } from './common/auth/auth.guard';
+import { JwtStrategy } from './common/auth/jwt.strategy';
+import { formatGraphQLError } from './common/errors/format-graphql-error';
+import { HubConfigModule } from './config/config.module';
+import { HubConfig } from './config/hub-config';
+import { hubDataSourceOptions } from './database/data-source';
+import { HealthController } from './health/health.controller';
+
+/** Feature modules of the hub. */
+const FEATURES: Type[] = [AuditModule, AccountsModule];
+
+@Module({})
+export class HubAppModule {
+  static forRoot(config: HubConfig, databaseUrl: string): DynamicModule {
+    return {
+      module: HubAppModule,
+      imports: [
+        HubConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: {
+            level: config.LOG_LEVEL,
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
+            },
+            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+            serializers: {
+              // Log the route, never the body or query string.
+              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+            },
+          },
+        }),
+        TypeOrmModule.forRoot({ ...hubDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: config.GRAPHQL_SCHEMA_FILE ?? true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+          formatError: formatGraphQLError,
+        }),
+        PassportModule,
+        ...FEATURES,
+      ],
+      controllers: [HealthController],
+      providers: [JwtStrategy, { provide: APP_GUARD, useClass: HubAuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,51 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import passport from 'passport';
+import { HubError } from '../errors/hub.error';
+import { requestOf, responseOf } from '../graphql/request-of';
+import { HubRole, Principal } from './principal';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+
+/**
+ * Global guard, deny by default: an operation without @Roles or @Public is refused.
+ * No or bad token -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN.
+ */
+@Injectable()
+export class HubAuthGuard implements CanActivate {
+  constructor(private readonly reflector: Reflector) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true;
+    const roles = this.reflector.getAllAndOverride<HubRole[] | undefined>(ROLES_KEY, targets);
+    const req = requestOf(ctx);
+    const hasToken = typeof req.headers.authorization === 'string' && req.headers.authorization.length > 0;
+
+    if (hasToken) {
+      req.principal = await this.authenticate(ctx);
+    }
+    if (isPublic) return true;
+    if (!roles || roles.length === 0) {
+      throw new HubError('FORBIDDEN', 'This operation admits no role');
+    }
+    if (!req.principal) throw new HubError('UNAUTHENTICATED', 'Sign in first');
+    if (!roles.includes(req.principal.role)) {
+      throw new HubError('FORBIDDEN', 'Your role may not perform this operation');
+    }
+    return true;
+  }
+
+  private async authenticate(ctx: ExecutionContext): Promise<Principal> {
+    const req = requestOf(ctx);
+    const res = responseOf(ctx);
+    // passport-jwt (registered by JwtStrategy) verifies signature, issuer and expiry.
+    const user = await new Promise<Principal | false>((resolve) => {
+      const handler = passport.authenticate('jwt', { session: false }, (err: unknown, u: Principal | false) =>
+        resolve(err ? false : u),
+      ) as (rq: unknown, rs: unknown, next: () => void) => void;
+      handler(req, res, () => resolve(false));
+    });
+    if (!user) throw new HubError('UNAUTHENTICATED', 'Invalid or expired token');
+    return user;
+  }
+}

@@ -1,0 +1,4 @@
+import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audit';
+
+/** Every migration of the hub, in order. Add new ones at the end; never edit a landed one. */
+export const HUB_MIGRATIONS = [AccountsAndAudit1763900000000];

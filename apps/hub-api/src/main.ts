@@ -1,0 +1,19 @@
+import 'reflect-metadata';
+import { createHubApp } from './app.factory';
+import { ConfigError, loadHubConfig } from './config/hub-config';
+import { resolveDatabaseUrl } from './database/resolve-database';
+
+async function main(): Promise<void> {
+  const config = loadHubConfig();
+  const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
+  const app = await createHubApp(config, db.url);
+  app.enableShutdownHooks();
+  process.once('SIGTERM', () => void db.stop());
+  await app.listen(config.PORT, '0.0.0.0');
+}
+
+main().catch((err: unknown) => {
+  // Config errors name the bad variable; anything else is printed without request data.
+  console.error(err instanceof ConfigError ? err.message : err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+import request from 'supertest';
+import { HubTestApp, startHubTestApp, TEST_PASSWORD } from './utils/hub-test-app';
+
+describe('hub: sign-in, deny by default, health', () => {
+  let hub: HubTestApp;
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+  });
+  afterAll(() => hub.close());
+
+  it('reports health with the database reachable', async () => {
+    const res = await request(hub.app.getHttpServer()).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    expect(res.headers['x-request-id']).toEqual(expect.any(String));
+    expect(res.headers['x-content-type-options']).toBe('nosniff');
+  });
+
+  it('signs in with the right password and refuses a wrong one with UNAUTHENTICATED', async () => {
+    await hub.signIn('researcher', null, 'reader@example.test');
+    const ok = await hub.gql('mutation { login(input: {email: "reader@example.test", password: "' + TEST_PASSWORD + '"}) { accessToken role } }');
+    expect(ok.data?.login.role).toBe('researcher');
+    const bad = await hub.gql('mutation { login(input: {email: "reader@example.test", password: "wrong"}) { accessToken } }');
+    expect(bad.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(JSON.stringify(bad.errors)).not.toMatch(/stack|at .*\.ts/);
+  });
+
+  it('tells UNAUTHENTICATED (no or bad token) from FORBIDDEN (wrong role)', async () => {
+    const anon = await hub.gql('{ me { id } }');
+    expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const forged = await hub.gql('{ me { id } }', {}, 'not-a-jwt');
+    expect(forged.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+
+    const researcher = await hub.signIn('researcher');
+    const me = await hub.gql('{ me { role } }', {}, researcher);
+    expect(me.data?.me.role).toBe('researcher');
+    const create = await hub.gql(
+      'mutation { createAccount(input: {email: "x@example.test", displayName: "X", password: "long enough password", role: ombudsman}) { id } }',
+      {},
+      researcher,
+    );
+    expect(create.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('validates input with a stable code, naming the field and writing nothing', async () => {
+    const admin = await hub.signIn('association_admin');
+    const res = await hub.gql(
+      'mutation { createAccount(input: {email: "not-an-email", displayName: "X", password: "short", role: ombudsman}) { id } }',
+      {},
+      admin,
+    );
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const fields = (res.errors?.[0].extensions?.details.fields as { field: string }[]).map((f) => f.field).sort();
+    expect(fields).toEqual(['email', 'password']);
+    const { count } = (await hub.dataSource.query(`SELECT count(*)::int AS count FROM accounts WHERE email = 'not-an-email'`))[0];
+    expect(count).toBe(0);
+  });
+});
