@@ -34,7 +34,12 @@ export function parsePeriod(text: string): Period {
 }
 
 export function isPeriod(text: string): boolean {
-  return PATTERN.test(text);
+  try {
+    parsePeriod(text);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export function formatPeriod(p: Period): string {

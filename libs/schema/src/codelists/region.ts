@@ -24,5 +24,6 @@ export const REGION: Codelist = {
         en: 'Districts of Republican Subordination',
       },
     },
+    { code: 'UNK', labels: { tg: 'Номаълум', ru: 'Неизвестно', en: 'Unknown' } },
   ],
 };
