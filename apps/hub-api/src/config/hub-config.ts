@@ -1,4 +1,5 @@
 import { plainToInstance, Transform } from 'class-transformer';
+import { readFileSync } from 'node:fs';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -75,7 +76,10 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
   const known = Object.keys(new HubConfig());
   const picked: Record<string, unknown> = {};
   for (const key of [...known, 'DATABASE_URL', 'EMBEDDED_PG_DIR', 'JWT_SECRET', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE']) {
+    // Docker secrets: FOO_FILE names a file holding FOO.
+    const file = env[`${key}_FILE`];
     if (env[key] !== undefined) picked[key] = env[key];
+    else if (file) picked[key] = readFileSync(file, 'utf8').trim();
   }
   const config = plainToInstance(HubConfig, picked);
   const errors = validateSync(config, { whitelist: true });
