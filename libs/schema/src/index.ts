@@ -9,3 +9,4 @@ export * from './wire/canonical-json';
 export * from './wire/submission';
 export * from './wire/import-summary';
 export * from './standard';
+export * from './case-record';

@@ -1,0 +1,103 @@
+import { registerDecorator, ValidationArguments, ValidationOptions } from 'class-validator';
+import { CodelistId } from '../codelists/codelist';
+import { classifyViolence } from '../codelists/violence-type';
+import { StandardIndex } from '../standard';
+
+let defaultIndex: StandardIndex | undefined;
+let activeIndex: StandardIndex | undefined;
+
+/** The standard that `IsCode` checks against: the one given to `validateCaseRecord`, else this version's. */
+export function currentStandard(): StandardIndex {
+  return activeIndex ?? (defaultIndex ??= new StandardIndex());
+}
+
+/** Runs `fn` (synchronously) with `IsCode` checking against `index` (e.g. a standard pulled from the hub). */
+export function withStandard<T>(index: StandardIndex | undefined, fn: () => T): T {
+  const previous = activeIndex;
+  activeIndex = index ?? previous;
+  try {
+    return fn();
+  } finally {
+    activeIndex = previous;
+  }
+}
+
+/** The value (or each value, with `{ each: true }`) is a code of the codelist. */
+export function IsCode(codelist: CodelistId, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isCode',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [codelist],
+      options: { message: `$property must be a code of the ${codelist} codelist`, context: { arg: codelist }, ...options },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && currentStandard().hasCode(codelist, value),
+      },
+    });
+}
+
+const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** A calendar date `YYYY-MM-DD` that exists (no 2026-02-30), years 1900..2999. */
+export function isIsoDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = ISO_DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (y < 1900 || y > 2999 || mo < 1 || mo > 12 || d < 1) return false;
+  return d <= new Date(Date.UTC(y, mo, 0)).getUTCDate();
+}
+
+export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isIsoDate',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must be a date YYYY-MM-DD', ...options },
+      validator: { validate: (value: unknown) => isIsoDate(value) },
+    });
+}
+
+/** This date is on or after the date in `otherField` (skipped when either is not a valid date). */
+export function IsNotBefore(otherField: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotBefore',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [otherField],
+      options: { message: `$property must not be before ${otherField}`, context: { arg: otherField }, ...options },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const other = (args.object as Record<string, unknown>)[otherField];
+          if (!isIsoDate(value) || !isIsoDate(other)) return true;
+          return value >= other;
+        },
+      },
+    });
+}
+
+/** The classified type equals the GBVIMS classification of the observed types in `typesField`. */
+export function MatchesClassification(typesField: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'matchesClassification',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [typesField],
+      options: { message: `$property must be the GBVIMS classification of ${typesField}`, context: { arg: typesField }, ...options },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const types = (args.object as Record<string, unknown>)[typesField];
+          if (!Array.isArray(types) || types.length === 0) return true; // reported on the types field
+          try {
+            return classifyViolence(types as string[]) === value;
+          } catch {
+            return true; // an unknown observed type is reported on the types field
+          }
+        },
+      },
+    });
+}
