@@ -1,7 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { HubRole } from '../common/auth/principal';
 
 @Entity({ name: 'accounts' })
+@Check('accounts_role_check', `role IN ('association_admin','member','researcher','ombudsman')`)
+@Check('accounts_member_role_check', `(role = 'member') = (member_id IS NOT NULL)`)
 export class AccountEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
