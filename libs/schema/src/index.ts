@@ -10,3 +10,5 @@ export * from './wire/submission';
 export * from './wire/import-summary';
 export * from './standard';
 export * from './case-record';
+export * from './json-schema';
+export * from './export-document';
