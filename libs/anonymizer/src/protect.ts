@@ -1,0 +1,164 @@
+import {
+  DatasetDecl,
+  DatasetUnit,
+  PeriodError,
+  ReportableRecord,
+  SubmissionCell,
+  formatPeriod,
+  monthsOf,
+  parsePeriod,
+  protectionRangeOf,
+} from '@paivand/schema';
+import { DpCounter, checkBudget, dpSpent, releaseDp } from './dp';
+import { AnonymizerError } from './errors';
+import { ExactSampler } from './sampler';
+import { suppressGroup } from './suppress';
+import { AtomCounter, buildLinkGroup } from './system';
+import { extKey } from './table';
+import { DatasetReport, ProtectReleaseInput, ProtectedRelease, ProtectedTable } from './types';
+
+/**
+ * Turns one extract of reportable records into the protected tables of one release.
+ *
+ * All suppression datasets of one unit (incidents, services, ...) and the node's earlier
+ * releases that overlap them are protected as ONE linked system; each differential-privacy
+ * dataset is noised on its own. Records are read once (sync or async iterable); memory
+ * grows with the number of cells, not of records (DP also keeps one counter per client).
+ * Throws `AnonymizerError` rather than emit anything that fails the audit.
+ */
+export async function protectRelease(input: ProtectReleaseInput): Promise<ProtectedRelease> {
+  const { standard, datasets, period } = input;
+  const ledger = input.ledger ?? [];
+  const maxCells = input.maxCells ?? 2_000_000;
+  let periodType;
+  try {
+    periodType = parsePeriod(period).type;
+  } catch (err) {
+    if (err instanceof PeriodError) throw new AnonymizerError('INVALID_PERIOD', err.message);
+    throw err;
+  }
+  if (datasets.length === 0) throw new AnonymizerError('INVALID_DATASET', 'no dataset to release');
+  const ids = new Set<string>();
+  for (const d of datasets) {
+    if (ids.has(d.id)) throw new AnonymizerError('INVALID_DATASET', `dataset ${d.id} is listed twice`);
+    ids.add(d.id);
+    if (d.periodType !== periodType) {
+      throw new AnonymizerError('PERIOD_TYPE_MISMATCH', `dataset ${d.id} is released by ${d.periodType}, not by ${periodType} (${period})`);
+    }
+    if (!Number.isInteger(d.protection.k) || d.protection.k < 1 || protectionRangeOf(d.protection) < 0) {
+      throw new AnonymizerError('INVALID_DATASET', `dataset ${d.id} has an invalid threshold k`);
+    }
+  }
+  const resolve = (id: string): DatasetDecl | undefined => datasets.find((d) => d.id === id) ?? standard.dataset(id);
+
+  // differential privacy: refuse an overspend before reading anything
+  const year = parsePeriod(period).year;
+  const dpSets = datasets.filter((d) => d.protection.method === 'differential_privacy');
+  const budgets = dpSets.map((d) => checkBudget(d, period, dpSpent(d, year, ledger, input.dpBudget)));
+  const months = new Set(monthsOf(period).map(formatPeriod));
+  const dpCounters = dpSets.map((d) => new DpCounter(standard, d, months));
+
+  const units = [...new Set(datasets.filter((d) => d.protection.method === 'suppression').map((d) => d.unit))];
+  const groups = units.map((unit: DatasetUnit) =>
+    buildLinkGroup(
+      standard,
+      unit,
+      datasets.filter((d) => d.unit === unit && d.protection.method === 'suppression'),
+      period,
+      ledger,
+      resolve,
+      maxCells,
+    ),
+  );
+  const counters = groups.map((g) => new AtomCounter(standard, g));
+
+  const add = (r: ReportableRecord): void => {
+    for (const c of counters) c.add(r);
+    for (const c of dpCounters) c.add(r);
+  };
+  if (Symbol.asyncIterator in input.records) {
+    for await (const r of input.records) add(r);
+  } else {
+    for (const r of input.records) add(r);
+  }
+
+  const out = new Map<string, { table: ProtectedTable; report: DatasetReport }>();
+  groups.forEach((group, gi) => {
+    const counter = counters[gi];
+    const outcome = suppressGroup(group, counter.atoms, ledger, period);
+    group.current.forEach((lt, t) => {
+      const { layout } = lt;
+      const ds = layout.dataset;
+      const { ext, state, widths } = outcome.tables[t];
+      const cells: SubmissionCell[] = [];
+      let primary = 0;
+      let secondary = 0;
+      let lossValue = 0;
+      let minWidth = Infinity;
+      for (let e = 0; e < layout.extSize; e++) {
+        const key = extKey(layout, e);
+        switch (state[e]) {
+          case 'published':
+            cells.push({ key, value: ext[e], obsStatus: 'A', confStatus: 'F' });
+            break;
+          case 'primary':
+            primary++;
+            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'A' });
+            break;
+          case 'secondary':
+            secondary++;
+            lossValue += ext[e];
+            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'D' });
+            break;
+        }
+        const w = widths.get(e);
+        if (w !== undefined && w < minWidth) minWidth = w;
+      }
+      const k = ds.protection.k;
+      const range = protectionRangeOf(ds.protection);
+      out.set(ds.id, {
+        table: { datasetId: ds.id, period, dimensions: ds.dimensions.map((d) => d.id), method: 'suppression', cells },
+        report: {
+          datasetId: ds.id,
+          method: 'suppression',
+          rule:
+            `suppression: counts 1..${k - 1}${ds.protection.structuralZeros ? '' : ' and zeros'} hidden (primary); ` +
+            `in a group of fewer than ${2 * k} that falls entirely in one category of another dimension, that category's cell is hidden; ` +
+            `secondary cells by Gaussian elimination (Langsrud) over all linked tables and earlier releases, ` +
+            `then more until the audit proves every hidden cell's interval at least ${range} wide`,
+          k,
+          protectionRange: range,
+          recordsCounted: counter.counted[t],
+          leftOut: {
+            noConsent: counter.noConsent[t],
+            outsidePeriod: counter.outsidePeriod[t],
+            reportedByOtherMember: counter.reportedByOtherMember[t],
+            missingOrUnknownCode: counter.missingOrUnknownCode[t],
+            overContributionCap: 0,
+          },
+          cells: { total: cells.length, published: cells.length - primary - secondary, primary, secondary },
+          informationLoss: { cells: secondary, value: lossValue },
+          audit: {
+            cellsAudited: primary + secondary,
+            minIntervalWidth: minWidth,
+            linearPrograms: outcome.audit.linearPrograms,
+            passed: outcome.audit.failing.length === 0,
+          },
+        },
+      });
+    });
+  });
+
+  if (dpSets.length > 0) {
+    const sampler = new ExactSampler(input.random);
+    dpCounters.forEach((c, i) => out.set(c.dataset.id, releaseDp(c, period, budgets[i], sampler)));
+  }
+  const tables: ProtectedTable[] = [];
+  const reports: DatasetReport[] = [];
+  for (const d of datasets) {
+    const r = out.get(d.id) as { table: ProtectedTable; report: DatasetReport };
+    tables.push(r.table);
+    reports.push(r.report);
+  }
+  return { tables, report: { period, datasets: reports } };
+}

@@ -1,0 +1,235 @@
+import { LedgerEntry } from './types';
+import { AuditOutcome, auditCells } from './audit';
+import { AnonymizerError } from './errors';
+import { GaussSuppressor } from './gauss';
+import { CellVectors, LinkGroup, cellVectors } from './system';
+import { extIndexOf, fillMargins, totalsIn } from './table';
+import { DatasetDecl, protectionRangeOf } from '@paivand/schema';
+
+/**
+ * Suppression of one linked system (see system.ts): primary suppression per table,
+ * Gauss suppression over the whole system, then the audit; where the audit finds an
+ * interval narrower than the protection range, one more cell near each failing cell is
+ * forced hidden and Gauss runs again, until the audit passes (or AUDIT_FAILED).
+ *
+ * Primary rule (exact):
+ * - a cell with a count from 1 to k-1 is hidden;
+ * - a zero is hidden unless the dataset declares structural zeros;
+ * - "100% cells": for a cell G with 0 < count(G) < 2k and a dimension d on which G is a
+ *   total (`_T`) and that has at least two codes, a child of G along d (G with `_T` on d
+ *   replaced by a code) that holds all of G's count is hidden: knowing someone is in the
+ *   small group G would otherwise tell her category on d.
+ */
+export interface SystemCell {
+  /** Index into group.current (current release) or -1 for a ledger cell. */
+  readonly table: number;
+  readonly e: number;
+  readonly atoms: Int32Array;
+  /** True count (current) or published value (ledger; null when it was suppressed). */
+  readonly value: number | null;
+  readonly range: number;
+  readonly totals: number;
+}
+
+export type CellState = 'published' | 'primary' | 'secondary';
+
+export interface GroupOutcome {
+  /** Per current table: extended values and states. */
+  readonly tables: { readonly ext: Float64Array; readonly state: CellState[]; readonly widths: Map<number, number> }[];
+  readonly audit: AuditOutcome;
+  readonly rounds: number;
+}
+
+function currentValues(group: LinkGroup, t: number, atoms: Float64Array): Float64Array {
+  const table = group.current[t];
+  const { layout, dimMap } = table;
+  const ext = new Float64Array(layout.extSize);
+  const slots = new Int32Array(group.dims.length);
+  for (let ts = table.timeFrom; ts <= table.timeTo; ts++) {
+    for (let key = 0; key < group.keySize; key++) {
+      const v = atoms[ts * group.keySize + key];
+      if (v === 0) continue;
+      let rest = key;
+      for (let i = 0; i < group.dims.length; i++) {
+        slots[i] = Math.floor(rest / group.strides[i]);
+        rest -= slots[i] * group.strides[i];
+      }
+      let e = 0;
+      let ok = true;
+      for (let j = 0; j < dimMap.length; j++) {
+        const s = slots[dimMap[j]];
+        if (s === group.dims[dimMap[j]].none) ok = false;
+        e += s * layout.extStrides[j];
+      }
+      if (ok) ext[e] += v;
+    }
+  }
+  fillMargins(layout, ext);
+  return ext;
+}
+
+export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readonly number[]; extStrides: readonly number[]; extSize: number }, ext: Float64Array): boolean[] {
+  const { k, structuralZeros } = dataset.protection;
+  const primary = new Array<boolean>(layout.extSize).fill(false);
+  for (let e = 0; e < layout.extSize; e++) {
+    const v = ext[e];
+    if ((v > 0 && v < k) || (v === 0 && !structuralZeros)) primary[e] = true;
+  }
+  for (let e = 0; e < layout.extSize; e++) {
+    const v = ext[e];
+    if (!(v > 0 && v < 2 * k)) continue;
+    layout.sizes.forEach((n, d) => {
+      const stride = layout.extStrides[d];
+      if (n < 2 || Math.floor(e / stride) % (n + 1) !== n) return;
+      for (let c = 0; c < n; c++) {
+        const child = e - (n - c) * stride;
+        if (ext[child] === v) primary[child] = true;
+      }
+    });
+  }
+  return primary;
+}
+
+export function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger: readonly LedgerEntry[], period: string): GroupOutcome {
+  const vectors: CellVectors[] = [];
+  const cells: SystemCell[] = [];
+  const tableStart: number[] = [];
+  const exts: Float64Array[] = [];
+  const primary: boolean[][] = [];
+  const forced = new Set<number>();
+
+  group.current.forEach((table, t) => {
+    const ext = currentValues(group, t, atomCounts);
+    exts.push(ext);
+    const vec = cellVectors(group, table);
+    vectors.push(vec);
+    const range = protectionRangeOf(table.layout.dataset.protection);
+    tableStart.push(cells.length);
+    for (let e = 0; e < table.layout.extSize; e++) {
+      cells.push({ table: t, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: ext[e], range, totals: totalsIn(table.layout, e) });
+    }
+    primary.push(primarySuppression(table.layout.dataset, table.layout, ext));
+    // cells hidden in the revision this release replaces stay hidden (the difference must not reveal them)
+    let prev: LedgerEntry | undefined;
+    for (const l of ledger) {
+      if (l.datasetId === table.layout.dataset.id && l.period === period && (!prev || l.revision > prev.revision)) prev = l;
+    }
+    for (const c of prev?.cells ?? []) {
+      if (c.value !== null) continue;
+      const e = extIndexOf(table.layout, c.key);
+      if (e >= 0) forced.add(tableStart[t] + e);
+    }
+  });
+  const nCurrent = cells.length;
+  for (const table of group.linked) {
+    const vec = cellVectors(group, table);
+    const range = protectionRangeOf(table.layout.dataset.protection);
+    for (const c of table.ledger?.cells ?? []) {
+      const e = extIndexOf(table.layout, c.key);
+      if (e < 0) continue;
+      cells.push({ table: -1, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: c.value, range, totals: totalsIn(table.layout, e) });
+    }
+  }
+  const isPrimary = (i: number): boolean => i < nCurrent && primary[cells[i].table][cells[i].e];
+
+  // candidates: descending count; ties: more totals first, then table and position (deterministic)
+  const candidates: number[] = [];
+  for (let i = 0; i < nCurrent; i++) if (!isPrimary(i)) candidates.push(i);
+  candidates.sort((a, b) => (cells[b].value as number) - (cells[a].value as number) || cells[b].totals - cells[a].totals || a - b);
+
+  const extra = new Set<number>(forced);
+  let secondary = new Set<number>();
+  const runGauss = (): void => {
+    const g = new GaussSuppressor(group.nAtoms);
+    for (let i = 0; i < cells.length; i++) {
+      if (isPrimary(i) || extra.has(i) || (i >= nCurrent && cells[i].value === null)) g.protect(i, cells[i].atoms);
+    }
+    for (let i = nCurrent; i < cells.length; i++) if (cells[i].value !== null) g.force(cells[i].atoms);
+    secondary = new Set(extra);
+    for (const i of candidates) {
+      if (extra.has(i)) continue;
+      if (g.offer(i, cells[i].atoms) === 'suppressed') secondary.add(i);
+    }
+  };
+  const hidden = (i: number): boolean => (i < nCurrent ? isPrimary(i) || secondary.has(i) : cells[i].value === null);
+
+  // atom -> cells, for choosing extra suppressions near a failing cell
+  const atomStart = new Int32Array(group.nAtoms + 1);
+  for (const c of cells) for (const a of c.atoms) atomStart[a + 1]++;
+  for (let a = 0; a < group.nAtoms; a++) atomStart[a + 1] += atomStart[a];
+  const fillPos = atomStart.slice(0, group.nAtoms);
+  const atomCells = new Int32Array(atomStart[group.nAtoms]);
+  cells.forEach((c, i) => {
+    for (const a of c.atoms) atomCells[fillPos[a]++] = i;
+  });
+
+  const chooseExtra = (f: number, need: number): number => {
+    const own = new Set(cells[f].atoms);
+    // published cells that bind f, tightest (fewest atoms) first
+    const binding = new Set<number>();
+    for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!hidden(atomCells[p])) binding.add(atomCells[p]);
+    const ordered = [...binding].sort((x, y) => cells[x].atoms.length - cells[y].atoms.length || x - y);
+    for (const b of ordered) {
+      let best = -1;
+      for (const a of cells[b].atoms) {
+        if (own.has(a)) continue;
+        for (let p = atomStart[a]; p < atomStart[a + 1]; p++) {
+          const c = atomCells[p];
+          if (c >= nCurrent || hidden(c) || cells[c].totals !== 0) continue;
+          if (best < 0) best = c;
+          else {
+            const v = cells[c].value as number;
+            const bv = cells[best].value as number;
+            const better = v >= need ? bv < need || v < bv || (v === bv && c < best) : bv < need && (v > bv || (v === bv && c < best));
+            if (better) best = c;
+          }
+        }
+      }
+      if (best >= 0) return best;
+    }
+    for (const b of ordered) if (b < nCurrent) return b;
+    return -1;
+  };
+
+  runGauss();
+  let audit: AuditOutcome | undefined;
+  let rounds = 0;
+  for (; rounds < 200; rounds++) {
+    audit = auditCells(
+      group.nAtoms,
+      cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
+    );
+    if (!audit.consistent) {
+      throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');
+    }
+    if (audit.failing.length === 0) break;
+    let added = 0;
+    for (const f of audit.failing) {
+      const width = (audit.intervals.get(f)?.hi ?? 0) - (audit.intervals.get(f)?.lo ?? 0);
+      const s = chooseExtra(f, cells[f].range - width);
+      if (s >= 0 && !extra.has(s)) {
+        extra.add(s);
+        added++;
+      }
+    }
+    if (added === 0) {
+      throw new AnonymizerError('AUDIT_FAILED', `${audit.failing.length} hidden cell(s) can be narrowed below the protection range by what is already published, and no further suppression helps`);
+    }
+    runGauss();
+  }
+  if (!audit || audit.failing.length > 0) throw new AnonymizerError('AUDIT_FAILED', 'the audit did not pass after 200 rounds of further suppression');
+
+  const tables = group.current.map((table, t) => {
+    const state: CellState[] = [];
+    const widths = new Map<number, number>();
+    for (let e = 0; e < table.layout.extSize; e++) {
+      const i = tableStart[t] + e;
+      state.push(primary[t][e] ? 'primary' : secondary.has(i) ? 'secondary' : 'published');
+      const iv = audit?.intervals.get(i);
+      if (iv) widths.set(e, iv.hi - iv.lo);
+    }
+    return { ext: exts[t], state, widths };
+  });
+  return { tables, audit, rounds };
+}
+

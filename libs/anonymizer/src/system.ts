@@ -1,0 +1,332 @@
+import {
+  DatasetDecl,
+  DatasetUnit,
+  DimensionDecl,
+  ReportableRecord,
+  StandardIndex,
+  formatPeriod,
+  monthsOf,
+  parsePeriod,
+} from '@paivand/schema';
+import { AnonymizerError } from './errors';
+import { TableLayout, tableLayout } from './table';
+import { LedgerEntry } from './types';
+
+/**
+ * The linked system of one release: the current suppression datasets of one unit, plus
+ * the node's earlier releases (latest revision per dataset and period) whose periods
+ * overlap them, over one space of "atoms": the cross product of the union of their
+ * dimensions (with a "none" slot where some table lacks the dimension) times time slices
+ * (the coarsest partition of the months that every linked period is a union of). Every
+ * cell of every linked table is a 0/1 vector over atoms, which is what Gauss suppression
+ * and the audit work on.
+ */
+export interface AtomDim {
+  readonly decl: DimensionDecl;
+  readonly codes: readonly string[];
+  /** Slot index of "not in this table" (= codes.length) or -1 when every table has the dimension. */
+  readonly none: number;
+  readonly slots: number;
+  readonly lookup: Map<string, number>;
+}
+
+export interface LinkedTable {
+  readonly layout: TableLayout;
+  readonly period: string;
+  /** Time slices the period covers. */
+  readonly timeFrom: number;
+  readonly timeTo: number;
+  /** For each table dimension, the atom dimension it reads. */
+  readonly dimMap: readonly number[];
+  /** Ledger entry (earlier release) or undefined for the current release. */
+  readonly ledger?: LedgerEntry;
+}
+
+export interface LinkGroup {
+  readonly unit: DatasetUnit;
+  readonly dims: readonly AtomDim[];
+  readonly strides: readonly number[];
+  readonly keySize: number;
+  readonly nTime: number;
+  readonly nAtoms: number;
+  /** Time slice of each month of the current period (SDMX month -> slice). */
+  readonly currentMonths: Map<string, number>;
+  readonly current: LinkedTable[];
+  readonly linked: LinkedTable[];
+}
+
+function monthIndex(p: string): number {
+  const q = parsePeriod(p);
+  return q.year * 12 + q.index - 1;
+}
+
+function monthSpan(period: string): [number, number] {
+  const ms = monthsOf(period).map((m) => monthIndex(formatPeriod(m)));
+  return [ms[0], ms[ms.length - 1]];
+}
+
+/** Latest revision per (dataset, period). */
+export function latestRevisions(ledger: readonly LedgerEntry[]): LedgerEntry[] {
+  const latest = new Map<string, LedgerEntry>();
+  for (const e of ledger) {
+    const key = `${e.datasetId}\u0000${e.period}`;
+    const prev = latest.get(key);
+    if (!prev || e.revision > prev.revision) latest.set(key, e);
+  }
+  return [...latest.values()];
+}
+
+export function buildLinkGroup(
+  standard: StandardIndex,
+  unit: DatasetUnit,
+  datasets: readonly DatasetDecl[],
+  period: string,
+  ledger: readonly LedgerEntry[],
+  resolve: (id: string) => DatasetDecl | undefined,
+  maxCells: number,
+): LinkGroup {
+  const currentIds = new Set(datasets.map((d) => d.id));
+  // ledger entries of this unit, suppression method, not an earlier revision of the current release
+  const pool = latestRevisions(ledger).filter((e) => {
+    const d = resolve(e.datasetId);
+    return d !== undefined && d.unit === unit && d.protection.method === 'suppression' && !(currentIds.has(e.datasetId) && e.period === period);
+  });
+  // transitive closure of overlap with the current period
+  let [lo, hi] = monthSpan(period);
+  const linkedEntries: LedgerEntry[] = [];
+  const remaining = new Set(pool);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const e of remaining) {
+      let span: [number, number];
+      try {
+        span = monthSpan(e.period);
+      } catch {
+        remaining.delete(e);
+        continue;
+      }
+      if (span[0] <= hi && lo <= span[1]) {
+        linkedEntries.push(e);
+        remaining.delete(e);
+        lo = Math.min(lo, span[0]);
+        hi = Math.max(hi, span[1]);
+        changed = true;
+      }
+    }
+  }
+  linkedEntries.sort((a, b) => (a.datasetId < b.datasetId ? -1 : a.datasetId > b.datasetId ? 1 : a.period < b.period ? -1 : 1));
+  // time slices: cut points of every linked period
+  const cuts = new Set<number>([monthSpan(period)[0], monthSpan(period)[1] + 1]);
+  for (const e of linkedEntries) {
+    const [a, b] = monthSpan(e.period);
+    cuts.add(a);
+    cuts.add(b + 1);
+  }
+  const cutList = [...cuts].sort((a, b) => a - b);
+  const sliceOfMonth = (m: number): number => {
+    let s = 0;
+    while (s + 1 < cutList.length && cutList[s + 1] <= m) s++;
+    return s;
+  };
+  const nTime = cutList.length - 1;
+
+  // union of dimensions
+  const allDecls: DatasetDecl[] = [...datasets, ...linkedEntries.map((e) => resolve(e.datasetId) as DatasetDecl)];
+  const dimOrder: DimensionDecl[] = [];
+  for (const d of allDecls) {
+    for (const dim of d.dimensions) {
+      const prev = dimOrder.find((x) => x.id === dim.id);
+      if (!prev) dimOrder.push(dim);
+      else if (prev.codelist !== dim.codelist || prev.attribute !== dim.attribute) {
+        throw new AnonymizerError('INVALID_DATASET', `dimension ${dim.id} is declared with different codelists in linked datasets`);
+      }
+    }
+  }
+  const dims: AtomDim[] = dimOrder.map((decl) => {
+    const codes = standard.codes(decl.codelist);
+    const everywhere = allDecls.every((d) => d.dimensions.some((x) => x.id === decl.id));
+    const none = everywhere ? -1 : codes.length;
+    return { decl, codes, none, slots: codes.length + (everywhere ? 0 : 1), lookup: new Map() };
+  });
+  const strides = new Array<number>(dims.length);
+  let keySize = 1;
+  for (let i = dims.length - 1; i >= 0; i--) {
+    strides[i] = keySize;
+    keySize *= dims[i].slots;
+  }
+  const nAtoms = keySize * nTime;
+  if (nAtoms > maxCells) {
+    throw new AnonymizerError('TABLE_TOO_LARGE', `linked tables of unit ${unit} need ${nAtoms} inner cells (limit ${maxCells})`);
+  }
+  const mkTable = (decl: DatasetDecl, p: string, entry?: LedgerEntry): LinkedTable => {
+    const layout = tableLayout(standard, decl);
+    if (layout.extSize > maxCells) {
+      throw new AnonymizerError('TABLE_TOO_LARGE', `dataset ${decl.id} has ${layout.extSize} cells with margins (limit ${maxCells})`);
+    }
+    const [a, b] = monthSpan(p);
+    return {
+      layout,
+      period: p,
+      timeFrom: sliceOfMonth(a),
+      timeTo: sliceOfMonth(b),
+      dimMap: decl.dimensions.map((dim) => dims.findIndex((x) => x.decl.id === dim.id)),
+      ledger: entry,
+    };
+  };
+  const currentMonths = new Map<string, number>();
+  for (const m of monthsOf(period)) {
+    const text = formatPeriod(m);
+    currentMonths.set(text, sliceOfMonth(monthIndex(text)));
+  }
+  return {
+    unit,
+    dims,
+    strides,
+    keySize,
+    nTime,
+    nAtoms,
+    currentMonths,
+    current: datasets.map((d) => mkTable(d, period)),
+    linked: linkedEntries.map((e) => mkTable(resolve(e.datasetId) as DatasetDecl, e.period, e)),
+  };
+}
+
+/** Code index of a record value on an atom dimension (generalized), or -1. Memoized. */
+export function codeIndex(standard: StandardIndex, dim: AtomDim, value: string | undefined): number {
+  if (value === undefined) return -1;
+  let idx = dim.lookup.get(value);
+  if (idx === undefined) {
+    const code = standard.generalize(dim.decl, value);
+    idx = code === undefined ? -1 : dim.codes.indexOf(code);
+    if (dim.lookup.size < 100_000) dim.lookup.set(value, idx);
+  }
+  return idx;
+}
+
+export interface CountOutcome {
+  readonly atoms: Float64Array;
+  readonly counted: number[];
+  readonly noConsent: number[];
+  readonly outsidePeriod: number[];
+  readonly reportedByOtherMember: number[];
+  readonly missingOrUnknownCode: number[];
+}
+
+/** Streaming counter of one group's current atoms: memory is the atom array, whatever the number of records. */
+export class AtomCounter {
+  readonly atoms: Float64Array;
+  private readonly n: number;
+  readonly counted: number[];
+  readonly noConsent: number[];
+  readonly outsidePeriod: number[];
+  readonly reportedByOtherMember: number[];
+  readonly missingOrUnknownCode: number[];
+  private readonly slots: Int32Array;
+  /** Per current table, the atom dimensions where "none" means "not countable here". */
+  private readonly tableDims: Int32Array[];
+  private readonly simple: boolean;
+
+  constructor(
+    private readonly standard: StandardIndex,
+    private readonly group: LinkGroup,
+  ) {
+    this.atoms = new Float64Array(group.nAtoms);
+    this.n = group.current.length;
+    const z = (): number[] => new Array<number>(this.n).fill(0);
+    this.counted = z();
+    this.noConsent = z();
+    this.outsidePeriod = z();
+    this.reportedByOtherMember = z();
+    this.missingOrUnknownCode = z();
+    this.slots = new Int32Array(group.dims.length);
+    this.tableDims = group.current.map((t) => Int32Array.from(t.dimMap));
+    this.simple = group.dims.every((d) => d.none < 0);
+  }
+
+  add(r: ReportableRecord): void {
+    const g = this.group;
+    if (r.unit !== g.unit) return;
+    if (!r.consentReporting) return this.bump(this.noConsent);
+    if (r.reportedByOtherMember) return this.bump(this.reportedByOtherMember);
+    const t = g.currentMonths.get(r.month);
+    if (t === undefined) return this.bump(this.outsidePeriod);
+    let atom = t * g.keySize;
+    for (let i = 0; i < g.dims.length; i++) {
+      const dim = g.dims[i];
+      let c = codeIndex(this.standard, dim, r.attributes[dim.decl.attribute]);
+      if (c < 0) {
+        if (dim.none < 0) return this.bump(this.missingOrUnknownCode);
+        c = dim.none;
+      }
+      this.slots[i] = c;
+      atom += c * g.strides[i];
+    }
+    this.atoms[atom]++;
+    if (this.simple) return this.bump(this.counted);
+    for (let k = 0; k < this.n; k++) {
+      let ok = true;
+      for (const i of this.tableDims[k]) if (this.slots[i] === g.dims[i].none) ok = false;
+      if (ok) this.counted[k]++;
+      else this.missingOrUnknownCode[k]++;
+    }
+  }
+
+  private bump(a: number[]): void {
+    for (let k = 0; k < this.n; k++) a[k]++;
+  }
+}
+
+/**
+ * The cells of a linked table as vectors over atoms, in CSR form over the table's
+ * extended index: cell e sums atoms[offsets[e] .. offsets[e+1]).
+ */
+export interface CellVectors {
+  readonly offsets: Int32Array;
+  readonly atoms: Int32Array;
+}
+
+export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
+  const { layout, dimMap } = table;
+  const d = layout.sizes.length;
+  const masks = 1 << d;
+  const counts = new Int32Array(layout.extSize + 1);
+  const slots = new Int32Array(group.dims.length);
+  // per atom: its inner extended index in this table (or -1)
+  const visit = (fn: (atom: number, e0: number, coords: Int32Array) => void): void => {
+    const coords = new Int32Array(d);
+    for (let t = table.timeFrom; t <= table.timeTo; t++) {
+      for (let key = 0; key < group.keySize; key++) {
+        let rest = key;
+        for (let i = 0; i < group.dims.length; i++) {
+          slots[i] = Math.floor(rest / group.strides[i]);
+          rest -= slots[i] * group.strides[i];
+        }
+        let e0 = 0;
+        let ok = true;
+        for (let j = 0; j < d; j++) {
+          const s = slots[dimMap[j]];
+          if (s === group.dims[dimMap[j]].none) {
+            ok = false;
+            break;
+          }
+          coords[j] = s;
+          e0 += s * layout.extStrides[j];
+        }
+        if (ok) fn(t * group.keySize + key, e0, coords);
+      }
+    }
+  };
+  const forEachCell = (e0: number, coords: Int32Array, fn: (e: number) => void): void => {
+    for (let m = 0; m < masks; m++) {
+      let e = e0;
+      for (let j = 0; j < d; j++) if (m & (1 << j)) e += (layout.sizes[j] - coords[j]) * layout.extStrides[j];
+      fn(e);
+    }
+  };
+  visit((_a, e0, coords) => forEachCell(e0, coords, (e) => counts[e + 1]++));
+  for (let e = 0; e < layout.extSize; e++) counts[e + 1] += counts[e];
+  const fill = counts.slice(0, layout.extSize);
+  const atoms = new Int32Array(counts[layout.extSize]);
+  visit((a, e0, coords) => forEachCell(e0, coords, (e) => (atoms[fill[e]++] = a)));
+  return { offsets: counts, atoms };
+}

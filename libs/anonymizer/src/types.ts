@@ -1,0 +1,99 @@
+import { DatasetDecl, ProtectionMethod, ReportableRecord, StandardIndex, SubmissionCell } from '@paivand/schema';
+
+/** One cell this node already released (value `null` when it was suppressed). */
+export interface LedgerCell {
+  readonly key: readonly string[];
+  readonly value: number | null;
+}
+
+/** What this node already released: the audit treats it as published. */
+export interface LedgerEntry {
+  readonly datasetId: string;
+  readonly period: string;
+  readonly revision: number;
+  readonly cells: readonly LedgerCell[];
+  /** Privacy loss the release spent (differential privacy only). */
+  readonly epsilon?: number;
+}
+
+/** Source of cryptographically random bytes (injectable for tests); default node:crypto randomBytes. */
+export type RandomBytes = (n: number) => Uint8Array;
+
+export interface ProtectReleaseInput {
+  readonly standard: StandardIndex;
+  /** Tables released together from one extract: protected as ONE system. */
+  readonly datasets: readonly DatasetDecl[];
+  /** SDMX period of the release (`2026-07`, `2026-Q3`, `2026`); must match every dataset's period type. */
+  readonly period: string;
+  readonly records: Iterable<ReportableRecord> | AsyncIterable<ReportableRecord>;
+  /** Everything this node already released (all datasets, periods, revisions). */
+  readonly ledger?: readonly LedgerEntry[];
+  /** Differential privacy already spent per dataset id per year, on top of what the ledger records. */
+  readonly dpBudget?: Readonly<Record<string, Readonly<Record<string, number>>>>;
+  readonly random?: RandomBytes;
+  /** Largest table (cells with margins) accepted; default 2,000,000. */
+  readonly maxCells?: number;
+}
+
+export interface ProtectedTable {
+  readonly datasetId: string;
+  readonly period: string;
+  /** Dimension ids in key order. */
+  readonly dimensions: readonly string[];
+  readonly method: ProtectionMethod;
+  /** Every combination of codes and `_T` totals, in a deterministic order (codes in codelist order, `_T` last). */
+  readonly cells: readonly SubmissionCell[];
+  /** Privacy loss spent (differential privacy only). */
+  readonly epsilon?: number;
+}
+
+export interface LeftOut {
+  readonly noConsent: number;
+  readonly outsidePeriod: number;
+  readonly reportedByOtherMember: number;
+  readonly missingOrUnknownCode: number;
+  /** Records beyond a client's cap (differential privacy only). */
+  readonly overContributionCap: number;
+}
+
+export interface AuditResult {
+  /** Suppressed cells whose interval was computed (this release and the linked ledger). */
+  readonly cellsAudited: number;
+  /** Narrowest interval found over every audited cell (Infinity when nothing is suppressed). */
+  readonly minIntervalWidth: number;
+  readonly linearPrograms: number;
+  readonly passed: boolean;
+}
+
+export interface DatasetReport {
+  readonly datasetId: string;
+  readonly method: ProtectionMethod;
+  /** Human-readable rule, e.g. "suppression: counts 1..4 and zeros hidden, ...". */
+  readonly rule: string;
+  readonly k: number;
+  readonly protectionRange: number;
+  readonly recordsCounted: number;
+  readonly leftOut: LeftOut;
+  readonly cells: {
+    readonly total: number;
+    readonly published: number;
+    readonly primary: number;
+    readonly secondary: number;
+  };
+  /** Cells suppressed for protection of others (secondary): their number and total true value. */
+  readonly informationLoss: { readonly cells: number; readonly value: number };
+  readonly audit: AuditResult;
+  readonly epsilon?: number;
+  /** DP budget of the year left after this release. */
+  readonly epsilonRemaining?: number;
+}
+
+export interface ProtectionReport {
+  readonly period: string;
+  readonly datasets: readonly DatasetReport[];
+}
+
+export interface ProtectedRelease {
+  readonly tables: readonly ProtectedTable[];
+  readonly report: ProtectionReport;
+}

@@ -1,0 +1,112 @@
+import { protectRelease } from './protect';
+import { LedgerEntry, ProtectedTable } from './types';
+import { recordsFor, syntheticDataset, syntheticStandard, integerInterval, innerCellsOf, Equation } from '../test/fixtures';
+
+const cell = (t: ProtectedTable, ...key: string[]) => {
+  const c = t.cells.find((x) => x.key.join('|') === key.join('|'));
+  if (!c) throw new Error(`no cell ${key.join('|')}`);
+  return `${c.value ?? '-'} ${c.obsStatus}/${c.confStatus}`;
+};
+
+describe('worked example: a 3 x 3 table, k = 5', () => {
+  /*
+   *          c0   c1   c2 |  _T
+   *   c0     20    3   15 |  38
+   *   c1     12   25    8 |  45
+   *   c2      9   11   30 |  50
+   *   _T     41   39   53 | 133
+   *
+   * Primary: (c0,c1) = 3. Gauss suppression, candidates by descending count: every margin
+   * is published first (they determine 5 dimensions of 9; none exposes the 3). Then the
+   * inner cells: 30, 25, 20 are published. 15 would give 3 = 38 - 20 - 15: suppressed;
+   * 12 would give row c1's 8, hence column c2's 15, hence the 3: suppressed; 11 gives
+   * column c1's 3 directly: suppressed; 9 gives row c2's 11: suppressed; 8 gives column
+   * c2's 15: suppressed. One degree of freedom t = (c0,c1) remains: (c0,c2) = 18 - t,
+   * (c1,c2) = 5 + t, (c1,c0) = 15 - t, (c2,c0) = 6 + t, (c2,c1) = 14 - t, so t lies in
+   * [0, 14]: width 14 >= 5, the audit passes with no extra suppression.
+   */
+  const sizes = [3, 3];
+  const ds = syntheticDataset('two_d', sizes);
+  const standard = syntheticStandard(sizes, [ds]);
+  const counts = [20, 3, 15, 12, 25, 8, 9, 11, 30];
+
+  it('hides exactly the cells a reader can derive by hand', async () => {
+    const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, counts, '2026-01') });
+    const t = tables[0];
+    expect([cell(t, 'c0', 'c0'), cell(t, 'c0', 'c1'), cell(t, 'c0', 'c2'), cell(t, 'c0', '_T')]).toEqual(['20 A/F', '- Q/A', '- Q/D', '38 A/F']);
+    expect([cell(t, 'c1', 'c0'), cell(t, 'c1', 'c1'), cell(t, 'c1', 'c2'), cell(t, 'c1', '_T')]).toEqual(['- Q/D', '25 A/F', '- Q/D', '45 A/F']);
+    expect([cell(t, 'c2', 'c0'), cell(t, 'c2', 'c1'), cell(t, 'c2', 'c2'), cell(t, 'c2', '_T')]).toEqual(['- Q/D', '- Q/D', '30 A/F', '50 A/F']);
+    expect([cell(t, '_T', 'c0'), cell(t, '_T', 'c1'), cell(t, '_T', 'c2'), cell(t, '_T', '_T')]).toEqual(['41 A/F', '39 A/F', '53 A/F', '133 A/F']);
+    const r = report.datasets[0];
+    expect(r.cells).toEqual({ total: 16, published: 10, primary: 1, secondary: 5 });
+    expect(r.informationLoss).toEqual({ cells: 5, value: 15 + 12 + 8 + 9 + 11 });
+    expect(r.audit.passed).toBe(true);
+    expect(r.audit.minIntervalWidth).toBeGreaterThanOrEqual(5);
+    expect(r.recordsCounted).toBe(133);
+  });
+});
+
+describe('worked example: monthly releases, then the quarter', () => {
+  /*
+   * One dimension (c0, c1, c2), k = 5. The node released January, February and March
+   * monthly; March hid c0 = 3 (and c1 = 20 as its complement). The quarter's cells are
+   * all large (25, 55, 77), so on its own the quarter would publish everything, and
+   * 25 - 10 - 12 gives March's hidden 3 back. With the ledger in the system, the quarter
+   * must hide c0 (and a complement) too.
+   */
+  const sizes = [3];
+  const monthly = syntheticDataset('by_month', sizes);
+  const quarterly = syntheticDataset('by_quarter', sizes, { periodType: 'quarter' });
+  const standard = syntheticStandard(sizes, [monthly, quarterly]);
+  const months: [string, number[]][] = [
+    ['2026-01', [10, 20, 30]],
+    ['2026-02', [12, 15, 25]],
+    ['2026-03', [3, 20, 22]],
+  ];
+  const allRecords = months.flatMap(([m, c]) => recordsFor(sizes, c, m, m));
+
+  async function monthlyLedger(): Promise<LedgerEntry[]> {
+    const ledger: LedgerEntry[] = [];
+    for (const [m] of months) {
+      const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records: allRecords, ledger });
+      ledger.push({ datasetId: monthly.id, period: m, revision: 1, cells: tables[0].cells.map((c) => ({ key: c.key, value: c.value })) });
+    }
+    return ledger;
+  }
+
+  /** Adversary over 9 atoms (month m, code c) -> 3m + c, from every published cell. */
+  function marchC0Interval(ledger: LedgerEntry[], quarter: ProtectedTable): [number, number] | null {
+    const eqs: Equation[] = [];
+    ledger.forEach((e, m) => {
+      for (const c of e.cells) if (c.value !== null) eqs.push({ vars: innerCellsOf(sizes, c.key).map((i) => 3 * m + i), value: c.value });
+    });
+    for (const c of quarter.cells) {
+      if (c.value === null) continue;
+      const inner = innerCellsOf(sizes, c.key);
+      eqs.push({ vars: [0, 1, 2].flatMap((m) => inner.map((i) => 3 * m + i)), value: c.value });
+    }
+    return integerInterval(9, eqs, [6]);
+  }
+
+  it('March hides c0 = 3 with a complement', async () => {
+    const ledger = await monthlyLedger();
+    expect(ledger[2].cells.map((c) => c.value)).toEqual([null, null, 22, 45]);
+  });
+
+  it('without the ledger the quarter is published whole, and differencing reveals March c0 = 3', async () => {
+    const ledger = await monthlyLedger();
+    const { tables } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q1', records: allRecords });
+    expect(tables[0].cells.map((c) => c.value)).toEqual([25, 55, 77, 157]);
+    expect(marchC0Interval(ledger, tables[0])).toEqual([3, 3]);
+  });
+
+  it('with the ledger the quarter hides enough that March c0 stays within a range of at least k', async () => {
+    const ledger = await monthlyLedger();
+    const { tables, report } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q1', records: allRecords, ledger });
+    const q = tables[0];
+    expect(q.cells[0]).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'D' });
+    const iv = marchC0Interval(ledger, q) as [number, number];
+    expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
+    expect(report.datasets[0].audit.passed).toBe(true);
+  });
+});
