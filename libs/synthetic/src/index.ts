@@ -1,0 +1,4 @@
+export * from './prng';
+export * from './register';
+export * from './reportable';
+export * from './stream';
