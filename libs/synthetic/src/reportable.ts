@@ -45,19 +45,36 @@ export function* reportableRecordsOf(
 ): Generator<ReportableRecord, void, undefined> {
   const units = new Set(options.units ?? ALL_UNITS);
   const clientPeriod = options.clientPeriod ?? 'quarter';
-  // One lookup per client: her pseudonym and the periods in which she was already counted.
-  const seen = new Map<string, { readonly subject: string; readonly periods: string[] }>();
-  const infoOf = (code: string) => {
-    let info = seen.get(code);
+  // Per client: her pseudonym and the periods in which she was counted. Looked up by object
+  // identity first (cheap), by code when the same client comes as another object.
+  type Info = { readonly subject: string; readonly periods: string[] };
+  const byClient = new WeakMap<ClientRecord, Info>();
+  const byCode = new Map<string, Info>();
+  const infoOf = (client: ClientRecord): Info => {
+    let info = byClient.get(client);
     if (info === undefined) {
-      info = { subject: subjectPseudonym(options.salt, code), periods: [] };
-      seen.set(code, info);
+      // A client object seen for the first time may still be a known code (e.g. re-read from a database).
+      info = byCode.get(client.clientCode);
+      if (info === undefined) {
+        info = { subject: subjectPseudonym(options.salt, client.clientCode), periods: [] };
+        byCode.set(client.clientCode, info);
+      }
+      byClient.set(client, info);
     }
     return info;
   };
+  const callers = new Map<string, string>();
+  const callerSubject = (code: string): string => {
+    let s = callers.get(code);
+    if (s === undefined) {
+      s = subjectPseudonym(options.salt, code);
+      callers.set(code, s);
+    }
+    return s;
+  };
 
   for (const { client, incident, services } of bundles) {
-    const info = infoOf(client.clientCode);
+    const info = infoOf(client);
     const subject = info.subject;
     const consentReporting = incident.consent.reporting;
     const reportedByOtherMember = incident.reportedByOtherMember;
@@ -110,7 +127,7 @@ export function* reportableRecordsOf(
       yield {
         unit: 'consultation',
         month: c.date.slice(0, 7),
-        subject: infoOf(c.callerCode ?? c.consultationId).subject,
+        subject: callerSubject(c.callerCode ?? c.consultationId),
         // A consultation is counted without personal data; there is no case to consent for.
         consentReporting: true,
         reportedByOtherMember: false,
