@@ -15,9 +15,10 @@ import { HubConfigModule } from './config/config.module';
 import { HubConfig } from './config/hub-config';
 import { hubDataSourceOptions } from './database/data-source';
 import { HealthController } from './health/health.controller';
+import { LibrariesModule } from './libraries/libraries.module';
 
 /** Feature modules of the hub. */
-const FEATURES: Type[] = [AuditModule, AccountsModule];
+const FEATURES: Type[] = [AuditModule, AccountsModule, LibrariesModule];
 
 @Module({})
 export class HubAppModule {

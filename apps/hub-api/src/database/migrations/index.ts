@@ -1,4 +1,5 @@
 import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audit';
+import { Libraries1763950000000 } from '../../libraries/migrations/1763950000000-libraries';
 
 /** Every migration of the hub, in order. Add new ones at the end; never edit a landed one. */
-export const HUB_MIGRATIONS = [AccountsAndAudit1763900000000];
+export const HUB_MIGRATIONS = [AccountsAndAudit1763900000000, Libraries1763950000000];

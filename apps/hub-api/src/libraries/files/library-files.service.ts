@@ -1,0 +1,164 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { AuditService } from '../../audit/audit.service';
+import type { Principal } from '../../common/auth/principal';
+import { HubError } from '../../common/errors/hub.error';
+import { LibraryBlobEntity, LibraryDocumentEntity, LibraryVersionFileEntity } from '../entities';
+import { managesDocument, ownsDocument, readableAccessLevels } from '../library-access';
+import type { LibraryFileType } from '../library-codes';
+import { LibraryConfig } from '../library.config';
+import { toLibraryFileModel } from '../library.mapper';
+import { editableVersion, lockDocument, refreshSearch } from '../library-store';
+import { LibraryFileModel } from '../models/library-document.model';
+import { claimMismatch, detectFileType, MIME_TYPES } from './content-type';
+import { extractPdfText, PdfTextError } from './pdf-text';
+
+export interface IncomingFile {
+  fileName: string;
+  declaredType?: string;
+  bytes: Buffer;
+}
+
+export interface Download {
+  fileName: string;
+  contentType: string;
+  bytes: Buffer;
+  isPublic: boolean;
+}
+
+/** Attached files: checked by their bytes, stored once per content hash, downloaded only by who may read the document. */
+@Injectable()
+export class LibraryFilesService {
+  private readonly log = new Logger(LibraryFilesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly config: LibraryConfig,
+  ) {}
+
+  /** The size check for an upload, before anything is read into the database. */
+  assertSize(sizeBytes: number): void {
+    if (sizeBytes > this.config.LIBRARY_MAX_FILE_BYTES) {
+      throw new HubError('PAYLOAD_TOO_LARGE', `The file is larger than the limit of ${this.config.LIBRARY_MAX_FILE_BYTES} bytes`, {
+        reason: 'LIBRARY_FILE_TOO_LARGE',
+        limitBytes: this.config.LIBRARY_MAX_FILE_BYTES,
+      });
+    }
+  }
+
+  async attach(actor: Principal, documentId: string, file: IncomingFile): Promise<LibraryFileModel> {
+    this.assertSize(file.bytes.length);
+    const type = this.checkType(file);
+    const sha256 = createHash('sha256').update(file.bytes).digest('hex');
+    // Text extraction is slow CPU work: done before the transaction, and only for bytes not seen before.
+    const known = await this.db.getRepository(LibraryBlobEntity).findOne({ where: { sha256 }, select: { sha256: true } });
+    const text = !known && type === 'pdf' ? await this.pdfText(file.bytes) : null;
+
+    return this.db.transaction(async (tx) => {
+      const doc = await lockDocument(tx, documentId);
+      if (!ownsDocument(actor, doc)) {
+        if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author attaches files', { reason: 'NOT_DOCUMENT_OWNER' });
+        throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+      }
+      const { version, created } = await editableVersion(tx, doc, actor);
+      // Content-addressed: the same bytes from anyone are one row.
+      const inserted: unknown[] = await tx.query(
+        `INSERT INTO library_blobs (sha256, content_type, size_bytes, content, extracted_text)
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+        [sha256, type, file.bytes.length, file.bytes, text],
+      );
+      const links = tx.getRepository(LibraryVersionFileEntity);
+      if (await links.exists({ where: { versionId: version.id, sha256 } })) {
+        await links.update({ versionId: version.id, sha256 }, { fileName: file.fileName });
+      } else {
+        await links.insert({ versionId: version.id, sha256, fileName: file.fileName });
+      }
+      await refreshSearch(tx, version.id);
+      await this.audit.record(tx, actor, 'library.file.attach', 'library_document', doc.id, {
+        version: version.version,
+        newVersion: created,
+        sha256,
+        contentType: type,
+        sizeBytes: file.bytes.length,
+        deduplicated: inserted.length === 0,
+      });
+      return toLibraryFileModel(doc.id, { sha256, fileName: file.fileName, contentType: type, sizeBytes: file.bytes.length });
+    });
+  }
+
+  async detach(actor: Principal, documentId: string, sha256: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
+      const doc = await lockDocument(tx, documentId);
+      if (!ownsDocument(actor, doc)) throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+      const { version } = await editableVersion(tx, doc, actor);
+      const res = await tx.getRepository(LibraryVersionFileEntity).delete({ versionId: version.id, sha256 });
+      if (!res.affected) throw new HubError('NOT_FOUND', 'No such file on this document', { reason: 'LIBRARY_FILE_NOT_FOUND' });
+      await refreshSearch(tx, version.id);
+      await this.audit.record(tx, actor, 'library.file.detach', 'library_document', doc.id, { version: version.version, sha256 });
+      return true;
+    });
+  }
+
+  /**
+   * A file of a document, if the caller may read a version that holds it: a published one
+   * at an access level the role admits, or any version for the author and the Association.
+   */
+  async download(p: Principal | undefined, documentId: string, sha256: string): Promise<Download> {
+    const doc = await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } });
+    const rows: { file_name: string; access_level: string; status: string }[] = doc
+      ? await this.db.query(
+          `SELECT f.file_name, v.access_level, v.status FROM library_version_files f
+           JOIN library_document_versions v ON v.id = f.version_id
+           WHERE v.document_id = $1 AND f.sha256 = $2
+           ORDER BY v.version DESC`,
+          [documentId, sha256],
+        )
+      : [];
+    const manager = doc !== null && managesDocument(p, doc);
+    const levels: string[] = readableAccessLevels(p);
+    const readable = rows.find((r) => manager || (r.status === 'published' && levels.includes(r.access_level)));
+    if (!readable) {
+      const hidden = rows.some((r) => r.status === 'published');
+      if (!p && hidden) throw new HubError('UNAUTHENTICATED', 'Sign in to download this file');
+      throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
+    }
+    const blob = await this.db
+      .getRepository(LibraryBlobEntity)
+      .createQueryBuilder('b')
+      .addSelect('b.content')
+      .where('b.sha256 = :sha256', { sha256 })
+      .getOneOrFail();
+    const isPublic = readable.status === 'published' && readable.access_level === 'public';
+    if (p) {
+      await this.db.transaction((tx) =>
+        this.audit.record(tx, p, 'library.file.download', 'library_document', documentId, { sha256 }),
+      );
+    }
+    return { fileName: readable.file_name, contentType: MIME_TYPES[blob.contentType], bytes: blob.content, isPublic };
+  }
+
+  private checkType(file: IncomingFile): LibraryFileType {
+    const type = detectFileType(file.bytes);
+    if (!type) {
+      throw new HubError('BAD_USER_INPUT', 'The file is not a PDF, DOCX, XLSX, PNG or JPEG (checked by its content)', {
+        reason: 'LIBRARY_FILE_TYPE_NOT_ALLOWED',
+      });
+    }
+    const mismatch = claimMismatch(type, file.fileName, file.declaredType);
+    if (mismatch) throw new HubError('BAD_USER_INPUT', `The file's type is forged: ${mismatch}`, { reason: 'LIBRARY_FILE_TYPE_MISMATCH', detected: MIME_TYPES[type] });
+    return type;
+  }
+
+  private async pdfText(bytes: Buffer): Promise<string> {
+    try {
+      return await extractPdfText(bytes, this.config.LIBRARY_PDF_TIMEOUT_MS);
+    } catch (e) {
+      if (!(e instanceof PdfTextError)) throw e;
+      this.log.warn(`PDF refused: ${e.message}`);
+      throw new HubError('BAD_USER_INPUT', 'The file starts like a PDF but cannot be read as one', { reason: 'LIBRARY_FILE_UNREADABLE_PDF' });
+    }
+  }
+}

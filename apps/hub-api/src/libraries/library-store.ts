@@ -1,0 +1,152 @@
+import { StandardIndex } from '@paivand/schema';
+import { EntityManager } from 'typeorm';
+import type { Principal } from '../common/auth/principal';
+import { HubError } from '../common/errors/hub.error';
+import { LibraryDocumentEntity, LibraryDocumentVersionEntity, LibraryVersionFileEntity } from './entities';
+import { LibraryDocumentFieldsInput } from './dto/library-document.input';
+import { editMode } from './moderation/transitions';
+
+const standard = new StandardIndex();
+
+/** Locks the document row for the rest of the transaction (one writer at a time per document). */
+export async function lockDocument(tx: EntityManager, id: string): Promise<LibraryDocumentEntity> {
+  const doc = await tx.getRepository(LibraryDocumentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+  if (!doc) throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+  return doc;
+}
+
+export async function versionById(tx: EntityManager, id: string): Promise<LibraryDocumentVersionEntity> {
+  return tx.getRepository(LibraryDocumentVersionEntity).findOneOrFail({ where: { id } });
+}
+
+/**
+ * Recomputes a version's extracted text and search vector from its metadata and files
+ * (library_search_vector, defined in the migration, is the one definition of the index).
+ */
+export async function refreshSearch(tx: EntityManager, versionId: string): Promise<void> {
+  await tx.query(
+    `WITH body AS (
+       SELECT left(coalesce(string_agg(b.extracted_text, ' ' ORDER BY f.attached_at, f.sha256), ''), 400000) AS t
+       FROM library_version_files f JOIN library_blobs b ON b.sha256 = f.sha256
+       WHERE f.version_id = $1 AND b.extracted_text IS NOT NULL)
+     UPDATE library_document_versions v
+     SET body_text = body.t,
+         search_vector = library_search_vector(v.title_tg, v.title_ru, v.title_en, v.summary_tg, v.summary_ru, v.summary_en,
+           body.t, v.language, concat_ws(' ', array_to_string(v.tags, ' '), array_to_string(v.authors, ' '), v.organisation_name))
+     FROM body WHERE v.id = $1`,
+    [versionId],
+  );
+}
+
+type Fields = Omit<LibraryDocumentFieldsInput, never>;
+
+/** Business checks the decorators cannot make: codelists, datasets, one organisation, a title. */
+export function checkFields(merged: Fields, actor: Principal): void {
+  const problems: { field: string; messages: string[] }[] = [];
+  const badThemes = (merged.themes ?? []).filter((t) => !standard.hasCode('library_theme', t));
+  if (badThemes.length > 0) problems.push({ field: 'themes', messages: [`not in the library_theme codelist: ${badThemes.join(', ')}`] });
+  const badDatasets = (merged.datasetIds ?? []).filter((d) => !standard.dataset(d));
+  if (badDatasets.length > 0) problems.push({ field: 'datasetIds', messages: [`not a dataset of the standard: ${badDatasets.join(', ')}`] });
+  if (!merged.title?.tg && !merged.title?.ru && !merged.title?.en) problems.push({ field: 'title', messages: ['give a title in at least one of tg, ru, en'] });
+  if (!merged.organisationMemberId === !merged.organisationName) {
+    problems.push({ field: 'organisationMemberId', messages: ['give either a member organisation or an outside organisation name'] });
+  } else if (actor.role === 'member' && merged.organisationMemberId && merged.organisationMemberId !== actor.memberId) {
+    problems.push({ field: 'organisationMemberId', messages: ['a member may name only its own organisation'] });
+  }
+  for (const key of ['kind', 'accessLevel', 'year', 'language'] as const) {
+    if (merged[key] === undefined) problems.push({ field: key, messages: ['required'] });
+  }
+  if (problems.length > 0) {
+    throw new HubError('BAD_USER_INPUT', `Invalid input: ${problems.map((p) => p.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: problems });
+  }
+}
+
+/** The input merged over a version's current values (update changes only what it names). */
+export function mergeFields(v: LibraryDocumentVersionEntity | undefined, i: LibraryDocumentFieldsInput): Fields {
+  const pick = <T>(given: T | undefined, current: T | undefined): T | undefined => (given !== undefined ? given : current);
+  const orgGiven = i.organisationMemberId !== undefined || i.organisationName !== undefined;
+  return {
+    kind: pick(i.kind, v?.kind),
+    accessLevel: pick(i.accessLevel, v?.accessLevel),
+    title: i.title ?? (v ? { tg: v.titleTg ?? undefined, ru: v.titleRu ?? undefined, en: v.titleEn ?? undefined } : undefined),
+    summary: i.summary ?? (v ? { tg: v.summaryTg ?? undefined, ru: v.summaryRu ?? undefined, en: v.summaryEn ?? undefined } : undefined),
+    authors: pick(i.authors, v?.authors),
+    organisationMemberId: orgGiven ? i.organisationMemberId : (v?.organisationMemberId ?? undefined),
+    organisationName: orgGiven ? i.organisationName : (v?.organisationName ?? undefined),
+    year: pick(i.year, v?.year),
+    language: pick(i.language, v?.language),
+    tags: pick(i.tags, v?.tags),
+    themes: pick(i.themes, v?.themes),
+    datasetIds: pick(i.datasetIds, v?.datasetIds),
+  };
+}
+
+const normaliseTags = (tags: string[] | undefined): string[] => [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))];
+
+/** Column values of a version from checked fields. */
+export function versionColumns(f: Fields): Partial<LibraryDocumentVersionEntity> {
+  return {
+    kind: f.kind!,
+    accessLevel: f.accessLevel!,
+    titleTg: f.title?.tg ?? null,
+    titleRu: f.title?.ru ?? null,
+    titleEn: f.title?.en ?? null,
+    summaryTg: f.summary?.tg ?? null,
+    summaryRu: f.summary?.ru ?? null,
+    summaryEn: f.summary?.en ?? null,
+    authors: (f.authors ?? []).map((a) => a.trim()),
+    organisationMemberId: f.organisationMemberId ?? null,
+    organisationName: f.organisationName?.trim() ?? null,
+    year: f.year!,
+    language: f.language!,
+    tags: normaliseTags(f.tags),
+    themes: [...new Set(f.themes ?? [])],
+    datasetIds: [...new Set(f.datasetIds ?? [])],
+  };
+}
+
+/**
+ * The version an edit by `actor` applies to: the latest one when still a draft or sent back,
+ * else a new draft copied from the latest (with its files), leaving the published one visible.
+ */
+export async function editableVersion(
+  tx: EntityManager,
+  doc: LibraryDocumentEntity,
+  actor: Principal,
+): Promise<{ version: LibraryDocumentVersionEntity; created: boolean }> {
+  const latest = await versionById(tx, doc.latestVersionId!);
+  const mode = editMode(latest.status);
+  if (mode === 'in_place') return { version: latest, created: false };
+  if (mode === 'locked') {
+    throw new HubError('CONFLICT', 'The document is under review; wait for the Association or ask it to send the document back', {
+      reason: 'LIBRARY_VERSION_UNDER_REVIEW',
+    });
+  }
+  const repo = tx.getRepository(LibraryDocumentVersionEntity);
+  const { id: _id, createdAt: _c, searchVector: _s, document: _d, ...copy } = latest;
+  const fresh = await repo.save(
+    repo.create({
+      ...copy,
+      version: latest.version + 1,
+      status: 'draft',
+      reviewNote: null,
+      submittedAt: null,
+      reviewedAt: null,
+      publishedAt: null,
+      createdBy: actor.id,
+    }),
+  );
+  await tx.query(
+    `INSERT INTO library_version_files (version_id, sha256, file_name, attached_at)
+     SELECT $2, sha256, file_name, attached_at FROM library_version_files WHERE version_id = $1`,
+    [latest.id, fresh.id],
+  );
+  await tx.getRepository(LibraryDocumentEntity).update({ id: doc.id }, { latestVersionId: fresh.id });
+  doc.latestVersionId = fresh.id;
+  await refreshSearch(tx, fresh.id);
+  return { version: fresh, created: true };
+}
+
+export async function filesOf(tx: EntityManager, versionId: string): Promise<LibraryVersionFileEntity[]> {
+  return tx.getRepository(LibraryVersionFileEntity).find({ where: { versionId } });
+}

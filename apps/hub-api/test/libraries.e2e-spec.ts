@@ -1,0 +1,199 @@
+import { randomUUID } from 'node:crypto';
+import { buildDocx, buildZip } from './fixtures/libraries/zip';
+import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
+import { createDocument, DOC_FIELDS, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+const LIMIT = 64 * 1024;
+
+describe('hub libraries: moderation, versions and files', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  let member: string;
+  let researcher: string;
+  const memberId = randomUUID();
+
+  const count = async (table: string): Promise<number> => (await hub.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+  const auditActions = async (id: string): Promise<string[]> =>
+    (await hub.dataSource.query(`SELECT action FROM audit_log WHERE object_type = 'library_document' AND object_id = $1 ORDER BY id`, [id])).map(
+      (r: { action: string }) => r.action,
+    );
+
+  beforeAll(async () => {
+    process.env.LIBRARY_MAX_FILE_BYTES = String(LIMIT);
+    hub = await startHubTestApp();
+    [admin, member, researcher] = await Promise.all([hub.signIn('association_admin'), hub.signIn('member', memberId), hub.signIn('researcher')]);
+  });
+  afterAll(async () => {
+    delete process.env.LIBRARY_MAX_FILE_BYTES;
+    await hub.close();
+  });
+
+  it('runs draft -> submitted -> changes requested -> submitted -> published -> withdrawn, every step audited', async () => {
+    const doc = await createDocument(hub, member, {
+      kind: 'referral_protocol',
+      accessLevel: 'members_only',
+      title: { tg: 'Тартиби равонкунӣ', ru: 'Протокол перенаправления' },
+      summary: { ru: 'Как направлять пострадавших в приюты.' },
+      organisationName: undefined,
+      language: 'ru',
+      themes: ['referral_mechanisms', 'shelters'],
+      datasetIds: ['incidents_monthly'],
+    });
+    expect(doc).toMatchObject({ status: 'draft', version: 1, publishedVersion: null, organisationMemberId: memberId, shelves: ['best_practice'] });
+
+    // Only the Association reviews; the author cannot publish her own document.
+    const selfPublish = await hub.gql(`mutation { publishLibraryDocument(input: {id: "${doc.id}"}) { id } }`, {}, member);
+    expect(selfPublish.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // Publishing a draft that was never submitted is a conflict, not a silent success.
+    const early = await hub.gql(`mutation { publishLibraryDocument(input: {id: "${doc.id}"}) { id } }`, {}, admin);
+    expect(early.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'LIBRARY_TRANSITION_NOT_ALLOWED' } });
+
+    expect((await moderate(hub, 'submitLibraryDocument', member, doc.id)).status).toBe('submitted');
+    const locked = await hub.gql(`mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { id } }`, { i: { id: doc.id, year: 2024 } }, member);
+    expect(locked.errors?.[0].extensions?.details?.reason).toBe('LIBRARY_VERSION_UNDER_REVIEW');
+
+    const noNote = await hub.gql(`mutation { requestLibraryDocumentChanges(input: {id: "${doc.id}"}) { id } }`, {}, admin);
+    expect(noNote.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const sentBack = await moderate(hub, 'requestLibraryDocumentChanges', admin, doc.id, 'Add an English title');
+    expect(sentBack).toMatchObject({ status: 'changes_requested', reviewNote: 'Add an English title' });
+
+    // The review queue shows submitted documents to the Association only.
+    const mine = await ok(hub, LIST, { i: { scope: 'MINE' } }, member);
+    expect(mine.libraryDocuments.items).toEqual([expect.objectContaining({ id: doc.id, status: 'changes_requested', reviewNote: 'Add an English title' })]);
+    const notAdmin = await hub.gql(LIST, { i: { scope: 'ALL' } }, member);
+    expect(notAdmin.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const edited = await ok(hub, `mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { ${DOC_FIELDS} } }`, {
+      i: { id: doc.id, title: { tg: 'Тартиби равонкунӣ', ru: 'Протокол перенаправления', en: 'Referral protocol' } },
+    }, member);
+    expect(edited.updateLibraryDocument).toMatchObject({ version: 1, status: 'changes_requested', title: { en: 'Referral protocol' }, themes: ['referral_mechanisms', 'shelters'] });
+
+    await moderate(hub, 'submitLibraryDocument', member, doc.id);
+    const queue = await ok(hub, LIST, { i: { scope: 'ALL', status: 'submitted' } }, admin);
+    expect(queue.libraryDocuments.items.map((d: { id: string }) => d.id)).toContain(doc.id);
+    const published = await moderate(hub, 'publishLibraryDocument', admin, doc.id);
+    expect(published).toMatchObject({ status: 'published', version: 1, publishedVersion: 1 });
+
+    const withdrawn = await moderate(hub, 'withdrawLibraryDocument', admin, doc.id, 'Superseded by the 2026 protocol');
+    expect(withdrawn.status).toBe('withdrawn');
+    const gone = await hub.gql(`{ libraryDocument(id: "${doc.id}") { id } }`, {}, await hub.signIn('member', randomUUID()));
+    expect(gone.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    expect(await auditActions(doc.id)).toEqual([
+      'library.document.create',
+      'library.document.submit',
+      'library.document.request_changes',
+      'library.document.update',
+      'library.document.submit',
+      'library.document.publish',
+      'library.document.withdraw',
+    ]);
+  });
+
+  it('keeps the published version visible while a new version is edited and reviewed, then replaces it', async () => {
+    const doc = await createDocument(hub, researcher, { title: { en: 'Shelter capacity 2024' } });
+    await moderate(hub, 'submitLibraryDocument', researcher, doc.id);
+    await moderate(hub, 'publishLibraryDocument', admin, doc.id);
+
+    const v2 = await ok(hub, `mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { version status publishedVersion title { en } } }`, {
+      i: { id: doc.id, title: { en: 'Shelter capacity 2025' } },
+    }, researcher);
+    expect(v2.updateLibraryDocument).toEqual({ version: 2, status: 'draft', publishedVersion: 1, title: { en: 'Shelter capacity 2025' } });
+
+    const reader = await hub.signIn('member', randomUUID());
+    const seen = async (): Promise<string> => (await ok(hub, `{ libraryDocument(id: "${doc.id}") { title { en } } }`, {}, reader)).libraryDocument.title.en;
+    expect(await seen()).toBe('Shelter capacity 2024');
+    await moderate(hub, 'submitLibraryDocument', researcher, doc.id);
+    expect(await seen()).toBe('Shelter capacity 2024');
+    await moderate(hub, 'publishLibraryDocument', admin, doc.id);
+    expect(await seen()).toBe('Shelter capacity 2025');
+
+    const history = await ok(hub, `{ libraryDocumentVersions(id: "${doc.id}") { version status title { en } } }`, {}, researcher);
+    expect(history.libraryDocumentVersions).toEqual([
+      { version: 2, status: 'published', title: { en: 'Shelter capacity 2025' } },
+      { version: 1, status: 'superseded', title: { en: 'Shelter capacity 2024' } },
+    ]);
+    const hidden = await hub.gql(`{ libraryDocumentVersions(id: "${doc.id}") { version } }`, {}, reader);
+    expect(hidden.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('validates themes against the library_theme codelist and datasets against the standard, writing nothing', async () => {
+    const before = await count('library_documents');
+    const res = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, {
+      i: { kind: 'methodology', accessLevel: 'public', title: {}, year: 2025, language: 'en', organisationName: 'X', themes: ['not_a_theme'], datasetIds: ['no_such_dataset'] },
+    }, researcher);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const fields = (res.errors?.[0].extensions?.details.fields as { field: string }[]).map((f) => f.field).sort();
+    expect(fields).toEqual(['datasetIds', 'themes', 'title']);
+    const anon = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: { kind: 'methodology' } });
+    expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const ombudsman = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: { kind: 'methodology' } }, await hub.signIn('ombudsman'));
+    expect(ombudsman.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect(await count('library_documents')).toBe(before);
+  });
+
+  it('stores the same file once, whoever uploads it, and serves it back byte for byte', async () => {
+    const pdf = buildPdf(['Dedup test paper']);
+    const a = await createDocument(hub, member, { organisationName: undefined });
+    const b = await createDocument(hub, researcher);
+    const blobsBefore = await count('library_blobs');
+    const first = await upload(hub, member, a.id, pdf, 'paper.pdf', 'application/pdf').expect(201);
+    const second = await upload(hub, researcher, b.id, pdf, 'copy-of-paper.pdf').expect(201);
+    // Over GraphQL as base64, too.
+    const third = await ok(hub, `mutation($i: AttachLibraryFileInput!) { attachLibraryFile(input: $i) { sha256 contentType } }`, {
+      i: { documentId: b.id, fileName: 'again.pdf', contentBase64: pdf.toString('base64') },
+    }, researcher);
+    expect(first.body.sha256).toBe(second.body.sha256);
+    expect(third.attachLibraryFile).toEqual({ sha256: first.body.sha256, contentType: 'application/pdf' });
+    expect(await count('library_blobs')).toBe(blobsBefore + 1);
+
+    const got = await download(hub, member, first.body.downloadPath).expect(200);
+    expect(Buffer.compare(got.body as Buffer, pdf)).toBe(0);
+    expect(got.headers['content-type']).toBe('application/pdf');
+    expect(got.headers['content-disposition']).toContain("filename*=UTF-8''paper.pdf");
+    expect(got.headers['cache-control']).toBe('private, no-store');
+
+    // DOCX and PNG are recognised by their bytes.
+    const docx = await upload(hub, member, a.id, buildDocx('Guide'), 'guide.docx').expect(201);
+    expect(docx.body.contentType).toBe('application/vnd.openxmlformats-officedocument.wordprocessingml.document');
+    const png = await upload(hub, member, a.id, TINY_PNG, 'chart.png', 'image/png').expect(201);
+    expect(png.body.contentType).toBe('image/png');
+  });
+
+  it('refuses a forged content type, a disallowed file and an oversized file with a clear code, storing nothing', async () => {
+    const doc = await createDocument(hub, researcher);
+    const blobs = await count('library_blobs');
+    const links = await count('library_version_files');
+
+    const forged = await upload(hub, researcher, doc.id, TINY_PNG, 'report.pdf', 'application/pdf').expect(400);
+    expect(forged.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'LIBRARY_FILE_TYPE_MISMATCH', detected: 'image/png' } });
+    expect(forged.body.message).toMatch(/forged/);
+
+    const declared = await upload(hub, researcher, doc.id, buildPdf(['x']), 'report.pdf', 'image/png').expect(400);
+    expect(declared.body.details.reason).toBe('LIBRARY_FILE_TYPE_MISMATCH');
+
+    const html = await upload(hub, researcher, doc.id, Buffer.from('<html><script>alert(1)</script></html>'), 'page.pdf', 'application/pdf').expect(400);
+    expect(html.body.details.reason).toBe('LIBRARY_FILE_TYPE_NOT_ALLOWED');
+    const zip = await upload(hub, researcher, doc.id, buildZip({ 'evil.exe': 'MZ' }), 'table.xlsx').expect(400);
+    expect(zip.body.details.reason).toBe('LIBRARY_FILE_TYPE_NOT_ALLOWED');
+    const fakePdf = await upload(hub, researcher, doc.id, Buffer.from('%PDF-1.7\nnot really'), 'fake.pdf').expect(400);
+    expect(fakePdf.body.details.reason).toBe('LIBRARY_FILE_UNREADABLE_PDF');
+
+    const big = buildPdf(['big', 'x'.repeat(LIMIT)]);
+    const tooBig = await upload(hub, researcher, doc.id, big, 'big.pdf').expect(413);
+    expect(tooBig.body).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { reason: 'LIBRARY_FILE_TOO_LARGE', limitBytes: LIMIT } });
+    const tooBigGql = await hub.gql(`mutation($i: AttachLibraryFileInput!) { attachLibraryFile(input: $i) { sha256 } }`, {
+      i: { documentId: doc.id, fileName: 'big.pdf', contentBase64: big.toString('base64') },
+    }, researcher);
+    expect(tooBigGql.errors?.[0].extensions).toMatchObject({ code: 'PAYLOAD_TOO_LARGE', details: { reason: 'LIBRARY_FILE_TOO_LARGE' } });
+
+    const anon = await upload(hub, undefined, doc.id, TINY_PNG, 'chart.png').expect(401);
+    expect(anon.body.code).toBe('UNAUTHENTICATED');
+    const stranger = await upload(hub, member, doc.id, TINY_PNG, 'chart.png').expect(404);
+    expect(stranger.body.code).toBe('NOT_FOUND');
+
+    expect(await count('library_blobs')).toBe(blobs);
+    expect(await count('library_version_files')).toBe(links);
+  });
+});
