@@ -11,14 +11,20 @@ import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { formatGraphQLError } from './common/errors/format-graphql-error';
+import { introspectionForSignedIn } from './common/graphql/introspection.plugin';
+import { queryLimitsRule } from './common/graphql/limits';
 import { HubConfigModule } from './config/config.module';
 import { HubConfig } from './config/hub-config';
 import { hubDataSourceOptions } from './database/data-source';
 import { HealthController } from './health/health.controller';
+import { MembersModule } from './members/members.module';
+import { StatisticsModule } from './statistics/statistics.module';
+import { StandardsModule } from './standards/standards.module';
+import { SubmissionsModule } from './submissions/submissions.module';
 import { LibrariesModule } from './libraries/libraries.module';
 
 /** Feature modules of the hub. */
-const FEATURES: Type[] = [AuditModule, AccountsModule, LibrariesModule];
+const FEATURES: Type[] = [AuditModule, AccountsModule, StandardsModule, MembersModule, SubmissionsModule, StatisticsModule, LibrariesModule];
 
 @Module({})
 export class HubAppModule {
@@ -51,6 +57,8 @@ export class HubAppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
+          plugins: [introspectionForSignedIn(config.JWT_SECRET)],
+          validationRules: [queryLimitsRule(10, 300)],
           includeStacktraceInErrorResponses: false,
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
           formatError: formatGraphQLError,

@@ -1,9 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
+import { HubConfig } from '../../config/hub-config';
 import { HubError } from '../errors/hub.error';
 import { requestOf, responseOf } from '../graphql/request-of';
 import { HubRole, Principal } from './principal';
+import { RateLimiter } from './rate-limiter';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /**
@@ -12,7 +14,14 @@ import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  private readonly limiter: RateLimiter;
+
+  constructor(
+    private readonly reflector: Reflector,
+    config: HubConfig,
+  ) {
+    this.limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -24,6 +33,9 @@ export class HubAuthGuard implements CanActivate {
     if (hasToken) {
       req.principal = await this.authenticate(ctx);
     }
+    // Rate limit per account (or node client), per IP when anonymous.
+    const who = req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${req.ip ?? 'unknown'}`;
+    if (!this.limiter.take(who)) throw new HubError('RATE_LIMITED', 'Too many requests; retry in a minute');
     if (isPublic) return true;
     if (!roles || roles.length === 0) {
       throw new HubError('FORBIDDEN', 'This operation admits no role');

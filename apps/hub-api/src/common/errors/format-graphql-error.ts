@@ -26,6 +26,11 @@ function fromHttpStatus(status: number): HubErrorCode {
 /** Maps any thrown error to a stable code and a client-safe message (no stack, no internals). */
 export function classifyError(original: unknown): { code: HubErrorCode; message: string; details?: unknown } {
   if (original instanceof HubError) return { code: original.code, message: original.message, details: original.details };
+  // body-parser errors (before any route): too large, or not JSON.
+  const parserType = (original as { type?: unknown } | null)?.type;
+  if (parserType === 'entity.too.large') return { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
+  if (parserType === 'entity.parse.failed') return { code: 'BAD_USER_INPUT', message: 'Malformed JSON body', details: { reason: 'MALFORMED_JSON' } };
+  if (typeof parserType === 'string' && parserType.startsWith('encoding.')) return { code: 'BAD_USER_INPUT', message: 'Unsupported body encoding' };
   if (original instanceof HttpException) {
     const status = original.getStatus();
     const code = fromHttpStatus(status);

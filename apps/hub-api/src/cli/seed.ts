@@ -1,0 +1,42 @@
+import 'reflect-metadata';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../accounts/accounts.service';
+import { createHubApp } from '../app.factory';
+import { loadHubConfig } from '../config/hub-config';
+import { migrateHub } from '../database/data-source';
+import { resolveDatabaseUrl } from '../database/resolve-database';
+import { MembersService } from '../members/members.service';
+import { seedHub } from '../seed/seed-hub';
+import { StandardsService } from '../standards/standards.service';
+
+/**
+ * `npm run hub:seed`: migrates, then seeds the founding members and demo accounts.
+ * Node credentials and signing keys are shown once, written to HUB_SEED_OUT
+ * (default .data/hub-seed.json) for the demo's member nodes.
+ */
+async function main(): Promise<void> {
+  const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn', ...process.env });
+  const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
+  try {
+    await migrateHub(db.url);
+    const app = await createHubApp(config, db.url);
+    try {
+      const r = await seedHub({ db: app.get(DataSource), members: app.get(MembersService), accounts: app.get(AccountsService), standards: app.get(StandardsService) });
+      const out = process.env.HUB_SEED_OUT ?? '.data/hub-seed.json';
+      mkdirSync(dirname(out), { recursive: true });
+      writeFileSync(out, JSON.stringify(r, null, 2), { mode: 0o600 });
+      console.log(`seeded ${r.members.length} members and ${r.accounts.length} accounts; credentials in ${out}`);
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

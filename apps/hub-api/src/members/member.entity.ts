@@ -1,0 +1,37 @@
+import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+export const MEMBER_STATUSES = ['applied', 'admitted', 'refused', 'suspended'] as const;
+export type MemberStatus = (typeof MEMBER_STATUSES)[number];
+
+/** An organisation of the Association (or one that applied to join). */
+@Entity({ name: 'members' })
+export class MemberEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Index('members_name_key', { unique: true })
+  @Column({ type: 'text' })
+  name!: string;
+
+  @Column({ name: 'centre_type', type: 'text' })
+  centreType!: string;
+
+  @Column({ type: 'text' })
+  region!: string;
+
+  @Column({ type: 'text', nullable: true })
+  district!: string | null;
+
+  /** The organisation's contact address (not a survivor's). */
+  @Column({ name: 'contact_email', type: 'text' })
+  contactEmail!: string;
+
+  @Column({ type: 'text' })
+  status!: MemberStatus;
+
+  @Column({ name: 'applied_at', type: 'timestamptz', default: () => 'now()' })
+  appliedAt!: Date;
+
+  @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
+  decidedAt!: Date | null;
+}

@@ -1,0 +1,210 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomBytes } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { DUMMY_HASH_PROMISE, hashSecret, verifySecret } from '../accounts/password';
+import { TokenService } from '../accounts/token.service';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../common/auth/principal';
+import { HubError } from '../common/errors/hub.error';
+import { StandardsService } from '../standards/standards.service';
+import { ApplyMemberInput } from './dto/member.inputs';
+import { MemberCredentialEntity } from './member-credential.entity';
+import { MemberKeyEntity } from './member-key.entity';
+import { MemberEntity, MemberStatus } from './member.entity';
+import { keyIdOf, parseEd25519PublicKey, pemOf } from './node-keys';
+
+export interface IssuedCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/** Open membership: apply, admit or refuse, suspend and reinstate, credentials and keys. */
+@Injectable()
+export class MembersService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+    private readonly standards: StandardsService,
+    private readonly tokens: TokenService,
+  ) {}
+
+  /** A member principal may act only on its own organisation. */
+  assertOwn(actor: Principal, memberId: string): void {
+    if (actor.role === 'member' && actor.memberId !== memberId) {
+      throw new HubError('FORBIDDEN', 'A member may act only on its own organisation', { reason: 'OTHER_MEMBER' });
+    }
+  }
+
+  async list(status?: MemberStatus): Promise<MemberEntity[]> {
+    return this.db.getRepository(MemberEntity).find({ where: status ? { status } : {}, order: { name: 'ASC' }, take: 500 });
+  }
+
+  async get(actor: Principal, id: string): Promise<MemberEntity> {
+    this.assertOwn(actor, id);
+    const m = await this.db.getRepository(MemberEntity).findOne({ where: { id } });
+    if (!m) throw new HubError('NOT_FOUND', 'Member not found');
+    return m;
+  }
+
+  async keys(actor: Principal, memberId: string): Promise<MemberKeyEntity[]> {
+    this.assertOwn(actor, memberId);
+    return this.db.getRepository(MemberKeyEntity).find({ where: { memberId }, order: { createdAt: 'DESC' }, take: 50 });
+  }
+
+  async apply(actor: Principal | null, input: ApplyMemberInput): Promise<MemberEntity> {
+    const std = await this.standards.current();
+    const bad: { field: string; messages: string[] }[] = [];
+    if (!std.hasCode('centre_type', input.centreType)) bad.push({ field: 'centreType', messages: ['must be a code of centre_type'] });
+    if (!std.hasCode('region', input.region)) bad.push({ field: 'region', messages: ['must be a code of region'] });
+    if (input.district !== undefined && input.district !== null) {
+      const parent = std.codelist('district')?.codes.find((c) => c.code === input.district)?.parent;
+      if (parent !== input.region) bad.push({ field: 'district', messages: ['must be a district of the region'] });
+    }
+    if (bad.length > 0) throw new HubError('BAD_USER_INPUT', `Invalid input: ${bad.map((b) => b.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: bad });
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(MemberEntity);
+      if (await repo.exists({ where: { name: input.name.trim() } })) {
+        throw new HubError('CONFLICT', 'An organisation with this name has applied or is a member', { reason: 'NAME_TAKEN' });
+      }
+      const m = await repo.save(
+        repo.create({
+          name: input.name.trim(),
+          centreType: input.centreType,
+          region: input.region,
+          district: input.district ?? null,
+          contactEmail: input.contactEmail.trim().toLowerCase(),
+          status: 'applied',
+          decidedAt: null,
+        }),
+      );
+      await this.audit.record(tx, actor, 'member.apply', 'member', m.id, { centreType: m.centreType, region: m.region });
+      return m;
+    });
+  }
+
+  async admit(actor: Principal, memberId: string, publicKey: string): Promise<{ member: MemberEntity; credentials: IssuedCredentials; key: MemberKeyEntity }> {
+    const parsed = parseEd25519PublicKey(publicKey);
+    const issued = await this.newCredentials();
+    return this.db.transaction(async (tx) => {
+      const member = await this.transition(tx, memberId, ['applied'], 'admitted');
+      await this.storeCredentials(tx, memberId, issued);
+      const key = await this.storeKey(tx, memberId, parsed);
+      await this.audit.record(tx, actor, 'member.admit', 'member', memberId, { clientId: issued.clientId, keyId: key.keyId });
+      return { member, credentials: { clientId: issued.clientId, clientSecret: issued.clientSecret }, key };
+    });
+  }
+
+  async refuse(actor: Principal, memberId: string): Promise<MemberEntity> {
+    return this.db.transaction(async (tx) => {
+      const m = await this.transition(tx, memberId, ['applied'], 'refused');
+      await this.audit.record(tx, actor, 'member.refuse', 'member', memberId);
+      return m;
+    });
+  }
+
+  async suspend(actor: Principal, memberId: string): Promise<MemberEntity> {
+    return this.db.transaction(async (tx) => {
+      const m = await this.transition(tx, memberId, ['admitted'], 'suspended');
+      await this.audit.record(tx, actor, 'member.suspend', 'member', memberId);
+      return m;
+    });
+  }
+
+  async reinstate(actor: Principal, memberId: string): Promise<MemberEntity> {
+    return this.db.transaction(async (tx) => {
+      const m = await this.transition(tx, memberId, ['suspended'], 'admitted');
+      await this.audit.record(tx, actor, 'member.reinstate', 'member', memberId);
+      return m;
+    });
+  }
+
+  /** New client credentials; every earlier credential of the member stops working. */
+  async rotateCredentials(actor: Principal, memberId: string): Promise<IssuedCredentials> {
+    this.assertOwn(actor, memberId);
+    const issued = await this.newCredentials();
+    return this.db.transaction(async (tx) => {
+      const m = await tx.getRepository(MemberEntity).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+      if (!m || (m.status !== 'admitted' && m.status !== 'suspended')) throw new HubError('NOT_FOUND', 'No admitted member with this id');
+      await tx.getRepository(MemberCredentialEntity).update({ memberId, active: true }, { active: false });
+      await this.storeCredentials(tx, memberId, issued);
+      await this.audit.record(tx, actor, 'member.rotate_credentials', 'member', memberId, { clientId: issued.clientId });
+      return { clientId: issued.clientId, clientSecret: issued.clientSecret };
+    });
+  }
+
+  async registerKey(actor: Principal, memberId: string, publicKey: string): Promise<MemberKeyEntity> {
+    this.assertOwn(actor, memberId);
+    const parsed = parseEd25519PublicKey(publicKey);
+    return this.db.transaction(async (tx) => {
+      const m = await tx.getRepository(MemberEntity).findOne({ where: { id: memberId } });
+      if (!m || (m.status !== 'admitted' && m.status !== 'suspended')) throw new HubError('NOT_FOUND', 'No admitted member with this id');
+      const key = await this.storeKey(tx, memberId, parsed);
+      await this.audit.record(tx, actor, 'member.register_key', 'member', memberId, { keyId: key.keyId });
+      return key;
+    });
+  }
+
+  /** Client credentials for a short-lived node token (role member, bound to the member). */
+  async nodeToken(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresAt: Date; memberId: string }> {
+    const cred = await this.db.getRepository(MemberCredentialEntity).findOne({ where: { clientId, active: true } });
+    const ok = await verifySecret(cred?.secretHash ?? (await DUMMY_HASH_PROMISE), clientSecret);
+    if (!cred || !ok) throw new HubError('UNAUTHENTICATED', 'Wrong client id or secret', { reason: 'BAD_CREDENTIALS' });
+    const member = await this.db.getRepository(MemberEntity).findOne({ where: { id: cred.memberId } });
+    // A suspended node may still sign in: its submissions are refused with MEMBER_SUSPENDED, which it must see.
+    if (!member || (member.status !== 'admitted' && member.status !== 'suspended')) {
+      throw new HubError('UNAUTHENTICATED', 'This member is not admitted', { reason: 'MEMBER_NOT_ADMITTED' });
+    }
+    const { accessToken, expiresAt } = this.tokens.issue({ kind: 'node', id: clientId, role: 'member', memberId: member.id });
+    return { accessToken, expiresAt, memberId: member.id };
+  }
+
+  /** Inserts an admitted member with credentials and key (seeding and tests). */
+  async insertAdmitted(
+    tx: EntityManager,
+    m: Pick<MemberEntity, 'name' | 'centreType' | 'region' | 'district' | 'contactEmail'>,
+    publicKey: string,
+    credentials?: IssuedCredentials,
+  ): Promise<{ member: MemberEntity; credentials: IssuedCredentials; key: MemberKeyEntity }> {
+    const repo = tx.getRepository(MemberEntity);
+    const member = await repo.save(repo.create({ ...m, status: 'admitted', decidedAt: new Date() }));
+    const issued = credentials ?? (await this.newCredentials());
+    await this.storeCredentials(tx, member.id, { ...issued, secretHash: await hashSecret(issued.clientSecret) });
+    const key = await this.storeKey(tx, member.id, parseEd25519PublicKey(publicKey));
+    await this.audit.record(tx, null, 'member.admit', 'member', member.id, { clientId: issued.clientId, keyId: key.keyId, seeded: true });
+    return { member, credentials: issued, key };
+  }
+
+  private async transition(tx: EntityManager, id: string, from: MemberStatus[], to: MemberStatus): Promise<MemberEntity> {
+    const repo = tx.getRepository(MemberEntity);
+    const m = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!m) throw new HubError('NOT_FOUND', 'Member not found');
+    if (!from.includes(m.status)) {
+      throw new HubError('CONFLICT', `A member that is ${m.status} cannot become ${to}`, { reason: 'MEMBER_STATUS', status: m.status });
+    }
+    m.status = to;
+    m.decidedAt = new Date();
+    return repo.save(m);
+  }
+
+  private async newCredentials(): Promise<IssuedCredentials & { secretHash: string }> {
+    const clientId = `node_${randomBytes(12).toString('base64url')}`;
+    const clientSecret = randomBytes(32).toString('base64url');
+    return { clientId, clientSecret, secretHash: await hashSecret(clientSecret) };
+  }
+
+  private async storeCredentials(tx: EntityManager, memberId: string, c: { clientId: string; secretHash: string }): Promise<void> {
+    await tx.getRepository(MemberCredentialEntity).insert({ clientId: c.clientId, memberId, secretHash: c.secretHash, active: true });
+  }
+
+  private async storeKey(tx: EntityManager, memberId: string, key: ReturnType<typeof parseEd25519PublicKey>): Promise<MemberKeyEntity> {
+    const repo = tx.getRepository(MemberKeyEntity);
+    const keyId = keyIdOf(key);
+    const existing = await repo.findOne({ where: { keyId } });
+    if (existing) {
+      if (existing.memberId !== memberId) throw new HubError('CONFLICT', 'This key is registered to another member', { reason: 'KEY_TAKEN' });
+      return existing;
+    }
+    return repo.save(repo.create({ keyId, memberId, publicKey: pemOf(key), active: true }));
+  }
+}

@@ -1,0 +1,125 @@
+import { coordsOf, indexOf, isInner, supportOf, TableLayout } from './table-layout';
+import { indicator, SparseVector, SpanBasis } from './span-basis';
+
+/** Why a combined cell is not shown. */
+export const enum Hidden {
+  No = 0,
+  /** Some member suppressed its part: the hub does not know the value. */
+  Sender = 1,
+  /** Fewer than minContributors members (primary, at the hub). */
+  Primary = 2,
+  /** Hidden so that no primary cell can be computed from the published ones. */
+  Secondary = 3,
+}
+
+/**
+ * The combined table of one (dataset, period) for audiences without member identity:
+ * values summed over members, minContributors as primary suppression, then secondary
+ * suppression until no hidden cell is a linear combination of published ones.
+ */
+export interface ProtectedTable {
+  readonly layout: TableLayout;
+  /** Combined value (NaN when a member suppressed its part). */
+  readonly value: Float64Array;
+  readonly contributors: Int32Array;
+  readonly hidden: Uint8Array;
+  /** Row space of the published margins restricted to the hidden inner cells. */
+  readonly basis: SpanBasis;
+}
+
+/** Member tables: value per cell of the layout, NaN when suppressed or absent. */
+export function combine(layout: TableLayout, members: readonly Float64Array[]): { value: Float64Array; contributors: Int32Array } {
+  const value = new Float64Array(layout.total);
+  const contributors = new Int32Array(layout.total);
+  for (const m of members) {
+    for (let i = 0; i < layout.total; i++) {
+      const v = m[i];
+      value[i] += v; // NaN stays NaN
+      if (v > 0) contributors[i]++;
+    }
+  }
+  return { value, contributors };
+}
+
+function restricted(layout: TableLayout, idx: number, hidden: Uint8Array): SparseVector {
+  return indicator(supportOf(layout, idx).filter((c) => hidden[c] !== Hidden.No));
+}
+
+function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array): SpanBasis {
+  const basis = new SpanBasis();
+  for (let i = 0; i < layout.total; i++) {
+    if (inner[i] || hidden[i] !== Hidden.No) continue;
+    const v = restricted(layout, i, hidden);
+    if (v.size > 0) basis.add(v);
+  }
+  return basis;
+}
+
+/** Published cells next to `idx`: another code in one non-total coordinate, then the parents (one coordinate to `_T`). */
+function candidates(layout: TableLayout, idx: number, hidden: Uint8Array): number[] {
+  const c = coordsOf(layout, idx);
+  const siblings: number[] = [];
+  const parents: number[] = [];
+  for (let d = 0; d < c.length; d++) {
+    const n = layout.sizes[d] - 1;
+    if (c[d] === n) continue;
+    for (let k = 0; k < n; k++) {
+      if (k === c[d]) continue;
+      const s = indexOf(layout, c.map((x, j) => (j === d ? k : x)));
+      if (hidden[s] === Hidden.No) siblings.push(s);
+    }
+    const p = indexOf(layout, c.map((x, j) => (j === d ? n : x)));
+    if (hidden[p] === Hidden.No) parents.push(p);
+  }
+  if (siblings.length > 0) return siblings;
+  if (parents.length > 0) return parents;
+  // Any published cell that shares inner cells with this one.
+  const out: number[] = [];
+  for (let j = 0; j < layout.total; j++) {
+    if (hidden[j] !== Hidden.No) continue;
+    const cj = coordsOf(layout, j);
+    if (cj.every((x, d) => x === c[d] || x === layout.sizes[d] - 1 || c[d] === layout.sizes[d] - 1)) out.push(j);
+  }
+  return out;
+}
+
+export function protectTable(layout: TableLayout, members: readonly Float64Array[], minContributors: number): ProtectedTable {
+  const { value, contributors } = combine(layout, members);
+  const hidden = new Uint8Array(layout.total);
+  const inner = new Uint8Array(layout.total);
+  for (let i = 0; i < layout.total; i++) {
+    inner[i] = isInner(layout, i) ? 1 : 0;
+    if (Number.isNaN(value[i])) hidden[i] = Hidden.Sender;
+    else if (value[i] > 0 && contributors[i] < minContributors) hidden[i] = Hidden.Primary;
+  }
+  for (let round = 0; round < layout.total; round++) {
+    const basis = buildBasis(layout, hidden, inner);
+    const toHide = new Set<number>();
+    let derivable = 0;
+    for (let i = 0; i < layout.total; i++) {
+      if (hidden[i] === Hidden.No) continue;
+      if (!basis.contains(restricted(layout, i, hidden))) continue;
+      derivable++;
+      // Derivable: hide the smallest published neighbour (least information lost).
+      const cands = candidates(layout, i, hidden).filter((c) => !toHide.has(c));
+      if (cands.length === 0) continue;
+      cands.sort((a, b) => (Number.isNaN(value[a]) ? 0 : value[a]) - (Number.isNaN(value[b]) ? 0 : value[b]) || a - b);
+      toHide.add(cands[0]);
+    }
+    if (derivable === 0) return { layout, value, contributors, hidden, basis };
+    if (toHide.size === 0) throw new Error('secondary suppression found no cell left to hide');
+    for (const c of toHide) hidden[c] = Hidden.Secondary;
+  }
+  throw new Error('secondary suppression did not converge');
+}
+
+/**
+ * Whether the sum of `cells` (disjoint cells of the layout) follows from what this table
+ * publishes: its vector, restricted to the hidden inner cells, lies in the published span.
+ */
+export function isAnswerable(t: ProtectedTable, cells: readonly number[]): boolean {
+  if (cells.length === 1) return t.hidden[cells[0]] === Hidden.No;
+  const v: SparseVector = new Map();
+  for (const c of cells) for (const s of supportOf(t.layout, c)) if (t.hidden[s] !== Hidden.No) v.set(s, 1);
+  return v.size === 0 || t.basis.contains(v);
+}

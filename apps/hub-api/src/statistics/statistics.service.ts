@@ -1,0 +1,267 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { DatasetDecl, formatPeriod, parsePeriod, PeriodError, periodEnd, periodRange, StandardIndex, TOTAL_CODE } from '@paivand/schema';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../common/auth/principal';
+import { HubError } from '../common/errors/hub.error';
+import { StandardsService } from '../standards/standards.service';
+import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
+import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
+import { Hidden, isAnswerable, ProtectedTable, protectTable } from './protected-table';
+import { TableLayout, tableLayoutOf } from './table-layout';
+
+export type Audience = 'association' | 'member' | 'combined' | 'public';
+
+/** Most cells one answer may hold. */
+export const MAX_ANSWER_CELLS = 20_000;
+const MAX_PERIODS = 240;
+
+interface PeriodData {
+  fingerprint: string;
+  members: Map<string, Float64Array>;
+  protectedTable?: ProtectedTable;
+}
+
+function bad(field: string, message: string): HubError {
+  return new HubError('BAD_USER_INPUT', `${field}: ${message}`, { reason: 'QUERY_INVALID', fields: [{ field, messages: [message] }] });
+}
+
+export function audienceOf(p: Principal | undefined): Audience {
+  if (!p) return 'public';
+  switch (p.role) {
+    case 'association_admin':
+      return 'association';
+    case 'member':
+      return 'member';
+    case 'researcher':
+    case 'ombudsman':
+      return 'combined';
+  }
+}
+
+/**
+ * Shared statistics. Per (dataset, period) the member tables are cached under a
+ * fingerprint of the current submissions, and the protected combined table is built
+ * once per fingerprint; answers for audiences without member identity come only from it.
+ */
+@Injectable()
+export class StatisticsService {
+  private readonly cache = new Map<string, PeriodData>();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly standards: StandardsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async query(p: Principal | undefined, q: StatisticsQueryInput): Promise<StatisticsTableModel> {
+    const audience = audienceOf(p);
+    const std = await this.standards.current();
+    const dataset = std.dataset(q.datasetId);
+    if (!dataset) throw new HubError('NOT_FOUND', `Dataset ${q.datasetId} is not in the current standard`, { reason: 'DATASET_UNKNOWN' });
+    if (audience === 'public' && !dataset.public) throw new HubError('UNAUTHENTICATED', 'This dataset is not public; sign in', { reason: 'DATASET_NOT_PUBLIC' });
+    if (q.byMember && audience !== 'association') throw new HubError('FORBIDDEN', 'Per-member figures are for the Association', { reason: 'BY_MEMBER' });
+    const layout = tableLayoutOf(std, dataset);
+    const periods = this.periods(dataset, q.from, q.to);
+    const plan = this.plan(layout, q);
+    if (plan.groups.length * (q.byPeriod ? periods.length : 1) * (q.byMember ? 50 : 1) > MAX_ANSWER_CELLS) {
+      throw new HubError('QUERY_TOO_COMPLEX', `The answer would exceed ${MAX_ANSWER_CELLS} cells; group by fewer dimensions or filter`);
+    }
+    const data = await this.load(dataset, periods);
+    const cells: StatCellModel[] = [];
+    const memberIds = audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...d.members.keys()]))].sort() : [];
+    const buckets: (string | null)[] = q.byPeriod ? periods : [null];
+    for (const bucket of buckets) {
+      const inBucket = bucket === null ? periods : [bucket];
+      for (const g of plan.groups) {
+        if (audience === 'member' || q.byMember) {
+          for (const mid of memberIds) cells.push({ ...this.memberCell(data, inBucket, mid, g.cells), period: bucket, memberId: mid, key: g.key });
+        }
+        if (audience === 'association' || audience === 'combined' || audience === 'public') {
+          const c = audience === 'association' ? this.exactCell(data, inBucket, g.cells) : this.protectedCell(data, inBucket, layout, dataset, g.cells);
+          cells.push({ ...c, period: bucket, memberId: null, key: g.key });
+        }
+      }
+    }
+    return { datasetId: dataset.id, audience, from: periods[0], to: periods[periods.length - 1], groupBy: [...q.groupBy], cells };
+  }
+
+  /** Writes the export to the audit log (the CSV route calls this). */
+  async recordExport(p: Principal | undefined, what: string, details: Record<string, unknown>): Promise<void> {
+    await this.db.transaction((tx) => this.audit.record(tx, p ?? null, 'statistics.export', what, null, details));
+  }
+
+  async completeness(p: Principal, q: CompletenessInput, now = new Date()): Promise<CompletenessCellModel[]> {
+    const std = await this.standards.current();
+    const dataset = std.dataset(q.datasetId);
+    if (!dataset) throw new HubError('NOT_FOUND', `Dataset ${q.datasetId} is not in the current standard`, { reason: 'DATASET_UNKNOWN' });
+    const periods = this.periods(dataset, q.from, q.to);
+    const own = p.role === 'member' ? p.memberId : null;
+    const members = (await this.db.query(
+      `SELECT id, name FROM members WHERE status IN ('admitted','suspended') AND ($1::uuid IS NULL OR id = $1) ORDER BY name`,
+      [own],
+    )) as { id: string; name: string }[];
+    const rows = (await this.db.query(
+      `SELECT member_id, period, min(received_at) AS first_at, max(revision) AS revision
+         FROM submissions WHERE dataset_id = $1 AND period = ANY($2) AND ($3::uuid IS NULL OR member_id = $3)
+        GROUP BY member_id, period`,
+      [dataset.id, periods, own],
+    )) as { member_id: string; period: string; first_at: Date; revision: number }[];
+    const got = new Map(rows.map((r) => [`${r.member_id}|${r.period}`, r]));
+    const out: CompletenessCellModel[] = [];
+    for (const m of members) {
+      for (const period of periods) {
+        const dueAt = new Date(periodEnd(period).getTime() + dataset.dueDays * 86_400_000);
+        const r = got.get(`${m.id}|${period}`);
+        const status = r ? (new Date(r.first_at) <= dueAt ? 'on_time' : 'late') : dueAt < now ? 'missing' : 'not_due';
+        out.push({ memberId: m.id, memberName: m.name, period, status, firstReceivedAt: r ? new Date(r.first_at) : null, dueAt, revision: r ? Number(r.revision) : null });
+      }
+    }
+    return out;
+  }
+
+  private periods(dataset: DatasetDecl, from: string, to: string): string[] {
+    try {
+      const a = parsePeriod(from);
+      const b = parsePeriod(to);
+      if (a.type !== dataset.periodType || b.type !== dataset.periodType) throw bad('from', `${dataset.id} is reported by ${dataset.periodType}`);
+      return periodRange(a, b, MAX_PERIODS).map(formatPeriod);
+    } catch (e) {
+      if (e instanceof PeriodError) throw bad('from', e.message);
+      throw e;
+    }
+  }
+
+  /** The query as groups, each the list of disjoint table cells whose sum it asks for. */
+  private plan(L: TableLayout, q: StatisticsQueryInput): { groups: { key: string[]; cells: number[] }[] } {
+    const dimIndex = new Map(L.dims.map((d, i) => [d, i]));
+    const choice: number[][] = L.sizes.map((n) => [n - 1]); // `_T` unless grouped or filtered
+    const grouped = new Set<number>();
+    for (const f of q.filters) {
+      const d = dimIndex.get(f.dimension);
+      if (d === undefined) throw bad('filters.dimension', `${f.dimension} is not a dimension of ${q.datasetId}`);
+      const idx = [...new Set(f.codes)].map((c) => {
+        const i = L.codeIndex[d].get(c);
+        if (i === undefined || c === TOTAL_CODE) throw bad('filters.codes', `${c.slice(0, 40)} is not a code of ${f.dimension}`);
+        return i;
+      });
+      if (idx.length === 0) throw bad('filters.codes', 'a filter needs at least one code');
+      choice[d] = idx;
+    }
+    const groupDims = q.groupBy.map((g) => {
+      const d = dimIndex.get(g);
+      if (d === undefined) throw bad('groupBy', `${g} is not a dimension of ${q.datasetId}`);
+      if (grouped.has(d)) throw bad('groupBy', `${g} appears twice`);
+      grouped.add(d);
+      return d;
+    });
+    // Groups: every combination of the grouped dimensions' codes (or their filter codes).
+    let groups: { key: string[]; fixed: Map<number, number> }[] = [{ key: [], fixed: new Map() }];
+    for (const d of groupDims) {
+      const codes = choice[d][0] === L.sizes[d] - 1 ? L.codes[d].map((_, i) => i) : choice[d];
+      groups = groups.flatMap((g) => codes.map((c) => ({ key: [...g.key, L.codes[d][c]], fixed: new Map([...g.fixed, [d, c]]) })));
+      if (groups.length > MAX_ANSWER_CELLS) throw new HubError('QUERY_TOO_COMPLEX', 'Too many groups');
+    }
+    return {
+      groups: groups.map((g) => {
+        let cells = [0];
+        for (let d = 0; d < L.sizes.length; d++) {
+          const opts = g.fixed.has(d) ? [g.fixed.get(d) as number] : choice[d];
+          cells = cells.flatMap((base) => opts.map((o) => base + o * L.strides[d]));
+        }
+        return { key: g.key, cells };
+      }),
+    };
+  }
+
+  private memberCell(data: Map<string, PeriodData>, periods: string[], memberId: string, cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
+    let sum = 0;
+    for (const period of periods) {
+      const t = data.get(period)?.members.get(memberId);
+      if (!t) continue;
+      for (const c of cells) sum += t[c];
+    }
+    return Number.isNaN(sum) ? { value: null, obsStatus: 'Q', confStatus: 'D' } : { value: sum, obsStatus: 'A', confStatus: 'F' };
+  }
+
+  /** Association: combined figures with member identity allowed, so only sender suppression applies. */
+  private exactCell(data: Map<string, PeriodData>, periods: string[], cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
+    let sum = 0;
+    for (const period of periods) for (const t of data.get(period)?.members.values() ?? []) for (const c of cells) sum += t[c];
+    return Number.isNaN(sum) ? { value: null, obsStatus: 'Q', confStatus: 'D' } : { value: sum, obsStatus: 'A', confStatus: 'F' };
+  }
+
+  private protectedCell(
+    data: Map<string, PeriodData>,
+    periods: string[],
+    L: TableLayout,
+    dataset: DatasetDecl,
+    cells: number[],
+  ): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
+    let sum = 0;
+    let hubHidden = false;
+    for (const period of periods) {
+      const d = data.get(period);
+      if (!d || d.members.size === 0) continue;
+      d.protectedTable ??= protectTable(L, [...d.members.values()], dataset.protection.minContributors);
+      const t = d.protectedTable;
+      const values = cells.map((c) => t.value[c]);
+      if (!isAnswerable(t, cells) || values.some((v) => Number.isNaN(v))) {
+        hubHidden = cells.some((c) => t.hidden[c] === Hidden.Primary || t.hidden[c] === Hidden.Secondary) || !values.some((v) => Number.isNaN(v));
+        return { value: null, obsStatus: 'Q', confStatus: hubHidden ? 'S' : 'D' };
+      }
+      for (const v of values) sum += v;
+    }
+    return { value: sum, obsStatus: 'A', confStatus: 'F' };
+  }
+
+  /** Member tables per period, from the cache when the current submissions did not change. */
+  private async load(dataset: DatasetDecl, periods: string[]): Promise<Map<string, PeriodData>> {
+    const std: StandardIndex = await this.standards.current();
+    const L = tableLayoutOf(std, dataset);
+    const current = (await this.db.query(
+      `SELECT period, string_agg(id::text, ',' ORDER BY id) AS fp FROM submissions
+        WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
+      [dataset.id, periods],
+    )) as { period: string; fp: string }[];
+    const out = new Map<string, PeriodData>();
+    const stale: string[] = [];
+    for (const r of current) {
+      const hit = this.cache.get(`${dataset.id}|${std.version}|${r.period}`);
+      if (hit && hit.fingerprint === r.fp) out.set(r.period, hit);
+      else stale.push(r.period);
+    }
+    if (stale.length > 0) {
+      const rows = (await this.db.query(
+        `SELECT s.period, s.member_id, c.key, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id
+          WHERE s.dataset_id = $1 AND s.period = ANY($2) AND s.is_current`,
+        [dataset.id, stale],
+      )) as { period: string; member_id: string; key: string[]; value: number | null }[];
+      const fresh = new Map<string, PeriodData>(
+        stale.map((p) => [p, { fingerprint: current.find((c) => c.period === p)?.fp ?? '', members: new Map() }]),
+      );
+      for (const r of rows) {
+        const pd = fresh.get(r.period) as PeriodData;
+        let t = pd.members.get(r.member_id);
+        if (!t) {
+          t = new Float64Array(L.total).fill(Number.NaN);
+          pd.members.set(r.member_id, t);
+        }
+        let idx = 0;
+        let ok = true;
+        for (let d = 0; d < L.sizes.length; d++) {
+          const ci = L.codeIndex[d].get(r.key[d]);
+          if (ci === undefined) ok = false;
+          else idx += ci * L.strides[d];
+        }
+        if (ok) t[idx] = r.value === null ? Number.NaN : r.value;
+      }
+      for (const [p, pd] of fresh) {
+        this.cache.set(`${dataset.id}|${std.version}|${p}`, pd);
+        out.set(p, pd);
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,188 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createPublicKey, verify } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { DataSource, EntityManager } from 'typeorm';
+import { ImportSummary, SignedSubmission } from '@paivand/schema';
+import { AuditService } from '../audit/audit.service';
+import { Principal } from '../common/auth/principal';
+import { MemberKeyEntity } from '../members/member-key.entity';
+import { MemberEntity } from '../members/member.entity';
+import { StandardsService } from '../standards/standards.service';
+import { canonicalForms } from './canonical';
+import { ConflictList, errorSummary, SummaryReference } from './import-summary';
+import { SubmissionEntity } from './submission.entity';
+import { shapeError, validateCells } from './validate-submission';
+
+type Outcome = { kind: 'refused'; list: ConflictList } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
+
+function referenceOf(input: unknown, principal: Principal): SummaryReference {
+  const p = (typeof input === 'object' && input !== null ? (input as { payload?: Record<string, unknown> }).payload : undefined) ?? {};
+  const str = (v: unknown): string => (typeof v === 'string' ? v.slice(0, 100) : '');
+  return {
+    memberId: str(p.memberId) || (principal.memberId ?? ''),
+    datasetId: str(p.datasetId),
+    period: str(p.period),
+    revision: typeof p.revision === 'number' ? p.revision : 0,
+  };
+}
+
+/** Receives signed releases: verify, validate, store all or nothing, answer with an import summary. */
+@Injectable()
+export class SubmissionsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly standards: StandardsService,
+    private readonly audit: AuditService,
+  ) {}
+
+  async submit(principal: Principal, input: unknown, dryRun: boolean, now = new Date()): Promise<ImportSummary> {
+    const shape = shapeError(input);
+    const ref = referenceOf(input, principal);
+    if (shape) {
+      return errorSummary(ref, dryRun, 0, [{ code: 'PAYLOAD_INVALID', object: 'payload', message: shape, cellIndexes: [] }]);
+    }
+    const s = input as SignedSubmission;
+    const p = s.payload;
+    const cellCount = p.cells.length;
+    const refuse = (list: ConflictList): ImportSummary => errorSummary(ref, dryRun, cellCount, list.toArray());
+    const pre = new ConflictList();
+
+    if (principal.memberId !== p.memberId) {
+      pre.add('MEMBER_MISMATCH', 'member', 'the payload names another member than the signed-in node');
+      return refuse(pre);
+    }
+    const key = await this.db.getRepository(MemberKeyEntity).findOne({ where: { keyId: s.keyId, memberId: p.memberId, active: true } });
+    if (!key) {
+      pre.add('KEY_UNKNOWN', 'signature', 'keyId is not a registered key of this member');
+      return refuse(pre);
+    }
+    const forms = canonicalForms(p);
+    const signature = Buffer.from(s.signature, 'base64');
+    if (!verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), signature)) {
+      pre.add('SIGNATURE_INVALID', 'signature', 'the Ed25519 signature does not match the canonical payload');
+      return refuse(pre);
+    }
+    if (createHash('sha256').update(forms.content, 'utf8').digest('hex') !== p.contentHash) {
+      pre.add('CONTENT_HASH_MISMATCH', 'payload', 'contentHash is not the sha256 of the canonical content');
+    }
+    const std = await this.standards.index(p.schemaVersion);
+    const dataset = std?.dataset(p.datasetId);
+    if (!std) pre.add('SCHEMA_VERSION_UNKNOWN', 'payload', `schema version ${p.schemaVersion} is not published at the hub`);
+    else if (!dataset) pre.add('DATASET_UNKNOWN', 'payload', `dataset ${p.datasetId} is not in standard ${p.schemaVersion}`);
+    if (std && dataset) validateCells(s, std, dataset, now, pre);
+    if (pre.size > 0) return refuse(pre);
+
+    const run = async (tx: EntityManager): Promise<ImportSummary> => {
+      const outcome = await this.decide(tx, s);
+      if (outcome.kind === 'refused') return refuse(outcome.list);
+      if (outcome.kind === 'ignored') {
+        return {
+          status: 'WARNING',
+          description: `The same content is stored already (revision ${outcome.existing.revision}); nothing changed.`,
+          dryRun,
+          counts: { imported: 0, updated: 0, ignored: cellCount, rejected: 0 },
+          conflicts: [],
+          reference: ref,
+          submissionId: dryRun ? undefined : outcome.existing.id,
+        };
+      }
+      const counts = { imported: outcome.kind === 'new' ? cellCount : 0, updated: outcome.kind === 'revision' ? cellCount : 0, ignored: 0, rejected: 0 };
+      const verb = outcome.kind === 'new' ? 'imported' : `revised (replaces revision ${outcome.replaces?.revision ?? 0})`;
+      if (dryRun) return { status: 'SUCCESS', description: `Valid: would be ${verb}. Nothing was stored (dry run).`, dryRun, counts, conflicts: [], reference: ref };
+      const id = await this.store(tx, principal, s, outcome.replaces);
+      return { status: 'SUCCESS', description: `Stored: ${verb}.`, dryRun, counts, conflicts: [], reference: ref, submissionId: id };
+    };
+    if (dryRun) return run(this.db.manager);
+    try {
+      return await this.db.transaction(run);
+    } catch (e) {
+      // Two revisions of one key racing: the unique indexes keep one; the other is a conflict.
+      if ((e as { code?: string }).code === '23505') {
+        const list = new ConflictList();
+        list.add('REVISION_CONFLICT', 'revision', 'another release of this period was stored at the same time; pull and retry');
+        return refuse(list);
+      }
+      throw e;
+    }
+  }
+
+  /** Suspension and the revision rules, under a lock on the current revision. */
+  private async decide(tx: EntityManager, s: SignedSubmission): Promise<Outcome> {
+    const p = s.payload;
+    const list = new ConflictList();
+    const member = await tx.getRepository(MemberEntity).findOne({ where: { id: p.memberId } });
+    if (!member || member.status !== 'admitted') {
+      list.add('MEMBER_SUSPENDED', 'member', `member is ${member?.status ?? 'unknown'}; its submissions are refused`);
+      return { kind: 'refused', list };
+    }
+    const current = await tx.getRepository(SubmissionEntity).findOne({
+      where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, isCurrent: true },
+      lock: tx.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
+    });
+    if (current && current.contentHash === p.contentHash) return { kind: 'ignored', existing: current };
+    if (current && p.revision <= current.revision) {
+      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
+      return { kind: 'refused', list };
+    }
+    if (!current) {
+      const sameRevision = await tx.getRepository(SubmissionEntity).exists({
+        where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
+      });
+      if (sameRevision) {
+        list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
+        return { kind: 'refused', list };
+      }
+    }
+    return { kind: current ? 'revision' : 'new', replaces: current };
+  }
+
+  private async store(tx: EntityManager, principal: Principal, s: SignedSubmission, replaces: SubmissionEntity | null): Promise<string> {
+    const p = s.payload;
+    if (replaces) await tx.getRepository(SubmissionEntity).update({ id: replaces.id }, { isCurrent: false });
+    const rows = (await tx.query(
+      `INSERT INTO submissions (member_id, dataset_id, period, revision, schema_version, content_hash, key_id, signature, protection, prepared_at, cell_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) RETURNING id`,
+      [p.memberId, p.datasetId, p.period, p.revision, p.schemaVersion, p.contentHash, s.keyId, s.signature, JSON.stringify(p.protection), p.preparedAt, p.cells.length],
+    )) as { id: string }[];
+    const id = rows[0].id;
+    const n = p.cells.length;
+    const idx = new Array<number>(n);
+    const keys = new Array<string>(n);
+    const values = new Array<number | null>(n);
+    const obs = new Array<string>(n);
+    const conf = new Array<string>(n);
+    for (let i = 0; i < n; i++) {
+      const c = p.cells[i];
+      idx[i] = i;
+      keys[i] = c.key.join('|');
+      values[i] = c.value;
+      obs[i] = c.obsStatus;
+      conf[i] = c.confStatus;
+    }
+    // One statement for all cells (codes were checked against the codelists, so they hold no '|').
+    await tx.query(
+      `INSERT INTO submission_cells (submission_id, idx, key, value, obs_status, conf_status)
+       SELECT $1, i, string_to_array(k, '|'), v, o, c FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) AS t(i, k, v, o, c)`,
+      [id, idx, keys, values, obs, conf],
+    );
+    await this.audit.record(tx, principal, replaces ? 'submission.revise' : 'submission.store', 'submission', id, {
+      memberId: p.memberId,
+      datasetId: p.datasetId,
+      period: p.period,
+      revision: p.revision,
+      contentHash: p.contentHash,
+      cells: n,
+      replaces: replaces?.id ?? null,
+    });
+    return id;
+  }
+
+  async list(actor: Principal, memberId: string | null, datasetId: string | null, take: number, skip: number): Promise<SubmissionEntity[]> {
+    const where: Record<string, unknown> = {};
+    if (actor.role === 'member') where.memberId = actor.memberId;
+    else if (memberId) where.memberId = memberId;
+    if (datasetId) where.datasetId = datasetId;
+    return this.db.getRepository(SubmissionEntity).find({ where, order: { receivedAt: 'DESC' }, take, skip });
+  }
+}

@@ -1,0 +1,191 @@
+import {
+  CONF_STATUS,
+  DatasetDecl,
+  OBS_STATUS,
+  parsePeriod,
+  PeriodError,
+  periodStart,
+  SignedSubmission,
+  StandardIndex,
+  TOTAL_CODE,
+} from '@paivand/schema';
+import { ConflictList } from './import-summary';
+
+/** Most cells one submission may hold. */
+export const MAX_CELLS = 100_000;
+
+const OBS = new Set<string>(OBS_STATUS);
+const CONF = new Set<string>(CONF_STATUS);
+const CELL_KEYS = 'confStatus,key,obsStatus,value';
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/**
+ * Structural check of a signed submission as received (JSON): every field of the wire
+ * type with the right JSON type. Returns a message naming the first bad field, or null.
+ */
+export function shapeError(input: unknown): string | null {
+  if (!isObject(input)) return 'submission must be an object';
+  if (typeof input.signature !== 'string' || input.signature.length > 200) return 'signature must be a base64 string';
+  if (typeof input.keyId !== 'string' || input.keyId.length > 100) return 'keyId must be a string';
+  const p = input.payload;
+  if (!isObject(p)) return 'payload must be an object';
+  for (const f of ['memberId', 'datasetId', 'schemaVersion', 'period', 'contentHash', 'preparedAt'] as const) {
+    if (typeof p[f] !== 'string' || (p[f] as string).length > 200) return `payload.${f} must be a string`;
+  }
+  if (typeof p.revision !== 'number' || !Number.isInteger(p.revision) || p.revision < 1) return 'payload.revision must be a positive integer';
+  if (!Array.isArray(p.dimensions) || p.dimensions.length > 16 || !p.dimensions.every((d) => typeof d === 'string')) {
+    return 'payload.dimensions must be a list of strings';
+  }
+  const prot = p.protection;
+  if (!isObject(prot) || typeof prot.method !== 'string' || typeof prot.k !== 'number' || typeof prot.protectionRange !== 'number') {
+    return 'payload.protection must hold method, k and protectionRange';
+  }
+  if (!Array.isArray(p.cells)) return 'payload.cells must be a list';
+  if (p.cells.length > MAX_CELLS) return `payload.cells holds more than ${MAX_CELLS} cells`;
+  if (Number.isNaN(Date.parse(p.preparedAt as string))) return 'payload.preparedAt must be an ISO 8601 time';
+  for (let i = 0; i < p.cells.length; i++) {
+    const c: unknown = p.cells[i];
+    if (!isObject(c) || Object.keys(c).sort().join(',') !== CELL_KEYS) return `payload.cells.${i} must hold exactly key, value, obsStatus, confStatus`;
+    if (!Array.isArray(c.key) || !c.key.every((k) => typeof k === 'string')) return `payload.cells.${i}.key must be a list of codes`;
+    if (c.value !== null && typeof c.value !== 'number') return `payload.cells.${i}.value must be a number or null`;
+    if (typeof c.obsStatus !== 'string' || typeof c.confStatus !== 'string') return `payload.cells.${i} statuses must be strings`;
+  }
+  return null;
+}
+
+/** Mixed-radix layout of the full table: per dimension its codes, then `_T` at index n. */
+interface Layout {
+  codeIndex: Map<string, number>[];
+  sizes: number[];
+  strides: number[];
+  total: number;
+}
+
+function layoutOf(std: StandardIndex, dataset: DatasetDecl): Layout {
+  const codeIndex = dataset.dimensions.map((d) => {
+    const m = new Map(std.codes(d.codelist).map((c, i) => [c, i] as [string, number]));
+    m.set(TOTAL_CODE, m.size);
+    return m;
+  });
+  const sizes = codeIndex.map((m) => m.size);
+  const strides: number[] = [];
+  let total = 1;
+  for (let d = sizes.length - 1; d >= 0; d--) {
+    strides[d] = total;
+    total *= sizes[d];
+  }
+  return { codeIndex, sizes, strides, total };
+}
+
+/**
+ * Checks every cell of a payload against its dataset: dimensions, codes, counts,
+ * statuses, period, duplicates, completeness of the inner table, margins and protection.
+ */
+export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: DatasetDecl, now: Date, out: ConflictList): void {
+  const p = s.payload;
+  const dims = dataset.dimensions.map((d) => d.id);
+  if (p.dimensions.length !== dims.length || p.dimensions.some((d, i) => d !== dims[i])) {
+    out.add('DIMENSIONS_MISMATCH', 'payload', `dimensions must be [${dims.join(', ')}] in this order`);
+    return;
+  }
+  try {
+    const period = parsePeriod(p.period);
+    if (period.type !== dataset.periodType) out.add('PERIOD_TYPE_MISMATCH', 'payload', `${dataset.id} is reported by ${dataset.periodType}`);
+    else if (periodStart(period) > now) out.add('PERIOD_IN_FUTURE', 'payload', `period ${p.period} has not begun`);
+  } catch (e) {
+    if (!(e instanceof PeriodError)) throw e;
+    out.add('PERIOD_INVALID', 'payload', e.message);
+  }
+  if (p.protection.method !== dataset.protection.method) {
+    out.add('PAYLOAD_INVALID', 'protection', `${dataset.id} is protected by ${dataset.protection.method}`);
+  }
+  if (p.protection.k < dataset.protection.k) out.add('K_TOO_LOW', 'protection', `k must be at least ${dataset.protection.k}`);
+  const suppression = dataset.protection.method === 'suppression';
+  const k = Math.max(dataset.protection.k, p.protection.k);
+
+  const L = layoutOf(std, dataset);
+  const nd = dims.length;
+  const seen = new Int32Array(L.total).fill(-1);
+  const values = new Float64Array(L.total);
+  const published = new Uint8Array(L.total);
+  for (let i = 0; i < p.cells.length; i++) {
+    const c = p.cells[i];
+    if (c.key.length !== nd) {
+      out.add('DIMENSIONS_MISMATCH', 'cell', `a key holds one code per dimension (${nd})`, i);
+      continue;
+    }
+    let idx = 0;
+    let known = true;
+    for (let d = 0; d < nd; d++) {
+      const ci = L.codeIndex[d].get(c.key[d]);
+      if (ci === undefined) {
+        known = false;
+        out.add('CODE_UNKNOWN', 'cell', `a code is not in codelist ${dataset.dimensions[d].codelist} of ${std.version}`, i);
+        break;
+      }
+      idx += ci * L.strides[d];
+    }
+    if (!OBS.has(c.obsStatus) || !CONF.has(c.confStatus)) out.add('STATUS_INVALID', 'cell', 'obsStatus or confStatus is not an SDMX code', i);
+    else if ((c.value === null) !== (c.confStatus !== 'F')) {
+      out.add('STATUS_INVALID', 'cell', 'a suppressed cell has value null and a CONF_STATUS other than F; a free cell has a value', i);
+    }
+    if (c.value !== null && (!Number.isInteger(c.value) || c.value < 0)) out.add('COUNT_INVALID', 'cell', 'counts are non-negative integers', i);
+    else if (suppression && c.value !== null && c.value >= 1 && c.value < k) {
+      out.add('SMALL_CELL_UNFLAGGED', 'cell', `a count from 1 to ${k - 1} must be suppressed`, i);
+    }
+    if (!known) continue;
+    if (seen[idx] >= 0) {
+      out.add('CELL_DUPLICATE', 'cell', 'the same key appears twice', i);
+      continue;
+    }
+    seen[idx] = i;
+    if (c.value !== null && Number.isInteger(c.value) && c.value >= 0) {
+      values[idx] = c.value;
+      published[idx] = 1;
+    }
+  }
+  checkCompleteAndMargins(L, seen, values, published, out);
+}
+
+/** Every inner cell present; every published margin equals the sum of its parts when all parts are published. */
+function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Array, published: Uint8Array, out: ConflictList): void {
+  const nd = L.sizes.length;
+  const sums = new Float64Array(L.total);
+  const unknownParts = new Uint8Array(L.total);
+  const isMargin = new Uint8Array(L.total);
+  const coords = new Array<number>(nd).fill(0);
+  let missing = 0;
+  const subsets = 1 << nd;
+  for (let idx = 0; idx < L.total; idx++) {
+    let rem = idx;
+    let inner = true;
+    for (let d = 0; d < nd; d++) {
+      coords[d] = Math.floor(rem / L.strides[d]);
+      rem -= coords[d] * L.strides[d];
+      if (coords[d] === L.sizes[d] - 1) inner = false;
+    }
+    if (!inner) {
+      isMargin[idx] = 1;
+      continue;
+    }
+    if (seen[idx] < 0) {
+      missing++;
+      continue;
+    }
+    for (let mask = 1; mask < subsets; mask++) {
+      let m = idx;
+      for (let d = 0; d < nd; d++) if (mask & (1 << d)) m += (L.sizes[d] - 1 - coords[d]) * L.strides[d];
+      if (published[idx]) sums[m] += values[idx];
+      else unknownParts[m] = 1;
+    }
+  }
+  if (missing > 0) out.add('CELL_MISSING', 'payload', `${missing} inner cells of the table are missing`);
+  for (let m = 0; m < L.total; m++) {
+    if (isMargin[m] && seen[m] >= 0 && published[m] && !unknownParts[m] && sums[m] !== values[m] && missing === 0) {
+      out.add('MARGIN_MISMATCH', 'cell', 'a total does not equal the sum of its published parts', seen[m]);
+    }
+  }
+}

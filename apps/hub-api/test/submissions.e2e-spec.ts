@@ -1,0 +1,136 @@
+import request from 'supertest';
+import { STANDARD } from '@paivand/schema';
+import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- summaries are checked field by field */
+describe('hub: submissions (signed, validated, all or nothing)', () => {
+  let hub: HubTestApp;
+  let a: TestNode;
+  let b: TestNode;
+  const good = (t: string, o: string): number => (t.length + o.length) % 3 === 0 ? 0 : 5 + ((t.length * 7 + o.length) % 20);
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => ((await hub.dataSource.query(sql, params)) as { n: number }[])[0].n;
+  const rows = (memberId: string): Promise<number> =>
+    count('SELECT count(*)::int AS n FROM submission_cells c JOIN submissions s ON s.id = c.submission_id WHERE s.member_id = $1', [memberId]);
+  const submit = async (node: TestNode, s: unknown, dryRun = false): Promise<any> => {
+    const res = await hub.gql(SUBMIT, { s, d: dryRun }, node.token);
+    if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
+    return res.data.submitRelease;
+  };
+  const codes = (summary: any): string[] => summary.conflicts.map((c: any) => c.code);
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    a = await admitTestMember(hub);
+    b = await admitTestMember(hub);
+  });
+  afterAll(() => hub.close());
+
+  it('dry run validates without storing; a valid release is imported, audited, and the same again ignored', async () => {
+    const s = sign_(a, { cells: servicesCells(good) });
+    const dry = await submit(a, s, true);
+    expect(dry).toMatchObject({ status: 'SUCCESS', dryRun: true, counts: { imported: 98, updated: 0, ignored: 0, rejected: 0 }, submissionId: null });
+    expect(await rows(a.memberId)).toBe(0);
+
+    const first = await submit(a, s);
+    expect(first).toMatchObject({ status: 'SUCCESS', counts: { imported: 98, updated: 0, ignored: 0, rejected: 0 }, conflicts: [] });
+    expect(await rows(a.memberId)).toBe(98);
+    expect(await count(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'submission.store' AND object_id = $1`, [first.submissionId])).toBe(1);
+
+    const again = await submit(a, sign_(a, { cells: servicesCells(good), preparedAt: '2025-04-03T08:00:00Z' }));
+    expect(again).toMatchObject({ status: 'WARNING', counts: { imported: 0, updated: 0, ignored: 98, rejected: 0 }, submissionId: first.submissionId });
+    expect(await rows(a.memberId)).toBe(98);
+  });
+
+  it('a higher revision replaces the older one, which stays in history; a stale revision with other content conflicts', async () => {
+    const revised = (t: string, o: string): number => good(t, o) + (t === 'legal_aid' || good(t, o) === 0 ? 0 : 1);
+    const r2 = await submit(a, sign_(a, { revision: 2, cells: servicesCells(revised) }));
+    expect(r2).toMatchObject({ status: 'SUCCESS', counts: { imported: 0, updated: 98, ignored: 0, rejected: 0 } });
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [a.memberId])).toBe(2);
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND is_current`, [a.memberId])).toBe(1);
+
+    const stale = await submit(a, sign_(a, { revision: 2, cells: servicesCells((t, o) => good(t, o) + (good(t, o) === 0 ? 0 : 2)) }));
+    expect(stale.status).toBe('ERROR');
+    expect(codes(stale)).toEqual(['REVISION_CONFLICT']);
+    expect(stale.counts).toEqual({ imported: 0, updated: 0, ignored: 0, rejected: 98 });
+    expect(await rows(a.memberId)).toBe(196);
+  });
+
+  const refusals: [string, () => Promise<unknown>, string][] = [];
+  it.each([
+    ['bad signature', 'SIGNATURE_INVALID', (): unknown => ({ ...sign_(b, { cells: servicesCells(good) }), signature: Buffer.alloc(64, 1).toString('base64') })],
+    ['payload of another member', 'MEMBER_MISMATCH', (): unknown => sign_({ ...b, memberId: a.memberId }, { cells: servicesCells(good) })],
+    ['unknown code', 'CODE_UNKNOWN', (): unknown => {
+      const cells = servicesCells(good);
+      cells[3] = { ...cells[3], key: ['no_such_service', cells[3].key[1]] };
+      return sign_(b, { cells });
+    }],
+    ['negative count', 'COUNT_INVALID', (): unknown => {
+      const cells = servicesCells(good);
+      cells[0] = { ...cells[0], value: -5 };
+      return sign_(b, { cells });
+    }],
+    ['unflagged small cell', 'SMALL_CELL_UNFLAGGED', (): unknown => sign_(b, { cells: servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? 2 : good(t, o))) })],
+    ['margins that do not add up', 'MARGIN_MISMATCH', (): unknown => {
+      const cells = servicesCells(good);
+      const grand = cells.length - 1;
+      cells[grand] = { ...cells[grand], value: (cells[grand].value ?? 0) + 10 };
+      return sign_(b, { cells });
+    }],
+    ['k lower than the dataset', 'K_TOO_LOW', (): unknown => sign_(b, { cells: servicesCells(good), protection: { method: 'suppression', k: 3, protectionRange: 3 } })],
+    ['a period in the future', 'PERIOD_IN_FUTURE', (): unknown => sign_(b, { cells: servicesCells(good), period: '2999-01' })],
+    ['a wrong content hash', 'CONTENT_HASH_MISMATCH', (): unknown => sign_(b, { cells: servicesCells(good) }, 'f'.repeat(64))],
+    ['a missing inner cell', 'CELL_MISSING', (): unknown => sign_(b, { cells: servicesCells(good).slice(1) })],
+    ['an unknown schema version', 'SCHEMA_VERSION_UNKNOWN', (): unknown => sign_(b, { cells: servicesCells(good), schemaVersion: '1999.1' })],
+    ['a payload without cells', 'PAYLOAD_INVALID', (): unknown => ({ payload: { memberId: b.memberId }, signature: 'x', keyId: b.keyId })],
+  ])('refuses %s with %s, storing nothing', async (_name, code, make) => {
+    const summary = await submit(b, make());
+    expect(summary.status).toBe('ERROR');
+    expect(codes(summary)).toContain(code);
+    expect(summary.counts.imported + summary.counts.updated + summary.counts.ignored).toBe(0);
+    expect(await rows(b.memberId)).toBe(0);
+  });
+  void refusals;
+
+  it('names the refused cells by index', async () => {
+    const cells = servicesCells(good);
+    cells[5] = { ...cells[5], value: -1 };
+    cells[9] = { ...cells[9], value: 1.5 };
+    const summary = await submit(b, sign_(b, { cells }));
+    expect(summary.conflicts.find((c: any) => c.code === 'COUNT_INVALID').cellIndexes).toEqual([5, 9]);
+  });
+
+  it('refuses a suspended member and accepts it again once reinstated', async () => {
+    const admin = await hub.signIn('association_admin');
+    const sus = await hub.gql(`mutation { suspendMember(memberId: "${b.memberId}") { status } }`, {}, admin);
+    expect(sus.data?.suspendMember.status).toBe('suspended');
+    const refused = await submit(b, sign_(b, { cells: servicesCells(good) }));
+    expect(codes(refused)).toEqual(['MEMBER_SUSPENDED']);
+    expect(await rows(b.memberId)).toBe(0);
+    await hub.gql(`mutation { reinstateMember(memberId: "${b.memberId}") { status } }`, {}, admin);
+    expect((await submit(b, sign_(b, { cells: servicesCells(good) }))).status).toBe('SUCCESS');
+  });
+
+  it('over REST: the same summary; an oversized body is 413 and malformed JSON a coded 400', async () => {
+    const server = hub.app.getHttpServer();
+    const s = sign_(a, { cells: servicesCells(good), period: '2025-04' });
+    const dry = await request(server).post('/api/v1/submissions?dryRun=true').set('authorization', `Bearer ${a.token}`).send(s).expect(200);
+    expect(dry.body).toMatchObject({ status: 'SUCCESS', dryRun: true, counts: { imported: 98 } });
+    const before = await rows(a.memberId);
+    const big = await request(server)
+      .post('/api/v1/submissions')
+      .set('authorization', `Bearer ${a.token}`)
+      .set('content-type', 'application/json')
+      .send(JSON.stringify({ ...s, padding: 'x'.repeat(5 * 1024 * 1024) }));
+    expect(big.status).toBe(413);
+    expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
+    const malformed = await request(server).post('/api/v1/submissions').set('authorization', `Bearer ${a.token}`).set('content-type', 'application/json').send('{"payload": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.js|stack/);
+    expect(await rows(a.memberId)).toBe(before);
+    const unauth = await request(server).post('/api/v1/submissions').send(s);
+    expect(unauth.status).toBe(401);
+    expect(STANDARD.version).toBe('2026.1');
+  });
+});

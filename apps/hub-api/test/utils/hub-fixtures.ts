@@ -1,0 +1,81 @@
+import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
+import { contentHashOf, SignedSubmission, signingBytes, STANDARD, StandardIndex, SubmissionCell, SubmissionPayload, TOTAL_CODE } from '@paivand/schema';
+import { MembersService } from '../../src/members/members.service';
+import { HubTestApp } from './hub-test-app';
+
+export interface TestNode {
+  memberId: string;
+  keyId: string;
+  privateKey: KeyObject;
+  clientId: string;
+  clientSecret: string;
+  token: string;
+}
+
+let seq = 0;
+
+/** An admitted member with credentials and a key, signed in as its node through HTTP. */
+export async function admitTestMember(hub: HubTestApp, region = 'TJ-DU'): Promise<TestNode> {
+  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
+  const r = await hub.dataSource.transaction((tx) =>
+    hub.app.get(MembersService).insertAdmitted(
+      tx,
+      { name: `Test centre ${++seq} ${Date.now()}`, centreType: 'crisis_centre', region, district: null, contactEmail: `c${seq}@example.test` },
+      publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    ),
+  );
+  const res = await hub.gql('mutation($i: NodeTokenInput!) { nodeToken(input: $i) { accessToken memberId } }', {
+    i: { clientId: r.credentials.clientId, clientSecret: r.credentials.clientSecret },
+  });
+  const token = res.data?.nodeToken?.accessToken as string;
+  if (!token) throw new Error(JSON.stringify(res.errors));
+  return { memberId: r.member.id, keyId: r.key.keyId, privateKey, ...r.credentials, token };
+}
+
+const std = new StandardIndex(STANDARD);
+
+/** A full services_monthly table (inner cells and margins) from inner values; null = suppressed. */
+export function servicesCells(inner: (type: string, outcome: string) => number | null): SubmissionCell[] {
+  const types = [...std.codes('service_type'), TOTAL_CODE];
+  const outcomes = [...std.codes('service_outcome'), TOTAL_CODE];
+  const cells: SubmissionCell[] = [];
+  for (const t of types) {
+    for (const o of outcomes) {
+      let value: number | null;
+      if (t !== TOTAL_CODE && o !== TOTAL_CODE) value = inner(t, o);
+      else {
+        let sum = 0;
+        for (const tt of types.slice(0, -1)) {
+          if (t !== TOTAL_CODE && tt !== t) continue;
+          for (const oo of outcomes.slice(0, -1)) {
+            if (o !== TOTAL_CODE && oo !== o) continue;
+            const v = inner(tt, oo);
+            sum += v ?? Number.NaN;
+          }
+        }
+        value = Number.isNaN(sum) ? null : sum;
+      }
+      cells.push(value === null ? { key: [t, o], value: null, obsStatus: 'Q', confStatus: 'A' } : { key: [t, o], value, obsStatus: 'A', confStatus: 'F' });
+    }
+  }
+  return cells;
+}
+
+export function sign_(node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey'>, over: Partial<Omit<SubmissionPayload, 'contentHash'>> & { cells: SubmissionCell[] }, hashOverride?: string): SignedSubmission {
+  const base: Omit<SubmissionPayload, 'contentHash'> = {
+    memberId: node.memberId,
+    datasetId: 'services_monthly',
+    schemaVersion: STANDARD.version,
+    period: '2025-03',
+    revision: 1,
+    dimensions: ['service_type', 'service_outcome'],
+    protection: { method: 'suppression', k: 5, protectionRange: 5 },
+    preparedAt: '2025-04-02T08:00:00Z',
+    ...over,
+  };
+  const payload: SubmissionPayload = { ...base, contentHash: hashOverride ?? contentHashOf(base) };
+  return { payload, signature: sign(null, signingBytes(payload), node.privateKey).toString('base64'), keyId: node.keyId };
+}
+
+export const SUBMIT = `mutation($s: JSON!, $d: Boolean) { submitRelease(submission: $s, dryRun: $d) {
+  status description dryRun counts { imported updated ignored rejected } conflicts { code object message cellIndexes } submissionId } }`;
