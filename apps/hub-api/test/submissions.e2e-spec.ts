@@ -23,7 +23,7 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     hub = await startHubTestApp();
     a = await admitTestMember(hub);
     b = await admitTestMember(hub);
-  });
+  }, 120_000);
   afterAll(() => hub.close());
 
   it('dry run validates without storing; a valid release is imported, audited, and the same again ignored', async () => {

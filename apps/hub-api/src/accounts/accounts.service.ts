@@ -32,6 +32,7 @@ export class AccountsService {
   }
 
   async me(principal: Principal): Promise<AccountEntity> {
+    if (principal.kind !== 'user') throw new HubError('FORBIDDEN', 'A node has no user account', { reason: 'NODE_PRINCIPAL' });
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { id: principal.id } });
     if (!account) throw new HubError('NOT_FOUND', 'Account not found');
     return account;

@@ -46,7 +46,9 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   let message = formatted.message;
   let details: unknown;
   if (original instanceof GraphQLError || !(original instanceof Error)) {
-    const rawCode = formatted.extensions?.code;
+    // Our own validation rules set a hub code (e.g. QUERY_TOO_COMPLEX); Apollo relabels it, so read the original.
+    const ownCode = original instanceof GraphQLError ? original.extensions?.code : undefined;
+    const rawCode = typeof ownCode === 'string' && (HUB_ERROR_CODES as readonly string[]).includes(ownCode) ? ownCode : formatted.extensions?.code;
     const apolloCode = typeof rawCode === 'string' ? rawCode : '';
     code =
       (HUB_ERROR_CODES as readonly string[]).includes(apolloCode) ? (apolloCode as HubErrorCode) : (APOLLO_CODES[apolloCode] ?? 'BAD_USER_INPUT');
