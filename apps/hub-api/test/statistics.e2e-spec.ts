@@ -1,0 +1,122 @@
+import request from 'supertest';
+import { admitTestMember, servicesCells, sign_, TestNode } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
+const T0 = 'case_management';
+const O0 = 'provided';
+const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { period memberId key value obsStatus confStatus } } }`;
+
+describe('hub: statistics by audience, protected against aggregation and differencing', () => {
+  let hub: HubTestApp;
+  const nodes: TestNode[] = [];
+  let researcher: string;
+  let admin: string;
+  let ombudsman: string;
+  // Member 0 alone reports (T0, O0): one contributor, so the combined cell is primary-suppressed.
+  const value = (m: number) => (t: string, o: string): number => (t === T0 && o === O0 ? (m === 0 ? 7 : 0) : 5 + ((t.length + o.length + m) % 4));
+  let expectedGrand = 0;
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    for (let m = 0; m < 4; m++) {
+      const n = await admitTestMember(hub);
+      nodes.push(n);
+      const cells = servicesCells(value(m));
+      expectedGrand += cells[cells.length - 1].value ?? 0;
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells }) }, n.token);
+      expect(res.data?.submitRelease.status).toBe('SUCCESS');
+    }
+    researcher = await hub.signIn('researcher');
+    admin = await hub.signIn('association_admin');
+    ombudsman = await hub.signIn('ombudsman');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  const ask = async (token: string | undefined, q: Record<string, unknown>): Promise<any> => {
+    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, token);
+    if (!res.data?.statistics) throw new Error(JSON.stringify(res.errors));
+    return res.data.statistics;
+  };
+
+  it('researchers, the Ombudsman and the public get the exact grand total and no member identity', async () => {
+    for (const token of [researcher, ombudsman, undefined]) {
+      const t = await ask(token, {});
+      expect(t.audience).toBe(token ? 'combined' : 'public');
+      expect(t.cells).toEqual([{ period: null, memberId: null, key: [], value: expectedGrand, obsStatus: 'A', confStatus: 'F' }]);
+    }
+  });
+
+  it('a cell drawing on one member is suppressed by the hub (CONF_STATUS S)', async () => {
+    const t = await ask(researcher, { groupBy: ['service_type', 'service_outcome'], filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: [O0] }] });
+    expect(t.cells).toEqual([{ period: null, memberId: null, key: [T0, O0], value: null, obsStatus: 'Q', confStatus: 'S' }]);
+  });
+
+  it('differencing fails: the row total and the row without the hidden cell are never both exact', async () => {
+    const outcomes = ((await hub.gql('{ standard { codelists { id codes { code } } } }')).data?.standard.codelists as any[])
+      .find((l) => l.id === 'service_outcome')
+      .codes.map((c: any) => c.code) as string[];
+    const row = await ask(researcher, { groupBy: ['service_type'], filters: [{ dimension: 'service_type', codes: [T0] }] });
+    const rest = await ask(researcher, {
+      groupBy: ['service_type'],
+      filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: outcomes.filter((o) => o !== O0) }],
+    });
+    const a = row.cells[0].value;
+    const b = rest.cells[0].value;
+    expect(a === null || b === null).toBe(true);
+    // The same over a whole column: the column total minus the other service types.
+    const types = ((await hub.gql('{ standard { codelists { id codes { code } } } }')).data?.standard.codelists as any[])
+      .find((l) => l.id === 'service_type')
+      .codes.map((c: any) => c.code) as string[];
+    const col = await ask(researcher, { groupBy: ['service_outcome'], filters: [{ dimension: 'service_outcome', codes: [O0] }] });
+    const others = await ask(researcher, {
+      groupBy: ['service_outcome'],
+      filters: [{ dimension: 'service_outcome', codes: [O0] }, { dimension: 'service_type', codes: types.filter((t) => t !== T0) }],
+    });
+    expect(col.cells[0].value === null || others.cells[0].value === null).toBe(true);
+    // Every published single cell of the row: their sum never pins the hidden one either.
+    const cells = await ask(researcher, { groupBy: ['service_type', 'service_outcome'], filters: [{ dimension: 'service_type', codes: [T0] }] });
+    const hidden = cells.cells.filter((c: any) => c.value === null);
+    expect(hidden.length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the Association sees per-member figures; a member sees its own', async () => {
+    const t = await ask(admin, { byMember: true, groupBy: ['service_type', 'service_outcome'], filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: [O0] }] });
+    expect(t.audience).toBe('association');
+    const perMember = t.cells.filter((c: any) => c.memberId !== null);
+    expect(perMember).toHaveLength(4);
+    expect(perMember.find((c: any) => c.memberId === nodes[0].memberId).value).toBe(7);
+    expect(t.cells.find((c: any) => c.memberId === null).value).toBe(7);
+    const own = await ask(nodes[1].token, {});
+    expect(own.audience).toBe('member');
+    expect(own.cells).toHaveLength(1);
+    expect(own.cells[0].memberId).toBe(nodes[1].memberId);
+  });
+
+  it('time series and completeness', async () => {
+    const ts = await hub.gql('{ timeSeries(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { period value confStatus } }', {}, researcher);
+    expect(ts.data?.timeSeries).toEqual([
+      { period: '2025-02', value: 0, confStatus: 'F' },
+      { period: '2025-03', value: expectedGrand, confStatus: 'F' },
+    ]);
+    const comp = await hub.gql('{ completeness(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { memberId period status } }', {}, admin);
+    const rows = comp.data?.completeness as any[];
+    expect(rows.filter((r) => r.period === '2025-03').every((r) => r.status === 'late')).toBe(true);
+    expect(rows.filter((r) => r.period === '2025-02').every((r) => r.status === 'missing')).toBe(true);
+  });
+
+  it('CSV download with the same audience rules, audited as an export', async () => {
+    const res = await request(hub.app.getHttpServer())
+      .get('/api/v1/csv/statistics?datasetId=services_monthly&from=2025-03&to=2025-03&groupBy=service_type,service_outcome&filter=service_type:' + T0)
+      .set('authorization', `Bearer ${researcher}`)
+      .expect(200);
+    expect(res.headers['content-type']).toMatch(/text\/csv/);
+    const lines = res.text.trim().split('\r\n');
+    expect(lines[0]).toBe('period,member_id,service_type,service_outcome,value,OBS_STATUS,CONF_STATUS');
+    expect(lines.find((l) => l.includes(`,${T0},${O0},`))).toMatch(/,,Q,S$/);
+    expect(res.text).not.toContain(nodes[0].memberId);
+    const audited = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'statistics.export'`)) as { n: number }[];
+    expect(audited[0].n).toBe(1);
+    await request(hub.app.getHttpServer()).get('/api/v1/csv/statistics?datasetId=clients_quarterly&from=2025-Q1&to=2025-Q1').expect(401);
+  });
+});
