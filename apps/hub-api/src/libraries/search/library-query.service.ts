@@ -8,7 +8,7 @@ import { LibraryDocumentEntity, LibraryDocumentVersionEntity } from '../entities
 import { isModerator, managesDocument, readableAccessLevels } from '../library-access';
 import { toLibraryDocumentModel } from '../library.mapper';
 import { LibraryDocumentModel, LibraryDocumentPage, LibrarySearchResult } from '../models/library-document.model';
-import { applyFilter, HEADLINE_OPTIONS, readableVersions, snippetHtml, SqlWhere } from './library-sql';
+import { applyFilter, buildSearchSql, readableVersions, snippetHtml, SqlWhere } from './library-sql';
 
 interface Row {
   version_id: string;
@@ -85,29 +85,8 @@ export class LibraryQueryService {
 
   /** Ranked full-text search over the published versions the caller may read. */
   async search(p: Principal | undefined, input: SearchLibraryInput): Promise<LibrarySearchResult> {
-    const w = new SqlWhere();
-    const q = w.param(input.query);
-    readableVersions(w, p);
-    applyFilter(w, input.filter);
-    w.add('v.search_vector @@ q.query');
-    const rows: (Row & { rank: number; snippet: string })[] = await this.db.query(
-      `WITH q AS (SELECT library_search_query(${q}) AS query),
-       hits AS (
-         SELECT v.id, v.document_id, v.version, v.language, ts_rank_cd(v.search_vector, q.query) AS rank, count(*) OVER () AS total
-         FROM library_document_versions v, q
-         WHERE ${w.toString()}
-         ORDER BY rank DESC, v.published_at DESC, v.id
-         LIMIT ${w.param(input.limit)} OFFSET ${w.param(input.offset)})
-       SELECT h.id AS version_id, h.document_id, h.version AS published_version, h.total, h.rank,
-              ts_headline(cfg.name::regconfig,
-                left(concat_ws(' … ', v.summary_tg, v.summary_ru, v.summary_en, nullif(v.body_text, '')), 20000),
-                websearch_to_tsquery(cfg.name::regconfig, ${q}), '${HEADLINE_OPTIONS}') AS snippet
-       FROM hits h
-       JOIN library_document_versions v ON v.id = h.id
-       CROSS JOIN LATERAL (SELECT CASE h.language WHEN 'ru' THEN 'russian' WHEN 'en' THEN 'english' ELSE 'simple' END AS name) cfg
-       ORDER BY h.rank DESC, v.published_at DESC, v.id`,
-      w.params,
-    );
+    const { text, params } = buildSearchSql(p, input);
+    const rows: (Row & { rank: number; snippet: string })[] = await this.db.query(text, params);
     const models = await this.models(rows, false);
     return {
       total: rows.length > 0 ? Number(rows[0].total) : 0,

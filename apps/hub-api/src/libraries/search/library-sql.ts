@@ -1,5 +1,5 @@
 import type { Principal } from '../../common/auth/principal';
-import { LibraryFilterInput } from '../dto/search.input';
+import { LibraryFilterInput, SearchLibraryInput } from '../dto/search.input';
 import { readableAccessLevels } from '../library-access';
 import { kindsOfShelf } from '../library-codes';
 
@@ -48,4 +48,33 @@ export const HEADLINE_OPTIONS = `StartSel=${OPEN}, StopSel=${CLOSE}, MaxWords=35
 export function snippetHtml(raw: string): string {
   const escaped = raw.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
   return escaped.split(OPEN).join('<mark>').split(CLOSE).join('</mark>');
+}
+
+/**
+ * The search statement: rank every readable match (count included), keep one page, and
+ * only then build snippets for that page (ts_headline is the costly part).
+ */
+export function buildSearchSql(p: Principal | undefined, input: Pick<SearchLibraryInput, 'query' | 'filter' | 'limit' | 'offset'>): { text: string; params: unknown[] } {
+  const w = new SqlWhere();
+  const q = w.param(input.query);
+  readableVersions(w, p);
+  applyFilter(w, input.filter);
+  w.add('v.search_vector @@ q.query');
+  const where = w.toString();
+  const text = `WITH q AS (SELECT library_search_query(${q}) AS query),
+     hits AS (
+       SELECT v.id, v.document_id, v.version, v.language, ts_rank_cd(v.search_vector, q.query) AS rank, count(*) OVER () AS total
+       FROM library_document_versions v, q
+       WHERE ${where}
+       ORDER BY rank DESC, v.published_at DESC, v.id
+       LIMIT ${w.param(input.limit)} OFFSET ${w.param(input.offset)})
+     SELECT h.id AS version_id, h.document_id, h.version AS published_version, h.total, h.rank,
+            ts_headline(cfg.name::regconfig,
+              left(concat_ws(' … ', v.summary_tg, v.summary_ru, v.summary_en, nullif(v.body_text, '')), 20000),
+              websearch_to_tsquery(cfg.name::regconfig, ${q}), '${HEADLINE_OPTIONS}') AS snippet
+     FROM hits h
+     JOIN library_document_versions v ON v.id = h.id
+     CROSS JOIN LATERAL (SELECT CASE h.language WHEN 'ru' THEN 'russian' WHEN 'en' THEN 'english' ELSE 'simple' END AS name) cfg
+     ORDER BY h.rank DESC, v.published_at DESC, v.id`;
+  return { text, params: w.params };
 }
