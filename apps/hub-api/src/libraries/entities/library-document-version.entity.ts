@@ -84,7 +84,7 @@ export class LibraryDocumentVersionEntity {
   bodyText!: string;
 
   /** Maintained by the service with library_search_vector(); never selected by default. */
-  @Column({ name: 'search_vector', type: 'tsvector', default: () => "''::tsvector", select: false })
+  @Column({ name: 'search_vector', type: 'tsvector', default: () => "''", select: false })
   searchVector!: string;
 
   @Column({ name: 'review_note', type: 'text', nullable: true })
