@@ -1,0 +1,80 @@
+import { ApolloDriver, ApolloDriverConfig } from '@nestjs/apollo';
+import { DynamicModule, Module, Type } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { GraphQLModule } from '@nestjs/graphql';
+import { PassportModule } from '@nestjs/passport';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import type { DestinationStream } from 'pino';
+import { LoggerModule } from 'nestjs-pino';
+import { AccessLogModule } from './access-log/access-log.module';
+import { NodeAuthGuard } from './common/auth/auth.guard';
+import { JwtStrategy } from './common/auth/jwt.strategy';
+import { StaffStatusCache } from './common/auth/staff-status.cache';
+import { formatGraphQLError } from './common/errors/format-graphql-error';
+import { NodeConfigModule } from './config/config.module';
+import { NodeConfig } from './config/node-config';
+import { CryptoModule } from './crypto/crypto.module';
+import { nodeDataSourceOptions } from './database/data-source';
+import { ExportsModule } from './exports/exports.module';
+import { HealthController } from './health/health.controller';
+import { ImportsModule } from './imports/imports.module';
+import { RegisterModule } from './register/register.module';
+import { StaffModule } from './staff/staff.module';
+
+/** Feature modules of the member node. */
+const FEATURES: Type[] = [CryptoModule, AccessLogModule, StaffModule, RegisterModule, ImportsModule, ExportsModule];
+
+export interface NodeAppOptions {
+  /** Where pino writes (tests capture it to hunt for identifiable values); default stdout. */
+  logDestination?: DestinationStream;
+}
+
+@Module({})
+export class NodeAppModule {
+  static forRoot(config: NodeConfig, databaseUrl: string, options: NodeAppOptions = {}): DynamicModule {
+    return {
+      module: NodeAppModule,
+      imports: [
+        NodeConfigModule.forRoot(config),
+        LoggerModule.forRoot({
+          pinoHttp: [
+            {
+              level: config.LOG_LEVEL,
+              base: { app: 'member-node', centre: config.CENTRE_ID },
+              genReqId: (req, res) => {
+                const incoming = req.headers['x-request-id'];
+                const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+                res.setHeader('x-request-id', id);
+                return id;
+              },
+              redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+              serializers: {
+                // Log the route, never the body or query string (a GraphQL body carries case data).
+                req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
+            },
+            options.logDestination ?? process.stdout,
+          ],
+        }),
+        TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN }),
+        GraphQLModule.forRoot<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          path: '/graphql',
+          autoSchemaFile: config.GRAPHQL_SCHEMA_FILE ?? true,
+          sortSchema: true,
+          playground: false,
+          introspection: true,
+          includeStacktraceInErrorResponses: false,
+          context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
+          formatError: formatGraphQLError,
+        }),
+        PassportModule,
+        ...FEATURES,
+      ],
+      controllers: [HealthController],
+      providers: [JwtStrategy, StaffStatusCache, { provide: APP_GUARD, useClass: NodeAuthGuard }],
+    };
+  }
+}

@@ -1,0 +1,32 @@
+import 'reflect-metadata';
+import { DataSource } from 'typeorm';
+import { loadNodeConfig } from '../config/node-config';
+import { KeyRing } from '../crypto/key-ring';
+import { rotateKeys } from '../crypto/rotate-keys';
+import { nodeDataSourceOptions } from '../database/data-source';
+import { resolveDatabaseUrl } from '../database/resolve-database';
+
+/**
+ * `npm run node:rotate-keys`: put the new key first in NODE_ENCRYPTION_KEYS (keep the old
+ * ones after it), run this, then drop the old keys from the ring.
+ */
+async function main(): Promise<void> {
+  const config = loadNodeConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  const ring = new KeyRing(config.NODE_ENCRYPTION_KEYS);
+  const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
+  const ds = new DataSource(nodeDataSourceOptions(db.url));
+  await ds.initialize();
+  try {
+    const report = await rotateKeys(ds, ring);
+    for (const [table, n] of Object.entries(report.rows)) console.log(`${table}: ${n} rows re-encrypted under key ${ring.currentId}`);
+  } finally {
+    await ds.destroy();
+    await db.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  // Names only: a key-ring error never carries key material, and no row value is printed.
+  console.error(err instanceof Error ? `${err.name}: ${err.message}` : 'rotation failed');
+  process.exit(1);
+});

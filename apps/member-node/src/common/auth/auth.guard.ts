@@ -1,0 +1,57 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import passport from 'passport';
+import { NodeError } from '../errors/node.error';
+import { requestOf, responseOf } from '../graphql/request-of';
+import { NodeRole, Principal } from './principal';
+import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { StaffStatusCache } from './staff-status.cache';
+
+/**
+ * Global guard, deny by default: an operation without @Roles or @Public is refused.
+ * No or bad token (or a deactivated account) -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN.
+ */
+@Injectable()
+export class NodeAuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly staffStatus: StaffStatusCache,
+  ) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const targets = [ctx.getHandler(), ctx.getClass()];
+    const isPublic = this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true;
+    const roles = this.reflector.getAllAndOverride<NodeRole[] | undefined>(ROLES_KEY, targets);
+    const req = requestOf(ctx);
+    const hasToken = typeof req.headers.authorization === 'string' && req.headers.authorization.length > 0;
+
+    if (hasToken) {
+      req.principal = await this.authenticate(ctx);
+    }
+    if (isPublic) return true;
+    if (!roles || roles.length === 0) {
+      throw new NodeError('FORBIDDEN', 'This operation admits no role');
+    }
+    if (!req.principal) throw new NodeError('UNAUTHENTICATED', 'Sign in first');
+    if (!roles.includes(req.principal.role)) {
+      throw new NodeError('FORBIDDEN', 'Your role may not perform this operation');
+    }
+    return true;
+  }
+
+  private async authenticate(ctx: ExecutionContext): Promise<Principal> {
+    const req = requestOf(ctx);
+    const res = responseOf(ctx);
+    const user = await new Promise<Principal | false>((resolve) => {
+      const handler = passport.authenticate('node-jwt', { session: false }, (err: unknown, u: Principal | false) =>
+        resolve(err ? false : u),
+      ) as (rq: unknown, rs: unknown, next: () => void) => void;
+      handler(req, res, () => resolve(false));
+    });
+    if (!user) throw new NodeError('UNAUTHENTICATED', 'Invalid or expired token');
+    // A leaver's token stops working at once, and a role change takes effect at once.
+    const current = await this.staffStatus.current(user.id);
+    if (!current?.active || current.role !== user.role) throw new NodeError('UNAUTHENTICATED', 'Account deactivated or changed; sign in again');
+    return user;
+  }
+}

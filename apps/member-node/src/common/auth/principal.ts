@@ -1,0 +1,17 @@
+/** Roles of a member node's staff. Deny by default: every operation lists the roles it admits. */
+export const NODE_ROLES = ['caseworker', 'manager', 'centre_admin'] as const;
+export type NodeRole = (typeof NODE_ROLES)[number];
+
+/** A signed-in staff member of the centre this node serves. */
+export interface Principal {
+  readonly id: string;
+  readonly role: NodeRole;
+  /** The centre the account belongs to (a node serves one centre, `CENTRE_ID`). */
+  readonly centreId: string;
+}
+
+export interface JwtClaims {
+  sub: string;
+  role: NodeRole;
+  cid: string;
+}

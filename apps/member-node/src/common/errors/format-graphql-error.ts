@@ -1,0 +1,57 @@
+import { HttpException } from '@nestjs/common';
+import { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { NODE_ERROR_CODES, NodeErrorCode } from './error-codes';
+import { NodeError } from './node.error';
+
+const APOLLO_CODES: Record<string, NodeErrorCode> = {
+  GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
+  GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  BAD_REQUEST: 'BAD_USER_INPUT',
+  PERSISTED_QUERY_NOT_FOUND: 'BAD_USER_INPUT',
+  OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
+};
+
+function fromHttpStatus(status: number): NodeErrorCode {
+  if (status === 401) return 'UNAUTHENTICATED';
+  if (status === 403) return 'FORBIDDEN';
+  if (status === 404) return 'NOT_FOUND';
+  if (status === 409) return 'CONFLICT';
+  if (status === 413) return 'PAYLOAD_TOO_LARGE';
+  if (status === 429) return 'RATE_LIMITED';
+  if (status >= 400 && status < 500) return 'BAD_USER_INPUT';
+  return 'INTERNAL_SERVER_ERROR';
+}
+
+/** Maps any thrown error to a stable code and a client-safe message (no stack, no internals). */
+export function classifyError(original: unknown): { code: NodeErrorCode; message: string; details?: unknown } {
+  if (original instanceof NodeError) return { code: original.code, message: original.message, details: original.details };
+  if (original instanceof HttpException) {
+    const status = original.getStatus();
+    const code = fromHttpStatus(status);
+    return { code, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : original.message };
+  }
+  return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
+}
+
+/** Apollo `formatError`: every error leaves with one of NODE_ERROR_CODES and without a stack trace. */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
+  let code: NodeErrorCode;
+  let message = formatted.message;
+  let details: unknown;
+  if (original instanceof GraphQLError || !(original instanceof Error)) {
+    const rawCode = formatted.extensions?.code;
+    const apolloCode = typeof rawCode === 'string' ? rawCode : '';
+    code =
+      (NODE_ERROR_CODES as readonly string[]).includes(apolloCode) ? (apolloCode as NodeErrorCode) : (APOLLO_CODES[apolloCode] ?? 'BAD_USER_INPUT');
+  } else {
+    ({ code, message, details } = classifyError(original));
+  }
+  return {
+    message,
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code, ...(details ? { details } : {}) },
+  };
+}

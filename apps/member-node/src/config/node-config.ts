@@ -1,0 +1,118 @@
+import { plainToInstance, Transform } from 'class-transformer';
+import { readFileSync } from 'node:fs';
+import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
+const toBool = ({ value }: { value: unknown }): unknown =>
+  typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value;
+
+/** `id:<base64 of 32 bytes>` entries separated by commas; the first is the current key. */
+export const KEY_RING_PATTERN = /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=)*$/;
+
+/** The member node's environment, validated at boot (fail fast, naming the bad variable, never echoing a secret). */
+export class NodeConfig {
+  /** External Postgres; when absent the node starts an embedded one (development and demo). */
+  @IsOptional()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL?: string;
+
+  @IsOptional()
+  @IsString()
+  EMBEDDED_PG_DIR?: string;
+
+  /** The centre this node serves (the member id it has at the hub, or a local code). */
+  @IsString()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'CENTRE_ID must be 1-64 letters, digits, - or _' })
+  CENTRE_ID!: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
+  PORT = 3100;
+
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  JWT_SECRET!: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(86_400)
+  JWT_TTL_SECONDS = 3600;
+
+  /** Field-encryption key ring, e.g. `k2:<base64 32 bytes>,k1:<base64 32 bytes>`; the first encrypts. */
+  @IsString()
+  @Matches(KEY_RING_PATTERN, { message: 'NODE_ENCRYPTION_KEYS must be id:<base64 of 32 bytes>[,id:<base64>...]' })
+  NODE_ENCRYPTION_KEYS!: string;
+
+  @IsIn(LOG_LEVELS)
+  LOG_LEVEL: (typeof LOG_LEVELS)[number] = 'info';
+
+  @IsOptional()
+  @IsString()
+  CORS_ORIGINS?: string;
+
+  /** Run pending migrations at boot (demo and tests); production runs `npm run node:migrate`. */
+  @Transform(toBool)
+  MIGRATIONS_RUN = false;
+
+  /** Write the GraphQL SDL to this path at boot (`npm run node:schema`). */
+  @IsOptional()
+  @IsString()
+  GRAPHQL_SCHEMA_FILE?: string;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_BODY_BYTES = 1024 * 1024;
+
+  /** Largest register file accepted for import, bytes. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1024)
+  MAX_IMPORT_BYTES = 200 * 1024 * 1024;
+
+  /** Failed sign-ins per account (and, times four, per IP) within the window before a lockout. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_MAX_FAILURES = 5;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  LOGIN_LOCKOUT_SECONDS = 900;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variables: string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const OPTIONAL_KEYS = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'CENTRE_ID', 'JWT_SECRET', 'NODE_ENCRYPTION_KEYS', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE'];
+
+export function loadNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
+  const known = Object.keys(new NodeConfig());
+  const picked: Record<string, unknown> = {};
+  for (const key of [...known, ...OPTIONAL_KEYS]) {
+    // Docker secrets: FOO_FILE names a file holding FOO.
+    const file = env[`${key}_FILE`];
+    if (env[key] !== undefined) picked[key] = env[key];
+    else if (file) picked[key] = readFileSync(file, 'utf8').trim();
+  }
+  const config = plainToInstance(NodeConfig, picked);
+  const errors = validateSync(config, { whitelist: true, validationError: { target: false, value: false } });
+  if (errors.length > 0) {
+    const names = errors.map((e) => e.property);
+    const detail = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('\n');
+    throw new ConfigError(names, `Invalid member-node environment:\n${detail}`);
+  }
+  return config;
+}

@@ -1,0 +1,4 @@
+import { CaseRegister1764100000000 } from './1764100000000-case-register';
+
+/** Every migration of the member node, in order. Add new ones at the end; never edit a landed one. */
+export const NODE_MIGRATIONS = [CaseRegister1764100000000];

@@ -1,0 +1,51 @@
+import { parse } from 'csv-parse';
+import ExcelJS from 'exceljs';
+import type { Readable } from 'node:stream';
+import type { ImportFormat } from './import-job.entity';
+import type { Cell } from './row-mapper';
+
+/** Rows of a file as cells with their row number as a spreadsheet shows it (header = 1), streamed. */
+export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
+
+/** CSV with `,` or `;` (Excel in a Russian locale writes `;`), UTF-8 with or without BOM. */
+async function* csvRows(input: Readable): RowSource {
+  const parser = input.pipe(
+    parse({ bom: true, delimiter: [',', ';'], relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 }),
+  );
+  input.once('error', (err) => parser.destroy(err));
+  let rowNumber = 0;
+  for await (const record of parser as AsyncIterable<string[]>) yield { rowNumber: ++rowNumber, cells: record };
+}
+
+function cellValue(v: ExcelJS.CellValue): Cell {
+  if (v === null || v === undefined) return undefined;
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
+  if (typeof v === 'object') {
+    if ('richText' in v) return v.richText.map((r) => r.text).join('');
+    if ('text' in v && typeof v.text === 'string') return v.text;
+    if ('result' in v) return cellValue(v.result);
+  }
+  return undefined;
+}
+
+/** The first worksheet of an XLSX workbook, with exceljs' streaming reader. */
+async function* xlsxRows(input: Readable): RowSource {
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  for await (const sheet of reader) {
+    for await (const row of sheet) {
+      const values = row.values as ExcelJS.CellValue[];
+      // exceljs rows are 1-based: values[0] is empty.
+      yield { rowNumber: row.number, cells: Array.from(values.slice(1), cellValue) };
+    }
+    break;
+  }
+}
+
+export function rowSource(format: ImportFormat, input: Readable): RowSource {
+  switch (format) {
+    case 'csv':
+      return csvRows(input);
+    case 'xlsx':
+      return xlsxRows(input);
+  }
+}

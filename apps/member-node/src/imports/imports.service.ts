@@ -1,0 +1,249 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
+import { PassThrough, Readable, Transform } from 'node:stream';
+import { DataSource } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { Principal } from '../common/auth/principal';
+import { NodeError } from '../common/errors/node.error';
+import { NodeConfig } from '../config/node-config';
+import { KeyRing } from '../crypto/key-ring';
+import { CreateImportInput, ImportIssuesInput } from './dto/import.inputs';
+import { rowSource } from './file-sources';
+import { ImportField, resolveColumns } from './import-fields';
+import { ImportIssueEntity } from './import-issue.entity';
+import { ImportJobEntity } from './import-job.entity';
+import { RowMapper, StagedRow } from './row-mapper';
+import { insertIssues, IssueRow, promoteStagedRows, stageRows } from './staging';
+import { ValueDictionary } from './value-dictionary';
+
+/** Rows validated, encrypted and staged per statement. */
+export const IMPORT_BATCH = 1000;
+
+/** Columns an import cannot do without (everything else has a default). */
+const REQUIRED_FIELDS: readonly ImportField[] = ['clientCode', 'sex', 'district', 'incidentDate', 'reportedDate', 'violenceTypes', 'consentServices', 'consentReporting'];
+
+class ImportFileError extends Error {
+  constructor(readonly reason: 'FILE_TOO_LARGE' | 'MALFORMED_FILE' | 'MISSING_COLUMNS' | 'EMPTY_FILE', readonly fields: string[] = []) {
+    super(reason);
+    this.name = 'ImportFileError';
+  }
+}
+
+/** Hashes and counts the bytes of an upload on their way to the parser; refuses a file over the limit. */
+function meter(limit: number): Transform & { hash: () => string; bytes: () => number } {
+  const h = createHash('sha256');
+  let bytes = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      bytes += chunk.length;
+      if (bytes > limit) return cb(new ImportFileError('FILE_TOO_LARGE'));
+      h.update(chunk);
+      cb(null, chunk);
+    },
+  });
+  return Object.assign(t, { hash: () => h.digest('hex'), bytes: () => bytes });
+}
+
+/**
+ * Two-phase import of an existing register: `upload` streams the file, validates and maps
+ * every row, reports each problem (row, column, reason code) and stages the valid rows
+ * (encrypted); nothing enters the register until `accept`. Memory stays bounded: one
+ * batch of rows at a time, deduplication by unique indexes in Postgres.
+ */
+@Injectable()
+export class ImportsService {
+  private readonly log = new Logger(ImportsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ring: KeyRing,
+    private readonly accessLog: AccessLogService,
+    private readonly config: NodeConfig,
+  ) {}
+
+  async create(p: Principal, input: CreateImportInput): Promise<ImportJobEntity> {
+    const repo = this.db.getRepository(ImportJobEntity);
+    const columnMapping = Object.fromEntries((input.columnMapping ?? []).map((m) => [m.field, m.column]));
+    const valueMapping: Record<string, Record<string, string>> = {};
+    for (const v of input.valueMapping ?? []) (valueMapping[v.field] ??= {})[v.value] = v.code;
+    return repo.save(repo.create({ centreId: p.centreId, createdBy: p.id, fileName: input.fileName, format: input.format, status: 'created', columnMapping, valueMapping }));
+  }
+
+  async job(p: Principal, id: string): Promise<ImportJobEntity> {
+    const job = await this.db.getRepository(ImportJobEntity).findOne({ where: { id, centreId: p.centreId } });
+    if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
+    return job;
+  }
+
+  jobs(p: Principal): Promise<ImportJobEntity[]> {
+    return this.db.getRepository(ImportJobEntity).find({ where: { centreId: p.centreId }, order: { createdAt: 'DESC' }, take: 100 });
+  }
+
+  async issues(p: Principal, input: ImportIssuesInput): Promise<{ items: ImportIssueEntity[]; total: number }> {
+    await this.job(p, input.jobId);
+    const [items, total] = await this.db
+      .getRepository(ImportIssueEntity)
+      .findAndCount({ where: { jobId: input.jobId }, order: { rowNumber: 'ASC', id: 'ASC' }, take: input.first, skip: input.offset });
+    return { items, total };
+  }
+
+  /** Phase one: stream, validate, map, encrypt and stage. The job's counters show progress meanwhile. */
+  async upload(p: Principal, id: string, body: Readable, bytesTotal: number | null): Promise<ImportJobEntity> {
+    const claimed: [unknown[], number] = await this.db.query(
+      `UPDATE import_jobs SET status = 'validating', bytes_total = $3 WHERE id = $1 AND centre_id = $2 AND status = 'created' RETURNING id`,
+      [id, p.centreId, bytesTotal],
+    );
+    if (claimed[1] === 0) {
+      await this.job(p, id);
+      throw new NodeError('CONFLICT', 'This import already has its file', { reason: 'IMPORT_NOT_AWAITING_FILE' });
+    }
+    const job = await this.job(p, id);
+    const metered = meter(this.config.MAX_IMPORT_BYTES);
+    body.once('error', (err) => metered.destroy(err));
+    const input = body.pipe(metered);
+    try {
+      await this.validateRows(job, input, metered);
+      await drain(input);
+      const hash = metered.hash();
+      const same: unknown[] = await this.db.query(
+        `SELECT 1 FROM import_jobs WHERE centre_id = $1 AND content_hash = $2 AND status = 'accepted' AND id <> $3 LIMIT 1`,
+        [p.centreId, hash, id],
+      );
+      const status = same.length > 0 ? 'duplicate_file' : 'validated';
+      if (status === 'duplicate_file') await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+      await this.db.query(`UPDATE import_jobs SET status = $2, content_hash = $3, bytes_processed = $4, finished_at = now() WHERE id = $1`, [
+        id,
+        status,
+        hash,
+        metered.bytes(),
+      ]);
+    } catch (err) {
+      const reason = err instanceof ImportFileError ? err.reason : isCsvError(err) ? 'MALFORMED_FILE' : 'IMPORT_FAILED';
+      const failure = err instanceof ImportFileError && err.fields.length > 0 ? `${reason}: ${err.fields.join(', ')}` : reason;
+      // Never the error's message: a parser's message can quote the file.
+      this.log.warn({ importJob: id, reason, error: err instanceof Error ? err.name : 'unknown' }, 'import refused');
+      body.resume();
+      await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+      await this.db.query(`UPDATE import_jobs SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1`, [id, failure]);
+    }
+    return this.job(p, id);
+  }
+
+  private async validateRows(job: ImportJobEntity, input: Readable, metered: { bytes: () => number }): Promise<void> {
+    const dictionary = new ValueDictionary(job.valueMapping);
+    let mapper: RowMapper | undefined;
+    let headers: string[] = [];
+    let columns: Partial<Record<ImportField, number>> = {};
+    let batch: StagedRow[] = [];
+    let issues: IssueRow[] = [];
+    const counts = { processed: 0, valid: 0, invalid: 0, duplicate: 0 };
+    const columnOf = (field: ImportField): string => {
+      const i = columns[field];
+      return i === undefined ? field : headers[i] || field;
+    };
+
+    const flush = async (): Promise<void> => {
+      const rows = batch;
+      batch = [];
+      const taken = await this.alreadyInRegister(job.centreId, rows);
+      const fresh: StagedRow[] = [];
+      for (const r of rows) {
+        if (taken.fingerprints.has(r.fingerprint)) {
+          counts.duplicate++;
+          issues.push({ rowNumber: r.rowNumber, field: 'clientCode', column: columnOf('clientCode'), reason: 'ALREADY_IN_REGISTER' });
+        } else if (taken.codes.has(r.incidentCode)) {
+          counts.invalid++;
+          issues.push({ rowNumber: r.rowNumber, field: 'incidentCode', column: columnOf('incidentCode'), reason: 'INCIDENT_CODE_TAKEN' });
+        } else fresh.push(r);
+      }
+      const staged = await stageRows(this.db.manager, job.id, fresh);
+      for (const r of fresh) {
+        if (staged.has(r.rowNumber)) counts.valid++;
+        else {
+          counts.duplicate++;
+          issues.push({ rowNumber: r.rowNumber, field: 'clientCode', column: columnOf('clientCode'), reason: 'DUPLICATE_IN_FILE' });
+        }
+      }
+      await insertIssues(this.db.manager, job.id, issues);
+      issues = [];
+      await this.db.query(
+        `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6 WHERE id = $1`,
+        [job.id, counts.processed, counts.valid, counts.invalid, counts.duplicate, metered.bytes()],
+      );
+    };
+
+    for await (const { rowNumber, cells } of rowSource(job.format, input)) {
+      if (!mapper) {
+        headers = cells.map((c) => (c === null || c === undefined ? '' : String(c as string | number).trim()));
+        const resolved = resolveColumns(headers, job.columnMapping);
+        columns = resolved.columns;
+        const missing = [...resolved.missingHeaders, ...REQUIRED_FIELDS.filter((f) => columns[f] === undefined)];
+        if (missing.length > 0) throw new ImportFileError('MISSING_COLUMNS', [...new Set(missing)]);
+        mapper = new RowMapper(columns, dictionary, this.ring);
+        continue;
+      }
+      if (cells.every((c) => c === undefined || c === null || c === '')) continue;
+      counts.processed++;
+      const result = mapper.map(rowNumber, cells);
+      if (result.row) batch.push(result.row);
+      else {
+        counts.invalid++;
+        for (const i of result.issues) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
+      }
+      if (batch.length >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
+    }
+    if (!mapper) throw new ImportFileError('EMPTY_FILE');
+    await flush();
+  }
+
+  /** Fingerprints and incident codes of a batch that the register already holds. */
+  private async alreadyInRegister(centreId: string, rows: readonly StagedRow[]): Promise<{ fingerprints: Set<string>; codes: Set<string> }> {
+    if (rows.length === 0) return { fingerprints: new Set(), codes: new Set() };
+    const found: { fingerprint: string; incident_code: string }[] = await this.db.query(
+      `SELECT fingerprint, incident_code FROM incidents WHERE centre_id = $1 AND (fingerprint = ANY($2) OR incident_code = ANY($3))`,
+      [centreId, rows.map((r) => r.fingerprint), rows.map((r) => r.incidentCode)],
+    );
+    return { fingerprints: new Set(found.map((f) => f.fingerprint)), codes: new Set(found.map((f) => f.incident_code)) };
+  }
+
+  /** Phase two: the valid rows enter the register, in one transaction, with an access-log row. */
+  async accept(p: Principal, id: string): Promise<ImportJobEntity> {
+    await this.db.transaction(async (tx) => {
+      const job = await tx.getRepository(ImportJobEntity).findOne({ where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
+      if (job.status !== 'validated') throw new NodeError('CONFLICT', `Only a validated import can be accepted (this one is ${job.status})`, { reason: 'IMPORT_NOT_VALIDATED' });
+      const imported = await promoteStagedRows(tx, id, p.centreId);
+      await tx.query(`UPDATE import_jobs SET status = 'accepted', rows_imported = $2, finished_at = now() WHERE id = $1`, [id, imported]);
+      await this.accessLog.record(tx, p, p.centreId, 'import.accept', 'import_job', id, { imported });
+    });
+    return this.job(p, id);
+  }
+
+  async discard(p: Principal, id: string): Promise<ImportJobEntity> {
+    await this.db.transaction(async (tx) => {
+      const job = await tx.getRepository(ImportJobEntity).findOne({ where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
+      if (job.status === 'accepted') throw new NodeError('CONFLICT', 'An accepted import cannot be discarded', { reason: 'IMPORT_ACCEPTED' });
+      await tx.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+      await tx.query(`UPDATE import_jobs SET status = 'discarded', finished_at = now() WHERE id = $1`, [id]);
+    });
+    return this.job(p, id);
+  }
+}
+
+function isCsvError(err: unknown): boolean {
+  const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
+  return typeof code === 'string' && code.startsWith('CSV_');
+}
+
+/** Reads what the parser left (an XLSX reader stops after the first sheet) so the hash covers the whole file. */
+async function drain(stream: Readable): Promise<void> {
+  if (stream.readableEnded || stream.destroyed) return;
+  const sink = new PassThrough();
+  stream.unpipe();
+  stream.pipe(sink);
+  for await (const _chunk of sink) {
+    // discard
+  }
+}

@@ -1,0 +1,230 @@
+import { CaseRecordError, classifyViolence, isIsoDate, validateCaseRecord } from '@paivand/schema';
+import { AAD } from '../crypto/encrypted-columns';
+import { KeyRing } from '../crypto/key-ring';
+import { derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
+import { ImportField } from './import-fields';
+import { CodedField, ValueDictionary } from './value-dictionary';
+
+export type Cell = string | number | boolean | Date | null | undefined;
+
+/** Reason codes of the row-by-row report (the case-record codes plus the import's own). */
+export type ImportReason =
+  | CaseRecordError['code']
+  | 'UNKNOWN_VALUE'
+  | 'DUPLICATE_IN_FILE'
+  | 'ALREADY_IN_REGISTER'
+  | 'INCIDENT_CODE_TAKEN';
+
+export interface RowIssue {
+  readonly field: ImportField;
+  readonly reason: ImportReason;
+}
+
+/** A valid row as staged: codes, dates, and identifiable fields already sealed. */
+export interface StagedRow {
+  rowNumber: number;
+  clientCode: string;
+  sex: string;
+  birthYear: number | null;
+  clientDistrict: string;
+  maritalStatus: string;
+  migrationStatus: string;
+  hasDisability: boolean;
+  registeredOn: string;
+  fullNameEnc: string | null;
+  phoneEnc: string | null;
+  addressEnc: string | null;
+  dateOfBirthEnc: string | null;
+  clientNotesEnc: string | null;
+  incidentCode: string;
+  incidentDate: string;
+  reportedDate: string;
+  incidentDistrict: string;
+  violenceTypes: string[];
+  violenceType: string;
+  perpetratorRelationship: string;
+  consentServices: boolean;
+  consentReporting: boolean;
+  reportedByOtherMember: boolean;
+  narrativeEnc: string | null;
+  fingerprint: string;
+}
+
+/** Fields that take a default when their column is absent or the cell is empty. */
+const DEFAULT_UNKNOWN: readonly ImportField[] = ['maritalStatus', 'migrationStatus', 'perpetratorRelationship'];
+
+/** Which import field a case-record error path points at. */
+const CLIENT_FIELD: Readonly<Record<string, ImportField>> = { notes: 'clientNotes' };
+const INCIDENT_FIELD: Readonly<Record<string, ImportField>> = {
+  incidentId: 'incidentCode',
+  district: 'incidentDistrict',
+  violenceType: 'violenceTypes',
+  'consent.services': 'consentServices',
+  'consent.reporting': 'consentReporting',
+};
+
+function text(cell: Cell): string | undefined {
+  if (cell === null || cell === undefined) return undefined;
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : cell.toISOString().slice(0, 10);
+  const s = String(cell).trim();
+  return s === '' ? undefined : s;
+}
+
+const DMY = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/;
+
+/** `YYYY-MM-DD`, `DD.MM.YYYY`, `DD/MM/YYYY` or a spreadsheet date, as `YYYY-MM-DD`; anything else is returned as is (and refused by validation). */
+export function parseDate(cell: Cell): string | undefined {
+  const s = text(cell);
+  if (s === undefined) return undefined;
+  const m = DMY.exec(s);
+  if (m) return `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
+  return s.length > 10 && isIsoDate(s.slice(0, 10)) && /^\d{4}-\d{2}-\d{2}[T ]/.test(s) ? s.slice(0, 10) : s;
+}
+
+/**
+ * Turns one row of cells into a staged row, or the list of its problems (field and
+ * reason code; never the value). Pure, apart from encryption: testable without a database.
+ */
+export class RowMapper {
+  constructor(
+    private readonly columns: Partial<Record<ImportField, number>>,
+    private readonly dictionary: ValueDictionary,
+    private readonly ring: KeyRing,
+  ) {}
+
+  private cell(cells: readonly Cell[], field: ImportField): Cell {
+    const i = this.columns[field];
+    return i === undefined ? undefined : cells[i];
+  }
+
+  map(rowNumber: number, cells: readonly Cell[]): { row: StagedRow; issues: [] } | { row: null; issues: RowIssue[] } {
+    const issues: RowIssue[] = [];
+    const failed = new Set<ImportField>();
+    const fail = (field: ImportField, reason: ImportReason): void => {
+      if (!failed.has(field)) issues.push({ field, reason });
+      failed.add(field);
+    };
+    const str = (f: ImportField): string | undefined => text(this.cell(cells, f));
+    const coded = (f: CodedField & ImportField): string | undefined => {
+      const v = str(f);
+      if (v === undefined) return DEFAULT_UNKNOWN.includes(f) ? 'UNK' : undefined;
+      const code = this.dictionary.code(f, v);
+      if (code === undefined) fail(f, 'UNKNOWN_VALUE');
+      return code;
+    };
+    const bool = (f: ImportField, fallback?: boolean): boolean | undefined => {
+      const c = this.cell(cells, f);
+      if (typeof c === 'boolean') return c;
+      const v = text(c);
+      if (v === undefined) return fallback;
+      const b = this.dictionary.boolean(f, v);
+      if (b === undefined) fail(f, 'UNKNOWN_VALUE');
+      return b;
+    };
+    const int = (f: ImportField): number | undefined => {
+      const v = str(f);
+      if (v === undefined) return undefined;
+      const n = Number(v);
+      if (!Number.isInteger(n)) fail(f, 'INVALID_TYPE');
+      return Number.isInteger(n) ? n : undefined;
+    };
+
+    const clientCode = str('clientCode');
+    const district = coded('district');
+    const reportedDate = parseDate(this.cell(cells, 'reportedDate'));
+    const client = {
+      clientCode,
+      sex: coded('sex'),
+      birthYear: int('birthYear'),
+      district,
+      maritalStatus: coded('maritalStatus'),
+      migrationStatus: coded('migrationStatus'),
+      hasDisability: bool('hasDisability', false),
+      registeredOn: parseDate(this.cell(cells, 'registeredOn')) ?? reportedDate,
+      fullName: str('fullName'),
+      phone: str('phone'),
+      address: str('address'),
+      dateOfBirth: parseDate(this.cell(cells, 'dateOfBirth')),
+      notes: str('clientNotes'),
+    };
+    let violenceTypes: string[] | undefined;
+    const vtText = str('violenceTypes');
+    if (vtText !== undefined) {
+      const r = this.dictionary.codes('violenceTypes', vtText);
+      if (r.unknown) fail('violenceTypes', 'UNKNOWN_VALUE');
+      else violenceTypes = r.codes;
+    }
+    let violenceType: string | undefined;
+    try {
+      violenceType = violenceTypes ? classifyViolence(violenceTypes) : undefined;
+    } catch {
+      fail('violenceTypes', 'UNKNOWN_CODE');
+    }
+    const incidentDate = parseDate(this.cell(cells, 'incidentDate'));
+    const incidentDistrict = this.columns.incidentDistrict === undefined || str('incidentDistrict') === undefined ? district : coded('incidentDistrict');
+    const fingerprint = clientCode && incidentDate && violenceType ? incidentFingerprint(clientCode, incidentDate, violenceType) : '';
+    const incident = {
+      incidentId: str('incidentCode') ?? (fingerprint ? derivedIncidentCode(fingerprint) : undefined),
+      clientCode,
+      incidentDate,
+      reportedDate,
+      district: incidentDistrict,
+      violenceTypes,
+      violenceType,
+      perpetratorRelationship: coded('perpetratorRelationship'),
+      consent: { services: bool('consentServices'), reporting: bool('consentReporting') },
+      reportedByOtherMember: bool('reportedByOtherMember', false),
+      narrative: str('narrative'),
+    };
+
+    const collect = (errors: readonly CaseRecordError[], rename: Readonly<Record<string, ImportField>>): void => {
+      for (const e of errors) {
+        const field = rename[e.field] ?? rename[e.field.split('.')[0]] ?? (e.field.split('.')[0] as ImportField);
+        if (!failed.has(field)) fail(field, e.code);
+      }
+    };
+    const c = validateCaseRecord('client', withoutUndefined(client));
+    if (!c.valid) collect(c.errors, CLIENT_FIELD);
+    const i = validateCaseRecord('incident', { ...withoutUndefined(incident), consent: withoutUndefined(incident.consent) });
+    if (!i.valid) collect(i.errors, INCIDENT_FIELD);
+    if (issues.length > 0) return { row: null, issues };
+
+    return {
+      row: {
+        rowNumber,
+        clientCode: clientCode!,
+        sex: client.sex!,
+        birthYear: client.birthYear ?? (client.dateOfBirth ? Number(client.dateOfBirth.slice(0, 4)) : null),
+        clientDistrict: district!,
+        maritalStatus: client.maritalStatus!,
+        migrationStatus: client.migrationStatus!,
+        hasDisability: client.hasDisability!,
+        registeredOn: client.registeredOn!,
+        fullNameEnc: this.ring.seal(client.fullName, AAD.clientFullName),
+        phoneEnc: this.ring.seal(client.phone, AAD.clientPhone),
+        addressEnc: this.ring.seal(client.address, AAD.clientAddress),
+        dateOfBirthEnc: this.ring.seal(client.dateOfBirth, AAD.clientDateOfBirth),
+        clientNotesEnc: this.ring.seal(client.notes, AAD.clientNotes),
+        incidentCode: incident.incidentId!,
+        incidentDate: incidentDate!,
+        reportedDate: reportedDate!,
+        incidentDistrict: incidentDistrict!,
+        violenceTypes: violenceTypes!,
+        violenceType: violenceType!,
+        perpetratorRelationship: incident.perpetratorRelationship!,
+        consentServices: incident.consent.services!,
+        consentReporting: incident.consent.reporting!,
+        reportedByOtherMember: incident.reportedByOtherMember!,
+        narrativeEnc: this.ring.seal(incident.narrative, AAD.incidentNarrative),
+        fingerprint,
+      },
+      issues: [],
+    };
+  }
+}
+
+function withoutUndefined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

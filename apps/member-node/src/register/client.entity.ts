@@ -1,0 +1,60 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+/** A survivor registered by the centre. `*_enc` columns hold ciphertext only (see crypto/key-ring.ts). */
+@Entity({ name: 'clients' })
+@Index('clients_centre_code_key', ['centreId', 'clientCode'], { unique: true })
+export class ClientEntity {
+  @PrimaryGeneratedColumn('uuid')
+  id!: string;
+
+  @Column({ name: 'centre_id', type: 'text' })
+  centreId!: string;
+
+  @Column({ name: 'client_code', type: 'text' })
+  clientCode!: string;
+
+  @Column({ type: 'text' })
+  sex!: string;
+
+  @Column({ name: 'birth_year', type: 'integer', nullable: true })
+  birthYear!: number | null;
+
+  @Column({ type: 'text' })
+  district!: string;
+
+  @Column({ name: 'marital_status', type: 'text' })
+  maritalStatus!: string;
+
+  @Column({ name: 'migration_status', type: 'text' })
+  migrationStatus!: string;
+
+  @Column({ name: 'has_disability', type: 'boolean' })
+  hasDisability!: boolean;
+
+  @Column({ name: 'registered_on', type: 'date' })
+  registeredOn!: string;
+
+  @Column({ name: 'full_name_enc', type: 'text', nullable: true })
+  fullNameEnc!: string | null;
+
+  @Column({ name: 'phone_enc', type: 'text', nullable: true })
+  phoneEnc!: string | null;
+
+  @Column({ name: 'address_enc', type: 'text', nullable: true })
+  addressEnc!: string | null;
+
+  @Column({ name: 'date_of_birth_enc', type: 'text', nullable: true })
+  dateOfBirthEnc!: string | null;
+
+  @Column({ name: 'notes_enc', type: 'text', nullable: true })
+  notesEnc!: string | null;
+
+  @Column({ name: 'import_job_id', type: 'uuid', nullable: true })
+  importJobId!: string | null;
+
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
+  createdAt!: Date;
+
+  @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' })
+  updatedAt!: Date;
+}

@@ -1,0 +1,246 @@
+import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsDefined,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { ClientRecord, IsCode, IsIsoDate, IsNotBefore, REFERRAL_DIRECTIONS, ReferralDirection } from '@paivand/schema';
+import { MAX_NARRATIVE, MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
+
+/** A new client: the standard's ClientRecord rules, exposed to GraphQL. */
+@InputType()
+export class CreateClientInput extends ClientRecord {
+  @Field({ description: "The centre's pseudonymous code, e.g. DSH-2026-00042 (never a name)" })
+  override clientCode!: string;
+
+  @Field({ description: 'sex codelist' })
+  override sex!: string;
+
+  @Field(() => Int, { nullable: true })
+  override birthYear?: number;
+
+  @Field({ description: 'district codelist' })
+  override district!: string;
+
+  @Field({ description: 'marital_status codelist' })
+  override maritalStatus!: string;
+
+  @Field({ description: 'migration_status codelist' })
+  override migrationStatus!: string;
+
+  @Field()
+  override hasDisability!: boolean;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  override registeredOn!: string;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  override fullName?: string;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  override phone?: string;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  override address?: string;
+
+  @Field({ nullable: true, description: 'Identifiable (YYYY-MM-DD): encrypted at rest' })
+  override dateOfBirth?: string;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  override notes?: string;
+}
+
+@InputType()
+export class ConsentInput {
+  @Field({ description: 'Consent to services and referral' })
+  @IsDefined()
+  @IsBoolean()
+  services!: boolean;
+
+  @Field({ description: 'Consent that the incident counts in anonymized statistics' })
+  @IsDefined()
+  @IsBoolean()
+  reporting!: boolean;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsIsoDate()
+  givenOn?: string;
+}
+
+/** An incident; the node chooses the one violence type by the GBVIMS classification order. */
+@InputType()
+export class RecordIncidentInput {
+  @Field({ nullable: true, description: 'Centre reference; generated when absent' })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  incidentCode?: string;
+
+  @Field()
+  @IsDefined()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  clientCode!: string;
+
+  @Field()
+  @IsDefined()
+  @IsIsoDate()
+  incidentDate!: string;
+
+  @Field()
+  @IsDefined()
+  @IsIsoDate()
+  @IsNotBefore('incidentDate')
+  reportedDate!: string;
+
+  @Field()
+  @IsDefined()
+  @IsCode('district')
+  district!: string;
+
+  @Field(() => [String], { description: 'Every violence type observed (violence_type codelist)' })
+  @IsDefined()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(6)
+  @ArrayUnique()
+  @IsCode('violence_type', { each: true })
+  violenceTypes!: string[];
+
+  @Field()
+  @IsDefined()
+  @IsCode('perpetrator_relationship')
+  perpetratorRelationship!: string;
+
+  @Field(() => ConsentInput)
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ConsentInput)
+  consent!: ConsentInput;
+
+  @Field({ defaultValue: false })
+  @IsBoolean()
+  reportedByOtherMember: boolean = false;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NARRATIVE)
+  narrative?: string;
+}
+
+@InputType()
+export class RecordServiceInput {
+  @Field(() => ID)
+  @Matches(/^[0-9a-f-]{36}$/)
+  incidentId!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  serviceCode?: string;
+
+  @Field()
+  @IsDefined()
+  @IsIsoDate()
+  date!: string;
+
+  @Field()
+  @IsDefined()
+  @IsCode('service_type')
+  serviceType!: string;
+
+  @Field()
+  @IsDefined()
+  @IsCode('service_outcome')
+  outcome!: string;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  notes?: string;
+}
+
+@InputType()
+export class RecordReferralInput {
+  @Field(() => ID)
+  @Matches(/^[0-9a-f-]{36}$/)
+  incidentId!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  referralCode?: string;
+
+  @Field()
+  @IsDefined()
+  @IsIsoDate()
+  date!: string;
+
+  @Field(() => String, { description: 'incoming or outgoing' })
+  @IsDefined()
+  @IsIn(REFERRAL_DIRECTIONS)
+  direction!: ReferralDirection;
+
+  @Field({ nullable: true })
+  @ValidateIf((r: RecordReferralInput) => r.direction === 'incoming' || r.source !== undefined)
+  @IsDefined()
+  @IsCode('referral_source')
+  source?: string;
+
+  @Field({ nullable: true })
+  @ValidateIf((r: RecordReferralInput) => r.direction === 'outgoing' || r.destination !== undefined)
+  @IsDefined()
+  @IsCode('referral_destination')
+  destination?: string;
+
+  @Field()
+  @IsDefined()
+  @IsBoolean()
+  accepted!: boolean;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  notes?: string;
+}
+
+@InputType()
+export class ClientSearchInput {
+  @Field({ nullable: true, description: 'Prefix of the pseudonymous client code (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  codePrefix?: string;
+
+  @Field(() => Int, { defaultValue: 25, description: 'Page size, at most 100' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first = 25;
+
+  @Field(() => Int, { defaultValue: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset = 0;
+}

@@ -1,0 +1,177 @@
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('Consent')
+export class ConsentModel {
+  @Field()
+  services!: boolean;
+
+  @Field()
+  reporting!: boolean;
+
+  @Field(() => String, { nullable: true })
+  givenOn!: string | null;
+}
+
+@ObjectType('ServiceDelivery')
+export class ServiceDeliveryModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  serviceCode!: string;
+
+  @Field(() => ID)
+  incidentId!: string;
+
+  @Field()
+  date!: string;
+
+  @Field()
+  serviceType!: string;
+
+  @Field()
+  outcome!: string;
+
+  @Field(() => String, { nullable: true })
+  notes!: string | null;
+}
+
+@ObjectType('Referral')
+export class ReferralModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  referralCode!: string;
+
+  @Field(() => ID)
+  incidentId!: string;
+
+  @Field()
+  date!: string;
+
+  @Field()
+  direction!: string;
+
+  @Field(() => String, { nullable: true })
+  source!: string | null;
+
+  @Field(() => String, { nullable: true })
+  destination!: string | null;
+
+  @Field()
+  accepted!: boolean;
+
+  @Field(() => String, { nullable: true })
+  notes!: string | null;
+}
+
+@ObjectType('Incident')
+export class IncidentModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  incidentCode!: string;
+
+  @Field(() => ID)
+  clientId!: string;
+
+  @Field()
+  incidentDate!: string;
+
+  @Field()
+  reportedDate!: string;
+
+  @Field()
+  district!: string;
+
+  @Field(() => [String], { description: 'Every type observed' })
+  violenceTypes!: string[];
+
+  @Field({ description: 'The one type the incident counts under (GBVIMS classification order)' })
+  violenceType!: string;
+
+  @Field()
+  perpetratorRelationship!: string;
+
+  @Field(() => ConsentModel)
+  consent!: ConsentModel;
+
+  @Field()
+  reportedByOtherMember!: boolean;
+
+  @Field(() => String, { nullable: true })
+  narrative!: string | null;
+
+  @Field(() => [ServiceDeliveryModel])
+  services!: ServiceDeliveryModel[];
+
+  @Field(() => [ReferralModel])
+  referrals!: ReferralModel[];
+}
+
+/** A client in a list: pseudonymous fields only, nothing identifiable. */
+@ObjectType('ClientSummary')
+export class ClientSummaryModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  clientCode!: string;
+
+  @Field()
+  sex!: string;
+
+  @Field(() => Int, { nullable: true })
+  birthYear!: number | null;
+
+  @Field()
+  district!: string;
+
+  @Field()
+  registeredOn!: string;
+}
+
+@ObjectType('ClientPage')
+export class ClientPageModel {
+  @Field(() => [ClientSummaryModel])
+  items!: ClientSummaryModel[];
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int)
+  offset!: number;
+}
+
+/** A client's whole case, identifiable fields decrypted; reading it writes the access log. */
+@ObjectType('Client')
+export class ClientModel extends ClientSummaryModel {
+  @Field()
+  maritalStatus!: string;
+
+  @Field()
+  migrationStatus!: string;
+
+  @Field()
+  hasDisability!: boolean;
+
+  @Field(() => String, { nullable: true })
+  fullName!: string | null;
+
+  @Field(() => String, { nullable: true })
+  phone!: string | null;
+
+  @Field(() => String, { nullable: true })
+  address!: string | null;
+
+  @Field(() => String, { nullable: true })
+  dateOfBirth!: string | null;
+
+  @Field(() => String, { nullable: true })
+  notes!: string | null;
+
+  @Field(() => [IncidentModel])
+  incidents!: IncidentModel[];
+}

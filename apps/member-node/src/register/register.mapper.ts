@@ -1,0 +1,71 @@
+import { AAD } from '../crypto/encrypted-columns';
+import { KeyRing } from '../crypto/key-ring';
+import { ClientEntity } from './client.entity';
+import { IncidentEntity } from './incident.entity';
+import { ClientModel, ClientSummaryModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ReferralEntity } from './referral.entity';
+import { ServiceDeliveryEntity } from './service-delivery.entity';
+
+export function toClientSummary(e: ClientEntity): ClientSummaryModel {
+  return { id: e.id, clientCode: e.clientCode, sex: e.sex, birthYear: e.birthYear, district: e.district, registeredOn: e.registeredOn };
+}
+
+export function toServiceModel(e: ServiceDeliveryEntity, ring: KeyRing): ServiceDeliveryModel {
+  return {
+    id: e.id,
+    serviceCode: e.serviceCode,
+    incidentId: e.incidentId,
+    date: e.date,
+    serviceType: e.serviceType,
+    outcome: e.outcome,
+    notes: ring.open(e.notesEnc, AAD.serviceNotes),
+  };
+}
+
+export function toReferralModel(e: ReferralEntity, ring: KeyRing): ReferralModel {
+  return {
+    id: e.id,
+    referralCode: e.referralCode,
+    incidentId: e.incidentId,
+    date: e.date,
+    direction: e.direction,
+    source: e.source,
+    destination: e.destination,
+    accepted: e.accepted,
+    notes: ring.open(e.notesEnc, AAD.referralNotes),
+  };
+}
+
+export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: ServiceDeliveryModel[] = [], referrals: ReferralModel[] = []): IncidentModel {
+  return {
+    id: e.id,
+    incidentCode: e.incidentCode,
+    clientId: e.clientId,
+    incidentDate: e.incidentDate,
+    reportedDate: e.reportedDate,
+    district: e.district,
+    violenceTypes: e.violenceTypes,
+    violenceType: e.violenceType,
+    perpetratorRelationship: e.perpetratorRelationship,
+    consent: { services: e.consentServices, reporting: e.consentReporting, givenOn: e.consentGivenOn },
+    reportedByOtherMember: e.reportedByOtherMember,
+    narrative: ring.open(e.narrativeEnc, AAD.incidentNarrative),
+    services,
+    referrals,
+  };
+}
+
+export function toClientModel(e: ClientEntity, ring: KeyRing, incidents: IncidentModel[]): ClientModel {
+  return {
+    ...toClientSummary(e),
+    maritalStatus: e.maritalStatus,
+    migrationStatus: e.migrationStatus,
+    hasDisability: e.hasDisability,
+    fullName: ring.open(e.fullNameEnc, AAD.clientFullName),
+    phone: ring.open(e.phoneEnc, AAD.clientPhone),
+    address: ring.open(e.addressEnc, AAD.clientAddress),
+    dateOfBirth: ring.open(e.dateOfBirthEnc, AAD.clientDateOfBirth),
+    notes: ring.open(e.notesEnc, AAD.clientNotes),
+    incidents,
+  };
+}

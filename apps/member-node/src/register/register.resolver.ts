@@ -1,0 +1,64 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Principal } from '../common/auth/principal';
+import { Roles } from '../common/auth/roles.decorator';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput } from './dto/register.inputs';
+import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { RegisterService } from './register.service';
+
+/** Case work is for caseworkers and managers; the centre admin manages accounts, not cases. */
+const CASE_ROLES = ['caseworker', 'manager'] as const;
+
+@Resolver()
+export class RegisterResolver {
+  constructor(private readonly register: RegisterService) {}
+
+  @Roles(...CASE_ROLES)
+  @Query(() => ClientPageModel, { description: 'Clients of the centre by pseudonymous code prefix (no identifiable fields).' })
+  clients(@CurrentPrincipal() p: Principal, @Args('search', { nullable: true }) search?: ClientSearchInput): Promise<ClientPageModel> {
+    return this.register.searchClients(p, search ?? new ClientSearchInput());
+  }
+
+  @Roles(...CASE_ROLES)
+  @Query(() => ClientModel, { description: 'One case, decrypted; written to the access log.' })
+  client(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ClientModel> {
+    return this.register.readClient(p, { id });
+  }
+
+  @Roles(...CASE_ROLES)
+  @Query(() => ClientModel, { description: 'One case by its exact pseudonymous code; written to the access log.' })
+  clientByCode(@CurrentPrincipal() p: Principal, @Args('clientCode') clientCode: string): Promise<ClientModel> {
+    return this.register.readClient(p, { clientCode });
+  }
+
+  @Roles(...CASE_ROLES)
+  @Query(() => IncidentModel, { description: 'One incident with its services and referrals; written to the access log.' })
+  incident(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<IncidentModel> {
+    return this.register.readIncident(p, id);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ClientModel)
+  createClient(@CurrentPrincipal() p: Principal, @Args('input') input: CreateClientInput): Promise<ClientModel> {
+    return this.register.createClient(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => IncidentModel, { description: 'Record an incident; the node picks its violence type by the GBVIMS classification order.' })
+  recordIncident(@CurrentPrincipal() p: Principal, @Args('input') input: RecordIncidentInput): Promise<IncidentModel> {
+    return this.register.recordIncident(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ServiceDeliveryModel)
+  recordService(@CurrentPrincipal() p: Principal, @Args('input') input: RecordServiceInput): Promise<ServiceDeliveryModel> {
+    return this.register.recordService(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ReferralModel)
+  recordReferral(@CurrentPrincipal() p: Principal, @Args('input') input: RecordReferralInput): Promise<ReferralModel> {
+    return this.register.recordReferral(p, input);
+  }
+}

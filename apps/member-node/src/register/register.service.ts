@@ -1,0 +1,226 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { classifyViolence } from '@paivand/schema';
+import { AccessLogService } from '../access-log/access-log.service';
+import { Principal } from '../common/auth/principal';
+import { NodeError } from '../common/errors/node.error';
+import { AAD } from '../crypto/encrypted-columns';
+import { KeyRing } from '../crypto/key-ring';
+import { ClientEntity } from './client.entity';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput } from './dto/register.inputs';
+import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
+import { IncidentEntity } from './incident.entity';
+import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ReferralEntity } from './referral.entity';
+import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
+import { ServiceDeliveryEntity } from './service-delivery.entity';
+
+function isUniqueViolation(err: unknown): boolean {
+  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
+}
+
+/**
+ * The case register of the centre. Every query is scoped by the caller's centre; every
+ * read of a case and every write is written to the access log in the same transaction.
+ */
+@Injectable()
+export class RegisterService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ring: KeyRing,
+    private readonly accessLog: AccessLogService,
+  ) {}
+
+  async createClient(p: Principal, input: CreateClientInput): Promise<ClientModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ClientEntity);
+      const entity = repo.create({
+        centreId: p.centreId,
+        clientCode: input.clientCode,
+        sex: input.sex,
+        birthYear: input.birthYear ?? (input.dateOfBirth ? Number(input.dateOfBirth.slice(0, 4)) : null),
+        district: input.district,
+        maritalStatus: input.maritalStatus,
+        migrationStatus: input.migrationStatus,
+        hasDisability: input.hasDisability,
+        registeredOn: input.registeredOn,
+        fullNameEnc: this.ring.seal(input.fullName, AAD.clientFullName),
+        phoneEnc: this.ring.seal(input.phone, AAD.clientPhone),
+        addressEnc: this.ring.seal(input.address, AAD.clientAddress),
+        dateOfBirthEnc: this.ring.seal(input.dateOfBirth, AAD.clientDateOfBirth),
+        notesEnc: this.ring.seal(input.notes, AAD.clientNotes),
+        importJobId: null,
+      });
+      const saved = await this.insertOrConflict(() => repo.save(entity), 'CLIENT_CODE_TAKEN', 'clientCode');
+      await this.accessLog.record(tx, p, p.centreId, 'case.create', 'client', saved.id);
+      return toClientModel(saved, this.ring, []);
+    });
+  }
+
+  /** Pseudonymous list (no identifiable field is read or decrypted), by code prefix, offset-paginated. */
+  async searchClients(p: Principal, search: ClientSearchInput): Promise<ClientPageModel> {
+    const qb = this.db
+      .getRepository(ClientEntity)
+      .createQueryBuilder('c')
+      .select(['c.id', 'c.clientCode', 'c.sex', 'c.birthYear', 'c.district', 'c.registeredOn'])
+      .where('c.centreId = :centre', { centre: p.centreId });
+    if (search.codePrefix) {
+      qb.andWhere('upper(c.clientCode) LIKE :prefix', { prefix: `${search.codePrefix.toUpperCase().replace(/[%_\\]/g, (m) => `\\${m}`)}%` });
+    }
+    const [rows, total] = await qb.orderBy('c.clientCode', 'ASC').take(search.first).skip(search.offset).getManyAndCount();
+    return { items: rows.map(toClientSummary), total, offset: search.offset };
+  }
+
+  /** The whole case of one client (found by id or by code), decrypted; logged as a read. */
+  async readClient(p: Principal, by: { id?: string; clientCode?: string }): Promise<ClientModel> {
+    return this.db.transaction(async (tx) => {
+      const where = by.id ? { id: by.id, centreId: p.centreId } : { clientCode: by.clientCode ?? '', centreId: p.centreId };
+      const client = await tx.getRepository(ClientEntity).findOne({ where });
+      if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre');
+      const incidents = await tx.getRepository(IncidentEntity).find({ where: { clientId: client.id, centreId: p.centreId }, order: { incidentDate: 'ASC' } });
+      const models = await this.withChildren(tx, incidents);
+      await this.accessLog.record(tx, p, p.centreId, 'case.read', 'client', client.id);
+      return toClientModel(client, this.ring, models);
+    });
+  }
+
+  async readIncident(p: Principal, id: string): Promise<IncidentModel> {
+    return this.db.transaction(async (tx) => {
+      const incident = await tx.getRepository(IncidentEntity).findOne({ where: { id, centreId: p.centreId } });
+      if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre');
+      const [model] = await this.withChildren(tx, [incident]);
+      await this.accessLog.record(tx, p, p.centreId, 'case.read', 'incident', incident.id);
+      return model;
+    });
+  }
+
+  async recordIncident(p: Principal, input: RecordIncidentInput): Promise<IncidentModel> {
+    return this.db.transaction(async (tx) => {
+      const client = await tx.getRepository(ClientEntity).findOne({ where: { clientCode: input.clientCode, centreId: p.centreId } });
+      if (!client) {
+        throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'clientCode', code: 'NOT_FOUND', messages: ['clientCode names no client'] }] });
+      }
+      const violenceType = classifyViolence(input.violenceTypes);
+      const fingerprint = incidentFingerprint(client.clientCode, input.incidentDate, violenceType);
+      const repo = tx.getRepository(IncidentEntity);
+      const saved = await this.insertOrConflict(
+        () =>
+          repo.save(
+            repo.create({
+              centreId: p.centreId,
+              incidentCode: input.incidentCode ?? derivedIncidentCode(fingerprint),
+              clientId: client.id,
+              incidentDate: input.incidentDate,
+              reportedDate: input.reportedDate,
+              district: input.district,
+              violenceTypes: input.violenceTypes,
+              violenceType,
+              perpetratorRelationship: input.perpetratorRelationship,
+              consentServices: input.consent.services,
+              consentReporting: input.consent.reporting,
+              consentGivenOn: input.consent.givenOn ?? null,
+              reportedByOtherMember: input.reportedByOtherMember,
+              narrativeEnc: this.ring.seal(input.narrative, AAD.incidentNarrative),
+              fingerprint,
+              importJobId: null,
+            }),
+          ),
+        'DUPLICATE_INCIDENT',
+        'incidentCode',
+      );
+      await this.accessLog.record(tx, p, p.centreId, 'case.create', 'incident', saved.id, { clientId: client.id });
+      return toIncidentModel(saved, this.ring);
+    });
+  }
+
+  async recordService(p: Principal, input: RecordServiceInput): Promise<ServiceDeliveryModel> {
+    return this.db.transaction(async (tx) => {
+      await this.requireIncident(tx, p, input.incidentId);
+      const repo = tx.getRepository(ServiceDeliveryEntity);
+      const saved = await this.insertOrConflict(
+        () =>
+          repo.save(
+            repo.create({
+              centreId: p.centreId,
+              serviceCode: input.serviceCode ?? `SRV-${randomUUID().slice(0, 13).toUpperCase()}`,
+              incidentId: input.incidentId,
+              date: input.date,
+              serviceType: input.serviceType,
+              outcome: input.outcome,
+              notesEnc: this.ring.seal(input.notes, AAD.serviceNotes),
+            }),
+          ),
+        'SERVICE_CODE_TAKEN',
+        'serviceCode',
+      );
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', input.incidentId, { service: saved.id });
+      return toServiceModel(saved, this.ring);
+    });
+  }
+
+  async recordReferral(p: Principal, input: RecordReferralInput): Promise<ReferralModel> {
+    return this.db.transaction(async (tx) => {
+      await this.requireIncident(tx, p, input.incidentId);
+      const repo = tx.getRepository(ReferralEntity);
+      const saved = await this.insertOrConflict(
+        () =>
+          repo.save(
+            repo.create({
+              centreId: p.centreId,
+              referralCode: input.referralCode ?? `REF-${randomUUID().slice(0, 13).toUpperCase()}`,
+              incidentId: input.incidentId,
+              date: input.date,
+              direction: input.direction,
+              source: input.source ?? null,
+              destination: input.destination ?? null,
+              accepted: input.accepted,
+              notesEnc: this.ring.seal(input.notes, AAD.referralNotes),
+            }),
+          ),
+        'REFERRAL_CODE_TAKEN',
+        'referralCode',
+      );
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', input.incidentId, { referral: saved.id });
+      return toReferralModel(saved, this.ring);
+    });
+  }
+
+  private async requireIncident(tx: EntityManager, p: Principal, id: string): Promise<void> {
+    if (!(await tx.getRepository(IncidentEntity).exists({ where: { id, centreId: p.centreId } }))) {
+      throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
+    }
+  }
+
+  /** Services and referrals of the incidents in two queries (no N+1). */
+  private async withChildren(tx: EntityManager, incidents: IncidentEntity[]): Promise<IncidentModel[]> {
+    const ids = incidents.map((i) => i.id);
+    const [services, referrals] =
+      ids.length === 0
+        ? [[], []]
+        : await Promise.all([
+            tx.getRepository(ServiceDeliveryEntity).find({ where: { incidentId: In(ids) }, order: { date: 'ASC' } }),
+            tx.getRepository(ReferralEntity).find({ where: { incidentId: In(ids) }, order: { date: 'ASC' } }),
+          ]);
+    return incidents.map((i) =>
+      toIncidentModel(
+        i,
+        this.ring,
+        services.filter((s) => s.incidentId === i.id).map((s) => toServiceModel(s, this.ring)),
+        referrals.filter((r) => r.incidentId === i.id).map((r) => toReferralModel(r, this.ring)),
+      ),
+    );
+  }
+
+  private async insertOrConflict<T>(insert: () => Promise<T>, reason: string, field: string): Promise<T> {
+    try {
+      return await insert();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new NodeError('CONFLICT', 'This record already exists in the register', { reason, fields: [{ field, code: 'DUPLICATE', messages: [`${field} already exists`] }] });
+      }
+      throw err;
+    }
+  }
+}

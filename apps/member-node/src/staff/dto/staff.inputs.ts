@@ -1,0 +1,56 @@
+import { Field, ID, InputType } from '@nestjs/graphql';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { NODE_ROLES, NodeRole } from '../../common/auth/principal';
+import { NodeRoleEnum } from '../models/staff.model';
+
+const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+
+@InputType()
+export class LoginInput {
+  @Field()
+  @IsString()
+  @MaxLength(64)
+  username!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  password!: string;
+}
+
+@InputType()
+export class CreateStaffInput {
+  @Field({ description: 'Lower-case login name, 3-64 of a-z 0-9 . _ -' })
+  @Matches(USERNAME, { message: 'username must be 3-64 lower-case letters, digits, dots, dashes or underscores' })
+  username!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  displayName!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(256)
+  password!: string;
+
+  @Field(() => NodeRoleEnum)
+  @IsIn(NODE_ROLES)
+  role!: NodeRole;
+}
+
+@InputType()
+export class ResetPasswordInput {
+  @Field(() => ID)
+  @IsUUID()
+  accountId!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(256)
+  newPassword!: string;
+}

@@ -1,0 +1,54 @@
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import type { Request } from 'express';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Principal } from '../common/auth/principal';
+import { Public, Roles } from '../common/auth/roles.decorator';
+import { CreateStaffInput, LoginInput, ResetPasswordInput } from './dto/staff.inputs';
+import { SessionModel, StaffAccountModel } from './models/staff.model';
+import { toStaffAccountModel } from './staff.mapper';
+import { StaffService } from './staff.service';
+
+@Resolver()
+export class StaffResolver {
+  constructor(private readonly staff: StaffService) {}
+
+  @Public()
+  @Mutation(() => SessionModel, { description: 'Sign in with username and password (rate-limited per account and per IP).' })
+  login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<SessionModel> {
+    return this.staff.login(input, req.ip ?? 'unknown');
+  }
+
+  @Roles('caseworker', 'manager', 'centre_admin')
+  @Query(() => StaffAccountModel)
+  async me(@CurrentPrincipal() p: Principal): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.me(p));
+  }
+
+  @Roles('centre_admin')
+  @Query(() => [StaffAccountModel], { description: 'Staff accounts of the centre.' })
+  async staffAccounts(@CurrentPrincipal() p: Principal): Promise<StaffAccountModel[]> {
+    return (await this.staff.list(p)).map(toStaffAccountModel);
+  }
+
+  @Roles('centre_admin')
+  @Mutation(() => StaffAccountModel)
+  async createStaffAccount(@CurrentPrincipal() p: Principal, @Args('input') input: CreateStaffInput): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.create(p, input));
+  }
+
+  @Roles('centre_admin')
+  @Mutation(() => StaffAccountModel)
+  async resetStaffPassword(@CurrentPrincipal() p: Principal, @Args('input') input: ResetPasswordInput): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.resetPassword(p, input));
+  }
+
+  @Roles('centre_admin')
+  @Mutation(() => StaffAccountModel, { description: 'Deactivate a leaver: their tokens stop working at once.' })
+  async deactivateStaffAccount(
+    @CurrentPrincipal() p: Principal,
+    @Args('accountId', { type: () => ID }, new ParseUUIDPipe()) accountId: string,
+  ): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.deactivate(p, accountId));
+  }
+}

@@ -1,0 +1,265 @@
+import request from 'supertest';
+import { KeyRing } from '../src/crypto/key-ring';
+import { rotateKeys } from '../src/crypto/rotate-keys';
+import { syntheticCases } from './factories/case.factory';
+import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+
+const CLIENT_FIELDS = 'id clientCode sex birthYear district maritalStatus migrationStatus hasDisability registeredOn fullName phone address dateOfBirth notes';
+const CREATE_CLIENT = `mutation($i: CreateClientInput!) { createClient(input: $i) { ${CLIENT_FIELDS} } }`;
+const RECORD_INCIDENT = 'mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id incidentCode violenceType violenceTypes consent { services reporting } reportedByOtherMember narrative } }';
+
+const validClient = (code: string): Record<string, unknown> => ({
+  clientCode: code,
+  sex: 'F',
+  birthYear: 1990,
+  district: 'TJ-DU-SIN',
+  maritalStatus: 'nikoh',
+  migrationStatus: 'family_left_behind',
+  hasDisability: false,
+  registeredOn: '2026-03-02',
+  fullName: 'Zarina Testova',
+  phone: '+992 93 555 0101',
+  address: 'Rudaki street 12, apt 4',
+  dateOfBirth: '1990-05-17',
+  notes: 'Came with her two children',
+});
+
+jest.setTimeout(60_000);
+
+describe('member node: case register, roles, validation, encryption, access log', () => {
+  const k1 = newKey();
+  let node: NodeTestApp;
+  let caseworker: string;
+  let manager: string;
+  let admin: string;
+  const cases = syntheticCases(3);
+
+  beforeAll(async () => {
+    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k1:${k1}` });
+    [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
+  });
+  afterAll(() => node.close());
+
+  it('reports health and tells UNAUTHENTICATED from FORBIDDEN', async () => {
+    const res = await request(node.app.getHttpServer()).get('/health').expect(200);
+    expect(res.body).toEqual({ status: 'ok', database: 'up' });
+    expect((await node.gql('{ clients { total } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('{ clients { total } }', {}, 'not-a-jwt')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('{ clients { total } }', {}, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('enforces the role x operation matrix', async () => {
+    const seed = await node.gql(CREATE_CLIENT, { i: validClient('MX-0001') }, caseworker);
+    const clientId = seed.data?.createClient.id as string;
+    const incident = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-1' } }, caseworker);
+    const incidentId = incident.data?.recordIncident.id as string;
+    let n = 0;
+    const ops: { name: string; allowed: string[]; run: (t: string) => Promise<{ errors?: { extensions?: { code?: string } }[] }> }[] = [
+      { name: 'clients', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ clients { total } }', {}, t) },
+      { name: 'client', allowed: ['caseworker', 'manager'], run: (t) => node.gql('query($id: ID!) { client(id: $id) { id } }', { id: clientId }, t) },
+      { name: 'clientByCode', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ clientByCode(clientCode: "MX-0001") { id } }', {}, t) },
+      { name: 'incident', allowed: ['caseworker', 'manager'], run: (t) => node.gql('query($id: ID!) { incident(id: $id) { id } }', { id: incidentId }, t) },
+      { name: 'createClient', allowed: ['caseworker', 'manager'], run: (t) => node.gql(CREATE_CLIENT, { i: validClient(`MX-1${++n}`) }, t) },
+      {
+        name: 'recordService',
+        allowed: ['caseworker', 'manager'],
+        run: (t) => node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-03', serviceType: 'legal_counselling', outcome: 'provided' } }, t),
+      },
+      {
+        name: 'recordReferral',
+        allowed: ['caseworker', 'manager'],
+        run: (t) =>
+          node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: true } }, t),
+      },
+      { name: 'createImport', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation { createImport(input: {fileName: "a.csv", format: csv}) { id } }', {}, t) },
+      { name: 'importJobs', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ importJobs { id } }', {}, t) },
+      { name: 'accessLog', allowed: ['centre_admin'], run: (t) => node.gql('{ accessLog { total } }', {}, t) },
+      { name: 'staffAccounts', allowed: ['centre_admin'], run: (t) => node.gql('{ staffAccounts { id } }', {}, t) },
+      {
+        name: 'createStaffAccount',
+        allowed: ['centre_admin'],
+        run: (t) => node.gql(`mutation { createStaffAccount(input: {username: "new.${++n}", displayName: "N", password: "long enough password", role: caseworker}) { id } }`, {}, t),
+      },
+      { name: 'me', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ me { role } }', {}, t) },
+    ];
+    const tokens: Record<string, string> = { caseworker, manager, centre_admin: admin };
+    const seen: string[] = [];
+    for (const op of ops) {
+      expect((await op.run('')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      for (const [role, token] of Object.entries(tokens)) {
+        const res = await op.run(token);
+        const outcome = res.errors ? res.errors[0].extensions?.code : 'OK';
+        seen.push(`${op.name}/${role}:${outcome}`);
+        expect(`${op.name}/${role}:${outcome}`).toBe(`${op.name}/${role}:${op.allowed.includes(role) ? 'OK' : 'FORBIDDEN'}`);
+      }
+    }
+    // Export is REST: managers only.
+    for (const [role, token] of Object.entries(tokens)) {
+      const res = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${token}`).send({ format: 'csv', password: 'export password 1' });
+      expect(`export/${role}:${res.status}`).toBe(`export/${role}:${role === 'manager' ? 200 : 403}`);
+    }
+    expect(seen.length).toBe(ops.length * 3);
+  });
+
+  it('refuses every invalid client field with a coded error naming it, and writes nothing', async () => {
+    const bad: [string, unknown, string][] = [
+      ['clientCode', 'has spaces!', 'INVALID_FORMAT'],
+      ['sex', 'female', 'UNKNOWN_CODE'],
+      ['birthYear', 1800, 'OUT_OF_RANGE'],
+      ['district', 'TJ-XX-NOPE', 'UNKNOWN_CODE'],
+      ['maritalStatus', 'complicated', 'UNKNOWN_CODE'],
+      ['migrationStatus', 'abroad', 'UNKNOWN_CODE'],
+      ['registeredOn', '2026-02-30', 'INVALID_DATE'],
+      ['fullName', 'x'.repeat(201), 'OUT_OF_RANGE'],
+      ['phone', 'call me maybe', 'INVALID_FORMAT'],
+      ['address', 'y'.repeat(501), 'OUT_OF_RANGE'],
+      ['dateOfBirth', '17.05.1990', 'INVALID_DATE'],
+      ['notes', 'z'.repeat(10_001), 'OUT_OF_RANGE'],
+    ];
+    for (const [field, value, code] of bad) {
+      const res = await node.gql(CREATE_CLIENT, { i: { ...validClient(`VAL-${field}`), [field]: value } }, caseworker);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      const fields = res.errors?.[0].extensions?.details.fields as { field: string; code: string }[];
+      expect(fields.map((f) => `${f.field}:${f.code}`)).toEqual([`${field}:${code}`]);
+      expect(JSON.stringify(res.errors)).not.toContain(String(value).slice(0, 12));
+    }
+    const { count } = (await node.dataSource.query(`SELECT count(*)::int AS count FROM clients WHERE client_code LIKE 'VAL-%'`))[0];
+    expect(count).toBe(0);
+  });
+
+  it('refuses every invalid incident field with a coded error, and writes nothing', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('INC-VAL') }, caseworker);
+    const good = { clientCode: 'INC-VAL', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } };
+    const bad: [Record<string, unknown>, string][] = [
+      [{ incidentDate: '2026-13-01' }, 'incidentDate:INVALID_DATE'],
+      [{ reportedDate: '2026-02-01' }, 'reportedDate:DATE_ORDER'],
+      [{ district: 'nowhere' }, 'district:UNKNOWN_CODE'],
+      [{ violenceTypes: [] }, 'violenceTypes:OUT_OF_RANGE'],
+      [{ violenceTypes: ['slap'] }, 'violenceTypes:UNKNOWN_CODE'],
+      [{ violenceTypes: ['rape', 'rape'] }, 'violenceTypes:DUPLICATE'],
+      [{ perpetratorRelationship: 'boss' }, 'perpetratorRelationship:UNKNOWN_CODE'],
+      [{ consent: { services: true, reporting: true, givenOn: 'yesterday' } }, 'consent.givenOn:INVALID_DATE'],
+      [{ narrative: 'n'.repeat(20_001) }, 'narrative:OUT_OF_RANGE'],
+      [{ incidentCode: 'bad code' }, 'incidentCode:INVALID_FORMAT'],
+    ];
+    for (const [patch, expected] of bad) {
+      const res = await node.gql(RECORD_INCIDENT, { i: { ...good, ...patch } }, caseworker);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map((f) => `${f.field}:${f.code}`)).toEqual([expected]);
+    }
+    const missing = await node.gql(RECORD_INCIDENT, { i: { ...good, clientCode: 'NO-SUCH' } }, caseworker);
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const { count } = (await node.dataSource.query(`SELECT count(*)::int AS count FROM incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code = 'INC-VAL'`))[0];
+    expect(count).toBe(0);
+  });
+
+  it('classifies by the GBVIMS order, keeps consent and the other-member flag, refuses a duplicate incident', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('GBV-1') }, caseworker);
+    const input = { clientCode: 'GBV-1', incidentDate: '2026-03-01', reportedDate: '2026-03-05', district: 'TJ-DU-SIN', violenceTypes: ['psychological_emotional_abuse', 'physical_assault', 'forced_marriage'], perpetratorRelationship: 'intimate_partner', consent: { services: true, reporting: false }, reportedByOtherMember: true };
+    const res = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
+    expect(res.data?.recordIncident).toMatchObject({ violenceType: 'physical_assault', consent: { services: true, reporting: false }, reportedByOtherMember: true });
+    const again = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+  });
+
+  it('searches by pseudonymous code prefix with capped pages, showing nothing identifiable', async () => {
+    for (let i = 0; i < 4; i++) await node.gql(CREATE_CLIENT, { i: validClient(`SRCH-${i}`) }, caseworker);
+    const page = await node.gql('{ clients(search: {codePrefix: "srch", first: 3}) { total offset items { clientCode } } }', {}, manager);
+    expect(page.data?.clients.total).toBe(4);
+    expect(page.data?.clients.items.map((c: { clientCode: string }) => c.clientCode)).toEqual(['SRCH-0', 'SRCH-1', 'SRCH-2']);
+    const next = await node.gql('{ clients(search: {codePrefix: "SRCH", first: 3, offset: 3}) { items { clientCode } } }', {}, manager);
+    expect(next.data?.clients.items).toEqual([{ clientCode: 'SRCH-3' }]);
+    const tooBig = await node.gql('{ clients(search: {first: 1000}) { total } }', {}, manager);
+    expect(tooBig.errors?.[0].extensions?.details.fields[0]).toMatchObject({ field: 'first', code: 'OUT_OF_RANGE' });
+  });
+
+  it('stores identifiable fields as ciphertext, logs every read, and still decrypts after a key rotation', async () => {
+    const { client, incident } = cases[1];
+    const created = await node.gql(CREATE_CLIENT, { i: client }, caseworker);
+    expect(created.errors).toBeUndefined();
+    const rec = await node.gql(RECORD_INCIDENT, { i: incident }, caseworker);
+    expect(rec.errors).toBeUndefined();
+    const id = created.data?.createClient.id as string;
+
+    const [raw] = await node.dataSource.query('SELECT * FROM clients WHERE id = $1', [id]);
+    for (const col of ['full_name_enc', 'phone_enc', 'address_enc', 'date_of_birth_enc']) {
+      if (raw[col] === null) continue;
+      expect(raw[col]).toMatch(/^enc1:k1:/);
+    }
+    const rawText = JSON.stringify(raw);
+    for (const v of [client.fullName, client.phone, client.address, client.dateOfBirth, client.notes] as unknown[]) if (typeof v === 'string') expect(rawText).not.toContain(v);
+    const [rawIncident] = await node.dataSource.query('SELECT narrative_enc FROM incidents WHERE id = $1', [rec.data?.recordIncident.id]);
+    if (incident.narrative) expect(rawIncident.narrative_enc).toMatch(/^enc1:k1:/);
+
+    const before = (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read' AND object_id = $1`, [id]))[0].n;
+    const read = await node.gql(`query($c: String!) { clientByCode(clientCode: $c) { ${CLIENT_FIELDS} incidents { narrative violenceType } } }`, { c: client.clientCode }, manager);
+    expect(read.data?.clientByCode).toMatchObject({ fullName: client.fullName ?? null, phone: client.phone ?? null, address: client.address ?? null });
+    expect(read.data?.clientByCode.incidents[0].narrative).toBe(incident.narrative ?? null);
+    const after = (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read' AND object_id = $1`, [id]))[0].n;
+    expect(after).toBe(before + 1);
+
+    const log = await node.gql('query($id: ID!) { accessLog(filter: {objectId: $id, action: "case.read"}) { total items { action objectType objectId actorRole at } } }', { id }, admin);
+    expect(log.data?.accessLog.items[0]).toMatchObject({ action: 'case.read', objectType: 'client', objectId: id, actorRole: 'manager' });
+
+    // Rotate: k2 becomes current, k1 stays in the ring until the rotation ends.
+    const k2 = newKey();
+    const report = await rotateKeys(node.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), 2);
+    expect(report.rows.clients).toBeGreaterThan(0);
+    const stale = (await node.dataSource.query(`SELECT count(*)::int AS n FROM clients WHERE full_name_enc LIKE 'enc1:k1:%' OR phone_enc LIKE 'enc1:k1:%'`))[0].n;
+    expect(stale).toBe(0);
+    // A node that only knows k2 reads everything.
+    const rotated = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k2:${k2}` }, node.db);
+    try {
+      const t = await rotated.signIn('manager');
+      const again = await rotated.gql(`query($c: String!) { clientByCode(clientCode: $c) { fullName phone address dateOfBirth notes incidents { narrative } } }`, { c: client.clientCode }, t);
+      expect(again.errors).toBeUndefined();
+      expect(again.data?.clientByCode).toMatchObject({ fullName: client.fullName ?? null, phone: client.phone ?? null, dateOfBirth: client.dateOfBirth ?? null });
+      const zarina = await rotated.gql('{ clientByCode(clientCode: "MX-0001") { fullName phone } }', {}, t);
+      expect(zarina.data?.clientByCode).toEqual({ fullName: 'Zarina Testova', phone: '+992 93 555 0101' });
+    } finally {
+      await rotated.close();
+    }
+  });
+
+  it('never writes an identifiable value to a log line or an error', async () => {
+    const names: string[] = ['Zarina Testova', '+992 93 555 0101', 'Rudaki street 12', 'Came with her two children'];
+    for (const c of cases) for (const v of [c.client.fullName, c.client.phone, c.client.address, c.client.notes, c.incident.narrative]) if (typeof v === 'string') names.push(v);
+    // Provoke errors carrying identifiable input.
+    const e1 = await node.gql(CREATE_CLIENT, { i: { ...validClient('LOG-1'), sex: 'Zarina Testova', phone: 'Zarina Testova' } }, caseworker);
+    await node.gql(CREATE_CLIENT, { i: validClient('LOG-2') }, caseworker);
+    const e2 = await node.gql(CREATE_CLIENT, { i: validClient('LOG-2') }, caseworker);
+    const errors = JSON.stringify([e1.errors, e2.errors]);
+    expect(node.logs.length).toBeGreaterThan(10);
+    const logs = node.logs.join('\n');
+    for (const v of names) {
+      expect(logs).not.toContain(v);
+      expect(errors).not.toContain(v);
+    }
+  });
+
+  it('lets the centre admin manage staff: create, reset password, deactivate a leaver at once', async () => {
+    const created = await node.gql('mutation { createStaffAccount(input: {username: "leaver", displayName: "Leaver", password: "first long password", role: caseworker}) { id active } }', {}, admin);
+    const id = created.data?.createStaffAccount.id as string;
+    const login = (password: string) => node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'leaver', password } });
+    const token = (await login('first long password')).data?.login.accessToken as string;
+    expect((await node.gql('{ me { username } }', {}, token)).data?.me.username).toBe('leaver');
+    await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: id, newPassword: 'second long password' } }, admin);
+    expect((await login('first long password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await login('second long password')).data?.login.accessToken).toEqual(expect.any(String));
+    const [{ password_hash }] = await node.dataSource.query('SELECT password_hash FROM staff_accounts WHERE id = $1', [id]);
+    expect(password_hash).toMatch(/^\$argon2id\$/);
+    await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id }, admin);
+    expect((await node.gql('{ me { username } }', {}, token)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await login('second long password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('rate-limits sign-in per account with a lockout window', async () => {
+    await node.gql('mutation { createStaffAccount(input: {username: "target", displayName: "T", password: "the right password", role: manager}) { id } }', {}, admin);
+    const login = (password: string) => node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'target', password } });
+    for (let i = 0; i < 5; i++) expect((await login('wrong password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const locked = await login('the right password');
+    expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'LOGIN_LOCKED' } });
+    // Another account from the same IP is not locked by this one.
+    expect((await node.gql('{ me { role } }', {}, await node.signIn('caseworker'))).data?.me.role).toBe('caseworker');
+  });
+});
