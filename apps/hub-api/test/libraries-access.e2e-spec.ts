@@ -55,7 +55,7 @@ describe('hub libraries: access levels and full-text search in three languages',
       i: { kind: 'methodology', accessLevel: 'public', title: { en: 'Unreviewed zephyrine draft' }, year: 2025, language: 'en', organisationName: 'X' },
     }, author);
     docs.draft = draft.createLibraryDocument;
-  });
+  }, 60_000);
   afterAll(() => hub.close());
 
   const token = (r: Role): string | undefined => (r === 'anonymous' ? undefined : tokens[r]);

@@ -23,7 +23,7 @@ describe('hub libraries: moderation, versions and files', () => {
     process.env.LIBRARY_MAX_FILE_BYTES = String(LIMIT);
     hub = await startHubTestApp();
     [admin, member, researcher] = await Promise.all([hub.signIn('association_admin'), hub.signIn('member', memberId), hub.signIn('researcher')]);
-  });
+  }, 60_000);
   afterAll(async () => {
     delete process.env.LIBRARY_MAX_FILE_BYTES;
     await hub.close();
