@@ -115,7 +115,7 @@ describe('hub: statistics by audience, protected against aggregation and differe
     expect(lines[0]).toBe('period,member_id,service_type,service_outcome,value,OBS_STATUS,CONF_STATUS');
     expect(lines.find((l) => l.includes(`,${T0},${O0},`))).toMatch(/,,Q,S$/);
     expect(res.text).not.toContain(nodes[0].memberId);
-    const audited = (await hub.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'statistics.export'`)) as { n: number }[];
+    const audited = (await hub.dataSource.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'statistics.export'`));
     expect(audited[0].n).toBe(1);
     await request(hub.app.getHttpServer()).get('/api/v1/csv/statistics?datasetId=clients_quarterly&from=2025-Q1&to=2025-Q1').expect(401);
   });

@@ -9,7 +9,7 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
   let a: TestNode;
   let b: TestNode;
   const good = (t: string, o: string): number => (t.length + o.length) % 3 === 0 ? 0 : 5 + ((t.length * 7 + o.length) % 20);
-  const count = async (sql: string, params: unknown[] = []): Promise<number> => ((await hub.dataSource.query(sql, params)) as { n: number }[])[0].n;
+  const count = async (sql: string, params: unknown[] = []): Promise<number> => (await hub.dataSource.query<{ n: number }[]>(sql, params))[0].n;
   const rows = (memberId: string): Promise<number> =>
     count('SELECT count(*)::int AS n FROM submission_cells c JOIN submissions s ON s.id = c.submission_id WHERE s.member_id = $1', [memberId]);
   const submit = async (node: TestNode, s: unknown, dryRun = false): Promise<any> => {

@@ -1,10 +1,11 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const MEMBER_STATUSES = ['applied', 'admitted', 'refused', 'suspended'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
 /** An organisation of the Association (or one that applied to join). */
 @Entity({ name: 'members' })
+@Check('members_status_check', `status IN ('applied','admitted','refused','suspended')`)
 export class MemberEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -61,7 +61,7 @@ export async function seedHub(
     ];
     for (const a of demo) {
       if (a.role === 'member' && !a.memberId) continue;
-      const exists = (await tx.query('SELECT 1 FROM accounts WHERE email = $1', [a.email])) as unknown[];
+      const exists = (await tx.query<unknown[]>('SELECT 1 FROM accounts WHERE email = $1', [a.email]));
       if (exists.length > 0) continue;
       await services.accounts.insert(tx, null, { ...a, passwordHash });
       result.accounts.push({ email: a.email, role: a.role, memberId: a.memberId });

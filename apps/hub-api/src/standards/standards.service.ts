@@ -21,7 +21,7 @@ export class StandardsService implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     // Tests and the drift check boot the app before migrating nothing: only seed when the table exists.
-    const exists = (await this.db.query(`SELECT to_regclass('standard_versions') IS NOT NULL AS ok`)) as { ok: boolean }[];
+    const exists = (await this.db.query<{ ok: boolean }[]>(`SELECT to_regclass('standard_versions') IS NOT NULL AS ok`));
     if (exists[0]?.ok) await this.db.transaction((tx) => this.seed(tx));
   }
 

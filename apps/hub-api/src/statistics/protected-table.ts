@@ -1,16 +1,8 @@
 import { coordsOf, indexOf, isInner, supportOf, TableLayout } from './table-layout';
 import { indicator, SparseVector, SpanBasis } from './span-basis';
 
-/** Why a combined cell is not shown. */
-export const enum Hidden {
-  No = 0,
-  /** Some member suppressed its part: the hub does not know the value. */
-  Sender = 1,
-  /** Fewer than minContributors members (primary, at the hub). */
-  Primary = 2,
-  /** Hidden so that no primary cell can be computed from the published ones. */
-  Secondary = 3,
-}
+/** Why a combined cell is not shown: 0 shown, 1 a member suppressed its part (the hub does not know the value), 2 fewer than minContributors members (primary, at the hub), 3 hidden so that no primary cell can be computed (secondary). */
+export const Hidden = { No: 0, Sender: 1, Primary: 2, Secondary: 3 } as const;
 
 /**
  * The combined table of one (dataset, period) for audiences without member identity:

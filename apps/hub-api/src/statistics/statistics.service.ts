@@ -98,16 +98,16 @@ export class StatisticsService {
     if (!dataset) throw new HubError('NOT_FOUND', `Dataset ${q.datasetId} is not in the current standard`, { reason: 'DATASET_UNKNOWN' });
     const periods = this.periods(dataset, q.from, q.to);
     const own = p.role === 'member' ? p.memberId : null;
-    const members = (await this.db.query(
+    const members = await this.db.query<{ id: string; name: string }[]>(
       `SELECT id, name FROM members WHERE status IN ('admitted','suspended') AND ($1::uuid IS NULL OR id = $1) ORDER BY name`,
       [own],
-    )) as { id: string; name: string }[];
-    const rows = (await this.db.query(
+    );
+    const rows = await this.db.query<{ member_id: string; period: string; first_at: Date; revision: number }[]>(
       `SELECT member_id, period, min(received_at) AS first_at, max(revision) AS revision
          FROM submissions WHERE dataset_id = $1 AND period = ANY($2) AND ($3::uuid IS NULL OR member_id = $3)
         GROUP BY member_id, period`,
       [dataset.id, periods, own],
-    )) as { member_id: string; period: string; first_at: Date; revision: number }[];
+    );
     const got = new Map(rows.map((r) => [`${r.member_id}|${r.period}`, r]));
     const out: CompletenessCellModel[] = [];
     for (const m of members) {
@@ -220,11 +220,11 @@ export class StatisticsService {
   private async load(dataset: DatasetDecl, periods: string[]): Promise<Map<string, PeriodData>> {
     const std: StandardIndex = await this.standards.current();
     const L = tableLayoutOf(std, dataset);
-    const current = (await this.db.query(
+    const current = await this.db.query<{ period: string; fp: string }[]>(
       `SELECT period, string_agg(id::text, ',' ORDER BY id) AS fp FROM submissions
         WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
       [dataset.id, periods],
-    )) as { period: string; fp: string }[];
+    );
     const out = new Map<string, PeriodData>();
     const stale: string[] = [];
     for (const r of current) {
@@ -233,11 +233,11 @@ export class StatisticsService {
       else stale.push(r.period);
     }
     if (stale.length > 0) {
-      const rows = (await this.db.query(
+      const rows = await this.db.query<{ period: string; member_id: string; key: string[]; value: number | null }[]>(
         `SELECT s.period, s.member_id, c.key, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id
           WHERE s.dataset_id = $1 AND s.period = ANY($2) AND s.is_current`,
         [dataset.id, stale],
-      )) as { period: string; member_id: string; key: string[]; value: number | null }[];
+      );
       const fresh = new Map<string, PeriodData>(
         stale.map((p) => [p, { fingerprint: current.find((c) => c.period === p)?.fp ?? '', members: new Map() }]),
       );

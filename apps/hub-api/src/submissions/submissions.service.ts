@@ -140,11 +140,11 @@ export class SubmissionsService {
   private async store(tx: EntityManager, principal: Principal, s: SignedSubmission, replaces: SubmissionEntity | null): Promise<string> {
     const p = s.payload;
     if (replaces) await tx.getRepository(SubmissionEntity).update({ id: replaces.id }, { isCurrent: false });
-    const rows = (await tx.query(
+    const rows = (await tx.query<{ id: string }[]>(
       `INSERT INTO submissions (member_id, dataset_id, period, revision, schema_version, content_hash, key_id, signature, protection, prepared_at, cell_count)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) RETURNING id`,
       [p.memberId, p.datasetId, p.period, p.revision, p.schemaVersion, p.contentHash, s.keyId, s.signature, JSON.stringify(p.protection), p.preparedAt, p.cells.length],
-    )) as { id: string }[];
+    ));
     const id = rows[0].id;
     const n = p.cells.length;
     const idx = new Array<number>(n);

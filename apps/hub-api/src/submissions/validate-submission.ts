@@ -33,7 +33,7 @@ export function shapeError(input: unknown): string | null {
   const p = input.payload;
   if (!isObject(p)) return 'payload must be an object';
   for (const f of ['memberId', 'datasetId', 'schemaVersion', 'period', 'contentHash', 'preparedAt'] as const) {
-    if (typeof p[f] !== 'string' || (p[f] as string).length > 200) return `payload.${f} must be a string`;
+    if (typeof p[f] !== 'string' || p[f].length > 200) return `payload.${f} must be a string`;
   }
   if (typeof p.revision !== 'number' || !Number.isInteger(p.revision) || p.revision < 1) return 'payload.revision must be a positive integer';
   if (!Array.isArray(p.dimensions) || p.dimensions.length > 16 || !p.dimensions.every((d) => typeof d === 'string')) {
