@@ -21,8 +21,14 @@ export interface DriftTarget {
   regenerate: string;
 }
 
-async function targets(): Promise<DriftTarget[]> {
+async function targets(only: string): Promise<DriftTarget[]> {
   const out: DriftTarget[] = [];
+  if (only === 'member-node') {
+    // The member node exports its own target (entities, migrations, schema writer).
+    const nodeTarget = join(__dirname, '../apps/member-node/src/drift-target.ts');
+    if (existsSync(nodeTarget)) out.push(((await import(nodeTarget)) as { driftTarget: DriftTarget }).driftTarget);
+    return out;
+  }
   const hubDs = await import('../apps/hub-api/src/database/data-source');
   const hubApp = await import('../apps/hub-api/src/app.factory');
   const hubConfig = await import('../apps/hub-api/src/config/hub-config');
@@ -37,22 +43,34 @@ async function targets(): Promise<DriftTarget[]> {
       await app.close();
     },
   });
-  // The member node exports its own target (entities, migrations, schema writer).
-  const nodeTarget = join(__dirname, '../apps/member-node/src/drift-target.ts');
-  if (existsSync(nodeTarget)) {
-    const node = (await import(nodeTarget)) as { driftTarget: DriftTarget };
-    out.push(node.driftTarget);
-  }
   return out;
 }
 
+/**
+ * Each app is checked in a process of its own: @nestjs/graphql keeps type metadata in a
+ * process-wide store, so two apps loaded together would leak types into each other's SDL.
+ */
 async function main(): Promise<void> {
+  const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+  if (!only) {
+    const { spawnSync } = await import('node:child_process');
+    let status = 0;
+    for (const name of ['hub-api', 'member-node']) {
+      const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...process.argv.slice(2), `--only=${name}`], { stdio: 'inherit' });
+      status ||= r.status ?? 1;
+    }
+    process.exit(status);
+  }
+  await checkTargets(only);
+}
+
+async function checkTargets(only: string): Promise<void> {
   const pg = process.env.DATABASE_URL
     ? { url: process.env.DATABASE_URL, stop: async () => undefined }
     : await startEmbeddedPostgres({ persistent: false });
   const failures: string[] = [];
   try {
-    for (const t of await targets()) {
+    for (const t of await targets(only)) {
       const url = withDatabase(pg.url, `drift_${t.name.replace(/-/g, '_')}_${Date.now()}`);
       await ensureDatabase(url);
       const ds = new DataSource(t.options(url));
