@@ -5,7 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import type { DestinationStream } from 'pino';
+import pino, { type DestinationStream } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessLogModule } from './access-log/access-log.module';
 import { NodeAuthGuard } from './common/auth/auth.guard';
@@ -38,25 +38,28 @@ export class NodeAppModule {
       imports: [
         NodeConfigModule.forRoot(config),
         LoggerModule.forRoot({
-          pinoHttp: [
-            {
-              level: config.LOG_LEVEL,
-              base: { app: 'member-node', centre: config.CENTRE_ID },
-              genReqId: (req, res) => {
-                const incoming = req.headers['x-request-id'];
-                const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-                res.setHeader('x-request-id', id);
-                return id;
+          pinoHttp: {
+            // One pino instance for request logs and application logs alike (tests pass a capturing stream).
+            logger: pino(
+              {
+                level: config.LOG_LEVEL,
+                base: { app: 'member-node', centre: config.CENTRE_ID },
+                redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+                serializers: {
+                  // Log the route, never the body or query string (a GraphQL body carries case data).
+                  req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+                  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+                },
               },
-              redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
-              serializers: {
-                // Log the route, never the body or query string (a GraphQL body carries case data).
-                req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-              },
+              options.logDestination ?? pino.destination(1),
+            ),
+            genReqId: (req, res) => {
+              const incoming = req.headers['x-request-id'];
+              const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
+              res.setHeader('x-request-id', id);
+              return id;
             },
-            options.logDestination ?? process.stdout,
-          ],
+          },
         }),
         TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN }),
         GraphQLModule.forRoot<ApolloDriverConfig>({

@@ -30,7 +30,7 @@ function cellValue(v: ExcelJS.CellValue): Cell {
 
 /** The first worksheet of an XLSX workbook, with exceljs' streaming reader. */
 async function* xlsxRows(input: Readable): RowSource {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'ignore', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
   for await (const sheet of reader) {
     for await (const row of sheet) {
       const values = row.values as ExcelJS.CellValue[];

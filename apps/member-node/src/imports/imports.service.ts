@@ -1,5 +1,6 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { DataSource } from 'typeorm';
@@ -53,9 +54,8 @@ function meter(limit: number): Transform & { hash: () => string; bytes: () => nu
  */
 @Injectable()
 export class ImportsService {
-  private readonly log = new Logger(ImportsService.name);
-
   constructor(
+    @InjectPinoLogger(ImportsService.name) private readonly log: PinoLogger,
     @InjectDataSource() private readonly db: DataSource,
     private readonly ring: KeyRing,
     private readonly accessLog: AccessLogService,
@@ -189,7 +189,9 @@ export class ImportsService {
       if (result.row) batch.push(result.row);
       else {
         counts.invalid++;
-        for (const i of result.issues) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
+        // Left to right, as the user reads the row.
+        const ordered = [...result.issues].sort((a, b) => (columns[a.field] ?? Infinity) - (columns[b.field] ?? Infinity));
+        for (const i of ordered) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
       }
       if (batch.length >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
     }

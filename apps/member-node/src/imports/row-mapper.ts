@@ -53,6 +53,13 @@ export interface StagedRow {
 /** Fields that take a default when their column is absent or the cell is empty. */
 const DEFAULT_UNKNOWN: readonly ImportField[] = ['maritalStatus', 'migrationStatus', 'perpetratorRelationship'];
 
+/** Fields that default to (or are derived from) other fields when their own cell is empty. */
+const DERIVED_FROM: Readonly<Partial<Record<ImportField, readonly ImportField[]>>> = {
+  incidentDistrict: ['district'],
+  incidentCode: ['clientCode', 'incidentDate', 'violenceTypes'],
+  registeredOn: ['reportedDate'],
+};
+
 /** Which import field a case-record error path points at. */
 const CLIENT_FIELD: Readonly<Record<string, ImportField>> = { notes: 'clientNotes' };
 const INCIDENT_FIELD: Readonly<Record<string, ImportField>> = {
@@ -74,6 +81,8 @@ const DMY = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/;
 
 /** `YYYY-MM-DD`, `DD.MM.YYYY`, `DD/MM/YYYY` or a spreadsheet date, as `YYYY-MM-DD`; anything else is returned as is (and refused by validation). */
 export function parseDate(cell: Cell): string | undefined {
+  // A spreadsheet date without its style arrives as the serial day number (1900 date system).
+  if (typeof cell === 'number' && cell > 0 && cell < 2_958_466) return new Date(Date.UTC(1899, 11, 30) + Math.floor(cell) * 86_400_000).toISOString().slice(0, 10);
   const s = text(cell);
   if (s === undefined) return undefined;
   const m = DMY.exec(s);
@@ -132,6 +141,10 @@ export class RowMapper {
     const clientCode = str('clientCode');
     const district = coded('district');
     const reportedDate = parseDate(this.cell(cells, 'reportedDate'));
+    const incidentDate = parseDate(this.cell(cells, 'incidentDate'));
+    // Reported first: other fields default to these dates.
+    if (reportedDate !== undefined && !isIsoDate(reportedDate)) fail('reportedDate', 'INVALID_DATE');
+    if (incidentDate !== undefined && !isIsoDate(incidentDate)) fail('incidentDate', 'INVALID_DATE');
     const client = {
       clientCode,
       sex: coded('sex'),
@@ -160,7 +173,6 @@ export class RowMapper {
     } catch {
       fail('violenceTypes', 'UNKNOWN_CODE');
     }
-    const incidentDate = parseDate(this.cell(cells, 'incidentDate'));
     const incidentDistrict = this.columns.incidentDistrict === undefined || str('incidentDistrict') === undefined ? district : coded('incidentDistrict');
     const fingerprint = clientCode && incidentDate && violenceType ? incidentFingerprint(clientCode, incidentDate, violenceType) : '';
     const incident = {
@@ -180,7 +192,9 @@ export class RowMapper {
     const collect = (errors: readonly CaseRecordError[], rename: Readonly<Record<string, ImportField>>): void => {
       for (const e of errors) {
         const field = rename[e.field] ?? rename[e.field.split('.')[0]] ?? (e.field.split('.')[0] as ImportField);
-        if (!failed.has(field)) fail(field, e.code);
+        // A value derived from a field already reported (a defaulted district, a derived code) is not reported again.
+        if (failed.has(field) || (DERIVED_FROM[field] ?? []).some((f) => failed.has(f))) continue;
+        fail(field, e.code);
       }
     };
     const c = validateCaseRecord('client', withoutUndefined(client));

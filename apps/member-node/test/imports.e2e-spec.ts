@@ -1,0 +1,207 @@
+import ExcelJS from 'exceljs';
+import request from 'supertest';
+import { readAesZip } from './utils/aes-zip';
+import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+
+jest.setTimeout(60_000);
+
+const JOB_FIELDS = 'id status failure contentHash bytesTotal bytesProcessed progress rowsProcessed rowsValid rowsInvalid rowsDuplicate rowsImported';
+
+/** A register kept in a Russian-language spreadsheet, with Tajik words mixed in; `;`-separated as Excel writes it. */
+const REGISTER_CSV = [
+  'Код клиента;Пол;Год рождения;Район;ФИО;Телефон;Дата инцидента;Дата обращения;Вид насилия;Обидчик;Согласие на услуги;Согласие на статистику;Описание',
+  'IMP-001;жен;1988;Рудакинский район;Нигора Импортова;+992 90 111 2233;12.03.2025;14.03.2025;физическое насилие;свекровь;да;да;Била свекровь во дворе',
+  'IMP-002;зан;1995;город Худжанд;Мадина Файлова;+992 92 444 5566;2025-04-01;2025-04-02;"зӯроварии ҷисмонӣ, зӯроварии равонӣ";шавҳар;ҳа;не;Шавҳар зад',
+  'IMP-003;абв;1990;Атлантида;Секрет Плохой;+992 93 000 0001;31.02.2025;01.03.2025;физическое насилие;муж;может быть;да;',
+  'IMP-005;Ж;1991;Вахдат;Дата Наоборот;+992 93 000 0002;10.05.2025;01.05.2025;экономическое насилие;муж;да;да;',
+  ';Ж;1992;Вахдат;Без Кода;+992 93 000 0003;10.05.2025;11.05.2025;угрозы;муж;да;да;',
+  'IMP-001;жен;1988;Рудакинский район;Нигора Импортова;+992 90 111 2233;12.03.2025;14.03.2025;побои;свекровь;да;да;',
+  'IMP-004;зан;2001;ноҳияи Рӯдакӣ;Шабнам Ҷадвалова;+992 91 777 8899;2025-06-01;2025-06-03;таҷовуз;бегона;бале;бале;',
+].join('\r\n');
+
+const IDENTIFIABLE = ['Нигора Импортова', '+992 90 111 2233', 'Мадина Файлова', '+992 92 444 5566', 'Секрет Плохой', 'Шабнам Ҷадвалова', 'Била свекровь во дворе', 'Шавҳар зад'];
+
+describe('member node: import of existing registers and export', () => {
+  let node: NodeTestApp;
+  let caseworker: string;
+  let manager: string;
+  let admin: string;
+
+  beforeAll(async () => {
+    node = await startNodeTestApp();
+    [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
+  });
+  afterAll(() => node.close());
+
+  const count = async (sql: string): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`))[0].n;
+
+  async function importFile(file: Buffer, format: 'csv' | 'xlsx', token = caseworker, extra = ''): Promise<Record<string, unknown>> {
+    const created = await node.gql(`mutation { createImport(input: {fileName: "register.${format}", format: ${format} ${extra}}) { id status } }`, {}, token);
+    expect(created.errors).toBeUndefined();
+    const id = created.data?.createImport.id as string;
+    const res = await request(node.app.getHttpServer())
+      .put(`/imports/${id}/file`)
+      .set('authorization', `Bearer ${token}`)
+      .set('content-type', format === 'csv' ? 'text/csv' : 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+      .send(file)
+      .expect(200);
+    expect(res.body.id).toBe(id);
+    const job = await node.gql(`query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`, { id }, token);
+    return job.data?.importJob as Record<string, unknown>;
+  }
+
+  const issues = async (jobId: string): Promise<string[]> => {
+    const res = await node.gql('query($i: ImportIssuesInput!) { importIssues(input: $i) { total items { row field column reason } } }', { i: { jobId } }, caseworker);
+    return (res.data?.importIssues.items as { row: number; field: string; column: string; reason: string }[]).map((i) => `${i.row}|${i.column}|${i.reason}`);
+  };
+
+  it('validates a CSV row by row, stores nothing until accepted, maps Russian and Tajik words, then imports the valid part', async () => {
+    const job = await importFile(Buffer.from(REGISTER_CSV, 'utf8'), 'csv');
+    expect(job).toMatchObject({ status: 'validated', rowsProcessed: 7, rowsValid: 3, rowsInvalid: 3, rowsDuplicate: 1, rowsImported: 0, progress: 1 });
+    expect(job.bytesProcessed).toBe(Buffer.byteLength(REGISTER_CSV));
+    expect(await issues(job.id as string)).toEqual([
+      '4|Пол|UNKNOWN_VALUE',
+      '4|Район|UNKNOWN_VALUE',
+      '4|Дата инцидента|INVALID_DATE',
+      '4|Согласие на услуги|UNKNOWN_VALUE',
+      '5|Дата обращения|DATE_ORDER',
+      '6|Код клиента|REQUIRED',
+      '7|Код клиента|DUPLICATE_IN_FILE',
+    ]);
+    // Nothing in the register yet; the staged rows hold ciphertext only.
+    expect(await count(`clients WHERE client_code LIKE 'IMP-%'`)).toBe(0);
+    expect(await count('incidents')).toBe(0);
+    const staged = JSON.stringify(await node.dataSource.query('SELECT * FROM import_staged_rows'));
+    for (const v of IDENTIFIABLE) expect(staged).not.toContain(v);
+
+    const accepted = await node.gql(`mutation($id: ID!) { acceptImport(id: $id) { ${JOB_FIELDS} } }`, { id: job.id }, caseworker);
+    expect(accepted.data?.acceptImport).toMatchObject({ status: 'accepted', rowsImported: 3 });
+    const rows: { client_code: string; violence_type: string; violence_types: string[]; perpetrator_relationship: string; consent_reporting: boolean; sex: string; district: string; incident_date: string }[] =
+      await node.dataSource.query(
+        `SELECT c.client_code, c.sex, c.district, i.violence_type, i.violence_types, i.perpetrator_relationship, i.consent_reporting, to_char(i.incident_date, 'YYYY-MM-DD') AS incident_date
+           FROM incidents i JOIN clients c ON c.id = i.client_id ORDER BY c.client_code`,
+      );
+    expect(rows).toEqual([
+      { client_code: 'IMP-001', sex: 'F', district: 'TJ-RA-RUD', violence_type: 'physical_assault', violence_types: ['physical_assault'], perpetrator_relationship: 'mother_in_law', consent_reporting: true, incident_date: '2025-03-12' },
+      { client_code: 'IMP-002', sex: 'F', district: 'TJ-SU-KHJ', violence_type: 'physical_assault', violence_types: ['physical_assault', 'psychological_emotional_abuse'], perpetrator_relationship: 'intimate_partner', consent_reporting: false, incident_date: '2025-04-01' },
+      { client_code: 'IMP-004', sex: 'F', district: 'TJ-RA-RUD', violence_type: 'rape', violence_types: ['rape'], perpetrator_relationship: 'no_relation', consent_reporting: true, incident_date: '2025-06-01' },
+    ]);
+    const read = await node.gql('{ clientByCode(clientCode: "IMP-002") { fullName phone incidents { narrative } } }', {}, caseworker);
+    expect(read.data?.clientByCode).toEqual({ fullName: 'Мадина Файлова', phone: '+992 92 444 5566', incidents: [{ narrative: 'Шавҳар зад' }] });
+    expect(await count(`access_log WHERE action = 'import.accept' AND object_id = '${String(job.id)}'`)).toBe(1);
+  });
+
+  it('does not duplicate on re-import: the same file is recognised, changed files skip rows already present', async () => {
+    const before = await count('incidents');
+    const same = await importFile(Buffer.from(REGISTER_CSV, 'utf8'), 'csv');
+    expect(same.status).toBe('duplicate_file');
+    const refused = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: same.id }, caseworker);
+    expect(refused.errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
+
+    // The same cases saved again with another row order and one new case: only the new one enters.
+    const lines = REGISTER_CSV.split('\r\n');
+    const changed = [lines[0], lines[7], lines[2], lines[1], 'IMP-006;Ж;1999;Вахдат;Новая Клиентка;+992 93 123 4567;2025-07-01;2025-07-02;Психологическое насилие;Деверь;да;да;'].join('\n');
+    const job = await importFile(Buffer.from(changed, 'utf8'), 'csv');
+    expect(job).toMatchObject({ status: 'validated', rowsValid: 1, rowsDuplicate: 3, rowsInvalid: 0 });
+    expect((await issues(job.id as string)).filter((i) => i.endsWith('ALREADY_IN_REGISTER'))).toHaveLength(3);
+    await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
+    expect(await count('incidents')).toBe(before + 1);
+    expect(await count(`clients WHERE client_code = 'IMP-006'`)).toBe(1);
+  });
+
+  it('imports XLSX with a column mapping and the user’s own value words; discards leave nothing', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Журнал');
+    ws.addRow(['N', 'Шифр', 'Пол', 'Место', 'Дата', 'Записано', 'Что случилось', 'Кто', 'Услуги?', 'Статистика?']);
+    ws.addRow([1, 'XL-001', 'Ж', 'город Вахдат', new Date(Date.UTC(2025, 7, 5)), new Date(Date.UTC(2025, 7, 6)), 'бил муж', 'муж', 'да', 'да']);
+    ws.addRow([2, 'XL-002', 'Ж', 'Вахдат', '2025-08-07', '2025-08-07', 'зӯроварии иқтисодӣ', 'свёкор', true, false]);
+    ws.addRow([3, 'XL-003', 'Ж', 'Вахдат', '2025-08-07', '2025-08-07', 'непонятно что', 'муж', 'да', 'да']);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const mapping =
+      ', columnMapping: [{field: "clientCode", column: "Шифр"}, {field: "district", column: "Место"}, {field: "incidentDate", column: "Дата"}, {field: "reportedDate", column: "Записано"}, ' +
+      '{field: "violenceTypes", column: "Что случилось"}, {field: "perpetratorRelationship", column: "Кто"}, {field: "consentServices", column: "Услуги?"}, {field: "consentReporting", column: "Статистика?"}], ' +
+      'valueMapping: [{field: "violenceTypes", value: "Бил муж", code: "physical_assault"}]';
+    const job = await importFile(file, 'xlsx', manager, mapping);
+    expect(await issues(job.id as string)).toEqual(['4|Что случилось|UNKNOWN_VALUE']);
+    expect(job).toMatchObject({ status: 'validated', rowsProcessed: 3, rowsValid: 2, rowsInvalid: 1 });
+    const staged: { client_code: string; violence_type: string; perpetrator_relationship: string; incident_date: string; consent_reporting: boolean }[] = await node.dataSource.query(
+      `SELECT client_code, violence_type, perpetrator_relationship, to_char(incident_date, 'YYYY-MM-DD') AS incident_date, consent_reporting FROM import_staged_rows WHERE job_id = $1 ORDER BY row_number`,
+      [job.id],
+    );
+    expect(staged).toEqual([
+      { client_code: 'XL-001', violence_type: 'physical_assault', perpetrator_relationship: 'intimate_partner', incident_date: '2025-08-05', consent_reporting: true },
+      { client_code: 'XL-002', violence_type: 'denial_of_resources_opportunities_or_services', perpetrator_relationship: 'father_in_law', incident_date: '2025-08-07', consent_reporting: false },
+    ]);
+    const discarded = await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id: job.id }, manager);
+    expect(discarded.data?.discardImport.status).toBe('discarded');
+    expect(await count(`import_staged_rows WHERE job_id = '${String(job.id)}'`)).toBe(0);
+    expect(await count(`clients WHERE client_code LIKE 'XL-%'`)).toBe(0);
+  });
+
+  it('refuses a file without the required columns or with a mapping to a missing header, naming the fields', async () => {
+    const job = await importFile(Buffer.from('Код клиента,Пол\nA-1,Ж\n'), 'csv');
+    expect(job.status).toBe('failed');
+    expect(job.failure).toBe('MISSING_COLUMNS: district, incidentDate, reportedDate, violenceTypes, consentServices, consentReporting');
+    const broken = await importFile(Buffer.from('a,"b\n"c,d'), 'csv');
+    expect(broken.status).toBe('failed');
+    const bad = await node.gql('mutation { createImport(input: {fileName: "x.csv", format: csv, columnMapping: [{field: "nonsense", column: "x"}]}) { id } }', {}, caseworker);
+    expect(bad.errors?.[0].extensions?.details.fields[0]).toMatchObject({ field: 'columnMapping.0.field', code: 'INVALID_VALUE' });
+  });
+
+  it('exports the register as an AES-256 ZIP that opens with its password, logged; the export re-imports without duplicates', async () => {
+    const res = await request(node.app.getHttpServer())
+      .post('/exports/register')
+      .set('authorization', `Bearer ${manager}`)
+      .send({ format: 'csv', password: 'centre export secret' })
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const zip = res.body as Buffer;
+    expect(res.headers['content-type']).toBe('application/zip');
+    for (const v of IDENTIFIABLE.slice(0, 4)) expect(zip.includes(Buffer.from(v))).toBe(false);
+    expect(() => readAesZip(zip, 'wrong password')).toThrow('wrong password');
+    const files = readAesZip(zip, 'centre export secret');
+    const csvName = [...files.keys()].find((n) => n.endsWith('/register.csv'))!;
+    const csv = files.get(csvName)!.toString('utf8');
+    expect(csv).toContain('Мадина Файлова');
+    expect(csv).toContain('+992 92 444 5566');
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + (await count('incidents')));
+    expect(await count(`access_log WHERE action = 'register.export'`)).toBe(1);
+
+    const back = await importFile(files.get(csvName)!, 'csv');
+    expect(back).toMatchObject({ status: 'validated', rowsValid: 0, rowsInvalid: 0, rowsDuplicate: await count('incidents') });
+
+    const xlsx = await request(node.app.getHttpServer())
+      .post('/exports/register')
+      .set('authorization', `Bearer ${manager}`)
+      .send({ format: 'xlsx', password: 'centre export secret' })
+      .buffer(true)
+      .parse((r, cb) => {
+        const chunks: Buffer[] = [];
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    const book = new ExcelJS.Workbook();
+    const [xlsxFile] = [...readAesZip(xlsx.body as Buffer, 'centre export secret').values()];
+    await book.xlsx.load(xlsxFile as unknown as ArrayBuffer);
+    expect(book.getWorksheet('register')!.getRow(1).getCell(1).value).toBe('clientCode');
+    expect(book.getWorksheet('register')!.rowCount).toBe(1 + (await count('incidents')));
+
+    const weak = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${manager}`).send({ format: 'csv', password: 'short' });
+    expect(weak.status).toBe(400);
+    expect(weak.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'password' }] } });
+    const log = await node.gql('{ accessLog(filter: {action: "register.export"}) { total items { actorRole objectType } } }', {}, admin);
+    expect(log.data?.accessLog).toMatchObject({ total: 2, items: [{ actorRole: 'manager', objectType: 'register' }, { actorRole: 'manager', objectType: 'register' }] });
+  });
+
+  it('never writes a value of an imported file to a log line', () => {
+    const logs = node.logs.join('\n');
+    expect(logs).toContain('import refused');
+    for (const v of IDENTIFIABLE) expect(logs).not.toContain(v);
+  });
+});
