@@ -19,8 +19,13 @@ export class KeyRingError extends Error {
   }
 }
 
+/** Nonces are drawn from a pool of random bytes: one system call per 4096 nonces, not per value. */
+const NONCE_POOL = NONCE * 4096;
+
 export class KeyRing {
   private readonly keys = new Map<string, Buffer>();
+  private pool = Buffer.alloc(0);
+  private poolAt = 0;
   readonly currentId: string;
 
   /** `spec`: `k2:<base64 32 bytes>,k1:<base64 32 bytes>`; the first entry is the current key. */
@@ -42,8 +47,19 @@ export class KeyRing {
     return `${CIPHERTEXT_PREFIX}${this.currentId}:`;
   }
 
+  private nonce(): Buffer {
+    if (this.poolAt + NONCE > this.pool.length) {
+      this.pool = randomBytes(NONCE_POOL);
+      this.poolAt = 0;
+    }
+    // A copy: the pool is replaced, never reused, so no nonce repeats under a key.
+    const n = Buffer.from(this.pool.subarray(this.poolAt, this.poolAt + NONCE));
+    this.poolAt += NONCE;
+    return n;
+  }
+
   encrypt(plaintext: string, aad: string): string {
-    const nonce = randomBytes(NONCE);
+    const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, nonce);
     cipher.setAAD(Buffer.from(aad, 'utf8'));
     const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);

@@ -72,6 +72,8 @@ export async function insertIssues(db: EntityManager, jobId: string, issues: rea
 
 /** Moves the staged rows of a job into the register (clients first, then incidents); returns incidents added. */
 export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string): Promise<number> {
+  // Fresh statistics after a bulk staging, so the planner joins by index rather than guessing an empty table.
+  await tx.query('ANALYZE import_staged_rows');
   await tx.query(
     `INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability,
                           registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, notes_enc, import_job_id)

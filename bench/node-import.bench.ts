@@ -1,0 +1,176 @@
+/**
+ * `npm run bench:node-import`: a register CSV imported by the member node (streamed
+ * parse, column and value mapping, validation against the standard, AES-256-GCM
+ * encryption of identifiable fields, staging, accept into the register) against a plain
+ * Postgres `COPY` of the same file into an untyped table, and against a plain batched
+ * `unnest` insert from Node. Time and peak memory at 25,000 and 100,000 rows: the
+ * import's memory must stay flat as the file grows. Synthetic data only.
+ */
+import 'reflect-metadata';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { parse } from 'csv-parse';
+import { Client } from 'pg';
+import { randomBytes } from 'node:crypto';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
+import { iterateRegister } from '@paivand/synthetic';
+import { createNodeApp } from '../apps/member-node/src/app.factory';
+import { Principal } from '../apps/member-node/src/common/auth/principal';
+import { loadNodeConfig } from '../apps/member-node/src/config/node-config';
+import { migrateNode } from '../apps/member-node/src/database/data-source';
+import { ImportsService } from '../apps/member-node/src/imports/imports.service';
+import { csvLine } from '../apps/member-node/src/exports/csv-writer';
+
+const SIZES = (process.env.BENCH_SIZES ?? '25000,100000').split(',').map(Number);
+const HEADER = [
+  'clientCode', 'sex', 'birthYear', 'district', 'maritalStatus', 'migrationStatus', 'hasDisability', 'registeredOn', 'fullName', 'phone', 'address',
+  'dateOfBirth', 'clientNotes', 'incidentCode', 'incidentDate', 'reportedDate', 'incidentDistrict', 'violenceTypes', 'perpetratorRelationship',
+  'consentServices', 'consentReporting', 'reportedByOtherMember', 'narrative',
+];
+/** Words as centres write them, so the value mapping does real work. */
+const RU_VIOLENCE: Record<string, string> = {
+  rape: 'изнасилование',
+  sexual_assault: 'сексуальное насилие',
+  physical_assault: 'физическое насилие',
+  forced_marriage: 'принудительный брак',
+  denial_of_resources_opportunities_or_services: 'экономическое насилие',
+  psychological_emotional_abuse: 'зӯроварии равонӣ',
+};
+const RU_SEX: Record<string, string> = { F: 'жен', M: 'муж', U: 'не указан' };
+const ruDate = (iso: string): string => `${iso.slice(8, 10)}.${iso.slice(5, 7)}.${iso.slice(0, 4)}`;
+const yesNo = (b: boolean): string => (b ? 'да' : 'нет');
+
+async function writeRegisterCsv(path: string, rows: number): Promise<void> {
+  const out = createWriteStream(path);
+  out.write(csvLine(HEADER));
+  let i = 0;
+  for (const { client: c, incident: inc } of iterateRegister({ seed: 'bench', centre: { id: 'DSH', centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2021-01-01', to: '2025-12-31', incidents: rows })) {
+    const line = csvLine([
+      c.clientCode, RU_SEX[c.sex] ?? c.sex, c.birthYear ?? null, c.district, c.maritalStatus, c.migrationStatus, yesNo(c.hasDisability), c.registeredOn,
+      c.fullName ?? null, c.phone ?? null, c.address ?? null, c.dateOfBirth ?? null, c.notes ?? null, inc.incidentId,
+      i % 2 === 0 ? ruDate(inc.incidentDate) : inc.incidentDate, inc.reportedDate, inc.district, inc.violenceTypes.map((t) => RU_VIOLENCE[t]).join('; '),
+      inc.perpetratorRelationship, yesNo(inc.consent.services), yesNo(inc.consent.reporting), yesNo(inc.reportedByOtherMember), inc.narrative ?? null,
+    ]);
+    if (!out.write(line)) await once(out, 'drain');
+    i++;
+  }
+  out.end();
+  await once(out, 'finish');
+}
+
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/**
+ * Peak RSS above the starting point while `fn` runs, and the peak *live* heap: every
+ * 500 ms a full GC runs and the heap still in use is sampled (what the import retains,
+ * not garbage waiting for collection). Needs `node --expose-gc`.
+ */
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number }> {
+  gc?.();
+  const base = process.memoryUsage();
+  let peakRss = base.rss;
+  let peakLive = base.heapUsed;
+  const rss = setInterval(() => {
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 20);
+  const live = setInterval(() => {
+    gc?.();
+    peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
+  }, 500);
+  const t0 = performance.now();
+  try {
+    const result = await fn();
+    return { result, ms: performance.now() - t0, peakRssMb: (peakRss - base.rss) / 2 ** 20, peakHeapMb: (peakLive - base.heapUsed) / 2 ** 20 };
+  } finally {
+    clearInterval(rss);
+    clearInterval(live);
+  }
+}
+
+async function main(): Promise<void> {
+  const pg = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => undefined } : await startEmbeddedPostgres({ persistent: false });
+  const dir = mkdtempSync(join(tmpdir(), 'paivand-bench-'));
+  // The Postgres server (another OS user) reads the file for COPY.
+  chmodSync(dir, 0o755);
+  const results: string[] = [];
+  try {
+    for (const rows of SIZES) {
+      const file = join(dir, `register-${rows}.csv`);
+      await writeRegisterCsv(file, rows);
+      chmodSync(file, 0o644);
+      const bytes = statSync(file).size;
+      const url = withDatabase(pg.url, `bench_node_${rows}_${Date.now()}`);
+      await ensureDatabase(url);
+      await migrateNode(url);
+
+      // 1. Plain COPY of the same file into an untyped table (server-side, no Node in the path).
+      const sql = new Client({ connectionString: url });
+      sql.on('error', () => undefined);
+      await sql.connect();
+      await sql.query(`CREATE TABLE plain_copy (${HEADER.map((h) => `"${h}" text`).join(', ')})`);
+      const copy = await measure(() => sql.query(`COPY plain_copy FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')`));
+      // 2. Plain Node parse + batched unnest insert of the same rows, no validation or encryption.
+      await sql.query(`CREATE TABLE plain_unnest (${HEADER.map((h) => `"${h}" text`).join(', ')})`);
+      const unnest = await measure(async () => {
+        let batch: string[][] = [];
+        const flush = async (): Promise<void> => {
+          if (batch.length === 0) return;
+          const cols = HEADER.map((_, i) => batch.map((r) => r[i] ?? null));
+          await sql.query(`INSERT INTO plain_unnest SELECT * FROM unnest(${HEADER.map((_, i) => `$${i + 1}::text[]`).join(', ')})`, cols);
+          batch = [];
+        };
+        for await (const r of createReadStream(file).pipe(parse({ bom: true, from_line: 2 })) as AsyncIterable<string[]>) {
+          batch.push(r);
+          if (batch.length === 1000) await flush();
+        }
+        await flush();
+      });
+
+      // 3. The member node's import: upload (stream, map, validate, encrypt, stage) then accept.
+      const config = loadNodeConfig({
+        DATABASE_URL: url,
+        CENTRE_ID: 'DSH',
+        JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0123',
+        NODE_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+        LOG_LEVEL: 'warn',
+        MAX_IMPORT_BYTES: String(2 ** 31),
+      });
+      const app = await createNodeApp(config, url);
+      const imports = app.get(ImportsService);
+      const [{ id: userId }] = (await sql.query<{ id: string }>(
+        `INSERT INTO staff_accounts (centre_id, username, display_name, password_hash, role) VALUES ('DSH', 'bench', 'Bench', 'x', 'caseworker') RETURNING id`,
+      )).rows;
+      const p: Principal = { id: userId, role: 'caseworker', centreId: 'DSH' };
+      const job = await imports.create(p, { fileName: 'register.csv', format: 'csv' });
+      const validate = await measure(() => imports.upload(p, job.id, createReadStream(file), bytes));
+      const accept = await measure(() => imports.accept(p, job.id));
+      const done = accept.result;
+      const [{ n }]: { n: number }[] = (await sql.query('SELECT count(*)::int AS n FROM incidents')).rows;
+      await app.close();
+      await sql.end();
+
+      const total = validate.ms + accept.ms;
+      results.push(
+        [
+          `rows ${rows} (${(bytes / 2 ** 20).toFixed(1)} MiB CSV): valid ${validate.result.rowsValid}, invalid ${validate.result.rowsInvalid}, duplicate ${validate.result.rowsDuplicate}, imported ${done.rowsImported} (register holds ${n})`,
+          `  COPY (server-side, untyped)       ${copy.ms.toFixed(0).padStart(7)} ms`,
+          `  Node parse + unnest insert        ${unnest.ms.toFixed(0).padStart(7)} ms   peak live heap +${unnest.peakHeapMb.toFixed(1)} MiB, rss +${unnest.peakRssMb.toFixed(1)} MiB`,
+          `  node import: validate+stage       ${validate.ms.toFixed(0).padStart(7)} ms   peak live heap +${validate.peakHeapMb.toFixed(1)} MiB, rss +${validate.peakRssMb.toFixed(1)} MiB`,
+          `  node import: accept               ${accept.ms.toFixed(0).padStart(7)} ms`,
+          `  node import total                 ${total.toFixed(0).padStart(7)} ms   = ${(total / copy.ms).toFixed(1)}x COPY, ${(total / unnest.ms).toFixed(1)}x unnest insert; ${((rows / total) * 1000).toFixed(0)} rows/s`,
+        ].join('\n'),
+      );
+      console.log(results[results.length - 1]);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await pg.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
