@@ -64,7 +64,7 @@ const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
  * Peak RSS above the starting point while `fn` runs, and the peak *live* heap: every
- * 500 ms a full GC runs and the heap still in use is sampled (what the import retains,
+ * 2 s a full GC runs and the heap still in use is sampled (what the import retains,
  * not garbage waiting for collection). Needs `node --expose-gc`.
  */
 async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number }> {
@@ -78,7 +78,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
   const live = setInterval(() => {
     gc?.();
     peakLive = Math.max(peakLive, process.memoryUsage().heapUsed);
-  }, 500);
+  }, 2000);
   const t0 = performance.now();
   try {
     const result = await fn();
