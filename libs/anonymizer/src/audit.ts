@@ -1,3 +1,4 @@
+import { GaussSuppressor } from './gauss';
 import { EqualityLp } from './lp';
 
 /**
@@ -71,7 +72,13 @@ class UnionFind {
   }
 }
 
-export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOutcome {
+/**
+ * `hint`, when given, is a point believed feasible (the true counts): where it satisfies a
+ * component's constraints, moving from it along the edge directions of the phase-1 basis
+ * as far as counts stay >= 0 gives feasible points cheaply, which proves most cells wide
+ * enough without an LP of their own. The hint is checked, never trusted.
+ */
+export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: ArrayLike<number>): AuditOutcome {
   const known = new Float64Array(nAtoms).fill(NaN);
   const published: number[] = [];
   const suppressed: number[] = [];
@@ -192,6 +199,49 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOu
     return w;
   };
 
+  // cheap proofs: from the hint (if feasible), move along sparse null-space directions of
+  // the published rows as far as counts stay >= 0; each end is a feasible table
+  const proven = new Set<number>();
+  const seenLo = new Map<number, number>();
+  const seenHi = new Map<number, number>();
+  if (hint && hintFeasible(cells, published, hint)) {
+    const ns = new GaussSuppressor(nAtoms);
+    for (const i of published) ns.force(cells[i].atoms);
+    const supByAtom = new Map<number, number[]>();
+    for (const s of suppressed) {
+      const atoms = cells[s].atoms;
+      let v = 0;
+      for (let k = 0; k < atoms.length; k++) {
+        v += hint[atoms[k]];
+        const list = supByAtom.get(atoms[k]);
+        if (list) list.push(s);
+        else supByAtom.set(atoms[k], [s]);
+      }
+      seenLo.set(s, v);
+      seenHi.set(s, v);
+    }
+    for (const z of ns.nullSpace()) {
+      let tHi = Infinity;
+      let tLo = -Infinity;
+      const dot = new Map<number, number>();
+      for (const [a, d] of z) {
+        if (d < 0) tHi = Math.min(tHi, hint[a] / -d);
+        else tLo = Math.max(tLo, -hint[a] / d);
+        for (const s of supByAtom.get(a) ?? []) dot.set(s, (dot.get(s) ?? 0) + d);
+      }
+      for (const [s, d] of dot) {
+        if (Math.abs(d) < 1e-9) continue;
+        const base = hintValue(cells[s].atoms, hint);
+        const ends = [base + tHi * d, base + tLo * d];
+        for (const e of ends) {
+          if (e < (seenLo.get(s) as number)) seenLo.set(s, e);
+          if (e > (seenHi.get(s) as number)) seenHi.set(s, e);
+        }
+        if ((seenHi.get(s) as number) - (seenLo.get(s) as number) >= cells[s].range - TOL) proven.add(s);
+      }
+    }
+  }
+
   // 3. one LP per component, warm-started objectives
   const compConstraints = new Map<number, number[]>();
   for (const c of constraints) {
@@ -208,6 +258,7 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOu
   }
   let linearPrograms = 0;
   for (const [root, parts] of compParts) {
+    if (parts.every((p) => proven.has(p.cell))) continue;
     const rows = compConstraints.get(root) ?? [];
     const local = new Map<number, number>();
     const rowCols: number[][] = [];
@@ -241,7 +292,43 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOu
       }
     };
     observe();
+    if (hint) {
+      const x = new Float64Array(local.size);
+      for (const [a, j] of local) x[j] = hint[a];
+      let ok = true;
+      for (let r = 0; r < rowCols.length && ok; r++) {
+        let sum = 0;
+        for (const j of rowCols[r]) sum += x[j];
+        if (Math.abs(sum - rhs[r]) > TOL) ok = false;
+      }
+      for (let j = 0; j < x.length && ok; j++) if (x[j] < 0) ok = false;
+      if (ok) {
+        for (const d of lp.edgeDirections()) {
+          let tHi = Infinity;
+          let tLo = -Infinity;
+          for (let j = 0; j < d.length; j++) {
+            if (d[j] < -1e-12) tHi = Math.min(tHi, x[j] / -d[j]);
+            else if (d[j] > 1e-12) tLo = Math.max(tLo, -x[j] / d[j]);
+          }
+          if (!Number.isFinite(tHi) || !Number.isFinite(tLo)) continue;
+          for (const { part, cols } of localParts) {
+            let v0 = 0;
+            let s = 0;
+            for (const j of cols) {
+              v0 += x[j];
+              s += d[j];
+            }
+            if (Math.abs(s) < 1e-12) continue;
+            const a = v0 + tHi * s;
+            const b = v0 + tLo * s;
+            part.lo = Math.min(part.lo, a, b);
+            part.hi = Math.max(part.hi, a, b);
+          }
+        }
+      }
+    }
     for (const { part, cols } of localParts) {
+      if (proven.has(part.cell)) continue;
       const range = cells[part.cell].range;
       if (widthLowerBound(part.cell) >= range - TOL) continue;
       part.hi = lp.optimize(cols, 'max');
@@ -261,6 +348,13 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOu
   for (const s of suppressed) {
     const cp = cellParts.get(s);
     if (!cp) continue;
+    if (proven.has(s) && !cp.unbounded) {
+      const lo = seenLo.get(s) as number;
+      const hi = seenHi.get(s) as number;
+      intervals.set(s, { lo, hi, exact: false });
+      if (hi - lo < minWidth) minWidth = hi - lo;
+      continue;
+    }
     let lo = cp.known;
     let hi = cp.known;
     let exact = true;
@@ -276,4 +370,16 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[]): AuditOu
     if (width < cells[s].range - TOL) failing.push(s);
   }
   return { consistent: true, intervals, failing, minWidth, linearPrograms };
+}
+
+function hintValue(atoms: ArrayLike<number>, hint: ArrayLike<number>): number {
+  let v = 0;
+  for (let k = 0; k < atoms.length; k++) v += hint[atoms[k]];
+  return v;
+}
+
+function hintFeasible(cells: readonly AuditCell[], published: readonly number[], hint: ArrayLike<number>): boolean {
+  for (let a = 0; a < hint.length; a++) if (!(hint[a] >= 0)) return false;
+  for (const i of published) if (Math.abs(hintValue(cells[i].atoms, hint) - (cells[i].value as number)) > TOL) return false;
+  return true;
 }

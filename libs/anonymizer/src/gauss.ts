@@ -72,6 +72,11 @@ export class GaussSuppressor {
     return 'published';
   }
 
+  /** The current null-space basis of the published rows (sparse), for the audit's cheap proofs. */
+  nullSpace(): Map<number, number>[] {
+    return this.z.filter((z): z is Map<number, number> => z !== null);
+  }
+
   private dots(atoms: ArrayLike<number>): Map<number, number> {
     const d = new Map<number, number>();
     for (let k = 0; k < atoms.length; k++) {

@@ -81,6 +81,30 @@ export class EqualityLp {
     return x;
   }
 
+  /**
+   * Edge directions of the current basis: for each nonbasic structural variable k, the
+   * direction that raises x_k by 1 and moves the basic variables to keep A x = b. Any
+   * feasible point plus a multiple of a direction stays on A x = b.
+   */
+  edgeDirections(): Float64Array[] {
+    const { m, n, w, t } = this;
+    const isBasic = new Uint8Array(n + m);
+    for (let i = 0; i < m; i++) isBasic[this.basis[i]] = 1;
+    const out: Float64Array[] = [];
+    for (let k = 0; k < n; k++) {
+      if (isBasic[k]) continue;
+      const d = new Float64Array(n);
+      d[k] = 1;
+      for (let i = 0; i < m; i++) {
+        const b = this.basis[i];
+        const a = t[i * w + k];
+        if (b < n && a !== 0) d[b] = -a;
+      }
+      out.push(d);
+    }
+    return out;
+  }
+
   /** Optimum of sum of x[cols] (each coefficient 1) in the given sense, from the current basis. */
   optimize(cols: readonly number[], sense: 'min' | 'max'): number {
     if (!this.feasible()) throw new Error('infeasible linear program');
@@ -110,8 +134,9 @@ export class EqualityLp {
   private run(limit: number): void {
     const { m, w, t } = this;
     let stall = 0;
-    for (let iter = 0; iter < 100_000; iter++) {
-      const bland = stall > 50;
+    let bland = false;
+    for (let iter = 0; iter < 1_000_000; iter++) {
+      if (stall > 50) bland = true;
       let enter = -1;
       let best = -EPS;
       for (let j = 0; j < limit; j++) {

@@ -198,6 +198,7 @@ export function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger
     audit = auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
+      atomCounts,
     );
     if (!audit.consistent) {
       throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');

@@ -1,0 +1,126 @@
+import fc from 'fast-check';
+import { randomBytes } from 'node:crypto';
+import { DatasetDecl, TOTAL_CODE } from '@paivand/schema';
+import { ExactSampler, discreteLaplaceVariance, toRational } from './sampler';
+import { protectRelease } from './protect';
+import { LedgerEntry } from './types';
+import { recordsFor, syntheticDataset, syntheticStandard } from '../test/fixtures';
+
+/** A buffered cryptographic source (fewer syscalls in tests that draw many samples). */
+function bufferedRandom(): (n: number) => Uint8Array {
+  let buf = randomBytes(0);
+  let pos = 0;
+  return (n) => {
+    if (pos + n > buf.length) {
+      buf = randomBytes(Math.max(65536, n));
+      pos = 0;
+    }
+    pos += n;
+    return buf.subarray(pos - n, pos);
+  };
+}
+
+function dpDataset(sizes: number[], policy = { epsilonPerRelease: 0.5, annualEpsilon: 2, maxContributionsPerClient: 2 }): DatasetDecl {
+  const base = syntheticDataset('dp', sizes);
+  return { ...base, protection: { ...base.protection, method: 'differential_privacy', differentialPrivacy: policy } };
+}
+
+describe('exact discrete Laplace sampler', () => {
+  it('draws integers with mean 0 and the expected variance (within 9%)', () => {
+    const sampler = new ExactSampler(bufferedRandom());
+    for (const [t, s] of [
+      [2n, 1n],
+      [4n, 1n],
+      [1n, 2n],
+    ] as const) {
+      const n = 12_000;
+      let sum = 0;
+      let sq = 0;
+      for (let i = 0; i < n; i++) {
+        const x = sampler.discreteLaplace(t, s);
+        expect(typeof x).toBe('bigint');
+        const v = Number(x);
+        sum += v;
+        sq += v * v;
+      }
+      const mean = sum / n;
+      const variance = sq / n - mean * mean;
+      const expected = discreteLaplaceVariance(Number(t) / Number(s));
+      expect(Math.abs(mean)).toBeLessThan(4 * Math.sqrt(expected / n));
+      expect(Math.abs(variance / expected - 1)).toBeLessThan(0.09);
+    }
+  });
+
+  it('uses only the injected byte source (deterministic given the bytes)', () => {
+    const fixed = (seed: number) => {
+      let x = seed;
+      return (n: number) => Uint8Array.from({ length: n }, () => (x = (x * 1103515245 + 12345) % 2 ** 31) & 0xff);
+    };
+    const a = Array.from({ length: 50 }, ((s) => () => s.discreteLaplace(3n, 1n))(new ExactSampler(fixed(1))));
+    const b = Array.from({ length: 50 }, ((s) => () => s.discreteLaplace(3n, 1n))(new ExactSampler(fixed(1))));
+    expect(a).toEqual(b);
+  });
+
+  it('converts epsilons to exact rationals', () => {
+    expect(toRational(0.5)).toEqual([1n, 2n]);
+    expect(toRational(3)).toEqual([3n, 1n]);
+    const [n, d] = toRational(0.1);
+    expect(Number(n) / Number(d)).toBe(0.1);
+  });
+});
+
+describe('differential privacy release', () => {
+  it('yields non-negative integer tables whose margins add up, flagged E/F (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.integer({ min: 2, max: 4 }), { minLength: 1, maxLength: 3 }).chain((sizes) =>
+          fc.record({ sizes: fc.constant(sizes), counts: fc.array(fc.integer({ min: 0, max: 30 }), { minLength: sizes.reduce((a, b) => a * b, 1), maxLength: sizes.reduce((a, b) => a * b, 1) }) }),
+        ),
+        async ({ sizes, counts }) => {
+          const ds = dpDataset(sizes);
+          const standard = syntheticStandard(sizes, [ds]);
+          const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-02', records: recordsFor(sizes, counts, '2026-02'), random: bufferedRandom() });
+          const cells = new Map(tables[0].cells.map((c) => [c.key.join('|'), c]));
+          for (const c of tables[0].cells) {
+            expect(Number.isInteger(c.value)).toBe(true);
+            expect(c.value as number).toBeGreaterThanOrEqual(0);
+            expect([c.obsStatus, c.confStatus]).toEqual(['E', 'F']);
+            c.key.forEach((code, d) => {
+              if (code !== TOTAL_CODE) return;
+              let sum = 0;
+              for (let j = 0; j < sizes[d]; j++) sum += cells.get(c.key.map((x, i) => (i === d ? `c${j}` : x)).join('|'))?.value as number;
+              expect(sum).toBe(c.value);
+            });
+          }
+          expect(report.datasets[0].epsilon).toBe(0.5);
+        },
+      ),
+      { numRuns: 40, seed: 3 },
+    );
+  });
+
+  it('caps contributions per client', async () => {
+    const ds = dpDataset([2]);
+    const standard = syntheticStandard([2], [ds]);
+    const records = recordsFor([2], [10, 0], '2026-02').map((r) => ({ ...r, subject: 'same-client' }));
+    const { report } = await protectRelease({ standard, datasets: [ds], period: '2026-02', records, random: bufferedRandom() });
+    expect(report.datasets[0].recordsCounted).toBe(2);
+    expect(report.datasets[0].leftOut.overContributionCap).toBe(8);
+  });
+
+  it('refuses a release once the yearly budget is spent, counting every earlier release in the ledger', async () => {
+    const ds = dpDataset([2]);
+    const standard = syntheticStandard([2], [ds]);
+    const records = recordsFor([2], [10, 3], '2026-05');
+    const ledger: LedgerEntry[] = [];
+    for (const m of ['2026-01', '2026-02', '2026-03', '2026-04']) {
+      const { tables, report } = await protectRelease({ standard, datasets: [ds], period: m, records, ledger, random: bufferedRandom() });
+      ledger.push({ datasetId: 'dp', period: m, revision: 1, cells: tables[0].cells, epsilon: tables[0].epsilon });
+      expect(report.datasets[0].epsilonRemaining).toBeCloseTo(2 - 0.5 * ledger.length);
+    }
+    await expect(protectRelease({ standard, datasets: [ds], period: '2026-05', records, ledger })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+    // another year has its own budget; an extra spend recorded outside the ledger counts too
+    await expect(protectRelease({ standard, datasets: [ds], period: '2027-01', records, ledger, random: bufferedRandom() })).resolves.toBeDefined();
+    await expect(protectRelease({ standard, datasets: [ds], period: '2027-01', records, ledger, dpBudget: { dp: { '2027': 1.75 } } })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+  });
+});
