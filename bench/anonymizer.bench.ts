@@ -1,0 +1,182 @@
+/**
+ * Anonymizer benchmark (not a test): `npm run bench:anonymizer`.
+ * (a) counting 1,000,000 records into a 5-dimension table with all margins, against
+ *     Postgres GROUP BY CUBE over the same records (embedded Postgres);
+ * (b) secondary suppression + audit time by table size;
+ * (c) peak memory;
+ * (d) utility: eight synthetic centres, national cells >= 20 exact (suppression) or
+ *     within 10% (differential privacy) once members' releases are combined.
+ * Set BENCH_SIZES=1000,10000,50000 to choose (b)'s sizes (default 1000,10000).
+ */
+import { Client } from 'pg';
+import { DATASETS, DatasetDecl, RecordAttribute, ReportableRecord, STANDARD, StandardIndex } from '@paivand/schema';
+import { AtomCounter, buildLinkGroup, fillMargins, protectRelease } from '@paivand/anonymizer';
+import { startEmbeddedPostgres } from '@paivand/devdb';
+import { recordsFor, syntheticDataset, syntheticStandard } from '../libs/anonymizer/test/fixtures';
+
+let peakRss = 0;
+let peakHeap = 0;
+const sampler = setInterval(() => {
+  const m = process.memoryUsage();
+  peakRss = Math.max(peakRss, m.rss);
+  peakHeap = Math.max(peakHeap, m.heapUsed);
+}, 20);
+
+let seed = 42;
+const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+const skewed = (n: number): number => Math.min(n - 1, Math.floor(rnd() ** 2 * n));
+const mb = (b: number): string => `${(b / 2 ** 20).toFixed(0)} MB`;
+
+async function countingVsPostgres(): Promise<void> {
+  const index = new StandardIndex(STANDARD);
+  const base = DATASETS.find((d) => d.id === 'incidents_monthly') as DatasetDecl;
+  const ds: DatasetDecl = {
+    ...base,
+    id: 'bench_5d',
+    dimensions: [
+      ...base.dimensions,
+      { id: 'perpetrator', codelist: 'perpetrator_relationship', attribute: 'perpetrator_relationship', label: base.dimensions[0].label },
+    ],
+  };
+  const lists: [RecordAttribute, string][] = [
+    ['district', 'district'],
+    ['violence_type', 'violence_type'],
+    ['sex', 'sex'],
+    ['age_band', 'age_band'],
+    ['perpetrator_relationship', 'perpetrator_relationship'],
+  ];
+  const codes = lists.map(([, l]) => index.codes(l));
+  const N = 1_000_000;
+  const cols = lists.map(() => new Int32Array(N));
+  const records: ReportableRecord[] = new Array<ReportableRecord>(N);
+  for (let i = 0; i < N; i++) {
+    const attributes: Partial<Record<RecordAttribute, string>> = {};
+    lists.forEach(([a], d) => {
+      const c = skewed(codes[d].length);
+      cols[d][i] = c;
+      attributes[a] = codes[d][c];
+    });
+    records[i] = { unit: 'incident', month: '2026-07', subject: `s${i}`, consentReporting: true, reportedByOtherMember: false, attributes };
+  }
+  const group = buildLinkGroup(index, 'incident', [ds], '2026-07', [], () => ds, 5_000_000);
+  const t0 = performance.now();
+  const counter = new AtomCounter(index, group);
+  for (const r of records) counter.add(r);
+  const layout = group.current[0].layout;
+  const ext = new Float64Array(layout.extSize);
+  // single dataset, one time slice: atoms are the inner cells in the same mixed radix
+  const inner = layout.sizes;
+  for (let a = 0; a < counter.atoms.length; a++) {
+    let rest = a;
+    let e = 0;
+    for (let d = inner.length - 1; d >= 0; d--) {
+      e += (rest % inner[d]) * layout.extStrides[d];
+      rest = Math.floor(rest / inner[d]);
+    }
+    ext[e] = counter.atoms[a];
+  }
+  fillMargins(layout, ext);
+  const tCount = performance.now() - t0;
+  console.log(`(a) ${N.toLocaleString()} records -> ${layout.extSize.toLocaleString()} cells (5 dimensions, all margins) in memory: ${tCount.toFixed(0)} ms; grand total ${ext[layout.extSize - 1]}`);
+
+  const pg = await startEmbeddedPostgres();
+  const client = new Client({ connectionString: pg.url });
+  await client.connect();
+  try {
+    await client.query('CREATE TABLE r (d0 int, d1 int, d2 int, d3 int, d4 int)');
+    const chunk = 200_000;
+    for (let s = 0; s < N; s += chunk) {
+      await client.query('INSERT INTO r SELECT * FROM unnest($1::int[], $2::int[], $3::int[], $4::int[], $5::int[])', cols.map((c) => Array.from(c.subarray(s, s + chunk))));
+    }
+    await client.query('VACUUM ANALYZE r');
+    const q = 'SELECT d0, d1, d2, d3, d4, count(*) FROM r GROUP BY CUBE (d0, d1, d2, d3, d4)';
+    await client.query(q); // warm-up
+    const t1 = performance.now();
+    const res = await client.query(q);
+    const tPg = performance.now() - t1;
+    console.log(`(a) Postgres GROUP BY CUBE over the same records: ${tPg.toFixed(0)} ms (${res.rowCount} rows); in-memory counting is ${(tPg / tCount).toFixed(1)}x faster`);
+  } finally {
+    await client.end();
+    await pg.stop();
+  }
+}
+
+function suppressionBySize(target: number): Promise<void> {
+  // 2-4 dimensions whose table with margins has about `target` cells; dense-ish register
+  const shapes: Record<number, number[]> = { 1000: [9, 9, 9], 10000: [9, 9, 9, 9], 50000: [14, 14, 14, 14] };
+  const sizes = shapes[target] ?? [9, 9, 9];
+  const n = sizes.reduce((a, b) => a * b, 1);
+  const counts = Array.from({ length: n }, () => (rnd() < 0.15 ? Math.floor(rnd() * 5) : 5 + Math.floor(rnd() * 60)));
+  const ds = syntheticDataset('size', sizes, { structuralZeros: true });
+  const standard = syntheticStandard(sizes, [ds]);
+  const records = recordsFor(sizes, counts, '2026-07');
+  const t0 = performance.now();
+  return protectRelease({ standard, datasets: [ds], period: '2026-07', records }).then(({ report }) => {
+    const r = report.datasets[0];
+    console.log(
+      `(b) ${r.cells.total.toLocaleString()} cells: counting + primary + Gauss suppression + audit ${(performance.now() - t0).toFixed(0)} ms; primary ${r.cells.primary}, secondary ${r.cells.secondary}, LPs ${r.audit.linearPrograms}, min width ${r.audit.minIntervalWidth.toFixed(1)}`,
+    );
+  });
+}
+
+async function utility(): Promise<void> {
+  const index = new StandardIndex(STANDARD);
+  const sets = DATASETS.filter((d) => d.id === 'services_monthly' || d.id === 'hotline_monthly');
+  const national = new Map<string, Map<string, { truth: number; sum: number; exact: boolean }>>();
+  for (let centre = 0; centre < 8; centre++) {
+    const volume = 50 + Math.floor(rnd() * 251);
+    const recs: ReportableRecord[] = [];
+    for (const unit of ['service', 'consultation'] as const) {
+      for (let i = 0; i < volume; i++) {
+        recs.push({
+          unit,
+          month: '2026-07',
+          subject: `c${centre}-${i % Math.ceil(volume / 2)}`,
+          consentReporting: true,
+          reportedByOtherMember: false,
+          attributes: {
+            service_type: index.codes('service_type')[skewed(index.codes('service_type').length)],
+            service_outcome: index.codes('service_outcome')[skewed(index.codes('service_outcome').length)],
+            hotline_topic: index.codes('hotline_topic')[skewed(index.codes('hotline_topic').length)],
+            caller_sex: index.codes('sex')[skewed(index.codes('sex').length)],
+          },
+        });
+      }
+    }
+    const { tables } = await protectRelease({ standard: index, datasets: sets, period: '2026-07', records: recs });
+    // true tables of the centre with the DP policy switched off, to score against
+    const truthSets = sets.map((d) => ({ ...d, protection: { ...d.protection, method: 'suppression' as const, k: 1, structuralZeros: true } }));
+    const truth = await protectRelease({ standard: index, datasets: truthSets, period: '2026-07', records: recs.map((r) => ({ ...r, subject: `${r.subject}-u` })) });
+    tables.forEach((t, i) => {
+      const m = national.get(t.datasetId) ?? new Map();
+      national.set(t.datasetId, m);
+      t.cells.forEach((c, j) => {
+        const key = c.key.join('|');
+        const cur = m.get(key) ?? { truth: 0, sum: 0, exact: true };
+        cur.truth += truth.tables[i].cells[j].value ?? 0;
+        cur.sum += c.value ?? 0;
+        cur.exact = cur.exact && c.value !== null;
+        m.set(key, cur);
+      });
+    });
+  }
+  for (const [id, m] of national) {
+    const big = [...m.values()].filter((v) => v.truth >= 20);
+    const dp = sets.find((d) => d.id === id)?.protection.method === 'differential_privacy';
+    const good = big.filter((v) => (dp ? Math.abs(v.sum - v.truth) <= 0.1 * v.truth : v.exact)).length;
+    console.log(`(d) ${id}: ${good}/${big.length} national cells with true count >= 20 come out ${dp ? 'within 10%' : 'exact'} (${((100 * good) / Math.max(1, big.length)).toFixed(0)}%)`);
+  }
+}
+
+async function main(): Promise<void> {
+  await countingVsPostgres();
+  for (const s of (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)) await suppressionBySize(s);
+  await utility();
+  clearInterval(sampler);
+  console.log(`(c) peak memory: rss ${mb(peakRss)}, heap ${mb(peakHeap)}`);
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
