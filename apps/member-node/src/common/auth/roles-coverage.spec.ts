@@ -16,7 +16,7 @@ describe('every operation of the member node declares its roles', () => {
     const methods = Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== 'constructor');
     expect(methods.length).toBeGreaterThan(0);
     for (const m of methods) {
-      const handler = (cls.prototype as Record<string, unknown>)[m] as object;
+      const handler = (cls.prototype as unknown as Record<string, object>)[m];
       const roles = Reflect.getMetadata(ROLES_KEY, handler) as string[] | undefined;
       const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) as boolean | undefined;
       expect(`${cls.name}.${m}: ${isPublic === true || (roles?.length ?? 0) > 0 ? 'declared' : 'MISSING'}`).toBe(`${cls.name}.${m}: declared`);
