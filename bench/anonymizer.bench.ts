@@ -6,7 +6,7 @@
  * (c) peak memory;
  * (d) utility: eight synthetic centres, national cells >= 20 exact (suppression) or
  *     within 10% (differential privacy) once members' releases are combined.
- * Set BENCH_SIZES=1000,10000,50000 to choose (b)'s sizes (default 1000,10000).
+ * Set BENCH_SIZES=300,1000,10000,50000 to choose (b)'s sizes (default 300,1000,10000).
  */
 import { Client } from 'pg';
 import { DATASETS, DatasetDecl, RecordAttribute, ReportableRecord, STANDARD, StandardIndex } from '@paivand/schema';
@@ -103,7 +103,7 @@ async function countingVsPostgres(): Promise<void> {
 
 function suppressionBySize(target: number): Promise<void> {
   // 2-4 dimensions whose table with margins has about `target` cells; dense-ish register
-  const shapes: Record<number, number[]> = { 1000: [9, 9, 9], 10000: [9, 9, 9, 9], 50000: [14, 14, 14, 14] };
+  const shapes: Record<number, number[]> = { 300: [6, 6, 6], 1000: [9, 9, 9], 10000: [9, 9, 9, 9], 50000: [14, 14, 14, 14] };
   const sizes = shapes[target] ?? [9, 9, 9];
   const n = sizes.reduce((a, b) => a * b, 1);
   const counts = Array.from({ length: n }, () => (rnd() < 0.15 ? Math.floor(rnd() * 5) : 5 + Math.floor(rnd() * 60)));
@@ -170,7 +170,10 @@ async function utility(): Promise<void> {
 
 async function main(): Promise<void> {
   await countingVsPostgres();
-  for (const s of (process.env.BENCH_SIZES ?? '1000,10000').split(',').map(Number)) await suppressionBySize(s);
+  for (const s of (process.env.BENCH_SIZES ?? '300,1000,10000').split(',').map(Number)) {
+    const t0 = performance.now();
+    await suppressionBySize(s).catch((err: Error) => console.log(`(b) ~${s} cells: FAILED after ${(performance.now() - t0).toFixed(0)} ms: ${err.message}`));
+  }
   await utility();
   clearInterval(sampler);
   console.log(`(c) peak memory: rss ${mb(peakRss)}, heap ${mb(peakHeap)}`);
