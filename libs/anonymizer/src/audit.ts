@@ -1,5 +1,6 @@
+import loadHighs from 'highs';
+import type { Highs, Model } from 'highs';
 import { GaussSuppressor } from './gauss';
-import { EqualityLp } from './lp';
 
 /**
  * The audit: what an adversary can prove about every suppressed cell from everything
@@ -8,17 +9,26 @@ import { EqualityLp } from './lp';
  * purpose: it only sees published values and cell definitions, never how the pattern
  * was chosen.
  *
- * Engineering, so a 10,000-cell table audits in seconds rather than minutes:
+ * For each hidden cell the LP is: variables = hidden atoms, constraints = published cells
+ * that contain at least one of them (rhs = published value minus the known parts),
+ * atoms >= 0; the cell's interval is [min, max] of its sum; it must be at least its
+ * protection range wide. Engineering, so a 10,000-cell table audits in seconds:
  * 1. Cheap deductions first (as the adversary would): a published cell with one unknown
  *    atom fixes it; a published cell whose remainder is 0 fixes all its atoms at 0.
- *    Known atoms become constants; only the remaining atoms are LP variables.
- * 2. Constraints that share no unknown are independent: the system splits into
- *    connected components (union-find), each solved alone (usually small).
- * 3. Per component one phase-1 solve, then every objective (min and max of each
- *    suppressed cell's part in the component) starts from the previous optimal basis.
- * 4. Every vertex found is a feasible point: each cell's [min seen, max seen] over those
- *    points is inside its true interval, so once max seen - min seen >= range the cell
- *    is proven safe and its LPs are skipped.
+ * 2. The remaining system splits into connected components (atoms linked by a shared
+ *    constraint, union-find); each is solved alone.
+ * 3. A pool of feasible points per component: every point's value of a hidden cell lies
+ *    in its true interval, so once the spread seen over the pool reaches the range the
+ *    cell is proven without an LP of its own. Points come from the true table (the hint,
+ *    checked, never trusted), from moving it along sparse null-space directions of the
+ *    published rows as far as counts stay >= 0, and from a few LPs with aggregated
+ *    objectives (maximise / minimise a randomly weighted sum of every still-unproven
+ *    cell), which prove many cells at once.
+ * 4. Only the cells still unproven get their own max and min LP, solved by HiGHS (an
+ *    industrial revised simplex compiled to WebAssembly: robust on the highly degenerate
+ *    LPs that hidden zeros create, where a textbook dense simplex cycles), warm-started
+ *    from the previous basis of the same component model; a cell stops as soon as it is
+ *    proven. A cell is reported failing only from exact optima of both ends.
  */
 export interface AuditCell {
   /** Atom (inner cell) indexes the cell sums. */
@@ -47,7 +57,27 @@ export interface AuditOutcome {
   readonly linearPrograms: number;
 }
 
+export interface AuditOptions {
+  /** Point believed feasible (the true atom counts): checked per component, never trusted. */
+  readonly hint?: ArrayLike<number>;
+  /** Compute every interval exactly (both LPs for every hidden cell): for tests and reports. */
+  readonly exact?: boolean;
+}
+
 const TOL = 1e-6;
+
+let highsPromise: Promise<Highs> | undefined;
+
+/** The HiGHS WebAssembly module, loaded once per process (it reads its own .wasm). */
+export function highsSolver(): Promise<Highs> {
+  if (!highsPromise) {
+    highsPromise = loadHighs().catch((err: unknown) => {
+      highsPromise = undefined;
+      throw err;
+    });
+  }
+  return highsPromise;
+}
 
 class UnionFind {
   private readonly parent: Int32Array;
@@ -72,13 +102,80 @@ class UnionFind {
   }
 }
 
-/**
- * `hint`, when given, is a point believed feasible (the true counts): where it satisfies a
- * component's constraints, moving from it along the edge directions of the phase-1 basis
- * as far as counts stay >= 0 gives feasible points cheaply, which proves most cells wide
- * enough without an LP of their own. The hint is checked, never trusted.
- */
-export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: ArrayLike<number>): AuditOutcome {
+/** Deterministic weights for the aggregated objectives (xorshift; not a privacy use). */
+function weights(seed: number): () => number {
+  let s = (seed * 2654435761) >>> 0 || 1;
+  return () => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return 0.5 + (s % 1000) / 1000;
+  };
+}
+
+/** One component's equality LP { x >= 0, A x = b } as a persistent HiGHS model. */
+class ComponentLp {
+  private readonly model: Model;
+  private readonly costs: Float64Array;
+  solves = 0;
+
+  constructor(
+    private readonly highs: Highs,
+    rowCols: readonly (readonly number[])[],
+    rhs: readonly number[],
+    private readonly n: number,
+  ) {
+    const starts = new Int32Array(rowCols.length + 1);
+    for (let r = 0; r < rowCols.length; r++) starts[r + 1] = starts[r] + rowCols[r].length;
+    const indices = new Int32Array(starts[rowCols.length]);
+    for (let r = 0; r < rowCols.length; r++) indices.set(rowCols[r], starts[r]);
+    const b = Float64Array.from(rhs);
+    this.costs = new Float64Array(n);
+    this.model = highs.createModel({
+      numCols: n,
+      numRows: rowCols.length,
+      colCost: this.costs,
+      colLower: new Float64Array(n),
+      colUpper: new Float64Array(n).fill(highs.infinity),
+      rowLower: b,
+      rowUpper: b,
+      matrix: { format: 'csr', numRows: rowCols.length, numCols: n, starts, indices, values: new Float64Array(indices.length).fill(1) },
+    });
+    this.model.options.set({ output_flag: false, presolve: 'off', simplex_iteration_limit: 1_000_000 });
+  }
+
+  /** Optimises costs . x; returns the optimal point and value, 'infeasible', or null when the solver gave up. */
+  solve(costs: Float64Array, sense: 'min' | 'max'): { x: Float64Array; value: number } | 'infeasible' | null {
+    this.solves++;
+    const { highs, model } = this;
+    model.changeColsCost({ kind: 'range', from: 0, to: this.n - 1 }, costs);
+    model.changeObjectiveSense(sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize);
+    model.run();
+    const status = model.getModelStatus();
+    if (status === highs.constants.modelStatus.infeasible) return 'infeasible';
+    if (status !== highs.constants.modelStatus.optimal) return null;
+    return { x: model.getSolution().colValue, value: model.getObjectiveValue() };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+interface Part {
+  readonly cell: number;
+  /** Global atom indexes of the cell inside this component. */
+  readonly atoms: number[];
+  lo: number;
+  hi: number;
+  exactLo: boolean;
+  exactHi: boolean;
+}
+
+export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
+  const { hint, exact = false } = options;
   const known = new Float64Array(nAtoms).fill(NaN);
   const published: number[] = [];
   const suppressed: number[] = [];
@@ -126,12 +223,13 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
     }
   }
   const intervals = new Map<number, CellInterval>();
-  if (!consistent) return { consistent, intervals, failing: [], minWidth: 0, linearPrograms: 0 };
+  const inconsistent = (linearPrograms: number): AuditOutcome => ({ consistent: false, intervals, failing: [], minWidth: 0, linearPrograms });
+  if (!consistent) return inconsistent(0);
 
-  // 2. constraints over unknown atoms, components
+  // 2. constraints over unknown atoms (duplicates merged), components
   const uf = new UnionFind(nAtoms);
   const inConstraint = new Uint8Array(nAtoms);
-  const constraints: number[] = [];
+  const constraints: { cell: number; atoms: number[] }[] = [];
   const seen = new Map<string, number>();
   for (const i of published) {
     if (unknownCount[i] === 0) continue;
@@ -141,24 +239,17 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
     const key = u.join(',');
     const prev = seen.get(key);
     if (prev !== undefined) {
-      if (Math.abs(residual[prev] - residual[i]) > TOL) return { consistent: false, intervals, failing: [], minWidth: 0, linearPrograms: 0 };
+      if (Math.abs(residual[prev] - residual[i]) > TOL) return inconsistent(0);
       continue;
     }
     seen.set(key, i);
-    constraints.push(i);
+    constraints.push({ cell: i, atoms: u });
     for (const a of u) {
       inConstraint[a] = 1;
       uf.union(u[0], a);
     }
   }
 
-  interface Part {
-    cell: number;
-    cols: number[];
-    lo: number;
-    hi: number;
-    exact: [boolean, boolean];
-  }
   const compParts = new Map<number, Part[]>();
   const cellParts = new Map<number, { known: number; unbounded: boolean; parts: Part[] }>();
   for (const s of suppressed) {
@@ -169,7 +260,7 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
     for (let k = 0; k < atoms.length; k++) {
       const a = atoms[k];
       if (!Number.isNaN(known[a])) k0 += known[a];
-      else if (!inConstraint[a]) unbounded = true;
+      else if (!inConstraint[a]) unbounded = true; // in no published cell: any count fits
       else {
         const r = uf.find(a);
         const list = byComp.get(r);
@@ -179,8 +270,8 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
     }
     const parts: Part[] = [];
     if (!unbounded) {
-      for (const [r, atomsInComp] of byComp) {
-        const part: Part = { cell: s, cols: atomsInComp, lo: Infinity, hi: -Infinity, exact: [false, false] };
+      for (const [r, inComp] of byComp) {
+        const part: Part = { cell: s, atoms: inComp, lo: Infinity, hi: -Infinity, exactLo: false, exactHi: false };
         parts.push(part);
         const list = compParts.get(r);
         if (list) list.push(part);
@@ -189,86 +280,37 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
     }
     cellParts.set(s, { known: k0, unbounded, parts });
   }
-
-  const widthLowerBound = (s: number): number => {
+  const proven = (s: number): boolean => {
+    if (exact) return false;
     const cp = cellParts.get(s);
-    if (!cp) return 0;
-    if (cp.unbounded) return Infinity;
+    if (!cp) return true;
+    if (cp.unbounded) return true;
     let w = 0;
     for (const p of cp.parts) w += Math.max(0, p.hi - p.lo);
-    return w;
+    return w >= cells[s].range - TOL;
   };
 
-  // cheap proofs: from the hint (if feasible), move along sparse null-space directions of
-  // the published rows as far as counts stay >= 0; each end is a feasible table
-  const proven = new Set<number>();
-  const seenLo = new Map<number, number>();
-  const seenHi = new Map<number, number>();
-  if (hint && hintFeasible(cells, published, hint)) {
-    const ns = new GaussSuppressor(nAtoms);
-    for (const i of published) ns.force(cells[i].atoms);
-    const supByAtom = new Map<number, number[]>();
-    for (const s of suppressed) {
-      const atoms = cells[s].atoms;
-      let v = 0;
-      for (let k = 0; k < atoms.length; k++) {
-        v += hint[atoms[k]];
-        const list = supByAtom.get(atoms[k]);
-        if (list) list.push(s);
-        else supByAtom.set(atoms[k], [s]);
-      }
-      seenLo.set(s, v);
-      seenHi.set(s, v);
-    }
-    for (const z of ns.nullSpace()) {
-      let tHi = Infinity;
-      let tLo = -Infinity;
-      const dot = new Map<number, number>();
-      for (const [a, d] of z) {
-        if (d < 0) tHi = Math.min(tHi, hint[a] / -d);
-        else tLo = Math.max(tLo, -hint[a] / d);
-        for (const s of supByAtom.get(a) ?? []) dot.set(s, (dot.get(s) ?? 0) + d);
-      }
-      for (const [s, d] of dot) {
-        if (Math.abs(d) < 1e-9) continue;
-        const base = hintValue(cells[s].atoms, hint);
-        const ends = [base + tHi * d, base + tLo * d];
-        for (const e of ends) {
-          if (e < (seenLo.get(s) as number)) seenLo.set(s, e);
-          if (e > (seenHi.get(s) as number)) seenHi.set(s, e);
-        }
-        if ((seenHi.get(s) as number) - (seenLo.get(s) as number) >= cells[s].range - TOL) proven.add(s);
-      }
-    }
+  const compConstraints = new Map<number, { cell: number; atoms: number[] }[]>();
+  for (const c of constraints) {
+    const r = uf.find(c.atoms[0]);
+    const list = compConstraints.get(r);
+    if (list) list.push(c);
+    else compConstraints.set(r, [c]);
   }
 
-  // 3. one LP per component, warm-started objectives
-  const compConstraints = new Map<number, number[]>();
-  for (const c of constraints) {
-    const atoms = cells[c].atoms;
-    for (let k = 0; k < atoms.length; k++) {
-      if (Number.isNaN(known[atoms[k]])) {
-        const r = uf.find(atoms[k]);
-        const list = compConstraints.get(r);
-        if (list) list.push(c);
-        else compConstraints.set(r, [c]);
-        break;
-      }
-    }
-  }
+  // 3./4. per component: pool of feasible points, aggregated LPs, then per-cell LPs
   let linearPrograms = 0;
+  let highs: Highs | undefined;
+  let seed = 1;
   for (const [root, parts] of compParts) {
-    if (parts.every((p) => proven.has(p.cell))) continue;
+    if (parts.every((p) => proven(p.cell))) continue;
     const rows = compConstraints.get(root) ?? [];
     const local = new Map<number, number>();
     const rowCols: number[][] = [];
     const rhs: number[] = [];
     for (const c of rows) {
       const cols: number[] = [];
-      const atoms = cells[c].atoms;
-      for (let k = 0; k < atoms.length; k++) {
-        const a = atoms[k];
-        if (!Number.isNaN(known[a])) continue;
+      for (const a of c.atoms) {
         let j = local.get(a);
         if (j === undefined) {
           j = local.size;
@@ -277,69 +319,82 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
         cols.push(j);
       }
       rowCols.push(cols);
-      rhs.push(residual[c]);
+      rhs.push(residual[c.cell]);
     }
-    const localParts = parts.map((p) => ({ part: p, cols: p.cols.map((a) => local.get(a) as number) }));
-    const lp = new EqualityLp(rowCols, rhs, local.size);
-    if (!lp.feasible()) return { consistent: false, intervals, failing: [], minWidth: 0, linearPrograms };
-    const observe = (): void => {
-      const x = lp.solution();
+    const n = local.size;
+    const localParts = parts.map((p) => ({ part: p, cols: Int32Array.from(p.atoms, (a) => local.get(a) as number) }));
+    const observe = (x: ArrayLike<number>): void => {
       for (const { part, cols } of localParts) {
         let v = 0;
-        for (const j of cols) v += x[j];
+        for (let k = 0; k < cols.length; k++) v += x[cols[k]];
         if (v < part.lo) part.lo = v;
         if (v > part.hi) part.hi = v;
       }
     };
-    observe();
+
+    // the true table, when it fits this component, and moves from it along the null space
     if (hint) {
-      const x = new Float64Array(local.size);
+      const x = new Float64Array(n);
       for (const [a, j] of local) x[j] = hint[a];
       let ok = true;
+      for (let j = 0; j < n && ok; j++) if (!(x[j] >= 0)) ok = false;
       for (let r = 0; r < rowCols.length && ok; r++) {
         let sum = 0;
         for (const j of rowCols[r]) sum += x[j];
         if (Math.abs(sum - rhs[r]) > TOL) ok = false;
       }
-      for (let j = 0; j < x.length && ok; j++) if (x[j] < 0) ok = false;
       if (ok) {
-        for (const d of lp.edgeDirections()) {
-          let tHi = Infinity;
-          let tLo = -Infinity;
-          for (let j = 0; j < d.length; j++) {
-            if (d[j] < -1e-12) tHi = Math.min(tHi, x[j] / -d[j]);
-            else if (d[j] > 1e-12) tLo = Math.max(tLo, -x[j] / d[j]);
-          }
-          if (!Number.isFinite(tHi) || !Number.isFinite(tLo)) continue;
-          for (const { part, cols } of localParts) {
-            let v0 = 0;
-            let s = 0;
-            for (const j of cols) {
-              v0 += x[j];
-              s += d[j];
-            }
-            if (Math.abs(s) < 1e-12) continue;
-            const a = v0 + tHi * s;
-            const b = v0 + tLo * s;
-            part.lo = Math.min(part.lo, a, b);
-            part.hi = Math.max(part.hi, a, b);
+        observe(x);
+        if (!parts.every((p) => proven(p.cell))) nullSpaceMoves(n, rowCols, x, localParts);
+      }
+    }
+    if (!exact && parts.every((p) => proven(p.cell))) continue;
+
+    highs ??= await highsSolver();
+    const lp = new ComponentLp(highs, rowCols, rhs, n);
+    try {
+      const costs = new Float64Array(n);
+      // aggregated objectives: one LP moves many unproven cells at once
+      for (let round = 0; round < 8 && !exact; round++) {
+        const open = localParts.filter(({ part }) => !proven(part.cell));
+        if (open.length <= 2) break;
+        const w = weights(seed++);
+        costs.fill(0);
+        for (const { cols } of open) {
+          const wp = w();
+          for (let k = 0; k < cols.length; k++) costs[cols[k]] += wp;
+        }
+        for (const sense of ['max', 'min'] as const) {
+          const r = lp.solve(costs, sense);
+          linearPrograms++;
+          if (r === 'infeasible') return inconsistent(linearPrograms);
+          if (r) observe(r.x);
+        }
+        const still = open.filter(({ part }) => !proven(part.cell)).length;
+        if (still > 0.7 * open.length) break; // diminishing returns: go cell by cell
+      }
+      // per part: exact ends, stopping once the cell is proven
+      for (const { part, cols } of localParts) {
+        for (const sense of ['max', 'min'] as const) {
+          if (proven(part.cell)) break;
+          costs.fill(0);
+          for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
+          const r = lp.solve(costs, sense);
+          linearPrograms++;
+          if (r === 'infeasible') return inconsistent(linearPrograms);
+          if (!r) continue; // solver gave up: the end stays inexact, the cell can only look narrower
+          observe(r.x);
+          if (sense === 'max') {
+            part.hi = Math.max(part.hi, r.value);
+            part.exactHi = true;
+          } else {
+            part.lo = Math.min(part.lo, r.value);
+            part.exactLo = true;
           }
         }
       }
-    }
-    for (const { part, cols } of localParts) {
-      if (proven.has(part.cell)) continue;
-      const range = cells[part.cell].range;
-      if (widthLowerBound(part.cell) >= range - TOL) continue;
-      part.hi = lp.optimize(cols, 'max');
-      part.exact[1] = true;
-      linearPrograms++;
-      observe();
-      if (widthLowerBound(part.cell) >= range - TOL) continue;
-      part.lo = lp.optimize(cols, 'min');
-      part.exact[0] = true;
-      linearPrograms++;
-      observe();
+    } finally {
+      lp.dispose();
     }
   }
 
@@ -348,23 +403,16 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
   for (const s of suppressed) {
     const cp = cellParts.get(s);
     if (!cp) continue;
-    if (proven.has(s) && !cp.unbounded) {
-      const lo = seenLo.get(s) as number;
-      const hi = seenHi.get(s) as number;
-      intervals.set(s, { lo, hi, exact: false });
-      if (hi - lo < minWidth) minWidth = hi - lo;
-      continue;
-    }
     let lo = cp.known;
     let hi = cp.known;
-    let exact = true;
+    let isExact = !cp.unbounded;
     if (cp.unbounded) hi = Infinity;
     for (const p of cp.parts) {
       lo += p.lo;
       hi += p.hi;
-      exact = exact && p.exact[0] && p.exact[1];
+      isExact = isExact && p.exactLo && p.exactHi;
     }
-    intervals.set(s, { lo, hi, exact });
+    intervals.set(s, { lo, hi, exact: isExact });
     const width = hi - lo;
     if (width < minWidth) minWidth = width;
     if (width < cells[s].range - TOL) failing.push(s);
@@ -372,14 +420,51 @@ export function auditCells(nAtoms: number, cells: readonly AuditCell[], hint?: A
   return { consistent: true, intervals, failing, minWidth, linearPrograms };
 }
 
-function hintValue(atoms: ArrayLike<number>, hint: ArrayLike<number>): number {
-  let v = 0;
-  for (let k = 0; k < atoms.length; k++) v += hint[atoms[k]];
-  return v;
-}
-
-function hintFeasible(cells: readonly AuditCell[], published: readonly number[], hint: ArrayLike<number>): boolean {
-  for (let a = 0; a < hint.length; a++) if (!(hint[a] >= 0)) return false;
-  for (const i of published) if (Math.abs(hintValue(cells[i].atoms, hint) - (cells[i].value as number)) > TOL) return false;
-  return true;
+/**
+ * Feasible points next to x (which satisfies the rows, x >= 0): for each vector z of a
+ * sparse basis of the rows' null space, x + t z stays on the rows, and stays >= 0 for t in
+ * [tLo, tHi]; both ends are feasible tables. Updates the parts' [lo, hi] seen.
+ */
+function nullSpaceMoves(
+  n: number,
+  rowCols: readonly (readonly number[])[],
+  x: Float64Array,
+  localParts: readonly { part: Part; cols: Int32Array }[],
+): void {
+  if (n > 50_000) return;
+  const g = new GaussSuppressor(n);
+  for (const cols of rowCols) g.force(cols);
+  // local column -> parts containing it
+  const byCol = new Map<number, number[]>();
+  localParts.forEach(({ cols }, p) => {
+    for (let k = 0; k < cols.length; k++) {
+      const list = byCol.get(cols[k]);
+      if (list) list.push(p);
+      else byCol.set(cols[k], [p]);
+    }
+  });
+  const base = localParts.map(({ cols }) => {
+    let v = 0;
+    for (let k = 0; k < cols.length; k++) v += x[cols[k]];
+    return v;
+  });
+  for (const z of g.nullSpace()) {
+    let tHi = Infinity;
+    let tLo = -Infinity;
+    const dot = new Map<number, number>();
+    for (const [j, d] of z) {
+      if (d < 0) tHi = Math.min(tHi, x[j] / -d);
+      else tLo = Math.max(tLo, -x[j] / d);
+      for (const p of byCol.get(j) ?? []) dot.set(p, (dot.get(p) ?? 0) + d);
+    }
+    if (!Number.isFinite(tHi) || !Number.isFinite(tLo)) continue; // cannot happen for rows of 1s with finite rhs
+    for (const [p, d] of dot) {
+      if (Math.abs(d) < 1e-9) continue;
+      const { part } = localParts[p];
+      for (const e of [base[p] + tHi * d, base[p] + tLo * d]) {
+        if (e < part.lo) part.lo = e;
+        if (e > part.hi) part.hi = e;
+      }
+    }
+  }
 }

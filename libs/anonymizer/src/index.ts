@@ -1,10 +1,9 @@
 export * from './errors';
 export * from './types';
 export { protectRelease } from './protect';
-export { auditCells } from './audit';
-export type { AuditCell, AuditOutcome, CellInterval } from './audit';
+export { auditCells, highsSolver } from './audit';
+export type { AuditCell, AuditOptions, AuditOutcome, CellInterval } from './audit';
 export { ExactSampler, discreteLaplaceVariance, toRational } from './sampler';
-export { EqualityLp } from './lp';
 export { GaussSuppressor } from './gauss';
 export { tableLayout, fillMargins, extKey, extIndexOf } from './table';
 export type { TableLayout } from './table';

@@ -83,9 +83,10 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   }
 
   const out = new Map<string, { table: ProtectedTable; report: DatasetReport }>();
-  groups.forEach((group, gi) => {
+  for (let gi = 0; gi < groups.length; gi++) {
+    const group = groups[gi];
     const counter = counters[gi];
-    const outcome = suppressGroup(group, counter.atoms, ledger, period);
+    const outcome = await suppressGroup(group, counter.atoms, ledger, period);
     group.current.forEach((lt, t) => {
       const { layout } = lt;
       const ds = layout.dataset;
@@ -147,7 +148,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
         },
       });
     });
-  });
+  }
 
   if (dpSets.length > 0) {
     const sampler = new ExactSampler(input.random);

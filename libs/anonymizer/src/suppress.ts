@@ -90,7 +90,7 @@ export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readon
   return primary;
 }
 
-export function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger: readonly LedgerEntry[], period: string): GroupOutcome {
+export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger: readonly LedgerEntry[], period: string): Promise<GroupOutcome> {
   const vectors: CellVectors[] = [];
   const cells: SystemCell[] = [];
   const tableStart: number[] = [];
@@ -195,10 +195,10 @@ export function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger
   let audit: AuditOutcome | undefined;
   let rounds = 0;
   for (; rounds < 200; rounds++) {
-    audit = auditCells(
+    audit = await auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
-      atomCounts,
+      { hint: atomCounts },
     );
     if (!audit.consistent) {
       throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');
