@@ -24,6 +24,9 @@ const NONCE_POOL = NONCE * 4096;
 
 export class KeyRing {
   private readonly keys = new Map<string, Buffer>();
+  private readonly aads = new Map<string, Buffer>();
+  private readonly currentKey: Buffer;
+  private readonly prefix: string;
   private pool = Buffer.alloc(0);
   private poolAt = 0;
   readonly currentId: string;
@@ -40,11 +43,13 @@ export class KeyRing {
       this.keys.set(id, key);
     }
     this.currentId = entries[0].split(':')[0];
+    this.currentKey = this.keys.get(this.currentId)!;
+    this.prefix = `${CIPHERTEXT_PREFIX}${this.currentId}:`;
   }
 
   /** The prefix every value encrypted with the current key starts with (used to find rows to rotate). */
   get currentPrefix(): string {
-    return `${CIPHERTEXT_PREFIX}${this.currentId}:`;
+    return this.prefix;
   }
 
   private nonce(): Buffer {
@@ -52,18 +57,32 @@ export class KeyRing {
       this.pool = randomBytes(NONCE_POOL);
       this.poolAt = 0;
     }
-    // A copy: the pool is replaced, never reused, so no nonce repeats under a key.
-    const n = Buffer.from(this.pool.subarray(this.poolAt, this.poolAt + NONCE));
+    // A view, not a copy: a pool is never rewritten (the next one is a new buffer), so no nonce repeats under a key.
+    const n = this.pool.subarray(this.poolAt, this.poolAt + NONCE);
     this.poolAt += NONCE;
     return n;
   }
 
+  /** The AAD of a column as bytes, made once per column rather than once per value. */
+  private aadBytes(aad: string): Buffer {
+    let bytes = this.aads.get(aad);
+    if (!bytes) this.aads.set(aad, (bytes = Buffer.from(aad, 'utf8')));
+    return bytes;
+  }
+
   encrypt(plaintext: string, aad: string): string {
     const nonce = this.nonce();
-    const cipher = createCipheriv('aes-256-gcm', this.keys.get(this.currentId)!, nonce);
-    cipher.setAAD(Buffer.from(aad, 'utf8'));
-    const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-    return `${this.currentPrefix}${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
+    const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce);
+    cipher.setAAD(this.aadBytes(aad));
+    const body = cipher.update(plaintext, 'utf8');
+    const rest = cipher.final(); // empty for GCM, a stream mode
+    // nonce | tag | ciphertext in one buffer, one base64 encoding.
+    const out = Buffer.allocUnsafe(NONCE + TAG + body.length + rest.length);
+    nonce.copy(out, 0);
+    cipher.getAuthTag().copy(out, NONCE);
+    body.copy(out, NONCE + TAG);
+    rest.copy(out, NONCE + TAG + body.length);
+    return this.currentPrefix + out.toString('base64');
   }
 
   /** Encrypts a nullable value (null stays null: absence is not a secret). */
@@ -81,7 +100,7 @@ export class KeyRing {
     const raw = Buffer.from(rest.slice(colon + 1), 'base64');
     if (raw.length < NONCE + TAG) throw new KeyRingError('ciphertext too short');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, NONCE));
-    decipher.setAAD(Buffer.from(aad, 'utf8'));
+    decipher.setAAD(this.aadBytes(aad));
     decipher.setAuthTag(raw.subarray(NONCE, NONCE + TAG));
     try {
       return Buffer.concat([decipher.update(raw.subarray(NONCE + TAG)), decipher.final()]).toString('utf8');

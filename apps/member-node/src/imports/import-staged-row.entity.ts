@@ -1,10 +1,12 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { ImportJobEntity } from './import-job.entity';
 
-/** A valid import row waiting for the user to accept the import (identifiable fields already encrypted). */
+/**
+ * A valid import row waiting for the user to accept the import (identifiable fields already
+ * encrypted). UNLOGGED, loaded by COPY; duplicates within a file are removed after the
+ * upload by one statement (see staging.ts), not by unique indexes.
+ */
 @Entity({ name: 'import_staged_rows' })
-@Index('import_staged_rows_fingerprint_key', ['jobId', 'fingerprint'], { unique: true })
-@Index('import_staged_rows_incident_code_key', ['jobId', 'incidentCode'], { unique: true })
 export class ImportStagedRowEntity {
   @PrimaryColumn({ name: 'job_id', type: 'uuid' })
   jobId!: string;

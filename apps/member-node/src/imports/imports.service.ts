@@ -14,11 +14,11 @@ import { rowSource } from './file-sources';
 import { ImportField, resolveColumns } from './import-fields';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
-import { RowMapper, StagedRow } from './row-mapper';
-import { insertIssues, IssueRow, promoteStagedRows, stageRows } from './staging';
+import { RowMapper } from './row-mapper';
+import { copyLine, insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
 
-/** Rows validated, encrypted and staged per statement. */
+/** Rows validated, encrypted and sent to the staging COPY between progress updates. */
 export const IMPORT_BATCH = 1000;
 
 /** Columns an import cannot do without (everything else has a default). */
@@ -49,8 +49,8 @@ function meter(limit: number): Transform & { hash: () => string; bytes: () => nu
 /**
  * Two-phase import of an existing register: `upload` streams the file, validates and maps
  * every row, reports each problem (row, column, reason code) and stages the valid rows
- * (encrypted); nothing enters the register until `accept`. Memory stays bounded: one
- * batch of rows at a time, deduplication by unique indexes in Postgres.
+ * (encrypted, by COPY); nothing enters the register until `accept`. Memory stays bounded:
+ * one batch of rows at a time, deduplication by set-based statements in Postgres.
  */
 @Injectable()
 export class ImportsService {
@@ -135,36 +135,22 @@ export class ImportsService {
     let mapper: RowMapper | undefined;
     let headers: string[] = [];
     let columns: Partial<Record<ImportField, number>> = {};
-    let batch: StagedRow[] = [];
+    let lines = '';
     let issues: IssueRow[] = [];
+    let pending = 0;
     const counts = { processed: 0, valid: 0, invalid: 0, duplicate: 0 };
     const columnOf = (field: ImportField): string => {
       const i = columns[field];
       return i === undefined ? field : headers[i] || field;
     };
+    let copy: StagingCopy | undefined;
 
+    // Per batch: the COPY lines go to Postgres (which loads them while the next batch is parsed), issues and progress are written.
     const flush = async (): Promise<void> => {
-      const rows = batch;
-      batch = [];
-      const taken = await this.alreadyInRegister(job.centreId, rows);
-      const fresh: StagedRow[] = [];
-      for (const r of rows) {
-        if (taken.fingerprints.has(r.fingerprint)) {
-          counts.duplicate++;
-          issues.push({ rowNumber: r.rowNumber, field: 'clientCode', column: columnOf('clientCode'), reason: 'ALREADY_IN_REGISTER' });
-        } else if (taken.codes.has(r.incidentCode)) {
-          counts.invalid++;
-          issues.push({ rowNumber: r.rowNumber, field: 'incidentCode', column: columnOf('incidentCode'), reason: 'INCIDENT_CODE_TAKEN' });
-        } else fresh.push(r);
-      }
-      const staged = await stageRows(this.db.manager, job.id, fresh);
-      for (const r of fresh) {
-        if (staged.has(r.rowNumber)) counts.valid++;
-        else {
-          counts.duplicate++;
-          issues.push({ rowNumber: r.rowNumber, field: 'clientCode', column: columnOf('clientCode'), reason: 'DUPLICATE_IN_FILE' });
-        }
-      }
+      const chunk = lines;
+      lines = '';
+      pending = 0;
+      await copy?.write(chunk);
       await insertIssues(this.db.manager, job.id, issues);
       issues = [];
       await this.db.query(
@@ -173,40 +159,48 @@ export class ImportsService {
       );
     };
 
-    for await (const { rowNumber, cells } of rowSource(job.format, input)) {
-      if (!mapper) {
-        headers = cells.map((c) => (c === null || c === undefined ? '' : String(c as string | number).trim()));
-        const resolved = resolveColumns(headers, job.columnMapping);
-        columns = resolved.columns;
-        const missing = [...resolved.missingHeaders, ...REQUIRED_FIELDS.filter((f) => columns[f] === undefined)];
-        if (missing.length > 0) throw new ImportFileError('MISSING_COLUMNS', [...new Set(missing)]);
-        mapper = new RowMapper(columns, dictionary, this.ring);
-        continue;
+    try {
+      for await (const { rowNumber, cells } of rowSource(job.format, input)) {
+        if (!mapper) {
+          headers = cells.map((c) => (c === null || c === undefined ? '' : String(c as string | number).trim()));
+          const resolved = resolveColumns(headers, job.columnMapping);
+          columns = resolved.columns;
+          const missing = [...resolved.missingHeaders, ...REQUIRED_FIELDS.filter((f) => columns[f] === undefined)];
+          if (missing.length > 0) throw new ImportFileError('MISSING_COLUMNS', [...new Set(missing)]);
+          mapper = new RowMapper(columns, dictionary, this.ring);
+          copy = await StagingCopy.open(this.db);
+          continue;
+        }
+        if (cells.every((c) => c === undefined || c === null || c === '')) continue;
+        counts.processed++;
+        const result = mapper.map(rowNumber, cells);
+        if (result.row) {
+          counts.valid++;
+          lines += copyLine(job.id, result.row);
+          pending++;
+        } else {
+          counts.invalid++;
+          // Left to right, as the user reads the row.
+          const ordered = [...result.issues].sort((a, b) => (columns[a.field] ?? Infinity) - (columns[b.field] ?? Infinity));
+          for (const i of ordered) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
+        }
+        if (pending >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
       }
-      if (cells.every((c) => c === undefined || c === null || c === '')) continue;
-      counts.processed++;
-      const result = mapper.map(rowNumber, cells);
-      if (result.row) batch.push(result.row);
-      else {
-        counts.invalid++;
-        // Left to right, as the user reads the row.
-        const ordered = [...result.issues].sort((a, b) => (columns[a.field] ?? Infinity) - (columns[b.field] ?? Infinity));
-        for (const i of ordered) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
-      }
-      if (batch.length >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
+      if (!mapper) throw new ImportFileError('EMPTY_FILE');
+      await flush();
+      const staging = copy;
+      copy = undefined;
+      await staging?.finish();
+    } finally {
+      await copy?.abort();
     }
-    if (!mapper) throw new ImportFileError('EMPTY_FILE');
-    await flush();
-  }
 
-  /** Fingerprints and incident codes of a batch that the register already holds. */
-  private async alreadyInRegister(centreId: string, rows: readonly StagedRow[]): Promise<{ fingerprints: Set<string>; codes: Set<string> }> {
-    if (rows.length === 0) return { fingerprints: new Set(), codes: new Set() };
-    const found: { fingerprint: string; incident_code: string }[] = await this.db.query(
-      `SELECT fingerprint, incident_code FROM incidents WHERE centre_id = $1 AND (fingerprint = ANY($2) OR incident_code = ANY($3))`,
-      [centreId, rows.map((r) => r.fingerprint), rows.map((r) => r.incidentCode)],
-    );
-    return { fingerprints: new Set(found.map((f) => f.fingerprint)), codes: new Set(found.map((f) => f.incident_code)) };
+    // Rows the register already holds, and repeats within the file, leave the staging with an issue each.
+    const settled = await this.db.transaction((tx) => settleStagedRows(tx, job.id, job.centreId, columnOf('clientCode'), columnOf('incidentCode')));
+    counts.valid -= settled.alreadyInRegister + settled.incidentCodeTaken + settled.duplicateInFile;
+    counts.duplicate += settled.alreadyInRegister + settled.duplicateInFile;
+    counts.invalid += settled.incidentCodeTaken;
+    await this.db.query(`UPDATE import_jobs SET rows_valid = $2, rows_invalid = $3, rows_duplicate = $4 WHERE id = $1`, [job.id, counts.valid, counts.invalid, counts.duplicate]);
   }
 
   /** Phase two: the valid rows enter the register, in one transaction, with an access-log row. */

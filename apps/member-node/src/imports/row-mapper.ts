@@ -1,8 +1,9 @@
-import { CaseRecordError, classifyViolence, isIsoDate, validateCaseRecord } from '@paivand/schema';
+import { CaseRecordError, classifyViolence, isIsoDate } from '@paivand/schema';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
+import { clientErrors, FieldError, incidentErrors } from './row-validator';
 import { CodedField, ValueDictionary } from './value-dictionary';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -189,7 +190,7 @@ export class RowMapper {
       narrative: str('narrative'),
     };
 
-    const collect = (errors: readonly CaseRecordError[], rename: Readonly<Record<string, ImportField>>): void => {
+    const collect = (errors: readonly FieldError[], rename: Readonly<Record<string, ImportField>>): void => {
       for (const e of errors) {
         const field = rename[e.field] ?? rename[e.field.split('.')[0]] ?? (e.field.split('.')[0] as ImportField);
         // A value derived from a field already reported (a defaulted district, a derived code) is not reported again.
@@ -197,10 +198,9 @@ export class RowMapper {
         fail(field, e.code);
       }
     };
-    const c = validateCaseRecord('client', withoutUndefined(client));
-    if (!c.valid) collect(c.errors, CLIENT_FIELD);
-    const i = validateCaseRecord('incident', { ...withoutUndefined(incident), consent: withoutUndefined(incident.consent) });
-    if (!i.valid) collect(i.errors, INCIDENT_FIELD);
+    // The standard's rules, validated once per record (the same as `validateCaseRecord`, see row-validator.ts).
+    collect(clientErrors(client), CLIENT_FIELD);
+    collect(incidentErrors(incident), INCIDENT_FIELD);
     if (issues.length > 0) return { row: null, issues };
 
     return {
@@ -235,10 +235,4 @@ export class RowMapper {
       issues: [],
     };
   }
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
 }

@@ -1,57 +1,143 @@
-import { EntityManager } from 'typeorm';
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import type { StagedRow } from './row-mapper';
 
+/** Columns of a staged row, in the order `copyLine` writes them. */
+const STAGED_COLUMNS = [
+  'job_id', 'row_number', 'client_code', 'sex', 'birth_year', 'client_district', 'marital_status', 'migration_status', 'has_disability',
+  'registered_on', 'full_name_enc', 'phone_enc', 'address_enc', 'date_of_birth_enc', 'client_notes_enc', 'incident_code', 'incident_date',
+  'reported_date', 'incident_district', 'violence_types', 'violence_type', 'perpetrator_relationship', 'consent_services', 'consent_reporting',
+  'reported_by_other_member', 'narrative_enc', 'fingerprint',
+] as const;
+
+const SPECIAL = /[\\\t\n\r]/;
+const SPECIAL_ALL = /[\\\t\n\r]/g;
+const ESCAPES: Readonly<Record<string, string>> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+/** A value in COPY's text format (`\N` is NULL). */
+function t(v: string | null): string {
+  if (v === null) return '\\N';
+  return SPECIAL.test(v) ? v.replace(SPECIAL_ALL, (c) => ESCAPES[c]) : v;
+}
+const b = (v: boolean): string => (v ? 't' : 'f');
+/** A text[] literal; codes are codelist codes (no quotes, commas or braces), quoted anyway. */
+const arr = (v: readonly string[]): string => t(`{${v.map((x) => `"${x.replace(/["\\]/g, '\\$&')}"`).join(',')}}`);
+
+/** One staged row as a line of COPY text format. */
+export function copyLine(jobId: string, r: StagedRow): string {
+  return `${jobId}\t${r.rowNumber}\t${t(r.clientCode)}\t${t(r.sex)}\t${r.birthYear === null ? '\\N' : r.birthYear}\t${t(r.clientDistrict)}\t${t(r.maritalStatus)}\t${t(
+    r.migrationStatus,
+  )}\t${b(r.hasDisability)}\t${t(r.registeredOn)}\t${t(r.fullNameEnc)}\t${t(r.phoneEnc)}\t${t(r.addressEnc)}\t${t(r.dateOfBirthEnc)}\t${t(
+    r.clientNotesEnc,
+  )}\t${t(r.incidentCode)}\t${t(r.incidentDate)}\t${t(r.reportedDate)}\t${t(r.incidentDistrict)}\t${arr(r.violenceTypes)}\t${t(r.violenceType)}\t${t(
+    r.perpetratorRelationship,
+  )}\t${b(r.consentServices)}\t${b(r.consentReporting)}\t${b(r.reportedByOtherMember)}\t${t(r.narrativeEnc)}\t${t(r.fingerprint)}\n`;
+}
+
 /**
- * Batch writes of an import, one statement per batch with `unnest` over column arrays
- * (Postgres parses one plan, whatever the batch size).
+ * Staged rows of one upload streamed into `import_staged_rows` with one `COPY ... FROM
+ * STDIN` on a connection of its own: Postgres loads while Node parses the next rows, and
+ * the rows become visible all at once when the upload ends (an aborted upload leaves none).
  */
-export async function stageRows(db: EntityManager, jobId: string, rows: readonly StagedRow[]): Promise<Set<number>> {
-  if (rows.length === 0) return new Set();
-  const col = <K extends keyof StagedRow>(k: K): StagedRow[K][] => rows.map((r) => r[k]);
-  const inserted: { row_number: number }[] = await db.query(
-    `INSERT INTO import_staged_rows (job_id, row_number, client_code, sex, birth_year, client_district, marital_status, migration_status,
-       has_disability, registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, client_notes_enc, incident_code,
-       incident_date, reported_date, incident_district, violence_types, violence_type, perpetrator_relationship, consent_services,
-       consent_reporting, reported_by_other_member, narrative_enc, fingerprint)
-     SELECT $1, u.rn, u.cc, u.sex, u.by, u.cd, u.ms, u.mg, u.hd, u.ro, u.fn, u.ph, u.ad, u.dob, u.cn, u.ic, u.id, u.rd, u.idist,
-            string_to_array(u.vts, ','), u.vt, u.pr, u.cs, u.cr, u.rom, u.nar, u.fp
-       FROM unnest($2::int[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::date[],
-                   $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[], $17::date[], $18::date[], $19::text[],
-                   $20::text[], $21::text[], $22::text[], $23::bool[], $24::bool[], $25::bool[], $26::text[], $27::text[])
-         AS u(rn, cc, sex, by, cd, ms, mg, hd, ro, fn, ph, ad, dob, cn, ic, id, rd, idist, vts, vt, pr, cs, cr, rom, nar, fp)
-     ON CONFLICT DO NOTHING
-     RETURNING row_number`,
-    [
-      jobId,
-      col('rowNumber'),
-      col('clientCode'),
-      col('sex'),
-      col('birthYear'),
-      col('clientDistrict'),
-      col('maritalStatus'),
-      col('migrationStatus'),
-      col('hasDisability'),
-      col('registeredOn'),
-      col('fullNameEnc'),
-      col('phoneEnc'),
-      col('addressEnc'),
-      col('dateOfBirthEnc'),
-      col('clientNotesEnc'),
-      col('incidentCode'),
-      col('incidentDate'),
-      col('reportedDate'),
-      col('incidentDistrict'),
-      rows.map((r) => r.violenceTypes.join(',')),
-      col('violenceType'),
-      col('perpetratorRelationship'),
-      col('consentServices'),
-      col('consentReporting'),
-      col('reportedByOtherMember'),
-      col('narrativeEnc'),
-      col('fingerprint'),
-    ],
+export class StagingCopy {
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly stream: Writable,
+    private readonly done: Promise<void>,
+  ) {}
+
+  static async open(db: DataSource): Promise<StagingCopy> {
+    const runner = db.createQueryRunner();
+    const client = (await runner.connect()) as PoolClient;
+    try {
+      const stream = client.query(copyFrom(`COPY import_staged_rows (${STAGED_COLUMNS.join(', ')}) FROM STDIN`));
+      const done = finished(stream);
+      done.catch(() => undefined); // awaited in finish/abort
+      return new StagingCopy(runner, stream, done);
+    } catch (err) {
+      await runner.release();
+      throw err;
+    }
+  }
+
+  /** Writes a chunk of COPY lines; resolves when Postgres is ready for more (back-pressure). */
+  async write(lines: string): Promise<void> {
+    if (lines.length === 0) return;
+    if (!this.stream.write(lines)) await Promise.race([once(this.stream, 'drain'), this.done]);
+  }
+
+  async finish(): Promise<void> {
+    try {
+      this.stream.end();
+      await this.done;
+    } finally {
+      await this.runner.release();
+    }
+  }
+
+  /** Rolls the COPY back (CopyFail): nothing of this upload stays staged. */
+  async abort(): Promise<void> {
+    this.stream.destroy(new Error('import aborted'));
+    await this.done.catch(() => undefined);
+    await this.runner.release();
+  }
+}
+
+/** What `settleStagedRows` removed from the staged rows, by reason. */
+export interface Settled {
+  alreadyInRegister: number;
+  incidentCodeTaken: number;
+  duplicateInFile: number;
+}
+
+/**
+ * After an upload, set-based: staged rows whose incident the register already holds
+ * (same fingerprint: a duplicate) or whose incident code it already uses (invalid), then
+ * rows repeating an earlier row of the file (same fingerprint or same incident code; the
+ * first one stays), leave the staging with one issue each.
+ */
+export async function settleStagedRows(tx: EntityManager, jobId: string, centreId: string, clientCodeColumn: string, incidentCodeColumn: string): Promise<Settled> {
+  const moved = async (deleted: string, field: string, column: string, reason: string): Promise<number> => {
+    const [{ n }]: { n: number }[] = await tx.query(
+      `WITH gone AS (${deleted}),
+            issues AS (INSERT INTO import_issues (job_id, row_number, field, column_name, reason)
+                       SELECT $1, row_number, $3, $4, $5 FROM gone ORDER BY row_number RETURNING 1)
+       SELECT count(*)::int AS n FROM issues`,
+      [jobId, centreId, field, column, reason],
+    );
+    return n;
+  };
+  const alreadyInRegister = await moved(
+    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.fingerprint = s.fingerprint RETURNING s.row_number`,
+    'clientCode',
+    clientCodeColumn,
+    'ALREADY_IN_REGISTER',
   );
-  return new Set(inserted.map((r) => r.row_number));
+  const incidentCodeTaken = await moved(
+    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.incident_code = s.incident_code RETURNING s.row_number`,
+    'incidentCode',
+    incidentCodeColumn,
+    'INCIDENT_CODE_TAKEN',
+  );
+  const duplicateInFile = await moved(
+    `DELETE FROM import_staged_rows s
+      WHERE s.job_id = $1 AND $2::text IS NOT NULL AND s.row_number IN (
+        SELECT row_number FROM (
+          SELECT row_number,
+                 row_number() OVER (PARTITION BY fingerprint ORDER BY row_number) AS nf,
+                 row_number() OVER (PARTITION BY incident_code ORDER BY row_number) AS nc
+            FROM import_staged_rows WHERE job_id = $1) d
+         WHERE nf > 1 OR nc > 1)
+      RETURNING s.row_number`,
+    'clientCode',
+    clientCodeColumn,
+    'DUPLICATE_IN_FILE',
+  );
+  return { alreadyInRegister, incidentCodeTaken, duplicateInFile };
 }
 
 export interface IssueRow {

@@ -1,0 +1,24 @@
+import { MigrationInterface, QueryRunner } from 'typeorm';
+
+/**
+ * Import staging for bulk loads: staged rows are a scratch copy of an upload (they can be
+ * rebuilt by uploading the file again), so the table is UNLOGGED (no WAL for 100,000
+ * rows written twice), and rows are loaded with COPY. Duplicates within a file are found
+ * in one set-based statement after the upload, so the two unique indexes that made every
+ * staged row an index probe go.
+ */
+export class ImportStagingBulk1764150000000 implements MigrationInterface {
+  name = 'ImportStagingBulk1764150000000';
+
+  async up(q: QueryRunner): Promise<void> {
+    await q.query(`DROP INDEX "import_staged_rows_fingerprint_key"`);
+    await q.query(`DROP INDEX "import_staged_rows_incident_code_key"`);
+    await q.query(`ALTER TABLE "import_staged_rows" SET UNLOGGED`);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query(`ALTER TABLE "import_staged_rows" SET LOGGED`);
+    await q.query(`CREATE UNIQUE INDEX "import_staged_rows_incident_code_key" ON "import_staged_rows" ("job_id", "incident_code")`);
+    await q.query(`CREATE UNIQUE INDEX "import_staged_rows_fingerprint_key" ON "import_staged_rows" ("job_id", "fingerprint")`);
+  }
+}
