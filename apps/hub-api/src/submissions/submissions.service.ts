@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createPublicKey, verify } from 'node:crypto';
 import { createHash } from 'node:crypto';
+import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
 import { ImportSummary, SignedSubmission } from '@paivand/schema';
 import { AuditService } from '../audit/audit.service';
@@ -10,6 +11,7 @@ import { MemberKeyEntity } from '../members/member-key.entity';
 import { MemberEntity } from '../members/member.entity';
 import { StandardsService } from '../standards/standards.service';
 import { canonicalForms } from './canonical';
+import { copyCells } from './copy-cells';
 import { ConflictList, errorSummary, SummaryReference } from './import-summary';
 import { SubmissionEntity } from './submission.entity';
 import { shapeError, validateCells } from './validate-submission';
@@ -147,25 +149,9 @@ export class SubmissionsService {
     ));
     const id = rows[0].id;
     const n = p.cells.length;
-    const idx = new Array<number>(n);
-    const keys = new Array<string>(n);
-    const values = new Array<number | null>(n);
-    const obs = new Array<string>(n);
-    const conf = new Array<string>(n);
-    for (let i = 0; i < n; i++) {
-      const c = p.cells[i];
-      idx[i] = i;
-      keys[i] = c.key.join('|');
-      values[i] = c.value;
-      obs[i] = c.obsStatus;
-      conf[i] = c.confStatus;
-    }
-    // One statement for all cells (codes were checked against the codelists, so they hold no '|').
-    await tx.query(
-      `INSERT INTO submission_cells (submission_id, idx, key, value, obs_status, conf_status)
-       SELECT $1, i, string_to_array(k, '|'), v, o, c FROM unnest($2::int[], $3::text[], $4::int[], $5::text[], $6::text[]) AS t(i, k, v, o, c)`,
-      [id, idx, keys, values, obs, conf],
-    );
+    // All cells with one COPY FROM STDIN on the transaction's connection: the cheapest bulk write Postgres has.
+    if (!tx.queryRunner) throw new Error('store() runs inside a transaction');
+    await copyCells((await tx.queryRunner.connect()) as PoolClient, id, p.cells);
     await this.audit.record(tx, principal, replaces ? 'submission.revise' : 'submission.store', 'submission', id, {
       memberId: p.memberId,
       datasetId: p.datasetId,
