@@ -137,6 +137,8 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
     clientCodeColumn,
     'DUPLICATE_IN_FILE',
   );
+  // Statistics for the accept's joins, taken now rather than while the user waits for the accept.
+  await tx.query('ANALYZE import_staged_rows');
   return { alreadyInRegister, incidentCodeTaken, duplicateInFile };
 }
 
@@ -156,18 +158,30 @@ export async function insertIssues(db: EntityManager, jobId: string, issues: rea
   );
 }
 
-/** Moves the staged rows of a job into the register (clients first, then incidents); returns incidents added. */
+/**
+ * Moves the staged rows of a job into the register (clients first, then incidents);
+ * returns incidents added. Plain set-based inserts: rows the register took meanwhile
+ * (manual entry since the upload) are removed from the staging first by the same
+ * anti-joins as after the upload, so no `ON CONFLICT` (a speculative insertion per row
+ * into every unique index) is needed. A writer racing this transaction gets a unique
+ * violation and the accept can simply be retried.
+ */
 export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string): Promise<number> {
-  // Fresh statistics after a bulk staging, so the planner joins by index rather than guessing an empty table.
-  await tx.query('ANALYZE import_staged_rows');
+  // The DISTINCT ON sort of a 100,000-row staging fits in memory rather than spilling to disk.
+  await tx.query(`SET LOCAL work_mem = '64MB'`);
+  await tx.query(
+    `DELETE FROM import_staged_rows s USING incidents i
+      WHERE s.job_id = $1 AND i.centre_id = $2 AND (i.fingerprint = s.fingerprint OR i.incident_code = s.incident_code)`,
+    [jobId, centreId],
+  );
   await tx.query(
     `INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability,
                           registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, notes_enc, import_job_id)
      SELECT DISTINCT ON (client_code) $2, client_code, sex, birth_year, client_district, marital_status, migration_status, has_disability,
             registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, client_notes_enc, job_id
-       FROM import_staged_rows WHERE job_id = $1
-      ORDER BY client_code, row_number
-     ON CONFLICT (centre_id, client_code) DO NOTHING`,
+       FROM import_staged_rows s
+      WHERE job_id = $1 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.centre_id = $2 AND c.client_code = s.client_code)
+      ORDER BY client_code, row_number`,
     [jobId, centreId],
   );
   const [{ n }]: { n: number }[] = await tx.query(
@@ -179,7 +193,6 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
             s.fingerprint, s.job_id
        FROM import_staged_rows s JOIN clients c ON c.centre_id = $2 AND c.client_code = s.client_code
       WHERE s.job_id = $1
-     ON CONFLICT DO NOTHING
      RETURNING 1)
      SELECT count(*)::int AS n FROM ins`,
     [jobId, centreId],

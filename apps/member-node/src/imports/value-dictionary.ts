@@ -133,8 +133,25 @@ export class ValueDictionary {
     }
   }
 
+  /**
+   * Looked-up raw values: a register repeats a few dozen words in a coded column, so the
+   * normalisation (regular expressions) runs once per distinct word, not once per row.
+   * Bounded: cleared when full.
+   */
+  private readonly seen = new Map<string, string | null>();
+
   /** The code for a free-text value of a coded field, or undefined when nothing matches. */
   code(field: CodedField, value: string): string | undefined {
+    const memo = `${field}\u0000${value}`;
+    const hit = this.seen.get(memo);
+    if (hit !== undefined) return hit ?? undefined;
+    const code = this.lookup(field, value);
+    if (this.seen.size >= 4096) this.seen.clear();
+    this.seen.set(memo, code ?? null);
+    return code;
+  }
+
+  private lookup(field: CodedField, value: string): string | undefined {
     const key = normalizeWord(value);
     const custom = this.custom.get(field)?.get(key);
     if (custom !== undefined) return custom;
@@ -157,7 +174,7 @@ export class ValueDictionary {
   }
 
   boolean(field: string, value: string): boolean | undefined {
-    const key = normalizeWord(value);
+    const key = value.length <= 3 && /^[a-zа-я0-9]*$/.test(value) ? value : normalizeWord(value);
     const custom = this.custom.get(field)?.get(key);
     if (custom !== undefined) return BOOLEAN_WORDS[normalizeWord(custom)];
     return BOOLEAN_WORDS[key];
