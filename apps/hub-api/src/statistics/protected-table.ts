@@ -77,6 +77,14 @@ function candidates(layout: TableLayout, idx: number, hidden: Uint8Array): numbe
 
 export function protectTable(layout: TableLayout, members: readonly Float64Array[], minContributors: number): ProtectedTable {
   const { value, contributors } = combine(layout, members);
+  return protectCombined(layout, value, contributors, minContributors);
+}
+
+/**
+ * The same from the combined table itself (value NaN where a member's part is unknown, contributors
+ * = members with a count above zero), as the hub's SQL aggregate returns it.
+ */
+export function protectCombined(layout: TableLayout, value: Float64Array, contributors: Int32Array, minContributors: number): ProtectedTable {
   const hidden = new Uint8Array(layout.total);
   const inner = new Uint8Array(layout.total);
   for (let i = 0; i < layout.total; i++) {

@@ -8,7 +8,7 @@ import { HubError } from '../common/errors/hub.error';
 import { StandardsService } from '../standards/standards.service';
 import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
 import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
-import { Hidden, isAnswerable, ProtectedTable, protectTable } from './protected-table';
+import { Hidden, isAnswerable, ProtectedTable, protectCombined } from './protected-table';
 import { TableLayout, tableLayoutOf } from './table-layout';
 
 export type Audience = 'association' | 'member' | 'combined' | 'public';
@@ -17,11 +17,17 @@ export type Audience = 'association' | 'member' | 'combined' | 'public';
 export const MAX_ANSWER_CELLS = 20_000;
 const MAX_PERIODS = 240;
 
+/** One (dataset, period) under one fingerprint of its current submissions; each part is built when an audience first needs it. */
 interface PeriodData {
   fingerprint: string;
-  members: Map<string, Float64Array>;
+  /** Per-member tables (the Association and members). */
+  members?: Map<string, Float64Array>;
+  /** Protected combined table (audiences without member identity), from a SQL aggregate. */
   protectedTable?: ProtectedTable;
 }
+
+/** What an audience reads: member tables, or only the protected combined table. */
+type Need = 'members' | 'combined';
 
 function bad(field: string, message: string): HubError {
   return new HubError('BAD_USER_INPUT', `${field}: ${message}`, { reason: 'QUERY_INVALID', fields: [{ field, messages: [message] }] });
@@ -68,9 +74,10 @@ export class StatisticsService {
     if (plan.groups.length * (q.byPeriod ? periods.length : 1) * (q.byMember ? 50 : 1) > MAX_ANSWER_CELLS) {
       throw new HubError('QUERY_TOO_COMPLEX', `The answer would exceed ${MAX_ANSWER_CELLS} cells; group by fewer dimensions or filter`);
     }
-    const data = await this.load(dataset, periods);
+    const data = await this.load(dataset, layout, periods, audience === 'association' || audience === 'member' ? 'members' : 'combined');
     const cells: StatCellModel[] = [];
-    const memberIds = audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...d.members.keys()]))].sort() : [];
+    const memberIds =
+      audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...(d.members?.keys() ?? [])]))].sort() : [];
     const buckets: (string | null)[] = q.byPeriod ? periods : [null];
     for (const bucket of buckets) {
       const inBucket = bucket === null ? periods : [bucket];
@@ -79,7 +86,7 @@ export class StatisticsService {
           for (const mid of memberIds) cells.push({ ...this.memberCell(data, inBucket, mid, g.cells), period: bucket, memberId: mid, key: g.key });
         }
         if (audience === 'association' || audience === 'combined' || audience === 'public') {
-          const c = audience === 'association' ? this.exactCell(data, inBucket, g.cells) : this.protectedCell(data, inBucket, layout, dataset, g.cells);
+          const c = audience === 'association' ? this.exactCell(data, inBucket, g.cells) : this.protectedCell(data, inBucket, g.cells);
           cells.push({ ...c, period: bucket, memberId: null, key: g.key });
         }
       }
@@ -178,7 +185,7 @@ export class StatisticsService {
   private memberCell(data: Map<string, PeriodData>, periods: string[], memberId: string, cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
     for (const period of periods) {
-      const t = data.get(period)?.members.get(memberId);
+      const t = data.get(period)?.members?.get(memberId);
       if (!t) continue;
       for (const c of cells) sum += t[c];
     }
@@ -188,24 +195,16 @@ export class StatisticsService {
   /** Association: combined figures with member identity allowed, so only sender suppression applies. */
   private exactCell(data: Map<string, PeriodData>, periods: string[], cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
-    for (const period of periods) for (const t of data.get(period)?.members.values() ?? []) for (const c of cells) sum += t[c];
+    for (const period of periods) for (const t of data.get(period)?.members?.values() ?? []) for (const c of cells) sum += t[c];
     return Number.isNaN(sum) ? { value: null, obsStatus: 'Q', confStatus: 'D' } : { value: sum, obsStatus: 'A', confStatus: 'F' };
   }
 
-  private protectedCell(
-    data: Map<string, PeriodData>,
-    periods: string[],
-    L: TableLayout,
-    dataset: DatasetDecl,
-    cells: number[],
-  ): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
+  private protectedCell(data: Map<string, PeriodData>, periods: string[], cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
     let hubHidden = false;
     for (const period of periods) {
-      const d = data.get(period);
-      if (!d || d.members.size === 0) continue;
-      d.protectedTable ??= protectTable(L, [...d.members.values()], dataset.protection.minContributors);
-      const t = d.protectedTable;
+      const t = data.get(period)?.protectedTable;
+      if (!t) continue;
       const values = cells.map((c) => t.value[c]);
       if (!isAnswerable(t, cells) || values.some((v) => Number.isNaN(v))) {
         hubHidden = cells.some((c) => t.hidden[c] === Hidden.Primary || t.hidden[c] === Hidden.Secondary) || !values.some((v) => Number.isNaN(v));
@@ -216,52 +215,103 @@ export class StatisticsService {
     return { value: sum, obsStatus: 'A', confStatus: 'F' };
   }
 
-  /** Member tables per period, from the cache when the current submissions did not change. */
-  private async load(dataset: DatasetDecl, periods: string[]): Promise<Map<string, PeriodData>> {
+  /**
+   * Per period, what the audience needs, from the cache when the current submissions did not change.
+   * The fingerprint (a digest of the ids of the current submissions, so 32 bytes per period cross the
+   * wire, not every id) is one query on an index; a changed period is rebuilt alone.
+   */
+  private async load(dataset: DatasetDecl, L: TableLayout, periods: string[], need: Need): Promise<Map<string, PeriodData>> {
     const std: StandardIndex = await this.standards.current();
-    const L = tableLayoutOf(std, dataset);
     const current = await this.db.query<{ period: string; fp: string }[]>(
-      `SELECT period, string_agg(id::text, ',' ORDER BY id) AS fp FROM submissions
+      `SELECT period, md5(string_agg(id::text, ',' ORDER BY id)) AS fp FROM submissions
         WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
       [dataset.id, periods],
     );
     const out = new Map<string, PeriodData>();
-    const stale: string[] = [];
+    const missing: string[] = [];
     for (const r of current) {
-      const hit = this.cache.get(`${dataset.id}|${std.version}|${r.period}`);
-      if (hit && hit.fingerprint === r.fp) out.set(r.period, hit);
-      else stale.push(r.period);
+      const cacheKey = `${dataset.id}|${std.version}|${r.period}`;
+      let pd = this.cache.get(cacheKey);
+      if (!pd || pd.fingerprint !== r.fp) {
+        pd = { fingerprint: r.fp };
+        this.cache.set(cacheKey, pd);
+      }
+      out.set(r.period, pd);
+      if (need === 'members' ? !pd.members : !pd.protectedTable) missing.push(r.period);
     }
-    if (stale.length > 0) {
-      const rows = await this.db.query<{ period: string; member_id: string; key: string[]; value: number | null }[]>(
-        `SELECT s.period, s.member_id, c.key, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id
-          WHERE s.dataset_id = $1 AND s.period = ANY($2) AND s.is_current`,
-        [dataset.id, stale],
-      );
-      const fresh = new Map<string, PeriodData>(
-        stale.map((p) => [p, { fingerprint: current.find((c) => c.period === p)?.fp ?? '', members: new Map() }]),
-      );
-      for (const r of rows) {
-        const pd = fresh.get(r.period) as PeriodData;
-        let t = pd.members.get(r.member_id);
-        if (!t) {
-          t = new Float64Array(L.total).fill(Number.NaN);
-          pd.members.set(r.member_id, t);
-        }
-        let idx = 0;
-        let ok = true;
-        for (let d = 0; d < L.sizes.length; d++) {
-          const ci = L.codeIndex[d].get(r.key[d]);
-          if (ci === undefined) ok = false;
-          else idx += ci * L.strides[d];
-        }
-        if (ok) t[idx] = r.value === null ? Number.NaN : r.value;
-      }
-      for (const [p, pd] of fresh) {
-        this.cache.set(`${dataset.id}|${std.version}|${p}`, pd);
-        out.set(p, pd);
-      }
+    if (missing.length > 0) {
+      if (need === 'members') await this.loadMembers(dataset, L, missing, out);
+      else await this.loadCombined(dataset, L, missing, out);
     }
     return out;
+  }
+
+  /** Index of a cell key in the layout, or -1 when a code is not in it. */
+  private static indexOfKey(L: TableLayout, key: string): number {
+    const codes = key.split('|');
+    if (codes.length !== L.sizes.length) return -1;
+    let idx = 0;
+    for (let d = 0; d < codes.length; d++) {
+      const ci = L.codeIndex[d].get(codes[d]);
+      if (ci === undefined) return -1;
+      idx += ci * L.strides[d];
+    }
+    return idx;
+  }
+
+  private async loadMembers(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
+    // Keys as one text each ('|' never occurs in a code): parsing text[] per row costs more than the query.
+    const rows = await this.db.query<{ period: string; member_id: string; k: string; value: number | null }[]>(
+      `SELECT s.period, s.member_id, array_to_string(c.key, '|') AS k, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id
+        WHERE s.dataset_id = $1 AND s.period = ANY($2) AND s.is_current`,
+      [dataset.id, periods],
+    );
+    const fresh = new Map(periods.map((p) => [p, new Map<string, Float64Array>()]));
+    for (const r of rows) {
+      const members = fresh.get(r.period);
+      if (!members) continue;
+      let t = members.get(r.member_id);
+      if (!t) {
+        t = new Float64Array(L.total).fill(Number.NaN);
+        members.set(r.member_id, t);
+      }
+      const idx = StatisticsService.indexOfKey(L, r.k);
+      if (idx >= 0) t[idx] = r.value === null ? Number.NaN : r.value;
+    }
+    for (const [p, members] of fresh) {
+      const pd = out.get(p);
+      if (pd) pd.members = members;
+    }
+  }
+
+  /**
+   * The combined table per period summed by Postgres (one row per period and cell instead of one per
+   * member and cell): value unknown (NaN) when any member with a current submission did not publish
+   * the cell, contributors = members with a count above zero. Then primary and secondary suppression.
+   */
+  private async loadCombined(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
+    const rows = await this.db.query<{ period: string; k: string; value: number | null; contributors: number }[]>(
+      `WITH cur AS (
+         SELECT id, period, count(*) OVER (PARTITION BY period) AS members FROM submissions
+          WHERE dataset_id = $1 AND period = ANY($2) AND is_current)
+       SELECT cur.period, array_to_string(c.key, '|') AS k,
+              CASE WHEN count(c.value) = min(cur.members) THEN sum(c.value)::float8 END AS value,
+              (count(*) FILTER (WHERE c.value > 0))::int AS contributors
+         FROM cur JOIN submission_cells c ON c.submission_id = cur.id
+        GROUP BY cur.period, c.key`,
+      [dataset.id, periods],
+    );
+    const fresh = new Map(periods.map((p) => [p, { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) }]));
+    for (const r of rows) {
+      const t = fresh.get(r.period);
+      const idx = StatisticsService.indexOfKey(L, r.k);
+      if (!t || idx < 0) continue;
+      t.value[idx] = r.value === null ? Number.NaN : r.value;
+      t.contributors[idx] = r.contributors;
+    }
+    for (const [p, t] of fresh) {
+      const pd = out.get(p);
+      if (pd) pd.protectedTable = protectCombined(L, t.value, t.contributors, dataset.protection.minContributors);
+    }
   }
 }
