@@ -1,6 +1,6 @@
-import { parse } from 'csv-parse';
 import ExcelJS from 'exceljs';
 import type { Readable } from 'node:stream';
+import { readCsv } from './csv-reader';
 import type { ImportFormat } from './import-job.entity';
 import type { Cell } from './row-mapper';
 
@@ -9,12 +9,8 @@ export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
 
 /** CSV with `,` or `;` (Excel in a Russian locale writes `;`), UTF-8 with or without BOM. */
 async function* csvRows(input: Readable): RowSource {
-  const parser = input.pipe(
-    parse({ bom: true, delimiter: [',', ';'], relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 }),
-  );
-  input.once('error', (err) => parser.destroy(err));
   let rowNumber = 0;
-  for await (const record of parser as AsyncIterable<string[]>) yield { rowNumber: ++rowNumber, cells: record };
+  for await (const records of readCsv(input as AsyncIterable<Buffer>)) for (const cells of records) yield { rowNumber: ++rowNumber, cells };
 }
 
 function cellValue(v: ExcelJS.CellValue): Cell {

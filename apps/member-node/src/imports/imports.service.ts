@@ -10,6 +10,7 @@ import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { KeyRing } from '../crypto/key-ring';
 import { CreateImportInput, ImportIssuesInput } from './dto/import.inputs';
+import { CsvError } from './csv-reader';
 import { rowSource } from './file-sources';
 import { ImportField, resolveColumns } from './import-fields';
 import { ImportIssueEntity } from './import-issue.entity';
@@ -229,6 +230,7 @@ export class ImportsService {
 }
 
 function isCsvError(err: unknown): boolean {
+  if (err instanceof CsvError) return true;
   const code = err instanceof Error ? (err as Error & { code?: unknown }).code : undefined;
   return typeof code === 'string' && code.startsWith('CSV_');
 }
