@@ -20,10 +20,11 @@ import { ExportsModule } from './exports/exports.module';
 import { HealthController } from './health/health.controller';
 import { ImportsModule } from './imports/imports.module';
 import { RegisterModule } from './register/register.module';
+import { ReleasesModule } from './releases/releases.module';
 import { StaffModule } from './staff/staff.module';
 
 /** Feature modules of the member node. */
-const FEATURES: Type[] = [CryptoModule, AccessLogModule, StaffModule, RegisterModule, ImportsModule, ExportsModule];
+const FEATURES: Type[] = [CryptoModule, AccessLogModule, StaffModule, RegisterModule, ImportsModule, ExportsModule, ReleasesModule];
 
 export interface NodeAppOptions {
   /** Where pino writes (tests capture it to hunt for identifiable values); default stdout. */

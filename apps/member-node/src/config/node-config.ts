@@ -1,6 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { readFileSync } from 'node:fs';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
@@ -84,6 +84,77 @@ export class NodeConfig {
   @IsInt()
   @Min(1)
   LOGIN_LOCKOUT_SECONDS = 900;
+
+  // --- federation: releases, outbox, standard sync (apps/member-node/README.md, "Releases and the federation") ---
+
+  /** The hub's base URL (https://hub.example.tj); absent: releases are prepared but nothing is pushed. */
+  @IsOptional()
+  @Matches(/^https?:\/\/[^\s]+$/, { message: 'HUB_URL must be an http(s) URL' })
+  HUB_URL?: string;
+
+  /** Node credentials issued by the hub at admission. */
+  @IsOptional()
+  @IsString()
+  HUB_CLIENT_ID?: string;
+
+  @IsOptional()
+  @IsString()
+  @MinLength(8, { message: 'HUB_CLIENT_SECRET is too short' })
+  HUB_CLIENT_SECRET?: string;
+
+  /** The node's Ed25519 private key (PKCS#8 PEM or base64 DER); its public key is registered at the hub. */
+  @IsOptional()
+  @IsString()
+  NODE_SIGNING_KEY?: string;
+
+  /** The member id at the hub (default: CENTRE_ID). */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'MEMBER_ID must be 1-64 letters, digits, - or _' })
+  MEMBER_ID?: string;
+
+  /** Approve every prepared release without a manager (the centre's choice). */
+  @Transform(toBool)
+  @IsBoolean()
+  AUTO_APPROVE = false;
+
+  /** Run the scheduled jobs (release preparation, outbox pusher, standard sync); the CLI turns them off. */
+  @Transform(toBool)
+  @IsBoolean()
+  FEDERATION_JOBS = true;
+
+  /** How often the node looks for closed periods and late entries. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  RELEASE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
+
+  /** How many months back the release job looks for periods to release or revise. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  RELEASE_LOOKBACK_MONTHS = 24;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(50)
+  OUTBOX_PUSH_INTERVAL_MS = 30_000;
+
+  /** Exponential backoff with full jitter between push attempts: base and cap. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_BACKOFF_BASE_MS = 2_000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  OUTBOX_BACKOFF_CAP_MS = 6 * 60 * 60 * 1000;
+
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  STANDARD_SYNC_INTERVAL_MS = 6 * 60 * 60 * 1000;
 }
 
 export class ConfigError extends Error {
@@ -96,7 +167,7 @@ export class ConfigError extends Error {
   }
 }
 
-const OPTIONAL_KEYS = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'CENTRE_ID', 'JWT_SECRET', 'NODE_ENCRYPTION_KEYS', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE'];
+const OPTIONAL_KEYS = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'CENTRE_ID', 'JWT_SECRET', 'NODE_ENCRYPTION_KEYS', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE', 'HUB_URL', 'HUB_CLIENT_ID', 'HUB_CLIENT_SECRET', 'NODE_SIGNING_KEY', 'MEMBER_ID'];
 
 export function loadNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const known = Object.keys(new NodeConfig());

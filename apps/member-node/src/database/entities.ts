@@ -6,6 +6,9 @@ import { ClientEntity } from '../register/client.entity';
 import { IncidentEntity } from '../register/incident.entity';
 import { ReferralEntity } from '../register/referral.entity';
 import { ServiceDeliveryEntity } from '../register/service-delivery.entity';
+import { OutboxEntity } from '../outbox/outbox.entity';
+import { ReleaseEntity } from '../releases/release.entity';
+import { NodeStandardEntity } from '../standard-sync/node-standard.entity';
 import { LoginThrottleEntity } from '../staff/login-throttle.entity';
 import { StaffAccountEntity } from '../staff/staff-account.entity';
 
@@ -21,4 +24,7 @@ export const NODE_ENTITIES = [
   ImportJobEntity,
   ImportIssueEntity,
   ImportStagedRowEntity,
+  ReleaseEntity,
+  OutboxEntity,
+  NodeStandardEntity,
 ];

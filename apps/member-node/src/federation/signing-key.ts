@@ -36,7 +36,7 @@ export class NodeSigningKey {
   }
 }
 
-/** Short, stable id of a public key: first 16 hex digits of sha256 over its SPKI DER. */
+/** Stable id of a public key, as the hub names it: `ed25519:` + first 16 hex digits of sha256 over its SPKI DER. */
 export function keyIdOf(publicKey: KeyObject): string {
-  return createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
+  return 'ed25519:' + createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex').slice(0, 16);
 }

@@ -1,0 +1,141 @@
+import { Field, Float, ID, Int, ObjectType } from '@nestjs/graphql';
+
+@ObjectType('PushConflict')
+export class ImportConflictModel {
+  @Field() code!: string;
+  @Field() object!: string;
+  @Field() message!: string;
+  @Field(() => [Int]) cellIndexes!: number[];
+}
+
+@ObjectType('HubImportSummary', { description: "The hub's answer to a pushed release." })
+export class ImportSummaryModel {
+  @Field() status!: string;
+  @Field() description!: string;
+  @Field(() => Int) imported!: number;
+  @Field(() => Int) updated!: number;
+  @Field(() => Int) ignored!: number;
+  @Field(() => Int) rejected!: number;
+  @Field(() => [ImportConflictModel]) conflicts!: ImportConflictModel[];
+  @Field(() => String, { nullable: true }) submissionId!: string | null;
+}
+
+@ObjectType('OutboxEntry')
+export class OutboxModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ID) releaseId!: string;
+  @Field() datasetId!: string;
+  @Field() period!: string;
+  @Field(() => Int) revision!: number;
+  @Field({ description: 'pending, delivered, refused (the hub answered ERROR) or failed (needs an operator)' }) status!: string;
+  @Field(() => Int) attempts!: number;
+  @Field() nextAttemptAt!: Date;
+  @Field(() => String, { nullable: true }) lastError!: string | null;
+  @Field(() => Date, { nullable: true }) deliveredAt!: Date | null;
+  @Field(() => ImportSummaryModel, { nullable: true }) summary!: ImportSummaryModel | null;
+}
+
+@ObjectType('Release')
+export class ReleaseModel {
+  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: 'Tables prepared together, protected as one system.' }) batchId!: string;
+  @Field() datasetId!: string;
+  @Field() period!: string;
+  @Field() periodType!: string;
+  @Field(() => Int) revision!: number;
+  @Field({ description: 'prepared, held, approved, pushed, refused, blocked (the anonymizer refused), superseded or stale' }) status!: string;
+  @Field() schemaVersion!: string;
+  @Field(() => String, { nullable: true }) contentHash!: string | null;
+  @Field() preparedAt!: Date;
+  @Field(() => Date, { nullable: true }) decidedAt!: Date | null;
+  @Field(() => String, { nullable: true }) decidedBy!: string | null;
+  @Field(() => String, { nullable: true }) holdReason!: string | null;
+  @Field(() => String, { nullable: true }) errorCode!: string | null;
+  @Field(() => String, { nullable: true }) errorMessage!: string | null;
+}
+
+@ObjectType('CodeLabel')
+export class CodeLabelModel {
+  @Field() dimension!: string;
+  @Field() code!: string;
+  @Field() tg!: string;
+  @Field() ru!: string;
+  @Field() en!: string;
+}
+
+@ObjectType('PreviewCell')
+export class PreviewCellModel {
+  @Field(() => [String]) key!: string[];
+  @Field(() => [CodeLabelModel]) labels!: CodeLabelModel[];
+  @Field(() => Int, { nullable: true }) value!: number | null;
+  @Field({ description: 'SDMX OBS_STATUS: A normal, Q suppressed' }) obsStatus!: string;
+  @Field({ description: 'SDMX CONF_STATUS: F free, A primary, D secondary by the sender' }) confStatus!: string;
+}
+
+@ObjectType('LeftOut')
+export class LeftOutModel {
+  @Field(() => Int) noConsent!: number;
+  @Field(() => Int) outsidePeriod!: number;
+  @Field(() => Int) reportedByOtherMember!: number;
+  @Field(() => Int) missingOrUnknownCode!: number;
+}
+
+@ObjectType('ProtectionReport')
+export class ProtectionReportModel {
+  @Field() method!: string;
+  @Field() rule!: string;
+  @Field(() => Int) k!: number;
+  @Field(() => Int) protectionRange!: number;
+  @Field(() => Int) recordsCounted!: number;
+  @Field(() => LeftOutModel) leftOut!: LeftOutModel;
+  @Field(() => Int) cellsTotal!: number;
+  @Field(() => Int) cellsPublished!: number;
+  @Field(() => Int) cellsPrimary!: number;
+  @Field(() => Int) cellsSecondary!: number;
+  @Field(() => Int, { description: 'Total true value hidden by secondary suppression.' }) informationLossValue!: number;
+  @Field(() => Int) cellsAudited!: number;
+  @Field(() => Float, { nullable: true, description: 'Narrowest interval an adversary can prove for a hidden cell (null: none hidden).' }) minIntervalWidth!: number | null;
+  @Field(() => Int) linearPrograms!: number;
+  @Field() auditPassed!: boolean;
+}
+
+@ObjectType('ReleasePreview', { description: 'Exactly what will leave the centre.' })
+export class ReleasePreviewModel {
+  @Field(() => ReleaseModel) release!: ReleaseModel;
+  @Field(() => String, { nullable: true, description: 'The payload bytes that are signed and pushed (canonical JSON).' }) payload!: string | null;
+  @Field(() => [CodeLabelModel], { description: 'Dimension names in key order (code = dimension id).' }) dimensions!: CodeLabelModel[];
+  @Field(() => [PreviewCellModel]) cells!: PreviewCellModel[];
+  @Field(() => ProtectionReportModel, { nullable: true }) report!: ProtectionReportModel | null;
+  @Field(() => OutboxModel, { nullable: true }) outbox!: OutboxModel | null;
+}
+
+@ObjectType('PrepareResult')
+export class PrepareResultModel {
+  @Field() period!: string;
+  @Field() periodType!: string;
+  @Field({ description: 'prepared, nothing, busy or blocked' }) status!: string;
+  @Field(() => String, { nullable: true }) errorCode!: string | null;
+  @Field(() => [ReleaseModel]) releases!: ReleaseModel[];
+}
+
+@ObjectType('LedgerEntry')
+export class LedgerEntryModel {
+  @Field(() => ID) releaseId!: string;
+  @Field() datasetId!: string;
+  @Field() period!: string;
+  @Field(() => Int) revision!: number;
+  @Field() status!: string;
+  @Field() contentHash!: string;
+  @Field(() => Int) cellsPublished!: number;
+  @Field(() => Int) cellsSuppressed!: number;
+  @Field(() => Date, { nullable: true }) approvedAt!: Date | null;
+}
+
+@ObjectType('PushResult')
+export class PushResultModel {
+  @Field(() => Int) delivered!: number;
+  @Field(() => Int) refused!: number;
+  @Field(() => Int) failed!: number;
+  @Field(() => Int) unreachable!: number;
+  @Field(() => Int) pending!: number;
+}

@@ -1,0 +1,150 @@
+import { Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import { EntityManager } from 'typeorm';
+import { AGE_BAND, DatasetDecl, DatasetUnit, periodEnd, periodStart, RecordAttribute, ReportableRecord } from '@paivand/schema';
+
+/** Units the node's register can count (hotline consultations are not kept in this register). */
+export const PROJECTED_UNITS: readonly DatasetUnit[] = ['incident', 'service', 'client'];
+
+/** One group of identical reportable records: codes only, and how many there are. */
+export interface AggregatedRow {
+  readonly month: string;
+  readonly consent: boolean;
+  readonly other: boolean;
+  readonly attributes: Readonly<Partial<Record<RecordAttribute, string>>>;
+  readonly n: number;
+}
+
+export interface UnitExtract {
+  readonly unit: DatasetUnit;
+  readonly rows: readonly AggregatedRow[];
+  /** sha256 over the rows: equal fingerprints, equal counts (late entries change it). */
+  readonly fingerprint: string;
+  readonly records: number;
+}
+
+const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
+
+/** SQL of the age band at a date, from the codelist (the same rule as `ageBandOf`). */
+function ageBandSql(yearOfEvent: string, birthYear: string): string {
+  const age = `(${yearOfEvent} - ${birthYear})`;
+  const arms = AGE_BAND.codes
+    .filter((c) => c.min !== undefined && c.max !== undefined)
+    .map((c) => `WHEN ${age} BETWEEN ${Number(c.min)} AND ${Number(c.max)} THEN ${quote(c.code)}`)
+    .join(' ');
+  return `CASE WHEN ${birthYear} IS NULL OR ${age} < 0 OR ${age} > 120 THEN 'UNK' ${arms} ELSE 'UNK' END`;
+}
+
+interface UnitSql {
+  /** FROM ... WHERE with $1 centre, $2 from date, $3 to date (exclusive). */
+  readonly from: string;
+  readonly month: string;
+  readonly consent: string;
+  readonly other: string;
+  readonly attributes: Partial<Record<RecordAttribute, string>>;
+}
+
+/**
+ * Per unit: which column each record attribute comes from. Identifiable columns (`*_enc`,
+ * exact dates beyond the month, birth year beyond the band) are never selected: only the
+ * month, the band and codes leave this query.
+ */
+const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
+  incident: {
+    from: `incidents i JOIN clients c ON c.id = i.client_id
+            WHERE i.centre_id = $1 AND i.reported_date >= $2 AND i.reported_date < $3`,
+    month: `to_char(i.reported_date, 'YYYY-MM')`,
+    consent: 'i.consent_reporting',
+    other: 'i.reported_by_other_member',
+    attributes: {
+      sex: 'c.sex',
+      age_band: ageBandSql('extract(year from i.incident_date)::int', 'c.birth_year'),
+      district: 'i.district',
+      violence_type: 'i.violence_type',
+      perpetrator_relationship: 'i.perpetrator_relationship',
+      marital_status: 'c.marital_status',
+      migration_status: 'c.migration_status',
+    },
+  },
+  service: {
+    from: `service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
+            WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3`,
+    month: `to_char(s.date, 'YYYY-MM')`,
+    consent: 'i.consent_reporting',
+    // each centre counts the services it delivered itself
+    other: 'false',
+    attributes: {
+      service_type: 's.service_type',
+      service_outcome: 's.outcome',
+      sex: 'c.sex',
+      age_band: ageBandSql('extract(year from s.date)::int', 'c.birth_year'),
+      district: 'c.district',
+      violence_type: 'i.violence_type',
+    },
+  },
+  client: {
+    // one row per client served in the period, dated to her first service in it
+    from: `(SELECT DISTINCT ON (c.id) c.sex, c.birth_year, c.district, c.migration_status, c.marital_status,
+                   s.date AS first_date, i.consent_reporting
+              FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
+             WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3
+             ORDER BY c.id, s.date, s.id) f WHERE true`,
+    month: `to_char(f.first_date, 'YYYY-MM')`,
+    consent: 'f.consent_reporting',
+    other: 'false',
+    attributes: {
+      sex: 'f.sex',
+      age_band: ageBandSql('extract(year from f.first_date)::int', 'f.birth_year'),
+      district: 'f.district',
+      migration_status: 'f.migration_status',
+      marital_status: 'f.marital_status',
+    },
+  },
+};
+
+/**
+ * The register as the anonymizer reads it, aggregated in Postgres: one row per distinct
+ * combination of month, consent, other-member flag and the attributes the datasets need,
+ * with its count. Memory follows the number of combinations, not of cases.
+ */
+@Injectable()
+export class ReleaseProjection {
+  async extract(tx: EntityManager, centreId: string, unit: DatasetUnit, datasets: readonly DatasetDecl[], period: string): Promise<UnitExtract> {
+    const spec = UNIT_SQL[unit];
+    if (!spec) throw new Error(`the register does not keep ${unit} records`);
+    const needed = [...new Set(datasets.flatMap((d) => d.dimensions.map((dim) => dim.attribute)))].sort();
+    const unknown = needed.filter((a) => spec.attributes[a] === undefined);
+    if (unknown.length > 0) throw new Error(`the register has no ${unknown.join(', ')} for ${unit} records`);
+    const cols = [`${spec.month} AS month`, `${spec.consent} AS consent`, `${spec.other} AS other`, ...needed.map((a, i) => `${spec.attributes[a]} AS a${i}`)];
+    const groupBy = cols.map((_, i) => String(i + 1)).join(', ');
+    const sql = `SELECT ${cols.join(', ')}, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy} ORDER BY ${groupBy}`;
+    const from = periodStart(period).toISOString().slice(0, 10);
+    const to = periodEnd(period).toISOString().slice(0, 10);
+    const raw: Record<string, unknown>[] = await tx.query(sql, [centreId, from, to]);
+    const hash = createHash('sha256').update(`${unit}|${period}|${needed.join(',')}\n`);
+    let records = 0;
+    const rows = raw.map((r): AggregatedRow => {
+      const attributes: Partial<Record<RecordAttribute, string>> = {};
+      needed.forEach((a, i) => {
+        const v = r[`a${i}`];
+        if (typeof v === 'string') attributes[a] = v;
+      });
+      const row = { month: String(r.month), consent: r.consent === true, other: r.other === true, attributes, n: Number(r.n) };
+      records += row.n;
+      hash.update(`${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${needed.map((a) => attributes[a] ?? '').join('|')}|${row.n}\n`);
+      return row;
+    });
+    return { unit, rows, fingerprint: hash.digest('hex'), records };
+  }
+}
+
+/** The rows as reportable records (one shared object per row, yielded `n` times). */
+export function* recordsOf(extracts: readonly UnitExtract[]): Generator<ReportableRecord, void, undefined> {
+  for (const e of extracts) {
+    for (const row of e.rows) {
+      // subject is only read by differential privacy (contribution caps), which these units do not use
+      const record: ReportableRecord = { unit: e.unit, month: row.month, subject: '-', consentReporting: row.consent, reportedByOtherMember: row.other, attributes: row.attributes };
+      for (let i = 0; i < row.n; i++) yield record;
+    }
+  }
+}

@@ -1,0 +1,86 @@
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
+import { Principal } from '../common/auth/principal';
+import { Roles } from '../common/auth/roles.decorator';
+import { OutboxEntity } from '../outbox/outbox.entity';
+import { OutboxPusher } from '../outbox/outbox.pusher';
+import { StandardSyncService } from '../standard-sync/standard-sync.service';
+import { HoldReleaseInput, PrepareReleasesInput, ReleaseListInput } from './dto/release.inputs';
+import { LedgerEntryModel, OutboxModel, PrepareResultModel, PushResultModel, ReleaseModel, ReleasePreviewModel } from './models/release.models';
+import { ReleaseScheduler } from './release.scheduler';
+import { toLedgerModel, toOutboxModel, toPreviewModel, toReleaseModel } from './release.mapper';
+import { PrepareResult, ReleasesService } from './releases.service';
+
+const actorOf = (p: Principal): string => `staff:${p.id}`;
+const toPrepareModel = (r: PrepareResult): PrepareResultModel => ({ period: r.period, periodType: r.periodType, status: r.status, errorCode: r.errorCode ?? null, releases: r.releases.map(toReleaseModel) });
+
+/** Releases are the manager's: preview what leaves the centre, approve or hold it. Caseworkers cannot. */
+@Resolver()
+export class ReleasesResolver {
+  constructor(
+    private readonly service: ReleasesService,
+    private readonly scheduler: ReleaseScheduler,
+    private readonly pusher: OutboxPusher,
+    private readonly standards: StandardSyncService,
+    @InjectDataSource() private readonly db: DataSource,
+  ) {}
+
+  @Roles('manager')
+  @Query(() => [ReleaseModel], { description: 'Releases, newest first.' })
+  async releases(@Args('input', { nullable: true }) input?: ReleaseListInput): Promise<ReleaseModel[]> {
+    const i = input ?? new ReleaseListInput();
+    return (await this.service.list(i.status, i.first)).map(toReleaseModel);
+  }
+
+  @Roles('manager')
+  @Query(() => ReleasePreviewModel, { description: 'Every cell that will leave the centre, with labels, status codes and the protection report.' })
+  async releasePreview(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ReleasePreviewModel> {
+    const r = await this.service.get(id);
+    const outbox = await this.db.getRepository(OutboxEntity).findOne({ where: { releaseId: id } });
+    return toPreviewModel(r, await this.standards.current(), outbox);
+  }
+
+  @Roles('manager')
+  @Query(() => [OutboxModel], { description: 'Pushes and their import summaries, newest first.' })
+  async outbox(@Args('first', { type: () => Int, defaultValue: 50 }) first: number): Promise<OutboxModel[]> {
+    return (await this.pusher.list(Math.min(Math.max(first, 1), 500))).map(toOutboxModel);
+  }
+
+  @Roles('manager')
+  @Query(() => [LedgerEntryModel], { description: 'Every release this node approved or pushed.' })
+  async releaseLedger(): Promise<LedgerEntryModel[]> {
+    return (await this.service.ledger()).map(toLedgerModel);
+  }
+
+  @Roles('manager')
+  @Mutation(() => [PrepareResultModel], { description: 'Prepares one closed period, or every due period (as the scheduled job does).' })
+  async prepareReleases(@Args('input', { nullable: true }) input?: PrepareReleasesInput): Promise<PrepareResultModel[]> {
+    const results = input?.period ? [await this.service.prepare(input.period)] : await this.scheduler.runDue();
+    return results.map(toPrepareModel);
+  }
+
+  @Roles('manager')
+  @Mutation(() => ReleaseModel, { description: 'Signs the release and queues it for the hub (status approved), or marks it stale when the ledger changed.' })
+  async approveRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ReleaseModel> {
+    return toReleaseModel(await this.service.approve(id, actorOf(p)));
+  }
+
+  @Roles('manager')
+  @Mutation(() => ReleaseModel)
+  async holdRelease(
+    @CurrentPrincipal() p: Principal,
+    @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string,
+    @Args('input', { nullable: true }) input?: HoldReleaseInput,
+  ): Promise<ReleaseModel> {
+    return toReleaseModel(await this.service.hold(id, actorOf(p), input?.reason ?? null));
+  }
+
+  @Roles('manager')
+  @Mutation(() => PushResultModel, { description: 'Pushes due outbox rows now instead of waiting for the interval.' })
+  pushOutbox(): Promise<PushResultModel> {
+    return this.pusher.pushDue();
+  }
+}

@@ -1,0 +1,275 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { DataSource, EntityManager, In } from 'typeorm';
+import { AnonymizerError, protectRelease } from '@paivand/anonymizer';
+import {
+  canonicalJson,
+  contentHashOf,
+  DatasetDecl,
+  DatasetUnit,
+  isPeriod,
+  parsePeriod,
+  periodEnd,
+  periodsOverlap,
+  protectionRangeOf,
+  SubmissionPayload,
+} from '@paivand/schema';
+import { NodeError } from '../common/errors/node.error';
+import { NodeConfig } from '../config/node-config';
+import { memberIdOf, SIGNING_KEY } from '../federation/federation.providers';
+import { NodeSigningKey } from '../federation/signing-key';
+import { OutboxEntity } from '../outbox/outbox.entity';
+import { signedBody } from '../outbox/signed-body';
+import { StandardSyncService } from '../standard-sync/standard-sync.service';
+import { ledgerRows, toLedgerEntries } from './release-ledger';
+import { PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
+import { ReleaseEntity, ReleaseStatus } from './release.entity';
+
+/** Statuses that hold a revision number of a (dataset, period). */
+const LIVE: readonly ReleaseStatus[] = ['prepared', 'held', 'approved', 'pushed', 'refused'];
+
+export interface PrepareResult {
+  readonly period: string;
+  readonly periodType: string;
+  /** prepared: new releases wait for approval (or were auto-approved); nothing: up to date; busy: another process holds the lock; blocked: the anonymizer refused. */
+  readonly status: 'prepared' | 'nothing' | 'busy' | 'blocked';
+  readonly releases: ReleaseEntity[];
+  readonly errorCode?: string;
+}
+
+/** Who decided: a staff member (`staff:<id>`), the CLI operator or auto-approval. */
+export type Actor = string;
+
+/**
+ * Releases of the centre: prepared with the anonymizer from the register, audited
+ * against the node's ledger, previewed, approved (signed into the outbox in the same
+ * transaction) or held.
+ */
+@Injectable()
+export class ReleasesService {
+  private readonly log = new Logger(ReleasesService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly projection: ReleaseProjection,
+    private readonly standards: StandardSyncService,
+    private readonly config: NodeConfig,
+    @Inject(SIGNING_KEY) private readonly key: NodeSigningKey | null,
+  ) {}
+
+  /** Datasets this node releases for a period type (suppression tables of units its register keeps). */
+  async datasetsFor(periodType: string): Promise<DatasetDecl[]> {
+    const standard = await this.standards.current();
+    return standard.datasets.filter((d) => d.periodType === periodType && d.protection.method === 'suppression' && PROJECTED_UNITS.includes(d.unit));
+  }
+
+  /**
+   * Prepares (or revises) every dataset of the period's type for one closed period, as one
+   * protected system. Two processes never prepare the same period: the second gets `busy`.
+   */
+  async prepare(period: string, now: Date = new Date()): Promise<PrepareResult> {
+    if (!isPeriod(period)) throw new NodeError('BAD_USER_INPUT', 'period must be an SDMX period (2026, 2026-Q3, 2026-07)', { reason: 'PERIOD_INVALID' });
+    const periodType = parsePeriod(period).type;
+    if (periodEnd(period) > now) throw new NodeError('BAD_USER_INPUT', `period ${period} has not closed yet`, { reason: 'PERIOD_OPEN' });
+    const standard = await this.standards.current();
+    const datasets = await this.datasetsFor(periodType);
+    const empty: PrepareResult = { period, periodType, status: 'nothing', releases: [] };
+    if (datasets.length === 0) return empty;
+
+    return this.db.transaction(async (tx) => {
+      const [{ locked }] = (await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`paivand:release:${period}`])) as { locked: boolean }[];
+      if (!locked) return { ...empty, status: 'busy' as const };
+
+      const units = [...new Set(datasets.map((d) => d.unit))];
+      const extracts = new Map<DatasetUnit, UnitExtract>();
+      for (const unit of units) {
+        extracts.set(unit, await this.projection.extract(tx, this.config.CENTRE_ID, unit, datasets.filter((d) => d.unit === unit), period));
+      }
+      const existing = await tx.getRepository(ReleaseEntity).find({ where: { period, datasetId: In(datasets.map((d) => d.id)) }, order: { revision: 'DESC', preparedAt: 'DESC' } });
+
+      interface Todo {
+        ds: DatasetDecl;
+        revision: number;
+        fingerprint: string;
+        previous?: ReleaseEntity;
+        replaces?: ReleaseEntity;
+      }
+      const todo: Todo[] = [];
+      for (const ds of datasets) {
+        const fingerprint = (extracts.get(ds.unit) as UnitExtract).fingerprint;
+        const mine = existing.filter((r) => r.datasetId === ds.id);
+        const latest = mine.find((r) => LIVE.includes(r.status));
+        if (mine.some((r) => r.status === 'blocked' && r.inputFingerprint === fingerprint && r.schemaVersion === standard.version && (!latest || r.preparedAt >= latest.preparedAt))) continue;
+        if (!latest) todo.push({ ds, revision: 1, fingerprint });
+        else if (latest.inputFingerprint === fingerprint) continue;
+        else if (latest.status === 'prepared' || latest.status === 'held') todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
+        else todo.push({ ds, revision: latest.revision + 1, fingerprint, previous: latest });
+      }
+      if (todo.length === 0) return empty;
+
+      const ledger = await ledgerRows(tx);
+      const ledgerSeq = ledger.reduce((m, r) => Math.max(m, r.seq), 0);
+      const needUnits = new Set(todo.map((t) => t.ds.unit));
+      let protectedRelease;
+      try {
+        protectedRelease = await protectRelease({
+          standard,
+          datasets: todo.map((t) => t.ds),
+          period,
+          records: recordsOf([...extracts.values()].filter((e) => needUnits.has(e.unit))),
+          ledger: toLedgerEntries(ledger),
+        });
+      } catch (err) {
+        if (!(err instanceof AnonymizerError)) throw err;
+        this.log.warn(`release of ${period} refused by the anonymizer: ${err.code}`);
+        const blocked: ReleaseEntity[] = [];
+        for (const t of todo) {
+          if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
+          blocked.push(
+            await tx.getRepository(ReleaseEntity).save(
+              tx.getRepository(ReleaseEntity).create({
+                batchId: randomUUID(),
+                datasetId: t.ds.id,
+                period,
+                periodType,
+                revision: t.revision,
+                status: 'blocked',
+                schemaVersion: standard.version,
+                payload: null,
+                contentHash: null,
+                inputFingerprint: t.fingerprint,
+                report: null,
+                errorCode: err.code,
+                errorMessage: err.message,
+                ledgerSeq: String(ledgerSeq),
+              }),
+            ),
+          );
+        }
+        return { period, periodType, status: 'blocked' as const, releases: blocked, errorCode: err.code };
+      }
+
+      const batchId = randomUUID();
+      const preparedAt = now.toISOString();
+      const created: ReleaseEntity[] = [];
+      for (const t of todo) {
+        const table = protectedRelease.tables.find((x) => x.datasetId === t.ds.id);
+        const report = protectedRelease.report.datasets.find((x) => x.datasetId === t.ds.id);
+        if (!table || !report) throw new Error(`the anonymizer returned no table for ${t.ds.id}`);
+        const body: Omit<SubmissionPayload, 'contentHash'> = {
+          memberId: memberIdOf(this.config),
+          datasetId: t.ds.id,
+          schemaVersion: standard.version,
+          period,
+          revision: t.revision,
+          dimensions: table.dimensions,
+          protection: { method: table.method, k: t.ds.protection.k, protectionRange: protectionRangeOf(t.ds.protection), ...(table.epsilon !== undefined ? { epsilon: table.epsilon } : {}) },
+          cells: table.cells,
+          preparedAt,
+        };
+        const contentHash = contentHashOf(body);
+        if (t.previous && t.previous.contentHash === contentHash) {
+          // late entries that change nothing once protected: no revision, remember what was checked
+          await tx.getRepository(ReleaseEntity).update(t.previous.id, { inputFingerprint: t.fingerprint });
+          continue;
+        }
+        if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
+        const payload: SubmissionPayload = { ...body, contentHash };
+        created.push(
+          await tx.getRepository(ReleaseEntity).save(
+            tx.getRepository(ReleaseEntity).create({
+              batchId,
+              datasetId: t.ds.id,
+              period,
+              periodType,
+              revision: t.revision,
+              status: 'prepared',
+              schemaVersion: standard.version,
+              payload: canonicalJson(payload),
+              contentHash,
+              inputFingerprint: t.fingerprint,
+              report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
+              errorCode: null,
+              errorMessage: null,
+              ledgerSeq: String(ledgerSeq),
+            }),
+          ),
+        );
+      }
+      if (created.length === 0) return empty;
+      this.log.log(`prepared ${created.length} release(s) of ${period}`);
+      if (this.config.AUTO_APPROVE && this.key) {
+        for (let i = 0; i < created.length; i++) created[i] = await this.approveIn(tx, created[i].id, 'auto-approval');
+      }
+      return { period, periodType, status: 'prepared' as const, releases: created };
+    });
+  }
+
+  /** Signs the release and writes it to the outbox, in one transaction. A release prepared against an older ledger becomes `stale`. */
+  async approve(id: string, actor: Actor): Promise<ReleaseEntity> {
+    return this.db.transaction((tx) => this.approveIn(tx, id, actor));
+  }
+
+  private async approveIn(tx: EntityManager, id: string, actor: Actor): Promise<ReleaseEntity> {
+    const repo = tx.getRepository(ReleaseEntity);
+    const release = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+    if (!release) throw new NodeError('NOT_FOUND', 'No such release');
+    if (release.status !== 'prepared' && release.status !== 'held') {
+      throw new NodeError('CONFLICT', `release is ${release.status}, not awaiting a decision`, { reason: 'RELEASE_NOT_PENDING' });
+    }
+    if (!this.key) throw new NodeError('CONFLICT', 'NODE_SIGNING_KEY is not configured: the node cannot sign releases', { reason: 'SIGNING_KEY_MISSING' });
+    // Serialise approvals: the ledger check and the ledger append must not interleave.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:release-ledger']);
+    const newer: { dataset_id: string; period: string }[] = await tx.query(
+      'SELECT dataset_id, period FROM releases WHERE in_ledger_seq > $1 AND batch_id <> $2 AND status = ANY($3)',
+      [release.ledgerSeq, release.batchId, ['approved', 'pushed']],
+    );
+    if (newer.some((r) => periodsOverlap(r.period, release.period))) {
+      // audited against a ledger that has since grown: never pushed, prepare again
+      release.status = 'stale';
+      release.errorCode = 'LEDGER_CHANGED';
+      release.errorMessage = 'released figures for an overlapping period were approved after this release was prepared; prepare it again';
+      release.decidedAt = new Date();
+      release.decidedBy = actor;
+      return repo.save(release);
+    }
+    const body = signedBody(release.payload as string, this.key);
+    const [{ seq }] = (await tx.query(`SELECT nextval('release_ledger_seq') AS seq`)) as { seq: string }[];
+    release.status = 'approved';
+    release.decidedAt = new Date();
+    release.decidedBy = actor;
+    release.inLedgerSeq = seq;
+    const saved = await repo.save(release);
+    await tx.getRepository(OutboxEntity).insert({ releaseId: release.id, datasetId: release.datasetId, period: release.period, revision: release.revision, body, status: 'pending', nextAttemptAt: new Date() });
+    return saved;
+  }
+
+  async hold(id: string, actor: Actor, reason: string | null): Promise<ReleaseEntity> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ReleaseEntity);
+      const release = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
+      if (!release) throw new NodeError('NOT_FOUND', 'No such release');
+      if (release.status !== 'prepared') throw new NodeError('CONFLICT', `release is ${release.status}, not prepared`, { reason: 'RELEASE_NOT_PENDING' });
+      release.status = 'held';
+      release.holdReason = reason;
+      release.decidedAt = new Date();
+      release.decidedBy = actor;
+      return repo.save(release);
+    });
+  }
+
+  async get(id: string): Promise<ReleaseEntity> {
+    const r = await this.db.getRepository(ReleaseEntity).findOne({ where: { id } });
+    if (!r) throw new NodeError('NOT_FOUND', 'No such release');
+    return r;
+  }
+
+  async list(status: ReleaseStatus | undefined, first: number): Promise<ReleaseEntity[]> {
+    return this.db.getRepository(ReleaseEntity).find({ where: status ? { status } : {}, order: { preparedAt: 'DESC', datasetId: 'ASC' }, take: first });
+  }
+
+  async ledger(): Promise<Awaited<ReturnType<typeof ledgerRows>>> {
+    return this.db.transaction((tx) => ledgerRows(tx));
+  }
+}

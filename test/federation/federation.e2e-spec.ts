@@ -1,0 +1,266 @@
+import { DataSource } from 'typeorm';
+import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
+import { SeedResult } from '../../apps/hub-api/src/seed/seed-hub';
+import { payloadBytesOf } from '../../apps/member-node/src/outbox/signed-body';
+import { ReleaseScheduler } from '../../apps/member-node/src/releases/release.scheduler';
+import { StandardSyncService } from '../../apps/member-node/src/standard-sync/standard-sync.service';
+import { newKey, nodeTestDatabase, NodeTestApp, startNodeTestApp } from '../../apps/member-node/test/utils/node-test-app';
+import { TestDatabase } from '../harness/database';
+import { fillNode, RunningHub } from './federation-harness';
+
+jest.setTimeout(300_000);
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field */
+
+const NOW = new Date('2025-04-20T00:00:00Z');
+const CENTRE = 'fed-centre';
+const PREVIEW = `query($id: ID!) { releasePreview(id: $id) { payload release { id status datasetId period revision }
+  cells { key labels { dimension code tg ru en } value obsStatus confStatus } report { auditPassed k cellsPrimary cellsSecondary recordsCounted } outbox { status summary { status } } } }`;
+
+/** Every body handed to the network for /api/v1/submissions (the exact bytes that left a node). */
+const sent: string[] = [];
+const realFetch = globalThis.fetch;
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false>, ms = 30_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+describe('federation: two member nodes and a hub, end to end', () => {
+  let hub: RunningHub;
+  let seed: SeedResult;
+  const keysA = `k1:${newKey()}`;
+  const keysB = `k1:${newKey()}`;
+  let dbA: TestDatabase;
+  let dbB: TestDatabase;
+  let nodeA: NodeTestApp;
+  let nodeB: NodeTestApp;
+  let managerA: string;
+  let managerB: string;
+  let caseworkerA: string;
+  const identifiers: string[] = [];
+
+  const nodeEnv = (m: SeedResult['members'][number], keys: string, extra: Record<string, string> = {}): Record<string, string> => ({
+    // Passport strategies are process-wide: two node apps in one process must share CENTRE_ID
+    // (the JWT audience); MEMBER_ID is what the hub knows each node by.
+    CENTRE_ID: CENTRE,
+    MEMBER_ID: m.memberId,
+    NODE_ENCRYPTION_KEYS: keys,
+    HUB_URL: hub.url,
+    HUB_CLIENT_ID: m.clientId,
+    HUB_CLIENT_SECRET: m.clientSecret,
+    NODE_SIGNING_KEY: m.privateKeyPem,
+    OUTBOX_PUSH_INTERVAL_MS: '100',
+    OUTBOX_BACKOFF_BASE_MS: '50',
+    OUTBOX_BACKOFF_CAP_MS: '300',
+    RELEASE_CHECK_INTERVAL_MS: '3600000',
+    ...extra,
+  });
+  const hubCount = async (memberId: string): Promise<{ n: number; distinct: number }> => {
+    const [r] = await hub.dataSource.query(
+      `SELECT count(*)::int AS n, count(DISTINCT (dataset_id, period, revision))::int AS distinct FROM submissions WHERE member_id = $1`,
+      [memberId],
+    );
+    return r;
+  };
+  const pending = async (ds: DataSource): Promise<number> => (await ds.query(`SELECT count(*)::int AS n FROM release_outbox WHERE status = 'pending'`))[0].n;
+
+  beforeAll(async () => {
+    jest.spyOn(globalThis, 'fetch').mockImplementation(async (input: string | URL | Request, init?: RequestInit) => {
+      if (String(input).includes('/api/v1/submissions') && typeof init?.body === 'string') sent.push(init.body);
+      return realFetch(input, init);
+    });
+    ({ hub, seed } = await RunningHub.create());
+    [dbA, dbB] = await Promise.all([nodeTestDatabase(), nodeTestDatabase()]);
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA), dbA);
+    // node B approves automatically (the centre chose it)
+    nodeB = await startNodeTestApp(nodeEnv(seed.members[1], keysB, { AUTO_APPROVE: 'true' }), dbB);
+    const [fa, fb] = await Promise.all([
+      fillNode(nodeA.dataSource, keysA, CENTRE, 'GUL', '2025-01-01', '2025-03-31', 600, 'fed-a'),
+      fillNode(nodeB.dataSource, keysB, CENTRE, 'PAN', '2025-01-01', '2025-03-31', 450, 'fed-b'),
+    ]);
+    identifiers.push(...fa.identifiers, ...fb.identifiers);
+    [managerA, caseworkerA, managerB] = await Promise.all([nodeA.signIn('manager'), nodeA.signIn('caseworker'), nodeB.signIn('manager')]);
+  });
+
+  afterAll(async () => {
+    jest.restoreAllMocks();
+    await nodeA?.close();
+    await nodeB?.close();
+    await hub?.destroy();
+    await Promise.all([dbA?.drop(), dbB?.drop()]);
+  });
+
+  it('node A: the manager previews, approves; what is pushed is the preview byte for byte; the hub serves it', async () => {
+    expect((await nodeA.gql('{ releases { id } }', {}, caseworkerA)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await nodeA.gql('mutation { prepareReleases { period } }', {}, caseworkerA)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+
+    const results = await nodeA.app.get(ReleaseScheduler).runDue(NOW);
+    expect(results.map((r) => `${r.period}:${r.status}`)).toEqual(['2025-01:prepared', '2025-02:prepared', '2025-03:prepared', '2025-Q1:prepared']);
+    // a second run finds nothing new
+    expect((await nodeA.app.get(ReleaseScheduler).runDue(NOW)).every((r) => r.status === 'nothing')).toBe(true);
+
+    const list = await nodeA.gql('{ releases(input: {status: "prepared"}) { id datasetId period } }', {}, managerA);
+    const ids = (list.data?.releases as any[]).map((r) => r.id as string);
+    expect(ids).toHaveLength(7); // incidents + services for three months, clients for the quarter
+    const previews = new Map<string, any>();
+    for (const id of ids) {
+      const p = (await nodeA.gql(PREVIEW, { id }, managerA)).data?.releasePreview;
+      expect(p.report.auditPassed).toBe(true);
+      expect(p.cells.length).toBeGreaterThan(0);
+      const hidden = p.cells.filter((c: any) => c.value === null);
+      expect(hidden.every((c: any) => c.obsStatus === 'Q' && ['A', 'D'].includes(c.confStatus))).toBe(true);
+      expect(p.cells.filter((c: any) => c.value !== null).every((c: any) => c.value === 0 || c.value >= p.report.k)).toBe(true);
+      const total = p.cells.find((c: any) => c.key.every((k: string) => k === '_T'));
+      expect(total.labels[0]).toMatchObject({ code: '_T', en: 'Total', ru: 'Всего' });
+      const labelled = p.cells.find((c: any) => c.key[0] !== '_T');
+      expect(labelled.labels[0].tg.length).toBeGreaterThan(0);
+      previews.set(id, p);
+    }
+    expect((await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { id } }', { id: ids[0] }, caseworkerA)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    for (const id of ids) {
+      const a = await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id }, managerA);
+      expect(a.data?.approveRelease.status).toBe('approved');
+    }
+    await waitFor('node A outbox drained', async () => (await pending(nodeA.dataSource)) === 0);
+
+    // byte for byte: the payload inside every pushed body is the previewed payload
+    const pushedPayloads = sent.map(payloadBytesOf);
+    for (const p of previews.values()) expect(pushedPayloads).toContain(p.payload);
+    const outbox = (await nodeA.gql('{ outbox { status releaseId summary { status imported } } }', {}, managerA)).data?.outbox as any[];
+    expect(outbox).toHaveLength(7);
+    expect(outbox.every((o) => o.status === 'delivered' && o.summary.status === 'SUCCESS' && o.summary.imported === 1)).toBe(true);
+    expect(await hubCount(seed.members[0].memberId)).toEqual({ n: 7, distinct: 7 });
+
+    // served: the Association sees node A's figures as sent
+    const admin = await loginHub('coordinator@association.example.tj', seed.password);
+    const stats = await hubGql(
+      `query($q: StatisticsQueryInput!) { statistics(query: $q) { cells { memberId key value } } }`,
+      { q: { datasetId: 'incidents_monthly', from: '2025-01', to: '2025-01', groupBy: [], byMember: true } },
+      admin,
+    );
+    const jan = [...previews.values()].find((p) => p.release.datasetId === 'incidents_monthly' && p.release.period === '2025-01');
+    const janTotal = (JSON.parse(jan.payload) as SubmissionPayload).cells.find((c) => c.key.every((k) => k === '_T'))?.value;
+    const cell = (stats.data?.statistics.cells as any[]).find((c) => c.memberId === seed.members[0].memberId);
+    expect(cell.value).toBe(janTotal);
+  });
+
+  it('hub stopped while node B pushes, node B restarted with a full outbox, hub back: every release arrives exactly once', async () => {
+    await hub.stop();
+    const results = await nodeB.app.get(ReleaseScheduler).runDue(NOW);
+    expect(results.every((r) => r.status === 'prepared')).toBe(true);
+    const approved = results.flatMap((r) => r.releases).filter((r) => r.status === 'approved');
+    expect(approved).toHaveLength(7);
+    // the pusher keeps failing with connection refused and backs off
+    await waitFor('failed attempts', async () => {
+      const rows = await nodeB.dataSource.query(`SELECT attempts, last_error FROM release_outbox WHERE status = 'pending'`);
+      return rows.length === 7 && rows.some((r: any) => r.attempts >= 2 && /unreachable/.test(r.last_error));
+    });
+    // the standard stays usable offline
+    expect((await nodeB.app.get(StandardSyncService).sync()).status).toBe('unreachable');
+    expect((await nodeB.app.get(StandardSyncService).current()).version).toBe(STANDARD.version);
+
+    // node process restart: a new app on the same database, outbox still full
+    await nodeB.close();
+    nodeB = await startNodeTestApp(nodeEnv(seed.members[1], keysB, { AUTO_APPROVE: 'true' }), dbB);
+    expect(await pending(nodeB.dataSource)).toBe(7);
+    managerB = await nodeB.signIn('manager');
+
+    await hub.start();
+    await waitFor('node B outbox drained', async () => (await pending(nodeB.dataSource)) === 0);
+    expect(await hubCount(seed.members[1].memberId)).toEqual({ n: 7, distinct: 7 });
+    const outbox = (await nodeB.gql('{ outbox { status attempts summary { status } } }', {}, managerB)).data?.outbox as any[];
+    expect(outbox.every((o) => o.status === 'delivered')).toBe(true);
+    expect(outbox.reduce((n, o) => n + (o.attempts as number), 0)).toBeGreaterThan(7);
+    expect((await nodeB.app.get(StandardSyncService).sync()).status).toMatch(/updated|unchanged/);
+  });
+
+  it('a late entry produces a revision that replaces the earlier figure at the hub', async () => {
+    const before = await hubCurrent(seed.members[0].memberId, 'incidents_monthly', '2025-02');
+    const late = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULLATE', '2025-02-10', '2025-02-20', 40, 'late-a');
+    identifiers.push(...late.identifiers);
+    const results = await nodeA.app.get(ReleaseScheduler).runDue(NOW);
+    const feb = results.find((r) => r.period === '2025-02');
+    expect(feb?.status).toBe('prepared');
+    const rev = feb?.releases.find((r) => r.datasetId === 'incidents_monthly');
+    expect(rev?.revision).toBe(2);
+    await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: rev?.id }, managerA);
+    for (const r of feb?.releases ?? []) if (r.id !== rev?.id) await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: r.id }, managerA);
+    for (const r of results.filter((x) => x.period !== '2025-02').flatMap((x) => x.releases)) {
+      await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: r.id }, managerA);
+    }
+    await nodeA.gql('mutation { pushOutbox { delivered } }', {}, managerA);
+    await waitFor('revision delivered', async () => (await pending(nodeA.dataSource)) === 0);
+    const after = await hubCurrent(seed.members[0].memberId, 'incidents_monthly', '2025-02');
+    expect(before.revision).toBe(1);
+    expect(after.revision).toBe(2);
+    const payload = JSON.parse((await nodeA.dataSource.query('SELECT payload FROM releases WHERE id = $1', [rev?.id]))[0].payload) as SubmissionPayload;
+    const total = payload.cells.find((c) => c.key.every((k) => k === '_T'))?.value as number;
+    expect(total).toBeGreaterThan(before.total);
+    expect(after.total).toBe(total);
+    const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'incidents_monthly' AND period = '2025-02'`, [seed.members[0].memberId]);
+    expect(n).toBe(2); // the earlier revision is kept for audit, no longer current
+  });
+
+  it('a release that fails the audit against the ledger is never pushed', async () => {
+    // The Association adds a quarterly incidents table; the node pulls the new standard.
+    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 3) };
+    const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
+    await nodeA.app.get(StandardSyncService).store(next);
+    // late entries for March, not yet revised: the quarter's counts contradict March as released
+    await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULMAR', '2025-03-05', '2025-03-25', 25, 'late-march');
+    const sentBefore = sent.length;
+    const r = await nodeA.gql('mutation { prepareReleases(input: {period: "2025-Q1"}) { status errorCode releases { id datasetId status errorCode } } }', {}, managerA);
+    const result = r.data?.prepareReleases[0];
+    expect(result.status).toBe('blocked');
+    expect(result.errorCode).toBe('LEDGER_INCONSISTENT');
+    const blocked = result.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
+    expect(blocked.status).toBe('blocked');
+    expect((await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: blocked.id }, managerA)).errors?.[0].extensions?.details?.reason).toBe('RELEASE_NOT_PENDING');
+    // the job does not retry the same refused input
+    const again = await nodeA.gql('mutation { prepareReleases(input: {period: "2025-Q1"}) { status } }', {}, managerA);
+    expect(again.data?.prepareReleases[0].status).toBe('nothing');
+    await nodeA.gql('mutation { pushOutbox { delivered } }', {}, managerA);
+    expect(await nodeA.dataSource.query(`SELECT 1 FROM release_outbox o JOIN releases r ON r.id = o.release_id WHERE r.dataset_id = 'incidents_quarterly'`)).toHaveLength(0);
+    expect(sent.slice(sentBefore).some((b) => b.includes('incidents_quarterly'))).toBe(false);
+    const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE dataset_id = 'incidents_quarterly'`);
+    expect(n).toBe(0);
+  });
+
+  it('nothing identifiable in any payload or node log', () => {
+    expect(sent.length).toBeGreaterThanOrEqual(16);
+    expect(identifiers.length).toBeGreaterThan(1000);
+    const everything = sent.join('\n');
+    const logs = [...nodeA.logs, ...nodeB.logs].join('\n');
+    const leaks = identifiers.filter((v) => everything.includes(v) || logs.includes(v));
+    expect(leaks).toEqual([]);
+    // and no exact date: payloads carry periods only
+    expect(/\d{4}-\d{2}-\d{2}(?!T)/.test(sent.map((b) => JSON.stringify((JSON.parse(b) as { payload: SubmissionPayload }).payload.cells)).join(''))).toBe(false);
+  });
+
+  async function hubGql(query: string, variables: Record<string, unknown>, token?: string): Promise<any> {
+    const res = await realFetch(`${hub.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+    return res.json();
+  }
+  async function loginHub(email: string, password: string): Promise<string> {
+    const r = await hubGql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password } });
+    return r.data.login.accessToken as string;
+  }
+  async function hubCurrent(memberId: string, datasetId: string, period: string): Promise<{ revision: number; total: number }> {
+    const [s] = await hub.dataSource.query(`SELECT id, revision FROM submissions WHERE member_id = $1 AND dataset_id = $2 AND period = $3 AND is_current`, [memberId, datasetId, period]);
+    const admin = await loginHub('coordinator@association.example.tj', seed.password);
+    const stats = await hubGql(
+      `query($q: StatisticsQueryInput!) { statistics(query: $q) { cells { memberId value } } }`,
+      { q: { datasetId, from: period, to: period, groupBy: [], byMember: true } },
+      admin,
+    );
+    const cell = (stats.data?.statistics.cells as any[]).find((c) => c.memberId === memberId);
+    return { revision: s.revision as number, total: cell.value as number };
+  }
+});
+
