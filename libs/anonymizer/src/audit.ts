@@ -40,7 +40,7 @@ export interface AuditCell {
 }
 
 export interface CellInterval {
-  /** Lower and upper end (exact when `exact`, else a sub-interval of the true one). */
+  /** Lower and upper end: exact when `exact`; otherwise a sub-interval of the true one for a passing cell, an outer bound for a failing one. */
   readonly lo: number;
   readonly hi: number;
   readonly exact: boolean;
@@ -168,10 +168,14 @@ interface Part {
   readonly cell: number;
   /** Global atom indexes of the cell inside this component. */
   readonly atoms: number[];
+  /** Lowest and highest value seen over feasible points (inside the true interval). */
   lo: number;
   hi: number;
   exactLo: boolean;
   exactHi: boolean;
+  /** Proven outer bounds of the true interval (bound propagation, aggregated maxima). */
+  lbBound: number;
+  ubBound: number;
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
@@ -250,6 +254,44 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
   }
 
+  // cheap proof of failure: bounds of the unknown atoms by propagation over the rows (for a row
+  // sum x = r: x_a <= r - sum of the others' lower bounds, x_a >= r - sum of their upper
+  // bounds), as LP presolve does; a hidden cell whose outer bound is narrower than its range
+  // fails without an LP
+  const atomLb = new Float64Array(nAtoms);
+  const atomUb = new Float64Array(nAtoms).fill(Infinity);
+  for (let pass = 0, changed = true; pass < 20 && changed; pass++) {
+    changed = false;
+    for (const c of constraints) {
+      const r = residual[c.cell];
+      let sumL = 0;
+      let sumU = 0;
+      let infU = 0;
+      for (const a of c.atoms) {
+        sumL += atomLb[a];
+        if (atomUb[a] === Infinity) infU++;
+        else sumU += atomUb[a];
+      }
+      for (const a of c.atoms) {
+        const u = r - (sumL - atomLb[a]);
+        if (u < atomUb[a] - 1e-9) {
+          if (atomUb[a] === Infinity) {
+            infU--;
+            sumU += u;
+          } else sumU += u - atomUb[a];
+          atomUb[a] = u;
+          changed = true;
+        }
+        const othersU = atomUb[a] === Infinity ? (infU > 1 ? Infinity : sumU) : infU > 0 ? Infinity : sumU - atomUb[a];
+        const l = r - othersU;
+        if (l > atomLb[a] + 1e-9) {
+          sumL += l - atomLb[a];
+          atomLb[a] = l;
+          changed = true;
+        }
+      }
+    }
+  }
   const compParts = new Map<number, Part[]>();
   const cellParts = new Map<number, { known: number; unbounded: boolean; parts: Part[] }>();
   for (const s of suppressed) {
@@ -271,7 +313,13 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     const parts: Part[] = [];
     if (!unbounded) {
       for (const [r, inComp] of byComp) {
-        const part: Part = { cell: s, atoms: inComp, lo: Infinity, hi: -Infinity, exactLo: false, exactHi: false };
+        let lb = 0;
+        let ub = 0;
+        for (const a of inComp) {
+          lb += atomLb[a];
+          ub += atomUb[a];
+        }
+        const part: Part = { cell: s, atoms: inComp, lo: Infinity, hi: -Infinity, exactLo: false, exactHi: false, lbBound: lb, ubBound: ub };
         parts.push(part);
         const list = compParts.get(r);
         if (list) list.push(part);
@@ -280,15 +328,23 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
     cellParts.set(s, { known: k0, unbounded, parts });
   }
+  /** Width seen over feasible points reaches the range: the cell is safe. */
   const proven = (s: number): boolean => {
-    if (exact) return false;
-    const cp = cellParts.get(s);
-    if (!cp) return true;
+    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
     if (cp.unbounded) return true;
     let w = 0;
     for (const p of cp.parts) w += Math.max(0, p.hi - p.lo);
     return w >= cells[s].range - TOL;
   };
+  /** Outer bounds narrower than the range: the cell fails, whatever its exact ends. */
+  const doomed = (s: number): boolean => {
+    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
+    if (cp.unbounded) return false;
+    let w = 0;
+    for (const p of cp.parts) w += p.ubBound - p.lbBound;
+    return w < cells[s].range - TOL;
+  };
+  const settled = (s: number): boolean => !exact && (proven(s) || doomed(s));
 
   const compConstraints = new Map<number, { cell: number; atoms: number[] }[]>();
   for (const c of constraints) {
@@ -298,12 +354,12 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     else compConstraints.set(r, [c]);
   }
 
-  // 3./4. per component: pool of feasible points, aggregated LPs, then per-cell LPs
+  // 3./4. per component: pool of feasible points, aggregated LPs, then group tests and per-cell LPs
   let linearPrograms = 0;
   let highs: Highs | undefined;
   let seed = 1;
   for (const [root, parts] of compParts) {
-    if (parts.every((p) => proven(p.cell))) continue;
+    if (parts.every((p) => settled(p.cell))) continue;
     const rows = compConstraints.get(root) ?? [];
     const local = new Map<number, number>();
     const rowCols: number[][] = [];
@@ -329,6 +385,8 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
         for (let k = 0; k < cols.length; k++) v += x[cols[k]];
         if (v < part.lo) part.lo = v;
         if (v > part.hi) part.hi = v;
+        if (part.lo <= part.lbBound + TOL) part.exactLo = true;
+        if (part.hi >= part.ubBound - TOL) part.exactHi = true;
       }
     };
 
@@ -345,18 +403,27 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       }
       if (ok) {
         observe(x);
-        if (!parts.every((p) => proven(p.cell))) nullSpaceMoves(n, rowCols, x, localParts);
+        if (!parts.every((p) => settled(p.cell))) {
+          nullSpaceMoves(n, rowCols, x, localParts);
+          observe(x);
+        }
       }
     }
-    if (!exact && parts.every((p) => proven(p.cell))) continue;
+    if (parts.every((p) => settled(p.cell))) continue;
 
     highs ??= await highsSolver();
     const lp = new ComponentLp(highs, rowCols, rhs, n);
     try {
       const costs = new Float64Array(n);
+      const solve = (sense: 'min' | 'max'): { x: Float64Array; value: number } | null | 'infeasible' => {
+        linearPrograms++;
+        const r = lp.solve(costs, sense);
+        if (r !== 'infeasible' && r) observe(r.x);
+        return r;
+      };
       // aggregated objectives: one LP moves many unproven cells at once
       for (let round = 0; round < 8 && !exact; round++) {
-        const open = localParts.filter(({ part }) => !proven(part.cell));
+        const open = localParts.filter(({ part }) => !settled(part.cell));
         if (open.length <= 2) break;
         const w = weights(seed++);
         costs.fill(0);
@@ -364,33 +431,47 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
           const wp = w();
           for (let k = 0; k < cols.length; k++) costs[cols[k]] += wp;
         }
-        for (const sense of ['max', 'min'] as const) {
-          const r = lp.solve(costs, sense);
-          linearPrograms++;
-          if (r === 'infeasible') return inconsistent(linearPrograms);
-          if (r) observe(r.x);
-        }
-        const still = open.filter(({ part }) => !proven(part.cell)).length;
-        if (still > 0.7 * open.length) break; // diminishing returns: go cell by cell
+        if (solve('max') === 'infeasible' || solve('min') === 'infeasible') return inconsistent(linearPrograms);
+        const still = open.filter(({ part }) => !settled(part.cell)).length;
+        if (still > 0.7 * open.length) break; // diminishing returns
       }
-      // per part: exact ends, stopping once the cell is proven
-      for (const { part, cols } of localParts) {
-        for (const sense of ['max', 'min'] as const) {
-          if (proven(part.cell)) break;
-          costs.fill(0);
-          for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
-          const r = lp.solve(costs, sense);
-          linearPrograms++;
-          if (r === 'infeasible') return inconsistent(linearPrograms);
-          if (!r) continue; // solver gave up: the end stays inexact, the cell can only look narrower
-          observe(r.x);
-          if (sense === 'max') {
-            part.hi = Math.max(part.hi, r.value);
-            part.exactHi = true;
-          } else {
-            part.lo = Math.min(part.lo, r.value);
-            part.exactLo = true;
+      // group tests: the maximum of the sum over a group of parts bounds each part's maximum
+      // (counts are >= 0), so one LP can show a whole cluster of cells too narrow; halve
+      // groups that are not settled, down to single parts, which get their exact ends
+      const stack = [localParts.filter(({ part }) => !settled(part.cell))];
+      while (stack.length > 0) {
+        const group = (stack.pop() as typeof localParts).filter(({ part }) => !settled(part.cell));
+        if (group.length === 0) continue;
+        if (group.length > 1 && exact) {
+          for (const g of group) stack.push([g]);
+          continue;
+        }
+        costs.fill(0);
+        for (const { cols } of group) for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
+        const r = solve('max');
+        if (r === 'infeasible') return inconsistent(linearPrograms);
+        if (r) {
+          for (const { part } of group) part.ubBound = Math.min(part.ubBound, r.value + TOL);
+          if (group.length === 1) {
+            group[0].part.hi = Math.max(group[0].part.hi, r.value);
+            group[0].part.exactHi = true;
           }
+        } else if (group.length === 1) continue; // solver gave up: the cell stays unproven, hence failing
+        if (group.length > 1) {
+          const half = group.length >> 1;
+          stack.push(group.slice(half), group.slice(0, half));
+          continue;
+        }
+        const { part, cols } = group[0];
+        if (settled(part.cell) || part.exactLo) continue;
+        costs.fill(0);
+        for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
+        const m = solve('min');
+        if (m === 'infeasible') return inconsistent(linearPrograms);
+        if (m) {
+          part.lo = Math.min(part.lo, m.value);
+          part.lbBound = Math.max(part.lbBound, m.value - TOL);
+          part.exactLo = true;
         }
       }
     } finally {
@@ -403,19 +484,31 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
   for (const s of suppressed) {
     const cp = cellParts.get(s);
     if (!cp) continue;
+    if (cp.unbounded) {
+      intervals.set(s, { lo: cp.known, hi: Infinity, exact: false });
+      continue;
+    }
     let lo = cp.known;
     let hi = cp.known;
-    let isExact = !cp.unbounded;
-    if (cp.unbounded) hi = Infinity;
+    let isExact = true;
     for (const p of cp.parts) {
       lo += p.lo;
       hi += p.hi;
       isExact = isExact && p.exactLo && p.exactHi;
     }
+    if (!proven(s) && !isExact) {
+      // failing on outer bounds (or a solver that gave up): report the outer interval
+      lo = cp.known;
+      hi = cp.known;
+      for (const p of cp.parts) {
+        lo += p.lbBound;
+        hi += p.ubBound;
+      }
+    }
     intervals.set(s, { lo, hi, exact: isExact });
     const width = hi - lo;
     if (width < minWidth) minWidth = width;
-    if (width < cells[s].range - TOL) failing.push(s);
+    if (!proven(s)) failing.push(s);
   }
   return { consistent: true, intervals, failing, minWidth, linearPrograms };
 }
