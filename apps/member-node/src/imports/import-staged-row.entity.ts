@@ -1,19 +1,15 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
-import { ImportJobEntity } from './import-job.entity';
+import { Column, Entity, PrimaryColumn } from 'typeorm';
 
 /**
  * A valid import row waiting for the user to accept the import (identifiable fields already
- * encrypted). UNLOGGED, loaded by COPY; duplicates within a file are removed after the
- * upload by one statement (see staging.ts), not by unique indexes.
+ * encrypted). UNLOGGED, loaded by COPY, without a foreign key to its job (a trigger per
+ * row); duplicates within a file are removed after the upload by one statement (see
+ * staging.ts), not by unique indexes.
  */
 @Entity({ name: 'import_staged_rows' })
 export class ImportStagedRowEntity {
   @PrimaryColumn({ name: 'job_id', type: 'uuid' })
   jobId!: string;
-
-  @ManyToOne(() => ImportJobEntity, { onDelete: 'CASCADE', nullable: false })
-  @JoinColumn({ name: 'job_id', foreignKeyConstraintName: 'FK_import_staged_rows_job' })
-  job?: ImportJobEntity;
 
   @PrimaryColumn({ name: 'row_number', type: 'integer' })
   rowNumber!: number;

@@ -111,6 +111,8 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
     );
     return n;
   };
+  // Sorts of a 100,000-row upload in memory, not on disk.
+  await tx.query(`SET LOCAL work_mem = '64MB'`);
   const alreadyInRegister = await moved(
     `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.fingerprint = s.fingerprint RETURNING s.row_number`,
     'clientCode',
@@ -128,8 +130,8 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
       WHERE s.job_id = $1 AND $2::text IS NOT NULL AND s.row_number IN (
         SELECT row_number FROM (
           SELECT row_number,
-                 row_number() OVER (PARTITION BY fingerprint ORDER BY row_number) AS nf,
-                 row_number() OVER (PARTITION BY incident_code ORDER BY row_number) AS nc
+                 row_number() OVER (PARTITION BY fingerprint COLLATE "C" ORDER BY row_number) AS nf,
+                 row_number() OVER (PARTITION BY incident_code COLLATE "C" ORDER BY row_number) AS nc
             FROM import_staged_rows WHERE job_id = $1) d
          WHERE nf > 1 OR nc > 1)
       RETURNING s.row_number`,
@@ -167,7 +169,7 @@ export async function insertIssues(db: EntityManager, jobId: string, issues: rea
  * violation and the accept can simply be retried.
  */
 export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string): Promise<number> {
-  // The DISTINCT ON sort of a 100,000-row staging fits in memory rather than spilling to disk.
+  // The DISTINCT ON sort of a 100,000-row staging in memory, not on disk; byte order (equality is the same).
   await tx.query(`SET LOCAL work_mem = '64MB'`);
   await tx.query(
     `DELETE FROM import_staged_rows s USING incidents i
@@ -177,11 +179,11 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
   await tx.query(
     `INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability,
                           registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, notes_enc, import_job_id)
-     SELECT DISTINCT ON (client_code) $2, client_code, sex, birth_year, client_district, marital_status, migration_status, has_disability,
+     SELECT DISTINCT ON (client_code COLLATE "C") $2, client_code, sex, birth_year, client_district, marital_status, migration_status, has_disability,
             registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, client_notes_enc, job_id
        FROM import_staged_rows s
       WHERE job_id = $1 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.centre_id = $2 AND c.client_code = s.client_code)
-      ORDER BY client_code, row_number`,
+      ORDER BY client_code COLLATE "C", row_number`,
     [jobId, centreId],
   );
   const [{ n }]: { n: number }[] = await tx.query(
