@@ -7,7 +7,7 @@
  * import's memory must stay flat as the file grows. Synthetic data only.
  */
 import 'reflect-metadata';
-import { chmodSync, createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, createReadStream, createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -63,12 +63,47 @@ async function writeRegisterCsv(path: string, rows: number): Promise<void> {
 const gc = (globalThis as { gc?: () => void }).gc;
 
 /**
+ * CPU time of the local Postgres (postmaster, reaped backends and live backends), in ms:
+ * with other work on the machine, wall-clock ratios swing; CPU time does not. Null when
+ * Postgres is not a local process.
+ */
+let postmaster: number | null = null;
+function pgCpuMs(): number | null {
+  if (postmaster === null) return null;
+  const ticks = (pid: string, withChildren: boolean): number => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      // fields after the name: state(0) ppid(1) ... utime(11) stime(12) cutime(13) cstime(14)
+      return Number(f[11]) + Number(f[12]) + (withChildren ? Number(f[13]) + Number(f[14]) : 0);
+    } catch {
+      return 0;
+    }
+  };
+  let total = ticks(String(postmaster), true);
+  for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster) total += ticks(pid, false);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return (total * 1000) / 100; // USER_HZ
+}
+const nodeCpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+/**
  * Peak RSS above the starting point while `fn` runs, and the peak *live* heap: every
  * 2 s a full GC runs and the heap still in use is sampled (what the import retains,
  * not garbage waiting for collection). Needs `node --expose-gc`.
  */
-async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; peakRssMb: number; peakHeapMb: number }> {
+async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number; cpuMs: number; peakRssMb: number; peakHeapMb: number }> {
   gc?.();
+  const cpu0 = nodeCpuMs() + (pgCpuMs() ?? 0);
   const base = process.memoryUsage();
   let peakRss = base.rss;
   let peakLive = base.heapUsed;
@@ -82,7 +117,7 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
   const t0 = performance.now();
   try {
     const result = await fn();
-    return { result, ms: performance.now() - t0, peakRssMb: (peakRss - base.rss) / 2 ** 20, peakHeapMb: (peakLive - base.heapUsed) / 2 ** 20 };
+    return { result, ms: performance.now() - t0, cpuMs: nodeCpuMs() + (pgCpuMs() ?? 0) - cpu0, peakRssMb: (peakRss - base.rss) / 2 ** 20, peakHeapMb: (peakLive - base.heapUsed) / 2 ** 20 };
   } finally {
     clearInterval(rss);
     clearInterval(live);
@@ -109,6 +144,11 @@ async function main(): Promise<void> {
       const sql = new Client({ connectionString: url });
       sql.on('error', () => undefined);
       await sql.connect();
+      if (!process.env.DATABASE_URL) {
+        const [{ pid }] = (await sql.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows;
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        postmaster = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      }
       await sql.query(`CREATE TABLE plain_copy (${HEADER.map((h) => `"${h}" text`).join(', ')})`);
       const copy = await measure(() => sql.query(`COPY plain_copy FROM '${file}' WITH (FORMAT csv, HEADER true, ENCODING 'UTF8')`));
       // 2. Plain Node parse + batched unnest insert of the same rows, no validation or encryption.
@@ -152,14 +192,17 @@ async function main(): Promise<void> {
       await sql.end();
 
       const total = validate.ms + accept.ms;
+      const totalCpu = validate.cpuMs + accept.cpuMs;
+      const cpu = (m: { cpuMs: number }): string => (postmaster === null ? '' : `   cpu ${m.cpuMs.toFixed(0).padStart(6)} ms`);
       results.push(
         [
           `rows ${rows} (${(bytes / 2 ** 20).toFixed(1)} MiB CSV): valid ${validate.result.rowsValid}, invalid ${validate.result.rowsInvalid}, duplicate ${validate.result.rowsDuplicate}, imported ${done.rowsImported} (register holds ${n})`,
-          `  COPY (server-side, untyped)       ${copy.ms.toFixed(0).padStart(7)} ms`,
+          `  COPY (server-side, untyped)       ${copy.ms.toFixed(0).padStart(7)} ms${cpu(copy)}`,
           `  Node parse + unnest insert        ${unnest.ms.toFixed(0).padStart(7)} ms   peak live heap +${unnest.peakHeapMb.toFixed(1)} MiB, rss +${unnest.peakRssMb.toFixed(1)} MiB`,
-          `  node import: validate+stage       ${validate.ms.toFixed(0).padStart(7)} ms   peak live heap +${validate.peakHeapMb.toFixed(1)} MiB, rss +${validate.peakRssMb.toFixed(1)} MiB`,
-          `  node import: accept               ${accept.ms.toFixed(0).padStart(7)} ms`,
-          `  node import total                 ${total.toFixed(0).padStart(7)} ms   = ${(total / copy.ms).toFixed(1)}x COPY, ${(total / unnest.ms).toFixed(1)}x unnest insert; ${((rows / total) * 1000).toFixed(0)} rows/s`,
+          `  node import: validate+stage       ${validate.ms.toFixed(0).padStart(7)} ms${cpu(validate)}   peak live heap +${validate.peakHeapMb.toFixed(1)} MiB, rss +${validate.peakRssMb.toFixed(1)} MiB`,
+          `  node import: accept               ${accept.ms.toFixed(0).padStart(7)} ms${cpu(accept)}`,
+          `  node import total                 ${total.toFixed(0).padStart(7)} ms   = ${(total / copy.ms).toFixed(1)}x COPY, ${(total / unnest.ms).toFixed(1)}x unnest insert; ${((rows / total) * 1000).toFixed(0)} rows/s (target <= 10x COPY)`,
+          ...(postmaster === null ? [] : [`  CPU time (Node + Postgres)        import ${totalCpu.toFixed(0)} ms = ${(totalCpu / copy.cpuMs).toFixed(1)}x COPY's ${copy.cpuMs.toFixed(0)} ms`]),
         ].join('\n'),
       );
       console.log(results[results.length - 1]);

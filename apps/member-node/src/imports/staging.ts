@@ -171,11 +171,10 @@ export async function insertIssues(db: EntityManager, jobId: string, issues: rea
 export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string): Promise<number> {
   // The DISTINCT ON sort of a 100,000-row staging in memory, not on disk; byte order (equality is the same).
   await tx.query(`SET LOCAL work_mem = '64MB'`);
-  await tx.query(
-    `DELETE FROM import_staged_rows s USING incidents i
-      WHERE s.job_id = $1 AND i.centre_id = $2 AND (i.fingerprint = s.fingerprint OR i.incident_code = s.incident_code)`,
-    [jobId, centreId],
-  );
+  // Two statements, not one with OR: each is a plain join on one unique index.
+  for (const key of ['fingerprint', 'incident_code']) {
+    await tx.query(`DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.${key} = s.${key}`, [jobId, centreId]);
+  }
   await tx.query(
     `INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability,
                           registered_on, full_name_enc, phone_enc, address_enc, date_of_birth_enc, notes_enc, import_job_id)
