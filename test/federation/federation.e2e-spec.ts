@@ -72,7 +72,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
 
   beforeAll(async () => {
     jest.spyOn(globalThis, 'fetch').mockImplementation(async (input: string | URL | Request, init?: RequestInit) => {
-      if (String(input).includes('/api/v1/submissions') && typeof init?.body === 'string') sent.push(init.body);
+      if ((input instanceof Request ? input.url : input.toString()).includes('/api/v1/submissions') && typeof init?.body === 'string') sent.push(init.body);
       return realFetch(input, init);
     });
     ({ hub, seed } = await RunningHub.create());

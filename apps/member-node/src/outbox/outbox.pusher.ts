@@ -71,7 +71,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
       stats[outcome]++;
       if (outcome === 'unreachable') break;
     }
-    const [{ n }] = (await this.db.query(`SELECT count(*)::int AS n FROM release_outbox WHERE status = 'pending'`)) as { n: number }[];
+    const [{ n }] = await this.db.query<{ n: number }[]>(`SELECT count(*)::int AS n FROM release_outbox WHERE status = 'pending'`);
     stats.pending = n;
     return stats;
   }

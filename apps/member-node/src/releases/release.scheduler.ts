@@ -2,7 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { comparePeriods, formatPeriod, generalizePeriod, Period, periodEnd, periodOfDate, periodRange, PeriodType, previousPeriod } from '@paivand/schema';
+import { comparePeriods, formatPeriod, generalizePeriod, Period, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
 import { NodeConfig } from '../config/node-config';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { PrepareResult, ReleasesService } from './releases.service';
@@ -37,16 +37,16 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
   async duePeriods(now: Date = new Date()): Promise<string[]> {
     const standard = await this.standards.current();
     const types = [...new Set(standard.datasets.map((d) => d.periodType))];
-    const [{ first }] = (await this.db.query(
+    const [{ first }] = await this.db.query<{ first: Date | string | null }[]>(
       `SELECT least((SELECT min(reported_date) FROM incidents WHERE centre_id = $1), (SELECT min(date) FROM service_deliveries WHERE centre_id = $1)) AS first`,
       [this.config.CENTRE_ID],
-    )) as { first: Date | string | null }[];
+    );
     if (!first) return [];
     const firstDate = new Date(first);
     const lookback = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - this.config.RELEASE_LOOKBACK_MONTHS, 1));
     const start = firstDate > lookback ? firstDate : lookback;
     const out: Period[] = [];
-    for (const type of types as PeriodType[]) {
+    for (const type of types) {
       if ((await this.releases.datasetsFor(type)).length === 0) continue;
       let last = previousPeriod(periodOfDate(now, type));
       if (periodEnd(last) > now) last = previousPeriod(last);

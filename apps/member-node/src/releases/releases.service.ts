@@ -78,7 +78,7 @@ export class ReleasesService {
     if (datasets.length === 0) return empty;
 
     return this.db.transaction(async (tx) => {
-      const [{ locked }] = (await tx.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`paivand:release:${period}`])) as { locked: boolean }[];
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`paivand:release:${period}`]);
       if (!locked) return { ...empty, status: 'busy' as const };
 
       const units = [...new Set(datasets.map((d) => d.unit))];
@@ -225,7 +225,10 @@ export class ReleasesService {
       'SELECT dataset_id, period FROM releases WHERE in_ledger_seq > $1 AND batch_id <> $2 AND status = ANY($3)',
       [release.ledgerSeq, release.batchId, ['approved', 'pushed']],
     );
-    if (newer.some((r) => periodsOverlap(r.period, release.period))) {
+    // the anonymizer links releases of the same unit with overlapping periods: only those make this audit outdated
+    const standard = await this.standards.current();
+    const unitOf = (id: string): string | undefined => standard.dataset(id)?.unit;
+    if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId))) {
       // audited against a ledger that has since grown: never pushed, prepare again
       release.status = 'stale';
       release.errorCode = 'LEDGER_CHANGED';
@@ -235,7 +238,7 @@ export class ReleasesService {
       return repo.save(release);
     }
     const body = signedBody(release.payload as string, this.key);
-    const [{ seq }] = (await tx.query(`SELECT nextval('release_ledger_seq') AS seq`)) as { seq: string }[];
+    const [{ seq }] = await tx.query<{ seq: string }[]>(`SELECT nextval('release_ledger_seq') AS seq`);
     release.status = 'approved';
     release.decidedAt = new Date();
     release.decidedBy = actor;

@@ -1,0 +1,172 @@
+import 'reflect-metadata';
+import { Command, CommanderError } from 'commander';
+import { userInfo } from 'node:os';
+import { DataSource } from 'typeorm';
+import { createNodeApp } from '../app.factory';
+import { NodeError } from '../common/errors/node.error';
+import { ConfigError, loadNodeConfig } from '../config/node-config';
+import { resolveDatabaseUrl } from '../database/resolve-database';
+import { HubUnavailableError } from '../federation/hub-client';
+import { OutboxPusher } from '../outbox/outbox.pusher';
+import { ReleaseScheduler } from '../releases/release.scheduler';
+import { toLedgerModel, toOutboxModel, toPreviewModel } from '../releases/release.mapper';
+import { ReleasesService } from '../releases/releases.service';
+import { StandardSyncService } from '../standard-sync/standard-sync.service';
+
+/** Exit codes scripts can trust. */
+export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOTHING: 3, HUB_UNREACHABLE: 4, CONFIG: 5 } as const;
+
+class Exit extends Error {
+  constructor(readonly code: number, message: string) {
+    super(message);
+  }
+}
+
+type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; db: DataSource };
+
+async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+  // The CLI runs beside the server: no scheduled jobs, no HTTP listener.
+  const config = loadNodeConfig({ ...process.env, FEDERATION_JOBS: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
+  const app = await createNodeApp(config, db.url);
+  try {
+    return await fn({ releases: app.get(ReleasesService), scheduler: app.get(ReleaseScheduler), pusher: app.get(OutboxPusher), standards: app.get(StandardSyncService), db: app.get(DataSource) });
+  } finally {
+    await app.close();
+    await db.stop();
+  }
+}
+
+const operator = (): string => `cli:${userInfo().username}`;
+const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
+
+export function buildProgram(): Command {
+  const program = new Command('paivand-node')
+    .description('Operator commands of a Paivand member node: releases, outbox, ledger (reads the node environment, see apps/member-node/README.md)')
+    .option('--json', 'machine-readable output')
+    .exitOverride();
+
+  program
+    .command('prepare')
+    .description('prepare releases of one closed period, or of every due period (as the scheduled job does)')
+    .option('-p, --period <period>', 'SDMX period, e.g. 2026-07 or 2026-Q3')
+    .action(async (o: { period?: string }) => {
+      const json = Boolean(program.opts().json);
+      const results = await withNode(async (s) =>
+        o.period
+          ? [await s.releases.prepare(o.period)]
+          : s.scheduler.runDue(new Date(), (r, i, n) => process.stderr.write(`[${i}/${n}] ${r.period}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}\n`)),
+      );
+      print(json, results, () => results.map((r) => `${r.period} ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.releases.map((x) => `\n  ${x.id} ${x.datasetId} rev ${x.revision} ${x.status}`).join('')}`).join('\n') || 'no closed period with data');
+      if (results.some((r) => r.status === 'blocked')) throw new Exit(EXIT.NOTHING, 'the anonymizer refused at least one release');
+      if (!results.some((r) => r.status === 'prepared')) throw new Exit(EXIT.NOTHING, 'nothing to prepare');
+    });
+
+  program
+    .command('preview <releaseId>')
+    .description('every cell that will leave the centre, with labels and status codes, and the protection report')
+    .option('--payload', 'print the exact payload bytes only')
+    .action(async (id: string, o: { payload?: boolean }) => {
+      const json = Boolean(program.opts().json);
+      await withNode(async (s) => {
+        const r = await s.releases.get(id);
+        if (o.payload) return void process.stdout.write(`${r.payload ?? ''}\n`);
+        const p = toPreviewModel(r, await s.standards.current(), null);
+        print(json, p, () => {
+          const head = `${r.datasetId} ${r.period} rev ${r.revision} [${r.status}] hash ${r.contentHash ?? '-'}`;
+          const rep = p.report ? `k=${p.report.k} published ${p.report.cellsPublished}/${p.report.cellsTotal}, primary ${p.report.cellsPrimary}, secondary ${p.report.cellsSecondary}, audit ${p.report.auditPassed ? 'passed' : 'FAILED'}` : (r.errorCode ?? '');
+          const cells = p.cells.filter((c) => c.value !== null || c.confStatus !== 'A').map((c) => `  ${c.labels.map((l) => l.en).join(' / ')}: ${c.value ?? '·'} ${c.obsStatus}/${c.confStatus}`);
+          return [head, rep, ...cells].join('\n');
+        });
+      });
+    });
+
+  for (const [name, describe] of [['approve', 'sign the release and queue it for the hub'], ['hold', 'keep the release from leaving the centre']] as const) {
+    program
+      .command(`${name} <releaseIds...>`)
+      .description(describe)
+      .option('-r, --reason <text>', 'why (hold)')
+      .action(async (ids: string[], o: { reason?: string }) => {
+        const json = Boolean(program.opts().json);
+        const out = await withNode(async (s) => {
+          const done = [];
+          for (const id of ids) done.push(name === 'approve' ? await s.releases.approve(id, operator()) : await s.releases.hold(id, operator(), o.reason ?? null));
+          return done;
+        });
+        print(json, out, () => out.map((r) => `${r.id} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}`).join('\n'));
+        if (out.some((r) => r.status === 'stale')) throw new Exit(EXIT.NOTHING, 'a release was prepared against an older ledger: prepare again');
+      });
+  }
+
+  program
+    .command('push')
+    .description('push due outbox rows to the hub now')
+    .action(async () => {
+      const json = Boolean(program.opts().json);
+      const stats = await withNode(async (s) => s.pusher.pushDue());
+      print(json, stats, () => `delivered ${stats.delivered}, refused ${stats.refused}, failed ${stats.failed}, hub unreachable ${stats.unreachable}, pending ${stats.pending}`);
+      if (stats.unreachable > 0) throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable; rows wait for their backoff');
+      if (stats.refused > 0 || stats.failed > 0) throw new Exit(EXIT.NOTHING, 'the hub refused at least one release');
+      if (stats.delivered === 0) throw new Exit(EXIT.NOTHING, 'nothing was due');
+    });
+
+  program
+    .command('outbox')
+    .description('pushes and their import summaries')
+    .option('-n, --first <n>', 'how many', '50')
+    .action(async (o: { first: string }) => {
+      const json = Boolean(program.opts().json);
+      const rows = (await withNode((s) => s.pusher.list(Math.min(500, Math.max(1, Number(o.first) || 50))))).map(toOutboxModel);
+      print(json, rows, () => rows.map((r) => `${r.releaseId} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status} (${r.attempts} attempts)${r.summary ? ` hub ${r.summary.status}` : ''}${r.lastError ? ` last error: ${r.lastError}` : ''}`).join('\n') || 'outbox empty');
+    });
+
+  program
+    .command('ledger')
+    .description('every release this node approved or pushed')
+    .action(async () => {
+      const json = Boolean(program.opts().json);
+      const rows = (await withNode((s) => s.releases.ledger())).map(toLedgerModel);
+      print(json, rows, () => rows.map((r) => `${r.datasetId} ${r.period} rev ${r.revision} ${r.status} published ${r.cellsPublished} suppressed ${r.cellsSuppressed} ${r.contentHash.slice(0, 12)}`).join('\n') || 'ledger empty');
+    });
+
+  program
+    .command('sync-standard')
+    .description('pull the current standard from the hub')
+    .action(async () => {
+      const r = await withNode((s) => s.standards.sync());
+      print(Boolean(program.opts().json), r, () => `standard ${r.version}: ${r.status}`);
+      if (r.status === 'unreachable') throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable');
+    });
+  return program;
+}
+
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv);
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    if (err instanceof Exit) {
+      process.stderr.write(`${err.message}\n`);
+      return err.code;
+    }
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      return EXIT.CONFIG;
+    }
+    if (err instanceof HubUnavailableError) {
+      process.stderr.write(`${err.message}\n`);
+      return err.retryable ? EXIT.HUB_UNREACHABLE : EXIT.ERROR;
+    }
+    if (err instanceof NodeError) {
+      process.stderr.write(`${err.code}${err.details?.reason ? ` ${err.details.reason}` : ''}: ${err.message}\n`);
+      return err.code === 'BAD_USER_INPUT' || err.code === 'NOT_FOUND' ? EXIT.USAGE : EXIT.NOTHING;
+    }
+    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}\n`);
+    return EXIT.ERROR;
+  }
+}
+
+if (require.main === module) {
+  void run(process.argv).then((code) => process.exit(code));
+}

@@ -1,0 +1,130 @@
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- GraphQL answers printed as they come */
+import 'reflect-metadata';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { randomBytes } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { ensureDatabase, freePort, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
+import { iterateRegister } from '@paivand/synthetic';
+import { AccountsService } from '../apps/hub-api/src/accounts/accounts.service';
+import { createHubApp } from '../apps/hub-api/src/app.factory';
+import { loadHubConfig } from '../apps/hub-api/src/config/hub-config';
+import { migrateHub } from '../apps/hub-api/src/database/data-source';
+import { MembersService } from '../apps/hub-api/src/members/members.service';
+import { seedHub } from '../apps/hub-api/src/seed/seed-hub';
+import { StandardsService } from '../apps/hub-api/src/standards/standards.service';
+import { createNodeApp } from '../apps/member-node/src/app.factory';
+import { loadNodeConfig } from '../apps/member-node/src/config/node-config';
+import { KeyRing } from '../apps/member-node/src/crypto/key-ring';
+import { migrateNode } from '../apps/member-node/src/database/data-source';
+import { OutboxPusher } from '../apps/member-node/src/outbox/outbox.pusher';
+import { ReleaseScheduler } from '../apps/member-node/src/releases/release.scheduler';
+import { ReleasesService } from '../apps/member-node/src/releases/releases.service';
+import { fillSyntheticRegister } from '../apps/member-node/src/releases/synthetic-register';
+
+/**
+ * `npm run demo [-- --once] [-- --months=N]`: one embedded Postgres, a hub seeded with the
+ * eight founding members, three member nodes named after founding members, synthetic
+ * registers, releases prepared, approved and pushed, then what the hub serves.
+ */
+const once = process.argv.includes('--once');
+const months = Number(process.argv.find((a) => a.startsWith('--months='))?.split('=')[1] ?? 12);
+const t0 = Date.now();
+const say = (m: string): void => void process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
+const pad = (n: number): string => String(n).padStart(2, '0');
+
+async function gql(url: string, query: string, variables: Record<string, unknown> = {}, token?: string): Promise<Record<string, any>> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+}
+
+async function main(): Promise<void> {
+  const pg = await startEmbeddedPostgres({ persistent: false });
+  const apps: NestExpressApplication[] = [];
+  const stop = async (): Promise<void> => {
+    for (const a of apps.reverse()) await a.close().catch(() => undefined);
+    await pg.stop();
+  };
+  try {
+    say(`Postgres on port ${pg.port}`);
+    const hubUrl = withDatabase(pg.url, 'paivand_hub');
+    await ensureDatabase(hubUrl);
+    await migrateHub(hubUrl);
+    const hubPort = await freePort();
+    const hub = await createHubApp(loadHubConfig({ JWT_SECRET: randomBytes(32).toString('hex'), LOG_LEVEL: 'warn', DATABASE_URL: hubUrl }), hubUrl);
+    apps.push(hub);
+    await hub.listen(hubPort, '127.0.0.1');
+    const seed = await seedHub({ db: hub.get(DataSource), members: hub.get(MembersService), accounts: hub.get(AccountsService), standards: hub.get(StandardsService) });
+    const hubBase = `http://127.0.0.1:${hubPort}`;
+    say(`hub at ${hubBase}/graphql, ${seed.members.length} founding members admitted`);
+
+    const picks = [0, 1, 4].map((i) => seed.members[i]);
+    const to = new Date(Date.UTC(2025, months, 0)).toISOString().slice(0, 10);
+    const now = new Date(Date.UTC(2025, months, 20));
+    const jwt = randomBytes(32).toString('hex');
+    const nodes = [];
+    for (const [i, m] of picks.entries()) {
+      const url = withDatabase(pg.url, `paivand_node_${i + 1}`);
+      await ensureDatabase(url);
+      await migrateNode(url);
+      const keys = `k1:${randomBytes(32).toString('base64')}`;
+      const port = await freePort();
+      const app = await createNodeApp(
+        loadNodeConfig({
+          // one process: the nodes share the JWT audience (CENTRE_ID); MEMBER_ID is what the hub knows each by
+          CENTRE_ID: 'demo-centre', MEMBER_ID: m.memberId, JWT_SECRET: jwt, NODE_ENCRYPTION_KEYS: keys, DATABASE_URL: url, LOG_LEVEL: 'warn',
+          HUB_URL: hubBase, HUB_CLIENT_ID: m.clientId, HUB_CLIENT_SECRET: m.clientSecret, NODE_SIGNING_KEY: m.privateKeyPem, FEDERATION_JOBS: 'false',
+        }),
+        url,
+      );
+      apps.push(app);
+      await app.listen(port, '127.0.0.1');
+      const perMonth = 50 + ((i * 97) % 250);
+      const prefix = ['GUL', 'PAN', 'NAS'][i];
+      const region = ['TJ-SU', 'TJ-DU', 'TJ-KT'][i];
+      const fill = await fillSyntheticRegister(app.get(DataSource), new KeyRing(keys), 'demo-centre', iterateRegister({ seed: `demo-${i}`, centre: { id: prefix, centreType: 'crisis_centre', region }, from: '2025-01-01', to, incidents: perMonth * months }));
+      say(`node ${i + 1} "${m.name}" at http://127.0.0.1:${port}/graphql: ${fill.clients} clients, ${fill.incidents} incidents, ${fill.services} services (sealed)`);
+      nodes.push({ app, m });
+    }
+
+    await Promise.all(
+      nodes.map(async ({ app, m }) => {
+        const results = await app.get(ReleaseScheduler).runDue(now);
+        const ids = results.flatMap((r) => r.releases).filter((r) => r.status === 'prepared').map((r) => r.id);
+        for (const id of ids) await app.get(ReleasesService).approve(id, 'demo');
+        const stats = await app.get(OutboxPusher).pushDue();
+        say(`${m.name}: ${ids.length} releases prepared, approved; pushed ${stats.delivered}, refused ${stats.refused}`);
+      }),
+    );
+
+    const login = async (email: string): Promise<string> => (await gql(hubBase, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: seed.password } })).data.login.accessToken as string;
+    const last = `2025-${pad(months)}`;
+    const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { memberId key value obsStatus confStatus } } }`;
+    const show = async (title: string, token: string | undefined, q: Record<string, unknown>): Promise<void> => {
+      const r = await gql(hubBase, Q, { q: { datasetId: 'incidents_monthly', from: '2025-01', to: last, ...q } }, token);
+      if (!r.data?.statistics) return void process.stdout.write(`\n${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}\n`);
+      process.stdout.write(`\n${title} (audience ${r.data.statistics.audience})\n`);
+      for (const c of r.data.statistics.cells.slice(0, 12)) process.stdout.write(`  ${c.memberId ? `${c.memberId.slice(0, 8)} ` : ''}${c.key.join(' / ').padEnd(28)} ${String(c.value ?? '·').padStart(6)}  ${c.obsStatus}/${c.confStatus}\n`);
+    };
+    const [admin, researcher, ombudsman] = await Promise.all([login('coordinator@association.example.tj'), login('researcher@university.example.tj'), login('analyst@ombudsman.example.tj')]);
+    await show('National incidents by violence type, researcher', researcher, { groupBy: ['violence_type'] });
+    await show('Incidents by region, Ombudsman', ombudsman, { groupBy: ['region'] });
+    await show('Per member, Association', admin, { groupBy: [], byMember: true });
+    await show('Public (anonymous)', undefined, { groupBy: ['region'] });
+    const comp = await gql(hubBase, `{ completeness(query: {datasetId: "incidents_monthly", from: "2025-01", to: "${last}"}) { memberId period status } }`, {}, admin);
+    const rows = (comp.data?.completeness ?? []) as { memberId: string; status: string }[];
+    const byStatus = rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {});
+    process.stdout.write(`\nCompleteness of incidents_monthly 2025-01..${last} (member x period): ${JSON.stringify(byStatus)}\n`);
+    process.stdout.write(`\nExplore: hub GraphQL ${hubBase}/graphql; logins (password "${seed.password}"): coordinator@association.example.tj, researcher@university.example.tj, analyst@ombudsman.example.tj, manager@gulrukhsor.example.tj\n`);
+    say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s${once ? '' : '; Ctrl-C to stop'}`);
+    if (once) return await stop();
+    process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
