@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { ImportSummary } from '@paivand/schema';
 import { ReleaseEntity } from '../releases/release.entity';
 
@@ -6,6 +6,7 @@ export type OutboxStatus = 'pending' | 'delivered' | 'refused' | 'failed';
 
 /** A signed submission waiting for (or acknowledged by) the hub: `body` is the exact bytes sent. */
 @Entity({ name: 'release_outbox' })
+@Check('release_outbox_status_check', `status IN ('pending','delivered','refused','failed')`)
 @Index('release_outbox_release_key', ['releaseId'], { unique: true })
 @Index('release_outbox_due_idx', ['nextAttemptAt'], { where: `status = 'pending'` })
 export class OutboxEntity {

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 export const RELEASE_STATUSES = ['prepared', 'held', 'approved', 'pushed', 'refused', 'blocked', 'superseded', 'stale'] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
@@ -11,6 +11,7 @@ export const LEDGER_STATUSES: readonly ReleaseStatus[] = ['approved', 'pushed'];
  * will be signed and pushed (canonical JSON of the SubmissionPayload), fixed at preparation.
  */
 @Entity({ name: 'releases' })
+@Check('releases_status_check', `status IN ('prepared','held','approved','pushed','refused','blocked','superseded','stale')`)
 @Index('releases_live_revision_key', ['datasetId', 'period', 'revision'], {
   unique: true,
   where: `status IN ('prepared','held','approved','pushed','refused')`,
