@@ -27,7 +27,7 @@ import { fillSyntheticRegister } from '../apps/member-node/src/releases/syntheti
  * registers, releases prepared, approved and pushed, then what the hub serves.
  */
 const once = process.argv.includes('--once');
-const months = Number(process.argv.find((a) => a.startsWith('--months='))?.split('=')[1] ?? 12);
+const months = Number(process.argv.find((a) => a.startsWith('--months='))?.split('=')[1] ?? 3);
 const t0 = Date.now();
 const say = (m: string): void => void process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
 const pad = (n: number): string => String(n).padStart(2, '0');

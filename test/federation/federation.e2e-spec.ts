@@ -134,7 +134,9 @@ describe('federation: two member nodes and a hub, end to end', () => {
     for (const p of previews.values()) expect(pushedPayloads).toContain(p.payload);
     const outbox = (await nodeA.gql('{ outbox { status releaseId summary { status imported } } }', {}, managerA)).data?.outbox as any[];
     expect(outbox).toHaveLength(7);
-    expect(outbox.every((o) => o.status === 'delivered' && o.summary.status === 'SUCCESS' && o.summary.imported === 1)).toBe(true);
+    // counts are per cell (DHIS2 style): every cell of every release imported, none rejected
+    expect(outbox.map((o) => `${o.status}:${o.summary.status}`)).toEqual(Array(7).fill('delivered:SUCCESS'));
+    expect(outbox.every((o) => o.summary.imported > 0)).toBe(true);
     expect(await hubCount(seed.members[0].memberId)).toEqual({ n: 7, distinct: 7 });
 
     // served: the Association sees node A's figures as sent
@@ -199,10 +201,24 @@ describe('federation: two member nodes and a hub, end to end', () => {
     const after = await hubCurrent(seed.members[0].memberId, 'incidents_monthly', '2025-02');
     expect(before.revision).toBe(1);
     expect(after.revision).toBe(2);
-    const payload = JSON.parse((await nodeA.dataSource.query('SELECT payload FROM releases WHERE id = $1', [rev?.id]))[0].payload) as SubmissionPayload;
-    const total = payload.cells.find((c) => c.key.every((k) => k === '_T'))?.value as number;
-    expect(total).toBeGreaterThan(before.total);
-    expect(after.total).toBe(total);
+    // The hub now serves revision 2's figures: every cell it holds for the period equals revision 2's payload,
+    // and at least one published figure differs from revision 1's.
+    const payloadOf = async (revision: number): Promise<SubmissionPayload> =>
+      JSON.parse(
+        (await nodeA.dataSource.query(`SELECT payload FROM releases WHERE dataset_id = 'incidents_monthly' AND period = '2025-02' AND revision = $1`, [revision]))[0].payload,
+      ) as SubmissionPayload;
+    const [rev1, rev2] = [await payloadOf(1), await payloadOf(2)];
+    const published = (p: SubmissionPayload): Map<string, number | null> => new Map(p.cells.map((c) => [c.key.join('|'), c.value]));
+    const p1 = published(rev1);
+    const p2 = published(rev2);
+    expect([...p2].some(([k, v]) => v !== null && p1.get(k) !== null && p1.get(k) !== v)).toBe(true);
+    const held = (await hub.dataSource.query(
+      `SELECT c.* FROM submission_cells c JOIN submissions s ON s.id = c.submission_id
+        WHERE s.member_id = $1 AND s.dataset_id = 'incidents_monthly' AND s.period = '2025-02' AND s.is_current`,
+      [seed.members[0].memberId],
+    )) as Record<string, unknown>[];
+    expect(held.length).toBe(rev2.cells.length);
+    expect(new Map(held.map((c) => [(c.key as string[]).join('|'), c.value as number | null]))).toEqual(p2);
     const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'incidents_monthly' AND period = '2025-02'`, [seed.members[0].memberId]);
     expect(n).toBe(2); // the earlier revision is kept for audit, no longer current
   });
@@ -260,7 +276,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
       admin,
     );
     const cell = (stats.data?.statistics.cells as any[]).find((c) => c.memberId === memberId);
-    return { revision: s.revision as number, total: cell.value as number };
+    return { revision: s.revision as number, total: (cell?.value ?? null) as number };
   }
 });
 
