@@ -62,6 +62,12 @@ export interface AuditOptions {
   readonly hint?: ArrayLike<number>;
   /** Compute every interval exactly (both LPs for every hidden cell): for tests and reports. */
   readonly exact?: boolean;
+  /**
+   * Hidden cells already proven wide enough by an earlier audit of the same cells with a
+   * superset of today's published cells (the caller only ever hides more): every feasible
+   * point of that system is feasible here, so the interval found there still holds.
+   */
+  readonly settled?: ReadonlyMap<number, CellInterval>;
 }
 
 const TOL = 1e-6;
@@ -179,7 +185,7 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false } = options;
+  const { hint, exact = false, settled: prior } = options;
   const known = new Float64Array(nAtoms).fill(NaN);
   const published: number[] = [];
   const suppressed: number[] = [];
@@ -295,6 +301,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
   const compParts = new Map<number, Part[]>();
   const cellParts = new Map<number, { known: number; unbounded: boolean; parts: Part[] }>();
   for (const s of suppressed) {
+    if (prior?.has(s)) continue;
     let k0 = 0;
     let unbounded = false;
     const byComp = new Map<number, number[]>();
@@ -483,6 +490,12 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
   let minWidth = Infinity;
   for (const s of suppressed) {
     const cp = cellParts.get(s);
+    const before = prior?.get(s);
+    if (before) {
+      intervals.set(s, before);
+      minWidth = Math.min(minWidth, before.hi - before.lo);
+      continue;
+    }
     if (!cp) continue;
     if (cp.unbounded) {
       intervals.set(s, { lo: cp.known, hi: Infinity, exact: false });
