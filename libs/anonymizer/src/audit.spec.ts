@@ -1,0 +1,139 @@
+import fc from 'fast-check';
+import { DATASETS, StandardIndex, TOTAL_CODE } from '@paivand/schema';
+import { generateReportableRecords } from '@paivand/synthetic';
+import { AuditCell, auditCells, highsSolver } from './audit';
+import { protectRelease } from './protect';
+import { innerCellsOf, integerInterval } from '../test/fixtures';
+
+/** Every cell (inner and margins) of a table over `sizes`, as keys c0.. / _T. */
+function allKeys(sizes: readonly number[]): string[][] {
+  let keys: string[][] = [[]];
+  for (const n of sizes) keys = keys.flatMap((k) => [...Array.from({ length: n }, (_, c) => [...k, `c${c}`]), [...k, TOTAL_CODE]]);
+  return keys;
+}
+
+/**
+ * The LP from scratch, as a reader would write it: every published cell an equation over
+ * every inner cell, all counts >= 0, in CPLEX LP text for HiGHS's one-shot solver (no
+ * propagation, no components, no pool, no warm start: none of the audit's engineering).
+ */
+async function oneShot(nVars: number, cells: readonly AuditCell[], target: readonly number[], sense: 'Maximize' | 'Minimize'): Promise<number> {
+  const highs = await highsSolver();
+  const lines = [sense, ` obj: ${target.map((a) => `x${a}`).join(' + ')}`, 'Subject To'];
+  cells.forEach((c, i) => {
+    if (c.value !== null) lines.push(` r${i}: ${Array.from(c.atoms, (a) => `x${a}`).join(' + ')} = ${c.value}`);
+  });
+  lines.push('Bounds', ...Array.from({ length: nVars }, (_, a) => ` x${a} >= 0`), 'End');
+  const res = highs.solve(lines.join('\n'), { output_flag: false });
+  expect(res.Status).toBe('Optimal');
+  return res.ObjectiveValue;
+}
+
+describe('the audit agrees with an LP written from scratch and with the integer adversary', () => {
+  it('random tables of 2 and 3 dimensions with random hidden cells: exact intervals match', async () => {
+    let compared = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .oneof(fc.tuple(fc.integer({ min: 2, max: 4 }), fc.integer({ min: 2, max: 4 })).map((t) => [...t]), fc.constant([2, 2, 3]), fc.constant([3, 3, 2]))
+          .chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            const m = sizes.reduce((a, b) => a * (b + 1), 1);
+            return fc.record({
+              sizes: fc.constant(sizes),
+              counts: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 4, max: 30 })), { minLength: n, maxLength: n }),
+              hidden: fc.array(fc.boolean(), { minLength: m, maxLength: m }),
+            });
+          }),
+        async ({ sizes, counts, hidden }) => {
+          const keys = allKeys(sizes);
+          const cells: AuditCell[] = keys.map((key, i) => {
+            const atoms = innerCellsOf(sizes, key);
+            return { atoms, value: hidden[i] ? null : atoms.reduce((s, a) => s + counts[a], 0), range: 5 };
+          });
+          const out = await auditCells(counts.length, cells, { hint: counts, exact: true });
+          expect(out.consistent).toBe(true);
+          const eqs = cells.filter((c) => c.value !== null).map((c) => ({ vars: Array.from(c.atoms), value: c.value as number }));
+          for (const [i, iv] of out.intervals) {
+            if (iv.hi === Infinity) continue;
+            expect(iv.exact).toBe(true);
+            const target = Array.from(cells[i].atoms);
+            expect(iv.hi).toBeCloseTo(await oneShot(counts.length, cells, target, 'Maximize'), 6);
+            expect(iv.lo).toBeCloseTo(await oneShot(counts.length, cells, target, 'Minimize'), 6);
+            // two dimensions: the constraint matrix is totally unimodular, LP ends are integer ends
+            if (sizes.length === 2) {
+              const ints = integerInterval(counts.length, eqs, target, 50_000);
+              if (ints) {
+                expect(iv.lo).toBeCloseTo(ints[0], 6);
+                expect(iv.hi).toBeCloseTo(ints[1], 6);
+              }
+            }
+            compared++;
+            const failing = iv.hi - iv.lo < 5 - 1e-6;
+            expect(out.failing.includes(i)).toBe(failing);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 31 },
+    );
+    expect(compared).toBeGreaterThan(200);
+  });
+
+  it('the fast path (pool, group tests, early stop) reaches the same verdict per cell as the exact path', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          counts: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 4, max: 30 })), { minLength: 27, maxLength: 27 }),
+          hidden: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+        }),
+        async ({ counts, hidden }) => {
+          const sizes = [3, 3, 3];
+          const cells: AuditCell[] = allKeys(sizes).map((key, i) => {
+            const atoms = innerCellsOf(sizes, key);
+            return { atoms, value: hidden[i] ? null : atoms.reduce((s, a) => s + counts[a], 0), range: 5 };
+          });
+          const fast = await auditCells(27, cells, { hint: counts });
+          const exact = await auditCells(27, cells, { exact: true });
+          expect([...fast.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
+          for (const [i, iv] of fast.intervals) {
+            const ex = exact.intervals.get(i);
+            if (!ex || ex.hi === Infinity) continue;
+            // the fast interval lies inside the exact one (passing) or around it (failing, outer bound)
+            if (!fast.failing.includes(i)) expect(iv.lo >= ex.lo - 1e-6 && iv.hi <= ex.hi + 1e-6).toBe(true);
+            else expect(iv.lo <= ex.lo + 1e-6 && iv.hi >= ex.hi - 1e-6).toBe(true);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 77 },
+    );
+  });
+});
+
+describe('incidents_monthly (region x violence type x sex x age band, 1,764 cells) for a synthetic centre-month', () => {
+  const index = new StandardIndex();
+  const ds = DATASETS.find((d) => d.id === 'incidents_monthly');
+
+  it.each([80, 250])('%i incidents: protected and audited in bounded time, nothing small published', async (incidents) => {
+    if (!ds) throw new Error('incidents_monthly is not in the catalog');
+    const records = [
+      ...generateReportableRecords({
+        seed: incidents,
+        centre: { id: 'khj-cc', centreType: 'crisis_centre', region: 'TJ-SU' },
+        from: '2026-07-01',
+        to: '2026-07-31',
+        incidents,
+        salt: 'audit-spec',
+        units: ['incident'],
+      }),
+    ];
+    const t0 = performance.now();
+    const { tables, report } = await protectRelease({ standard: index, datasets: [ds], period: '2026-07', records });
+    const ms = performance.now() - t0;
+    const r = report.datasets[0];
+    expect(r.cells.total).toBe(1764);
+    expect(r.recordsCounted).toBeGreaterThan(0);
+    expect(r.audit.passed).toBe(true);
+    for (const c of tables[0].cells) if (c.value !== null) expect(c.value).toBeGreaterThanOrEqual(ds.protection.k);
+    expect(ms).toBeLessThan(15_000);
+  }, 60_000);
+});
