@@ -1,9 +1,10 @@
+/* Lives under test/ rather than src/: it draws realistic registers from @paivand/synthetic, which the library itself must not import. */
 import fc from 'fast-check';
 import { DATASETS, StandardIndex, TOTAL_CODE } from '@paivand/schema';
 import { generateReportableRecords } from '@paivand/synthetic';
-import { AuditCell, auditCells, highsSolver } from './audit';
-import { protectRelease } from './protect';
-import { innerCellsOf, integerInterval } from '../test/fixtures';
+import { AuditCell, auditCells, highsSolver } from '../src/audit';
+import { protectRelease } from '../src/protect';
+import { innerCellsOf, integerInterval } from './fixtures';
 
 /** Every cell (inner and margins) of a table over `sizes`, as keys c0.. / _T. */
 function allKeys(sizes: readonly number[]): string[][] {
