@@ -44,12 +44,15 @@ import { StandardsService } from '../apps/hub-api/src/standards/standards.servic
 import { createNodeApp } from '../apps/member-node/src/app.factory';
 import { loadNodeConfig } from '../apps/member-node/src/config/node-config';
 import { migrateNode } from '../apps/member-node/src/database/data-source';
+import { ReleaseProjection } from '../apps/member-node/src/releases/release-projection';
 import { ReleasesService } from '../apps/member-node/src/releases/releases.service';
 
 const CENTRE = 'BENCH';
 const MONTH = '2025-06';
 const INCIDENTS = Number(process.env.BENCH_INCIDENTS ?? 100_000);
 const REPS = Number(process.env.BENCH_REPS ?? 5);
+/** Further preparation runs only while they fit in this (the first always runs). */
+const PREP_BUDGET_MS = Number(process.env.BENCH_PREP_BUDGET_MS ?? 60_000);
 const PUSH_INCIDENTS = 1_500;
 const NOW = new Date(Date.UTC(2025, 7, 1));
 
@@ -184,36 +187,26 @@ async function main(): Promise<void> {
     const cubeParams = [CENTRE, '2025-06-01', '2025-07-01', DISTRICT_CODES, DISTRICT_REGIONS];
 
     const cube: number[] = [];
+    const projection: number[] = [];
     const prep: number[] = [];
     let cubeRows: { region: string | null; violence_type: string | null; sex: string | null; age_band: string | null; n: number }[] = [];
-    let payload: SubmissionPayload | undefined;
-    // warm-up of both (plans, JIT), then REPS interleaved runs; the release rows are deleted between runs (nothing approved, ledger empty)
+    const incDs = (await releases.datasetsFor('month')).filter((d) => d.id === 'incidents_monthly');
+    const nodeDb = app.get(DataSource);
+    const projector = app.get(ReleaseProjection);
+    // the plain query and the node's projection alone: one warm-up, then REPS runs
     for (let r = -1; r < REPS; r++) {
       t = performance.now();
       cubeRows = (await sql.query<(typeof cubeRows)[number]>(CUBE_SQL, cubeParams)).rows;
       if (r >= 0) cube.push(performance.now() - t);
-      await sql.query('DELETE FROM releases WHERE period = $1', [MONTH]);
       t = performance.now();
-      const res = await releases.prepare(MONTH, NOW);
-      if (r >= 0) prep.push(performance.now() - t);
-      if (res.status !== 'prepared') throw new Error(`prepare returned ${res.status} ${res.errorCode ?? ''}`);
-      const inc = res.releases.find((x) => x.datasetId === 'incidents_monthly');
-      if (!inc?.payload) throw new Error('no incidents_monthly release');
-      payload = JSON.parse(inc.payload) as SubmissionPayload;
+      await nodeDb.transaction((tx) => projector.extract(tx, CENTRE, 'incident', incDs, MONTH));
+      if (r >= 0) projection.push(performance.now() - t);
     }
-    if (!payload) throw new Error('no payload');
 
-    // every published cell of the release equals the plain query's count (zero when the cube has no row)
-    const counts = new Map(cubeRows.map((c) => [[c.region, c.violence_type, c.sex, c.age_band].map((v) => v ?? TOTAL_CODE).join('|'), c.n]));
-    const published = payload.cells.filter((c) => c.value !== null);
-    const disagree = published.filter((c) => c.value !== (counts.get(c.key.join('|')) ?? 0)).length;
-    const total = payload.cells.find((c) => c.key.every((k) => k === TOTAL_CODE));
-    say(`release: ${payload.cells.length} cells, ${payload.cells.length - published.length} suppressed, grand total ${total?.value ?? 'suppressed'}; published cells differing from the cube: ${disagree}`);
-    if (disagree > 0) throw new Error(`${disagree} published cells differ from the plain GROUP BY CUBE`);
-
-    // peak memory of one more preparation, sampled every 20 ms (a timer fires only when the event loop is free,
-    // so a long synchronous stretch is seen at its end; the last sample is taken right after prepare returns)
-    await sql.query('DELETE FROM releases WHERE period = $1', [MONTH]);
+    // the node's preparation: the first run (a cold node, as the scheduled job meets it) also samples memory every 20 ms
+    // (a timer fires only when the event loop is free, so a long synchronous stretch is seen at its end; the OS max RSS
+    // catches what the samples miss); further runs while they fit in PREP_BUDGET_MS. Release rows are deleted between
+    // runs (nothing approved, the ledger stays empty).
     gc();
     const base = process.memoryUsage();
     const maxRssBefore = process.resourceUsage().maxRSS * 1024;
@@ -226,18 +219,42 @@ async function main(): Promise<void> {
       peakHeap = Math.max(peakHeap, m.heapUsed);
       samples++;
     };
-    const timer = setInterval(sample, 20);
-    t = performance.now();
-    await releases.prepare(MONTH, NOW);
-    const memRunMs = performance.now() - t;
-    sample();
-    clearInterval(timer);
-    const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+    let timer: NodeJS.Timeout | undefined = setInterval(sample, 20);
+    let payload: SubmissionPayload | undefined;
+    let maxRssAfter = 0;
+    while (prep.length < REPS && (prep.length === 0 || prep.reduce((x, y) => x + y, 0) + p50(prep) < PREP_BUDGET_MS)) {
+      await sql.query('DELETE FROM releases WHERE period = $1', [MONTH]);
+      t = performance.now();
+      const res = await releases.prepare(MONTH, NOW);
+      prep.push(performance.now() - t);
+      if (timer) {
+        sample();
+        clearInterval(timer);
+        timer = undefined;
+        maxRssAfter = process.resourceUsage().maxRSS * 1024;
+      }
+      if (res.status !== 'prepared') throw new Error(`prepare returned ${res.status} ${res.errorCode ?? ''}`);
+      const inc = res.releases.find((x) => x.datasetId === 'incidents_monthly');
+      if (!inc?.payload) throw new Error('no incidents_monthly release');
+      payload = JSON.parse(inc.payload) as SubmissionPayload;
+      say(`  prepare run ${prep.length}: ${ms(prep[prep.length - 1])}`);
+    }
+    if (!payload) throw new Error('no payload');
+
+    // every published cell of the release equals the plain query's count (zero when the cube has no row)
+    const counts = new Map(cubeRows.map((c) => [[c.region, c.violence_type, c.sex, c.age_band].map((v) => v ?? TOTAL_CODE).join('|'), c.n]));
+    const published = payload.cells.filter((c) => c.value !== null);
+    const disagree = published.filter((c) => c.value !== (counts.get(c.key.join('|')) ?? 0)).length;
+    const total = payload.cells.find((c) => c.key.every((k) => k === TOTAL_CODE));
+    say(`release: ${payload.cells.length} cells, ${payload.cells.length - published.length} suppressed, grand total ${total?.value ?? 'suppressed'}; published cells differing from the cube: ${disagree}`);
+    if (disagree > 0) throw new Error(`${disagree} published cells differ from the plain GROUP BY CUBE`);
+    const memRunMs = prep[0];
 
     const cube50 = p50(cube);
     const prep50 = p50(prep);
     rows.push(
       [`plain GROUP BY CUBE, ${MONTH}, ${inMonth.toLocaleString('en')} incidents (${cubeRows.length} rows fetched)`, `p50 ${ms(cube50)}  [${cube.map((x) => x.toFixed(0)).join(', ')}]`],
+      ['node projection alone (ReleaseProjection.extract, incident unit, in Postgres)', `p50 ${ms(p50(projection))}  [${projection.map((x) => x.toFixed(0)).join(', ')}]`],
       [`node ReleasesService.prepare(${MONTH}): ${monthly.join(' + ')}`, `p50 ${ms(prep50)}  [${prep.map((x) => x.toFixed(0)).join(', ')}]`],
       ['ratio prepare / cube (target <= 1)', `${(prep50 / cube50).toFixed(2)}x`],
       ['node peak memory while preparing (peak - baseline)', `rss +${mb(peakRss - base.rss)}, heapUsed +${mb(peakHeap - base.heapUsed)} (${samples} samples over ${ms(memRunMs)}; baseline rss ${mb(base.rss)}; OS max RSS ${maxRssAfter > maxRssBefore ? `grew to ${mb(maxRssAfter)}, +${mb(maxRssAfter - base.rss)} over baseline` : `unchanged at ${mb(maxRssAfter)}`})`],
