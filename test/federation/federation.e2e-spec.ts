@@ -212,41 +212,57 @@ describe('federation: two member nodes and a hub, end to end', () => {
     const p1 = published(rev1);
     const p2 = published(rev2);
     expect([...p2].some(([k, v]) => v !== null && p1.get(k) !== null && p1.get(k) !== v)).toBe(true);
-    const held = (await hub.dataSource.query(
+    const held: Record<string, unknown>[] = await hub.dataSource.query(
       `SELECT c.* FROM submission_cells c JOIN submissions s ON s.id = c.submission_id
         WHERE s.member_id = $1 AND s.dataset_id = 'incidents_monthly' AND s.period = '2025-02' AND s.is_current`,
       [seed.members[0].memberId],
-    )) as Record<string, unknown>[];
+    );
     expect(held.length).toBe(rev2.cells.length);
     expect(new Map(held.map((c) => [(c.key as string[]).join('|'), c.value as number | null]))).toEqual(p2);
     const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'incidents_monthly' AND period = '2025-02'`, [seed.members[0].memberId]);
     expect(n).toBe(2); // the earlier revision is kept for audit, no longer current
   });
 
-  it('a release that fails the audit against the ledger is never pushed', async () => {
+  it('a release audited against a ledger that has since grown is never pushed; prepared again it is audited with the ledger as it is', async () => {
     // The Association adds a quarterly incidents table; the node pulls the new standard.
-    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 3) };
+    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
     const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
     await nodeA.app.get(StandardSyncService).store(next);
-    // late entries for March, not yet revised: the quarter's counts contradict March as released
-    await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULMAR', '2025-03-05', '2025-03-25', 25, 'late-march');
+    const prep = async (period: string): Promise<any> =>
+      (await nodeA.gql('mutation($p: String!) { prepareReleases(input: {period: $p}) { status errorCode releases { id datasetId status revision } } }', { p: period }, managerA))
+        .data?.prepareReleases[0];
+    const approve = async (id: string): Promise<any> => nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id }, managerA);
+
+    const q1 = await prep('2025-Q1');
+    const quarter = q1.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
+    expect(quarter.status).toBe('prepared');
+
+    // Late March entries: the March revision is approved first, so the ledger the quarter was audited against is outdated.
+    const late = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULMAR', '2025-03-05', '2025-03-25', 30, 'late-march');
+    identifiers.push(...late.identifiers);
+    const march = await prep('2025-03');
+    const marchRevision = march.releases.find((x: any) => x.datasetId === 'incidents_monthly');
+    expect(marchRevision.revision).toBe(2);
+    for (const r of march.releases) expect((await approve(r.id)).data?.approveRelease.status).toBe('approved');
+
     const sentBefore = sent.length;
-    const r = await nodeA.gql('mutation { prepareReleases(input: {period: "2025-Q1"}) { status errorCode releases { id datasetId status errorCode } } }', {}, managerA);
-    const result = r.data?.prepareReleases[0];
-    expect(result.status).toBe('blocked');
-    expect(result.errorCode).toBe('LEDGER_INCONSISTENT');
-    const blocked = result.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
-    expect(blocked.status).toBe('blocked');
-    expect((await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: blocked.id }, managerA)).errors?.[0].extensions?.details?.reason).toBe('RELEASE_NOT_PENDING');
-    // the job does not retry the same refused input
-    const again = await nodeA.gql('mutation { prepareReleases(input: {period: "2025-Q1"}) { status } }', {}, managerA);
-    expect(again.data?.prepareReleases[0].status).toBe('nothing');
+    expect((await approve(quarter.id)).data?.approveRelease.status).toBe('stale');
     await nodeA.gql('mutation { pushOutbox { delivered } }', {}, managerA);
+    await waitFor('March revision delivered', async () => (await pending(nodeA.dataSource)) === 0);
     expect(await nodeA.dataSource.query(`SELECT 1 FROM release_outbox o JOIN releases r ON r.id = o.release_id WHERE r.dataset_id = 'incidents_quarterly'`)).toHaveLength(0);
     expect(sent.slice(sentBefore).some((b) => b.includes('incidents_quarterly'))).toBe(false);
     const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE dataset_id = 'incidents_quarterly'`);
     expect(n).toBe(0);
-  });
+    // a stale release cannot be approved later
+    expect((await approve(quarter.id)).errors?.[0].extensions?.details?.reason).toBe('RELEASE_NOT_PENDING');
+
+    // prepared again: audited against the ledger as it is now (with the March revision)
+    const again = await prep('2025-Q1');
+    const fresh = again.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
+    expect(fresh.id).not.toBe(quarter.id);
+    const preview = (await nodeA.gql(PREVIEW, { id: fresh.id }, managerA)).data?.releasePreview;
+    expect(preview.report.auditPassed).toBe(true);
+  }, 600_000);
 
   it('nothing identifiable in any payload or node log', () => {
     expect(sent.length).toBeGreaterThanOrEqual(16);

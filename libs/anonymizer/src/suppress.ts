@@ -4,7 +4,7 @@ import { AnonymizerError } from './errors';
 import { GaussSuppressor } from './gauss';
 import { CellVectors, LinkGroup, cellVectors } from './system';
 import { extIndexOf, fillMargins, totalsIn } from './table';
-import { DatasetDecl, protectionRangeOf } from '@paivand/schema';
+import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/schema';
 
 /**
  * Suppression of one linked system (see system.ts): primary suppression per table,
@@ -104,9 +104,13 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     const vec = cellVectors(group, table);
     vectors.push(vec);
     const range = protectionRangeOf(table.layout.dataset.protection);
+    const zeroRange = zeroProtectionRangeOf(table.layout.dataset.protection);
     tableStart.push(cells.length);
     for (let e = 0; e < table.layout.extSize; e++) {
-      cells.push({ table: t, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: ext[e], range, totals: totalsIn(table.layout, e) });
+      // A hidden zero keeps the dataset's zero range (default the full range; standard 2026.1
+      // declares 1: not provable as zero), a hidden count always the full range.
+      const cellRange = ext[e] === 0 ? Math.min(range, zeroRange) : range;
+      cells.push({ table: t, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: ext[e], range: cellRange, totals: totalsIn(table.layout, e) });
     }
     primary.push(primarySuppression(table.layout.dataset, table.layout, ext));
     // cells hidden in the revision this release replaces stay hidden (the difference must not reveal them)

@@ -60,6 +60,12 @@ export interface ProtectionPolicy {
   readonly minContributors: number;
   /** Minimum width of the interval an adversary can prove for a suppressed cell (default k). */
   readonly protectionRange?: number;
+  /**
+   * The same for a suppressed cell whose true count is zero (default: `protectionRange`).
+   * A dataset may ask less of zeros: 1 means a hidden zero cannot be proven to be zero.
+   * Counts from 1 always keep `protectionRange`.
+   */
+  readonly zeroProtectionRange?: number;
   readonly differentialPrivacy?: DifferentialPrivacyPolicy;
 }
 
@@ -82,6 +88,11 @@ export interface DatasetDecl {
 /** The protection range a suppressed cell must keep (default: k). */
 export function protectionRangeOf(p: ProtectionPolicy): number {
   return p.protectionRange ?? p.k;
+}
+
+/** The protection range a suppressed zero must keep (default: the full range; never more than it). */
+export function zeroProtectionRangeOf(p: ProtectionPolicy): number {
+  return Math.min(p.zeroProtectionRange ?? protectionRangeOf(p), protectionRangeOf(p));
 }
 
 /**
