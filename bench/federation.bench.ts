@@ -288,7 +288,7 @@ async function main(): Promise<void> {
     const may = await protectedMonth(std, '2025-05');
     const concurrentBodies = members.map((m) => signedBy(m, june));
     const sequentialBodies = members.map((m) => signedBy(m, may));
-    say(`hub: ${members.length} admitted members; 2 months protected and 40 submissions signed in ${ms(performance.now() - t)} (${PUSH_INCIDENTS.toLocaleString('en')} synthetic incidents each, ${(JSON.parse(concurrentBodies[0]) as SignedSubmission).payload.cells.length} cells, ${(concurrentBodies[0].length / 1024).toFixed(0)} KiB)`);
+    say(`hub: ${members.length} admitted members; 2 months protected and 40 submissions signed in ${ms(performance.now() - t)} (${PUSH_INCIDENTS.toLocaleString('en')} synthetic incidents a month, ${(JSON.parse(concurrentBodies[0]) as SignedSubmission).payload.cells.length} cells, ${(concurrentBodies[0].length / 1024).toFixed(0)} KiB)`);
 
     const token = async (m: Member): Promise<string> => {
       const res = await fetch(`${hubBase}/api/v1/auth/token`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ clientId: m.clientId, clientSecret: m.clientSecret }) });
@@ -327,7 +327,7 @@ async function main(): Promise<void> {
   const w = Math.max(...rows.map(([k]) => k.length));
   say('\nfederation benchmark');
   for (const [k, v] of rows) say(`  ${k.padEnd(w)}  ${v}`);
-  say(`  (whole run ${((performance.now() - t0) / 1000).toFixed(0)} s, ${REPS} timed repetitions after one warm-up)`);
+  say(`  (whole run ${((performance.now() - t0) / 1000).toFixed(0)} s; cube and projection: ${REPS} runs after one warm-up; prepare: runs within ${PREP_BUDGET_MS / 1000} s, the first cold)`);
 }
 
 main().catch((err: unknown) => {
