@@ -78,7 +78,7 @@ async function main(): Promise<void> {
       );
       apps.push(app);
       await app.listen(port, '127.0.0.1');
-      const perMonth = 50 + ((i * 97) % 250);
+      const perMonth = [60, 110, 160][i];
       const prefix = ['GUL', 'PAN', 'NAS'][i];
       const region = ['TJ-SU', 'TJ-DU', 'TJ-KT'][i];
       const fill = await fillSyntheticRegister(app.get(DataSource), new KeyRing(keys), 'demo-centre', iterateRegister({ seed: `demo-${i}`, centre: { id: prefix, centreType: 'crisis_centre', region }, from: '2025-01-01', to, incidents: perMonth * months }));

@@ -173,13 +173,17 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     const binding = new Set<number>();
     for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!hidden(atomCells[p])) binding.add(atomCells[p]);
     const ordered = [...binding].sort((x, y) => cells[x].atoms.length - cells[y].atoms.length || x - y);
-    for (const b of ordered) {
+    // Prefer hiding an inner cell next to f; failing that, a low-order margin that does not
+    // contain f (a 3-D before a 2-D one), and only then a margin that binds f itself: hiding
+    // the binding margins first ends with the grand total hidden.
+    const maxLevel = Math.max(0, ...cells.slice(0, nCurrent).map((c) => c.totals));
+    const pick = (b: number, level: number): number => {
       let best = -1;
       for (const a of cells[b].atoms) {
         if (own.has(a)) continue;
         for (let p = atomStart[a]; p < atomStart[a + 1]; p++) {
           const c = atomCells[p];
-          if (c >= nCurrent || hidden(c) || cells[c].totals !== 0) continue;
+          if (c >= nCurrent || hidden(c) || cells[c].totals !== level) continue;
           if (best < 0) best = c;
           else {
             const v = cells[c].value as number;
@@ -189,7 +193,13 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
           }
         }
       }
-      if (best >= 0) return best;
+      return best;
+    };
+    for (let level = 0; level < maxLevel; level++) {
+      for (const b of ordered) {
+        const best = pick(b, level);
+        if (best >= 0) return best;
+      }
     }
     for (const b of ordered) if (b < nCurrent) return b;
     return -1;
