@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHubApp } from './app.factory';
 import { ConfigError, loadHubConfig } from './config/hub-config';
-import { resolveDatabaseUrl } from './database/resolve-database';
+import { resolveDatabaseUrl } from '@paivand/devdb';
 
 async function main(): Promise<void> {
   const config = loadHubConfig();

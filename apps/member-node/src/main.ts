@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createNodeApp } from './app.factory';
 import { ConfigError, loadNodeConfig } from './config/node-config';
-import { resolveDatabaseUrl } from './database/resolve-database';
+import { resolveDatabaseUrl } from '@paivand/devdb';
 
 async function main(): Promise<void> {
   const config = loadNodeConfig();

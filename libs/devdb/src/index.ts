@@ -1,2 +1,3 @@
 export * from './embedded-postgres';
 export * from './database-url';
+export * from './resolve-database';

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import pino from 'pino';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
@@ -6,7 +7,7 @@ import { AccountsService } from '../accounts/accounts.service';
 import { createHubApp } from '../app.factory';
 import { loadHubConfig } from '../config/hub-config';
 import { migrateHub } from '../database/data-source';
-import { resolveDatabaseUrl } from '../database/resolve-database';
+import { resolveDatabaseUrl } from '@paivand/devdb';
 import { MembersService } from '../members/members.service';
 import { seedHub } from '../seed/seed-hub';
 import { StandardsService } from '../standards/standards.service';
@@ -16,6 +17,8 @@ import { StandardsService } from '../standards/standards.service';
  * Node credentials and signing keys are shown once, written to HUB_SEED_OUT
  * (default .data/hub-seed.json) for the demo's member nodes.
  */
+const log = pino({ name: 'hub-seed' });
+
 async function main(): Promise<void> {
   const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn', ...process.env });
   const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
@@ -27,7 +30,7 @@ async function main(): Promise<void> {
       const out = process.env.HUB_SEED_OUT ?? '.data/hub-seed.json';
       mkdirSync(dirname(out), { recursive: true });
       writeFileSync(out, JSON.stringify(r, null, 2), { mode: 0o600 });
-      console.log(`seeded ${r.members.length} members and ${r.accounts.length} accounts; credentials in ${out}`);
+      log.info({ members: r.members.length, accounts: r.accounts.length, credentialsFile: out }, 'seeded');
     } finally {
       await app.close();
     }

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
-import { resolveDatabaseUrl } from '../database/resolve-database';
+import { resolveDatabaseUrl } from '@paivand/devdb';
 import { HubUnavailableError } from '../federation/hub-client';
 import { OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';

@@ -1,15 +1,18 @@
 import 'reflect-metadata';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { loadNodeConfig } from '../config/node-config';
 import { KeyRing } from '../crypto/key-ring';
 import { rotateKeys } from '../crypto/rotate-keys';
 import { nodeDataSourceOptions } from '../database/data-source';
-import { resolveDatabaseUrl } from '../database/resolve-database';
+import { resolveDatabaseUrl } from '@paivand/devdb';
 
 /**
  * `npm run node:rotate-keys`: put the new key first in NODE_ENCRYPTION_KEYS (keep the old
  * ones after it), run this, then drop the old keys from the ring.
  */
+const log = pino({ name: 'node-rotate-keys' });
+
 async function main(): Promise<void> {
   const config = loadNodeConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
   const ring = new KeyRing(config.NODE_ENCRYPTION_KEYS);
@@ -18,7 +21,7 @@ async function main(): Promise<void> {
   await ds.initialize();
   try {
     const report = await rotateKeys(ds, ring);
-    for (const [table, n] of Object.entries(report.rows)) console.log(`${table}: ${n} rows re-encrypted under key ${ring.currentId}`);
+    for (const [table, n] of Object.entries(report.rows)) log.info({ table, rows: n, keyId: ring.currentId }, 're-encrypted');
   } finally {
     await ds.destroy();
     await db.stop();

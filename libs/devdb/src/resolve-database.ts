@@ -1,8 +1,9 @@
-import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
+import { ensureDatabase, withDatabase } from './database-url';
+import { startEmbeddedPostgres } from './embedded-postgres';
 
 /**
- * The node's database: DATABASE_URL when set, otherwise an embedded Postgres in
- * `dataDir` (for development and the demo; a real deployment sets DATABASE_URL).
+ * An app's database: DATABASE_URL when set, otherwise an embedded Postgres in `dataDir`
+ * (development and the demo; a real deployment sets DATABASE_URL).
  */
 export async function resolveDatabaseUrl(
   databaseUrl: string | undefined,
