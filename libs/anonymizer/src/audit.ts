@@ -1,6 +1,6 @@
 import loadHighs from 'highs';
 import type { Highs, Model } from 'highs';
-import { GaussSuppressor } from './gauss';
+import { RealNullSpace } from './null-space';
 
 /**
  * The audit: what an adversary can prove about every suppressed cell from everything
@@ -538,8 +538,17 @@ function nullSpaceMoves(
   localParts: readonly { part: Part; cols: Int32Array }[],
 ): void {
   if (n > 50_000) return;
-  const g = new GaussSuppressor(n);
-  for (const cols of rowCols) g.force(cols);
+  const g = new RealNullSpace(n);
+  for (const cols of rowCols) g.publish(cols);
+  // local column -> rows holding it, to check each direction against the rows
+  const colRows = new Map<number, number[]>();
+  rowCols.forEach((cols, r) => {
+    for (const j of cols) {
+      const list = colRows.get(j);
+      if (list) list.push(r);
+      else colRows.set(j, [r]);
+    }
+  });
   // local column -> parts containing it
   const byCol = new Map<number, number[]>();
   localParts.forEach(({ cols }, p) => {
@@ -554,7 +563,17 @@ function nullSpaceMoves(
     for (let k = 0; k < cols.length; k++) v += x[cols[k]];
     return v;
   });
-  for (const z of g.nullSpace()) {
+  for (const z of g.basis()) {
+    // a direction the rows do not annul (floating-point drift) proves nothing: skip it
+    const rowSum = new Map<number, number>();
+    let scale = 0;
+    for (const [j, d] of z) {
+      scale = Math.max(scale, Math.abs(d));
+      for (const r of colRows.get(j) ?? []) rowSum.set(r, (rowSum.get(r) ?? 0) + d);
+    }
+    let annulled = true;
+    for (const v of rowSum.values()) if (Math.abs(v) > 1e-9 * scale) annulled = false;
+    if (!annulled) continue;
     let tHi = Infinity;
     let tLo = -Infinity;
     const dot = new Map<number, number>();

@@ -24,26 +24,125 @@
  * x is recomputable exactly when x.z = 0 for every z in Z; we keep W[x][z] = x.z sparse
  * per protected cell, so the test "would b expose x" touches only the protected cells
  * with a non-zero at the pivot.
+ *
+ * Arithmetic: exact, in the prime field GF(P), P = 67,108,859 (< 2^26, so a product of
+ * two residues is exact in a double). Floating point is not an option here: on an 8^4
+ * table the basis entries of a float elimination drift from 1e-9 to 1e12 and decisions
+ * flip; exact rationals grow past 2^53 (fraction-free integers reached 1e16). Linear
+ * dependence over the rationals implies dependence mod P; the converse fails only when P
+ * divides a minor of these 0/1 systems, which for a prime this size is a
+ * once-in-tens-of-millions event, and even then the LP audit (real arithmetic,
+ * independent of this code) still finds any cell pinned exactly and repairs it.
+ *
+ * Data structures (this loop is the hot path of the whole library): basis vectors and
+ * the protected cells' rows are sorted sparse vectors in typed arrays, combined by a
+ * linear merge; the incidence lists (atom -> basis vectors holding it, basis vector ->
+ * protected rows holding it) are append-only and pruned lazily when read, so a value
+ * update costs a few nanoseconds instead of several hash-map operations. Decisions do not
+ * depend on the basis or the pivot order (only on the span of what is published), so
+ * these choices change speed, never the pattern.
  */
-const EPS = 1e-9;
-
 export type GaussDecision = 'published' | 'dependent' | 'suppressed';
 
+/** The field's prime (largest prime below 2^26). */
+const P = 67_108_859;
+
+function mulmod(a: number, b: number): number {
+  return (a * b) % P;
+}
+
+/** Inverse mod P (extended Euclid); a in 1..P-1. */
+function invmod(a: number): number {
+  let [r0, r1] = [P, a];
+  let [t0, t1] = [0, 1];
+  while (r1 !== 0) {
+    const q = Math.floor(r0 / r1);
+    [r0, r1] = [r1, r0 - q * r1];
+    [t0, t1] = [t1, t0 - q * t1];
+  }
+  return ((t0 % P) + P) % P;
+}
+
+/** Sorted sparse vector over GF(P): idx[0..n) ascending, val the matching non-zero residues. */
+interface Vec {
+  idx: Int32Array;
+  val: Float64Array;
+  n: number;
+}
+
+function unit(i: number): Vec {
+  return { idx: Int32Array.of(i), val: Float64Array.of(1), n: 1 };
+}
+
+/** Position of key in v.idx, or -1. */
+function find(v: Vec, key: number): number {
+  let lo = 0;
+  let hi = v.n - 1;
+  const idx = v.idx;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const k = idx[mid];
+    if (k === key) return mid;
+    if (k < key) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return -1;
+}
+
+/** x - alpha * y (mod P) as a new vector; `added` receives every index that y brings into x's support. */
+function axpy(x: Vec, alpha: number, y: Vec, added: (i: number) => void): Vec {
+  const idx = new Int32Array(x.n + y.n);
+  const val = new Float64Array(x.n + y.n);
+  let i = 0;
+  let j = 0;
+  let n = 0;
+  while (i < x.n || j < y.n) {
+    const xi = i < x.n ? x.idx[i] : 0x7fffffff;
+    const yj = j < y.n ? y.idx[j] : 0x7fffffff;
+    if (xi < yj) {
+      idx[n] = xi;
+      val[n++] = x.val[i++];
+    } else if (yj < xi) {
+      idx[n] = yj;
+      val[n++] = P - mulmod(alpha, y.val[j++]);
+      added(yj);
+    } else {
+      const v = (x.val[i++] + P - mulmod(alpha, y.val[j++])) % P;
+      if (v !== 0) {
+        idx[n] = xi;
+        val[n++] = v;
+      }
+    }
+  }
+  return { idx, val, n };
+}
+
 export class GaussSuppressor {
-  private readonly z: (Map<number, number> | null)[];
-  private readonly atomZ: Set<number>[];
-  private readonly w = new Map<number, Map<number, number>>();
-  private readonly zP: Set<number>[];
+  /** Null-space basis vectors over atoms (null once eliminated). */
+  private readonly z: (Vec | null)[];
+  /** atom -> basis vectors that may hold it (lazy: checked when read). */
+  private readonly atomZ: number[][];
+  /** Protected cell id -> its row W[x][z] = x . z over basis vectors. */
+  private readonly w = new Map<number, Vec>();
+  /** basis vector -> protected cells whose row may hold it (lazy). */
+  private readonly zP: number[][];
+  private readonly acc: Float64Array;
+  private readonly mark: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
 
   constructor(nAtoms: number) {
-    this.z = new Array<Map<number, number> | null>(nAtoms);
-    this.atomZ = new Array<Set<number>>(nAtoms);
-    this.zP = new Array<Set<number>>(nAtoms);
+    this.z = new Array<Vec | null>(nAtoms);
+    this.atomZ = new Array<number[]>(nAtoms);
+    this.zP = new Array<number[]>(nAtoms);
     for (let a = 0; a < nAtoms; a++) {
-      this.z[a] = new Map([[a, 1]]);
-      this.atomZ[a] = new Set([a]);
-      this.zP[a] = new Set();
+      this.z[a] = unit(a);
+      this.atomZ[a] = [a];
+      this.zP[a] = [];
     }
+    this.acc = new Float64Array(nAtoms);
+    this.mark = new Int32Array(nAtoms);
+    this.seen = new Int32Array(nAtoms);
   }
 
   /** Registers a cell that must not become a linear combination of published cells. */
@@ -54,7 +153,7 @@ export class GaussSuppressor {
   /** Publishes a cell whatever it exposes (cells already released). */
   force(atoms: ArrayLike<number>): GaussDecision {
     const dots = this.dots(atoms);
-    if (dots.size === 0) return 'dependent';
+    if (dots.n === 0) return 'dependent';
     this.apply(dots, this.choosePivot(dots));
     return 'published';
   }
@@ -62,7 +161,7 @@ export class GaussSuppressor {
   /** Publishes the candidate unless that exposes a protected cell; then protects it instead. */
   offer(id: number, atoms: ArrayLike<number>): GaussDecision {
     const dots = this.dots(atoms);
-    if (dots.size === 0) return 'dependent';
+    if (dots.n === 0) return 'dependent';
     const pivot = this.choosePivot(dots);
     if (this.wouldExpose(dots, pivot)) {
       this.addProtected(id, dots);
@@ -72,33 +171,55 @@ export class GaussSuppressor {
     return 'published';
   }
 
-  /** The current null-space basis of the published rows (sparse), for the audit's cheap proofs. */
-  nullSpace(): Map<number, number>[] {
-    return this.z.filter((z): z is Map<number, number> => z !== null);
-  }
-
-  private dots(atoms: ArrayLike<number>): Map<number, number> {
-    const d = new Map<number, number>();
+  /** b . z for every basis vector z, as a sparse vector over basis indexes. */
+  private dots(atoms: ArrayLike<number>): Vec {
+    const call = ++this.stamp;
+    const touched: number[] = [];
     for (let k = 0; k < atoms.length; k++) {
       const a = atoms[k];
-      for (const zi of this.atomZ[a]) {
-        const v = (this.z[zi] as Map<number, number>).get(a) as number;
-        d.set(zi, (d.get(zi) ?? 0) + v);
+      const list = this.atomZ[a];
+      const atomStamp = ++this.stamp;
+      let keep = 0;
+      for (let q = 0; q < list.length; q++) {
+        const zi = list[q];
+        const v = this.z[zi];
+        if (!v || this.seen[zi] === atomStamp) continue;
+        const pos = find(v, a);
+        if (pos < 0) continue;
+        this.seen[zi] = atomStamp;
+        list[keep++] = zi;
+        if (this.mark[zi] !== call) {
+          this.mark[zi] = call;
+          this.acc[zi] = 0;
+          touched.push(zi);
+        }
+        this.acc[zi] = (this.acc[zi] + v.val[pos]) % P;
       }
+      list.length = keep;
     }
-    for (const [zi, v] of d) if (Math.abs(v) < EPS) d.delete(zi);
-    return d;
+    touched.sort((x, y) => x - y);
+    const idx = new Int32Array(touched.length);
+    const val = new Float64Array(touched.length);
+    let n = 0;
+    for (const zi of touched) {
+      const v = this.acc[zi];
+      if (v === 0) continue;
+      idx[n] = zi;
+      val[n++] = v;
+    }
+    return { idx, val, n };
   }
 
   /** Sparsest basis vector, then the one fewest protected cells touch (less fill-in). */
-  private choosePivot(dots: Map<number, number>): number {
+  private choosePivot(dots: Vec): number {
     let best = -1;
     let bestSize = Infinity;
     let bestP = Infinity;
-    for (const zi of dots.keys()) {
-      const size = (this.z[zi] as Map<number, number>).size;
-      const p = this.zP[zi].size;
-      if (size < bestSize || (size === bestSize && (p < bestP || (p === bestP && zi < best)))) {
+    for (let k = 0; k < dots.n; k++) {
+      const zi = dots.idx[k];
+      const size = (this.z[zi] as Vec).n;
+      const p = this.zP[zi].length;
+      if (size < bestSize || (size === bestSize && p < bestP)) {
         best = zi;
         bestSize = size;
         bestP = p;
@@ -107,17 +228,33 @@ export class GaussSuppressor {
     return best;
   }
 
-  private wouldExpose(dots: Map<number, number>, pivot: number): boolean {
-    const dp = dots.get(pivot) as number;
-    for (const p of this.zP[pivot]) {
-      const row = this.w.get(p) as Map<number, number>;
-      if (row.size !== dots.size) continue;
-      const ws = row.get(pivot) as number;
+  /** The protected rows that hold basis vector zi (pruning stale and repeated entries). */
+  private rowsAt(zi: number): number[] {
+    const list = this.zP[zi];
+    const done = new Set<number>();
+    let keep = 0;
+    for (let q = 0; q < list.length; q++) {
+      const p = list[q];
+      if (done.has(p)) continue;
+      const row = this.w.get(p) as Vec;
+      if (find(row, zi) < 0) continue;
+      done.add(p);
+      list[keep++] = p;
+    }
+    list.length = keep;
+    return list;
+  }
+
+  /** Publishing b exposes x when x's row is proportional to b's dots (then x is in the new span). */
+  private wouldExpose(dots: Vec, pivot: number): boolean {
+    const dp = dots.val[find(dots, pivot)];
+    for (const p of this.rowsAt(pivot)) {
+      const row = this.w.get(p) as Vec;
+      if (row.n !== dots.n) continue;
+      const wp = row.val[find(row, pivot)];
       let exposed = true;
-      for (const [zi, v] of dots) {
-        if (zi === pivot) continue;
-        const rv = row.get(zi);
-        if (rv === undefined || Math.abs(rv - (v / dp) * ws) > EPS * Math.max(1, Math.abs(rv))) {
+      for (let k = 0; k < dots.n; k++) {
+        if (row.idx[k] !== dots.idx[k] || mulmod(row.val[k], dp) !== mulmod(dots.val[k], wp)) {
           exposed = false;
           break;
         }
@@ -127,46 +264,26 @@ export class GaussSuppressor {
     return false;
   }
 
-  private addProtected(id: number, dots: Map<number, number>): void {
-    const row = new Map(dots);
-    this.w.set(id, row);
-    for (const zi of row.keys()) this.zP[zi].add(id);
+  private addProtected(id: number, dots: Vec): void {
+    this.w.set(id, dots);
+    for (let k = 0; k < dots.n; k++) this.zP[dots.idx[k]].push(id);
   }
 
-  private apply(dots: Map<number, number>, pivot: number): void {
-    const dp = dots.get(pivot) as number;
-    const zs = this.z[pivot] as Map<number, number>;
-    for (const [zi, v] of dots) {
+  /** Publishing b with pivot z*: every other z with d = b.z != 0 becomes z - (d / dp) z*. */
+  private apply(dots: Vec, pivot: number): void {
+    const inv = invmod(dots.val[find(dots, pivot)]);
+    const zs = this.z[pivot] as Vec;
+    for (let k = 0; k < dots.n; k++) {
+      const zi = dots.idx[k];
       if (zi === pivot) continue;
-      const alpha = v / dp;
-      const target = this.z[zi] as Map<number, number>;
-      for (const [a, pv] of zs) {
-        const nv = (target.get(a) ?? 0) - alpha * pv;
-        if (Math.abs(nv) < EPS) {
-          if (target.delete(a)) this.atomZ[a].delete(zi);
-        } else {
-          if (!target.has(a)) this.atomZ[a].add(zi);
-          target.set(a, nv);
-        }
-      }
+      this.z[zi] = axpy(this.z[zi] as Vec, mulmod(dots.val[k], inv), zs, (a) => this.atomZ[a].push(zi));
     }
-    for (const p of this.zP[pivot]) {
-      const row = this.w.get(p) as Map<number, number>;
-      const ws = row.get(pivot) as number;
-      row.delete(pivot);
-      for (const [zi, v] of dots) {
-        if (zi === pivot) continue;
-        const nv = (row.get(zi) ?? 0) - (v / dp) * ws;
-        if (Math.abs(nv) < EPS) {
-          if (row.delete(zi)) this.zP[zi].delete(p);
-        } else {
-          if (!row.has(zi)) this.zP[zi].add(p);
-          row.set(zi, nv);
-        }
-      }
+    for (const p of [...this.rowsAt(pivot)]) {
+      const row = this.w.get(p) as Vec;
+      // the pivot's own entry cancels exactly: ws - (ws / dp) * dp
+      this.w.set(p, axpy(row, mulmod(row.val[find(row, pivot)], inv), dots, (zi) => this.zP[zi].push(p)));
     }
-    for (const a of zs.keys()) this.atomZ[a].delete(pivot);
-    this.zP[pivot] = new Set();
+    this.zP[pivot] = [];
     this.z[pivot] = null;
   }
 }
