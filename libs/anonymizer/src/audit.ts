@@ -55,6 +55,8 @@ export interface AuditOutcome {
   readonly failing: number[];
   readonly minWidth: number;
   readonly linearPrograms: number;
+  /** Feasible points found by LPs (over atoms; NaN outside the component each comes from), and the seeds that still fit. */
+  readonly points: Float64Array[];
 }
 
 export interface AuditOptions {
@@ -68,9 +70,18 @@ export interface AuditOptions {
    * point of that system is feasible here, so the interval found there still holds.
    */
   readonly settled?: ReadonlyMap<number, CellInterval>;
+  /**
+   * Feasible points of an earlier audit of (nearly) the same system (AuditOutcome.points):
+   * each is checked against today's published cells, component by component, and used
+   * only where it still fits. The repair loop changes a few cells per round, so most
+   * cells stay proven without an LP of their own.
+   */
+  readonly seeds?: readonly Float64Array[];
 }
 
 const TOL = 1e-6;
+/** Feasible points an audit hands to the next one: at most this many doubles in all (64 MB). */
+const POINT_BUDGET = 8_000_000;
 
 let highsPromise: Promise<Highs> | undefined;
 
@@ -185,7 +196,10 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior } = options;
+  const { hint, exact = false, settled: prior, seeds = [] } = options;
+  const points: Float64Array[] = [];
+  const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
+  const seedUsed = new Uint8Array(seeds.length);
   const known = new Float64Array(nAtoms).fill(NaN);
   const published: number[] = [];
   const suppressed: number[] = [];
@@ -233,7 +247,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
   }
   const intervals = new Map<number, CellInterval>();
-  const inconsistent = (linearPrograms: number): AuditOutcome => ({ consistent: false, intervals, failing: [], minWidth: 0, linearPrograms });
+  const inconsistent = (linearPrograms: number): AuditOutcome => ({ consistent: false, intervals, failing: [], minWidth: 0, linearPrograms, points: [] });
   if (!consistent) return inconsistent(0);
 
   // 2. constraints over unknown atoms (duplicates merged), components
@@ -397,24 +411,33 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       }
     };
 
-    // the true table, when it fits this component, and moves from it along the null space
-    if (hint) {
+    /** A global point restricted to this component, when it is feasible here (checked, never trusted). */
+    const fits = (point: ArrayLike<number>): Float64Array | undefined => {
       const x = new Float64Array(n);
-      for (const [a, j] of local) x[j] = hint[a];
-      let ok = true;
-      for (let j = 0; j < n && ok; j++) if (!(x[j] >= 0)) ok = false;
-      for (let r = 0; r < rowCols.length && ok; r++) {
+      for (const [a, j] of local) {
+        const v = point[a];
+        if (!(v >= 0)) return undefined;
+        x[j] = v;
+      }
+      for (let r = 0; r < rowCols.length; r++) {
         let sum = 0;
         for (const j of rowCols[r]) sum += x[j];
-        if (Math.abs(sum - rhs[r]) > TOL) ok = false;
+        if (Math.abs(sum - rhs[r]) > TOL) return undefined;
       }
-      if (ok) {
-        observe(x);
-        if (!parts.every((p) => settled(p.cell))) {
-          nullSpaceMoves(n, rowCols, x, localParts);
-          observe(x);
-        }
-      }
+      return x;
+    };
+    // the true table, when it fits this component, and moves from it along the null space
+    const truth = hint ? fits(hint) : undefined;
+    if (truth) {
+      observe(truth);
+      if (!parts.every((p) => settled(p.cell))) nullSpaceMoves(n, rowCols, truth, localParts);
+    }
+    // points of the previous audit that still fit
+    for (let i = 0; i < seeds.length && !parts.every((p) => settled(p.cell)); i++) {
+      const x = fits(seeds[i]);
+      if (!x) continue;
+      seedUsed[i] = 1;
+      observe(x);
     }
     if (parts.every((p) => settled(p.cell))) continue;
 
@@ -425,7 +448,14 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       const solve = (sense: 'min' | 'max'): { x: Float64Array; value: number } | null | 'infeasible' => {
         linearPrograms++;
         const r = lp.solve(costs, sense);
-        if (r !== 'infeasible' && r) observe(r.x);
+        if (r !== 'infeasible' && r) {
+          observe(r.x);
+          if (points.length < MAX_POINTS) {
+            const g = new Float64Array(nAtoms).fill(NaN);
+            for (const [a, j] of local) g[a] = r.x[j];
+            points.push(g);
+          }
+        }
         return r;
       };
       // aggregated objectives: one LP moves many unproven cells at once
@@ -523,7 +553,10 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     if (width < minWidth) minWidth = width;
     if (!proven(s)) failing.push(s);
   }
-  return { consistent: true, intervals, failing, minWidth, linearPrograms };
+  seeds.forEach((p, i) => {
+    if (seedUsed[i] && points.length < MAX_POINTS) points.push(p);
+  });
+  return { consistent: true, intervals, failing, minWidth, linearPrograms, points };
 }
 
 /**

@@ -207,13 +207,15 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
 
   runGauss();
   let audit: AuditOutcome | undefined;
+  let seeds: Float64Array[] = [];
   let rounds = 0;
   for (; rounds < 200; rounds++) {
     audit = await auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
-      { hint: atomCounts },
+      { hint: atomCounts, seeds },
     );
+    seeds = audit.points;
     if (!audit.consistent) {
       throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');
     }

@@ -225,6 +225,11 @@ export class AtomCounter {
   /** Per current table, the atom dimensions where "none" means "not countable here". */
   private readonly tableDims: Int32Array[];
   private readonly simple: boolean;
+  /** Per atom dimension: the record attribute, its memo of value -> code index, stride, "none" slot. */
+  private readonly attrs: string[];
+  private readonly lookups: Map<string, number>[];
+  private readonly dimStrides: Int32Array;
+  private readonly nones: Int32Array;
 
   constructor(
     private readonly standard: StandardIndex,
@@ -241,6 +246,10 @@ export class AtomCounter {
     this.slots = new Int32Array(group.dims.length);
     this.tableDims = group.current.map((t) => Int32Array.from(t.dimMap));
     this.simple = group.dims.every((d) => d.none < 0);
+    this.attrs = group.dims.map((d) => d.decl.attribute);
+    this.lookups = group.dims.map((d) => d.lookup);
+    this.dimStrides = Int32Array.from(group.strides);
+    this.nones = Int32Array.from(group.dims, (d) => d.none);
   }
 
   add(r: ReportableRecord): void {
@@ -251,18 +260,24 @@ export class AtomCounter {
     const t = g.currentMonths.get(r.month);
     if (t === undefined) return this.bump(this.outsidePeriod);
     let atom = t * g.keySize;
-    for (let i = 0; i < g.dims.length; i++) {
-      const dim = g.dims[i];
-      let c = codeIndex(this.standard, dim, r.attributes[dim.decl.attribute]);
+    const attributes = r.attributes as Record<string, string | undefined>;
+    for (let i = 0; i < this.attrs.length; i++) {
+      const value = attributes[this.attrs[i]];
+      // hot path: the memo; codeIndex generalizes (and memoizes) a value seen for the first time
+      let c = value === undefined ? -1 : (this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value));
       if (c < 0) {
-        if (dim.none < 0) return this.bump(this.missingOrUnknownCode);
-        c = dim.none;
+        if (this.nones[i] < 0) return this.bump(this.missingOrUnknownCode);
+        c = this.nones[i];
       }
       this.slots[i] = c;
-      atom += c * g.strides[i];
+      atom += c * this.dimStrides[i];
     }
     this.atoms[atom]++;
-    if (this.simple) return this.bump(this.counted);
+    if (this.simple) {
+      if (this.n === 1) this.counted[0]++;
+      else this.bump(this.counted);
+      return;
+    }
     for (let k = 0; k < this.n; k++) {
       let ok = true;
       for (const i of this.tableDims[k]) if (this.slots[i] === g.dims[i].none) ok = false;

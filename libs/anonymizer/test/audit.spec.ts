@@ -108,6 +108,30 @@ describe('the audit agrees with an LP written from scratch and with the integer 
       { numRuns: 40, seed: 77 },
     );
   });
+
+  it('seed points from an earlier audit are used only where they still fit today\'s published cells', async () => {
+    // 2x2 table x = (3, 4 / 2, 7), every inner cell hidden, margins published: x0 = t in [0, 5]
+    const table = (range: number): AuditCell[] => [
+      ...[0, 1, 2, 3].map((a) => ({ atoms: [a], value: null, range })),
+      { atoms: [0, 1], value: 7, range },
+      { atoms: [2, 3], value: 9, range },
+      { atoms: [0, 2], value: 5, range },
+      { atoms: [1, 3], value: 11, range },
+      { atoms: [0, 1, 2, 3], value: 16, range },
+    ];
+    // a stale point with x0 = 7 breaks the column x0 + x2 = 5: it must not widen x0 to 7
+    const stale = Float64Array.of(7, 0, 0, 9);
+    const strict = await auditCells(4, table(6), { seeds: [stale], exact: true });
+    expect(strict.failing).toContain(0);
+    expect(strict.intervals.get(0)).toMatchObject({ lo: 0, hi: 5 });
+    expect(strict.points).not.toContain(stale);
+    // a point that fits is used and handed on
+    const fresh = Float64Array.of(0, 7, 5, 4);
+    const ok = await auditCells(4, table(5), { seeds: [fresh] });
+    expect(ok.failing).toEqual([]);
+    expect(ok.intervals.get(0)).toMatchObject({ lo: 0, hi: 5 });
+    expect(ok.points).toContain(fresh);
+  });
 });
 
 describe('incidents_monthly (region x violence type x sex x age band, 1,764 cells) for a synthetic centre-month', () => {
