@@ -191,13 +191,39 @@ describe('federation: two member nodes and a hub, end to end', () => {
     expect(feb?.status).toBe('prepared');
     const rev = feb?.releases.find((r) => r.datasetId === 'incidents_monthly');
     expect(rev?.revision).toBe(2);
+    // the Association has suspended member A meanwhile: the hub refuses its pushes, the rows
+    // are marked refused (no retry loop) and wait for an operator
+    const admin = await loginHub('coordinator@association.example.tj', seed.password);
+    const suspend = await hubGql('mutation($m: ID!) { suspendMember(memberId: $m) { status } }', { m: seed.members[0].memberId }, admin);
+    expect(suspend.errors).toBeUndefined();
     await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: rev?.id }, managerA);
     for (const r of feb?.releases ?? []) if (r.id !== rev?.id) await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: r.id }, managerA);
     for (const r of results.filter((x) => x.period !== '2025-02').flatMap((x) => x.releases)) {
       await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: r.id }, managerA);
     }
     await nodeA.gql('mutation { pushOutbox { delivered } }', {}, managerA);
+    await waitFor('refused pushes settled', async () => (await pending(nodeA.dataSource)) === 0);
+    const failed: { release_id: string; summary: { status: string; conflicts: { code: string }[] } }[] = await nodeA.dataSource.query(
+      `SELECT release_id, summary FROM release_outbox WHERE status = 'refused'`,
+    );
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((f) => f.summary.status === 'ERROR' && f.summary.conflicts.some((c) => c.code === 'MEMBER_SUSPENDED'))).toBe(true);
+    expect((await hubCurrent(seed.members[0].memberId, 'incidents_monthly', '2025-02')).revision).toBe(1);
+    // reinstated, the manager requeues them; a caseworker cannot; delivered rows are left alone
+    expect(
+      (await hubGql('mutation($m: ID!) { reinstateMember(memberId: $m) { status } }', { m: seed.members[0].memberId }, admin)).errors,
+    ).toBeUndefined();
+    const retry = 'mutation($ids: [ID!]!) { retryDelivery(releaseIds: $ids) { releaseId outcome } }';
+    const ids = failed.map((f) => f.release_id);
+    expect((await nodeA.gql(retry, { ids }, caseworkerA)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await nodeA.gql(retry, { ids: ['not-a-uuid'] }, managerA)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const [delivered] = await nodeA.dataSource.query(`SELECT release_id FROM release_outbox WHERE status = 'delivered' LIMIT 1`);
+    const requeued = (await nodeA.gql(retry, { ids: [...ids, delivered.release_id] }, managerA)).data?.retryDelivery as { releaseId: string; outcome: string }[];
+    expect(requeued.filter((r) => r.outcome === 'requeued').map((r) => r.releaseId).sort()).toEqual([...ids].sort());
+    expect(requeued.find((r) => r.releaseId === delivered.release_id)?.outcome).toBe('not_retryable');
+    await nodeA.gql('mutation { pushOutbox { delivered } }', {}, managerA);
     await waitFor('revision delivered', async () => (await pending(nodeA.dataSource)) === 0);
+    expect((await nodeA.dataSource.query(`SELECT count(*)::int AS n FROM release_outbox WHERE status <> 'delivered'`))[0].n).toBe(0);
     const after = await hubCurrent(seed.members[0].memberId, 'incidents_monthly', '2025-02');
     expect(before.revision).toBe(1);
     expect(after.revision).toBe(2);

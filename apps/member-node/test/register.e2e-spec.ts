@@ -71,6 +71,16 @@ describe('member node: case register, roles, validation, encryption, access log'
         run: (t) =>
           node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: true } }, t),
       },
+      {
+        name: 'updateClient',
+        allowed: ['caseworker', 'manager'],
+        run: (t) => node.gql('mutation($i: UpdateClientInput!) { updateClient(input: $i) { id } }', { i: { id: clientId, hasDisability: n++ % 2 === 0 } }, t),
+      },
+      {
+        name: 'updateConsent',
+        allowed: ['caseworker', 'manager'],
+        run: (t) => node.gql('mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { id } }', { i: { incidentId, consent: { services: true, reporting: true } } }, t),
+      },
       { name: 'createImport', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation { createImport(input: {fileName: "a.csv", format: csv}) { id } }', {}, t) },
       { name: 'importJobs', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ importJobs { id } }', {}, t) },
       { name: 'accessLog', allowed: ['centre_admin'], run: (t) => node.gql('{ accessLog { total } }', {}, t) },
@@ -160,6 +170,42 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(res.data?.recordIncident).toMatchObject({ violenceType: 'physical_assault', consent: { services: true, reporting: false }, reportedByOtherMember: true });
     const again = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+  });
+
+  it('edits a client (only the fields given; null clears an identifiable field) and changes consent, logging field names, never values', async () => {
+    const created = await node.gql(CREATE_CLIENT, { i: validClient('EDIT-1') }, caseworker);
+    const id = created.data?.createClient.id as string;
+    const UPDATE = `mutation($i: UpdateClientInput!) { updateClient(input: $i) { ${CLIENT_FIELDS} } }`;
+    const res = await node.gql(UPDATE, { i: { id, phone: '+992 93 555 0199', address: null, district: 'TJ-DU-FIR' } }, caseworker);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.updateClient).toMatchObject({ clientCode: 'EDIT-1', phone: '+992 93 555 0199', address: null, district: 'TJ-DU-FIR', fullName: 'Zarina Testova', notes: 'Came with her two children' });
+    const [raw] = await node.dataSource.query('SELECT phone_enc, address_enc FROM clients WHERE id = $1', [id]);
+    expect(raw.address_enc).toBeNull();
+    expect(raw.phone_enc).not.toContain('555');
+    // invalid values are refused with the field named, and nothing changes
+    const bad = await node.gql(UPDATE, { i: { id, phone: 'call me maybe', district: 'TJ-DU-FIR' } }, caseworker);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(bad.errors)).toContain('phone');
+    expect(JSON.stringify(bad.errors)).not.toContain('call me maybe');
+    const cleared = await node.gql(UPDATE, { i: { id, district: null } }, caseworker);
+    expect(cleared.errors?.[0].extensions?.details?.fields?.[0]).toMatchObject({ field: 'district', code: 'REQUIRED' });
+    const missing = await node.gql(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', phone: '+992 93 555 0100' } }, caseworker);
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const again = await node.gql(`query($id: ID!) { client(id: $id) { phone address district } }`, { id }, manager);
+    expect(again.data?.client).toEqual({ phone: '+992 93 555 0199', address: null, district: 'TJ-DU-FIR' });
+
+    const inc = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'EDIT-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = inc.data?.recordIncident.id as string;
+    const withdrawn = await node.gql('mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { consent { services reporting } } }', { i: { incidentId, consent: { services: true, reporting: false, givenOn: '2026-03-10' } } }, caseworker);
+    expect(withdrawn.data?.updateConsent.consent).toEqual({ services: true, reporting: false });
+    const [row] = await node.dataSource.query('SELECT consent_reporting FROM incidents WHERE id = $1', [incidentId]);
+    expect(row.consent_reporting).toBe(false);
+
+    const log = await node.dataSource.query(`SELECT action, object_type, details FROM access_log WHERE object_id IN ($1, $2) AND action = 'case.update' ORDER BY id`, [id, incidentId]);
+    expect(log.map((l: { object_type: string }) => l.object_type)).toEqual(['client', 'incident']);
+    expect(log[0].details).toEqual({ fields: ['district', 'phone', 'address'] });
+    expect(log[1].details.consent.after).toMatchObject({ reporting: false });
+    expect(JSON.stringify(log)).not.toContain('555');
   });
 
   it('searches by pseudonymous code prefix with capped pages, showing nothing identifiable', async () => {

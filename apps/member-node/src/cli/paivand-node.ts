@@ -111,6 +111,16 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('retry <releaseIds...>')
+    .description('put failed or refused pushes back in the queue once the cause is fixed (then: push)')
+    .action(async (ids: string[]) => {
+      const json = Boolean(program.opts().json);
+      const out = await withNode((s) => s.pusher.requeue(ids, operator()));
+      print(json, out, () => out.map((r) => `${r.releaseId}: ${r.outcome}`).join('\n'));
+      if (!out.some((r) => r.outcome === 'requeued')) throw new Exit(EXIT.NOTHING, 'no failed or refused push among these releases');
+    });
+
+  program
     .command('outbox')
     .description('pushes and their import summaries')
     .option('-n, --first <n>', 'how many', '50')

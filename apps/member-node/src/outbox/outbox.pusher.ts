@@ -1,8 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import type { ImportSummary } from '@paivand/schema';
+import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { BackoffPolicy, backoffDelayMs } from '../federation/backoff';
 import { BACKOFF_POLICY, HUB_CLIENT } from '../federation/federation.providers';
@@ -21,6 +23,9 @@ export interface PushStats {
 }
 
 type Attempt = 'delivered' | 'refused' | 'failed' | 'unreachable' | 'none';
+
+/** What `requeue` did with one release: put its failed row back in the queue, or why not. */
+export type RequeueOutcome = 'requeued' | 'not_retryable' | 'not_in_outbox';
 
 /**
  * Drains the outbox: one due row at a time, locked with FOR UPDATE SKIP LOCKED (several
@@ -114,5 +119,35 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
 
   async list(first: number): Promise<OutboxEntity[]> {
     return this.db.getRepository(OutboxEntity).find({ order: { createdAt: 'DESC' }, take: first });
+  }
+
+  /**
+   * Puts `failed` rows (the hub refused them before validation: credentials, a body it
+   * could not read) and `refused` ones (the hub's summary said ERROR, e.g. the member was
+   * suspended) back in the queue, due now, once an operator has fixed the cause. The body
+   * is resent exactly as signed; the hub ignores an identical resend of an accepted
+   * release, so a retry never counts a release twice, and a release the hub refuses on
+   * its merits is simply refused again. Pending and delivered rows are left alone.
+   */
+  async requeue(releaseIds: readonly string[], actor: string): Promise<{ releaseId: string; outcome: RequeueOutcome }[]> {
+    const ids = [...new Set(releaseIds)];
+    if (ids.length === 0 || ids.length > 500 || !ids.every((id) => isUUID(id))) {
+      throw new NodeError('BAD_USER_INPUT', 'releaseIds must be 1 to 500 release ids (UUIDs)', { field: 'releaseIds' });
+    }
+    const requeued = await this.db.transaction(async (tx) => {
+      // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected]
+      const [rows] = await tx.query<[{ release_id: string }[], number]>(
+        `UPDATE release_outbox SET status = 'pending', next_attempt_at = now(), last_error = NULL
+          WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') RETURNING release_id`,
+        [ids],
+      );
+      await tx.query(`UPDATE releases SET status = 'approved' WHERE id = ANY($1::uuid[]) AND status = 'refused'`, [rows.map((r) => r.release_id)]);
+      return rows;
+    });
+    const known = await this.db.query<{ release_id: string }[]>(`SELECT release_id FROM release_outbox WHERE release_id = ANY($1::uuid[])`, [ids]);
+    const done = new Set(requeued.map((r) => r.release_id));
+    const inOutbox = new Set(known.map((r) => r.release_id));
+    if (done.size > 0) this.log.log(`${done.size} failed or refused release(s) requeued by ${actor}`);
+    return ids.map((releaseId) => ({ releaseId, outcome: done.has(releaseId) ? 'requeued' : inOutbox.has(releaseId) ? 'not_retryable' : 'not_in_outbox' }));
   }
 }

@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput } from './dto/register.inputs';
 import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { RegisterService } from './register.service';
 
@@ -48,6 +48,18 @@ export class RegisterResolver {
   @Mutation(() => IncidentModel, { description: 'Record an incident; the node picks its violence type by the GBVIMS classification order.' })
   recordIncident(@CurrentPrincipal() p: Principal, @Args('input') input: RecordIncidentInput): Promise<IncidentModel> {
     return this.register.recordIncident(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ClientModel, { description: "Change a client's record: only the fields given; null clears an identifiable field. Written to the access log (field names only)." })
+  updateClient(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateClientInput): Promise<ClientModel> {
+    return this.register.updateClient(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => IncidentModel, { description: 'Consent given or withdrawn; released periods get a revision at the next release check.' })
+  updateConsent(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateConsentInput): Promise<IncidentModel> {
+    return this.register.updateConsent(p, input);
   }
 
   @Roles(...CASE_ROLES)

@@ -9,7 +9,7 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput } from './dto/register.inputs';
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
@@ -132,6 +132,61 @@ export class RegisterService {
       );
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'incident', saved.id, { clientId: client.id });
       return toIncidentModel(saved, this.ring);
+    });
+  }
+
+  /** Only the fields given change; the access log names which fields, never their values. */
+  async updateClient(p: Principal, input: UpdateClientInput): Promise<ClientModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ClientEntity);
+      const client = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no client'] }] });
+      const changed: string[] = [];
+      const coded = ['district', 'maritalStatus', 'migrationStatus', 'hasDisability'] as const;
+      for (const f of coded) {
+        const v = input[f];
+        if (v === undefined) continue;
+        if (v === null) throw new NodeError('BAD_USER_INPUT', 'Invalid input', { fields: [{ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] }] });
+        if (client[f] !== v) {
+          (client as unknown as Record<string, unknown>)[f] = v;
+          changed.push(f);
+        }
+      }
+      const sealed = [
+        ['fullName', 'fullNameEnc', AAD.clientFullName],
+        ['phone', 'phoneEnc', AAD.clientPhone],
+        ['address', 'addressEnc', AAD.clientAddress],
+        ['notes', 'notesEnc', AAD.clientNotes],
+      ] as const;
+      for (const [f, column, aad] of sealed) {
+        const v = input[f];
+        if (v === undefined) continue;
+        client[column] = this.ring.seal(v ?? undefined, aad);
+        changed.push(f);
+      }
+      if (changed.length > 0) await repo.save(client);
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', client.id, { fields: changed });
+      const incidents = await tx.getRepository(IncidentEntity).find({ where: { clientId: client.id, centreId: p.centreId }, order: { incidentDate: 'ASC' } });
+      return toClientModel(client, this.ring, await this.withChildren(tx, incidents));
+    });
+  }
+
+  /** Consent given or withdrawn. Released periods are not rewritten: the next release check prepares their revision. */
+  async updateConsent(p: Principal, input: UpdateConsentInput): Promise<IncidentModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(IncidentEntity);
+      const incident = await repo.findOne({ where: { id: input.incidentId, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!incident) {
+        throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
+      }
+      const before = { services: incident.consentServices, reporting: incident.consentReporting };
+      incident.consentServices = input.consent.services;
+      incident.consentReporting = input.consent.reporting;
+      incident.consentGivenOn = input.consent.givenOn ?? incident.consentGivenOn;
+      await repo.save(incident);
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, { consent: { before, after: input.consent } });
+      const [model] = await this.withChildren(tx, [incident]);
+      return model;
     });
   }
 

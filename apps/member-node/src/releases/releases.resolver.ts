@@ -9,7 +9,7 @@ import { OutboxEntity } from '../outbox/outbox.entity';
 import { OutboxPusher } from '../outbox/outbox.pusher';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { HoldReleaseInput, PrepareReleasesInput, ReleaseListInput } from './dto/release.inputs';
-import { LedgerEntryModel, OutboxModel, PrepareResultModel, PushResultModel, ReleaseModel, ReleasePreviewModel } from './models/release.models';
+import { LedgerEntryModel, OutboxModel, PrepareResultModel, PushResultModel, ReleaseModel, ReleasePreviewModel, RequeueResultModel } from './models/release.models';
 import { ReleaseScheduler } from './release.scheduler';
 import { toLedgerModel, toOutboxModel, toPreviewModel, toReleaseModel } from './release.mapper';
 import { PrepareResult, ReleasesService } from './releases.service';
@@ -82,5 +82,14 @@ export class ReleasesResolver {
   @Mutation(() => PushResultModel, { description: 'Pushes due outbox rows now instead of waiting for the interval.' })
   pushOutbox(): Promise<PushResultModel> {
     return this.pusher.pushDue();
+  }
+
+  @Roles('manager')
+  @Mutation(() => [RequeueResultModel], { description: 'Puts failed or refused pushes back in the queue once the cause is fixed (e.g. the member was reinstated); pending and delivered rows are left alone.' })
+  retryDelivery(
+    @CurrentPrincipal() p: Principal,
+    @Args('releaseIds', { type: () => [ID] }) releaseIds: string[],
+  ): Promise<RequeueResultModel[]> {
+    return this.pusher.requeue(releaseIds, actorOf(p));
   }
 }

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, PartialType, PickType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -11,6 +11,7 @@ import {
   IsInt,
   IsOptional,
   IsString,
+  IsUUID,
   Matches,
   Max,
   MaxLength,
@@ -243,4 +244,33 @@ export class ClientSearchInput {
   @Min(0)
   @Max(1_000_000)
   offset = 0;
+}
+
+/**
+ * Changes to a client's record: only the fields given change. For the identifiable fields
+ * (encrypted at rest) null clears the value. The pseudonymous code, sex and birth year
+ * are part of the record's identity and of released figures' history: not editable here.
+ */
+@InputType()
+export class UpdateClientInput extends PartialType(
+  PickType(CreateClientInput, ['district', 'maritalStatus', 'migrationStatus', 'hasDisability', 'fullName', 'phone', 'address', 'notes'] as const, InputType),
+  InputType,
+) {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+}
+
+/** A survivor gives or withdraws consent; a withdrawn reporting consent leaves the next revision of every released period. */
+@InputType()
+export class UpdateConsentInput {
+  @Field(() => ID)
+  @IsUUID()
+  incidentId!: string;
+
+  @Field(() => ConsentInput)
+  @IsDefined()
+  @ValidateNested()
+  @Type(() => ConsentInput)
+  consent!: ConsentInput;
 }

@@ -131,6 +131,13 @@ export class LedgerEntryModel {
   @Field(() => Date, { nullable: true }) approvedAt!: Date | null;
 }
 
+@ObjectType('RequeueResult')
+export class RequeueResultModel {
+  @Field(() => ID) releaseId!: string;
+  @Field({ description: 'requeued, not_retryable (the row is pending or delivered: left alone) or not_in_outbox' })
+  outcome!: string;
+}
+
 @ObjectType('PushResult')
 export class PushResultModel {
   @Field(() => Int) delivered!: number;
