@@ -51,9 +51,14 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { paths: io, patterns: ['@nestjs/*', '@paivand/anonymizer', '@paivand/synthetic', '@paivand/devdb', '**/apps/**'] },
+        { paths: io, patterns: ['@nestjs/*', '@paivand/anonymizer', '@paivand/synthetic', '@paivand/devdb', '@paivand/nest-common', '**/apps/**'] },
       ],
     },
+  },
+  {
+    // libs/nest-common: what both apps share (coded errors, secrets, the migrate CLI); never an app, never case data.
+    files: ['libs/nest-common/src/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@paivand/anonymizer', '@paivand/synthetic', '**/apps/**'] }] },
   },
   {
     files: ['apps/hub-api/**/*.ts'],

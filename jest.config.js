@@ -20,6 +20,7 @@ const moduleNameMapper = {
   '^@paivand/anonymizer/(.*)$': '<rootDir>/libs/anonymizer/src/$1',
   '^@paivand/synthetic$': '<rootDir>/libs/synthetic/src',
   '^@paivand/devdb$': '<rootDir>/libs/devdb/src',
+  '^@paivand/nest-common$': '<rootDir>/libs/nest-common/src',
 };
 
 const common = {

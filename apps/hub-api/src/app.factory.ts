@@ -3,8 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HubAppModule } from './app.module';
-import { RestExceptionFilter } from './common/errors/rest-exception.filter';
-import { hubValidationPipe } from './common/validation';
+import { RestExceptionFilter, apiValidationPipe } from '@paivand/nest-common';
 import { HubConfig } from './config/hub-config';
 
 /** Builds the hub application exactly as production runs it (main.ts, tests and the demo share this). */
@@ -18,7 +17,7 @@ export async function createHubApp(config: HubConfig, databaseUrl: string): Prom
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
   const origins = (config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false, methods: ['GET', 'POST'], maxAge: 600 });
-  app.useGlobalPipes(hubValidationPipe());
+  app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new RestExceptionFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();

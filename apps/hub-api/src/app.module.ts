@@ -10,7 +10,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
-import { formatGraphQLError } from './common/errors/format-graphql-error';
+import { formatGraphQLError } from '@paivand/nest-common';
 import { introspectionForSignedIn } from './common/graphql/introspection.plugin';
 import { queryLimitsRule } from './common/graphql/limits';
 import { HubConfigModule } from './config/config.module';

@@ -3,8 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { NodeAppModule, NodeAppOptions } from './app.module';
-import { RestExceptionFilter } from './common/errors/rest-exception.filter';
-import { nodeValidationPipe } from './common/validation';
+import { RestExceptionFilter, apiValidationPipe } from '@paivand/nest-common';
 import { NodeConfig } from './config/node-config';
 
 /** Builds the member node exactly as production runs it (main.ts, tests, the drift check and the demo share this). */
@@ -19,7 +18,7 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
   const origins = (config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });
-  app.useGlobalPipes(nodeValidationPipe());
+  app.useGlobalPipes(apiValidationPipe());
   app.useGlobalFilters(new RestExceptionFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();

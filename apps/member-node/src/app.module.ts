@@ -11,7 +11,7 @@ import { AccessLogModule } from './access-log/access-log.module';
 import { NodeAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { StaffStatusCache } from './common/auth/staff-status.cache';
-import { formatGraphQLError } from './common/errors/format-graphql-error';
+import { formatGraphQLError } from '@paivand/nest-common';
 import { NodeConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { CryptoModule } from './crypto/crypto.module';

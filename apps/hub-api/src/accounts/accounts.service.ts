@@ -8,7 +8,7 @@ import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
 import { SessionModel } from './models/session.model';
-import { DUMMY_HASH_PROMISE, hashSecret, verifySecret } from './password';
+import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { TokenService } from './token.service';
 
 @Injectable()
@@ -22,7 +22,7 @@ export class AccountsService {
   async login(input: LoginInput): Promise<SessionModel> {
     const email = input.email.trim().toLowerCase();
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
-    const ok = await verifySecret(account?.passwordHash ?? (await DUMMY_HASH_PROMISE), input.password);
+    const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { DUMMY_HASH_PROMISE, hashSecret, verifySecret } from '../accounts/password';
+import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { TokenService } from '../accounts/token.service';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
@@ -148,7 +148,7 @@ export class MembersService {
   /** Client credentials for a short-lived node token (role member, bound to the member). */
   async nodeToken(clientId: string, clientSecret: string): Promise<{ accessToken: string; expiresAt: Date; memberId: string }> {
     const cred = await this.db.getRepository(MemberCredentialEntity).findOne({ where: { clientId, active: true } });
-    const ok = await verifySecret(cred?.secretHash ?? (await DUMMY_HASH_PROMISE), clientSecret);
+    const ok = await verifySecret(cred?.secretHash ?? (await dummyHash()), clientSecret);
     if (!cred || !ok) throw new HubError('UNAUTHENTICATED', 'Wrong client id or secret', { reason: 'BAD_CREDENTIALS' });
     const member = await this.db.getRepository(MemberEntity).findOne({ where: { id: cred.memberId } });
     // A suspended node may still sign in: its submissions are refused with MEMBER_SUSPENDED, which it must see.

@@ -2,7 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { STANDARD } from '@paivand/schema';
 import { AccountsService } from '../accounts/accounts.service';
-import { hashSecret } from '../accounts/password';
+import { hashSecret } from '@paivand/nest-common';
 import { HubRole } from '../common/auth/principal';
 import { MemberEntity } from '../members/member.entity';
 import { MembersService } from '../members/members.service';

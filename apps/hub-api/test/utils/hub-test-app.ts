@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, hashDirectory, TestDatabase } from '../../../../test/harness/database';
 import { AccountsService } from '../../src/accounts/accounts.service';
-import { hashSecret } from '../../src/accounts/password';
+import { hashSecret } from '@paivand/nest-common';
 import { createHubApp } from '../../src/app.factory';
 import { HubRole } from '../../src/common/auth/principal';
 import { loadHubConfig } from '../../src/config/hub-config';

@@ -8,7 +8,7 @@ import { NodeConfig } from '../config/node-config';
 import { CreateStaffInput, LoginInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
 import { LoginThrottleService } from './login-throttle.service';
-import { DUMMY_HASH_PROMISE, hashSecret, verifySecret } from './password';
+import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
 
@@ -28,7 +28,7 @@ export class StaffService {
       throw new NodeError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { reason: 'LOGIN_LOCKED' });
     }
     const account = await this.db.getRepository(StaffAccountEntity).findOne({ where: { username, centreId: this.config.CENTRE_ID } });
-    const ok = await verifySecret(account?.passwordHash ?? (await DUMMY_HASH_PROMISE), input.password);
+    const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
       await this.throttle.recordFailure(username, ip);
       throw new NodeError('UNAUTHENTICATED', 'Wrong username or password', { reason: 'BAD_CREDENTIALS' });

@@ -9,7 +9,7 @@ import { createNodeApp } from '../../src/app.factory';
 import { NodeRole } from '../../src/common/auth/principal';
 import { loadNodeConfig } from '../../src/config/node-config';
 import { migrateNode } from '../../src/database/data-source';
-import { hashSecret } from '../../src/staff/password';
+import { hashSecret } from '@paivand/nest-common';
 import { StaffService } from '../../src/staff/staff.service';
 
 export const TEST_JWT_SECRET = 'node-test-secret-node-test-secret-0123456789';

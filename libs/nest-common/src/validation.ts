@@ -1,5 +1,5 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
-import { NodeError } from './errors/node.error';
+import { ApiError } from './errors/api-error';
 
 /** Stable per-field codes, the same as `validateCaseRecord` in @paivand/schema uses. */
 const CONSTRAINT_CODE: Readonly<Record<string, string>> = {
@@ -42,10 +42,11 @@ function flatten(errors: ValidationError[], prefix = ''): FieldError[] {
 }
 
 /**
- * Validates every input at the edge. The error names the fields and the rules broken,
- * never the submitted values (`validationError.value: false`).
+ * Validates every input at the edge, in both apps. The error names the fields, a stable
+ * code per field and the rules broken, never the submitted values
+ * (`validationError.value: false`).
  */
-export function nodeValidationPipe(): ValidationPipe {
+export function apiValidationPipe(): ValidationPipe {
   return new ValidationPipe({
     transform: true,
     whitelist: true,
@@ -53,7 +54,7 @@ export function nodeValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors) => {
       const fields = flatten(errors);
-      return new NodeError('BAD_USER_INPUT', `Invalid input: ${fields.map((f) => f.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields });
+      return new ApiError('BAD_USER_INPUT', `Invalid input: ${fields.map((f) => f.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields });
     },
   });
 }

@@ -1,9 +1,9 @@
 import { HttpException } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
-import { HUB_ERROR_CODES, HubErrorCode } from './error-codes';
-import { HubError } from './hub.error';
+import { ApiError } from './api-error';
+import { API_ERROR_CODES, ApiErrorCode } from './error-codes';
 
-const APOLLO_CODES: Record<string, HubErrorCode> = {
+const APOLLO_CODES: Record<string, ApiErrorCode> = {
   GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
   GRAPHQL_VALIDATION_FAILED: 'BAD_USER_INPUT',
   BAD_USER_INPUT: 'BAD_USER_INPUT',
@@ -12,7 +12,7 @@ const APOLLO_CODES: Record<string, HubErrorCode> = {
   OPERATION_RESOLUTION_FAILURE: 'BAD_USER_INPUT',
 };
 
-function fromHttpStatus(status: number): HubErrorCode {
+function fromHttpStatus(status: number): ApiErrorCode {
   if (status === 401) return 'UNAUTHENTICATED';
   if (status === 403) return 'FORBIDDEN';
   if (status === 404) return 'NOT_FOUND';
@@ -24,8 +24,8 @@ function fromHttpStatus(status: number): HubErrorCode {
 }
 
 /** Maps any thrown error to a stable code and a client-safe message (no stack, no internals). */
-export function classifyError(original: unknown): { code: HubErrorCode; message: string; details?: unknown } {
-  if (original instanceof HubError) return { code: original.code, message: original.message, details: original.details };
+export function classifyError(original: unknown): { code: ApiErrorCode; message: string; details?: unknown } {
+  if (original instanceof ApiError) return { code: original.code, message: original.message, details: original.details };
   // body-parser errors (before any route): too large, or not JSON.
   const parserType = (original as { type?: unknown } | null)?.type;
   if (parserType === 'entity.too.large') return { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
@@ -39,19 +39,19 @@ export function classifyError(original: unknown): { code: HubErrorCode; message:
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };
 }
 
-/** Apollo `formatError`: every error leaves with one of HUB_ERROR_CODES and without a stack trace. */
+/** Apollo `formatError`: every error leaves with one of API_ERROR_CODES and without a stack trace. */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
   const original = error instanceof GraphQLError ? (error.originalError ?? error) : error;
-  let code: HubErrorCode;
+  let code: ApiErrorCode;
   let message = formatted.message;
   let details: unknown;
   if (original instanceof GraphQLError || !(original instanceof Error)) {
-    // Our own validation rules set a hub code (e.g. QUERY_TOO_COMPLEX); Apollo relabels it, so read the original.
+    // Our own validation rules set an API code (e.g. QUERY_TOO_COMPLEX); Apollo relabels it, so read the original.
     const ownCode = original instanceof GraphQLError ? original.extensions?.code : undefined;
-    const rawCode = typeof ownCode === 'string' && (HUB_ERROR_CODES as readonly string[]).includes(ownCode) ? ownCode : formatted.extensions?.code;
+    const rawCode = typeof ownCode === 'string' && (API_ERROR_CODES as readonly string[]).includes(ownCode) ? ownCode : formatted.extensions?.code;
     const apolloCode = typeof rawCode === 'string' ? rawCode : '';
     code =
-      (HUB_ERROR_CODES as readonly string[]).includes(apolloCode) ? (apolloCode as HubErrorCode) : (APOLLO_CODES[apolloCode] ?? 'BAD_USER_INPUT');
+      (API_ERROR_CODES as readonly string[]).includes(apolloCode) ? (apolloCode as ApiErrorCode) : (APOLLO_CODES[apolloCode] ?? 'BAD_USER_INPUT');
   } else {
     ({ code, message, details } = classifyError(original));
   }

@@ -1,5 +1,5 @@
-/** Stable error codes of the member node API (GraphQL `extensions.code`, REST `code`). */
-export const NODE_ERROR_CODES = [
+/** Stable error codes of both APIs, hub and member node (GraphQL `extensions.code`, REST `code`). */
+export const API_ERROR_CODES = [
   'UNAUTHENTICATED',
   'FORBIDDEN',
   'BAD_USER_INPUT',
@@ -10,14 +10,14 @@ export const NODE_ERROR_CODES = [
   'QUERY_TOO_COMPLEX',
   'INTERNAL_SERVER_ERROR',
 ] as const;
-export type NodeErrorCode = (typeof NODE_ERROR_CODES)[number];
+export type ApiErrorCode = (typeof API_ERROR_CODES)[number];
 
 export function assertUnreachable(x: never): never {
   throw new Error(`unreachable: ${String(x)}`);
 }
 
 /** HTTP status for each code, in one exhaustive switch. */
-export function httpStatusOf(code: NodeErrorCode): number {
+export function httpStatusOf(code: ApiErrorCode): number {
   switch (code) {
     case 'UNAUTHENTICATED':
       return 401;
