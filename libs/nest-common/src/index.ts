@@ -5,3 +5,4 @@ export * from './errors/rest-exception.filter';
 export * from './migrate-cli';
 export * from './secrets';
 export * from './validation';
+export * from './database';

@@ -1,29 +1,13 @@
-import { DataSource, DataSourceOptions } from 'typeorm';
+import { DataSourceOptions } from 'typeorm';
+import { postgresOptions, runMigrations } from '@paivand/nest-common';
 import { HUB_ENTITIES } from './entities';
 import { HUB_MIGRATIONS } from './migrations';
 
 export function hubDataSourceOptions(url: string): DataSourceOptions {
-  return {
-    type: 'postgres',
-    url,
-    entities: HUB_ENTITIES,
-    migrations: HUB_MIGRATIONS,
-    migrationsTableName: 'typeorm_migrations',
-    migrationsTransactionMode: 'each',
-    synchronize: false,
-    logging: false,
-    extra: { max: 20, application_name: 'paivand-hub' },
-  };
+  return postgresOptions({ url, entities: HUB_ENTITIES, migrations: HUB_MIGRATIONS, applicationName: 'paivand-hub', poolMax: 20 });
 }
 
 /** Runs pending migrations against `url`; returns the names applied. */
-export async function migrateHub(url: string): Promise<string[]> {
-  const ds = new DataSource(hubDataSourceOptions(url));
-  await ds.initialize();
-  try {
-    const applied = await ds.runMigrations({ transaction: 'each' });
-    return applied.map((m) => m.name);
-  } finally {
-    await ds.destroy();
-  }
+export function migrateHub(url: string): Promise<string[]> {
+  return runMigrations(hubDataSourceOptions(url));
 }
