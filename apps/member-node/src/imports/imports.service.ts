@@ -15,12 +15,14 @@ import { rowSource } from './file-sources';
 import { ImportField, resolveColumns } from './import-fields';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
-import { RowMapper } from './row-mapper';
-import { copyLine, insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingCopy } from './staging';
+import { RowMapper, StagedRow } from './row-mapper';
+import { insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
 
 /** Rows validated, encrypted and sent to the staging COPY between progress updates. */
 export const IMPORT_BATCH = 1000;
+/** Valid rows sealed and written out as COPY lines together (few, so that they die young). */
+const SEAL_BATCH = 64;
 
 /** Columns an import cannot do without (everything else has a default). */
 const REQUIRED_FIELDS: readonly ImportField[] = ['clientCode', 'sex', 'district', 'incidentDate', 'reportedDate', 'violenceTypes', 'consentServices', 'consentReporting'];
@@ -136,9 +138,10 @@ export class ImportsService {
     let mapper: RowMapper | undefined;
     let headers: string[] = [];
     let columns: Partial<Record<ImportField, number>> = {};
-    let lines = '';
-    let issues: IssueRow[] = [];
+    const staged = new StagingBuffer(job.id, this.ring);
+    const valid: StagedRow[] = [];
     let pending = 0;
+    let issues: IssueRow[] = [];
     const counts = { processed: 0, valid: 0, invalid: 0, duplicate: 0 };
     const columnOf = (field: ImportField): string => {
       const i = columns[field];
@@ -146,12 +149,12 @@ export class ImportsService {
     };
     let copy: StagingCopy | undefined;
 
-    // Per batch: the COPY lines go to Postgres (which loads them while the next batch is parsed), issues and progress are written.
+    // Per batch: the valid rows are sealed and go to Postgres as COPY lines (it loads them while the next batch is parsed), issues and progress are written.
     const flush = async (): Promise<void> => {
-      const chunk = lines;
-      lines = '';
+      staged.add(valid);
+      valid.length = 0;
       pending = 0;
-      await copy?.write(chunk);
+      await copy?.write(staged.take());
       await insertIssues(this.db.manager, job.id, issues);
       issues = [];
       await this.db.query(
@@ -168,7 +171,7 @@ export class ImportsService {
           columns = resolved.columns;
           const missing = [...resolved.missingHeaders, ...REQUIRED_FIELDS.filter((f) => columns[f] === undefined)];
           if (missing.length > 0) throw new ImportFileError('MISSING_COLUMNS', [...new Set(missing)]);
-          mapper = new RowMapper(columns, dictionary, this.ring);
+          mapper = new RowMapper(columns, dictionary);
           copy = await StagingCopy.open(this.db);
           continue;
         }
@@ -177,8 +180,12 @@ export class ImportsService {
         const result = mapper.map(rowNumber, cells);
         if (result.row) {
           counts.valid++;
-          lines += copyLine(job.id, result.row);
           pending++;
+          valid.push(result.row);
+          if (valid.length >= SEAL_BATCH) {
+            staged.add(valid);
+            valid.length = 0;
+          }
         } else {
           counts.invalid++;
           // Left to right, as the user reads the row.

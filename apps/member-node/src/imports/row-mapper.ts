@@ -1,9 +1,7 @@
-import { CaseRecordError, classifyViolence, isIsoDate } from '@paivand/schema';
-import { AAD } from '../crypto/encrypted-columns';
-import { KeyRing } from '../crypto/key-ring';
+import { CaseRecordError, classifyViolence } from '@paivand/schema';
 import { derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
-import { clientErrors, FieldError, incidentErrors } from './row-validator';
+import { clientErrors, FieldError, incidentErrors, isIsoDateText } from './row-validator';
 import { CodedField, ValueDictionary } from './value-dictionary';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -21,7 +19,7 @@ export interface RowIssue {
   readonly reason: ImportReason;
 }
 
-/** A valid row as staged: codes, dates, and identifiable fields already sealed. */
+/** A valid row, ready to stage: codes and dates; the identifiable fields are still plaintext (staging.ts seals them a batch at a time). */
 export interface StagedRow {
   rowNumber: number;
   clientCode: string;
@@ -32,11 +30,11 @@ export interface StagedRow {
   migrationStatus: string;
   hasDisability: boolean;
   registeredOn: string;
-  fullNameEnc: string | null;
-  phoneEnc: string | null;
-  addressEnc: string | null;
-  dateOfBirthEnc: string | null;
-  clientNotesEnc: string | null;
+  fullName: string | null;
+  phone: string | null;
+  address: string | null;
+  dateOfBirth: string | null;
+  clientNotes: string | null;
   incidentCode: string;
   incidentDate: string;
   reportedDate: string;
@@ -47,7 +45,7 @@ export interface StagedRow {
   consentServices: boolean;
   consentReporting: boolean;
   reportedByOtherMember: boolean;
-  narrativeEnc: string | null;
+  narrative: string | null;
   fingerprint: string;
 }
 
@@ -88,18 +86,17 @@ export function parseDate(cell: Cell): string | undefined {
   if (s === undefined) return undefined;
   const m = DMY.exec(s);
   if (m) return `${m[3]}-${m[2].padStart(2, '0')}-${m[1].padStart(2, '0')}`;
-  return s.length > 10 && isIsoDate(s.slice(0, 10)) && /^\d{4}-\d{2}-\d{2}[T ]/.test(s) ? s.slice(0, 10) : s;
+  return s.length > 10 && isIsoDateText(s.slice(0, 10)) && /^\d{4}-\d{2}-\d{2}[T ]/.test(s) ? s.slice(0, 10) : s;
 }
 
 /**
  * Turns one row of cells into a staged row, or the list of its problems (field and
- * reason code; never the value). Pure, apart from encryption: testable without a database.
+ * reason code; never the value). Pure: testable without a database or a key.
  */
 export class RowMapper {
   constructor(
     private readonly columns: Partial<Record<ImportField, number>>,
     private readonly dictionary: ValueDictionary,
-    private readonly ring: KeyRing,
   ) {}
 
   private cell(cells: readonly Cell[], field: ImportField): Cell {
@@ -144,8 +141,8 @@ export class RowMapper {
     const reportedDate = parseDate(this.cell(cells, 'reportedDate'));
     const incidentDate = parseDate(this.cell(cells, 'incidentDate'));
     // Reported first: other fields default to these dates.
-    if (reportedDate !== undefined && !isIsoDate(reportedDate)) fail('reportedDate', 'INVALID_DATE');
-    if (incidentDate !== undefined && !isIsoDate(incidentDate)) fail('incidentDate', 'INVALID_DATE');
+    if (reportedDate !== undefined && !isIsoDateText(reportedDate)) fail('reportedDate', 'INVALID_DATE');
+    if (incidentDate !== undefined && !isIsoDateText(incidentDate)) fail('incidentDate', 'INVALID_DATE');
     const client = {
       clientCode,
       sex: coded('sex'),
@@ -214,11 +211,11 @@ export class RowMapper {
         migrationStatus: client.migrationStatus!,
         hasDisability: client.hasDisability!,
         registeredOn: client.registeredOn!,
-        fullNameEnc: this.ring.seal(client.fullName, AAD.clientFullName),
-        phoneEnc: this.ring.seal(client.phone, AAD.clientPhone),
-        addressEnc: this.ring.seal(client.address, AAD.clientAddress),
-        dateOfBirthEnc: this.ring.seal(client.dateOfBirth, AAD.clientDateOfBirth),
-        clientNotesEnc: this.ring.seal(client.notes, AAD.clientNotes),
+        fullName: client.fullName ?? null,
+        phone: client.phone ?? null,
+        address: client.address ?? null,
+        dateOfBirth: client.dateOfBirth ?? null,
+        clientNotes: client.notes ?? null,
         incidentCode: incident.incidentId!,
         incidentDate: incidentDate!,
         reportedDate: reportedDate!,
@@ -229,7 +226,7 @@ export class RowMapper {
         consentServices: incident.consent.services!,
         consentReporting: incident.consent.reporting!,
         reportedByOtherMember: incident.reportedByOtherMember!,
-        narrativeEnc: this.ring.seal(incident.narrative, AAD.incidentNarrative),
+        narrative: incident.narrative ?? null,
         fingerprint,
       },
       issues: [],

@@ -20,6 +20,21 @@ type Plain = Readonly<Record<string, unknown>>;
 
 const isStr = (v: unknown): v is string => typeof v === 'string';
 
+/** Results of `isIsoDate`, per text: a register repeats its dates, and every row checks four or five. Bounded: cleared when full. */
+const isoDates = new Map<string, boolean>();
+
+/** `isIsoDate`, remembered. */
+export function isIsoDateText(v: unknown): v is string {
+  if (typeof v !== 'string') return false;
+  let ok = isoDates.get(v);
+  if (ok === undefined) {
+    ok = isIsoDate(v);
+    if (isoDates.size >= 8192) isoDates.clear();
+    isoDates.set(v, ok);
+  }
+  return ok;
+}
+
 function requiredCode(out: FieldError[], o: Plain, field: string, codelist: string): void {
   const v = o[field];
   if (v === undefined || v === null) out.push({ field, code: 'REQUIRED' });
@@ -42,7 +57,7 @@ function requiredBool(out: FieldError[], o: Plain, field: string, path = field):
 function requiredDate(out: FieldError[], o: Plain, field: string): boolean {
   const v = o[field];
   if (v === undefined || v === null) out.push({ field, code: 'REQUIRED' });
-  else if (!isIsoDate(v)) out.push({ field, code: 'INVALID_DATE' });
+  else if (!isIsoDateText(v)) out.push({ field, code: 'INVALID_DATE' });
   else return true;
   return false;
 }
@@ -78,7 +93,7 @@ export function clientErrors(o: Plain): FieldError[] {
   }
   optionalText(out, o, 'address', MAX_ADDRESS);
   const dob = o.dateOfBirth;
-  if (dob !== undefined && dob !== null && !isIsoDate(dob)) out.push({ field: 'dateOfBirth', code: 'INVALID_DATE' });
+  if (dob !== undefined && dob !== null && !isIsoDateText(dob)) out.push({ field: 'dateOfBirth', code: 'INVALID_DATE' });
   optionalText(out, o, 'notes', MAX_NOTES);
   return out;
 }
@@ -127,7 +142,7 @@ export function incidentErrors(o: Plain): FieldError[] {
     const c = consent as Plain;
     requiredBool(out, c, 'services', 'consent.services');
     requiredBool(out, c, 'reporting', 'consent.reporting');
-    if (c.givenOn !== undefined && c.givenOn !== null && !isIsoDate(c.givenOn)) out.push({ field: 'consent.givenOn', code: 'INVALID_DATE' });
+    if (c.givenOn !== undefined && c.givenOn !== null && !isIsoDateText(c.givenOn)) out.push({ field: 'consent.givenOn', code: 'INVALID_DATE' });
   }
   requiredBool(out, o, 'reportedByOtherMember');
   optionalText(out, o, 'narrative', MAX_NARRATIVE);

@@ -138,16 +138,17 @@ export class ValueDictionary {
    * normalisation (regular expressions) runs once per distinct word, not once per row.
    * Bounded: cleared when full.
    */
-  private readonly seen = new Map<string, string | null>();
+  private readonly seen = new Map<CodedField, Map<string, string | null>>();
 
   /** The code for a free-text value of a coded field, or undefined when nothing matches. */
   code(field: CodedField, value: string): string | undefined {
-    const memo = `${field}\u0000${value}`;
-    const hit = this.seen.get(memo);
+    let seen = this.seen.get(field);
+    if (!seen) this.seen.set(field, (seen = new Map<string, string | null>()));
+    const hit = seen.get(value);
     if (hit !== undefined) return hit ?? undefined;
     const code = this.lookup(field, value);
-    if (this.seen.size >= 4096) this.seen.clear();
-    this.seen.set(memo, code ?? null);
+    if (seen.size >= 4096) seen.clear();
+    seen.set(value, code ?? null);
     return code;
   }
 
