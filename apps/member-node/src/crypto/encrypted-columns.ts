@@ -12,6 +12,7 @@ export const AAD = {
   incidentNarrative: 'incidents.narrative_enc',
   serviceNotes: 'service_deliveries.notes_enc',
   referralNotes: 'referrals.notes_enc',
+  consultationNotes: 'consultations.notes_enc',
 } as const;
 
 export interface EncryptedColumn {
@@ -29,6 +30,7 @@ export const ENCRYPTED_COLUMNS: readonly EncryptedColumn[] = [
   { table: 'incidents', column: 'narrative_enc', aad: AAD.incidentNarrative },
   { table: 'service_deliveries', column: 'notes_enc', aad: AAD.serviceNotes },
   { table: 'referrals', column: 'notes_enc', aad: AAD.referralNotes },
+  { table: 'consultations', column: 'notes_enc', aad: AAD.consultationNotes },
   { table: 'import_staged_rows', column: 'full_name_enc', aad: AAD.clientFullName },
   { table: 'import_staged_rows', column: 'phone_enc', aad: AAD.clientPhone },
   { table: 'import_staged_rows', column: 'address_enc', aad: AAD.clientAddress },

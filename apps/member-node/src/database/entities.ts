@@ -3,6 +3,7 @@ import { ImportIssueEntity } from '../imports/import-issue.entity';
 import { ImportJobEntity } from '../imports/import-job.entity';
 import { ImportStagedRowEntity } from '../imports/import-staged-row.entity';
 import { ClientEntity } from '../register/client.entity';
+import { ConsultationEntity } from '../register/consultation.entity';
 import { IncidentEntity } from '../register/incident.entity';
 import { ReferralEntity } from '../register/referral.entity';
 import { ServiceDeliveryEntity } from '../register/service-delivery.entity';
@@ -21,6 +22,7 @@ export const NODE_ENTITIES = [
   IncidentEntity,
   ServiceDeliveryEntity,
   ReferralEntity,
+  ConsultationEntity,
   ImportJobEntity,
   ImportIssueEntity,
   ImportStagedRowEntity,

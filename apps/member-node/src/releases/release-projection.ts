@@ -3,8 +3,8 @@ import { createHash } from 'node:crypto';
 import { EntityManager } from 'typeorm';
 import { AGE_BAND, DatasetDecl, DatasetUnit, periodEnd, periodStart, RecordAttribute, ReportableRecord } from '@paivand/schema';
 
-/** Units the node's register can count (hotline consultations are not kept in this register). */
-export const PROJECTED_UNITS: readonly DatasetUnit[] = ['incident', 'service', 'client'];
+/** Units the node's register can count. */
+export const PROJECTED_UNITS: readonly DatasetUnit[] = ['incident', 'service', 'client', 'consultation'];
 
 /** One group of identical reportable records: codes only, and how many there are. */
 export interface AggregatedRow {
@@ -12,6 +12,12 @@ export interface AggregatedRow {
   readonly consent: boolean;
   readonly other: boolean;
   readonly attributes: Readonly<Partial<Record<RecordAttribute, string>>>;
+  /**
+   * Per-extract number of the subject (client, or caller for consultations), only when a
+   * differential-privacy dataset needs it for its contribution caps: a rank in the
+   * extract, never the code itself, and meaningless outside this extract.
+   */
+  readonly subject?: string;
   readonly n: number;
 }
 
@@ -41,6 +47,8 @@ interface UnitSql {
   readonly month: string;
   readonly consent: string;
   readonly other: string;
+  /** Who a record is about (the unit of privacy for differential privacy): read inside the query only. */
+  readonly subject: string;
   readonly attributes: Partial<Record<RecordAttribute, string>>;
 }
 
@@ -56,6 +64,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     month: `to_char(i.reported_date, 'YYYY-MM')`,
     consent: 'i.consent_reporting',
     other: 'i.reported_by_other_member',
+    subject: 'c.id::text',
     attributes: {
       sex: 'c.sex',
       age_band: ageBandSql('extract(year from i.incident_date)::int', 'c.birth_year'),
@@ -73,6 +82,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     consent: 'i.consent_reporting',
     // each centre counts the services it delivered itself
     other: 'false',
+    subject: 'c.id::text',
     attributes: {
       service_type: 's.service_type',
       service_outcome: 's.outcome',
@@ -84,7 +94,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
   },
   client: {
     // one row per client served in the period, dated to her first service in it
-    from: `(SELECT DISTINCT ON (c.id) c.sex, c.birth_year, c.district, c.migration_status, c.marital_status,
+    from: `(SELECT DISTINCT ON (c.id) c.id, c.sex, c.birth_year, c.district, c.migration_status, c.marital_status,
                    s.date AS first_date, i.consent_reporting
               FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
              WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3
@@ -92,12 +102,28 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     month: `to_char(f.first_date, 'YYYY-MM')`,
     consent: 'f.consent_reporting',
     other: 'false',
+    subject: 'f.id::text',
     attributes: {
       sex: 'f.sex',
       age_band: ageBandSql('extract(year from f.first_date)::int', 'f.birth_year'),
       district: 'f.district',
       migration_status: 'f.migration_status',
       marital_status: 'f.marital_status',
+    },
+  },
+  consultation: {
+    from: `consultations k WHERE k.centre_id = $1 AND k.date >= $2 AND k.date < $3`,
+    month: `to_char(k.date, 'YYYY-MM')`,
+    consent: 'k.consent_reporting',
+    // hotlines count the consultations they gave themselves
+    other: 'false',
+    // the caller; an anonymous caller (no code) counts as a caller of her own in each consultation
+    subject: `CASE WHEN k.caller_code IS NULL THEN 'c:' || k.id::text ELSE 'k:' || k.caller_code END`,
+    attributes: {
+      hotline_topic: 'k.topic',
+      caller_sex: 'k.caller_sex',
+      age_band: `coalesce(k.caller_age_band, 'UNK')`,
+      district: 'k.district',
     },
   },
 };
@@ -115,9 +141,16 @@ export class ReleaseProjection {
     const needed = [...new Set(datasets.flatMap((d) => d.dimensions.map((dim) => dim.attribute)))].sort();
     const unknown = needed.filter((a) => spec.attributes[a] === undefined);
     if (unknown.length > 0) throw new Error(`the register has no ${unknown.join(', ')} for ${unit} records`);
+    // differential privacy caps each subject's records: group by subject too, and number the
+    // subjects in the query so that no client id or caller code reaches this process
+    const bySubject = datasets.some((d) => d.protection.method === 'differential_privacy');
     const cols = [`${spec.month} AS month`, `${spec.consent} AS consent`, `${spec.other} AS other`, ...needed.map((a, i) => `${spec.attributes[a]} AS a${i}`)];
     const groupBy = cols.map((_, i) => String(i + 1)).join(', ');
-    const sql = `SELECT ${cols.join(', ')}, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy} ORDER BY ${groupBy}`;
+    const sql = bySubject
+      ? `SELECT ${['month', 'consent', 'other', ...needed.map((_, i) => `a${i}`), 'n'].map((c) => `g.${c}`).join(', ')}, dense_rank() OVER (ORDER BY g.s)::int AS subject
+           FROM (SELECT ${cols.join(', ')}, ${spec.subject} AS s, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy}, ${cols.length + 1}) g
+          ORDER BY ${groupBy}, subject`
+      : `SELECT ${cols.join(', ')}, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy} ORDER BY ${groupBy}`;
     const from = periodStart(period).toISOString().slice(0, 10);
     const to = periodEnd(period).toISOString().slice(0, 10);
     const raw: Record<string, unknown>[] = await tx.query(sql, [centreId, from, to]);
@@ -129,9 +162,10 @@ export class ReleaseProjection {
         const v = r[`a${i}`];
         if (typeof v === 'string') attributes[a] = v;
       });
-      const row = { month: String(r.month), consent: r.consent === true, other: r.other === true, attributes, n: Number(r.n) };
+      const subject = bySubject ? String(r.subject) : undefined;
+      const row: AggregatedRow = { month: String(r.month), consent: r.consent === true, other: r.other === true, attributes, ...(subject !== undefined ? { subject } : {}), n: Number(r.n) };
       records += row.n;
-      hash.update(`${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${needed.map((a) => attributes[a] ?? '').join('|')}|${row.n}\n`);
+      hash.update(`${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${needed.map((a) => attributes[a] ?? '').join('|')}|${subject !== undefined ? `${subject}|` : ''}${row.n}\n`);
       return row;
     });
     return { unit, rows, fingerprint: hash.digest('hex'), records };
@@ -142,8 +176,8 @@ export class ReleaseProjection {
 export function* recordsOf(extracts: readonly UnitExtract[]): Generator<ReportableRecord, void, undefined> {
   for (const e of extracts) {
     for (const row of e.rows) {
-      // subject is only read by differential privacy (contribution caps), which these units do not use
-      const record: ReportableRecord = { unit: e.unit, month: row.month, subject: '-', consentReporting: row.consent, reportedByOtherMember: row.other, attributes: row.attributes };
+      // subject is only read by differential privacy (contribution caps); extracts without a DP dataset carry none
+      const record: ReportableRecord = { unit: e.unit, month: row.month, subject: row.subject ?? '-', consentReporting: row.consent, reportedByOtherMember: row.other, attributes: row.attributes };
       for (let i = 0; i < row.n; i++) yield record;
     }
   }

@@ -58,7 +58,13 @@ function toReportModel(r: DatasetReport): ProtectionReportModel {
     k: r.k,
     protectionRange: r.protectionRange,
     recordsCounted: r.recordsCounted,
-    leftOut: { noConsent: r.leftOut.noConsent, outsidePeriod: r.leftOut.outsidePeriod, reportedByOtherMember: r.leftOut.reportedByOtherMember, missingOrUnknownCode: r.leftOut.missingOrUnknownCode },
+    leftOut: {
+      noConsent: r.leftOut.noConsent,
+      outsidePeriod: r.leftOut.outsidePeriod,
+      reportedByOtherMember: r.leftOut.reportedByOtherMember,
+      missingOrUnknownCode: r.leftOut.missingOrUnknownCode,
+      overContributionCap: r.leftOut.overContributionCap ?? 0,
+    },
     cellsTotal: r.cells.total,
     cellsPublished: r.cells.published,
     cellsPrimary: r.cells.primary,
@@ -68,6 +74,8 @@ function toReportModel(r: DatasetReport): ProtectionReportModel {
     minIntervalWidth: r.audit.minIntervalWidth,
     linearPrograms: r.audit.linearPrograms,
     auditPassed: r.audit.passed,
+    epsilon: r.epsilon ?? null,
+    epsilonRemaining: r.epsilonRemaining ?? null,
   };
 }
 
@@ -104,6 +112,7 @@ export function toLedgerModel(r: LedgerRow): LedgerEntryModel {
     contentHash: r.contentHash,
     cellsPublished: r.payload.cells.length - suppressed,
     cellsSuppressed: suppressed,
+    epsilon: r.payload.protection.epsilon ?? null,
     approvedAt: r.decidedAt,
   };
 }

@@ -38,7 +38,8 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
     const standard = await this.standards.current();
     const types = [...new Set(standard.datasets.map((d) => d.periodType))];
     const [{ first }] = await this.db.query<{ first: Date | string | null }[]>(
-      `SELECT least((SELECT min(reported_date) FROM incidents WHERE centre_id = $1), (SELECT min(date) FROM service_deliveries WHERE centre_id = $1)) AS first`,
+      `SELECT least((SELECT min(reported_date) FROM incidents WHERE centre_id = $1), (SELECT min(date) FROM service_deliveries WHERE centre_id = $1),
+                    (SELECT min(date) FROM consultations WHERE centre_id = $1)) AS first`,
       [this.config.CENTRE_ID],
     );
     if (!first) return [];

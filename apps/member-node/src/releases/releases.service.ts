@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AnonymizerError, protectRelease } from '@paivand/anonymizer';
+import { AnonymizerError, ProtectedRelease, protectRelease } from '@paivand/anonymizer';
 import {
   canonicalJson,
   contentHashOf,
@@ -12,6 +12,7 @@ import {
   parsePeriod,
   periodEnd,
   periodsOverlap,
+  ProtectionMethod,
   protectionRangeOf,
   SubmissionPayload,
 } from '@paivand/schema';
@@ -24,16 +25,30 @@ import { signedBody } from '../outbox/signed-body';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { ledgerRows, toLedgerEntries } from './release-ledger';
 import { PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
-import { ReleaseEntity, ReleaseStatus } from './release.entity';
+import { LEDGER_STATUSES, ReleaseEntity, ReleaseStatus } from './release.entity';
 
 /** Statuses that hold a revision number of a (dataset, period). */
 const LIVE: readonly ReleaseStatus[] = ['prepared', 'held', 'approved', 'pushed', 'refused'];
 
+/** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
+const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
+
+/** Protection methods the node applies (the anonymizer's). */
+const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
+
+const isDp = (d: DatasetDecl | undefined): boolean => d?.protection.method === 'differential_privacy';
+
 export interface PrepareResult {
   readonly period: string;
   readonly periodType: string;
-  /** prepared: new releases wait for approval (or were auto-approved); nothing: up to date; busy: another process holds the lock; blocked: the anonymizer refused. */
+  /**
+   * prepared: new releases wait for approval (or were auto-approved); nothing: up to date;
+   * busy: another process holds the lock; blocked: the anonymizer refused everything.
+   * `prepared` may come with blocked releases too (e.g. the suppression tables were
+   * prepared while a differential-privacy table's budget was spent): `errorCode` is then set.
+   */
   readonly status: 'prepared' | 'nothing' | 'busy' | 'blocked';
+  /** The releases prepared, then those blocked. */
   readonly releases: ReleaseEntity[];
   readonly errorCode?: string;
 }
@@ -45,6 +60,17 @@ export type Actor = string;
  * Releases of the centre: prepared with the anonymizer from the register, audited
  * against the node's ledger, previewed, approved (signed into the outbox in the same
  * transaction) or held.
+ *
+ * Differential-privacy tables (hotline_monthly): each is noised on its own, with the
+ * caller as the unit of privacy. Every approved table spends its epsilon from the
+ * dataset's budget of the calendar year, as the ledger records it (`protection.epsilon`
+ * of the payload); tables prepared or held reserve theirs. A preparation that would
+ * overspend is `blocked` (BUDGET_EXHAUSTED) and so is an approval that would (e.g. after
+ * a new standard lowered the budget). Late entries: a DP table not yet approved is simply
+ * prepared again (its noise never left the node); once approved or pushed it gets NO
+ * revision: noising the month again would spend the budget a second time, and the
+ * standard's budget is exactly one release a month. Late consultations stay in the
+ * register and are left to the noise.
  */
 @Injectable()
 export class ReleasesService {
@@ -58,10 +84,21 @@ export class ReleasesService {
     @Inject(SIGNING_KEY) private readonly key: NodeSigningKey | null,
   ) {}
 
-  /** Datasets this node releases for a period type (suppression tables of units its register keeps). */
+  /**
+   * Datasets this node releases for a period type: suppression and differential-privacy
+   * tables of the units its register keeps. Consultation datasets only once the centre has
+   * recorded a consultation (it runs a hotline): other centres would otherwise push an
+   * empty (noised) hotline table every month.
+   */
   async datasetsFor(periodType: string): Promise<DatasetDecl[]> {
     const standard = await this.standards.current();
-    return standard.datasets.filter((d) => d.periodType === periodType && d.protection.method === 'suppression' && PROJECTED_UNITS.includes(d.unit));
+    const units = await this.unitsKept();
+    return standard.datasets.filter((d) => d.periodType === periodType && METHODS.includes(d.protection.method) && units.includes(d.unit));
+  }
+
+  private async unitsKept(): Promise<DatasetUnit[]> {
+    const [{ hotline }] = await this.db.query<{ hotline: boolean }[]>('SELECT EXISTS (SELECT 1 FROM consultations WHERE centre_id = $1) AS hotline', [this.config.CENTRE_ID]);
+    return PROJECTED_UNITS.filter((u) => u !== 'consultation' || hotline);
   }
 
   /**
@@ -104,109 +141,154 @@ export class ReleasesService {
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
         else if (latest.inputFingerprint === fingerprint) continue;
         else if (latest.status === 'prepared' || latest.status === 'held') todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
+        // Differential privacy: no revision once released. Noising the period again would spend
+        // the dataset's budget again (the standard's budget is one release a month for a year);
+        // late entries are left to the noise. A table not yet approved is replaced freely (its
+        // noise never left the node), and one the hub refused may be released again.
+        else if (isDp(ds) && LEDGER_STATUSES.includes(latest.status)) continue;
         else todo.push({ ds, revision: latest.revision + 1, fingerprint, previous: latest });
       }
       if (todo.length === 0) return empty;
 
       const ledger = await ledgerRows(tx);
       const ledgerSeq = ledger.reduce((m, r) => Math.max(m, r.seq), 0);
-      const needUnits = new Set(todo.map((t) => t.ds.unit));
-      let protectedRelease;
-      try {
-        protectedRelease = await protectRelease({
-          standard,
-          datasets: todo.map((t) => t.ds),
-          period,
-          records: recordsOf([...extracts.values()].filter((e) => needUnits.has(e.unit))),
-          ledger: toLedgerEntries(ledger),
-        });
-      } catch (err) {
-        if (!(err instanceof AnonymizerError)) throw err;
-        this.log.warn(`release of ${period} refused by the anonymizer: ${err.code}`);
-        const blocked: ReleaseEntity[] = [];
-        for (const t of todo) {
-          if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
-          blocked.push(
+      const ledgerEntries = toLedgerEntries(ledger);
+      // suppression tables are protected as one linked system; each DP table is noised on its
+      // own, so a spent budget blocks that table only
+      const groups: Todo[][] = [];
+      const suppression = todo.filter((t) => !isDp(t.ds));
+      if (suppression.length > 0) groups.push(suppression);
+      for (const t of todo) if (isDp(t.ds)) groups.push([t]);
+      const dpTodo = todo.filter((t) => isDp(t.ds));
+      const reserved = dpTodo.length > 0 ? await this.reservedBudget(tx, dpTodo) : {};
+
+      const preparedAt = now.toISOString();
+      const created: ReleaseEntity[] = [];
+      const blocked: ReleaseEntity[] = [];
+      let errorCode: string | undefined;
+      for (const group of groups) {
+        const needUnits = new Set(group.map((t) => t.ds.unit));
+        let protectedRelease: ProtectedRelease;
+        try {
+          protectedRelease = await protectRelease({
+            standard,
+            datasets: group.map((t) => t.ds),
+            period,
+            records: recordsOf([...extracts.values()].filter((e) => needUnits.has(e.unit))),
+            ledger: ledgerEntries,
+            dpBudget: reserved,
+          });
+        } catch (err) {
+          if (!(err instanceof AnonymizerError)) throw err;
+          this.log.warn(`release of ${period} (${group.map((t) => t.ds.id).join(', ')}) refused by the anonymizer: ${err.code}`);
+          errorCode ??= err.code;
+          for (const t of group) {
+            if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
+            blocked.push(
+              await tx.getRepository(ReleaseEntity).save(
+                tx.getRepository(ReleaseEntity).create({
+                  batchId: randomUUID(),
+                  datasetId: t.ds.id,
+                  period,
+                  periodType,
+                  revision: t.revision,
+                  status: 'blocked',
+                  schemaVersion: standard.version,
+                  payload: null,
+                  contentHash: null,
+                  inputFingerprint: t.fingerprint,
+                  report: null,
+                  errorCode: err.code,
+                  errorMessage: err.message,
+                  ledgerSeq: String(ledgerSeq),
+                }),
+              ),
+            );
+          }
+          continue;
+        }
+
+        const batchId = randomUUID();
+        for (const t of group) {
+          const table = protectedRelease.tables.find((x) => x.datasetId === t.ds.id);
+          const report = protectedRelease.report.datasets.find((x) => x.datasetId === t.ds.id);
+          if (!table || !report) throw new Error(`the anonymizer returned no table for ${t.ds.id}`);
+          const body: Omit<SubmissionPayload, 'contentHash'> = {
+            memberId: memberIdOf(this.config),
+            datasetId: t.ds.id,
+            schemaVersion: standard.version,
+            period,
+            revision: t.revision,
+            dimensions: table.dimensions,
+            protection: { method: table.method, k: t.ds.protection.k, protectionRange: protectionRangeOf(t.ds.protection), ...(table.epsilon !== undefined ? { epsilon: table.epsilon } : {}) },
+            cells: table.cells,
+            preparedAt,
+          };
+          const contentHash = contentHashOf(body);
+          if (t.previous && t.previous.contentHash === contentHash) {
+            // late entries that change nothing once protected: no revision, remember what was checked
+            await tx.getRepository(ReleaseEntity).update(t.previous.id, { inputFingerprint: t.fingerprint });
+            continue;
+          }
+          if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
+          const payload: SubmissionPayload = { ...body, contentHash };
+          created.push(
             await tx.getRepository(ReleaseEntity).save(
               tx.getRepository(ReleaseEntity).create({
-                batchId: randomUUID(),
+                batchId,
                 datasetId: t.ds.id,
                 period,
                 periodType,
                 revision: t.revision,
-                status: 'blocked',
+                status: 'prepared',
                 schemaVersion: standard.version,
-                payload: null,
-                contentHash: null,
+                payload: canonicalJson(payload),
+                contentHash,
                 inputFingerprint: t.fingerprint,
-                report: null,
-                errorCode: err.code,
-                errorMessage: err.message,
+                report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
+                errorCode: null,
+                errorMessage: null,
                 ledgerSeq: String(ledgerSeq),
               }),
             ),
           );
         }
-        return { period, periodType, status: 'blocked' as const, releases: blocked, errorCode: err.code };
       }
-
-      const batchId = randomUUID();
-      const preparedAt = now.toISOString();
-      const created: ReleaseEntity[] = [];
-      for (const t of todo) {
-        const table = protectedRelease.tables.find((x) => x.datasetId === t.ds.id);
-        const report = protectedRelease.report.datasets.find((x) => x.datasetId === t.ds.id);
-        if (!table || !report) throw new Error(`the anonymizer returned no table for ${t.ds.id}`);
-        const body: Omit<SubmissionPayload, 'contentHash'> = {
-          memberId: memberIdOf(this.config),
-          datasetId: t.ds.id,
-          schemaVersion: standard.version,
-          period,
-          revision: t.revision,
-          dimensions: table.dimensions,
-          protection: { method: table.method, k: t.ds.protection.k, protectionRange: protectionRangeOf(t.ds.protection), ...(table.epsilon !== undefined ? { epsilon: table.epsilon } : {}) },
-          cells: table.cells,
-          preparedAt,
-        };
-        const contentHash = contentHashOf(body);
-        if (t.previous && t.previous.contentHash === contentHash) {
-          // late entries that change nothing once protected: no revision, remember what was checked
-          await tx.getRepository(ReleaseEntity).update(t.previous.id, { inputFingerprint: t.fingerprint });
-          continue;
-        }
-        if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
-        const payload: SubmissionPayload = { ...body, contentHash };
-        created.push(
-          await tx.getRepository(ReleaseEntity).save(
-            tx.getRepository(ReleaseEntity).create({
-              batchId,
-              datasetId: t.ds.id,
-              period,
-              periodType,
-              revision: t.revision,
-              status: 'prepared',
-              schemaVersion: standard.version,
-              payload: canonicalJson(payload),
-              contentHash,
-              inputFingerprint: t.fingerprint,
-              report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
-              errorCode: null,
-              errorMessage: null,
-              ledgerSeq: String(ledgerSeq),
-            }),
-          ),
-        );
-      }
-      if (created.length === 0) return empty;
+      if (created.length === 0 && blocked.length === 0) return empty;
+      if (created.length === 0) return { period, periodType, status: 'blocked' as const, releases: blocked, errorCode };
       this.log.log(`prepared ${created.length} release(s) of ${period}`);
       if (this.config.AUTO_APPROVE && this.key) {
         for (let i = 0; i < created.length; i++) created[i] = await this.approveIn(tx, created[i].id, 'auto-approval');
       }
-      return { period, periodType, status: 'prepared' as const, releases: created };
+      return { period, periodType, status: 'prepared' as const, releases: [...created, ...blocked], ...(errorCode !== undefined ? { errorCode } : {}) };
     });
   }
 
-  /** Signs the release and writes it to the outbox, in one transaction. A release prepared against an older ledger becomes `stale`. */
+  /**
+   * Differential privacy reserved by tables prepared or held but not yet approved (per
+   * dataset, per year), so that approving every pending table never spends more than the
+   * budget; the tables these preparations replace reserve nothing. Serialised: two
+   * preparations never reserve the same budget.
+   */
+  private async reservedBudget(tx: EntityManager, dpTodo: readonly { ds: DatasetDecl; replaces?: ReleaseEntity }[]): Promise<Record<string, Record<string, number>>> {
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:dp-budget']);
+    const replaced = dpTodo.flatMap((t) => (t.replaces ? [t.replaces.id] : []));
+    const rows: { dataset_id: string; year: string; epsilon: number | null }[] = await tx.query(
+      `SELECT dataset_id, left(period, 4) AS year, sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS epsilon
+         FROM releases WHERE status = ANY($1) AND dataset_id = ANY($2) AND payload IS NOT NULL AND NOT (id = ANY($3::uuid[]))
+        GROUP BY 1, 2`,
+      [PENDING, dpTodo.map((t) => t.ds.id), replaced],
+    );
+    const out: Record<string, Record<string, number>> = {};
+    for (const r of rows) if (r.epsilon) (out[r.dataset_id] ??= {})[r.year] = Number(r.epsilon);
+    return out;
+  }
+
+  /**
+   * Signs the release and writes it to the outbox, in one transaction. A suppression table
+   * prepared against an older ledger becomes `stale`; a DP table that would overspend its
+   * year's budget becomes `blocked` (BUDGET_EXHAUSTED).
+   */
   async approve(id: string, actor: Actor): Promise<ReleaseEntity> {
     return this.db.transaction((tx) => this.approveIn(tx, id, actor));
   }
@@ -227,12 +309,24 @@ export class ReleasesService {
     );
     // the anonymizer links releases of the same unit with overlapping periods: only those make this audit outdated
     const standard = await this.standards.current();
+    const dataset = standard.dataset(release.datasetId);
     const unitOf = (id: string): string | undefined => standard.dataset(id)?.unit;
-    if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId))) {
+    // (a differential-privacy table is noised on its own: the ledger's growth does not change it)
+    const linked = (id: string): boolean => !isDp(dataset) && !isDp(standard.dataset(id));
+    if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId) && linked(r.dataset_id))) {
       // audited against a ledger that has since grown: never pushed, prepare again
       release.status = 'stale';
       release.errorCode = 'LEDGER_CHANGED';
       release.errorMessage = 'released figures for an overlapping period were approved after this release was prepared; prepare it again';
+      release.decidedAt = new Date();
+      release.decidedBy = actor;
+      return repo.save(release);
+    }
+    if (isDp(dataset) && !(await this.budgetAllows(tx, release, dataset as DatasetDecl))) {
+      // the year's budget was spent after this table was prepared (e.g. a new standard lowered it)
+      release.status = 'blocked';
+      release.errorCode = 'BUDGET_EXHAUSTED';
+      release.errorMessage = `approving would spend more than the annual differential privacy budget of ${release.datasetId} for ${release.period.slice(0, 4)}`;
       release.decidedAt = new Date();
       release.decidedBy = actor;
       return repo.save(release);
@@ -246,6 +340,18 @@ export class ReleasesService {
     const saved = await repo.save(release);
     await tx.getRepository(OutboxEntity).insert({ releaseId: release.id, datasetId: release.datasetId, period: release.period, revision: release.revision, body, status: 'pending', nextAttemptAt: new Date() });
     return saved;
+  }
+
+  /** Whether the ledger's spending of the release's year plus this release stays within the dataset's annual budget. */
+  private async budgetAllows(tx: EntityManager, release: ReleaseEntity, dataset: DatasetDecl): Promise<boolean> {
+    const policy = dataset.protection.differentialPrivacy;
+    const epsilon = (JSON.parse(release.payload as string) as SubmissionPayload).protection.epsilon;
+    if (!policy || epsilon === undefined) return false;
+    const [{ spent }] = await tx.query<{ spent: number | null }[]>(
+      `SELECT sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS spent FROM releases WHERE status = ANY($1) AND dataset_id = $2 AND left(period, 4) = $3`,
+      [LEDGER_STATUSES, release.datasetId, release.period.slice(0, 4)],
+    );
+    return Number(spent ?? 0) + epsilon <= policy.annualEpsilon + 1e-12;
   }
 
   async hold(id: string, actor: Actor, reason: string | null): Promise<ReleaseEntity> {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { ConsultationRecord } from '@paivand/schema';
 import type { CaseBundle } from '@paivand/synthetic';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
@@ -122,6 +123,84 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
       result.services++;
     }
     if (incidents.length >= batchSize) await flush();
+  }
+  await flush();
+  return result;
+}
+
+export interface ConsultationFillResult {
+  consultations: number;
+  /** Consultation codes already in the register (or twice in the input): skipped, as the register refuses them. */
+  skipped: number;
+  /** The values that must never leave the node: sealed notes and pseudonymous caller codes. */
+  identifiers: string[];
+}
+
+export interface ConsultationFillOptions {
+  readonly batchSize?: number;
+  /** Consent to reporting per consultation (default: every consultation counts). */
+  readonly consentReporting?: (c: ConsultationRecord) => boolean;
+}
+
+/**
+ * Writes synthetic hotline consultations (e.g. `generateHotlineConsultations` of
+ * `@paivand/synthetic`, never real callers) straight into the register, in batches, notes
+ * sealed with the node's key ring as `recordConsultation` does. A consultation code the
+ * register already holds is skipped, so filling twice duplicates nothing.
+ */
+export async function fillSyntheticConsultations(
+  db: DataSource,
+  ring: KeyRing,
+  centreId: string,
+  consultations: Iterable<ConsultationRecord>,
+  options: ConsultationFillOptions = {},
+): Promise<ConsultationFillResult> {
+  const batchSize = options.batchSize ?? 2000;
+  const consent = options.consentReporting ?? ((): boolean => true);
+  const result: ConsultationFillResult = { consultations: 0, skipped: 0, identifiers: [] };
+  const callers = new Set<string>();
+  let rows: unknown[][] = [];
+  const flush = async (): Promise<void> => {
+    if (rows.length === 0) return;
+    const col = (i: number): unknown[] => rows.map((r) => r[i]);
+    const inserted: unknown[] = await db.query(
+      `INSERT INTO consultations (centre_id, consultation_code, caller_code, date, topic, caller_sex, caller_age_band, district, caller_is_survivor, referred_to, consent_reporting, notes_enc)
+       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::bool[], $12::text[])
+       ON CONFLICT (centre_id, consultation_code) DO NOTHING
+       RETURNING id`,
+      Array.from({ length: 12 }, (_, i) => col(i)),
+    );
+    result.consultations += inserted.length;
+    result.skipped += rows.length - inserted.length;
+    rows = [];
+  };
+  const seen = new Set<string>();
+  for (const c of consultations) {
+    if (seen.has(c.consultationId)) {
+      result.skipped++;
+      continue;
+    }
+    seen.add(c.consultationId);
+    if (c.notes) result.identifiers.push(c.notes);
+    if (c.callerCode && !callers.has(c.callerCode)) {
+      callers.add(c.callerCode);
+      result.identifiers.push(c.callerCode);
+    }
+    rows.push([
+      centreId,
+      c.consultationId,
+      c.callerCode ?? null,
+      c.date,
+      c.topic,
+      c.callerSex,
+      c.callerAgeBand ?? null,
+      c.district ?? null,
+      c.callerIsSurvivor,
+      c.referredTo ?? null,
+      consent(c),
+      ring.seal(c.notes, AAD.consultationNotes),
+    ]);
+    if (rows.length >= batchSize) await flush();
   }
   await flush();
   return result;

@@ -78,6 +78,7 @@ export class LeftOutModel {
   @Field(() => Int) outsidePeriod!: number;
   @Field(() => Int) reportedByOtherMember!: number;
   @Field(() => Int) missingOrUnknownCode!: number;
+  @Field(() => Int, { description: "Records beyond a subject's contribution cap (differential privacy only)." }) overContributionCap!: number;
 }
 
 @ObjectType('ProtectionReport')
@@ -97,6 +98,8 @@ export class ProtectionReportModel {
   @Field(() => Float, { nullable: true, description: 'Narrowest interval an adversary can prove for a hidden cell (null: none hidden).' }) minIntervalWidth!: number | null;
   @Field(() => Int) linearPrograms!: number;
   @Field() auditPassed!: boolean;
+  @Field(() => Float, { nullable: true, description: 'Privacy loss this release spends (differential privacy only).' }) epsilon!: number | null;
+  @Field(() => Float, { nullable: true, description: "The dataset's budget of the year left once this release is approved (differential privacy only)." }) epsilonRemaining!: number | null;
 }
 
 @ObjectType('ReleasePreview', { description: 'Exactly what will leave the centre.' })
@@ -128,6 +131,7 @@ export class LedgerEntryModel {
   @Field() contentHash!: string;
   @Field(() => Int) cellsPublished!: number;
   @Field(() => Int) cellsSuppressed!: number;
+  @Field(() => Float, { nullable: true, description: 'Differential privacy budget this release spent (null: suppression).' }) epsilon!: number | null;
   @Field(() => Date, { nullable: true }) approvedAt!: Date | null;
 }
 

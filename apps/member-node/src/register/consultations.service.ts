@@ -1,0 +1,77 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { AccessLogService } from '../access-log/access-log.service';
+import { Principal } from '../common/auth/principal';
+import { NodeError } from '../common/errors/node.error';
+import { AAD } from '../crypto/encrypted-columns';
+import { KeyRing } from '../crypto/key-ring';
+import { ConsultationEntity } from './consultation.entity';
+import { RecordConsultationInput } from './dto/consultation.inputs';
+import { ConsultationModel } from './models/consultation.models';
+
+export function toConsultationModel(e: ConsultationEntity, ring: KeyRing): ConsultationModel {
+  return {
+    id: e.id,
+    consultationCode: e.consultationCode,
+    callerCode: e.callerCode,
+    date: e.date,
+    topic: e.topic,
+    callerSex: e.callerSex,
+    callerAgeBand: e.callerAgeBand,
+    district: e.district,
+    callerIsSurvivor: e.callerIsSurvivor,
+    referredTo: e.referredTo,
+    consentReporting: e.consentReporting,
+    notes: ring.open(e.notesEnc, AAD.consultationNotes),
+  };
+}
+
+/**
+ * Hotline consultations of the centre (legal-aid hotlines are members of the Association).
+ * Scoped by the caller's centre; every write is written to the access log in the same
+ * transaction. Notes are sealed with the node's key ring.
+ */
+@Injectable()
+export class ConsultationsService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ring: KeyRing,
+    private readonly accessLog: AccessLogService,
+  ) {}
+
+  async recordConsultation(p: Principal, input: RecordConsultationInput): Promise<ConsultationModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ConsultationEntity);
+      let saved: ConsultationEntity;
+      try {
+        saved = await repo.save(
+          repo.create({
+            centreId: p.centreId,
+            consultationCode: input.consultationCode,
+            callerCode: input.callerCode ?? null,
+            date: input.date,
+            topic: input.topic,
+            callerSex: input.callerSex,
+            callerAgeBand: input.callerAgeBand ?? null,
+            district: input.district ?? null,
+            callerIsSurvivor: input.callerIsSurvivor,
+            referredTo: input.referredTo ?? null,
+            consentReporting: input.consentReporting,
+            notesEnc: this.ring.seal(input.notes, AAD.consultationNotes),
+          }),
+        );
+      } catch (err) {
+        if (err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505') {
+          throw new NodeError('CONFLICT', 'This record already exists in the register', {
+            reason: 'CONSULTATION_CODE_TAKEN',
+            fields: [{ field: 'consultationCode', code: 'DUPLICATE', messages: ['consultationCode already exists'] }],
+          });
+        }
+        throw err;
+      }
+      await this.accessLog.record(tx, p, p.centreId, 'case.create', 'consultation', saved.id);
+      return toConsultationModel(saved, this.ring);
+    });
+  }
+}

@@ -1,0 +1,66 @@
+import { Field, InputType } from '@nestjs/graphql';
+import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { IsCode, IsIsoDate } from '@paivand/schema';
+import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
+
+/** One hotline consultation: the standard's ConsultationRecord rules, plus consent to reporting. */
+@InputType()
+export class RecordConsultationInput {
+  @Field({ description: "The hotline's reference of the consultation, unique in the centre (recording it again is refused)" })
+  @IsDefined()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  consultationCode!: string;
+
+  @Field({ nullable: true, description: "The hotline's pseudonymous code of a caller who calls again (never a name or a phone number); absent for an anonymous caller" })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  callerCode?: string;
+
+  @Field({ description: 'YYYY-MM-DD' })
+  @IsDefined()
+  @IsIsoDate()
+  date!: string;
+
+  @Field({ description: 'hotline_topic codelist' })
+  @IsDefined()
+  @IsCode('hotline_topic')
+  topic!: string;
+
+  @Field({ description: 'sex codelist' })
+  @IsDefined()
+  @IsCode('sex')
+  callerSex!: string;
+
+  @Field({ nullable: true, description: 'age_band codelist' })
+  @IsOptional()
+  @IsCode('age_band')
+  callerAgeBand?: string;
+
+  @Field({ nullable: true, description: 'district codelist' })
+  @IsOptional()
+  @IsCode('district')
+  district?: string;
+
+  @Field({ description: 'Whether the caller is (or speaks for) a survivor, rather than asking for information' })
+  @IsDefined()
+  @IsBoolean()
+  callerIsSurvivor!: boolean;
+
+  @Field({ nullable: true, description: 'referral_destination codelist' })
+  @IsOptional()
+  @IsCode('referral_destination')
+  referredTo?: string;
+
+  @Field({ description: 'Consent that the consultation counts in anonymized statistics' })
+  @IsDefined()
+  @IsBoolean()
+  consentReporting!: boolean;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  notes?: string;
+}

@@ -1,0 +1,231 @@
+import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
+import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
+import { KeyRing } from '../src/crypto/key-ring';
+import { NodeSigningKey } from '../src/federation/signing-key';
+import { ReleasesService } from '../src/releases/releases.service';
+import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
+import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers and stored reports are checked field by field */
+
+const RECORD = `mutation($i: RecordConsultationInput!) { recordConsultation(input: $i) {
+  id consultationCode callerCode date topic callerSex callerAgeBand district callerIsSurvivor referredTo consentReporting notes } }`;
+const NOW = new Date('2026-05-20T00:00:00Z');
+const HOTLINE = 'hotline_monthly';
+
+const valid = (code: string, patch: Record<string, unknown> = {}): Record<string, unknown> => ({
+  consultationCode: code,
+  callerCode: 'CALLER-0001',
+  date: '2026-01-12',
+  topic: 'legal_questions',
+  callerSex: 'F',
+  callerAgeBand: 'Y25T34',
+  district: 'TJ-DU-SIN',
+  callerIsSurvivor: true,
+  referredTo: 'legal_aid',
+  consentReporting: true,
+  notes: 'Caller Malika asked about alimony; her husband works in Moscow',
+  ...patch,
+});
+
+/** The standard with the hotline's annual budget changed (a new version, as the hub would publish it). */
+function withBudget(version: string, annualEpsilon: number): Standard {
+  return {
+    ...STANDARD,
+    version,
+    datasets: STANDARD.datasets.map((d) =>
+      d.id === HOTLINE ? { ...d, protection: { ...d.protection, differentialPrivacy: { epsilonPerRelease: 0.5, annualEpsilon, maxContributionsPerClient: 3 } } } : d,
+    ),
+  };
+}
+
+jest.setTimeout(60_000);
+
+describe('member node: hotline consultations and their differential-privacy release', () => {
+  const keys = `k1:${newKey()}`;
+  let node: NodeTestApp;
+  let caseworker: string;
+  let manager: string;
+  let admin: string;
+  let releases: ReleasesService;
+  /** Everything that must never leave the node: notes, caller and consultation codes. */
+  const identifiers: string[] = [];
+
+  beforeAll(async () => {
+    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem, FEDERATION_JOBS: 'false' });
+    [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
+    releases = node.app.get(ReleasesService);
+  });
+  afterAll(() => node.close());
+
+  it('lets caseworkers and managers record consultations, not the centre admin nor anyone signed out; a centre releases hotline tables once it records one', async () => {
+    expect((await releases.datasetsFor('month')).map((d) => d.id)).toEqual(['incidents_monthly', 'services_monthly']);
+    expect((await node.gql(RECORD, { i: valid('ROLE-0') })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql(RECORD, { i: valid('ROLE-0') }, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const byCaseworker = await node.gql(RECORD, { i: valid('ROLE-1') }, caseworker);
+    expect(byCaseworker.errors).toBeUndefined();
+    expect(byCaseworker.data?.recordConsultation).toMatchObject({ consultationCode: 'ROLE-1', callerCode: 'CALLER-0001', topic: 'legal_questions', consentReporting: true });
+    const byManager = await node.gql(RECORD, { i: valid('ROLE-2', { callerCode: null, callerAgeBand: null, district: null, referredTo: null, notes: null }) }, manager);
+    expect(byManager.data?.recordConsultation).toMatchObject({ callerCode: null, callerAgeBand: null, district: null, referredTo: null, notes: null });
+    const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM consultations WHERE consultation_code LIKE 'ROLE-%'`);
+    expect(n).toBe(2);
+    expect((await releases.datasetsFor('month')).map((d) => d.id)).toEqual(['incidents_monthly', 'services_monthly', HOTLINE]);
+    identifiers.push('ROLE-1', 'ROLE-2', 'CALLER-0001', valid('x').notes as string);
+  });
+
+  it('refuses every invalid field with a coded error naming it, echoes no value, and writes nothing', async () => {
+    const bad: [Record<string, unknown>, string][] = [
+      [{ consultationCode: 'has spaces!' }, 'consultationCode:INVALID_FORMAT'],
+      [{ callerCode: 'Malika +992 93' }, 'callerCode:INVALID_FORMAT'],
+      [{ date: '2026-02-30' }, 'date:INVALID_DATE'],
+      [{ topic: 'divorce' }, 'topic:UNKNOWN_CODE'],
+      [{ callerSex: 'female' }, 'callerSex:UNKNOWN_CODE'],
+      [{ callerAgeBand: '31' }, 'callerAgeBand:UNKNOWN_CODE'],
+      [{ district: 'TJ-XX-NOPE' }, 'district:UNKNOWN_CODE'],
+      [{ referredTo: 'the moon' }, 'referredTo:UNKNOWN_CODE'],
+      [{ notes: 'z'.repeat(10_001) }, 'notes:OUT_OF_RANGE'],
+    ];
+    for (const [patch, expected] of bad) {
+      const res = await node.gql(RECORD, { i: valid('VAL-1', patch) }, caseworker);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map((f) => `${f.field}:${f.code}`)).toEqual([expected]);
+      expect(JSON.stringify(res.errors)).not.toContain(String(Object.values(patch)[0]).slice(0, 12));
+    }
+    // a required field left out is refused by GraphQL itself
+    const noConsent = valid('VAL-1');
+    delete noConsent.consentReporting;
+    expect((await node.gql(RECORD, { i: noConsent }, caseworker)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM consultations WHERE consultation_code LIKE 'VAL-%'`);
+    expect(n).toBe(0);
+  });
+
+  it('stores notes as ciphertext, logs the write (no value), and refuses recording the same consultation again', async () => {
+    const notes = 'Caller Gulnora, Rudaki street 7, fears her brother-in-law';
+    const res = await node.gql(RECORD, { i: valid('ENC-1', { notes, callerCode: 'CALLER-0002' }) }, manager);
+    expect(res.data?.recordConsultation.notes).toBe(notes);
+    const id = res.data?.recordConsultation.id as string;
+    identifiers.push('ENC-1', 'CALLER-0002', notes);
+    const [raw] = await node.dataSource.query('SELECT * FROM consultations WHERE id = $1', [id]);
+    expect(raw.notes_enc).toMatch(/^enc1:k1:/);
+    expect(JSON.stringify(raw)).not.toContain('Gulnora');
+    expect(new KeyRing(keys).open(raw.notes_enc, 'consultations.notes_enc')).toBe(notes);
+
+    const log = await node.dataSource.query(`SELECT action, object_type, actor_role, details FROM access_log WHERE object_id = $1`, [id]);
+    expect(log).toEqual([{ action: 'case.create', object_type: 'consultation', actor_role: 'manager', details: {} }]);
+
+    const again = await node.gql(RECORD, { i: valid('ENC-1', { notes: 'another note', date: '2026-01-13' }) }, caseworker);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'CONSULTATION_CODE_TAKEN', fields: [{ field: 'consultationCode', code: 'DUPLICATE' }] } });
+    const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM consultations WHERE consultation_code = 'ENC-1'`);
+    expect(n).toBe(1);
+    const logs = node.logs.join('\n');
+    for (const v of [notes, 'Gulnora', 'Malika']) expect(logs).not.toContain(v);
+  });
+
+  it('releases hotline_monthly with differential privacy: noised non-negative counts whose margins add up, per-caller caps, nothing identifiable; the budget refuses an overspend', async () => {
+    // a hotline of ~200 consultations a month (every tenth without consent), and a few cases
+    const fill = await fillSyntheticConsultations(
+      node.dataSource,
+      new KeyRing(keys),
+      'DSH',
+      generateHotlineConsultations({ seed: 'hotline-e2e', centre: { id: 'HOT', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-04-30', count: 800 }),
+      { consentReporting: (c) => !c.consultationId.endsWith('0') },
+    );
+    expect(fill).toMatchObject({ consultations: 800, skipped: 0 });
+    identifiers.push(...fill.identifiers);
+    // filling twice duplicates nothing
+    const twice = await fillSyntheticConsultations(node.dataSource, new KeyRing(keys), 'DSH', generateHotlineConsultations({ seed: 'hotline-e2e', centre: { id: 'HOT', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-04-30', count: 5 }));
+    expect(twice).toMatchObject({ consultations: 0, skipped: 5 });
+    const cases = await fillSyntheticRegister(node.dataSource, new KeyRing(keys), 'DSH', iterateRegister({ seed: 'hotline-cases', centre: { id: 'HOTC', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-04-30', incidents: 40 }));
+    identifiers.push(...cases.identifiers);
+    // one caller who called six times in January: three count
+    for (let i = 0; i < 6; i++) expect((await node.gql(RECORD, { i: valid(`REP-${i}`, { callerCode: 'CALLER-REPEAT', date: `2026-01-2${i}`, notes: null }) }, caseworker)).errors).toBeUndefined();
+    identifiers.push('CALLER-REPEAT');
+
+    const jan = await releases.prepare('2026-01', NOW);
+    expect(jan.status).toBe('prepared');
+    expect(jan.releases.map((r) => r.datasetId).sort()).toEqual([HOTLINE, 'incidents_monthly', 'services_monthly']);
+    const release = jan.releases.find((r) => r.datasetId === HOTLINE)!;
+    // its own batch: noised on its own, not linked with the suppression tables
+    expect(jan.releases.filter((r) => r.batchId === release.batchId)).toHaveLength(1);
+    const payload = JSON.parse(release.payload as string) as SubmissionPayload;
+    expect(payload.protection).toEqual({ method: 'differential_privacy', k: 5, protectionRange: 5, epsilon: 0.5 });
+    expect(payload.dimensions).toEqual(['topic', 'caller_sex']);
+    const topics = STANDARD.codelists.find((c) => c.id === 'hotline_topic')!.codes.map((c) => c.code);
+    expect(payload.cells).toHaveLength((topics.length + 1) * 4);
+    const value = new Map(payload.cells.map((c) => [c.key.join('|'), c.value as number]));
+    for (const c of payload.cells) {
+      expect(Number.isInteger(c.value) && (c.value as number) >= 0).toBe(true);
+      expect([c.obsStatus, c.confStatus]).toEqual(['E', 'F']);
+    }
+    for (const t of topics) expect(value.get(`${t}|_T`)).toBe(['F', 'M', 'U'].reduce((s, x) => s + (value.get(`${t}|${x}`) as number), 0));
+    for (const x of ['F', 'M', 'U', '_T']) expect(value.get(`_T|${x}`)).toBe(topics.reduce((s, t) => s + (value.get(`${t}|${x}`) as number), 0));
+
+    // the report: every consented January consultation, at most three per caller
+    const [truth] = await node.dataSource.query(
+      `SELECT (SELECT count(*)::int FROM consultations WHERE date < '2026-02-01' AND NOT consent_reporting) AS no_consent,
+              (SELECT sum(least(n, 3))::int FROM (SELECT count(*) AS n FROM consultations WHERE date < '2026-02-01' AND consent_reporting
+                GROUP BY coalesce(caller_code, id::text)) s) AS counted`,
+    );
+    const report = release.report as any;
+    expect(report).toMatchObject({ method: 'differential_privacy', epsilon: 0.5, epsilonRemaining: 5.5, recordsCounted: truth.counted, leftOut: { noConsent: truth.no_consent } });
+    expect(report.leftOut.overContributionCap).toBeGreaterThanOrEqual(3);
+    expect(report.rule).toContain('at most 3 records per client');
+    // a sanity bound only: 30 inner cells noised at scale 3/0.5 and clamped at 0 (sd of the total ~46, upward bias ~60)
+    expect(Math.abs((value.get('_T|_T') as number) - truth.counted)).toBeLessThan(400);
+
+    // the manager's preview shows the budget
+    const preview = await node.gql(`query($id: ID!) { releasePreview(id: $id) { report { method epsilon epsilonRemaining recordsCounted leftOut { overContributionCap } } } }`, { id: release.id }, manager);
+    expect(preview.data?.releasePreview.report).toMatchObject({ method: 'differential_privacy', epsilon: 0.5, epsilonRemaining: 5.5, recordsCounted: truth.counted });
+
+    // nothing identifiable in any payload nor in the logs
+    const everything = jan.releases.map((r) => r.payload ?? '').join('\n');
+    expect(identifiers.length).toBeGreaterThan(100);
+    expect(identifiers.filter((v) => everything.includes(v) || node.logs.join('\n').includes(v))).toEqual([]);
+    expect(/\d{4}-\d{2}-\d{2}(?!T)/.test(JSON.stringify(jan.releases.map((r) => (r.payload ? (JSON.parse(r.payload) as SubmissionPayload).cells : []))))).toBe(false);
+
+    // The Association lowers the hotline's budget to two releases a year.
+    const sync = node.app.get(StandardSyncService);
+    await sync.store(withBudget('2026.2', 1));
+    expect((await releases.approve(release.id, 'test')).status).toBe('approved');
+    const ledger = await node.gql('{ releaseLedger { datasetId period epsilon } }', {}, manager);
+    expect(ledger.data?.releaseLedger.filter((e: any) => e.datasetId === HOTLINE)).toEqual([{ datasetId: HOTLINE, period: '2026-01', epsilon: 0.5 }]);
+
+    const hotline = async (period: string): Promise<any> => {
+      const r = await releases.prepare(period, NOW);
+      return { status: r.status, errorCode: r.errorCode, release: r.releases.find((x) => x.datasetId === HOTLINE) };
+    };
+    const feb = await hotline('2026-02');
+    expect(feb.release).toMatchObject({ status: 'prepared', revision: 1 });
+    expect(feb.release.report.epsilonRemaining).toBe(0);
+    // February is prepared, not approved: its budget is reserved, so March is refused
+    const mar = await hotline('2026-03');
+    expect(mar).toMatchObject({ status: 'prepared', errorCode: 'BUDGET_EXHAUSTED', release: { status: 'blocked', errorCode: 'BUDGET_EXHAUSTED', payload: null } });
+    // refused once, not at every run
+    expect((await hotline('2026-03')).release).toBeUndefined();
+
+    // a late February entry before approval: the table is prepared again, its earlier noise never left the node
+    expect((await node.gql(RECORD, { i: valid('LATE-FEB', { date: '2026-02-10', notes: null }) }, caseworker)).errors).toBeUndefined();
+    const feb2 = await hotline('2026-02');
+    expect(feb2.release).toMatchObject({ status: 'prepared', revision: 1 });
+    expect((await releases.get(feb.release.id)).status).toBe('superseded');
+    expect((await releases.approve(feb2.release.id, 'test')).status).toBe('approved');
+
+    // a late January entry after January was released: no revision (it would spend the budget again)
+    expect((await node.gql(RECORD, { i: valid('LATE-JAN', { date: '2026-01-30', notes: null }) }, caseworker)).errors).toBeUndefined();
+    expect((await hotline('2026-01')).release).toBeUndefined();
+
+    // a larger budget (a new standard): March is tried again and prepared...
+    await sync.store(withBudget('2026.3', 1.5));
+    const mar2 = await hotline('2026-03');
+    expect(mar2.release).toMatchObject({ status: 'prepared' });
+    // ...but the budget is cut before approval: approving it would overspend, so it is blocked, never signed
+    await sync.store(withBudget('2026.4', 1));
+    const approved = await releases.approve(mar2.release.id, 'test');
+    expect(approved).toMatchObject({ status: 'blocked', errorCode: 'BUDGET_EXHAUSTED' });
+    const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM release_outbox WHERE dataset_id = $1`, [HOTLINE]);
+    expect(n).toBe(2);
+    const spent = (await releases.ledger()).filter((r) => r.datasetId === HOTLINE).reduce((s, r) => s + (r.payload.protection.epsilon ?? 0), 0);
+    expect(spent).toBe(1);
+  });
+});
