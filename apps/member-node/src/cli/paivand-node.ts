@@ -58,7 +58,10 @@ export function buildProgram(): Command {
           : s.scheduler.runDue(new Date(), (r, i, n) => process.stderr.write(`[${i}/${n}] ${r.period}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}\n`)),
       );
       print(json, results, () => results.map((r) => `${r.period} ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.releases.map((x) => `\n  ${x.id} ${x.datasetId} rev ${x.revision} ${x.status}`).join('')}`).join('\n') || 'no closed period with data');
-      if (results.some((r) => r.status === 'blocked')) throw new Exit(EXIT.NOTHING, 'the anonymizer refused at least one release');
+      // a mixed run (suppression tables prepared, a differential-privacy table blocked) carries an errorCode
+      if (results.some((r) => r.status === 'blocked' || r.releases.some((x) => x.status === 'blocked'))) {
+        throw new Exit(EXIT.NOTHING, 'the anonymizer refused at least one release');
+      }
       if (!results.some((r) => r.status === 'prepared')) throw new Exit(EXIT.NOTHING, 'nothing to prepare');
     });
 
