@@ -4,7 +4,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, freePort, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
-import { iterateRegister } from '@paivand/synthetic';
+import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { AccountsService } from '../apps/hub-api/src/accounts/accounts.service';
 import { createHubApp } from '../apps/hub-api/src/app.factory';
 import { loadHubConfig } from '../apps/hub-api/src/config/hub-config';
@@ -19,7 +19,7 @@ import { migrateNode } from '../apps/member-node/src/database/data-source';
 import { OutboxPusher } from '../apps/member-node/src/outbox/outbox.pusher';
 import { ReleaseScheduler } from '../apps/member-node/src/releases/release.scheduler';
 import { ReleasesService } from '../apps/member-node/src/releases/releases.service';
-import { fillSyntheticRegister } from '../apps/member-node/src/releases/synthetic-register';
+import { fillSyntheticConsultations, fillSyntheticRegister } from '../apps/member-node/src/releases/synthetic-register';
 
 /**
  * `npm run demo [-- --once] [-- --months=N]`: one embedded Postgres, a hub seeded with the
@@ -82,7 +82,12 @@ async function main(): Promise<void> {
       const prefix = ['GUL', 'PAN', 'NAS'][i];
       const region = ['TJ-SU', 'TJ-DU', 'TJ-KT'][i];
       const fill = await fillSyntheticRegister(app.get(DataSource), new KeyRing(keys), 'demo-centre', iterateRegister({ seed: `demo-${i}`, centre: { id: prefix, centreType: 'crisis_centre', region }, from: '2025-01-01', to, incidents: perMonth * months }));
-      say(`node ${i + 1} "${m.name}" at http://127.0.0.1:${port}/graphql: ${fill.clients} clients, ${fill.incidents} incidents, ${fill.services} services (sealed)`);
+      // the shelter also runs a trust line: its consultations leave the centre only through differential privacy
+      const calls =
+        i === 1
+          ? (await fillSyntheticConsultations(app.get(DataSource), new KeyRing(keys), 'demo-centre', generateHotlineConsultations({ seed: `demo-line-${i}`, centre: { id: prefix, centreType: 'hotline', region }, from: '2025-01-01', to, count: 250 * months }))).consultations
+          : 0;
+      say(`node ${i + 1} "${m.name}" at http://127.0.0.1:${port}/graphql: ${fill.clients} clients, ${fill.incidents} incidents, ${fill.services} services${calls ? `, ${calls} trust-line consultations` : ''} (sealed)`);
       nodes.push({ app, m });
     }
 
@@ -113,6 +118,7 @@ async function main(): Promise<void> {
     await show('National incidents by violence type, researcher', researcher, { groupBy: ['violence_type'] });
     await show('Incidents by region, Ombudsman', ombudsman, { groupBy: ['region'] });
     await show('Per member, Association', admin, { groupBy: [], byMember: true });
+    await show('Trust-line consultations by topic, Association per member, first month (differential privacy: noised, never suppressed)', admin, { datasetId: 'hotline_monthly', from: '2025-01', to: '2025-01', groupBy: ['topic'], byMember: true });
     await show('Public (anonymous)', undefined, { groupBy: ['region'] });
     const comp = await gql(hubBase, `{ completeness(query: {datasetId: "incidents_monthly", from: "2025-01", to: "${last}"}) { memberId period status } }`, {}, admin);
     const rows = (comp.data?.completeness ?? []) as { memberId: string; status: string }[];
