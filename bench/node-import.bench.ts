@@ -124,8 +124,31 @@ async function measure<T>(fn: () => Promise<T>): Promise<{ result: T; ms: number
   }
 }
 
+/**
+ * A Postgres started a moment ago has never touched its shared buffers: the first statement to
+ * fill them pays a page fault per page of them (about 1.4 s for the default 128 MB here, all of it
+ * landing on the import's accept, the first statement to write more than a ring of buffers). A
+ * server that has been running paid that long ago, so they are touched once before anything is
+ * measured. The COPY baseline streams through a small ring of buffers and is not slowed by it.
+ */
+async function touchSharedBuffers(url: string): Promise<void> {
+  const c = new Client({ connectionString: url });
+  await c.connect();
+  try {
+    await c.query('CREATE UNLOGGED TABLE bench_touch_buffers (t text)');
+    // INSERT, not CREATE TABLE AS or COPY: those too write through a small ring of buffers.
+    await c.query(
+      `INSERT INTO bench_touch_buffers SELECT repeat('x', 1000) FROM generate_series(1, (pg_size_bytes(current_setting('shared_buffers')) / 1000 * 1.25)::int)`,
+    );
+    await c.query('DROP TABLE bench_touch_buffers');
+  } finally {
+    await c.end();
+  }
+}
+
 async function main(): Promise<void> {
   const pg = process.env.DATABASE_URL ? { url: process.env.DATABASE_URL, stop: async () => undefined } : await startEmbeddedPostgres({ persistent: false });
+  await touchSharedBuffers(pg.url);
   const dir = mkdtempSync(join(tmpdir(), 'paivand-bench-'));
   // The Postgres server (another OS user) reads the file for COPY.
   chmodSync(dir, 0o755);
@@ -136,7 +159,8 @@ async function main(): Promise<void> {
       await writeRegisterCsv(file, rows);
       chmodSync(file, 0o644);
       const bytes = statSync(file).size;
-      const url = withDatabase(pg.url, `bench_node_${rows}_${Date.now()}`);
+      const database = `bench_node_${rows}_${Date.now()}`;
+      const url = withDatabase(pg.url, database);
       await ensureDatabase(url);
       await migrateNode(url);
 
@@ -167,6 +191,9 @@ async function main(): Promise<void> {
         }
         await flush();
       });
+      // The baselines' tables are scratch: dropped now, so that autovacuum does not analyse and vacuum
+      // their rows while the import is measured (the CPU figures count every Postgres process).
+      await sql.query('DROP TABLE plain_copy, plain_unnest');
 
       // 3. The member node's import: upload (stream, map, validate, encrypt, stage) then accept.
       const config = loadNodeConfig({
@@ -190,6 +217,11 @@ async function main(): Promise<void> {
       const [{ n }]: { n: number }[] = (await sql.query('SELECT count(*)::int AS n FROM incidents')).rows;
       await app.close();
       await sql.end();
+      // Nor the register of this size while the next size is measured.
+      const admin = new Client({ connectionString: pg.url });
+      await admin.connect();
+      await admin.query(`DROP DATABASE "${database}" WITH (FORCE)`);
+      await admin.end();
 
       const total = validate.ms + accept.ms;
       const totalCpu = validate.cpuMs + accept.cpuMs;

@@ -154,6 +154,22 @@ describe('member node: import of existing registers and export', () => {
     expect(await count(`clients WHERE client_code LIKE 'XL-%'`)).toBe(0);
   });
 
+  it('accepting one import leaves the rows another import has staged, which are accepted later', async () => {
+    const header = REGISTER_CSV.split('\r\n')[0];
+    const fileOf = (codes: string[]): Buffer =>
+      Buffer.from([header, ...codes.map((c, i) => `${c};жен;1990;Вахдат;;;0${i + 1}.09.2025;1${i}.09.2025;побои;муж;да;да;`)].join('\r\n'), 'utf8');
+    const first = await importFile(fileOf(['TWO-101', 'TWO-102']), 'csv');
+    const second = await importFile(fileOf(['TWO-201', 'TWO-202', 'TWO-203']), 'csv');
+    expect([first.status, second.status]).toEqual(['validated', 'validated']);
+    await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: first.id }, caseworker);
+    expect(await count(`import_staged_rows WHERE job_id = '${String(first.id)}'`)).toBe(0);
+    expect(await count(`import_staged_rows WHERE job_id = '${String(second.id)}'`)).toBe(3);
+    const accepted = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status rowsImported } }', { id: second.id }, caseworker);
+    expect(accepted.data?.acceptImport).toEqual({ status: 'accepted', rowsImported: 3 });
+    expect(await count('import_staged_rows')).toBe(0);
+    expect(await count(`incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code LIKE 'TWO-%'`)).toBe(5);
+  });
+
   it('refuses a file without the required columns or with a mapping to a missing header, naming the fields', async () => {
     const job = await importFile(Buffer.from('Код клиента,Пол\nA-1,Ж\n'), 'csv');
     expect(job.status).toBe('failed');

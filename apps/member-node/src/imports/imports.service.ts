@@ -149,18 +149,28 @@ export class ImportsService {
     };
     let copy: StagingCopy | undefined;
 
-    // Per batch: the valid rows are sealed and go to Postgres as COPY lines (it loads them while the next batch is parsed), issues and progress are written.
+    // Per batch: the valid rows are sealed and go to Postgres as COPY lines (it loads them while the
+    // next batch is parsed); the batch's issues and the progress counters are written on another
+    // connection while the next batch is parsed too, one batch of them in flight at a time.
+    let bookkeeping: Promise<void> = Promise.resolve();
     const flush = async (): Promise<void> => {
       staged.add(valid);
       valid.length = 0;
       pending = 0;
       await copy?.write(staged.take());
-      await insertIssues(this.db.manager, job.id, issues);
+      const batch = issues;
       issues = [];
-      await this.db.query(
-        `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6 WHERE id = $1`,
-        [job.id, counts.processed, counts.valid, counts.invalid, counts.duplicate, metered.bytes()],
-      );
+      const progress = [job.id, counts.processed, counts.valid, counts.invalid, counts.duplicate, metered.bytes()];
+      await bookkeeping;
+      bookkeeping = (async () => {
+        await insertIssues(this.db.manager, job.id, batch);
+        await this.db.query(
+          `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6 WHERE id = $1`,
+          progress,
+        );
+      })();
+      // Awaited by the next flush, or at the end; handled here so that a failure meanwhile is not an unhandled rejection.
+      bookkeeping.catch(() => undefined);
     };
 
     try {
@@ -196,11 +206,13 @@ export class ImportsService {
       }
       if (!mapper) throw new ImportFileError('EMPTY_FILE');
       await flush();
+      await bookkeeping;
       const staging = copy;
       copy = undefined;
       await staging?.finish();
     } finally {
       await copy?.abort();
+      await bookkeeping.catch(() => undefined);
     }
 
     // Rows the register already holds, and repeats within the file, leave the staging with an issue each.

@@ -66,8 +66,9 @@ function optionalText(out: FieldError[], o: Plain, field: string, max: number): 
   const v = o[field];
   if (v === undefined || v === null) return;
   if (!isStr(v)) out.push({ field, code: 'INVALID_TYPE' });
-  // class-validator's own length rule (code points, as the reference counts them).
-  else if (!maxLength(v, max)) out.push({ field, code: 'OUT_OF_RANGE' });
+  // class-validator's own length rule (code points, as the reference counts them); a text of
+  // at most `max` UTF-16 units has at most `max` code points, so only a longer one is counted.
+  else if (v.length > max && !maxLength(v, max)) out.push({ field, code: 'OUT_OF_RANGE' });
 }
 
 /** `ClientRecord`'s rules. */
