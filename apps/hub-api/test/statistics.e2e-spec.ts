@@ -94,11 +94,19 @@ describe('hub: statistics by audience, protected against aggregation and differe
   });
 
   it('time series and completeness', async () => {
-    const ts = await hub.gql('{ timeSeries(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { period value confStatus } }', {}, researcher);
+    const ts = await hub.gql('{ timeSeries(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { period value obsStatus confStatus } }', {}, researcher);
+    // nobody reported February: missing (M), not a zero
     expect(ts.data?.timeSeries).toEqual([
-      { period: '2025-02', value: 0, confStatus: 'F' },
-      { period: '2025-03', value: expectedGrand, confStatus: 'F' },
+      { period: '2025-02', value: null, obsStatus: 'M', confStatus: 'F' },
+      { period: '2025-03', value: expectedGrand, obsStatus: 'A', confStatus: 'F' },
     ]);
+    for (const [token, byMember] of [[admin, true], [admin, false], [researcher, false]] as const) {
+      const t = await ask(token, { from: '2025-02', to: '2025-03', byPeriod: true, byMember });
+      const feb = t.cells.filter((c: any) => c.period === '2025-02');
+      expect(feb.length).toBeGreaterThan(0);
+      expect(feb.every((c: any) => c.value === null && c.obsStatus === 'M')).toBe(true);
+      expect(t.cells.filter((c: any) => c.period === '2025-03').every((c: any) => c.obsStatus !== 'M')).toBe(true);
+    }
     const comp = await hub.gql('{ completeness(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { memberId period status } }', {}, admin);
     const rows = comp.data?.completeness as any[];
     expect(rows.filter((r) => r.period === '2025-03').every((r) => r.status === 'late')).toBe(true);

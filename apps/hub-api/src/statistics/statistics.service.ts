@@ -17,6 +17,13 @@ export type Audience = 'association' | 'member' | 'combined' | 'public';
 export const MAX_ANSWER_CELLS = 20_000;
 const MAX_PERIODS = 240;
 
+/**
+ * No member reported for any period the cell covers: SDMX OBS_STATUS M (missing), not a
+ * zero. A range with some periods reported sums what was reported; `completeness` tells
+ * which member-periods are missing.
+ */
+const MISSING: Omit<StatCellModel, 'period' | 'memberId' | 'key'> = { value: null, obsStatus: 'M', confStatus: 'F' };
+
 /** One (dataset, period) under one fingerprint of its current submissions; each part is built when an audience first needs it. */
 interface PeriodData {
   fingerprint: string;
@@ -184,27 +191,39 @@ export class StatisticsService {
 
   private memberCell(data: Map<string, PeriodData>, periods: string[], memberId: string, cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
+    let reported = false;
     for (const period of periods) {
       const t = data.get(period)?.members?.get(memberId);
       if (!t) continue;
+      reported = true;
       for (const c of cells) sum += t[c];
     }
+    if (!reported) return MISSING;
     return Number.isNaN(sum) ? { value: null, obsStatus: 'Q', confStatus: 'D' } : { value: sum, obsStatus: 'A', confStatus: 'F' };
   }
 
   /** Association: combined figures with member identity allowed, so only sender suppression applies. */
   private exactCell(data: Map<string, PeriodData>, periods: string[], cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
-    for (const period of periods) for (const t of data.get(period)?.members?.values() ?? []) for (const c of cells) sum += t[c];
+    let reported = false;
+    for (const period of periods) {
+      for (const t of data.get(period)?.members?.values() ?? []) {
+        reported = true;
+        for (const c of cells) sum += t[c];
+      }
+    }
+    if (!reported) return MISSING;
     return Number.isNaN(sum) ? { value: null, obsStatus: 'Q', confStatus: 'D' } : { value: sum, obsStatus: 'A', confStatus: 'F' };
   }
 
   private protectedCell(data: Map<string, PeriodData>, periods: string[], cells: number[]): Omit<StatCellModel, 'period' | 'memberId' | 'key'> {
     let sum = 0;
     let hubHidden = false;
+    let reported = false;
     for (const period of periods) {
       const t = data.get(period)?.protectedTable;
       if (!t) continue;
+      reported = true;
       const values = cells.map((c) => t.value[c]);
       if (!isAnswerable(t, cells) || values.some((v) => Number.isNaN(v))) {
         hubHidden = cells.some((c) => t.hidden[c] === Hidden.Primary || t.hidden[c] === Hidden.Secondary) || !values.some((v) => Number.isNaN(v));
@@ -212,6 +231,7 @@ export class StatisticsService {
       }
       for (const v of values) sum += v;
     }
+    if (!reported) return MISSING;
     return { value: sum, obsStatus: 'A', confStatus: 'F' };
   }
 
