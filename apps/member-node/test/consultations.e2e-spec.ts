@@ -120,6 +120,18 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(n).toBe(1);
     const logs = node.logs.join('\n');
     for (const v of [notes, 'Gulnora', 'Malika']) expect(logs).not.toContain(v);
+
+    // read back: a list without notes (nothing decrypted, nothing logged), one consultation with them (logged)
+    const list = await node.gql('{ consultations(search: {callerCode: "CALLER-0002"}) { total offset items { id consultationCode notes } } }', {}, caseworker);
+    expect(list.data?.consultations).toEqual({ total: 1, offset: 0, items: [{ id, consultationCode: 'ENC-1', notes: null }] });
+    expect((await node.gql('{ consultations { total } }', {}, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql('{ consultations(search: {from: "2026-13-01"}) { total } }', {}, caseworker)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const one = await node.gql('query($id: ID!) { consultation(id: $id) { consultationCode notes } }', { id }, caseworker);
+    expect(one.data?.consultation).toEqual({ consultationCode: 'ENC-1', notes });
+    const reads = await node.dataSource.query(`SELECT actor_role FROM access_log WHERE object_id = $1 AND action = 'case.read'`, [id]);
+    expect(reads).toEqual([{ actor_role: 'caseworker' }]);
+    const none = await node.gql('query($id: ID!) { consultation(id: $id) { id } }', { id: '00000000-0000-4000-8000-000000000000' }, caseworker);
+    expect(none.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
   it('releases hotline_monthly with differential privacy: noised non-negative counts whose margins add up, per-caller caps, nothing identifiable; the budget refuses an overspend', async () => {

@@ -1,19 +1,32 @@
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { ParseUUIDPipe } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { ConsultationsService } from './consultations.service';
-import { RecordConsultationInput } from './dto/consultation.inputs';
-import { ConsultationModel } from './models/consultation.models';
+import { ConsultationSearchInput, RecordConsultationInput } from './dto/consultation.inputs';
+import { ConsultationModel, ConsultationPageModel } from './models/consultation.models';
 
 /** Hotline work is case work: caseworkers and managers; the centre admin manages accounts, not cases. */
 @Resolver()
 export class ConsultationsResolver {
-  constructor(private readonly consultations: ConsultationsService) {}
+  constructor(private readonly service: ConsultationsService) {}
 
   @Roles('caseworker', 'manager')
   @Mutation(() => ConsultationModel, { description: 'Record a hotline consultation; notes are encrypted at rest. A consultation code already recorded is refused (CONFLICT).' })
   recordConsultation(@CurrentPrincipal() p: Principal, @Args('input') input: RecordConsultationInput): Promise<ConsultationModel> {
-    return this.consultations.recordConsultation(p, input);
+    return this.service.recordConsultation(p, input);
+  }
+
+  @Roles('caseworker', 'manager')
+  @Query(() => ConsultationPageModel, { description: 'Consultations of the centre, newest first, without their notes.' })
+  consultations(@CurrentPrincipal() p: Principal, @Args('search', { nullable: true }) search?: ConsultationSearchInput): Promise<ConsultationPageModel> {
+    return this.service.searchConsultations(p, search ?? new ConsultationSearchInput());
+  }
+
+  @Roles('caseworker', 'manager')
+  @Query(() => ConsultationModel, { description: 'One consultation with its notes; written to the access log.' })
+  consultation(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ConsultationModel> {
+    return this.service.readConsultation(p, id);
   }
 }

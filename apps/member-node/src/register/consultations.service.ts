@@ -7,10 +7,10 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ConsultationEntity } from './consultation.entity';
-import { RecordConsultationInput } from './dto/consultation.inputs';
-import { ConsultationModel } from './models/consultation.models';
+import { ConsultationSearchInput, RecordConsultationInput } from './dto/consultation.inputs';
+import { ConsultationModel, ConsultationPageModel } from './models/consultation.models';
 
-export function toConsultationModel(e: ConsultationEntity, ring: KeyRing): ConsultationModel {
+export function toConsultationModel(e: ConsultationEntity, ring: KeyRing | null): ConsultationModel {
   return {
     id: e.id,
     consultationCode: e.consultationCode,
@@ -23,7 +23,7 @@ export function toConsultationModel(e: ConsultationEntity, ring: KeyRing): Consu
     callerIsSurvivor: e.callerIsSurvivor,
     referredTo: e.referredTo,
     consentReporting: e.consentReporting,
-    notes: ring.open(e.notesEnc, AAD.consultationNotes),
+    notes: ring ? ring.open(e.notesEnc, AAD.consultationNotes) : null,
   };
 }
 
@@ -72,6 +72,26 @@ export class ConsultationsService {
       }
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'consultation', saved.id);
       return toConsultationModel(saved, this.ring);
+    });
+  }
+
+  /** A page of consultations without their notes (nothing identifiable is decrypted for a list). */
+  async searchConsultations(p: Principal, q: ConsultationSearchInput): Promise<ConsultationPageModel> {
+    const qb = this.db.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.centreId = :centre', { centre: p.centreId });
+    if (q.from) qb.andWhere('c.date >= :from', { from: q.from });
+    if (q.to) qb.andWhere('c.date <= :to', { to: q.to });
+    if (q.callerCode) qb.andWhere('c.callerCode = :caller', { caller: q.callerCode });
+    const [rows, total] = await qb.orderBy('c.date', 'DESC').addOrderBy('c.consultationCode', 'ASC').skip(q.offset).take(q.first).getManyAndCount();
+    return { total, offset: q.offset, items: rows.map((r) => toConsultationModel(r, null)) };
+  }
+
+  /** One consultation with its notes decrypted; written to the access log. */
+  async readConsultation(p: Principal, id: string): Promise<ConsultationModel> {
+    return this.db.transaction(async (tx) => {
+      const c = await tx.getRepository(ConsultationEntity).findOne({ where: { id, centreId: p.centreId } });
+      if (!c) throw new NodeError('NOT_FOUND', 'No such consultation in this centre');
+      await this.accessLog.record(tx, p, p.centreId, 'case.read', 'consultation', c.id);
+      return toConsultationModel(c, this.ring);
     });
   }
 }

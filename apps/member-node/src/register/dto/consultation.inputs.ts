@@ -1,5 +1,5 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsCode, IsIsoDate } from '@paivand/schema';
 import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 
@@ -63,4 +63,36 @@ export class RecordConsultationInput {
   @IsString()
   @MaxLength(MAX_NOTES)
   notes?: string;
+}
+
+/** Consultations of the centre, newest first: by date range and by caller (pseudonymous code). */
+@InputType()
+export class ConsultationSearchInput {
+  @Field({ nullable: true, description: 'From this date (YYYY-MM-DD), inclusive' })
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  @Field({ nullable: true, description: 'To this date (YYYY-MM-DD), inclusive' })
+  @IsOptional()
+  @IsIsoDate()
+  to?: string;
+
+  @Field({ nullable: true, description: "A caller's pseudonymous code: all her calls" })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  callerCode?: string;
+
+  @Field(() => Int, { defaultValue: 25, description: 'Page size, at most 100' })
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  first = 25;
+
+  @Field(() => Int, { defaultValue: 0 })
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  offset = 0;
 }

@@ -1,4 +1,4 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 
 @ObjectType('Consultation')
 export class ConsultationModel {
@@ -35,6 +35,18 @@ export class ConsultationModel {
   @Field()
   consentReporting!: boolean;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Decrypted only when one consultation is read (written to the access log); null in lists' })
   notes!: string | null;
+}
+
+@ObjectType('ConsultationPage')
+export class ConsultationPageModel {
+  @Field(() => [ConsultationModel])
+  items!: ConsultationModel[];
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int)
+  offset!: number;
 }
