@@ -181,6 +181,10 @@ describe('member node: import of existing registers and export', () => {
   });
 
   it('exports the register as an AES-256 ZIP that opens with its password, logged; the export re-imports without duplicates', async () => {
+    const call = await node.gql('mutation($i: RecordConsultationInput!) { recordConsultation(input: $i) { id } }', {
+      i: { consultationCode: 'EXP-CALL-1', callerCode: 'CALLER-EXP', date: '2026-01-12', topic: 'legal_questions', callerSex: 'F', callerIsSurvivor: true, consentReporting: true, notes: 'Caller Ozoda asked about divorce' },
+    }, manager);
+    expect(call.errors).toBeUndefined();
     const res = await request(node.app.getHttpServer())
       .post('/exports/register')
       .set('authorization', `Bearer ${manager}`)
@@ -203,6 +207,12 @@ describe('member node: import of existing registers and export', () => {
     expect(csv).toContain('+992 92 444 5566');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + (await count('incidents')));
     expect(await count(`access_log WHERE action = 'register.export'`)).toBe(1);
+    expect(zip.includes(Buffer.from('Ozoda'))).toBe(false);
+    const calls = files.get([...files.keys()].find((n) => n.endsWith('/consultations.csv'))!)!.toString('utf8').split('\r\n').filter(Boolean);
+    expect(calls).toHaveLength(2);
+    expect(calls[0].replace(/^\uFEFF/, '').startsWith('consultationCode,callerCode,date,topic')).toBe(true);
+    expect(calls[1]).toContain('EXP-CALL-1');
+    expect(calls[1]).toContain('Caller Ozoda asked about divorce');
 
     const back = await importFile(files.get(csvName)!, 'csv');
     expect(back).toMatchObject({ status: 'validated', rowsValid: 0, rowsInvalid: 0, rowsDuplicate: await count('incidents') });
@@ -223,6 +233,7 @@ describe('member node: import of existing registers and export', () => {
     await book.xlsx.load(xlsxFile as unknown as ArrayBuffer);
     expect(book.getWorksheet('register')!.getRow(1).getCell(1).value).toBe('clientCode');
     expect(book.getWorksheet('register')!.rowCount).toBe(1 + (await count('incidents')));
+    expect(book.getWorksheet('consultations')!.getRow(2).getCell(1).value).toBe('EXP-CALL-1');
 
     const weak = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${manager}`).send({ format: 'csv', password: 'short' });
     expect(weak.status).toBe(400);

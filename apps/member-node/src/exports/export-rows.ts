@@ -15,6 +15,10 @@ export const REGISTER_COLUMNS = [
 export const SERVICE_COLUMNS = ['incidentCode', 'serviceCode', 'date', 'serviceType', 'outcome', 'notes'] as const;
 export const REFERRAL_COLUMNS = ['incidentCode', 'referralCode', 'date', 'direction', 'source', 'destination', 'accepted', 'notes'] as const;
 
+export const CONSULTATION_COLUMNS = [
+  'consultationCode', 'callerCode', 'date', 'topic', 'callerSex', 'callerAgeBand', 'district', 'callerIsSurvivor', 'referredTo', 'consentReporting', 'notes',
+] as const;
+
 export type ExportValue = string | number | boolean | null;
 
 interface RegisterRow {
@@ -117,5 +121,37 @@ export async function* referralRows(db: DataSource, ring: KeyRing, centreId: str
     }
     if (rows.length < PAGE) return;
     after = rows[rows.length - 1].referral_code;
+  }
+}
+
+export async function* consultationRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+  let after = '';
+  for (;;) {
+    const rows: {
+      consultation_code: string;
+      caller_code: string | null;
+      date: string;
+      topic: string;
+      caller_sex: string;
+      caller_age_band: string | null;
+      district: string | null;
+      caller_is_survivor: boolean;
+      referred_to: string | null;
+      consent_reporting: boolean;
+      notes_enc: string | null;
+    }[] = await db.query(
+      `SELECT consultation_code, caller_code, to_char(date, 'YYYY-MM-DD') AS date, topic, caller_sex, caller_age_band, district, caller_is_survivor,
+              referred_to, consent_reporting, notes_enc
+         FROM consultations WHERE centre_id = $1 AND consultation_code > $2 ORDER BY consultation_code LIMIT ${PAGE}`,
+      [centreId, after],
+    );
+    for (const r of rows) {
+      yield [
+        r.consultation_code, r.caller_code, r.date, r.topic, r.caller_sex, r.caller_age_band, r.district, r.caller_is_survivor, r.referred_to, r.consent_reporting,
+        ring.open(r.notes_enc, AAD.consultationNotes),
+      ];
+    }
+    if (rows.length < PAGE) return;
+    after = rows[rows.length - 1].consultation_code;
   }
 }

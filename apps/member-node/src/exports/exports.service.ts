@@ -9,14 +9,15 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { KeyRing } from '../crypto/key-ring';
 import { csvLines } from './csv-writer';
-import { REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
+import { CONSULTATION_COLUMNS, consultationRows, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
 if (!archiver.isRegisteredFormat('zip-encrypted')) archiver.registerFormat('zip-encrypted', zipEncrypted);
 
 /**
- * Export of the centre's own register as an AES-256 encrypted ZIP (WinZip AE-2, as GBVIMS
+ * Export of the centre's own register (clients and incidents, services, referrals, hotline
+ * consultations) as an AES-256 encrypted ZIP (WinZip AE-2, as GBVIMS
  * tools use; 7-Zip and WinZip open it), streamed: rows are read page by page and never
  * held whole. The export is written to the access log before the first byte leaves.
  */
@@ -31,11 +32,12 @@ export class ExportsService {
   async export(p: Principal, format: ExportFormat, password: string): Promise<{ fileName: string; stream: Readable }> {
     const day = new Date().toISOString().slice(0, 10);
     await this.db.transaction(async (tx) => {
-      const [{ clients, incidents }]: { clients: number; incidents: number }[] = await tx.query(
-        `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents`,
+      const [{ clients, incidents, consultations }]: { clients: number; incidents: number; consultations: number }[] = await tx.query(
+        `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
+                (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,
         [p.centreId],
       );
-      await this.accessLog.record(tx, p, p.centreId, 'register.export', 'register', p.centreId, { format, clients, incidents });
+      await this.accessLog.record(tx, p, p.centreId, 'register.export', 'register', p.centreId, { format, clients, incidents, consultations });
     });
     const archive = archiver.create('zip-encrypted', { zlib: { level: 6 }, encryptionMethod: 'aes256', password });
     const base = `register-${p.centreId}-${day}`;
@@ -43,6 +45,7 @@ export class ExportsService {
       archive.append(Readable.from(csvLines(REGISTER_COLUMNS, registerRows(this.db, this.ring, p.centreId))), { name: `${base}/register.csv` });
       archive.append(Readable.from(csvLines(SERVICE_COLUMNS, serviceRows(this.db, this.ring, p.centreId))), { name: `${base}/services.csv` });
       archive.append(Readable.from(csvLines(REFERRAL_COLUMNS, referralRows(this.db, this.ring, p.centreId))), { name: `${base}/referrals.csv` });
+      archive.append(Readable.from(csvLines(CONSULTATION_COLUMNS, consultationRows(this.db, this.ring, p.centreId))), { name: `${base}/consultations.csv` });
       void archive.finalize().catch((err: unknown) => archive.destroy(err as Error));
     } else {
       const xlsx = new PassThrough();
@@ -61,6 +64,7 @@ export class ExportsService {
       ['register', REGISTER_COLUMNS, registerRows(this.db, this.ring, centreId)],
       ['services', SERVICE_COLUMNS, serviceRows(this.db, this.ring, centreId)],
       ['referrals', REFERRAL_COLUMNS, referralRows(this.db, this.ring, centreId)],
+      ['consultations', CONSULTATION_COLUMNS, consultationRows(this.db, this.ring, centreId)],
     ];
     for (const [name, header, rows] of sheets) {
       const ws = wb.addWorksheet(name);
