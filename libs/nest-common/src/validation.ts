@@ -1,33 +1,10 @@
 import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { CONSTRAINT_CODE } from '@paivand/schema';
 import { ApiError } from './errors/api-error';
-
-/** Stable per-field codes, the same as `validateCaseRecord` in @paivand/schema uses. */
-const CONSTRAINT_CODE: Readonly<Record<string, string>> = {
-  isDefined: 'REQUIRED',
-  whitelistValidation: 'UNKNOWN_FIELD',
-  isString: 'INVALID_TYPE',
-  isBoolean: 'INVALID_TYPE',
-  isInt: 'INVALID_TYPE',
-  isArray: 'INVALID_TYPE',
-  isObject: 'INVALID_TYPE',
-  nestedValidation: 'INVALID_TYPE',
-  isCode: 'UNKNOWN_CODE',
-  isIsoDate: 'INVALID_DATE',
-  matches: 'INVALID_FORMAT',
-  isUuid: 'INVALID_FORMAT',
-  min: 'OUT_OF_RANGE',
-  max: 'OUT_OF_RANGE',
-  minLength: 'OUT_OF_RANGE',
-  maxLength: 'OUT_OF_RANGE',
-  arrayMinSize: 'OUT_OF_RANGE',
-  arrayMaxSize: 'OUT_OF_RANGE',
-  arrayUnique: 'DUPLICATE',
-  isIn: 'INVALID_VALUE',
-  isNotBefore: 'DATE_ORDER',
-};
 
 export interface FieldError {
   field: string;
+  /** The same codes as `validateCaseRecord` in @paivand/schema uses (CONSTRAINT_CODE). */
   code: string;
   messages: string[];
 }

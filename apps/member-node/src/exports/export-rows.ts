@@ -82,76 +82,75 @@ export async function* registerRows(db: DataSource, ring: KeyRing, centreId: str
   }
 }
 
-export async function* serviceRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+/**
+ * The rows of `select` page by page (keyset pagination on one text key): `select` takes $1
+ * the centre and $2 the last key seen, selects the key as `k` and orders by it.
+ */
+async function* byKey<R extends { k: string }>(db: DataSource, select: string, centreId: string): AsyncGenerator<R> {
   let after = '';
   for (;;) {
-    const rows: { service_code: string; incident_code: string; date: string; service_type: string; outcome: string; notes_enc: string | null }[] =
-      await db.query(
-        `SELECT s.service_code, i.incident_code, to_char(s.date, 'YYYY-MM-DD') AS date, s.service_type, s.outcome, s.notes_enc
-           FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id
-          WHERE s.centre_id = $1 AND s.service_code > $2 ORDER BY s.service_code LIMIT ${PAGE}`,
-        [centreId, after],
-      );
-    for (const r of rows) yield [r.incident_code, r.service_code, r.date, r.service_type, r.outcome, ring.open(r.notes_enc, AAD.serviceNotes)];
+    const rows: R[] = await db.query(`${select} LIMIT ${PAGE}`, [centreId, after]);
+    yield* rows;
     if (rows.length < PAGE) return;
-    after = rows[rows.length - 1].service_code;
+    after = rows[rows.length - 1].k;
   }
+}
+
+export async function* serviceRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+  const rows = byKey<{ k: string; incident_code: string; date: string; service_type: string; outcome: string; notes_enc: string | null }>(
+    db,
+    `SELECT s.service_code AS k, i.incident_code, to_char(s.date, 'YYYY-MM-DD') AS date, s.service_type, s.outcome, s.notes_enc
+       FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id
+      WHERE s.centre_id = $1 AND s.service_code > $2 ORDER BY s.service_code`,
+    centreId,
+  );
+  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.service_type, r.outcome, ring.open(r.notes_enc, AAD.serviceNotes)];
 }
 
 export async function* referralRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
-  let after = '';
-  for (;;) {
-    const rows: {
-      referral_code: string;
-      incident_code: string;
-      date: string;
-      direction: string;
-      source: string | null;
-      destination: string | null;
-      accepted: boolean;
-      notes_enc: string | null;
-    }[] = await db.query(
-      `SELECT r.referral_code, i.incident_code, to_char(r.date, 'YYYY-MM-DD') AS date, r.direction, r.source, r.destination, r.accepted, r.notes_enc
-         FROM referrals r JOIN incidents i ON i.id = r.incident_id
-        WHERE r.centre_id = $1 AND r.referral_code > $2 ORDER BY r.referral_code LIMIT ${PAGE}`,
-      [centreId, after],
-    );
-    for (const r of rows) {
-      yield [r.incident_code, r.referral_code, r.date, r.direction, r.source, r.destination, r.accepted, ring.open(r.notes_enc, AAD.referralNotes)];
-    }
-    if (rows.length < PAGE) return;
-    after = rows[rows.length - 1].referral_code;
-  }
+  const rows = byKey<{
+    k: string;
+    incident_code: string;
+    date: string;
+    direction: string;
+    source: string | null;
+    destination: string | null;
+    accepted: boolean;
+    notes_enc: string | null;
+  }>(
+    db,
+    `SELECT r.referral_code AS k, i.incident_code, to_char(r.date, 'YYYY-MM-DD') AS date, r.direction, r.source, r.destination, r.accepted, r.notes_enc
+       FROM referrals r JOIN incidents i ON i.id = r.incident_id
+      WHERE r.centre_id = $1 AND r.referral_code > $2 ORDER BY r.referral_code`,
+    centreId,
+  );
+  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.direction, r.source, r.destination, r.accepted, ring.open(r.notes_enc, AAD.referralNotes)];
 }
 
 export async function* consultationRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
-  let after = '';
-  for (;;) {
-    const rows: {
-      consultation_code: string;
-      caller_code: string | null;
-      date: string;
-      topic: string;
-      caller_sex: string;
-      caller_age_band: string | null;
-      district: string | null;
-      caller_is_survivor: boolean;
-      referred_to: string | null;
-      consent_reporting: boolean;
-      notes_enc: string | null;
-    }[] = await db.query(
-      `SELECT consultation_code, caller_code, to_char(date, 'YYYY-MM-DD') AS date, topic, caller_sex, caller_age_band, district, caller_is_survivor,
-              referred_to, consent_reporting, notes_enc
-         FROM consultations WHERE centre_id = $1 AND consultation_code > $2 ORDER BY consultation_code LIMIT ${PAGE}`,
-      [centreId, after],
-    );
-    for (const r of rows) {
-      yield [
-        r.consultation_code, r.caller_code, r.date, r.topic, r.caller_sex, r.caller_age_band, r.district, r.caller_is_survivor, r.referred_to, r.consent_reporting,
-        ring.open(r.notes_enc, AAD.consultationNotes),
-      ];
-    }
-    if (rows.length < PAGE) return;
-    after = rows[rows.length - 1].consultation_code;
+  const rows = byKey<{
+    k: string;
+    caller_code: string | null;
+    date: string;
+    topic: string;
+    caller_sex: string;
+    caller_age_band: string | null;
+    district: string | null;
+    caller_is_survivor: boolean;
+    referred_to: string | null;
+    consent_reporting: boolean;
+    notes_enc: string | null;
+  }>(
+    db,
+    `SELECT consultation_code AS k, caller_code, to_char(date, 'YYYY-MM-DD') AS date, topic, caller_sex, caller_age_band, district, caller_is_survivor,
+            referred_to, consent_reporting, notes_enc
+       FROM consultations WHERE centre_id = $1 AND consultation_code > $2 ORDER BY consultation_code`,
+    centreId,
+  );
+  for await (const r of rows) {
+    yield [
+      r.k, r.caller_code, r.date, r.topic, r.caller_sex, r.caller_age_band, r.district, r.caller_is_survivor, r.referred_to, r.consent_reporting,
+      ring.open(r.notes_enc, AAD.consultationNotes),
+    ];
   }
 }

@@ -1,12 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ConsultationEntity } from './consultation.entity';
+import { insertOrConflict } from './insert-or-conflict';
 import { ConsultationSearchInput, RecordConsultationInput } from './dto/consultation.inputs';
 import { ConsultationModel, ConsultationPageModel } from './models/consultation.models';
 
@@ -43,33 +44,27 @@ export class ConsultationsService {
   async recordConsultation(p: Principal, input: RecordConsultationInput): Promise<ConsultationModel> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(ConsultationEntity);
-      let saved: ConsultationEntity;
-      try {
-        saved = await repo.save(
-          repo.create({
-            centreId: p.centreId,
-            consultationCode: input.consultationCode,
-            callerCode: input.callerCode ?? null,
-            date: input.date,
-            topic: input.topic,
-            callerSex: input.callerSex,
-            callerAgeBand: input.callerAgeBand ?? null,
-            district: input.district ?? null,
-            callerIsSurvivor: input.callerIsSurvivor,
-            referredTo: input.referredTo ?? null,
-            consentReporting: input.consentReporting,
-            notesEnc: this.ring.seal(input.notes, AAD.consultationNotes),
-          }),
-        );
-      } catch (err) {
-        if (err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505') {
-          throw new NodeError('CONFLICT', 'This record already exists in the register', {
-            reason: 'CONSULTATION_CODE_TAKEN',
-            fields: [{ field: 'consultationCode', code: 'DUPLICATE', messages: ['consultationCode already exists'] }],
-          });
-        }
-        throw err;
-      }
+      const saved = await insertOrConflict(
+        () =>
+          repo.save(
+            repo.create({
+              centreId: p.centreId,
+              consultationCode: input.consultationCode,
+              callerCode: input.callerCode ?? null,
+              date: input.date,
+              topic: input.topic,
+              callerSex: input.callerSex,
+              callerAgeBand: input.callerAgeBand ?? null,
+              district: input.district ?? null,
+              callerIsSurvivor: input.callerIsSurvivor,
+              referredTo: input.referredTo ?? null,
+              consentReporting: input.consentReporting,
+              notesEnc: this.ring.seal(input.notes, AAD.consultationNotes),
+            }),
+          ),
+        'CONSULTATION_CODE_TAKEN',
+        'consultationCode',
+      );
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'consultation', saved.id);
       return toConsultationModel(saved, this.ring);
     });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { DataSource, EntityManager, In, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, In } from 'typeorm';
 import { classifyViolence } from '@paivand/schema';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
@@ -12,14 +12,11 @@ import { ClientEntity } from './client.entity';
 import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput } from './dto/register.inputs';
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
+import { insertOrConflict } from './insert-or-conflict';
 import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
-
-function isUniqueViolation(err: unknown): boolean {
-  return err instanceof QueryFailedError && (err.driverError as { code?: string } | undefined)?.code === '23505';
-}
 
 /**
  * The case register of the centre. Every query is scoped by the caller's centre; every
@@ -53,7 +50,7 @@ export class RegisterService {
         notesEnc: this.ring.seal(input.notes, AAD.clientNotes),
         importJobId: null,
       });
-      const saved = await this.insertOrConflict(() => repo.save(entity), 'CLIENT_CODE_TAKEN', 'clientCode');
+      const saved = await insertOrConflict(() => repo.save(entity), 'CLIENT_CODE_TAKEN', 'clientCode');
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'client', saved.id);
       return toClientModel(saved, this.ring, []);
     });
@@ -79,10 +76,9 @@ export class RegisterService {
       const where = by.id ? { id: by.id, centreId: p.centreId } : { clientCode: by.clientCode ?? '', centreId: p.centreId };
       const client = await tx.getRepository(ClientEntity).findOne({ where });
       if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre');
-      const incidents = await tx.getRepository(IncidentEntity).find({ where: { clientId: client.id, centreId: p.centreId }, order: { incidentDate: 'ASC' } });
-      const models = await this.withChildren(tx, incidents);
+      const model = await this.clientModel(tx, client);
       await this.accessLog.record(tx, p, p.centreId, 'case.read', 'client', client.id);
-      return toClientModel(client, this.ring, models);
+      return model;
     });
   }
 
@@ -105,7 +101,7 @@ export class RegisterService {
       const violenceType = classifyViolence(input.violenceTypes);
       const fingerprint = incidentFingerprint(client.clientCode, input.incidentDate, violenceType);
       const repo = tx.getRepository(IncidentEntity);
-      const saved = await this.insertOrConflict(
+      const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
@@ -166,8 +162,7 @@ export class RegisterService {
       }
       if (changed.length > 0) await repo.save(client);
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', client.id, { fields: changed });
-      const incidents = await tx.getRepository(IncidentEntity).find({ where: { clientId: client.id, centreId: p.centreId }, order: { incidentDate: 'ASC' } });
-      return toClientModel(client, this.ring, await this.withChildren(tx, incidents));
+      return this.clientModel(tx, client);
     });
   }
 
@@ -194,7 +189,7 @@ export class RegisterService {
     return this.db.transaction(async (tx) => {
       await this.requireIncident(tx, p, input.incidentId);
       const repo = tx.getRepository(ServiceDeliveryEntity);
-      const saved = await this.insertOrConflict(
+      const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
@@ -219,7 +214,7 @@ export class RegisterService {
     return this.db.transaction(async (tx) => {
       await this.requireIncident(tx, p, input.incidentId);
       const repo = tx.getRepository(ReferralEntity);
-      const saved = await this.insertOrConflict(
+      const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
@@ -248,6 +243,12 @@ export class RegisterService {
     }
   }
 
+  /** The client decrypted, with her incidents, their services and referrals. */
+  private async clientModel(tx: EntityManager, client: ClientEntity): Promise<ClientModel> {
+    const incidents = await tx.getRepository(IncidentEntity).find({ where: { clientId: client.id, centreId: client.centreId }, order: { incidentDate: 'ASC' } });
+    return toClientModel(client, this.ring, await this.withChildren(tx, incidents));
+  }
+
   /** Services and referrals of the incidents in two queries (no N+1). */
   private async withChildren(tx: EntityManager, incidents: IncidentEntity[]): Promise<IncidentModel[]> {
     const ids = incidents.map((i) => i.id);
@@ -266,16 +267,5 @@ export class RegisterService {
         referrals.filter((r) => r.incidentId === i.id).map((r) => toReferralModel(r, this.ring)),
       ),
     );
-  }
-
-  private async insertOrConflict<T>(insert: () => Promise<T>, reason: string, field: string): Promise<T> {
-    try {
-      return await insert();
-    } catch (err) {
-      if (isUniqueViolation(err)) {
-        throw new NodeError('CONFLICT', 'This record already exists in the register', { reason, fields: [{ field, code: 'DUPLICATE', messages: [`${field} already exists`] }] });
-      }
-      throw err;
-    }
   }
 }

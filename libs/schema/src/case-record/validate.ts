@@ -44,7 +44,8 @@ export type CaseRecordValidation<K extends CaseRecordKind> =
   | { readonly valid: true; readonly record: CaseRecordOf<K>; readonly errors: readonly [] }
   | { readonly valid: false; readonly record?: undefined; readonly errors: readonly CaseRecordError[] };
 
-const CONSTRAINT_CODE: Readonly<Record<string, CaseRecordErrorCode>> = {
+/** The stable code of each class-validator constraint: case records here, and every API input of both apps (@paivand/nest-common). */
+export const CONSTRAINT_CODE: Readonly<Record<string, CaseRecordErrorCode>> = {
   isDefined: 'REQUIRED',
   whitelistValidation: 'UNKNOWN_FIELD',
   isString: 'INVALID_TYPE',
@@ -56,8 +57,10 @@ const CONSTRAINT_CODE: Readonly<Record<string, CaseRecordErrorCode>> = {
   isCode: 'UNKNOWN_CODE',
   isIsoDate: 'INVALID_DATE',
   matches: 'INVALID_FORMAT',
+  isUuid: 'INVALID_FORMAT',
   min: 'OUT_OF_RANGE',
   max: 'OUT_OF_RANGE',
+  minLength: 'OUT_OF_RANGE',
   maxLength: 'OUT_OF_RANGE',
   arrayMinSize: 'OUT_OF_RANGE',
   arrayMaxSize: 'OUT_OF_RANGE',

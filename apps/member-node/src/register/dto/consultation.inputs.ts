@@ -1,7 +1,8 @@
-import { Field, InputType, Int } from '@nestjs/graphql';
-import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Field, InputType } from '@nestjs/graphql';
+import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { IsCode, IsIsoDate } from '@paivand/schema';
 import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
+import { PageInput } from './register.inputs';
 
 /** One hotline consultation: the standard's ConsultationRecord rules, plus consent to reporting. */
 @InputType()
@@ -67,7 +68,7 @@ export class RecordConsultationInput {
 
 /** Consultations of the centre, newest first: by date range and by caller (pseudonymous code). */
 @InputType()
-export class ConsultationSearchInput {
+export class ConsultationSearchInput extends PageInput {
   @Field({ nullable: true, description: 'From this date (YYYY-MM-DD), inclusive' })
   @IsOptional()
   @IsIsoDate()
@@ -83,16 +84,4 @@ export class ConsultationSearchInput {
   @IsString()
   @Matches(RECORD_ID_PATTERN)
   callerCode?: string;
-
-  @Field(() => Int, { defaultValue: 25, description: 'Page size, at most 100' })
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  first = 25;
-
-  @Field(() => Int, { defaultValue: 0 })
-  @IsInt()
-  @Min(0)
-  @Max(1_000_000)
-  offset = 0;
 }

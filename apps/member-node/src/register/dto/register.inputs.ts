@@ -225,14 +225,9 @@ export class RecordReferralInput {
   notes?: string;
 }
 
-@InputType()
-export class ClientSearchInput {
-  @Field({ nullable: true, description: 'Prefix of the pseudonymous client code (case-insensitive)' })
-  @IsOptional()
-  @IsString()
-  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
-  codePrefix?: string;
-
+/** One page of a list: at most 100 items from `offset`. */
+@InputType({ isAbstract: true })
+export class PageInput {
   @Field(() => Int, { defaultValue: 25, description: 'Page size, at most 100' })
   @IsInt()
   @Min(1)
@@ -244,6 +239,15 @@ export class ClientSearchInput {
   @Min(0)
   @Max(1_000_000)
   offset = 0;
+}
+
+@InputType()
+export class ClientSearchInput extends PageInput {
+  @Field({ nullable: true, description: 'Prefix of the pseudonymous client code (case-insensitive)' })
+  @IsOptional()
+  @IsString()
+  @Matches(/^[A-Za-z0-9._-]{1,64}$/)
+  codePrefix?: string;
 }
 
 /**
