@@ -77,6 +77,14 @@ export interface AuditOptions {
    * cells stay proven without an LP of their own.
    */
   readonly seeds?: readonly Float64Array[];
+  /**
+   * Only the cheap proof of failure (deductions and bound propagation, no LP): `failing`
+   * then lists the hidden cells whose outer bounds are already narrower than their range,
+   * and says nothing about the others (none of them is reported proven either). For a
+   * caller that repairs in rounds: what this finds fails for sure, at a fraction of a
+   * full audit's cost; only the full audit can pass a table.
+   */
+  readonly boundsOnly?: boolean;
 }
 
 const TOL = 1e-6;
@@ -196,7 +204,7 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior, seeds = [] } = options;
+  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false } = options;
   const points: Float64Array[] = [];
   const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
   const seedUsed = new Uint8Array(seeds.length);
@@ -366,6 +374,22 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     return w < cells[s].range - TOL;
   };
   const settled = (s: number): boolean => !exact && (proven(s) || doomed(s));
+  if (boundsOnly) {
+    const failing = suppressed.filter((s) => cellParts.has(s) && doomed(s));
+    let minWidth = Infinity;
+    for (const s of failing) {
+      const cp = cellParts.get(s) as { known: number; parts: Part[] };
+      let lo = cp.known;
+      let hi = cp.known;
+      for (const p of cp.parts) {
+        lo += p.lbBound;
+        hi += p.ubBound;
+      }
+      intervals.set(s, { lo, hi, exact: false });
+      minWidth = Math.min(minWidth, hi - lo);
+    }
+    return { consistent: true, intervals, failing, minWidth, linearPrograms: 0, points: [...seeds] };
+  }
 
   const compConstraints = new Map<number, { cell: number; atoms: number[] }[]>();
   for (const c of constraints) {

@@ -10,7 +10,9 @@ import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/
  * Suppression of one linked system (see system.ts): primary suppression per table,
  * Gauss suppression over the whole system, then the audit; where the audit finds an
  * interval narrower than the protection range, one more cell near each failing cell is
- * forced hidden and Gauss runs again, until the audit passes (or AUDIT_FAILED).
+ * forced hidden and Gauss runs again, until the audit passes (or AUDIT_FAILED). The first
+ * rounds use only the audit's cheap proof of failure (bound propagation, no LP) and repair
+ * what it finds; full audits take over once it finds nothing.
  *
  * Primary rule (exact):
  * - a cell with a count from 1 to k-1 is hidden;
@@ -167,37 +169,49 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     for (const a of c.atoms) atomCells[fillPos[a]++] = i;
   });
 
+  let maxLevel = 0;
+  for (let i = 0; i < nCurrent; i++) maxLevel = Math.max(maxLevel, cells[i].totals);
+  // hidden(i) as flags, refreshed once per repair round (chooseExtra reads it in its inner loops)
+  const isHidden = new Uint8Array(cells.length);
+  const refreshHidden = (): void => {
+    for (let i = 0; i < cells.length; i++) isHidden[i] = hidden(i) ? 1 : 0;
+  };
   const chooseExtra = (f: number, need: number): number => {
     const own = new Set(cells[f].atoms);
     // published cells that bind f, tightest (fewest atoms) first
     const binding = new Set<number>();
-    for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!hidden(atomCells[p])) binding.add(atomCells[p]);
+    for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!isHidden[atomCells[p]]) binding.add(atomCells[p]);
     const ordered = [...binding].sort((x, y) => cells[x].atoms.length - cells[y].atoms.length || x - y);
     // Prefer hiding an inner cell next to f; failing that, a low-order margin that does not
     // contain f (a 3-D before a 2-D one), and only then a margin that binds f itself: hiding
     // the binding margins first ends with the grand total hidden.
-    const maxLevel = Math.max(0, ...cells.slice(0, nCurrent).map((c) => c.totals));
-    const pick = (b: number, level: number): number => {
-      let best = -1;
+    // One scan of b's neighbourhood gives its best cell at every level (-1: none).
+    const better = (c: number, best: number): boolean => {
+      if (best < 0) return true;
+      const v = cells[c].value as number;
+      const bv = cells[best].value as number;
+      return v >= need ? bv < need || v < bv || (v === bv && c < best) : bv < need && (v > bv || (v === bv && c < best));
+    };
+    const bestByLevel = new Map<number, Int32Array>();
+    const pickAll = (b: number): Int32Array => {
+      let best = bestByLevel.get(b);
+      if (best) return best;
+      best = new Int32Array(maxLevel + 1).fill(-1);
       for (const a of cells[b].atoms) {
         if (own.has(a)) continue;
         for (let p = atomStart[a]; p < atomStart[a + 1]; p++) {
           const c = atomCells[p];
-          if (c >= nCurrent || hidden(c) || cells[c].totals !== level) continue;
-          if (best < 0) best = c;
-          else {
-            const v = cells[c].value as number;
-            const bv = cells[best].value as number;
-            const better = v >= need ? bv < need || v < bv || (v === bv && c < best) : bv < need && (v > bv || (v === bv && c < best));
-            if (better) best = c;
-          }
+          if (c >= nCurrent || isHidden[c]) continue;
+          const level = cells[c].totals;
+          if (better(c, best[level])) best[level] = c;
         }
       }
+      bestByLevel.set(b, best);
       return best;
     };
     for (let level = 0; level < maxLevel; level++) {
       for (const b of ordered) {
-        const best = pick(b, level);
+        const best = pickAll(b)[level];
         if (best >= 0) return best;
       }
     }
@@ -209,18 +223,27 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   let audit: AuditOutcome | undefined;
   let seeds: Float64Array[] = [];
   let rounds = 0;
+  // Cheap rounds first: while bound propagation alone proves cells too narrow, repair those
+  // (no LP); then full audits, which alone can pass the table.
+  let boundsOnly = true;
   for (; rounds < 200; rounds++) {
     audit = await auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
-      { hint: atomCounts, seeds },
+      { hint: atomCounts, seeds, boundsOnly },
     );
+    if (boundsOnly && audit.consistent && audit.failing.length === 0) {
+      boundsOnly = false;
+      rounds--;
+      continue;
+    }
     seeds = audit.points;
     if (!audit.consistent) {
       throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');
     }
     if (audit.failing.length === 0) break;
     let added = 0;
+    refreshHidden();
     for (const f of audit.failing) {
       const width = (audit.intervals.get(f)?.hi ?? 0) - (audit.intervals.get(f)?.lo ?? 0);
       const s = chooseExtra(f, cells[f].range - width);

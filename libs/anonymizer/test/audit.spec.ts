@@ -109,6 +109,39 @@ describe('the audit agrees with an LP written from scratch and with the integer 
     );
   });
 
+  it('bounds only (the repair loop\'s cheap rounds): every cell it reports failing fails the exact audit, inside its outer interval', async () => {
+    let reported = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.record({
+          counts: fc.array(fc.oneof(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 4, max: 30 })), { minLength: 27, maxLength: 27 }),
+          hidden: fc.array(fc.boolean(), { minLength: 64, maxLength: 64 }),
+          range: fc.integer({ min: 1, max: 8 }),
+        }),
+        async ({ counts, hidden, range }) => {
+          const sizes = [3, 3, 3];
+          const cells: AuditCell[] = allKeys(sizes).map((key, i) => {
+            const atoms = innerCellsOf(sizes, key);
+            return { atoms, value: hidden[i] ? null : atoms.reduce((s, a) => s + counts[a], 0), range };
+          });
+          const cheap = await auditCells(27, cells, { boundsOnly: true });
+          const exact = await auditCells(27, cells, { exact: true });
+          expect(cheap.linearPrograms).toBe(0);
+          for (const i of cheap.failing) {
+            expect(exact.failing).toContain(i);
+            const ex = exact.intervals.get(i) as { lo: number; hi: number };
+            const iv = cheap.intervals.get(i) as { lo: number; hi: number };
+            expect(iv.lo <= ex.lo + 1e-6 && iv.hi >= ex.hi - 1e-6).toBe(true);
+          }
+          reported += cheap.failing.length;
+        },
+      ),
+      { numRuns: 60, seed: 91 },
+    );
+    // the cheap check does find failures (a check that never reports one would pass the loop above)
+    expect(reported).toBeGreaterThan(20);
+  });
+
   it('seed points from an earlier audit are used only where they still fit today\'s published cells', async () => {
     // 2x2 table x = (3, 4 / 2, 7), every inner cell hidden, margins published: x0 = t in [0, 5]
     const table = (range: number): AuditCell[] => [
