@@ -85,6 +85,8 @@ export interface AuditOptions {
    * full audit's cost; only the full audit can pass a table.
    */
   readonly boundsOnly?: boolean;
+  /** Hidden cells an earlier audit of (nearly) the same system found failing: tested together first. Changes no verdict, only how many LPs reach it. */
+  readonly suspects?: ReadonlySet<number>;
 }
 
 const TOL = 1e-6;
@@ -204,7 +206,7 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false } = options;
+  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects } = options;
   const points: Float64Array[] = [];
   const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
   const seedUsed = new Uint8Array(seeds.length);
@@ -499,7 +501,18 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       // group tests: the maximum of the sum over a group of parts bounds each part's maximum
       // (counts are >= 0), so one LP can show a whole cluster of cells too narrow; halve
       // groups that are not settled, down to single parts, which get their exact ends
-      const stack = [localParts.filter(({ part }) => !settled(part.cell))];
+      // Parts start in groups of one kind: the same range, and whether an earlier audit found
+      // the cell failing (`suspects`; ordering only): a group whose parts all fail is shown
+      // so by one LP, a mixed one is halved down to single parts.
+      const kinds = new Map<string, typeof localParts>();
+      for (const lp of localParts) {
+        if (settled(lp.part.cell)) continue;
+        const kind = `${suspects?.has(lp.part.cell) ? 1 : 0}:${cells[lp.part.cell].range}`;
+        const list = kinds.get(kind);
+        if (list) list.push(lp);
+        else kinds.set(kind, [lp]);
+      }
+      const stack = [...kinds.values()];
       while (stack.length > 0) {
         const group = (stack.pop() as typeof localParts).filter(({ part }) => !settled(part.cell));
         if (group.length === 0) continue;

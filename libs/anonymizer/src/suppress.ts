@@ -226,11 +226,12 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   // Cheap rounds first: while bound propagation alone proves cells too narrow, repair those
   // (no LP); then full audits, which alone can pass the table.
   let boundsOnly = true;
+  let suspects = new Set<number>();
   for (; rounds < 200; rounds++) {
     audit = await auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
-      { hint: atomCounts, seeds, boundsOnly },
+      { hint: atomCounts, seeds, boundsOnly, suspects },
     );
     if (boundsOnly && audit.consistent && audit.failing.length === 0) {
       boundsOnly = false;
@@ -238,6 +239,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
       continue;
     }
     seeds = audit.points;
+    suspects = new Set(audit.failing);
     if (!audit.consistent) {
       throw new AnonymizerError('LEDGER_INCONSISTENT', 'the extract contradicts figures this node already released for an overlapping period; release a revision of the earlier period first');
     }
