@@ -57,6 +57,8 @@ export interface AuditOutcome {
   readonly linearPrograms: number;
   /** Feasible points found by LPs (over atoms; NaN outside the component each comes from), and the seeds that still fit. */
   readonly points: Float64Array[];
+  /** False when the audit did not look at every hidden cell (`boundsOnly`, `stopAfter`): only a complete audit with nothing failing passes. */
+  readonly complete: boolean;
 }
 
 export interface AuditOptions {
@@ -87,6 +89,12 @@ export interface AuditOptions {
   readonly boundsOnly?: boolean;
   /** Hidden cells an earlier audit of (nearly) the same system found failing: tested together first. Changes no verdict, only how many LPs reach it. */
   readonly suspects?: ReadonlySet<number>;
+  /**
+   * Stop once this many hidden cells are shown failing (for a caller that repairs in rounds
+   * and needs some failures, not all): `failing` then lists only cells shown failing, and
+   * `complete` is false. A stopped audit never passes a table.
+   */
+  readonly stopAfter?: number;
 }
 
 const TOL = 1e-6;
@@ -206,7 +214,7 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects } = options;
+  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects, stopAfter = Infinity } = options;
   const points: Float64Array[] = [];
   const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
   const seedUsed = new Uint8Array(seeds.length);
@@ -257,7 +265,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
   }
   const intervals = new Map<number, CellInterval>();
-  const inconsistent = (linearPrograms: number): AuditOutcome => ({ consistent: false, intervals, failing: [], minWidth: 0, linearPrograms, points: [] });
+  const inconsistent = (linearPrograms: number): AuditOutcome => ({ consistent: false, intervals, failing: [], minWidth: 0, linearPrograms, points: [], complete: true });
   if (!consistent) return inconsistent(0);
 
   // 2. constraints over unknown atoms (duplicates merged), components
@@ -390,7 +398,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       intervals.set(s, { lo, hi, exact: false });
       minWidth = Math.min(minWidth, hi - lo);
     }
-    return { consistent: true, intervals, failing, minWidth, linearPrograms: 0, points: [...seeds] };
+    return { consistent: true, intervals, failing, minWidth, linearPrograms: 0, points: [...seeds], complete: false };
   }
 
   const compConstraints = new Map<number, { cell: number; atoms: number[] }[]>();
@@ -404,8 +412,18 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
   // 3./4. per component: pool of feasible points, aggregated LPs, then group tests and per-cell LPs
   let linearPrograms = 0;
   let highs: Highs | undefined;
+  // cells shown failing so far (outer bounds too narrow, or exact at both ends and too narrow), for stopAfter
+  const shown = new Set<number>();
+  let stopped = false;
+  const note = (s: number): void => {
+    if (proven(s) || shown.has(s)) return;
+    const cp = cellParts.get(s) as { parts: Part[] };
+    if (doomed(s) || cp.parts.every((p) => p.exactLo && p.exactHi)) shown.add(s);
+    if (shown.size >= stopAfter) stopped = true;
+  };
   let seed = 1;
   for (const [root, parts] of compParts) {
+    if (stopped) break;
     if (parts.every((p) => settled(p.cell))) continue;
     const rows = compConstraints.get(root) ?? [];
     const local = new Map<number, number>();
@@ -512,13 +530,26 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
         if (list) list.push(lp);
         else kinds.set(kind, [lp]);
       }
-      const stack = [...kinds.values()];
-      while (stack.length > 0) {
+      // Within a kind, parts by the highest value seen, so that halving keeps small cells together.
+      const stack = [...kinds.values()].map((list) => list.sort((a, b) => a.part.hi - b.part.hi));
+      while (stack.length > 0 && !stopped) {
         const group = (stack.pop() as typeof localParts).filter(({ part }) => !settled(part.cell));
         if (group.length === 0) continue;
         if (group.length > 1 && exact) {
           for (const g of group) stack.push([g]);
           continue;
+        }
+        if (group.length > 1) {
+          // The group's maximum is at least the highest value any part reached at a feasible
+          // point; when even that leaves every part wide enough, its LP cannot show one too
+          // narrow: halve without it (single parts always get their own LPs, so no verdict changes).
+          let floor = 0;
+          for (const { part } of group) floor = Math.max(floor, part.hi);
+          if (!group.some(({ part }) => Math.min(part.ubBound, floor) - part.lbBound < cells[part.cell].range - TOL)) {
+            const half = group.length >> 1;
+            stack.push(group.slice(half), group.slice(0, half));
+            continue;
+          }
         }
         costs.fill(0);
         for (const { cols } of group) for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
@@ -530,6 +561,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
             group[0].part.hi = Math.max(group[0].part.hi, r.value);
             group[0].part.exactHi = true;
           }
+          for (const { part } of group) note(part.cell);
         } else if (group.length === 1) continue; // solver gave up: the cell stays unproven, hence failing
         if (group.length > 1) {
           const half = group.length >> 1;
@@ -537,7 +569,10 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
           continue;
         }
         const { part, cols } = group[0];
-        if (settled(part.cell) || part.exactLo) continue;
+        if (settled(part.cell) || part.exactLo) {
+          note(part.cell);
+          continue;
+        }
         costs.fill(0);
         for (let k = 0; k < cols.length; k++) costs[cols[k]] = 1;
         const m = solve('min');
@@ -546,6 +581,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
           part.lo = Math.min(part.lo, m.value);
           part.lbBound = Math.max(part.lbBound, m.value - TOL);
           part.exactLo = true;
+          note(part.cell);
         }
       }
     } finally {
@@ -588,12 +624,13 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     intervals.set(s, { lo, hi, exact: isExact });
     const width = hi - lo;
     if (width < minWidth) minWidth = width;
-    if (!proven(s)) failing.push(s);
+    // a stopped audit lists only what it showed failing; the cells it did not reach are neither
+    if (!proven(s) && (!stopped || shown.has(s) || doomed(s))) failing.push(s);
   }
   seeds.forEach((p, i) => {
     if (seedUsed[i] && points.length < MAX_POINTS) points.push(p);
   });
-  return { consistent: true, intervals, failing, minWidth, linearPrograms, points };
+  return { consistent: true, intervals, failing, minWidth, linearPrograms, points, complete: !stopped };
 }
 
 /**

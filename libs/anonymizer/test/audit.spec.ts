@@ -99,6 +99,12 @@ describe('the audit agrees with an LP written from scratch and with the integer 
           // suspects (an earlier audit's failing cells, some right, some wrong) change how the verdict is reached, never the verdict
           const guided = await auditCells(27, cells, { hint: counts, suspects: new Set([...exact.failing.slice(0, 3), ...fast.intervals.keys()].slice(0, 6)) });
           expect([...guided.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
+          // stopping after two failures: only cells that truly fail, at least two of them when there are, never a pass by omission
+          const stopped = await auditCells(27, cells, { hint: counts, stopAfter: 2 });
+          for (const i of stopped.failing) expect(exact.failing).toContain(i);
+          if (exact.failing.length >= 2) expect(stopped.failing.length).toBeGreaterThanOrEqual(2);
+          if (stopped.complete) expect([...stopped.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
+          else expect(stopped.failing.length).toBeGreaterThan(0);
           for (const [i, iv] of fast.intervals) {
             const ex = exact.intervals.get(i);
             if (!ex || ex.hi === Infinity) continue;
