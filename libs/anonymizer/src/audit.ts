@@ -178,7 +178,11 @@ class ComponentLp {
       rowUpper: b,
       matrix: { format: 'csr', numRows: rowCols.length, numCols: n, starts, indices, values: new Float64Array(indices.length).fill(1) },
     });
-    this.model.options.set({ output_flag: false, presolve: 'off', simplex_iteration_limit: 1_000_000 });
+    // Primal simplex (strategy 4): between the solves of one model only the objective changes,
+    // so the last optimal basis is still primal feasible and primal simplex goes on from it;
+    // the default dual simplex must first win back dual feasibility. A 100,000-incident
+    // centre-month: 16.7 s with dual, 9.3 s with primal.
+    this.model.options.set({ output_flag: false, presolve: 'off', simplex_iteration_limit: 1_000_000, simplex_strategy: 4 });
   }
 
   /** Optimises costs . x; returns the optimal point and value, 'infeasible', or null when the solver gave up. */
