@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { GaussDecision, GaussSuppressor } from './gauss';
+import { GaussDecision, GaussSuppressor, mulmod } from './gauss';
 
 /** Rank of 0/1 rows over the rationals, by fraction-free (Bareiss) elimination in BigInt: the reference. */
 function rank(rows: readonly (readonly number[])[], nAtoms: number): number {
@@ -90,5 +90,17 @@ describe('GaussSuppressor (exact arithmetic mod a prime)', () => {
     for (const [i, b] of cells.entries()) if (g.offer(i, b) !== 'suppressed') published.push(b);
     expect(published).toHaveLength(cells.length);
     expect(rank(published, n)).toBe(n);
+  });
+});
+
+describe('arithmetic modulo P = 67,108,859', () => {
+  it('mulmod (a multiplication by 1/P and one correction, no floating-point %) equals the BigInt remainder', () => {
+    const P = 67_108_859;
+    const edge = [0, 1, 2, 3, P - 1, P - 2, (P - 1) / 2, (P + 1) / 2, 2 ** 25, 2 ** 25 + 1, 12_345_678];
+    for (const a of edge) for (const b of edge) expect(BigInt(mulmod(a, b))).toBe((BigInt(a) * BigInt(b)) % BigInt(P));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: P - 1 }), fc.integer({ min: 0, max: P - 1 }), (a, b) => BigInt(mulmod(a, b)) === (BigInt(a) * BigInt(b)) % BigInt(P)),
+      { numRuns: 20_000, seed: 5 },
+    );
   });
 });

@@ -47,8 +47,17 @@ export type GaussDecision = 'published' | 'dependent' | 'suppressed';
 /** The field's prime (largest prime below 2^26). */
 const P = 67_108_859;
 
-function mulmod(a: number, b: number): number {
-  return (a * b) % P;
+const INV_P = 1 / P;
+
+/**
+ * a * b mod P for residues a, b: the product is exact in a double (< 2^52), the quotient
+ * from a multiplication by 1/P is off by at most one, and q * P is exact too, so one
+ * correction gives the exact remainder without the floating-point `%` (a library call).
+ */
+export function mulmod(a: number, b: number): number {
+  const p = a * b;
+  const r = p - Math.floor(p * INV_P) * P;
+  return r < 0 ? r + P : r >= P ? r - P : r;
 }
 
 /** Inverse mod P (extended Euclid); a in 1..P-1. */
@@ -89,32 +98,61 @@ function find(v: Vec, key: number): number {
   return -1;
 }
 
-/** x - alpha * y (mod P) as a new vector; `added` receives every index that y brings into x's support. */
+/** Merge buffers shared by every axpy (this module is single-threaded JavaScript). */
+let scratchIdx = new Int32Array(1024);
+let scratchVal = new Float64Array(1024);
+
+/**
+ * x - alpha * y (mod P), written back into x's arrays when they have room (else into new
+ * ones with room to grow): the elimination updates a vector many times, and allocating a
+ * fresh pair of arrays per update cost more in garbage collection than the arithmetic.
+ * `added` receives every index that y brings into x's support.
+ */
 function axpy(x: Vec, alpha: number, y: Vec, added: (i: number) => void): Vec {
-  const idx = new Int32Array(x.n + y.n);
-  const val = new Float64Array(x.n + y.n);
+  const cap = x.n + y.n;
+  if (scratchIdx.length < cap) {
+    scratchIdx = new Int32Array(cap * 2);
+    scratchVal = new Float64Array(cap * 2);
+  }
+  const idx = scratchIdx;
+  const val = scratchVal;
+  const xi_ = x.idx;
+  const xv = x.val;
+  const yi_ = y.idx;
+  const yv = y.val;
   let i = 0;
   let j = 0;
   let n = 0;
   while (i < x.n || j < y.n) {
-    const xi = i < x.n ? x.idx[i] : 0x7fffffff;
-    const yj = j < y.n ? y.idx[j] : 0x7fffffff;
+    const xi = i < x.n ? xi_[i] : 0x7fffffff;
+    const yj = j < y.n ? yi_[j] : 0x7fffffff;
     if (xi < yj) {
       idx[n] = xi;
-      val[n++] = x.val[i++];
+      val[n++] = xv[i++];
     } else if (yj < xi) {
       idx[n] = yj;
-      val[n++] = P - mulmod(alpha, y.val[j++]);
+      val[n++] = P - mulmod(alpha, yv[j++]);
       added(yj);
     } else {
-      const v = (x.val[i++] + P - mulmod(alpha, y.val[j++])) % P;
+      const d = xv[i++] - mulmod(alpha, yv[j++]);
+      const v = d < 0 ? d + P : d;
       if (v !== 0) {
         idx[n] = xi;
         val[n++] = v;
       }
     }
   }
-  return { idx, val, n };
+  if (x.idx.length >= n) {
+    x.idx.set(idx.subarray(0, n));
+    x.val.set(val.subarray(0, n));
+    x.n = n;
+    return x;
+  }
+  const room = n + (n >> 1);
+  const out: Vec = { idx: new Int32Array(room), val: new Float64Array(room), n };
+  out.idx.set(idx.subarray(0, n));
+  out.val.set(val.subarray(0, n));
+  return out;
 }
 
 export class GaussSuppressor {
@@ -193,7 +231,8 @@ export class GaussSuppressor {
           this.acc[zi] = 0;
           touched.push(zi);
         }
-        this.acc[zi] = (this.acc[zi] + v.val[pos]) % P;
+        const sum = this.acc[zi] + v.val[pos];
+        this.acc[zi] = sum >= P ? sum - P : sum;
       }
       list.length = keep;
     }
