@@ -222,7 +222,9 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
       bestByLevel.set(b, best);
       return best;
     };
-    for (let level = 0; level < maxLevel && !direct; level++) {
+    // a cell stuck for rounds: a current cell that binds it (if only ledger cells bind it, neighbours after all)
+    if (direct) for (const b of ordered) if (b < nCurrent) return b;
+    for (let level = 0; level < maxLevel; level++) {
       for (const b of ordered) {
         const best = pickAll(b)[level];
         if (best >= 0) return best;
