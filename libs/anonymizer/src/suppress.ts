@@ -13,10 +13,13 @@ import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/
  * forced hidden and Gauss runs again, until the audit passes (or AUDIT_FAILED). The first
  * rounds use only the audit's cheap proof of failure (bound propagation, no LP) and repair
  * what it finds; then each round's audit stops after FAILURES_PER_ROUND cells shown failing,
- * and only a complete audit that finds nothing ends the loop. A cell still failing after
- * STUCK_ROUNDS rounds gets a published cell that binds it hidden (the tightest) instead of a
- * neighbour: on a 100,000-incident centre-month, neighbours alone took a hundred rounds for
- * eight cells and ended with 162 cells published; with it, 387 published in a fifth of the time.
+ * and only a complete audit that finds nothing ends the loop. Every round hides at least one
+ * more current cell or stops with AUDIT_FAILED, so the loop ends; there is no round limit
+ * (a 100,000-incident centre-month takes about a hundred short rounds).
+ *
+ * Tried and left out: hiding a published cell that binds a cell stuck for some rounds, instead
+ * of another neighbour. It was faster on large months, but it hid members' grand totals in the
+ * demo, and with a patience of five rounds a 100,000-incident month ran into the old round limit.
  *
  * Primary rule (exact):
  * - a cell with a count from 1 to k-1 is hidden;
@@ -96,8 +99,6 @@ export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readon
   return primary;
 }
 
-/** Rounds a hidden cell may fail before a published cell binding it is hidden (see the repair loop). */
-const STUCK_ROUNDS = 3;
 /**
  * A repair round's audit stops once it has shown this many cells failing: the loop needs
  * some failures to repair, not all (a round with a thousand failing zeros added a handful of
@@ -189,7 +190,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   const refreshHidden = (): void => {
     for (let i = 0; i < cells.length; i++) isHidden[i] = hidden(i) ? 1 : 0;
   };
-  const chooseExtra = (f: number, need: number, direct: boolean): number => {
+  const chooseExtra = (f: number, need: number): number => {
     const own = new Set(cells[f].atoms);
     // published cells that bind f, tightest (fewest atoms) first
     const binding = new Set<number>();
@@ -222,8 +223,6 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
       bestByLevel.set(b, best);
       return best;
     };
-    // a cell stuck for rounds: a current cell that binds it (if only ledger cells bind it, neighbours after all)
-    if (direct) for (const b of ordered) if (b < nCurrent) return b;
     for (let level = 0; level < maxLevel; level++) {
       for (const b of ordered) {
         const best = pickAll(b)[level];
@@ -242,10 +241,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   // (no LP); then full audits, which alone can pass the table.
   let boundsOnly = true;
   let suspects = new Set<number>();
-  // rounds in a row each hidden cell has failed: past STUCK_ROUNDS, hiding cells near it has not
-  // helped, and a published cell that binds it is hidden instead (tightest first)
-  let stuck = new Map<number, number>();
-  for (; rounds < 200; rounds++) {
+  for (; ; rounds++) {
     audit = await auditCells(
       group.nAtoms,
       cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
@@ -263,25 +259,21 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     }
     if (audit.failing.length === 0) break;
     let added = 0;
-    const nextStuck = new Map<number, number>();
     refreshHidden();
     for (const f of audit.failing) {
       const width = (audit.intervals.get(f)?.hi ?? 0) - (audit.intervals.get(f)?.lo ?? 0);
-      const times = (stuck.get(f) ?? 0) + 1;
-      nextStuck.set(f, times);
-      const s = chooseExtra(f, cells[f].range - width, times > STUCK_ROUNDS);
+      const s = chooseExtra(f, cells[f].range - width);
       if (s >= 0 && !extra.has(s)) {
         extra.add(s);
         added++;
       }
     }
-    stuck = nextStuck;
     if (added === 0) {
       throw new AnonymizerError('AUDIT_FAILED', `${audit.failing.length} hidden cell(s) can be narrowed below the protection range by what is already published, and no further suppression helps`);
     }
     runGauss();
   }
-  if (!audit || audit.failing.length > 0) throw new AnonymizerError('AUDIT_FAILED', 'the audit did not pass after 200 rounds of further suppression');
+  if (!audit || audit.failing.length > 0) throw new AnonymizerError('AUDIT_FAILED', 'the audit did not pass');
 
   const tables = group.current.map((table, t) => {
     const state: CellState[] = [];
