@@ -388,19 +388,23 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     return w < cells[s].range - TOL;
   };
   const settled = (s: number): boolean => !exact && (proven(s) || doomed(s));
+  /** The proven outer bounds of a cell's interval (what a failing cell reports). */
+  const outer = (cp: { known: number; parts: readonly Part[] }): CellInterval => {
+    let lo = cp.known;
+    let hi = cp.known;
+    for (const p of cp.parts) {
+      lo += p.lbBound;
+      hi += p.ubBound;
+    }
+    return { lo, hi, exact: false };
+  };
   if (boundsOnly) {
     const failing = suppressed.filter((s) => cellParts.has(s) && doomed(s));
     let minWidth = Infinity;
     for (const s of failing) {
-      const cp = cellParts.get(s) as { known: number; parts: Part[] };
-      let lo = cp.known;
-      let hi = cp.known;
-      for (const p of cp.parts) {
-        lo += p.lbBound;
-        hi += p.ubBound;
-      }
-      intervals.set(s, { lo, hi, exact: false });
-      minWidth = Math.min(minWidth, hi - lo);
+      const iv = outer(cellParts.get(s) as { known: number; parts: Part[] });
+      intervals.set(s, iv);
+      minWidth = Math.min(minWidth, iv.hi - iv.lo);
     }
     return { consistent: true, intervals, failing, minWidth, linearPrograms: 0, points: [...seeds], complete: false };
   }
@@ -618,12 +622,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
     if (!proven(s) && !isExact) {
       // failing on outer bounds (or a solver that gave up): report the outer interval
-      lo = cp.known;
-      hi = cp.known;
-      for (const p of cp.parts) {
-        lo += p.lbBound;
-        hi += p.ubBound;
-      }
+      ({ lo, hi } = outer(cp));
     }
     intervals.set(s, { lo, hi, exact: isExact });
     const width = hi - lo;

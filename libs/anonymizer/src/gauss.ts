@@ -116,16 +116,16 @@ function axpy(x: Vec, alpha: number, y: Vec, added: (i: number) => void): Vec {
   }
   const idx = scratchIdx;
   const val = scratchVal;
-  const xi_ = x.idx;
+  const xIdx = x.idx;
   const xv = x.val;
-  const yi_ = y.idx;
+  const yIdx = y.idx;
   const yv = y.val;
   let i = 0;
   let j = 0;
   let n = 0;
   while (i < x.n || j < y.n) {
-    const xi = i < x.n ? xi_[i] : 0x7fffffff;
-    const yj = j < y.n ? yi_[j] : 0x7fffffff;
+    const xi = i < x.n ? xIdx[i] : 0x7fffffff;
+    const yj = j < y.n ? yIdx[j] : 0x7fffffff;
     if (xi < yj) {
       idx[n] = xi;
       val[n++] = xv[i++];

@@ -159,6 +159,9 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
 
   const extra = new Set<number>(forced);
   let secondary = new Set<number>();
+  // which cells are hidden (primary, secondary, or suppressed in the ledger), as flags: set by
+  // every Gauss pass, read by the audit's input and by chooseExtra's inner loops
+  const hidden = new Uint8Array(cells.length);
   const runGauss = (): void => {
     const g = new GaussSuppressor(group.nAtoms);
     for (let i = 0; i < cells.length; i++) {
@@ -170,8 +173,8 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
       if (extra.has(i)) continue;
       if (g.offer(i, cells[i].atoms) === 'suppressed') secondary.add(i);
     }
+    for (let i = 0; i < cells.length; i++) hidden[i] = (i < nCurrent ? isPrimary(i) || secondary.has(i) : cells[i].value === null) ? 1 : 0;
   };
-  const hidden = (i: number): boolean => (i < nCurrent ? isPrimary(i) || secondary.has(i) : cells[i].value === null);
 
   // atom -> cells, for choosing extra suppressions near a failing cell
   const atomStart = new Int32Array(group.nAtoms + 1);
@@ -185,16 +188,11 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
 
   let maxLevel = 0;
   for (let i = 0; i < nCurrent; i++) maxLevel = Math.max(maxLevel, cells[i].totals);
-  // hidden(i) as flags, refreshed once per repair round (chooseExtra reads it in its inner loops)
-  const isHidden = new Uint8Array(cells.length);
-  const refreshHidden = (): void => {
-    for (let i = 0; i < cells.length; i++) isHidden[i] = hidden(i) ? 1 : 0;
-  };
   const chooseExtra = (f: number, need: number): number => {
     const own = new Set(cells[f].atoms);
     // published cells that bind f, tightest (fewest atoms) first
     const binding = new Set<number>();
-    for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!isHidden[atomCells[p]]) binding.add(atomCells[p]);
+    for (const a of cells[f].atoms) for (let p = atomStart[a]; p < atomStart[a + 1]; p++) if (!hidden[atomCells[p]]) binding.add(atomCells[p]);
     const ordered = [...binding].sort((x, y) => cells[x].atoms.length - cells[y].atoms.length || x - y);
     // Prefer hiding an inner cell next to f; failing that, a low-order margin that does not
     // contain f (a 3-D before a 2-D one), and only then a margin that binds f itself: hiding
@@ -215,7 +213,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
         if (own.has(a)) continue;
         for (let p = atomStart[a]; p < atomStart[a + 1]; p++) {
           const c = atomCells[p];
-          if (c >= nCurrent || isHidden[c]) continue;
+          if (c >= nCurrent || hidden[c]) continue;
           const level = cells[c].totals;
           if (better(c, best[level])) best[level] = c;
         }
@@ -234,7 +232,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   };
 
   runGauss();
-  let audit: AuditOutcome | undefined;
+  let audit: AuditOutcome;
   let seeds: Float64Array[] = [];
   let rounds = 0;
   // Cheap rounds first: while bound propagation alone proves cells too narrow, repair those
@@ -244,7 +242,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
   for (; ; rounds++) {
     audit = await auditCells(
       group.nAtoms,
-      cells.map((c, i) => ({ atoms: c.atoms, value: hidden(i) ? null : c.value, range: c.range })),
+      cells.map((c, i) => ({ atoms: c.atoms, value: hidden[i] ? null : c.value, range: c.range })),
       { hint: atomCounts, seeds, boundsOnly, suspects, stopAfter: FAILURES_PER_ROUND },
     );
     if (audit.consistent && audit.failing.length === 0 && !audit.complete) {
@@ -259,7 +257,6 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     }
     if (audit.failing.length === 0) break;
     let added = 0;
-    refreshHidden();
     for (const f of audit.failing) {
       const width = (audit.intervals.get(f)?.hi ?? 0) - (audit.intervals.get(f)?.lo ?? 0);
       const s = chooseExtra(f, cells[f].range - width);
@@ -273,7 +270,6 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     }
     runGauss();
   }
-  if (!audit || audit.failing.length > 0) throw new AnonymizerError('AUDIT_FAILED', 'the audit did not pass');
 
   const tables = group.current.map((table, t) => {
     const state: CellState[] = [];
@@ -281,7 +277,7 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
     for (let e = 0; e < table.layout.extSize; e++) {
       const i = tableStart[t] + e;
       state.push(primary[t][e] ? 'primary' : secondary.has(i) ? 'secondary' : 'published');
-      const iv = audit?.intervals.get(i);
+      const iv = audit.intervals.get(i);
       if (iv) widths.set(e, iv.hi - iv.lo);
     }
     return { ext: exts[t], state, widths };

@@ -157,12 +157,26 @@ export class ReleasesService {
       // own, so a spent budget blocks that table only
       const groups: Todo[][] = [];
       const suppression = todo.filter((t) => !isDp(t.ds));
-      if (suppression.length > 0) groups.push(suppression);
-      for (const t of todo) if (isDp(t.ds)) groups.push([t]);
       const dpTodo = todo.filter((t) => isDp(t.ds));
+      if (suppression.length > 0) groups.push(suppression);
+      for (const t of dpTodo) groups.push([t]);
       const reserved = dpTodo.length > 0 ? await this.reservedBudget(tx, dpTodo) : {};
 
       const preparedAt = now.toISOString();
+      /** A release row of this preparation for one dataset (the fields every outcome shares). */
+      const row = (t: Todo, fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'>): Promise<ReleaseEntity> =>
+        tx.getRepository(ReleaseEntity).save(
+          tx.getRepository(ReleaseEntity).create({
+            datasetId: t.ds.id,
+            period,
+            periodType,
+            revision: t.revision,
+            schemaVersion: standard.version,
+            inputFingerprint: t.fingerprint,
+            ledgerSeq: String(ledgerSeq),
+            ...fields,
+          }),
+        );
       const created: ReleaseEntity[] = [];
       const blocked: ReleaseEntity[] = [];
       let errorCode: string | undefined;
@@ -185,24 +199,7 @@ export class ReleasesService {
           for (const t of group) {
             if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
             blocked.push(
-              await tx.getRepository(ReleaseEntity).save(
-                tx.getRepository(ReleaseEntity).create({
-                  batchId: randomUUID(),
-                  datasetId: t.ds.id,
-                  period,
-                  periodType,
-                  revision: t.revision,
-                  status: 'blocked',
-                  schemaVersion: standard.version,
-                  payload: null,
-                  contentHash: null,
-                  inputFingerprint: t.fingerprint,
-                  report: null,
-                  errorCode: err.code,
-                  errorMessage: err.message,
-                  ledgerSeq: String(ledgerSeq),
-                }),
-              ),
+              await row(t, { batchId: randomUUID(), status: 'blocked', payload: null, contentHash: null, report: null, errorCode: err.code, errorMessage: err.message }),
             );
           }
           continue;
@@ -233,24 +230,15 @@ export class ReleasesService {
           if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
           const payload: SubmissionPayload = { ...body, contentHash };
           created.push(
-            await tx.getRepository(ReleaseEntity).save(
-              tx.getRepository(ReleaseEntity).create({
-                batchId,
-                datasetId: t.ds.id,
-                period,
-                periodType,
-                revision: t.revision,
-                status: 'prepared',
-                schemaVersion: standard.version,
-                payload: canonicalJson(payload),
-                contentHash,
-                inputFingerprint: t.fingerprint,
-                report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
-                errorCode: null,
-                errorMessage: null,
-                ledgerSeq: String(ledgerSeq),
-              }),
-            ),
+            await row(t, {
+              batchId,
+              status: 'prepared',
+              payload: canonicalJson(payload),
+              contentHash,
+              report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
+              errorCode: null,
+              errorMessage: null,
+            }),
           );
         }
       }
@@ -301,6 +289,11 @@ export class ReleasesService {
       throw new NodeError('CONFLICT', `release is ${release.status}, not awaiting a decision`, { reason: 'RELEASE_NOT_PENDING' });
     }
     if (!this.key) throw new NodeError('CONFLICT', 'NODE_SIGNING_KEY is not configured: the node cannot sign releases', { reason: 'SIGNING_KEY_MISSING' });
+    /** The release is not signed: it ends with this status and why (stale or blocked). */
+    const decline = (status: ReleaseStatus, errorCode: string, errorMessage: string): Promise<ReleaseEntity> => {
+      Object.assign(release, { status, errorCode, errorMessage, decidedAt: new Date(), decidedBy: actor });
+      return repo.save(release);
+    };
     // Serialise approvals: the ledger check and the ledger append must not interleave.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:release-ledger']);
     const newer: { dataset_id: string; period: string }[] = await tx.query(
@@ -315,21 +308,15 @@ export class ReleasesService {
     const linked = (id: string): boolean => !isDp(dataset) && !isDp(standard.dataset(id));
     if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId) && linked(r.dataset_id))) {
       // audited against a ledger that has since grown: never pushed, prepare again
-      release.status = 'stale';
-      release.errorCode = 'LEDGER_CHANGED';
-      release.errorMessage = 'released figures for an overlapping period were approved after this release was prepared; prepare it again';
-      release.decidedAt = new Date();
-      release.decidedBy = actor;
-      return repo.save(release);
+      return decline('stale', 'LEDGER_CHANGED', 'released figures for an overlapping period were approved after this release was prepared; prepare it again');
     }
     if (isDp(dataset) && !(await this.budgetAllows(tx, release, dataset as DatasetDecl))) {
       // the year's budget was spent after this table was prepared (e.g. a new standard lowered it)
-      release.status = 'blocked';
-      release.errorCode = 'BUDGET_EXHAUSTED';
-      release.errorMessage = `approving would spend more than the annual differential privacy budget of ${release.datasetId} for ${release.period.slice(0, 4)}`;
-      release.decidedAt = new Date();
-      release.decidedBy = actor;
-      return repo.save(release);
+      return decline(
+        'blocked',
+        'BUDGET_EXHAUSTED',
+        `approving would spend more than the annual differential privacy budget of ${release.datasetId} for ${release.period.slice(0, 4)}`,
+      );
     }
     const body = signedBody(release.payload as string, this.key);
     const [{ seq }] = await tx.query<{ seq: string }[]>(`SELECT nextval('release_ledger_seq') AS seq`);
