@@ -2,6 +2,7 @@ import {
   DatasetDecl,
   DatasetUnit,
   DimensionDecl,
+  RecordAttribute,
   ReportableRecord,
   StandardIndex,
   formatPeriod,
@@ -213,6 +214,30 @@ export interface CountOutcome {
 }
 
 /** Streaming counter of one group's current atoms: memory is the atom array, whatever the number of records. */
+type AttributeReader = (attributes: ReportableRecord['attributes']) => string | undefined;
+
+/**
+ * One reader per record attribute, each a property load with a fixed name: the counting
+ * loop's `attributes[name]` with a varying name was a megamorphic keyed load per value,
+ * and the largest cost of counting after the memo lookup (1,000,000 records x 5
+ * dimensions: ~175 -> ~140 ms). Typed over every attribute, so a new one needs a reader.
+ */
+const ATTRIBUTE_READERS: Readonly<Record<RecordAttribute, AttributeReader>> = {
+  sex: (a) => a.sex,
+  age_band: (a) => a.age_band,
+  district: (a) => a.district,
+  violence_type: (a) => a.violence_type,
+  perpetrator_relationship: (a) => a.perpetrator_relationship,
+  service_type: (a) => a.service_type,
+  service_outcome: (a) => a.service_outcome,
+  referral_source: (a) => a.referral_source,
+  referral_destination: (a) => a.referral_destination,
+  migration_status: (a) => a.migration_status,
+  marital_status: (a) => a.marital_status,
+  hotline_topic: (a) => a.hotline_topic,
+  caller_sex: (a) => a.caller_sex,
+};
+
 export class AtomCounter {
   readonly atoms: Float64Array;
   private readonly n: number;
@@ -225,11 +250,14 @@ export class AtomCounter {
   /** Per current table, the atom dimensions where "none" means "not countable here". */
   private readonly tableDims: Int32Array[];
   private readonly simple: boolean;
-  /** Per atom dimension: the record attribute, its memo of value -> code index, stride, "none" slot. */
-  private readonly attrs: string[];
+  /** Per atom dimension: the reader of its record attribute, its memo of value -> code index, stride, "none" slot. */
+  private readonly readers: AttributeReader[];
   private readonly lookups: Map<string, number>[];
   private readonly dimStrides: Int32Array;
   private readonly nones: Int32Array;
+  private lastMonth: string | undefined;
+  /** First atom of lastMonth's time slice, -1 outside the period. */
+  private lastMonthBase = -1;
 
   constructor(
     private readonly standard: StandardIndex,
@@ -246,7 +274,7 @@ export class AtomCounter {
     this.slots = new Int32Array(group.dims.length);
     this.tableDims = group.current.map((t) => Int32Array.from(t.dimMap));
     this.simple = group.dims.every((d) => d.none < 0);
-    this.attrs = group.dims.map((d) => d.decl.attribute);
+    this.readers = group.dims.map((d) => ATTRIBUTE_READERS[d.decl.attribute]);
     this.lookups = group.dims.map((d) => d.lookup);
     this.dimStrides = Int32Array.from(group.strides);
     this.nones = Int32Array.from(group.dims, (d) => d.none);
@@ -257,12 +285,17 @@ export class AtomCounter {
     if (r.unit !== g.unit) return;
     if (!r.consentReporting) return this.bump(this.noConsent);
     if (r.reportedByOtherMember) return this.bump(this.reportedByOtherMember);
-    const t = g.currentMonths.get(r.month);
-    if (t === undefined) return this.bump(this.outsidePeriod);
-    let atom = t * g.keySize;
-    const attributes = r.attributes as Record<string, string | undefined>;
-    for (let i = 0; i < this.attrs.length; i++) {
-      const value = attributes[this.attrs[i]];
+    // records come month by month: the last month's lookup is reused
+    if (r.month !== this.lastMonth) {
+      const t = g.currentMonths.get(r.month);
+      this.lastMonth = r.month;
+      this.lastMonthBase = t === undefined ? -1 : t * g.keySize;
+    }
+    if (this.lastMonthBase < 0) return this.bump(this.outsidePeriod);
+    let atom = this.lastMonthBase;
+    const attributes = r.attributes;
+    for (let i = 0; i < this.readers.length; i++) {
+      const value = this.readers[i](attributes);
       // hot path: the memo; codeIndex generalizes (and memoizes) a value seen for the first time
       let c = value === undefined ? -1 : (this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value));
       if (c < 0) {
