@@ -2,7 +2,7 @@ import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
-import { ReleasesService } from '../src/releases/releases.service';
+import { PrepareProgress, ReleasesService } from '../src/releases/releases.service';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
 import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
@@ -154,8 +154,17 @@ describe('member node: hotline consultations and their differential-privacy rele
     for (let i = 0; i < 6; i++) expect((await node.gql(RECORD, { i: valid(`REP-${i}`, { callerCode: 'CALLER-REPEAT', date: `2026-01-2${i}`, notes: null }) }, caseworker)).errors).toBeUndefined();
     identifiers.push('CALLER-REPEAT');
 
-    const jan = await releases.prepare('2026-01', NOW);
+    const progress: PrepareProgress[] = [];
+    const jan = await releases.prepare('2026-01', NOW, (p) => progress.push(p));
     expect(jan.status).toBe('prepared');
+    // the suppression tables' system (incidents and services are one unit each) reports each audit, the last one passing
+    const units = [...new Set(progress.map((p) => p.unit))].sort();
+    expect(units).toEqual(['incident', 'service']);
+    for (const unit of units) {
+      const mine = progress.filter((p) => p.unit === unit);
+      expect(mine[mine.length - 1]).toMatchObject({ period: '2026-01', passed: true, failing: 0 });
+      expect(mine.slice(0, -1).every((p) => !p.passed && p.failing > 0)).toBe(true);
+    }
     expect(jan.releases.map((r) => r.datasetId).sort()).toEqual([HOTLINE, 'incidents_monthly', 'services_monthly']);
     const release = jan.releases.find((r) => r.datasetId === HOTLINE)!;
     // its own batch: noised on its own, not linked with the suppression tables

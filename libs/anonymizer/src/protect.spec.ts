@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DATASETS, STANDARD, StandardIndex, TOTAL_CODE, ReportableRecord, RecordAttribute, protectionRangeOf } from '@paivand/schema';
 import { protectRelease } from './protect';
 import { AnonymizerError } from './errors';
-import { LedgerEntry, ProtectedTable } from './types';
+import { LedgerEntry, ProtectedTable, SuppressionProgress } from './types';
 import { Equation, innerCellsOf, integerInterval, recordsFor, syntheticDataset, syntheticStandard } from '../test/fixtures';
 
 /** Inner counts, skewed towards small values as real registers are. */
@@ -138,6 +138,36 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
       }),
       { numRuns: 10, seed: 99 },
     );
+  });
+});
+
+describe('progress of the secondary suppression', () => {
+  it('reports every audit (counts only), ending with the one that passes, and leaves the result as it is', async () => {
+    const sizes = [6, 5, 4];
+    let seed = 7;
+    const rnd = (): number => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const counts = Array.from({ length: 120 }, () => (rnd() < 0.3 ? Math.floor(rnd() * 5) : 5 + Math.floor(rnd() * 30)));
+    const ds = syntheticDataset('t', sizes, { k: 5, structuralZeros: true });
+    const standard = syntheticStandard(sizes, [ds]);
+    const run = (onProgress?: (p: SuppressionProgress) => void) =>
+      protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05'), onProgress });
+    const events: SuppressionProgress[] = [];
+    const watched = await run((p) => events.push(p));
+    const plain = await run();
+    expect(watched).toEqual(plain);
+
+    // this table needs repair rounds after Gauss suppression's first pattern
+    expect(events.length).toBeGreaterThanOrEqual(2);
+    const last = events[events.length - 1];
+    const r = plain.report.datasets[0];
+    expect(last).toEqual({ unit: 'incident', round: events.length - 1, cells: r.cells.total, hidden: r.cells.primary + r.cells.secondary, failing: 0, passed: true });
+    events.slice(0, -1).forEach((e, i) => {
+      expect(e).toMatchObject({ round: i, passed: false });
+      expect(e.failing).toBeGreaterThan(0);
+      // each round hides more
+      expect(events[i + 1].hidden).toBeGreaterThan(e.hidden);
+    });
+    for (const e of events) expect(Object.keys(e).sort()).toEqual(['cells', 'failing', 'hidden', 'passed', 'round', 'unit']);
   });
 });
 

@@ -86,7 +86,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   for (let gi = 0; gi < groups.length; gi++) {
     const group = groups[gi];
     const counter = counters[gi];
-    const outcome = await suppressGroup(group, counter.atoms, ledger, period);
+    const outcome = await suppressGroup(group, counter.atoms, ledger, period, input.onProgress);
     group.current.forEach((lt, t) => {
       const { layout } = lt;
       const ds = layout.dataset;

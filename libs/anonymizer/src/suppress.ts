@@ -1,4 +1,4 @@
-import { LedgerEntry } from './types';
+import { LedgerEntry, SuppressionProgress } from './types';
 import { AuditOutcome, auditCells } from './audit';
 import { AnonymizerError } from './errors';
 import { GaussSuppressor } from './gauss';
@@ -106,7 +106,13 @@ export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readon
  */
 const FAILURES_PER_ROUND = 20;
 
-export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, ledger: readonly LedgerEntry[], period: string): Promise<GroupOutcome> {
+export async function suppressGroup(
+  group: LinkGroup,
+  atomCounts: Float64Array,
+  ledger: readonly LedgerEntry[],
+  period: string,
+  onProgress?: (progress: SuppressionProgress) => void,
+): Promise<GroupOutcome> {
   const vectors: CellVectors[] = [];
   const cells: SystemCell[] = [];
   const tableStart: number[] = [];
@@ -249,6 +255,12 @@ export async function suppressGroup(group: LinkGroup, atomCounts: Float64Array, 
       boundsOnly = false;
       rounds--;
       continue;
+    }
+    if (onProgress && audit.consistent) {
+      let hiddenNow = 0;
+      for (let i = 0; i < nCurrent; i++) hiddenNow += hidden[i];
+      const passed = audit.failing.length === 0;
+      onProgress({ unit: group.unit, round: rounds, cells: nCurrent, hidden: hiddenNow, failing: audit.failing.length, passed });
     }
     seeds = audit.points;
     suspects = new Set(audit.failing);

@@ -1,4 +1,4 @@
-import { DatasetDecl, ProtectionMethod, ReportableRecord, StandardIndex, SubmissionCell } from '@paivand/schema';
+import { DatasetDecl, DatasetUnit, ProtectionMethod, ReportableRecord, StandardIndex, SubmissionCell } from '@paivand/schema';
 
 /** One cell this node already released (value `null` when it was suppressed). */
 export interface LedgerCell {
@@ -33,6 +33,22 @@ export interface ProtectReleaseInput {
   readonly random?: RandomBytes;
   /** Largest table (cells with margins) accepted; default 2,000,000. */
   readonly maxCells?: number;
+  /** Called after every audit of the secondary suppression (a large month takes many rounds): counts only, never a value. */
+  readonly onProgress?: (progress: SuppressionProgress) => void;
+}
+
+/** Where the secondary suppression of one linked system (one unit) stands after an audit. */
+export interface SuppressionProgress {
+  readonly unit: DatasetUnit;
+  /** Repair rounds done before this audit (0: the audit of Gauss suppression's first pattern). */
+  readonly round: number;
+  /** Cells of the current release in the system, and how many of them are hidden now. */
+  readonly cells: number;
+  readonly hidden: number;
+  /** Hidden cells this audit showed narrower than their protection range (more suppression follows). */
+  readonly failing: number;
+  /** The audit was complete and nothing failed: the suppression is done. */
+  readonly passed: boolean;
 }
 
 export interface ProtectedTable {

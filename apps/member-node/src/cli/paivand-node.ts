@@ -10,7 +10,7 @@ import { HubUnavailableError } from '../federation/hub-client';
 import { OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
 import { toLedgerModel, toOutboxModel, toPreviewModel } from '../releases/release.mapper';
-import { ReleasesService } from '../releases/releases.service';
+import { PrepareProgress, ReleasesService } from '../releases/releases.service';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 
 /** Exit codes scripts can trust. */
@@ -37,6 +37,34 @@ async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   }
 }
 
+/**
+ * The suppression's progress on stderr: one line rewritten in place on a terminal; in a log
+ * (not a terminal) a line at most every five seconds, and the last one of each system.
+ */
+function progressPrinter(): { show: (p: PrepareProgress) => void; end: () => void } {
+  const tty = process.stderr.isTTY;
+  let last = 0;
+  let open = false;
+  const end = (): void => {
+    if (open) process.stderr.write('\n');
+    open = false;
+  };
+  const show = (p: PrepareProgress): void => {
+    const line = `${p.period} ${p.unit}: ${p.passed ? 'audit passed' : `suppression round ${p.round + 1}`}, ${p.hidden.toLocaleString('en')} of ${p.cells.toLocaleString('en')} cells hidden${
+      p.passed ? '' : `, ${p.failing} still too narrow`
+    }`;
+    if (tty) {
+      process.stderr.write(`\r\x1b[K${line}`);
+      open = true;
+      if (p.passed) end();
+    } else if (p.passed || Date.now() - last >= 5000) {
+      last = Date.now();
+      process.stderr.write(`${line}\n`);
+    }
+  };
+  return { show, end };
+}
+
 const operator = (): string => `cli:${userInfo().username}`;
 const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
 
@@ -52,11 +80,19 @@ export function buildProgram(): Command {
     .option('-p, --period <period>', 'SDMX period, e.g. 2026-07 or 2026-Q3')
     .action(async (o: { period?: string }) => {
       const json = Boolean(program.opts().json);
+      const progress = progressPrinter();
       const results = await withNode(async (s) =>
         o.period
-          ? [await s.releases.prepare(o.period)]
-          : s.scheduler.runDue(new Date(), (r, i, n) => process.stderr.write(`[${i}/${n}] ${r.period}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}\n`)),
-      );
+          ? [await s.releases.prepare(o.period, new Date(), progress.show)]
+          : s.scheduler.runDue(
+              new Date(),
+              (r, i, n) => {
+                progress.end();
+                process.stderr.write(`[${i}/${n}] ${r.period}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}\n`);
+              },
+              progress.show,
+            ),
+      ).finally(progress.end);
       print(json, results, () => results.map((r) => `${r.period} ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.releases.map((x) => `\n  ${x.id} ${x.datasetId} rev ${x.revision} ${x.status}`).join('')}`).join('\n') || 'no closed period with data');
       // a mixed run (suppression tables prepared, a differential-privacy table blocked) carries an errorCode
       if (results.some((r) => r.status === 'blocked' || r.releases.some((x) => x.status === 'blocked'))) {

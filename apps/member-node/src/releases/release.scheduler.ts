@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { comparePeriods, formatPeriod, generalizePeriod, Period, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
 import { NodeConfig } from '../config/node-config';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
-import { PrepareResult, ReleasesService } from './releases.service';
+import { PrepareProgress, PrepareResult, ReleasesService } from './releases.service';
 
 /**
  * The release job: for every period type the node releases, each closed period from the
@@ -61,13 +61,13 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
   }
 
   /** One run of the job (also `paivand-node prepare` without a period). Runs are never concurrent in one process. */
-  async runDue(now: Date = new Date(), onPeriod?: (r: PrepareResult, i: number, n: number) => void): Promise<PrepareResult[]> {
+  async runDue(now: Date = new Date(), onPeriod?: (r: PrepareResult, i: number, n: number) => void, onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult[]> {
     if (this.running) return this.running;
     this.running = (async () => {
       const periods = await this.duePeriods(now);
       const results: PrepareResult[] = [];
       for (const [i, p] of periods.entries()) {
-        const r = await this.releases.prepare(p, now);
+        const r = await this.releases.prepare(p, now, onProgress);
         results.push(r);
         onPeriod?.(r, i + 1, periods.length);
       }

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { AnonymizerError, ProtectedRelease, protectRelease } from '@paivand/anonymizer';
+import { AnonymizerError, ProtectedRelease, protectRelease, SuppressionProgress } from '@paivand/anonymizer';
 import {
   canonicalJson,
   contentHashOf,
@@ -37,6 +37,9 @@ const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
 
 const isDp = (d: DatasetDecl | undefined): boolean => d?.protection.method === 'differential_privacy';
+
+/** How the suppression of a period's release is getting on (for an operator's progress line; counts only). */
+export type PrepareProgress = SuppressionProgress & { readonly period: string };
 
 export interface PrepareResult {
   readonly period: string;
@@ -104,8 +107,9 @@ export class ReleasesService {
   /**
    * Prepares (or revises) every dataset of the period's type for one closed period, as one
    * protected system. Two processes never prepare the same period: the second gets `busy`.
+   * `onProgress` hears after every audit of the suppression (a large month takes many).
    */
-  async prepare(period: string, now: Date = new Date()): Promise<PrepareResult> {
+  async prepare(period: string, now: Date = new Date(), onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult> {
     if (!isPeriod(period)) throw new NodeError('BAD_USER_INPUT', 'period must be an SDMX period (2026, 2026-Q3, 2026-07)', { reason: 'PERIOD_INVALID' });
     const periodType = parsePeriod(period).type;
     if (periodEnd(period) > now) throw new NodeError('BAD_USER_INPUT', `period ${period} has not closed yet`, { reason: 'PERIOD_OPEN' });
@@ -191,6 +195,7 @@ export class ReleasesService {
             records: recordsOf([...extracts.values()].filter((e) => needUnits.has(e.unit))),
             ledger: ledgerEntries,
             dpBudget: reserved,
+            onProgress: onProgress && ((p) => onProgress({ ...p, period })),
           });
         } catch (err) {
           if (!(err instanceof AnonymizerError)) throw err;
