@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { Client } from 'pg';
 import { DATASETS, DatasetDecl, RecordAttribute, ReportableRecord, STANDARD, StandardIndex } from '@paivand/schema';
-import { AtomCounter, buildLinkGroup, fillMargins, protectRelease } from '@paivand/anonymizer';
+import { AtomCounter, SuppressionProgress, buildLinkGroup, fillMargins, protectRelease } from '@paivand/anonymizer';
 import { startEmbeddedPostgres } from '@paivand/devdb';
 import { recordsFor, syntheticDataset, syntheticStandard } from '../libs/anonymizer/test/fixtures';
 
@@ -152,7 +152,7 @@ async function wholeProtection(): Promise<void> {
   const ds = benchDataset();
   const { records } = benchRecords(index);
   const t0 = performance.now();
-  const { report } = await protectRelease({ standard: index, datasets: [ds], period: '2026-07', records, maxCells: 5_000_000 });
+  const { report } = await protectRelease({ standard: index, datasets: [ds], period: '2026-07', records, maxCells: 5_000_000, onProgress: progressToParent(t0) });
   const r = report.datasets[0];
   console.log(
     `(a) whole protection of the same records (counting + primary + Gauss suppression + audit): ${(performance.now() - t0).toFixed(0)} ms; ` +
@@ -170,7 +170,7 @@ function suppressionBySize(target: number): Promise<void> {
   const standard = syntheticStandard(sizes, [ds]);
   const records = recordsFor(sizes, counts, '2026-07');
   const t0 = performance.now();
-  return protectRelease({ standard, datasets: [ds], period: '2026-07', records }).then(({ report }) => {
+  return protectRelease({ standard, datasets: [ds], period: '2026-07', records, onProgress: progressToParent(t0) }).then(({ report }) => {
     const r = report.datasets[0];
     console.log(
       `(b) ${r.cells.total.toLocaleString()} cells: counting + primary + Gauss suppression + audit ${(performance.now() - t0).toFixed(0)} ms; primary ${r.cells.primary}, secondary ${r.cells.secondary}, LPs ${r.audit.linearPrograms}, min width ${r.audit.minIntervalWidth.toFixed(1)}`,
@@ -227,20 +227,46 @@ async function utility(): Promise<void> {
   }
 }
 
+/** In a child: each audit's progress as a line for the parent, which reports the last one if the budget runs out. */
+const PROGRESS = 'progress ';
+function progressToParent(t0: number): (p: SuppressionProgress) => void {
+  return (p) => process.stdout.write(`${PROGRESS}${(performance.now() - t0).toFixed(0)} ${JSON.stringify(p)}\n`);
+}
+
 /** (b) for one size (or (a)'s whole protection, size 0) in a child process, so a run that does not finish within the budget is reported and stopped, not waited for. */
 function suppressionInChild(size: number, budgetMs: number): Promise<void> {
   return new Promise((resolve) => {
     const t0 = performance.now();
     const child = spawn(process.execPath, [...process.execArgv, __filename], { env: { ...process.env, BENCH_CHILD_SIZE: String(size) }, stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    let first = '';
+    let last = '';
+    let pending = '';
+    child.stdout.on('data', (d: Buffer) => {
+      const lines = (pending + d.toString()).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith(PROGRESS)) out += `${line}\n`;
+        else if (!first) first = last = line.slice(PROGRESS.length);
+        else last = line.slice(PROGRESS.length);
+      }
+    });
+    /** "after 12.3 s: round 4, 1,317 of 6,561 cells hidden, 20 still too narrow" */
+    const describe = (line: string): string => {
+      const at = line.indexOf(' ');
+      const p = JSON.parse(line.slice(at + 1)) as SuppressionProgress;
+      return `after ${(Number(line.slice(0, at)) / 1000).toFixed(1)} s: round ${p.round}, ${p.hidden.toLocaleString('en')} of ${p.cells.toLocaleString('en')} cells hidden, ${p.failing} still too narrow`;
+    };
     const timer = setTimeout(() => child.kill('SIGKILL'), budgetMs);
     child.on('exit', (code, signal) => {
       clearTimeout(timer);
       if (out) process.stdout.write(out);
       else {
         const what = size === 0 ? '(a) whole protection of the 1,000,000 records' : `(b) ~${size} cells`;
-        if (signal === 'SIGKILL') console.log(`${what}: did not finish within the budget of ${(budgetMs / 1000).toFixed(0)} s (stopped)`);
+        if (signal === 'SIGKILL') {
+          console.log(`${what}: did not finish within the budget of ${(budgetMs / 1000).toFixed(0)} s (stopped)`);
+          console.log(first ? `    first audit (Gauss suppression's first pattern) ${describe(first)}; last ${describe(last)}` : '    no audit reached (counting and the first Gauss pass still running)');
+        }
         else console.log(`${what}: FAILED after ${(performance.now() - t0).toFixed(0)} ms (exit ${code})`);
       }
       resolve();
