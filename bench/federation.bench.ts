@@ -93,6 +93,8 @@ async function fillRegister(db: Client): Promise<void> {
   // a centre in Sughd: most clients from its region, its seat (Khujand) the most common district
   const districts = weighted(DISTRICT, 0.6, (c) => (c === 'TJ-SU-KHJ' ? 30 : c.startsWith('TJ-SU') ? 8 : c === 'UNK' ? 2 : 0.3));
   const sex = [...Array<string>(90).fill('F'), ...Array<string>(8).fill('M'), 'U', 'U'];
+  // the same register in every run (random() below is seeded), so that runs compare
+  await db.query('SELECT setseed(0.42)');
   await db.query(
     `INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability, registered_on)
      SELECT $1, 'BEN-C' || lpad(g::text, 7, '0'), ${pick(3)},
