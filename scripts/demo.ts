@@ -103,12 +103,17 @@ async function main(): Promise<void> {
 
     const login = async (email: string): Promise<string> => (await gql(hubBase, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password: seed.password } })).data.login.accessToken as string;
     const last = `2025-${pad(months)}`;
+    // a member's short name: the part in quotes ("Panoh"), else the whole name
+    const names = new Map(nodes.map(({ m }) => [m.memberId, /"([^"]+)"/.exec(m.name)?.[1] ?? m.name]));
     const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { memberId key value obsStatus confStatus } } }`;
     const show = async (title: string, token: string | undefined, q: Record<string, unknown>): Promise<void> => {
       const r = await gql(hubBase, Q, { q: { datasetId: 'incidents_monthly', from: '2025-01', to: last, ...q } }, token);
       if (!r.data?.statistics) return void process.stdout.write(`\n${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}\n`);
       process.stdout.write(`\n${title} (audience ${r.data.statistics.audience})\n`);
-      for (const c of r.data.statistics.cells.slice(0, 12)) process.stdout.write(`  ${c.memberId ? `${c.memberId.slice(0, 8)} ` : ''}${c.key.join(' / ').padEnd(28)} ${String(c.value ?? '·').padStart(6)}  ${c.obsStatus}/${c.confStatus}\n`);
+      // per member (the Association's view): the member's name, and "all members" for the combined row
+      const who = (id: string | null): string => (q.byMember ? `${(id ? (names.get(id) ?? id.slice(0, 8)) : 'all members').padEnd(15)} ` : '');
+      const cells = r.data.statistics.cells as { memberId: string | null; key: string[]; value: number | null; obsStatus: string; confStatus: string }[];
+      for (const c of cells.slice(0, 12)) process.stdout.write(`  ${who(c.memberId)}${c.key.join(' / ').padEnd(28)} ${String(c.value ?? '·').padStart(6)}  ${c.obsStatus}/${c.confStatus}\n`);
     };
     process.stdout.write('\nWhat the hub serves ("·" = suppressed; OBS_STATUS/CONF_STATUS: A/F published, Q/A small count, Q/D hidden by the sender to protect another cell, Q/S hidden by the hub: too few contributing members, M/F nobody reported the period)\n');
     const [admin, researcher, ombudsman] = await Promise.all([login('coordinator@association.example.tj'), login('researcher@university.example.tj'), login('analyst@ombudsman.example.tj')]);
