@@ -1,4 +1,4 @@
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-call -- GraphQL answers printed as they come */
+/* eslint-disable @typescript-eslint/no-unsafe-member-access -- GraphQL answers printed as they come */
 import 'reflect-metadata';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { randomBytes } from 'node:crypto';
