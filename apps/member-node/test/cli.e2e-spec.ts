@@ -1,0 +1,113 @@
+import { iterateRegister } from '@paivand/synthetic';
+import { run } from '../src/cli/paivand-node';
+import { KeyRing } from '../src/crypto/key-ring';
+import { NodeSigningKey } from '../src/federation/signing-key';
+import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
+
+jest.setTimeout(120_000);
+
+/**
+ * The operators' command line, run in-process against a real node database: what it prints
+ * on stdout and stderr, and the exit codes scripts rely on (0 ok, 2 usage or unknown
+ * release, 3 nothing to do, 4 hub unreachable).
+ */
+describe('member node: the paivand-node command line', () => {
+  let node: NodeTestApp;
+  const keys = `k1:${newKey()}`;
+  const identifiers: string[] = [];
+  const saved = { ...process.env };
+
+  beforeAll(async () => {
+    const signing = NodeSigningKey.generate().privateKeyPem;
+    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: signing, FEDERATION_JOBS: 'false' });
+    const fill = await fillSyntheticRegister(
+      node.dataSource,
+      new KeyRing(keys),
+      TEST_CENTRE,
+      iterateRegister({ seed: 'cli-e2e', centre: { id: 'CLI', centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-01-31', incidents: 300 }),
+    );
+    identifiers.push(...fill.identifiers);
+    expect(identifiers.length).toBeGreaterThan(100);
+    // The CLI reads the node's environment, as an operator's shell would give it; the hub is a closed port.
+    Object.assign(process.env, {
+      DATABASE_URL: node.db.url,
+      CENTRE_ID: TEST_CENTRE,
+      JWT_SECRET: TEST_JWT_SECRET,
+      NODE_ENCRYPTION_KEYS: keys,
+      NODE_SIGNING_KEY: signing,
+      HUB_URL: 'http://127.0.0.1:9',
+      HUB_CLIENT_ID: 'cli-e2e',
+      HUB_CLIENT_SECRET: 'cli-e2e-secret-cli-e2e-secret',
+      MEMBER_ID: 'cli-e2e',
+      LOG_LEVEL: 'silent',
+    });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await node.close();
+  });
+
+  /** Runs one command line; returns its exit code and what it wrote. */
+  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+    const out: string[] = [];
+    const err: string[] = [];
+    const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+    const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+    try {
+      const code = await run(['node', 'paivand-node', ...args]);
+      return { code, out: out.join(''), err: err.join('') };
+    } finally {
+      o.mockRestore();
+      e.mockRestore();
+    }
+  }
+
+  it('prepares, previews, approves and lists releases with exit codes scripts can trust; nothing identifiable is printed', async () => {
+    const prepared = await cli('prepare', '--period', '2026-01');
+    expect(prepared.code).toBe(0);
+    expect(prepared.out).toMatch(/^2026-01 prepared$/m);
+    const incidents = /^ {2}(\S+) incidents_monthly rev 1 prepared$/m.exec(prepared.out)?.[1] as string;
+    expect(incidents).toMatch(/^[0-9a-f-]{36}$/);
+    // progress of the suppression on stderr, ending with the passing audit of each system
+    expect(prepared.err).toMatch(/^2026-01 incident: audit passed, [\d,]+ of 1,764 cells hidden$/m);
+    expect(prepared.err).toMatch(/^2026-01 service: audit passed/m);
+
+    const again = await cli('prepare', '--period', '2026-01');
+    expect(again).toMatchObject({ code: 3, err: expect.stringContaining('nothing to prepare') });
+
+    const preview = await cli('preview', incidents);
+    expect(preview.code).toBe(0);
+    expect(preview.out).toMatch(new RegExp(`^incidents_monthly 2026-01 rev 1 \\[prepared\\] hash [0-9a-f]{64}\\nk=5 published \\d+/1764, primary \\d+, secondary \\d+, audit passed\\n`));
+    const json = JSON.parse((await cli('--json', 'preview', incidents)).out) as { cells: unknown[] };
+    expect(json.cells).toHaveLength(1764);
+    // the payload bytes are the release's, as stored and as they will be signed and pushed
+    const payload = await cli('preview', '--payload', incidents);
+    const [{ stored }]: { stored: string }[] = await node.dataSource.query('SELECT payload AS stored FROM releases WHERE id = $1', [incidents]);
+    expect(payload.out).toBe(`${stored}\n`);
+
+    const approved = await cli('approve', incidents);
+    expect(approved.code).toBe(0);
+    expect(approved.out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: approved$`, 'm'));
+    expect((await cli('ledger')).out).toMatch(/^incidents_monthly 2026-01 rev 1 approved published \d+ suppressed \d+ [0-9a-f]{12}$/m);
+    expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(0 attempts\\)`, 'm'));
+
+    // the hub is not there: 4, and the row waits in the outbox
+    const push = await cli('push');
+    expect(push).toMatchObject({ code: 4 });
+    expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(1 attempts\\)`, 'm'));
+
+    for (const r of [prepared, preview, payload, approved, push]) {
+      for (const v of identifiers) {
+        expect(r.out).not.toContain(v);
+        expect(r.err).not.toContain(v);
+      }
+    }
+  });
+
+  it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
+    expect(await cli('preview', '00000000-0000-4000-8000-000000000000')).toMatchObject({ code: 2, err: expect.stringContaining('NOT_FOUND') });
+    expect(await cli('prepare', '--period', '2026-13')).toMatchObject({ code: 2, err: expect.stringContaining('PERIOD_INVALID') });
+    expect((await cli('frobnicate')).code).toBe(2);
+  });
+});
