@@ -95,7 +95,7 @@ describe('member node: the paivand-node command line', () => {
     // the hub is not there: 4, and the row waits in the outbox
     const push = await cli('push');
     expect(push).toMatchObject({ code: 4 });
-    expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(1 attempts\\)`, 'm'));
+    expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(1 attempt\\)`, 'm'));
 
     for (const r of [prepared, preview, payload, approved, push]) {
       for (const v of identifiers) {
