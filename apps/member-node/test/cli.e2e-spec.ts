@@ -105,6 +105,24 @@ describe('member node: the paivand-node command line', () => {
     }
   });
 
+  it('leaves a period alone while another process prepares it (Postgres advisory lock): busy, exit 3, nothing written', async () => {
+    const other = node.dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      await other.query('SELECT pg_advisory_lock(hashtext($1))', ['paivand:release:2026-01']);
+      const before: { n: number }[] = await node.dataSource.query('SELECT count(*)::int AS n FROM releases');
+      const busy = await cli('prepare', '--period', '2026-01');
+      expect(busy.code).toBe(3);
+      expect(busy.out).toMatch(/^2026-01 busy$/m);
+      expect(await node.dataSource.query('SELECT count(*)::int AS n FROM releases')).toEqual(before);
+    } finally {
+      await other.query('SELECT pg_advisory_unlock(hashtext($1))', ['paivand:release:2026-01']);
+      await other.release();
+    }
+    // the lock is the period's: once it is free, the period is simply up to date
+    expect((await cli('prepare', '--period', '2026-01')).out).toMatch(/^2026-01 nothing$/m);
+  });
+
   it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
     expect(await cli('preview', '00000000-0000-4000-8000-000000000000')).toMatchObject({ code: 2, err: expect.stringContaining('NOT_FOUND') });
     expect(await cli('prepare', '--period', '2026-13')).toMatchObject({ code: 2, err: expect.stringContaining('PERIOD_INVALID') });
