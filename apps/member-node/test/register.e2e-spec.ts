@@ -1,6 +1,9 @@
 import request from 'supertest';
 import { KeyRing } from '../src/crypto/key-ring';
-import { rotateKeys } from '../src/crypto/rotate-keys';
+import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
+import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
+import { rotateKeys, RotationIncompleteError } from '../src/crypto/rotate-keys';
+import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { syntheticCases } from './factories/case.factory';
 import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
@@ -28,6 +31,8 @@ jest.setTimeout(60_000);
 
 describe('member node: case register, roles, validation, encryption, access log', () => {
   const k1 = newKey();
+  /** The key the first rotation moves to. */
+  const k2 = newKey();
   let node: NodeTestApp;
   let caseworker: string;
   let manager: string;
@@ -248,8 +253,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(log.data?.accessLog.items[0]).toMatchObject({ action: 'case.read', objectType: 'client', objectId: id, actorRole: 'manager' });
 
     // Rotate: k2 becomes current, k1 stays in the ring until the rotation ends.
-    const k2 = newKey();
-    const report = await rotateKeys(node.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), 2);
+    const report = await rotateKeys(node.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), { batchSize: 2 });
     expect(report.rows.clients).toBeGreaterThan(0);
     const stale = (await node.dataSource.query(`SELECT count(*)::int AS n FROM clients WHERE full_name_enc LIKE 'enc1:k1:%' OR phone_enc LIKE 'enc1:k1:%'`))[0].n;
     expect(stale).toBe(0);
@@ -265,6 +269,51 @@ describe('member node: case register, roles, validation, encryption, access log'
     } finally {
       await rotated.close();
     }
+  });
+
+  it('a rotation re-encrypts every encrypted column, waits for rows another session holds, and fails rather than leave an old ciphertext behind', async () => {
+    // services and consultations with notes too, all under k1; the rows of the test above are under k2
+    await fillSyntheticRegister(node.dataSource, new KeyRing(`k1:${k1}`), 'DSH', iterateRegister({ seed: 'rotation', centre: { id: 'ROT', centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-01-31', incidents: 30 }));
+    await fillSyntheticConsultations(node.dataSource, new KeyRing(`k1:${k1}`), 'DSH', generateHotlineConsultations({ seed: 'rotation', centre: { id: 'ROT', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-01-31', count: 20 }));
+    // the synthetic register writes no service or referral notes: one of each, sealed as the register seals them
+    const k1Ring = new KeyRing(`k1:${k1}`);
+    await node.dataSource.query(`UPDATE service_deliveries SET notes_enc = $1 WHERE id = (SELECT min(id::text)::uuid FROM service_deliveries)`, [k1Ring.seal('Synthetic service note', AAD.serviceNotes)]);
+    await node.dataSource.query(
+      `INSERT INTO referrals (centre_id, referral_code, incident_id, date, direction, destination, accepted, notes_enc)
+       SELECT 'DSH', 'ROT-REF-1', id, incident_date, 'outgoing', 'legal_aid', true, $1 FROM incidents ORDER BY id LIMIT 1`,
+      [k1Ring.seal('Synthetic referral note', AAD.referralNotes)],
+    );
+    /** Ciphertexts per encrypted column not under the given key. */
+    const notUnder = async (keyId: string): Promise<number> => {
+      let n = 0;
+      for (const c of ENCRYPTED_COLUMNS) {
+        n += (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1`, [`enc1:${keyId}:%`]))[0].n as number;
+      }
+      return n;
+    };
+    for (const t of ['clients', 'incidents', 'service_deliveries', 'referrals', 'consultations']) {
+      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${t} WHERE ${t === 'clients' ? 'full_name_enc' : t === 'incidents' ? 'narrative_enc' : 'notes_enc'} LIKE 'enc1:k1:%'`);
+      expect(`${t} ${n > 0}`).toBe(`${t} true`);
+    }
+    const k3 = newKey();
+    const ring = new KeyRing(`k3:${k3},k2:${k2},k1:${k1}`);
+    const other = node.dataSource.createQueryRunner();
+    await other.connect();
+    try {
+      // another session holds a client row: past the lock timeout the rotation fails, naming counts only
+      await other.startTransaction();
+      await other.query(`SELECT id FROM clients WHERE full_name_enc LIKE 'enc1:k1:%' LIMIT 1 FOR UPDATE`);
+      await expect(rotateKeys(node.dataSource, ring, { batchSize: 7, lockTimeoutMs: 200 })).rejects.toThrow(new RotationIncompleteError({ clients: 1 }));
+      // held again, and let go while the rotation waits for it: the rotation finishes
+      const waiting = rotateKeys(node.dataSource, ring, { batchSize: 7 });
+      await new Promise((r) => setTimeout(r, 300));
+      await other.commitTransaction();
+      await waiting;
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(await notUnder('k3')).toBe(0);
   });
 
   it('never writes an identifiable value to a log line or an error', async () => {

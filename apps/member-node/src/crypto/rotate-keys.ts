@@ -1,10 +1,29 @@
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns';
 import { KeyRing } from './key-ring';
 
 export interface RotationReport {
   /** table -> rows re-encrypted */
   readonly rows: Record<string, number>;
+}
+
+export interface RotationOptions {
+  /** Rows per transaction (default 500). */
+  readonly batchSize?: number;
+  /** How long the last pass waits for a row another session holds (default 60 s). */
+  readonly lockTimeoutMs?: number;
+}
+
+/** Ciphertexts under an old key are left: the old keys must stay in the ring. Counts only, never a value. */
+export class RotationIncompleteError extends Error {
+  constructor(readonly remaining: Readonly<Record<string, number>>) {
+    super(
+      `${Object.entries(remaining)
+        .map(([t, n]) => `${n} row(s) of ${t}`)
+        .join(', ')} still under an old key (held by another session, or written by a process whose first key is still the old one): keep the old keys in NODE_ENCRYPTION_KEYS and run the rotation again`,
+    );
+    this.name = 'RotationIncompleteError';
+  }
 }
 
 const KEYS: Readonly<Record<string, string[]>> = {
@@ -15,32 +34,55 @@ const KEYS: Readonly<Record<string, string[]>> = {
  * Re-encrypts every ciphertext not under the ring's current key, table by table, in
  * batches, each batch in its own transaction (a crash loses nothing: old keys stay in
  * the ring until the rotation has finished, and a second run continues where it stopped).
+ * A first pass skips rows other sessions hold; a second waits for them (up to
+ * `lockTimeoutMs` per batch); then every table is counted again, and the rotation only
+ * succeeds when no ciphertext under an old key is left, so that dropping the old keys
+ * afterwards can never lose data.
  */
-export async function rotateKeys(db: DataSource, ring: KeyRing, batchSize = 500): Promise<RotationReport> {
+export async function rotateKeys(db: DataSource, ring: KeyRing, options: RotationOptions = {}): Promise<RotationReport> {
+  const batchSize = options.batchSize ?? 500;
+  const lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000));
+  const notCurrent = `${ring.currentPrefix.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
   const rows: Record<string, number> = {};
-  const tables = [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))];
-  for (const table of tables) {
+  const remaining: Record<string, number> = {};
+  for (const table of [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))]) {
     const cols = ENCRYPTED_COLUMNS.filter((c) => c.table === table);
     const key = KEYS[table] ?? ['id'];
     const stale = cols.map((c) => `(${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1)`).join(' OR ');
+    const batch = async (tx: EntityManager, lock: string): Promise<number> => {
+      const found: Record<string, string | null>[] = await tx.query(
+        `SELECT ${[...key, ...cols.map((c) => c.column)].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${batchSize} ${lock}`,
+        [notCurrent],
+      );
+      for (const r of found) {
+        const values = cols.map((c) => ring.reseal(r[c.column], c.aad));
+        const set = cols.map((c, i) => `${c.column} = $${i + 1}`).join(', ');
+        const where = key.map((k, i) => `${k} = $${cols.length + i + 1}`).join(' AND ');
+        await tx.query(`UPDATE ${table} SET ${set} WHERE ${where}`, [...values, ...key.map((k) => r[k])]);
+      }
+      return found.length;
+    };
     rows[table] = 0;
-    for (;;) {
-      const done = await db.transaction(async (tx) => {
-        const batch: Record<string, string | null>[] = await tx.query(
-          `SELECT ${[...key, ...cols.map((c) => c.column)].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${batchSize} FOR UPDATE SKIP LOCKED`,
-          [`${ring.currentPrefix.replace(/[%_\\]/g, (m) => `\\${m}`)}%`],
-        );
-        for (const r of batch) {
-          const values = cols.map((c) => ring.reseal(r[c.column], c.aad));
-          const set = cols.map((c, i) => `${c.column} = $${i + 1}`).join(', ');
-          const where = key.map((k, i) => `${k} = $${cols.length + i + 1}`).join(' AND ');
-          await tx.query(`UPDATE ${table} SET ${set} WHERE ${where}`, [...values, ...key.map((k) => r[k])]);
-        }
-        return batch.length;
-      });
-      rows[table] += done;
-      if (done < batchSize) break;
+    // 1. everything nobody else holds, without waiting
+    for (let n = batchSize; n === batchSize; ) {
+      n = await db.transaction((tx) => batch(tx, 'FOR UPDATE SKIP LOCKED'));
+      rows[table] += n;
     }
+    // 2. the rows skipped: wait for their holders (a row locked past the timeout stays and is counted below)
+    try {
+      for (let n = batchSize; n === batchSize; ) {
+        n = await db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
+          return batch(tx, 'FOR UPDATE');
+        });
+        rows[table] += n;
+      }
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== '55P03') throw err; // lock_not_available
+    }
+    const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`, [notCurrent]);
+    if (n > 0) remaining[table] = n;
   }
+  if (Object.keys(remaining).length > 0) throw new RotationIncompleteError(remaining);
   return { rows };
 }
