@@ -4,13 +4,15 @@ import { ExportsController } from '../../exports/exports.controller';
 import { HealthController } from '../../health/health.controller';
 import { ImportsController } from '../../imports/imports.controller';
 import { ImportsResolver } from '../../imports/imports.resolver';
+import { ConsultationsResolver } from '../../register/consultations.resolver';
 import { RegisterResolver } from '../../register/register.resolver';
+import { ReleasesResolver } from '../../releases/releases.resolver';
 import { StaffResolver } from '../../staff/staff.resolver';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /** Deny by default, checked: every query, mutation and route states who may call it. */
 describe('every operation of the member node declares its roles', () => {
-  const classes = [AccessLogResolver, ImportsResolver, RegisterResolver, StaffResolver, ExportsController, HealthController, ImportsController];
+  const classes = [AccessLogResolver, ConsultationsResolver, ImportsResolver, RegisterResolver, ReleasesResolver, StaffResolver, ExportsController, HealthController, ImportsController];
 
   it.each(classes.map((c) => [c.name, c] as const))('%s', (_name, cls) => {
     const methods = Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== 'constructor');
@@ -28,5 +30,8 @@ describe('every operation of the member node declares its roles', () => {
     expect(roles(RegisterResolver, 'clientByCode')).not.toContain('centre_admin');
     expect(roles(ExportsController, 'register')).toEqual(['manager']);
     expect(roles(AccessLogResolver, 'accessLog')).toEqual(['centre_admin']);
+    // what leaves the centre is the manager's to decide; staff accounts are the admin's alone
+    for (const m of Object.getOwnPropertyNames(ReleasesResolver.prototype).filter((x) => x !== 'constructor')) expect(`${m}: ${roles(ReleasesResolver, m).join(',')}`).toBe(`${m}: manager`);
+    for (const m of ['staffAccounts', 'createStaffAccount', 'resetStaffPassword', 'deactivateStaffAccount']) expect(`${m}: ${roles(StaffResolver, m).join(',')}`).toBe(`${m}: centre_admin`);
   });
 });
