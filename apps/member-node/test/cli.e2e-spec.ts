@@ -69,6 +69,8 @@ describe('member node: the paivand-node command line', () => {
     expect(prepared.out).toMatch(/^2026-01 prepared$/m);
     const incidents = /^ {2}(\S+) incidents_monthly rev 1 prepared$/m.exec(prepared.out)?.[1] as string;
     expect(incidents).toMatch(/^[0-9a-f-]{36}$/);
+    const services = /^ {2}(\S+) services_monthly rev 1 prepared$/m.exec(prepared.out)?.[1] as string;
+    expect(services).toMatch(/^[0-9a-f-]{36}$/);
     // progress of the suppression on stderr, ending with the passing audit of each system
     expect(prepared.err).toMatch(/^2026-01 incident: audit passed, [\d,]+ of 1,764 cells hidden$/m);
     expect(prepared.err).toMatch(/^2026-01 service: audit passed/m);
@@ -92,12 +94,23 @@ describe('member node: the paivand-node command line', () => {
     expect((await cli('ledger')).out).toMatch(/^incidents_monthly 2026-01 rev 1 approved published \d+ suppressed \d+ [0-9a-f]{12}$/m);
     expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(0 attempts\\)`, 'm'));
 
+    // held, a release stays in the centre: no outbox row, until the manager approves it after all
+    const held = await cli('hold', services, '--reason', 'numbers to check with the shelter');
+    expect(held.code).toBe(0);
+    expect(held.out).toMatch(new RegExp(`^${services} services_monthly 2026-01 rev 1: held$`, 'm'));
+    expect((await cli('outbox')).out).not.toContain(services);
+    expect((await cli('ledger')).out).not.toContain('services_monthly');
+
     // the hub is not there: 4, and the row waits in the outbox
     const push = await cli('push');
     expect(push).toMatchObject({ code: 4 });
     expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(1 attempt\\)`, 'm'));
 
-    for (const r of [prepared, preview, payload, approved, push]) {
+    const later = await cli('approve', services);
+    expect(later.out).toMatch(new RegExp(`^${services} services_monthly 2026-01 rev 1: approved$`, 'm'));
+    expect((await cli('outbox')).out).toContain(services);
+
+    for (const r of [prepared, preview, payload, approved, held, push]) {
       for (const v of identifiers) {
         expect(r.out).not.toContain(v);
         expect(r.err).not.toContain(v);

@@ -170,6 +170,19 @@ describe('member node: import of existing registers and export', () => {
     expect(await count(`incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code LIKE 'TWO-%'`)).toBe(5);
   });
 
+  it('the same file uploaded twice before either is accepted: the second accept adds nothing and fails nothing', async () => {
+    const header = REGISTER_CSV.split('\r\n')[0];
+    const file = Buffer.from([header, ...['TWICE-1', 'TWICE-2', 'TWICE-3'].map((c, i) => `${c};жен;1990;Вахдат;;;0${i + 1}.10.2025;1${i}.10.2025;побои;муж;да;да;`)].join('\r\n'), 'utf8');
+    const first = await importFile(file, 'csv');
+    const second = await importFile(file, 'csv');
+    expect([first.status, second.status]).toEqual(['validated', 'validated']);
+    const accept = async (id: unknown): Promise<unknown> =>
+      (await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status rowsImported } }', { id }, caseworker)).data?.acceptImport;
+    expect(await accept(first.id)).toEqual({ status: 'accepted', rowsImported: 3 });
+    expect(await accept(second.id)).toEqual({ status: 'accepted', rowsImported: 0 });
+    expect(await count(`incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code LIKE 'TWICE-%'`)).toBe(3);
+  });
+
   it('refuses a file without the required columns or with a mapping to a missing header, naming the fields', async () => {
     const job = await importFile(Buffer.from('Код клиента,Пол\nA-1,Ж\n'), 'csv');
     expect(job.status).toBe('failed');
