@@ -91,6 +91,8 @@ async function main(): Promise<void> {
       nodes.push({ app, m });
     }
 
+    /** What went wrong on the way (a refused release, a query the hub would not answer): the demo then exits 1 after printing. */
+    const problems: string[] = [];
     await Promise.all(
       nodes.map(async ({ app, m }) => {
         const results = await app.get(ReleaseScheduler).runDue(now);
@@ -98,6 +100,7 @@ async function main(): Promise<void> {
         for (const id of ids) await app.get(ReleasesService).approve(id, 'demo');
         const stats = await app.get(OutboxPusher).pushDue();
         say(`${m.name}: ${ids.length} releases prepared, approved; pushed ${stats.delivered}, refused ${stats.refused}`);
+        if (ids.length === 0 || stats.delivered !== ids.length) problems.push(`${m.name}: ${ids.length} prepared, ${stats.delivered} delivered, ${stats.refused} refused`);
       }),
     );
 
@@ -108,7 +111,10 @@ async function main(): Promise<void> {
     const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { memberId key value obsStatus confStatus } } }`;
     const show = async (title: string, token: string | undefined, q: Record<string, unknown>): Promise<void> => {
       const r = await gql(hubBase, Q, { q: { datasetId: 'incidents_monthly', from: '2025-01', to: last, ...q } }, token);
-      if (!r.data?.statistics) return void process.stdout.write(`\n${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}\n`);
+      if (!r.data?.statistics) {
+        problems.push(`${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}`);
+        return void process.stdout.write(`\n${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}\n`);
+      }
       process.stdout.write(`\n${title} (audience ${r.data.statistics.audience})\n`);
       // per member (the Association's view): the member's name, and "all members" for the combined row
       const who = (id: string | null): string => (q.byMember ? `${(id ? (names.get(id) ?? id.slice(0, 8)) : 'all members').padEnd(15)} ` : '');
@@ -130,6 +136,7 @@ async function main(): Promise<void> {
     const byStatus = rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {});
     process.stdout.write(`\nCompleteness of incidents_monthly 2025-01..${last} (member x period): ${JSON.stringify(byStatus)}\n`);
     process.stdout.write(`\nExplore: hub GraphQL ${hubBase}/graphql; logins (password "${seed.password}"): coordinator@association.example.tj, researcher@university.example.tj, analyst@ombudsman.example.tj, manager@gulrukhsor.example.tj\n`);
+    if (problems.length > 0) throw new Error(`the demo did not go through: ${problems.join('; ')}`);
     say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s${once ? '' : '; Ctrl-C to stop'}`);
     if (once) return await stop();
     process.once('SIGINT', () => void stop().then(() => process.exit(0)));
