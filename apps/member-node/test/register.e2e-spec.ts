@@ -5,7 +5,9 @@ import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { rotateKeys, RotationIncompleteError } from '../src/crypto/rotate-keys';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { syntheticCases } from './factories/case.factory';
-import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+import { JwtService } from '@nestjs/jwt';
+import { JWT_ISSUER } from '../src/common/auth/jwt.strategy';
+import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 const CLIENT_FIELDS = 'id clientCode sex birthYear district maritalStatus migrationStatus hasDisability registeredOn fullName phone address dateOfBirth notes';
 const CREATE_CLIENT = `mutation($i: CreateClientInput!) { createClient(input: $i) { ${CLIENT_FIELDS} } }`;
@@ -114,6 +116,38 @@ describe('member node: case register, roles, validation, encryption, access log'
       expect(`export/${role}:${res.status}`).toBe(`export/${role}:${role === 'manager' ? 200 : 403}`);
     }
     expect(seen.length).toBe(ops.length * 3);
+  });
+
+  it('opens no case to a token of another centre, an expired, or a forged one; logs every read of a client or an incident by id', async () => {
+    const { sub, role } = new JwtService().decode<{ sub: string; role: string }>(caseworker);
+    const mint = (claims: Record<string, unknown>, opts: { audience?: string; expiresIn?: number; secret?: string } = {}): string =>
+      new JwtService().sign(
+        { sub, role, cid: TEST_CENTRE, ...claims },
+        { secret: opts.secret ?? TEST_JWT_SECRET, issuer: JWT_ISSUER, audience: opts.audience ?? TEST_CENTRE, expiresIn: opts.expiresIn ?? 300 },
+      );
+    const code = async (token: string): Promise<string> => {
+      const r = await node.gql('{ clients { total } }', {}, token);
+      return r.errors?.[0].extensions?.code ?? 'OK';
+    };
+    // the same claims, well minted, open the register: each refusal below is for its one difference
+    expect(await code(mint({}))).toBe('OK');
+    expect(await code(mint({ cid: 'OTHER' }, { audience: 'OTHER' }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({ cid: 'OTHER' }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({}, { audience: 'OTHER' }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({}, { expiresIn: -10 }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({}, { secret: 'another-secret-another-secret-another-0123' }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({ role: 'superuser' }))).toBe('UNAUTHENTICATED');
+
+    const [{ id: clientId }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM clients WHERE client_code = 'MX-0001'`);
+    const [{ id: incidentId }]: { id: string }[] = await node.dataSource.query('SELECT id FROM incidents WHERE client_id = $1 LIMIT 1', [clientId]);
+    const reads = async (type: string, id: string): Promise<number> =>
+      (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read' AND object_type = $1 AND object_id = $2`, [type, id]))[0].n as number;
+    const [c0, i0] = [await reads('client', clientId), await reads('incident', incidentId)];
+    const byId = await node.gql('query($id: ID!) { client(id: $id) { clientCode } }', { id: clientId }, caseworker);
+    expect(byId.errors).toBeUndefined();
+    expect(byId.data?.client.clientCode).toBe('MX-0001');
+    expect((await node.gql('query($id: ID!) { incident(id: $id) { id } }', { id: incidentId }, manager)).data?.incident.id).toBe(incidentId);
+    expect([await reads('client', clientId), await reads('incident', incidentId)]).toEqual([c0 + 1, i0 + 1]);
   });
 
   it('refuses every invalid client field with a coded error naming it, and writes nothing', async () => {
