@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
+import { STANDARD, Standard, StandardIndex, SubmissionPayload } from '@paivand/schema';
 import { SeedResult } from '../../apps/hub-api/src/seed/seed-hub';
 import { payloadBytesOf } from '../../apps/member-node/src/outbox/signed-body';
 import { ReleaseScheduler } from '../../apps/member-node/src/releases/release.scheduler';
@@ -118,8 +118,17 @@ describe('federation: two member nodes and a hub, end to end', () => {
       expect(p.cells.filter((c: any) => c.value !== null).every((c: any) => c.value === 0 || c.value >= p.report.k)).toBe(true);
       const total = p.cells.find((c: any) => c.key.every((k: string) => k === '_T'));
       expect(total.labels[0]).toMatchObject({ code: '_T', en: 'Total', ru: 'Всего' });
-      const labelled = p.cells.find((c: any) => c.key[0] !== '_T');
-      expect(labelled.labels[0].tg.length).toBeGreaterThan(0);
+      // every code's labels are the standard's own in all three languages, never the code echoed back
+      const index = new StandardIndex(STANDARD);
+      const ds = index.dataset(p.release.datasetId)!;
+      for (const c of p.cells.filter((x: any) => x.key.some((k: string) => k !== '_T'))) {
+        c.labels.forEach((l: any, d: number) => {
+          if (l.code === '_T') return;
+          const want = (lang: 'tg' | 'ru' | 'en'): string | undefined => index.label(ds.dimensions[d].codelist, l.code, lang);
+          expect(l).toEqual({ dimension: ds.dimensions[d].id, code: l.code, tg: want('tg'), ru: want('ru'), en: want('en') });
+          expect([l.tg, l.ru, l.en]).not.toContain(l.code);
+        });
+      }
       previews.set(id, p);
     }
     expect((await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { id } }', { id: ids[0] }, caseworkerA)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
