@@ -390,5 +390,18 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'LOGIN_LOCKED' } });
     // Another account from the same IP is not locked by this one.
     expect((await node.gql('{ me { role } }', {}, await node.signIn('caseworker'))).data?.me.role).toBe('caseworker');
+
+    // the centre admin's reset unlocks the account at once
+    const [{ id: targetId }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM staff_accounts WHERE username = 'target'`);
+    const reset = await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: targetId, newPassword: 'a brand new password' } }, admin);
+    expect(reset.errors).toBeUndefined();
+    expect((await login('a brand new password')).data?.login.accessToken).toEqual(expect.any(String));
+
+    // spraying many accounts from one address: past four times the per-account limit, the address is locked,
+    // even for an account that never failed and its right password
+    await node.gql('mutation { createStaffAccount(input: {username: "untouched", displayName: "U", password: "the right password", role: caseworker}) { id } }', {}, admin);
+    const as = (username: string, password: string) => node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username, password } });
+    for (let i = 0; i < 20; i++) expect((await as(`spray.${i % 5}`, 'guess')).errors?.[0].extensions?.code).toMatch(/UNAUTHENTICATED|RATE_LIMITED/);
+    expect((await as('untouched', 'the right password')).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
   });
 });
