@@ -202,6 +202,43 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(count).toBe(0);
   });
 
+  it('refuses every invalid service and referral field with a coded error and writes nothing; their notes are stored as ciphertext', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('SRV-VAL') }, caseworker);
+    const inc = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'SRV-VAL', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = inc.data?.recordIncident.id as string;
+    const SERVICE = 'mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }';
+    const REFERRAL = 'mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }';
+    const service = { incidentId, date: '2026-03-03', serviceType: 'legal_counselling', outcome: 'provided', notes: 'Synthetic service note SRV-VAL' };
+    const referral = { incidentId, date: '2026-03-04', direction: 'outgoing', destination: 'legal_aid', accepted: true, notes: 'Synthetic referral note SRV-VAL' };
+    const cases: [string, Record<string, unknown>, string][] = [
+      [SERVICE, { ...service, date: '2026-02-30' }, 'date:INVALID_DATE'],
+      [SERVICE, { ...service, serviceType: 'massage' }, 'serviceType:UNKNOWN_CODE'],
+      [SERVICE, { ...service, outcome: 'maybe' }, 'outcome:UNKNOWN_CODE'],
+      [SERVICE, { ...service, serviceCode: 'bad code' }, 'serviceCode:INVALID_FORMAT'],
+      [SERVICE, { ...service, notes: 'n'.repeat(20_001) }, 'notes:OUT_OF_RANGE'],
+      [REFERRAL, { ...referral, date: 'soon' }, 'date:INVALID_DATE'],
+      [REFERRAL, { ...referral, destination: 'the moon' }, 'destination:UNKNOWN_CODE'],
+      [REFERRAL, { ...referral, referralCode: 'bad code' }, 'referralCode:INVALID_FORMAT'],
+    ];
+    for (const [mutation, input, expected] of cases) {
+      const res = await node.gql(mutation, { i: input }, caseworker);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect((res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map((f) => `${f.field}:${f.code}`)).toEqual([expected]);
+    }
+    const rows = async (): Promise<number[]> =>
+      Promise.all(['service_deliveries', 'referrals'].map(async (t) => (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${t} WHERE incident_id = $1`, [incidentId]))[0].n as number));
+    expect(await rows()).toEqual([0, 0]);
+
+    expect((await node.gql(SERVICE, { i: service }, caseworker)).errors).toBeUndefined();
+    expect((await node.gql(REFERRAL, { i: referral }, caseworker)).errors).toBeUndefined();
+    expect(await rows()).toEqual([1, 1]);
+    for (const t of ['service_deliveries', 'referrals']) {
+      const [raw] = await node.dataSource.query(`SELECT * FROM ${t} WHERE incident_id = $1`, [incidentId]);
+      expect(raw.notes_enc).toMatch(/^enc1:k1:/);
+      expect(JSON.stringify(raw)).not.toContain('SRV-VAL');
+    }
+  });
+
   it('classifies by the GBVIMS order, keeps consent and the other-member flag, refuses a duplicate incident', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('GBV-1') }, caseworker);
     const input = { clientCode: 'GBV-1', incidentDate: '2026-03-01', reportedDate: '2026-03-05', district: 'TJ-DU-SIN', violenceTypes: ['psychological_emotional_abuse', 'physical_assault', 'forced_marriage'], perpetratorRelationship: 'intimate_partner', consent: { services: true, reporting: false }, reportedByOtherMember: true };
@@ -372,6 +409,12 @@ describe('member node: case register, roles, validation, encryption, access log'
     const login = (password: string) => node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'leaver', password } });
     const token = (await login('first long password')).data?.login.accessToken as string;
     expect((await node.gql('{ me { username } }', {}, token)).data?.me.username).toBe('leaver');
+    // a short password is refused, naming the field, on creation and on reset
+    const short = await node.gql('mutation { createStaffAccount(input: {username: "shorty", displayName: "S", password: "short", role: caseworker}) { id } }', {}, admin);
+    expect(short.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'password' })] } });
+    const shortReset = await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: id, newPassword: 'short' } }, admin);
+    expect(shortReset.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'newPassword' })] } });
+    expect((await node.dataSource.query(`SELECT count(*)::int AS n FROM staff_accounts WHERE username = 'shorty'`))[0].n).toBe(0);
     await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: id, newPassword: 'second long password' } }, admin);
     expect((await login('first long password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await login('second long password')).data?.login.accessToken).toEqual(expect.any(String));
