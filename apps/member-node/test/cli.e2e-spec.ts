@@ -2,6 +2,7 @@ import { iterateRegister } from '@paivand/synthetic';
 import { run } from '../src/cli/paivand-node';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
+import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
@@ -104,6 +105,10 @@ describe('member node: the paivand-node command line', () => {
     // the hub is not there: 4, and the row waits in the outbox
     const push = await cli('push');
     expect(push).toMatchObject({ code: 4 });
+    // its next attempt waits for the backoff (at least a tenth of the base delay), so an immediate push has nothing due
+    const [{ waits }]: { waits: boolean }[] = await node.dataSource.query(`SELECT next_attempt_at > now() AS waits FROM release_outbox WHERE release_id = $1`, [incidents]);
+    expect(waits).toBe(true);
+    expect(await cli('push')).toMatchObject({ code: 3, err: expect.stringContaining('nothing was due') });
     expect((await cli('outbox')).out).toMatch(new RegExp(`^${incidents} incidents_monthly 2026-01 rev 1: pending \\(1 attempt\\)`, 'm'));
 
     const later = await cli('approve', services);
@@ -134,6 +139,14 @@ describe('member node: the paivand-node command line', () => {
     }
     // the lock is the period's: once it is free, the period is simply up to date
     expect((await cli('prepare', '--period', '2026-01')).out).toMatch(/^2026-01 nothing$/m);
+  });
+
+  it('knows which periods are due: each closed month from the first with data, and a quarter after its last month', async () => {
+    const due = (iso: string): Promise<string[]> => node.app.get(ReleaseScheduler).duePeriods(new Date(iso));
+    expect(await due('2026-01-31T23:59:59Z')).toEqual([]);
+    expect(await due('2026-02-01T00:00:00Z')).toEqual(['2026-01']);
+    expect(await due('2026-03-15T12:00:00Z')).toEqual(['2026-01', '2026-02']);
+    expect(await due('2026-04-01T00:00:00Z')).toEqual(['2026-01', '2026-02', '2026-03', '2026-Q1']);
   });
 
   it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
