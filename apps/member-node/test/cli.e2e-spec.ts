@@ -1,9 +1,11 @@
+import { Standard, STANDARD } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { run } from '../src/cli/paivand-node';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
 import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 jest.setTimeout(120_000);
@@ -147,6 +149,15 @@ describe('member node: the paivand-node command line', () => {
     expect(await due('2026-02-01T00:00:00Z')).toEqual(['2026-01']);
     expect(await due('2026-03-15T12:00:00Z')).toEqual(['2026-01', '2026-02']);
     expect(await due('2026-04-01T00:00:00Z')).toEqual(['2026-01', '2026-02', '2026-03', '2026-Q1']);
+  });
+
+  it('keeps working on the newest standard it has pulled when the hub is unreachable, across a restart', async () => {
+    const next: Standard = { ...STANDARD, version: '2026.9' };
+    await node.app.get(StandardSyncService).store(next);
+    // the command line is a new process on the same database: it knows 2026.9 without the hub
+    const sync = await cli('sync-standard');
+    expect(sync.code).toBe(4);
+    expect(sync.out).toMatch(/^standard 2026\.9: unreachable$/m);
   });
 
   it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
