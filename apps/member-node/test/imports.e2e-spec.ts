@@ -1,4 +1,6 @@
 import ExcelJS from 'exceljs';
+import { request as httpRequest, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { readAesZip } from './utils/aes-zip';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
@@ -181,6 +183,41 @@ describe('member node: import of existing registers and export', () => {
     expect(await accept(first.id)).toEqual({ status: 'accepted', rowsImported: 3 });
     expect(await accept(second.id)).toEqual({ status: 'accepted', rowsImported: 0 });
     expect(await count(`incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code LIKE 'TWICE-%'`)).toBe(3);
+  });
+
+  it('shows progress while a large file is still arriving', async () => {
+    const header = REGISTER_CSV.split('\r\n')[0];
+    const rows = Array.from({ length: 3_000 }, (_, i) => `PROG-${String(i).padStart(5, '0')};жен;1990;Вахдат;;;01.09.2025;10.09.2025;побои;муж;да;да;`);
+    const first = Buffer.from([header, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
+    const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
+    const created = await node.gql('mutation { createImport(input: {fileName: "big.csv", format: csv}) { id } }', {}, caseworker);
+    const id = created.data?.createImport.id as string;
+    const server = node.app.getHttpServer() as Server;
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
+    const answered = new Promise<number>((resolve, reject) => {
+      req.on('response', (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      });
+      req.on('error', reject);
+    });
+    req.write(first);
+    // half the file sent: the job shows the rows done so far and the share of bytes read
+    const job = async (): Promise<Record<string, number | string>> => (await node.gql(`query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`, { id }, caseworker)).data?.importJob;
+    let mid = await job();
+    for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
+      await new Promise((r) => setTimeout(r, 50));
+      mid = await job();
+    }
+    expect(mid).toMatchObject({ status: 'validating', rowsProcessed: 1_000 });
+    expect(mid.progress).toBeGreaterThan(0.3);
+    expect(mid.progress).toBeLessThan(0.6);
+    req.end(rest);
+    expect(await answered).toBe(200);
+    expect(await job()).toMatchObject({ status: 'validated', rowsProcessed: 3_000, rowsValid: 3_000, progress: 1 });
+    await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
   });
 
   it('refuses a file without the required columns or with a mapping to a missing header, naming the fields', async () => {
