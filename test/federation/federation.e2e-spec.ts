@@ -299,6 +299,40 @@ describe('federation: two member nodes and a hub, end to end', () => {
     expect(preview.report.auditPassed).toBe(true);
   }, 600_000);
 
+  it('a push the hub turns away before validation (wrong credentials) waits as failed; once fixed, retryDelivery sends it, and it arrives once', async () => {
+    // node A restarted with a wrong client secret; late February entries make a revision to push.
+    // (The test above gave node A a standard 2026.2 the hub never published; back to the hub's.)
+    await nodeA.dataSource.query(`DELETE FROM node_standards WHERE version = '2026.2'`);
+    await nodeA.close();
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { HUB_CLIENT_SECRET: 'not-the-secret-not-the-secret-not-the-secret' }), dbA);
+    managerA = await nodeA.signIn('manager');
+    const late = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULFEB', '2025-02-03', '2025-02-20', 25, 'late-february');
+    identifiers.push(...late.identifiers);
+    const feb = (await nodeA.gql('mutation { prepareReleases(input: {period: "2025-02"}) { releases { id datasetId revision } } }', {}, managerA)).data?.prepareReleases[0].releases as { id: string; datasetId: string; revision: number }[];
+    const revision = feb.find((r) => r.datasetId === 'incidents_monthly')!;
+    expect(revision.revision).toBeGreaterThan(1);
+    expect((await nodeA.gql('mutation($id: ID!) { approveRelease(id: $id) { status } }', { id: revision.id }, managerA)).data?.approveRelease.status).toBe('approved');
+    const outboxStatus = async (): Promise<string> => (await nodeA.dataSource.query('SELECT status FROM release_outbox WHERE release_id = $1', [revision.id]))[0]?.status as string;
+    await waitFor('the push turned away', async () => (await outboxStatus()) === 'failed');
+    // failed rows are not retried on their own
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await outboxStatus()).toBe('failed');
+    const submissions = async (): Promise<number> =>
+      (await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'incidents_monthly' AND period = '2025-02'`, [seed.members[0].memberId]))[0].n as number;
+    const before = await submissions();
+
+    // the operator fixes the secret and requeues the release
+    await nodeA.close();
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA), dbA);
+    managerA = await nodeA.signIn('manager');
+    const retried = await nodeA.gql('mutation($ids: [ID!]!) { retryDelivery(releaseIds: $ids) { releaseId outcome } }', { ids: [revision.id] }, managerA);
+    expect(retried.data?.retryDelivery).toEqual([{ releaseId: revision.id, outcome: 'requeued' }]);
+    await waitFor('the revision delivered', async () => (await outboxStatus()) === 'delivered');
+    expect(await submissions()).toBe(before + 1);
+    // a delivered release is not requeued again
+    expect((await nodeA.gql('mutation($ids: [ID!]!) { retryDelivery(releaseIds: $ids) { outcome } }', { ids: [revision.id] }, managerA)).data?.retryDelivery).toEqual([{ outcome: 'not_retryable' }]);
+  });
+
   it('nothing identifiable in any payload or node log', () => {
     expect(sent.length).toBeGreaterThanOrEqual(16);
     expect(identifiers.length).toBeGreaterThan(1000);
