@@ -160,6 +160,26 @@ describe('member node: the paivand-node command line', () => {
     expect(sync.out).toMatch(/^standard 2026\.9: unreachable$/m);
   });
 
+  it('the scheduled job prepares a closed period on its own', async () => {
+    await fillSyntheticRegister(
+      node.dataSource,
+      new KeyRing(keys),
+      TEST_CENTRE,
+      iterateRegister({ seed: 'cli-e2e-feb', centre: { id: 'CLF', centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2026-02-01', to: '2026-02-28', incidents: 60 }),
+    );
+    // a second node process on the same database, with the jobs on and a short interval (no hub: nothing is pushed)
+    const jobs = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, FEDERATION_JOBS: 'true', RELEASE_CHECK_INTERVAL_MS: '1000' }, node.db);
+    try {
+      const prepared = async (): Promise<string[]> =>
+        ((await node.dataSource.query(`SELECT dataset_id FROM releases WHERE period = '2026-02' AND status = 'prepared' ORDER BY dataset_id`)) as { dataset_id: string }[]).map((r) => r.dataset_id);
+      const deadline = Date.now() + 60_000;
+      while ((await prepared()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      expect(await prepared()).toEqual(['incidents_monthly', 'services_monthly']);
+    } finally {
+      await jobs.close();
+    }
+  });
+
   it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
     expect(await cli('preview', '00000000-0000-4000-8000-000000000000')).toMatchObject({ code: 2, err: expect.stringContaining('NOT_FOUND') });
     expect(await cli('prepare', '--period', '2026-13')).toMatchObject({ code: 2, err: expect.stringContaining('PERIOD_INVALID') });
