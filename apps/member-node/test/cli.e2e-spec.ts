@@ -171,7 +171,7 @@ describe('member node: the paivand-node command line', () => {
     const jobs = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, FEDERATION_JOBS: 'true', RELEASE_CHECK_INTERVAL_MS: '1000' }, node.db);
     try {
       const prepared = async (): Promise<string[]> =>
-        ((await node.dataSource.query(`SELECT dataset_id FROM releases WHERE period = '2026-02' AND status = 'prepared' ORDER BY dataset_id`)) as { dataset_id: string }[]).map((r) => r.dataset_id);
+        (await node.dataSource.query<{ dataset_id: string }[]>(`SELECT dataset_id FROM releases WHERE period = '2026-02' AND status = 'prepared' ORDER BY dataset_id`)).map((r) => r.dataset_id);
       const deadline = Date.now() + 60_000;
       while ((await prepared()).length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
       expect(await prepared()).toEqual(['incidents_monthly', 'services_monthly']);
