@@ -180,9 +180,20 @@ describe('member node: the paivand-node command line', () => {
     }
   });
 
-  it('answers bad input with 2: an unknown release, an invalid period, an unknown command', async () => {
+  it('answers bad input with 2 (an unknown release, an invalid period, an unknown command) and a broken environment with 5', async () => {
     expect(await cli('preview', '00000000-0000-4000-8000-000000000000')).toMatchObject({ code: 2, err: expect.stringContaining('NOT_FOUND') });
     expect(await cli('prepare', '--period', '2026-13')).toMatchObject({ code: 2, err: expect.stringContaining('PERIOD_INVALID') });
     expect((await cli('frobnicate')).code).toBe(2);
+    // a broken environment: 5, naming the variable and never echoing its value
+    const keysBefore = process.env.NODE_ENCRYPTION_KEYS;
+    process.env.NODE_ENCRYPTION_KEYS = 'k1:not-a-key-at-all';
+    try {
+      const broken = await cli('ledger');
+      expect(broken.code).toBe(5);
+      expect(broken.err).toContain('NODE_ENCRYPTION_KEYS');
+      expect(broken.err).not.toContain('not-a-key-at-all');
+    } finally {
+      process.env.NODE_ENCRYPTION_KEYS = keysBefore;
+    }
   });
 });
