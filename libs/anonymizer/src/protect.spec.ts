@@ -171,6 +171,28 @@ describe('progress of the secondary suppression', () => {
   });
 });
 
+describe('primary rules beyond small counts', () => {
+  it('hides a "100% cell": a small group whose whole count falls in one category (structural zeros published)', async () => {
+    // rows c0 (0, 7, 0 -> total 7) and c1 (10, 12, 9): everyone in row c0 is in column c1
+    const sizes = [2, 3];
+    const ds = syntheticDataset('t', sizes, { structuralZeros: true });
+    const { tables } = await protectRelease({ standard: syntheticStandard(sizes, [ds]), datasets: [ds], period: '2026-05', records: recordsFor(sizes, [0, 7, 0, 10, 12, 9], '2026-05') });
+    const cell = (key: string[]) => tables[0].cells.find((c) => c.key.join('|') === key.join('|'));
+    expect(cell(['c0', 'c1'])).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'A' });
+    // and the zeros beside it stay published: the rule hides the giveaway, not the empty cells
+    expect(cell(['c0', 'c0'])).toMatchObject({ value: 0, obsStatus: 'A' });
+  });
+
+  it('uses the dataset\'s own k (CMS-style k = 11): a 10 is hidden, a 12 beside it too (its complement), never published', async () => {
+    const sizes = [2];
+    const ds = syntheticDataset('t', sizes, { k: 11 });
+    const { tables, report } = await protectRelease({ standard: syntheticStandard(sizes, [ds]), datasets: [ds], period: '2026-05', records: recordsFor(sizes, [10, 12], '2026-05') });
+    expect(report.datasets[0]).toMatchObject({ k: 11 });
+    expect(tables[0].cells.find((c) => c.key[0] === 'c0')).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'A' });
+    for (const c of tables[0].cells) if (c.value !== null) expect(c.value).toBeGreaterThanOrEqual(11);
+  });
+});
+
 describe('output carries nothing of the input beyond the dimensions', () => {
   it('type and serialized payload hold only dimension codes, values and status codes', async () => {
     const sizes = [3, 2];
@@ -220,6 +242,14 @@ describe('left out records and refusals', () => {
     await expect(protectRelease({ standard, datasets: [ds], period: '2026-13', records: base })).rejects.toMatchObject({ code: 'INVALID_PERIOD' });
     await expect(protectRelease({ standard, datasets: [ds], period: '2026-Q1', records: base })).rejects.toMatchObject({ code: 'PERIOD_TYPE_MISMATCH' });
     await expect(protectRelease({ standard, datasets: [ds], period: '2026-Q1', records: base })).rejects.toBeInstanceOf(AnonymizerError);
+  });
+
+  it('refuses with LEDGER_INCONSISTENT when the extract contradicts what the months already published', async () => {
+    const q = syntheticDataset('q1', sizes, { periodType: 'quarter' });
+    const st = syntheticStandard(sizes, [ds, q]);
+    const month = (period: string): LedgerEntry => ({ datasetId: 't', period, revision: 1, cells: [{ key: ['c0'], value: 20 }, { key: ['c1'], value: 20 }, { key: ['_T'], value: 40 }] });
+    const records = recordsFor(sizes, [100, 100], '2026-03');
+    await expect(protectRelease({ standard: st, datasets: [q], period: '2026-Q1', records, ledger: ['2026-01', '2026-02', '2026-03'].map(month) })).rejects.toMatchObject({ code: 'LEDGER_INCONSISTENT' });
   });
 
   it('refuses with AUDIT_FAILED when earlier releases already pin a cell', async () => {
