@@ -108,6 +108,34 @@ describe('differential privacy release', () => {
     expect(report.datasets[0].leftOut.overContributionCap).toBe(8);
   });
 
+  it('leaves out, by reason, what suppression leaves out: no consent, reported by another member, outside the period, unknown codes', async () => {
+    const ds = dpDataset([2]);
+    const standard = syntheticStandard([2], [ds]);
+    const base = recordsFor([2], [6, 7], '2026-03');
+    const extra = [
+      { ...base[0], subject: 'x1', consentReporting: false },
+      { ...base[0], subject: 'x2', reportedByOtherMember: true },
+      { ...base[0], subject: 'x3', month: '2026-04' },
+      { ...base[0], subject: 'x4', attributes: { sex: 'nonsense' } },
+      { ...base[0], subject: 'x5', attributes: {} },
+    ];
+    const { report } = await protectRelease({ standard, datasets: [ds], period: '2026-03', records: [...base, ...extra], random: bufferedRandom() });
+    expect(report.datasets[0].recordsCounted).toBe(13);
+    expect(report.datasets[0].leftOut).toEqual({ noConsent: 1, reportedByOtherMember: 1, outsidePeriod: 1, missingOrUnknownCode: 2, overContributionCap: 0 });
+  });
+
+  it('draws its noise from node:crypto by default, never from Math.random', async () => {
+    const ds = dpDataset([3]);
+    const spy = jest.spyOn(Math, 'random');
+    try {
+      const { tables } = await protectRelease({ standard: syntheticStandard([3], [ds]), datasets: [ds], period: '2026-02', records: recordsFor([3], [40, 30, 20], '2026-02') });
+      expect(tables[0].cells.every((c) => Number.isInteger(c.value))).toBe(true);
+      expect(spy).not.toHaveBeenCalled();
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
   it('refuses a release once the yearly budget is spent, counting every earlier release in the ledger', async () => {
     const ds = dpDataset([2]);
     const standard = syntheticStandard([2], [ds]);
