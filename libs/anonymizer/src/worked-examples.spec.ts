@@ -38,6 +38,10 @@ describe('worked example: a 3 x 3 table, k = 5', () => {
     expect([cell(t, 'c2', 'c0'), cell(t, 'c2', 'c1'), cell(t, 'c2', 'c2'), cell(t, 'c2', '_T')]).toEqual(['- Q/D', '- Q/D', '30 A/F', '50 A/F']);
     expect([cell(t, '_T', 'c0'), cell(t, '_T', 'c1'), cell(t, '_T', 'c2'), cell(t, '_T', '_T')]).toEqual(['41 A/F', '39 A/F', '53 A/F', '133 A/F']);
     const r = report.datasets[0];
+    // the report a centre manager reads: the rule in words, k, the range every hidden cell keeps
+    expect(r).toMatchObject({ method: 'suppression', k: 5, protectionRange: 5 });
+    expect(r.rule).toContain('counts 1..4 and zeros hidden (primary)');
+    expect(r.rule).toContain('at least 5 wide');
     expect(r.cells).toEqual({ total: 16, published: 10, primary: 1, secondary: 5 });
     expect(r.informationLoss).toEqual({ cells: 5, value: 15 + 12 + 8 + 9 + 11 });
     expect(r.audit.passed).toBe(true);
