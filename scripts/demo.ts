@@ -112,8 +112,9 @@ async function main(): Promise<void> {
     const show = async (title: string, token: string | undefined, q: Record<string, unknown>): Promise<void> => {
       const r = await gql(hubBase, Q, { q: { datasetId: 'incidents_monthly', from: '2025-01', to: last, ...q } }, token);
       if (!r.data?.statistics) {
-        problems.push(`${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}`);
-        return void process.stdout.write(`\n${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}\n`);
+        const problem = `${title}: ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}`;
+        problems.push(problem);
+        return void process.stdout.write(`\n${problem}\n`);
       }
       process.stdout.write(`\n${title} (audience ${r.data.statistics.audience})\n`);
       // per member (the Association's view): the member's name, and "all members" for the combined row

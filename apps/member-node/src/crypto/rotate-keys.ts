@@ -62,21 +62,22 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
       }
       return found.length;
     };
-    rows[table] = 0;
-    // 1. everything nobody else holds, without waiting
-    for (let n = batchSize; n === batchSize; ) {
-      n = await db.transaction((tx) => batch(tx, 'FOR UPDATE SKIP LOCKED'));
-      rows[table] += n;
-    }
-    // 2. the rows skipped: wait for their holders (a row locked past the timeout stays and is counted below)
-    try {
+    /** Batches until one comes back short; `setup` runs first in each batch's transaction. */
+    const drain = async (lock: string, setup?: string): Promise<void> => {
       for (let n = batchSize; n === batchSize; ) {
         n = await db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL lock_timeout = ${lockTimeoutMs}`);
-          return batch(tx, 'FOR UPDATE');
+          if (setup) await tx.query(setup);
+          return batch(tx, lock);
         });
         rows[table] += n;
       }
+    };
+    rows[table] = 0;
+    // 1. everything nobody else holds, without waiting
+    await drain('FOR UPDATE SKIP LOCKED');
+    // 2. the rows skipped: wait for their holders (a row locked past the timeout stays and is counted below)
+    try {
+      await drain('FOR UPDATE', `SET LOCAL lock_timeout = ${lockTimeoutMs}`);
     } catch (err) {
       if ((err as { code?: unknown }).code !== '55P03') throw err; // lock_not_available
     }
