@@ -258,7 +258,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
     expect(n).toBe(2); // the earlier revision is kept for audit, no longer current
   });
 
-  it('a release audited against a ledger that has since grown is never pushed; prepared again it is audited with the ledger as it is', async () => {
+  it('a release audited against a ledger that has since grown is never pushed; prepared again it is audited with the ledger as it is (a refused revision is not in it)', async () => {
     // The Association adds a quarterly incidents table; the node pulls the new standard.
     const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
     const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
@@ -291,12 +291,20 @@ describe('federation: two member nodes and a hub, end to end', () => {
     // a stale release cannot be approved later
     expect((await approve(quarter.id)).errors?.[0].extensions?.details?.reason).toBe('RELEASE_NOT_PENDING');
 
-    // prepared again: audited against the ledger as it is now (with the March revision)
-    const again = await prep('2025-Q1');
+    // The hub refused the March revision (it never published 2026.2), so the ledger still holds March as
+    // first released. Prepared again, the quarter is audited against the ledger as it is: its counts include
+    // the late March entries, which contradicts March as released, and the quarter is blocked, never pushed.
+    const [marchRevisionRow] = await nodeA.dataSource.query('SELECT status FROM releases WHERE id = $1', [marchRevision.id]);
+    expect(marchRevisionRow.status).toBe('refused');
+    const again = (await nodeA.gql('mutation($p: String!) { prepareReleases(input: {period: $p}) { releases { id datasetId status errorCode } } }', { p: '2025-Q1' }, managerA)).data
+      ?.prepareReleases[0];
     const fresh = again.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
     expect(fresh.id).not.toBe(quarter.id);
+    expect(fresh).toMatchObject({ status: 'blocked', errorCode: 'LEDGER_INCONSISTENT' });
     const preview = (await nodeA.gql(PREVIEW, { id: fresh.id }, managerA)).data?.releasePreview;
-    expect(preview.report.auditPassed).toBe(true);
+    expect(preview.report).toBeNull();
+    expect(preview.payload).toBeNull();
+    expect(await nodeA.dataSource.query(`SELECT 1 FROM release_outbox o JOIN releases r ON r.id = o.release_id WHERE r.dataset_id = 'incidents_quarterly'`)).toHaveLength(0);
   }, 600_000);
 
   it('a push the hub turns away before validation (wrong credentials) waits as failed; once fixed, retryDelivery sends it, and it arrives once', async () => {

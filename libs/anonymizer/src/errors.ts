@@ -6,6 +6,7 @@ export const ANONYMIZER_ERROR_CODES = [
   'PERIOD_TYPE_MISMATCH',
   'INVALID_DATASET',
   'LEDGER_INCONSISTENT',
+  'MISSING_ATTRIBUTE',
   'TABLE_TOO_LARGE',
 ] as const;
 export type AnonymizerErrorCode = (typeof ANONYMIZER_ERROR_CODES)[number];

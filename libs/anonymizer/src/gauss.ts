@@ -196,6 +196,11 @@ export class GaussSuppressor {
     return 'published';
   }
 
+  /** True when the cell is a linear combination of the cells published so far. */
+  isDetermined(atoms: ArrayLike<number>): boolean {
+    return this.dots(atoms).n === 0;
+  }
+
   /** Publishes the candidate unless that exposes a protected cell; then protects it instead. */
   offer(id: number, atoms: ArrayLike<number>): GaussDecision {
     const dots = this.dots(atoms);

@@ -3,7 +3,7 @@ import { DATASETS, STANDARD, StandardIndex, TOTAL_CODE, ReportableRecord, Record
 import { protectRelease } from './protect';
 import { AnonymizerError } from './errors';
 import { LedgerEntry, ProtectedTable, SuppressionProgress } from './types';
-import { Equation, innerCellsOf, integerInterval, recordsFor, syntheticDataset, syntheticStandard } from '../test/fixtures';
+import { Equation, innerCellsOf, integerInterval, lpInterval, recordsFor, syntheticDataset, syntheticStandard } from '../test/fixtures';
 
 /** Inner counts, skewed towards small values as real registers are. */
 const countArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 2, arbitrary: fc.integer({ min: 5, max: 40 }) });
@@ -125,6 +125,94 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
       { numRuns: 10, seed: 7 },
     );
     expect(checked).toBeGreaterThan(15);
+  });
+
+  it('linked releases with different dimensions (months by two, the quarter by one): the adversary who knows every record carries both cannot narrow any hidden cell', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 2, max: 3 }).chain((s0) =>
+          fc.record({ sizes: fc.constant([s0, 2]), months: fc.array(fc.array(countArb, { minLength: 2 * s0, maxLength: 2 * s0 }), { minLength: 3, maxLength: 3 }) }),
+        ),
+        async ({ sizes, months }) => {
+          const monthly = syntheticDataset('m', sizes);
+          const quarterly = syntheticDataset('q', [sizes[0]], { periodType: 'quarter' });
+          const standard = syntheticStandard(sizes, [monthly, quarterly]);
+          const names = ['2026-04', '2026-05', '2026-06'];
+          const records = months.flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+          const ledger: LedgerEntry[] = [];
+          for (const m of names) {
+            const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records, ledger });
+            ledger.push({ datasetId: 'm', period: m, revision: 1, cells: tables[0].cells });
+          }
+          const { tables } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records, ledger });
+          const n = 2 * sizes[0];
+          const quarterAtoms = (key: readonly string[]) => [0, 1, 2].flatMap((m) => innerCellsOf([sizes[0]], key).flatMap((s) => [m * n + 2 * s, m * n + 2 * s + 1]));
+          const eqs: Equation[] = [];
+          const hidden: number[][] = [];
+          ledger.forEach((e, m) => {
+            for (const c of e.cells) {
+              const atoms = innerCellsOf(sizes, c.key).map((i) => m * n + i);
+              if (c.value === null) hidden.push(atoms);
+              else eqs.push({ vars: atoms, value: c.value });
+            }
+          });
+          for (const c of tables[0].cells) {
+            if (c.value === null) hidden.push(quarterAtoms(c.key));
+            else eqs.push({ vars: quarterAtoms(c.key), value: c.value });
+          }
+          for (const target of hidden) {
+            const [lo, hi] = await lpInterval(3 * n, eqs, target);
+            checked++;
+            expect(hi - lo).toBeGreaterThanOrEqual(5 - 1e-6);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 11 },
+    );
+    expect(checked).toBeGreaterThan(100);
+  });
+
+  it('revisions: no difference between a revision and the release it replaces is known to within less than k', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }).chain((d) =>
+          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            // late entries: a few records added to (or taken from) random inner cells
+            return fc.record({ sizes: fc.constant(sizes), counts: fc.array(countArb, { minLength: n, maxLength: n }), late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: -2, max: 3 })), { minLength: 1, maxLength: 3 }) });
+          }),
+        ),
+        async ({ sizes, counts, late }) => {
+          const ds = syntheticDataset('m', sizes);
+          const standard = syntheticStandard(sizes, [ds]);
+          const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
+          const revised = [...counts];
+          for (const [i, d] of late) revised[i] = Math.max(0, revised[i] + d);
+          const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
+          const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
+          expect(report.datasets[0].audit.passed).toBe(true);
+          const n = counts.length;
+          const eqsOf = (cells: readonly { key: readonly string[]; value: number | null }[]) => equationsOf(sizes, cells);
+          const before = eqsOf(first.tables[0].cells);
+          const after = eqsOf(tables[0].cells);
+          for (const c of tables[0].cells) {
+            const inner = innerCellsOf(sizes, c.key);
+            const diff = inner.reduce((s, i) => s + revised[i] - counts[i], 0);
+            if (diff === 0 || Math.abs(diff) >= 5) continue;
+            // the difference's width is the old cell's width plus the new one's (two independent tables)
+            const a = integerInterval(n, before, inner, 20_000);
+            const b = integerInterval(n, after, inner, 20_000);
+            if (!a || !b) continue;
+            checked++;
+            expect(a[1] - a[0] + (b[1] - b[0])).toBeGreaterThanOrEqual(5);
+          }
+        },
+      ),
+      { numRuns: 40, seed: 5 },
+    );
+    expect(checked).toBeGreaterThan(20);
   });
 
   it('larger tables (up to 5 dimensions, a few hundred cells) always pass their own audit', async () => {
@@ -250,6 +338,20 @@ describe('left out records and refusals', () => {
     const month = (period: string): LedgerEntry => ({ datasetId: 't', period, revision: 1, cells: [{ key: ['c0'], value: 20 }, { key: ['c1'], value: 20 }, { key: ['_T'], value: 40 }] });
     const records = recordsFor(sizes, [100, 100], '2026-03');
     await expect(protectRelease({ standard: st, datasets: [q], period: '2026-Q1', records, ledger: ['2026-01', '2026-02', '2026-03'].map(month) })).rejects.toMatchObject({ code: 'LEDGER_INCONSISTENT' });
+  });
+
+  it('refuses with MISSING_ATTRIBUTE an extract without an attribute that a linked earlier release counts by', async () => {
+    // months by d0 x d1 were released; the quarter by d0 alone links to them, so its records need d1 too
+    const monthly = syntheticDataset('m2', [2, 2]);
+    const q = syntheticDataset('q2', [2], { periodType: 'quarter' });
+    const st = syntheticStandard([2, 2], [monthly, q]);
+    const march = await protectRelease({ standard: st, datasets: [monthly], period: '2026-03', records: recordsFor([2, 2], [10, 10, 10, 10], '2026-03') });
+    const ledger: LedgerEntry[] = [{ datasetId: 'm2', period: '2026-03', revision: 1, cells: march.tables[0].cells }];
+    const withoutD1 = recordsFor([2], [20, 20], '2026-03');
+    await expect(protectRelease({ standard: st, datasets: [q], period: '2026-Q1', records: withoutD1, ledger })).rejects.toMatchObject({ code: 'MISSING_ATTRIBUTE' });
+    // with d1 read, it goes through; without the ledger, d1 is not needed
+    await expect(protectRelease({ standard: st, datasets: [q], period: '2026-Q1', records: recordsFor([2, 2], [10, 10, 10, 10], '2026-03'), ledger })).resolves.toBeDefined();
+    await expect(protectRelease({ standard: st, datasets: [q], period: '2026-Q1', records: withoutD1 })).resolves.toBeDefined();
   });
 
   it('refuses with AUDIT_FAILED when earlier releases already pin a cell', async () => {

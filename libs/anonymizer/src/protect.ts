@@ -82,6 +82,8 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     for (const r of input.records) add(r);
   }
 
+  for (const c of counters) c.checkAttributes();
+
   const out = new Map<string, { table: ProtectedTable; report: DatasetReport }>();
   for (let gi = 0; gi < groups.length; gi++) {
     const group = groups[gi];
@@ -125,6 +127,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
           rule:
             `suppression: counts 1..${k - 1}${ds.protection.structuralZeros ? '' : ' and zeros'} hidden (primary); ` +
             `in a group of fewer than ${2 * k} that falls entirely in one category of another dimension, that category's cell is hidden; ` +
+            `in a revision, so is a cell whose value moved by 1..${k - 1} since the release it revises; ` +
             `secondary cells by Gaussian elimination (Langsrud) over all linked tables and earlier releases, ` +
             `then more until the audit proves every hidden cell's interval at least ${range} wide`,
           k,

@@ -64,29 +64,32 @@ function currentValues(group: LinkGroup, t: number, atoms: Float64Array): Float6
         rest -= slots[i] * group.strides[i];
       }
       let e = 0;
-      let ok = true;
-      for (let j = 0; j < dimMap.length; j++) {
-        const s = slots[dimMap[j]];
-        if (s === group.dims[dimMap[j]].none) ok = false;
-        e += s * layout.extStrides[j];
-      }
-      if (ok) ext[e] += v;
+      for (let j = 0; j < dimMap.length; j++) e += slots[dimMap[j]] * layout.extStrides[j];
+      ext[e] += v;
     }
   }
   fillMargins(layout, ext);
   return ext;
 }
 
-export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readonly number[]; extStrides: readonly number[]; extSize: number }, ext: Float64Array): boolean[] {
+type ExtLayout = { sizes: readonly number[]; extStrides: readonly number[]; extSize: number };
+
+export function primarySuppression(dataset: DatasetDecl, layout: ExtLayout, ext: Float64Array): boolean[] {
   const { k, structuralZeros } = dataset.protection;
   const primary = new Array<boolean>(layout.extSize).fill(false);
   for (let e = 0; e < layout.extSize; e++) {
     const v = ext[e];
     if ((v > 0 && v < k) || (v === 0 && !structuralZeros)) primary[e] = true;
   }
+  hideWholeGroups(layout, ext, k, primary);
+  return primary;
+}
+
+/** The "100% cell" rule: a child holding all of a small group G's count (0 < |G| < 2k) is hidden. NaN: unknown, never matches. */
+function hideWholeGroups(layout: ExtLayout, ext: Float64Array, k: number, primary: boolean[]): void {
   for (let e = 0; e < layout.extSize; e++) {
     const v = ext[e];
-    if (!(v > 0 && v < 2 * k)) continue;
+    if (!(v !== 0 && Math.abs(v) < 2 * k)) continue;
     layout.sizes.forEach((n, d) => {
       const stride = layout.extStrides[d];
       if (n < 2 || Math.floor(e / stride) % (n + 1) !== n) return;
@@ -96,7 +99,26 @@ export function primarySuppression(dataset: DatasetDecl, layout: { sizes: readon
       }
     });
   }
-  return primary;
+}
+
+/**
+ * A revision beside the release it replaces: the difference of two published values of one
+ * cell is the count of entries added (or removed) in between, a table of its own that is
+ * mostly small counts. Where that difference is 1 to k-1 (either sign), or a small group of
+ * late entries falls entirely in one category, the revision hides the cell (primary), so
+ * the difference is never known exactly; the audit then keeps it at least the range wide
+ * (the earlier value is fixed, so the difference is exactly as wide as the revised cell).
+ * Cells the earlier release hid already have a width of their own there; they stay hidden.
+ */
+export function revisionPrimary(dataset: DatasetDecl, layout: ExtLayout, ext: Float64Array, before: Float64Array, primary: boolean[]): void {
+  const k = dataset.protection.k;
+  const diff = new Float64Array(layout.extSize);
+  for (let e = 0; e < layout.extSize; e++) {
+    diff[e] = ext[e] - before[e];
+    const d = Math.abs(diff[e]);
+    if (d > 0 && d < k) primary[e] = true;
+  }
+  hideWholeGroups(layout, diff, k, primary);
 }
 
 /**
@@ -134,16 +156,22 @@ export async function suppressGroup(
       const cellRange = ext[e] === 0 ? Math.min(range, zeroRange) : range;
       cells.push({ table: t, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: ext[e], range: cellRange, totals: totalsIn(table.layout, e) });
     }
-    primary.push(primarySuppression(table.layout.dataset, table.layout, ext));
-    // cells hidden in the revision this release replaces stay hidden (the difference must not reveal them)
+    const isPrimary = primarySuppression(table.layout.dataset, table.layout, ext);
+    primary.push(isPrimary);
+    // the revision this release replaces: its hidden cells stay hidden, small differences are hidden
     let prev: LedgerEntry | undefined;
     for (const l of ledger) {
       if (l.datasetId === table.layout.dataset.id && l.period === period && (!prev || l.revision > prev.revision)) prev = l;
     }
-    for (const c of prev?.cells ?? []) {
-      if (c.value !== null) continue;
-      const e = extIndexOf(table.layout, c.key);
-      if (e >= 0) forced.add(tableStart[t] + e);
+    if (prev) {
+      const before = new Float64Array(table.layout.extSize).fill(NaN);
+      for (const c of prev.cells) {
+        const e = extIndexOf(table.layout, c.key);
+        if (e < 0) continue;
+        if (c.value === null) forced.add(tableStart[t] + e);
+        else before[e] = c.value;
+      }
+      revisionPrimary(table.layout.dataset, table.layout, ext, before, isPrimary);
     }
   });
   const nCurrent = cells.length;
@@ -192,6 +220,15 @@ export async function suppressGroup(
     for (const a of c.atoms) atomCells[fillPos[a]++] = i;
   });
 
+  // current cells that earlier releases already determine (the quarter's total beside three
+  // published months): hiding one cannot protect anything and could never pass the audit
+  const determined = new Uint8Array(nCurrent);
+  if (cells.length > nCurrent) {
+    const g = new GaussSuppressor(group.nAtoms);
+    for (let i = nCurrent; i < cells.length; i++) if (cells[i].value !== null) g.force(cells[i].atoms);
+    for (let i = 0; i < nCurrent; i++) if (g.isDetermined(cells[i].atoms)) determined[i] = 1;
+  }
+
   let maxLevel = 0;
   for (let i = 0; i < nCurrent; i++) maxLevel = Math.max(maxLevel, cells[i].totals);
   const chooseExtra = (f: number, need: number): number => {
@@ -219,7 +256,7 @@ export async function suppressGroup(
         if (own.has(a)) continue;
         for (let p = atomStart[a]; p < atomStart[a + 1]; p++) {
           const c = atomCells[p];
-          if (c >= nCurrent || hidden[c]) continue;
+          if (c >= nCurrent || hidden[c] || determined[c]) continue;
           const level = cells[c].totals;
           if (better(c, best[level])) best[level] = c;
         }
@@ -233,7 +270,7 @@ export async function suppressGroup(
         if (best >= 0) return best;
       }
     }
-    for (const b of ordered) if (b < nCurrent) return b;
+    for (const b of ordered) if (b < nCurrent && !determined[b]) return b;
     return -1;
   };
 

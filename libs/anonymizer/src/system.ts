@@ -16,17 +16,22 @@ import { LedgerEntry } from './types';
 /**
  * The linked system of one release: the current suppression datasets of one unit, plus
  * the node's earlier releases (latest revision per dataset and period) whose periods
- * overlap them, over one space of "atoms": the cross product of the union of their
- * dimensions (with a "none" slot where some table lacks the dimension) times time slices
- * (the coarsest partition of the months that every linked period is a union of). Every
- * cell of every linked table is a 0/1 vector over atoms, which is what Gauss suppression
- * and the audit work on.
+ * overlap them, over one space of "atoms": the cross product of the codes of the union of
+ * their dimensions times time slices (the coarsest partition of the months that every
+ * linked period is a union of). Every cell of every linked table is a 0/1 vector over
+ * atoms, which is what Gauss suppression and the audit work on.
+ *
+ * Every table of a system counts the same records: a record without a code on any of the
+ * system's dimensions is left out of all of them (`missingOrUnknownCode`). An earlier
+ * model gave such records a "not recorded" slot that only the tables without that
+ * dimension counted. To the audit that slot was free slack, able to absorb any difference
+ * between a quarter by sex and the months by sex and age band, while an adversary who
+ * knows the age band is always recorded has no such slack: a property test found a
+ * hidden March cell pinned exactly that way.
  */
 export interface AtomDim {
   readonly decl: DimensionDecl;
   readonly codes: readonly string[];
-  /** Slot index of "not in this table" (= codes.length) or -1 when every table has the dimension. */
-  readonly none: number;
   readonly slots: number;
   readonly lookup: Map<string, number>;
 }
@@ -145,9 +150,7 @@ export function buildLinkGroup(
   }
   const dims: AtomDim[] = dimOrder.map((decl) => {
     const codes = standard.codes(decl.codelist);
-    const everywhere = allDecls.every((d) => d.dimensions.some((x) => x.id === decl.id));
-    const none = everywhere ? -1 : codes.length;
-    return { decl, codes, none, slots: codes.length + (everywhere ? 0 : 1), lookup: new Map() };
+    return { decl, codes, slots: codes.length, lookup: new Map() };
   });
   const strides = new Array<number>(dims.length);
   let keySize = 1;
@@ -246,15 +249,12 @@ export class AtomCounter {
   readonly outsidePeriod: number[];
   readonly reportedByOtherMember: number[];
   readonly missingOrUnknownCode: number[];
-  private readonly slots: Int32Array;
-  /** Per current table, the atom dimensions where "none" means "not countable here". */
-  private readonly tableDims: Int32Array[];
-  private readonly simple: boolean;
-  /** Per atom dimension: the reader of its record attribute, its memo of value -> code index, stride, "none" slot. */
+  /** Per atom dimension: records in the period without the attribute at all. */
+  readonly absent: Int32Array;
+  /** Per atom dimension: the reader of its record attribute, its memo of value -> code index, stride. */
   private readonly readers: AttributeReader[];
   private readonly lookups: Map<string, number>[];
   private readonly dimStrides: Int32Array;
-  private readonly nones: Int32Array;
   private lastMonth: string | undefined;
   /** First atom of lastMonth's time slice, -1 outside the period. */
   private lastMonthBase = -1;
@@ -271,13 +271,10 @@ export class AtomCounter {
     this.outsidePeriod = z();
     this.reportedByOtherMember = z();
     this.missingOrUnknownCode = z();
-    this.slots = new Int32Array(group.dims.length);
-    this.tableDims = group.current.map((t) => Int32Array.from(t.dimMap));
-    this.simple = group.dims.every((d) => d.none < 0);
     this.readers = group.dims.map((d) => ATTRIBUTE_READERS[d.decl.attribute]);
     this.lookups = group.dims.map((d) => d.lookup);
     this.dimStrides = Int32Array.from(group.strides);
-    this.nones = Int32Array.from(group.dims, (d) => d.none);
+    this.absent = new Int32Array(group.dims.length);
   }
 
   add(r: ReportableRecord): void {
@@ -296,27 +293,35 @@ export class AtomCounter {
     const attributes = r.attributes;
     for (let i = 0; i < this.readers.length; i++) {
       const value = this.readers[i](attributes);
-      // hot path: the memo; codeIndex generalizes (and memoizes) a value seen for the first time
-      let c = value === undefined ? -1 : (this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value));
-      if (c < 0) {
-        if (this.nones[i] < 0) return this.bump(this.missingOrUnknownCode);
-        c = this.nones[i];
+      if (value === undefined) {
+        this.absent[i]++;
+        return this.bump(this.missingOrUnknownCode);
       }
-      this.slots[i] = c;
+      // hot path: the memo; codeIndex generalizes (and memoizes) a value seen for the first time
+      const c = this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value);
+      // a record without a code on one dimension is left out of every table of the system
+      if (c < 0) return this.bump(this.missingOrUnknownCode);
       atom += c * this.dimStrides[i];
     }
     this.atoms[atom]++;
-    if (this.simple) {
-      if (this.n === 1) this.counted[0]++;
-      else this.bump(this.counted);
-      return;
-    }
-    for (let k = 0; k < this.n; k++) {
-      let ok = true;
-      for (const i of this.tableDims[k]) if (this.slots[i] === g.dims[i].none) ok = false;
-      if (ok) this.counted[k]++;
-      else this.missingOrUnknownCode[k]++;
-    }
+    if (this.n === 1) this.counted[0]++;
+    else this.bump(this.counted);
+  }
+
+  /**
+   * Refuses an extract none of whose records carries an attribute the system counts by (a
+   * caller that read only the current datasets' attributes, while an earlier release linked
+   * to them counts by another): every record would be left out, and the tables would be
+   * empty. Records must carry the attributes of every dataset of the unit whose earlier
+   * releases overlap the period.
+   */
+  checkAttributes(): void {
+    const seen = this.counted[0] + this.missingOrUnknownCode[0];
+    this.group.dims.forEach((d, i) => {
+      if (seen > 0 && this.absent[i] === seen) {
+        throw new AnonymizerError('MISSING_ATTRIBUTE', `no record carries ${d.decl.attribute}, which the ${this.group.unit} tables linked to this release count by`);
+      }
+    });
   }
 
   private bump(a: number[]): void {
@@ -339,7 +344,7 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
   const masks = 1 << d;
   const counts = new Int32Array(layout.extSize + 1);
   const slots = new Int32Array(group.dims.length);
-  // per atom: its inner extended index in this table (or -1)
+  // per atom: its inner extended index in this table
   const visit = (fn: (atom: number, e0: number, coords: Int32Array) => void): void => {
     const coords = new Int32Array(d);
     for (let t = table.timeFrom; t <= table.timeTo; t++) {
@@ -350,17 +355,12 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
           rest -= slots[i] * group.strides[i];
         }
         let e0 = 0;
-        let ok = true;
         for (let j = 0; j < d; j++) {
           const s = slots[dimMap[j]];
-          if (s === group.dims[dimMap[j]].none) {
-            ok = false;
-            break;
-          }
           coords[j] = s;
           e0 += s * layout.extStrides[j];
         }
-        if (ok) fn(t * group.keySize + key, e0, coords);
+        fn(t * group.keySize + key, e0, coords);
       }
     }
   };

@@ -114,3 +114,83 @@ describe('worked example: monthly releases, then the quarter', () => {
     expect(report.datasets[0].audit.passed).toBe(true);
   });
 });
+
+describe('worked example: the quarter by sex alone beside monthly tables by sex and age band', () => {
+  /*
+   * Monthly tables by sex (c0..c2) x age band (c0, c1), then the quarter by sex alone (a
+   * counterexample a property test found). Every record carries both attributes, so the
+   * quarter's sex c0 is April's plus May's plus June's. Were "age band not recorded" a slot
+   * of its own in the model, only the quarter would count it, and to the audit it would be
+   * slack that absorbs any difference between the quarter and the months; an adversary who
+   * knows the age band is always recorded has no such slack, and pinned a hidden cell
+   * exactly. The linked system has no such slot.
+   */
+  const sizes = [3, 2];
+  const monthly = syntheticDataset('by_month', sizes);
+  const quarterly = syntheticDataset('by_quarter', [3], { periodType: 'quarter' });
+  const standard = syntheticStandard(sizes, [monthly, quarterly]);
+  // inner counts (sex, age band), row-major
+  const months: [string, number[]][] = [
+    ['2026-04', [2, 5, 3, 5, 5, 5]],
+    ['2026-05', [0, 0, 5, 5, 5, 0]],
+    ['2026-06', [0, 23, 5, 0, 5, 0]],
+  ];
+  const records = months.flatMap(([m, c]) => recordsFor(sizes, c, m, m));
+
+  it('leaves every hidden cell of the four releases at least k wide to an adversary who knows every record has an age band', async () => {
+    const ledger: LedgerEntry[] = [];
+    for (const [m] of months) {
+      const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records, ledger });
+      ledger.push({ datasetId: monthly.id, period: m, revision: 1, cells: tables[0].cells.map((c) => ({ key: c.key, value: c.value })) });
+    }
+    const { tables, report } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records, ledger });
+    expect(report.datasets[0].audit.passed).toBe(true);
+    // adversary over 18 atoms (month m, sex s, age a) -> 6m + 2s + a
+    const quarterAtoms = (key: readonly string[]) => [0, 1, 2].flatMap((m) => innerCellsOf([3], key).flatMap((s) => [6 * m + 2 * s, 6 * m + 2 * s + 1]));
+    const eqs: Equation[] = [];
+    const hidden: number[][] = [];
+    ledger.forEach((e, m) => {
+      for (const c of e.cells) {
+        const atoms = innerCellsOf(sizes, c.key).map((i) => 6 * m + i);
+        if (c.value === null) hidden.push(atoms);
+        else eqs.push({ vars: atoms, value: c.value });
+      }
+    });
+    for (const c of tables[0].cells) {
+      if (c.value === null) hidden.push(quarterAtoms(c.key));
+      else eqs.push({ vars: quarterAtoms(c.key), value: c.value });
+    }
+    expect(hidden.length).toBeGreaterThan(10);
+    for (const target of hidden) {
+      const iv = integerInterval(18, eqs, target) as [number, number];
+      expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
+    }
+  });
+});
+
+describe('worked example: a revision after a late entry', () => {
+  /*
+   * January was released with every cell published: 10, 20, 30, total 60. One incident of
+   * c1 was entered late; the revision counts 10, 21, 30, total 61. Published whole, the two
+   * releases side by side would show "one late incident, in c1": a group of one. Every
+   * cell whose value moved by 1 to k-1 since the release it replaces is hidden in the
+   * revision (primary), and so much more as keeps it at least k wide.
+   */
+  const sizes = [3];
+  const ds = syntheticDataset('by_month', sizes);
+  const standard = syntheticStandard(sizes, [ds]);
+
+  it('hides c1 and the total, whose differences would show the late entry', async () => {
+    const first = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 20, 30], '2026-01') });
+    expect(first.tables[0].cells.map((c) => c.value)).toEqual([10, 20, 30, 60]);
+    const ledger: LedgerEntry[] = [{ datasetId: ds.id, period: '2026-01', revision: 1, cells: first.tables[0].cells }];
+    const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 21, 30], '2026-01'), ledger });
+    const t = tables[0];
+    expect([cell(t, 'c0'), cell(t, 'c1'), cell(t, 'c2'), cell(t, '_T')]).toEqual(['10 A/F', '- Q/A', '30 A/F', '- Q/A']);
+    expect(report.datasets[0].cells).toMatchObject({ primary: 2, secondary: 0 });
+    expect(report.datasets[0].rule).toContain('since the release it revises');
+    const eqs: Equation[] = t.cells.filter((c) => c.value !== null).map((c) => ({ vars: innerCellsOf(sizes, c.key), value: c.value as number }));
+    const iv = integerInterval(3, eqs, [1]) as [number, number];
+    expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
+  });
+});

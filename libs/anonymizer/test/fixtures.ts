@@ -17,6 +17,7 @@ import {
   StandardIndex,
   TOTAL_CODE,
 } from '@paivand/schema';
+import loadHighs from 'highs';
 
 export const DIM_POOL: readonly { attribute: RecordAttribute; codelist: CodelistId }[] = [
   { attribute: 'sex', codelist: 'sex' },
@@ -178,4 +179,26 @@ export function integerInterval(nVars: number, equations: readonly Equation[], t
   };
   if (!dfs(0)) return null;
   return [lo, hi];
+}
+
+let highs: ReturnType<typeof loadHighs> | undefined;
+
+/**
+ * The adversary by linear programming, for systems too large for the exhaustive search:
+ * [min, max] of sum(x[target]) over real x >= 0 satisfying every published equation, each
+ * end one LP written from scratch in CPLEX LP text for HiGHS's one-shot solver (none of the
+ * audit's code: no propagation, no components, no pool). Its interval holds the integer one.
+ */
+export async function lpInterval(nVars: number, equations: readonly Equation[], target: readonly number[]): Promise<[number, number]> {
+  highs ??= loadHighs();
+  const solver = await highs;
+  const body = ['Subject To', ...equations.map((eq, i) => ` r${i}: ${eq.vars.map((v) => `x${v}`).join(' + ')} = ${eq.value}`)];
+  body.push('Bounds', ...Array.from({ length: nVars }, (_, v) => ` x${v} >= 0`), 'End');
+  const end = (sense: 'Maximize' | 'Minimize'): number => {
+    const res = solver.solve([sense, ` obj: ${target.map((v) => `x${v}`).join(' + ')}`, ...body].join('\n'), { output_flag: false });
+    if (res.Status === 'Unbounded') return sense === 'Maximize' ? Infinity : -Infinity;
+    if (res.Status !== 'Optimal') throw new Error(`adversary LP: ${res.Status}`);
+    return res.ObjectiveValue;
+  };
+  return [end('Minimize'), end('Maximize')];
 }

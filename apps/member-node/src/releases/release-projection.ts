@@ -135,11 +135,20 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
  */
 @Injectable()
 export class ReleaseProjection {
-  async extract(tx: EntityManager, centreId: string, unit: DatasetUnit, datasets: readonly DatasetDecl[], period: string): Promise<UnitExtract> {
+  /**
+   * `linked`: other datasets of the unit whose earlier releases the anonymizer may link to
+   * this one (every table of a linked system counts the same records, so each record must
+   * carry every attribute of them all). Their attributes are read but left out of the
+   * fingerprint, which changes only when the counts of `datasets` do.
+   */
+  async extract(tx: EntityManager, centreId: string, unit: DatasetUnit, datasets: readonly DatasetDecl[], period: string, linked: readonly DatasetDecl[] = []): Promise<UnitExtract> {
     const spec = UNIT_SQL[unit];
     if (!spec) throw new Error(`the register does not keep ${unit} records`);
-    const needed = [...new Set(datasets.flatMap((d) => d.dimensions.map((dim) => dim.attribute)))].sort();
-    const unknown = needed.filter((a) => spec.attributes[a] === undefined);
+    const attributesOf = (list: readonly DatasetDecl[]): RecordAttribute[] => [...new Set(list.flatMap((d) => d.dimensions.map((dim) => dim.attribute)))].sort();
+    const own = attributesOf(datasets);
+    // a linked dataset over an attribute the register does not keep was never released here
+    const needed = [...new Set([...own, ...attributesOf(linked).filter((a) => spec.attributes[a] !== undefined)])].sort();
+    const unknown = own.filter((a) => spec.attributes[a] === undefined);
     if (unknown.length > 0) throw new Error(`the register has no ${unknown.join(', ')} for ${unit} records`);
     // differential privacy caps each subject's records: group by subject too, and number the
     // subjects in the query so that no client id or caller code reaches this process
@@ -154,7 +163,8 @@ export class ReleaseProjection {
     const from = periodStart(period).toISOString().slice(0, 10);
     const to = periodEnd(period).toISOString().slice(0, 10);
     const raw: Record<string, unknown>[] = await tx.query(sql, [centreId, from, to]);
-    const hash = createHash('sha256').update(`${unit}|${period}|${needed.join(',')}\n`);
+    // the fingerprint: counts by the datasets' own attributes, in a fixed order
+    const counts = new Map<string, number>();
     let records = 0;
     const rows = raw.map((r): AggregatedRow => {
       const attributes: Partial<Record<RecordAttribute, string>> = {};
@@ -165,9 +175,12 @@ export class ReleaseProjection {
       const subject = bySubject ? String(r.subject) : undefined;
       const row: AggregatedRow = { month: String(r.month), consent: r.consent === true, other: r.other === true, attributes, ...(subject !== undefined ? { subject } : {}), n: Number(r.n) };
       records += row.n;
-      hash.update(`${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${needed.map((a) => attributes[a] ?? '').join('|')}|${subject !== undefined ? `${subject}|` : ''}${row.n}\n`);
+      const key = `${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${own.map((a) => attributes[a] ?? '').join('|')}${subject !== undefined ? `|${subject}` : ''}`;
+      counts.set(key, (counts.get(key) ?? 0) + row.n);
       return row;
     });
+    const hash = createHash('sha256').update(`${unit}|${period}|${own.join(',')}\n`);
+    for (const key of [...counts.keys()].sort()) hash.update(`${key}|${counts.get(key) as number}\n`);
     return { unit, rows, fingerprint: hash.digest('hex'), records };
   }
 }

@@ -125,7 +125,9 @@ export class ReleasesService {
       const units = [...new Set(datasets.map((d) => d.unit))];
       const extracts = new Map<DatasetUnit, UnitExtract>();
       for (const unit of units) {
-        extracts.set(unit, await this.projection.extract(tx, this.config.CENTRE_ID, unit, datasets.filter((d) => d.unit === unit), period));
+        // earlier releases of any suppression dataset of the unit may be linked to this one
+        const linked = standard.datasets.filter((d) => d.unit === unit && d.protection.method === 'suppression' && d.periodType !== periodType);
+        extracts.set(unit, await this.projection.extract(tx, this.config.CENTRE_ID, unit, datasets.filter((d) => d.unit === unit), period, linked));
       }
       const existing = await tx.getRepository(ReleaseEntity).find({ where: { period, datasetId: In(datasets.map((d) => d.id)) }, order: { revision: 'DESC', preparedAt: 'DESC' } });
 
