@@ -1,0 +1,70 @@
+import { DatasetDecl, STANDARD } from '@paivand/schema';
+import { iterateRegister } from '@paivand/synthetic';
+import { KeyRing } from '../src/crypto/key-ring';
+import { NodeSigningKey } from '../src/federation/signing-key';
+import { ReleaseProjection, UnitExtract } from '../src/releases/release-projection';
+import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE } from './utils/node-test-app';
+
+jest.setTimeout(60_000);
+
+/**
+ * The register as the anonymizer reads it, when an earlier release of another dataset of the
+ * unit is linked to this one: the linked tables count the same records, so every record must
+ * carry the attributes of both; the fingerprint (what decides whether a revision is due) does
+ * not move with them.
+ */
+describe('member node: the release projection with linked datasets', () => {
+  let node: NodeTestApp;
+  let projection: ReleaseProjection;
+  const keys = `k1:${newKey()}`;
+  const monthly = STANDARD.datasets.find((d) => d.id === 'incidents_monthly') as DatasetDecl;
+  // a quarterly table by region alone, as the Association might add
+  const quarterly: DatasetDecl = { ...monthly, id: 'incidents_quarterly_region', periodType: 'quarter', dimensions: monthly.dimensions.slice(0, 1) };
+  const hotline = STANDARD.datasets.find((d) => d.id === 'hotline_monthly') as DatasetDecl;
+
+  beforeAll(async () => {
+    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem, FEDERATION_JOBS: 'false' });
+    await fillSyntheticRegister(
+      node.dataSource,
+      new KeyRing(keys),
+      TEST_CENTRE,
+      iterateRegister({ seed: 'projection-e2e', centre: { id: 'PRJ', centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-03-31', incidents: 400 }),
+    );
+    projection = node.app.get(ReleaseProjection);
+  });
+  afterAll(() => node.close());
+
+  const extract = (datasets: DatasetDecl[], linked: DatasetDecl[] = []): Promise<UnitExtract> =>
+    node.dataSource.transaction((tx) => projection.extract(tx, TEST_CENTRE, 'incident', datasets, '2026-Q1', linked));
+  /** Records by region (and the flags), whatever else the rows carry. */
+  const byRegion = (e: UnitExtract): Map<string, number> => {
+    const m = new Map<string, number>();
+    for (const r of e.rows) {
+      const k = `${r.month}|${r.consent}|${r.other}|${r.attributes.district}`;
+      m.set(k, (m.get(k) ?? 0) + r.n);
+    }
+    return m;
+  };
+
+  it('reads the linked datasets\' attributes too, counts the same records, and keeps the fingerprint of the datasets released', async () => {
+    const own = await extract([quarterly]);
+    const linked = await extract([quarterly], [monthly]);
+    expect(own.records).toBeGreaterThan(300);
+    for (const r of own.rows) expect(Object.keys(r.attributes).sort()).toEqual(['district']);
+    for (const r of linked.rows) expect(Object.keys(r.attributes).sort()).toEqual(['age_band', 'district', 'sex', 'violence_type']);
+    expect(linked.rows.length).toBeGreaterThan(own.rows.length);
+    expect(linked.records).toBe(own.records);
+    expect(byRegion(linked)).toEqual(byRegion(own));
+    expect(linked.fingerprint).toBe(own.fingerprint);
+    // the fingerprint does move with the released datasets' own counts: by region and violence type is another input
+    expect((await extract([monthly])).fingerprint).not.toBe(own.fingerprint);
+  });
+
+  it('ignores a linked dataset over attributes the register does not keep for the unit (never released from it), and refuses such a dataset of its own', async () => {
+    const withHotline = await extract([quarterly], [hotline]);
+    expect(withHotline.fingerprint).toBe((await extract([quarterly])).fingerprint);
+    for (const r of withHotline.rows) expect(Object.keys(r.attributes)).toEqual(['district']);
+    await expect(extract([{ ...hotline, unit: 'incident' }])).rejects.toThrow(/has no caller_sex, hotline_topic for incident records/);
+  });
+});
