@@ -1,10 +1,11 @@
 import { DataSource } from 'typeorm';
 import { STANDARD, Standard, StandardIndex, SubmissionPayload } from '@paivand/schema';
 import { SeedResult } from '../../apps/hub-api/src/seed/seed-hub';
+import { run } from '../../apps/member-node/src/cli/paivand-node';
 import { payloadBytesOf } from '../../apps/member-node/src/outbox/signed-body';
 import { ReleaseScheduler } from '../../apps/member-node/src/releases/release.scheduler';
 import { StandardSyncService } from '../../apps/member-node/src/standard-sync/standard-sync.service';
-import { newKey, nodeTestDatabase, NodeTestApp, startNodeTestApp } from '../../apps/member-node/test/utils/node-test-app';
+import { newKey, nodeTestDatabase, NodeTestApp, startNodeTestApp, TEST_JWT_SECRET } from '../../apps/member-node/test/utils/node-test-app';
 import { TestDatabase } from '../harness/database';
 import { fillNode, RunningHub } from './federation-harness';
 
@@ -339,6 +340,71 @@ describe('federation: two member nodes and a hub, end to end', () => {
     expect(await submissions()).toBe(before + 1);
     // a delivered release is not requeued again
     expect((await nodeA.gql('mutation($ids: [ID!]!) { retryDelivery(releaseIds: $ids) { outcome } }', { ids: [revision.id] }, managerA)).data?.retryDelivery).toEqual([{ outcome: 'not_retryable' }]);
+  });
+
+  it('the operators\' command line against the real hub: push exits 0 once the hub took the releases, 3 when nothing is due, 3 when the hub refuses one', async () => {
+    // node A without its own jobs, so that only the command line pushes
+    await nodeA.close();
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { FEDERATION_JOBS: 'false' }), dbA);
+    const saved = { ...process.env };
+    Object.assign(process.env, { ...nodeEnv(seed.members[0], keysA), DATABASE_URL: dbA.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
+    const outputs: string[] = [];
+    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
+      const out: string[] = [];
+      const err: string[] = [];
+      const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+      const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+      try {
+        const code = await run(['node', 'paivand-node', ...args]);
+        outputs.push(...out, ...err);
+        return { code, out: out.join(''), err: err.join('') };
+      } finally {
+        o.mockRestore();
+        e.mockRestore();
+      }
+    };
+    const prepareAndApprove = async (period: string): Promise<string[]> => {
+      const prepared = await cli('prepare', '--period', period);
+      expect(prepared.code).toBe(0);
+      const ids = [...prepared.out.matchAll(/^ {2}(\S+) \S+ rev \d+ prepared$/gm)].map((m) => m[1]);
+      expect(ids.length).toBeGreaterThan(0);
+      expect((await cli('approve', ...ids)).code).toBe(0);
+      return ids;
+    };
+    try {
+      // late January entries: a revision, pushed by the command line, taken by the hub
+      const lateJan = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULJAN', '2025-01-06', '2025-01-24', 20, 'late-january');
+      identifiers.push(...lateJan.identifiers);
+      const january = await prepareAndApprove('2025-01');
+      const pushed = await cli('push');
+      expect(pushed.code).toBe(0);
+      expect(pushed.out).toMatch(new RegExp(`^delivered ${january.length}, refused 0, failed 0, hub unreachable 0, pending 0$`, 'm'));
+      const outbox = (await cli('outbox')).out;
+      for (const id of january) expect(outbox).toMatch(new RegExp(`^${id} \\S+ 2025-01 rev \\d+: delivered`, 'm'));
+      const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND period = '2025-01' AND is_current AND revision > 1`, [seed.members[0].memberId]);
+      expect(n).toBe(january.length);
+      expect(await cli('push')).toMatchObject({ code: 3, err: expect.stringContaining('nothing was due') });
+
+      // the node holds a standard the hub never published: the hub refuses the February revision, exit 3
+      await nodeA.app.get(StandardSyncService).store({ ...STANDARD, version: '2026.3' });
+      const lateFeb = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULFB2', '2025-02-04', '2025-02-21', 20, 'late-february-2');
+      identifiers.push(...lateFeb.identifiers);
+      const february = await prepareAndApprove('2025-02');
+      const refused = await cli('push');
+      expect(refused.code).toBe(3);
+      expect(refused.out).toMatch(new RegExp(`^delivered 0, refused ${february.length}, failed 0`, 'm'));
+      expect(refused.err).toContain('the hub refused at least one release');
+      const after = (await cli('outbox')).out;
+      for (const id of february) expect(after).toMatch(new RegExp(`^${id} \\S+ 2025-02 rev \\d+: refused`, 'm'));
+      expect(after).toContain('SCHEMA_VERSION_UNKNOWN');
+      for (const v of identifiers) expect(outputs.join('')).not.toContain(v);
+    } finally {
+      process.env = saved;
+      await nodeA.dataSource.query(`DELETE FROM node_standards WHERE version = '2026.3'`);
+      await nodeA.close();
+      nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA), dbA);
+      managerA = await nodeA.signIn('manager');
+    }
   });
 
   it('nothing identifiable in any payload or node log', () => {

@@ -166,7 +166,7 @@ export function buildProgram(): Command {
     .action(async (o: { first: string }) => {
       const json = Boolean(program.opts().json);
       const rows = (await withNode((s) => s.pusher.list(Math.min(500, Math.max(1, Number(o.first) || 50))))).map(toOutboxModel);
-      print(json, rows, () => rows.map((r) => `${r.releaseId} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})${r.summary ? ` hub ${r.summary.status}` : ''}${r.lastError ? ` last error: ${r.lastError}` : ''}`).join('\n') || 'outbox empty');
+      print(json, rows, () => rows.map((r) => `${r.releaseId} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})${r.summary ? ` hub ${r.summary.status}${r.status === 'refused' ? `: ${r.summary.description}` : ''}` : ''}${r.lastError ? ` last error: ${r.lastError}` : ''}`).join('\n') || 'outbox empty');
     });
 
   program
