@@ -81,6 +81,11 @@ describe('differential privacy release', () => {
           const standard = syntheticStandard(sizes, [ds]);
           const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-02', records: recordsFor(sizes, counts, '2026-02'), random: bufferedRandom() });
           const cells = new Map(tables[0].cells.map((c) => [c.key.join('|'), c]));
+          // every combination of codes and totals, in the order a suppression table of the same dimensions has
+          const suppressed = syntheticDataset('dp', sizes);
+          const plain = await protectRelease({ standard: syntheticStandard(sizes, [suppressed]), datasets: [suppressed], period: '2026-02', records: [] });
+          expect(tables[0].cells.map((c) => c.key)).toEqual(plain.tables[0].cells.map((c) => c.key));
+          expect(tables[0].dimensions).toEqual(plain.tables[0].dimensions);
           for (const c of tables[0].cells) {
             expect(Number.isInteger(c.value)).toBe(true);
             expect(c.value as number).toBeGreaterThanOrEqual(0);
@@ -97,6 +102,22 @@ describe('differential privacy release', () => {
       ),
       { numRuns: 40, seed: 3 },
     );
+  });
+
+  it('is a function of the records and the injected bytes alone: the same bytes give the same table, other bytes other noise', async () => {
+    const sizes = [3, 2];
+    const ds = dpDataset(sizes, { epsilonPerRelease: 0.5, annualEpsilon: 20, maxContributionsPerClient: 2 });
+    const standard = syntheticStandard(sizes, [ds]);
+    const counts = [12, 0, 7, 30, 3, 18];
+    const seeded = (seed: number) => {
+      let x = seed;
+      return (n: number) => Uint8Array.from({ length: n }, () => (x = (x * 1103515245 + 12345) % 2 ** 31) >>> 16 & 0xff);
+    };
+    const release = async (seed: number) =>
+      (await protectRelease({ standard, datasets: [ds], period: '2026-02', records: recordsFor(sizes, counts, '2026-02'), random: seeded(seed) })).tables[0].cells.map((c) => c.value);
+    expect(await release(7)).toEqual(await release(7));
+    const others = await Promise.all([8, 9, 10].map(release));
+    expect(new Set([await release(7), ...others].map((v) => JSON.stringify(v))).size).toBeGreaterThan(1);
   });
 
   it('caps contributions per client', async () => {
