@@ -1,10 +1,10 @@
 import { DataSource } from 'typeorm';
 import { STANDARD, Standard, StandardIndex, SubmissionPayload } from '@paivand/schema';
 import { SeedResult } from '../../apps/hub-api/src/seed/seed-hub';
-import { run } from '../../apps/member-node/src/cli/paivand-node';
 import { payloadBytesOf } from '../../apps/member-node/src/outbox/signed-body';
 import { ReleaseScheduler } from '../../apps/member-node/src/releases/release.scheduler';
 import { StandardSyncService } from '../../apps/member-node/src/standard-sync/standard-sync.service';
+import { CliResult, runCli } from '../../apps/member-node/test/utils/cli';
 import { newKey, nodeTestDatabase, NodeTestApp, startNodeTestApp, TEST_JWT_SECRET } from '../../apps/member-node/test/utils/node-test-app';
 import { TestDatabase } from '../harness/database';
 import { fillNode, RunningHub } from './federation-harness';
@@ -349,19 +349,10 @@ describe('federation: two member nodes and a hub, end to end', () => {
     const saved = { ...process.env };
     Object.assign(process.env, { ...nodeEnv(seed.members[0], keysA), DATABASE_URL: dbA.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
     const outputs: string[] = [];
-    const cli = async (...args: string[]): Promise<{ code: number; out: string; err: string }> => {
-      const out: string[] = [];
-      const err: string[] = [];
-      const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-      const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-      try {
-        const code = await run(['node', 'paivand-node', ...args]);
-        outputs.push(...out, ...err);
-        return { code, out: out.join(''), err: err.join('') };
-      } finally {
-        o.mockRestore();
-        e.mockRestore();
-      }
+    const cli = async (...args: string[]): Promise<CliResult> => {
+      const r = await runCli(...args);
+      outputs.push(r.out, r.err);
+      return r;
     };
     const prepareAndApprove = async (period: string): Promise<string[]> => {
       const prepared = await cli('prepare', '--period', period);

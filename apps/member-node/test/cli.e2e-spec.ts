@@ -1,11 +1,11 @@
 import { Standard, STANDARD } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
-import { run } from '../src/cli/paivand-node';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
 import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
+import { runCli as cli } from './utils/cli';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 jest.setTimeout(120_000);
@@ -50,21 +50,6 @@ describe('member node: the paivand-node command line', () => {
     process.env = saved;
     await node.close();
   });
-
-  /** Runs one command line; returns its exit code and what it wrote. */
-  async function cli(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-    const out: string[] = [];
-    const err: string[] = [];
-    const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-    const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-    try {
-      const code = await run(['node', 'paivand-node', ...args]);
-      return { code, out: out.join(''), err: err.join('') };
-    } finally {
-      o.mockRestore();
-      e.mockRestore();
-    }
-  }
 
   it('prepares, previews, approves and lists releases with exit codes scripts can trust; nothing identifiable is printed', async () => {
     const prepared = await cli('prepare', '--period', '2026-01');
