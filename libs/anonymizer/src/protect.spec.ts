@@ -215,6 +215,44 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(checked).toBeGreaterThan(20);
   });
 
+  it('revisions after late additions: an adversary who assumes entries are only ever added (revised >= earlier, cell by cell) cannot narrow any hidden revised cell', async () => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }).chain((d) =>
+          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            return fc.record({ sizes: fc.constant(sizes), counts: fc.array(countArb, { minLength: n, maxLength: n }), late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }) });
+          }),
+        ),
+        async ({ sizes, counts, late }) => {
+          const ds = syntheticDataset('m', sizes);
+          const standard = syntheticStandard(sizes, [ds]);
+          const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
+          const revised = [...counts];
+          for (const [i, d] of late) revised[i] += d;
+          const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
+          const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
+          expect(report.datasets[0].audit.passed).toBe(true);
+          // the adversary's variables: the counts as first released (0..n-1) and what was added since (n..2n-1), all >= 0
+          const n = counts.length;
+          const eqs: Equation[] = [
+            ...equationsOf(sizes, first.tables[0].cells),
+            ...equationsOf(sizes, tables[0].cells, (i) => [i, n + i]),
+          ];
+          for (const c of [...first.tables[0].cells.map((x) => ({ ...x, map: (i: number) => [i] })), ...tables[0].cells.map((x) => ({ ...x, map: (i: number) => [i, n + i] }))]) {
+            if (c.value !== null) continue;
+            const [lo, hi] = await lpInterval(2 * n, eqs, innerCellsOf(sizes, c.key).flatMap(c.map));
+            checked++;
+            expect(hi - lo).toBeGreaterThanOrEqual(5 - 1e-6);
+          }
+        },
+      ),
+      { numRuns: 100, seed: 6 },
+    );
+    expect(checked).toBeGreaterThan(400);
+  });
+
   it('larger tables (up to 5 dimensions, a few hundred cells) always pass their own audit', async () => {
     await fc.assert(
       fc.asyncProperty(tableArb(96).filter(({ sizes }) => sizes.reduce((a, b) => a * b, 1) >= 24), async ({ sizes, counts, k, structuralZeros }) => {

@@ -59,7 +59,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   const dpCounters = dpSets.map((d) => new DpCounter(standard, d, months));
 
   const units = [...new Set(datasets.filter((d) => d.protection.method === 'suppression').map((d) => d.unit))];
-  const groups = units.map((unit: DatasetUnit) =>
+  const groupOf = (unit: DatasetUnit, twins: boolean) =>
     buildLinkGroup(
       standard,
       unit,
@@ -68,8 +68,9 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       ledger,
       resolve,
       maxCells,
-    ),
-  );
+      twins,
+    );
+  const groups = units.map((unit) => groupOf(unit, true));
   const counters = groups.map((g) => new AtomCounter(standard, g));
 
   const add = (r: ReportableRecord): void => {
@@ -88,7 +89,17 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   for (let gi = 0; gi < groups.length; gi++) {
     const group = groups[gi];
     const counter = counters[gi];
-    const outcome = await suppressGroup(group, counter.atoms, ledger, period, input.onProgress);
+    let outcome;
+    try {
+      outcome = await suppressGroup(group, counter.atoms, ledger, period, input.onProgress);
+    } catch (err) {
+      // A revision whose counts fell somewhere since the release it replaces (a withdrawn
+      // consent, a corrected code) refutes "late entries only add": the adversary cannot
+      // assume it either, and the revision is protected without that link.
+      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.nTime > group.twinOf.length)) throw err;
+      const plain = groupOf(group.unit, false);
+      outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), ledger, period, input.onProgress);
+    }
     group.current.forEach((lt, t) => {
       const { layout } = lt;
       const ds = layout.dataset;

@@ -46,6 +46,8 @@ export interface LinkedTable {
   readonly dimMap: readonly number[];
   /** Ledger entry (earlier release) or undefined for the current release. */
   readonly ledger?: LedgerEntry;
+  /** The revision the current release replaces: its cells sum the period's counts as they were then (the twin slices). */
+  readonly replaced?: boolean;
 }
 
 export interface LinkGroup {
@@ -53,8 +55,18 @@ export interface LinkGroup {
   readonly dims: readonly AtomDim[];
   readonly strides: readonly number[];
   readonly keySize: number;
+  /** Time slices, twins included. */
   readonly nTime: number;
   readonly nAtoms: number;
+  /**
+   * Per time slice, its twin or -1. When the release revises an earlier one, each slice of
+   * the period gets a twin after the regular slices: the counts as the replaced revision
+   * saw them (o); the regular slice then holds what was added since (d >= 0), and every
+   * table but the replaced one counts o + d. An adversary who assumes late entries only
+   * add (revised >= earlier, cell by cell) knows exactly this; without it, a hidden revised
+   * cell could sit between its earlier published value and little more.
+   */
+  readonly twinOf: Int32Array;
   /** Time slice of each month of the current period (SDMX month -> slice). */
   readonly currentMonths: Map<string, number>;
   readonly current: LinkedTable[];
@@ -90,8 +102,13 @@ export function buildLinkGroup(
   ledger: readonly LedgerEntry[],
   resolve: (id: string) => DatasetDecl | undefined,
   maxCells: number,
+  /** Model a replaced revision of the current release as counts that late entries only added to (see `twinOf`). */
+  twins = false,
 ): LinkGroup {
   const currentIds = new Set(datasets.map((d) => d.id));
+  const replaced = twins
+    ? latestRevisions(ledger).filter((e) => currentIds.has(e.datasetId) && e.period === period && resolve(e.datasetId)?.protection.method === 'suppression')
+    : [];
   // ledger entries of this unit, suppression method, not an earlier revision of the current release
   const pool = latestRevisions(ledger).filter((e) => {
     const d = resolve(e.datasetId);
@@ -134,10 +151,16 @@ export function buildLinkGroup(
     while (s + 1 < cutList.length && cutList[s + 1] <= m) s++;
     return s;
   };
-  const nTime = cutList.length - 1;
+  const nRegular = cutList.length - 1;
+  const twinOf = new Int32Array(nRegular).fill(-1);
+  let nTime = nRegular;
+  if (replaced.length > 0) {
+    const [a, b] = monthSpan(period);
+    for (let t = sliceOfMonth(a); t <= sliceOfMonth(b); t++) twinOf[t] = nTime++;
+  }
 
   // union of dimensions
-  const allDecls: DatasetDecl[] = [...datasets, ...linkedEntries.map((e) => resolve(e.datasetId) as DatasetDecl)];
+  const allDecls: DatasetDecl[] = [...datasets, ...[...linkedEntries, ...replaced].map((e) => resolve(e.datasetId) as DatasetDecl)];
   const dimOrder: DimensionDecl[] = [];
   for (const d of allDecls) {
     for (const dim of d.dimensions) {
@@ -162,7 +185,7 @@ export function buildLinkGroup(
   if (nAtoms > maxCells) {
     throw new AnonymizerError('TABLE_TOO_LARGE', `linked tables of unit ${unit} need ${nAtoms} inner cells (limit ${maxCells})`);
   }
-  const mkTable = (decl: DatasetDecl, p: string, entry?: LedgerEntry): LinkedTable => {
+  const mkTable = (decl: DatasetDecl, p: string, entry?: LedgerEntry, isReplaced = false): LinkedTable => {
     const layout = tableLayout(standard, decl);
     if (layout.extSize > maxCells) {
       throw new AnonymizerError('TABLE_TOO_LARGE', `dataset ${decl.id} has ${layout.extSize} cells with margins (limit ${maxCells})`);
@@ -175,6 +198,7 @@ export function buildLinkGroup(
       timeTo: sliceOfMonth(b),
       dimMap: decl.dimensions.map((dim) => dims.findIndex((x) => x.decl.id === dim.id)),
       ledger: entry,
+      replaced: isReplaced,
     };
   };
   const currentMonths = new Map<string, number>();
@@ -189,9 +213,13 @@ export function buildLinkGroup(
     keySize,
     nTime,
     nAtoms,
+    twinOf,
     currentMonths,
     current: datasets.map((d) => mkTable(d, period)),
-    linked: linkedEntries.map((e) => mkTable(resolve(e.datasetId) as DatasetDecl, e.period, e)),
+    linked: [
+      ...linkedEntries.map((e) => mkTable(resolve(e.datasetId) as DatasetDecl, e.period, e)),
+      ...replaced.map((e) => mkTable(resolve(e.datasetId) as DatasetDecl, e.period, e, true)),
+    ],
   };
 }
 
@@ -347,7 +375,13 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
   // per atom: its inner extended index in this table
   const visit = (fn: (atom: number, e0: number, coords: Int32Array) => void): void => {
     const coords = new Int32Array(d);
+    const slices: number[] = [];
     for (let t = table.timeFrom; t <= table.timeTo; t++) {
+      const twin = t < group.twinOf.length ? group.twinOf[t] : -1;
+      if (!table.replaced) slices.push(t);
+      if (twin >= 0) slices.push(twin);
+    }
+    for (const t of slices) {
       for (let key = 0; key < group.keySize; key++) {
         let rest = key;
         for (let i = 0; i < group.dims.length; i++) {

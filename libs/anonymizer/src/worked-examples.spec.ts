@@ -192,5 +192,21 @@ describe('worked example: a revision after a late entry', () => {
     const eqs: Equation[] = t.cells.filter((c) => c.value !== null).map((c) => ({ vars: innerCellsOf(sizes, c.key), value: c.value as number }));
     const iv = integerInterval(3, eqs, [1]) as [number, number];
     expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
+    // one who assumes late entries only add: c1 now is January's 20 plus an added a >= 0, and the
+    // total 60 plus the same a; hidden both, a stays free (c0 and c2 are unchanged, so a sits in c1)
+    const revisedTotal = t.cells.find((c) => c.key[0] === '_T');
+    expect(revisedTotal?.value).toBeNull();
+  });
+
+  it('a revision whose counts fell is protected without the "only added" link, which its published figures refute', async () => {
+    const first = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 20, 30], '2026-01') });
+    const ledger: LedgerEntry[] = [{ datasetId: ds.id, period: '2026-01', revision: 1, cells: first.tables[0].cells }];
+    // 15 consents withdrawn in c1: no small difference, no small group of changes (15 >= 2k), so all is published
+    const fell = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 5, 30], '2026-01'), ledger });
+    expect(fell.tables[0].cells.map((c) => c.value)).toEqual([10, 5, 30, 45]);
+    expect(fell.report.datasets[0].audit.passed).toBe(true);
+    // 8 withdrawn, all in c1: a group of changes smaller than 2k wholly in one category, so c1 is hidden
+    const few = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 12, 30], '2026-01'), ledger });
+    expect(few.tables[0].cells.map((c) => `${c.value ?? '-'} ${c.confStatus}`)).toEqual(['- D', '- A', '30 F', '52 F']);
   });
 });
