@@ -260,6 +260,11 @@ describe('federation: two member nodes and a hub, end to end', () => {
   });
 
   it('a release audited against a ledger that has since grown is never pushed; prepared again it is audited with the ledger as it is (a refused revision is not in it)', async () => {
+    // Node A without its own jobs: only this test pushes, so the March revision cannot be pushed (and
+    // refused by the hub, which leaves the ledger as the quarter saw it) before the quarter's approval.
+    await nodeA.close();
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { FEDERATION_JOBS: 'false' }), dbA);
+    managerA = await nodeA.signIn('manager');
     // The Association adds a quarterly incidents table; the node pulls the new standard.
     const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
     const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
