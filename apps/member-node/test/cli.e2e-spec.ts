@@ -44,6 +44,8 @@ describe('member node: the paivand-node command line', () => {
       HUB_CLIENT_SECRET: 'cli-e2e-secret-cli-e2e-secret',
       MEMBER_ID: 'cli-e2e',
       LOG_LEVEL: 'silent',
+      // a failed push waits at least a tenth of the base delay: 60 s, longer than the next command takes to start
+      OUTBOX_BACKOFF_BASE_MS: '600000',
     });
   });
   afterAll(async () => {
