@@ -302,11 +302,13 @@ describe('federation: two member nodes and a hub, end to end', () => {
     // the late March entries, which contradicts March as released, and the quarter is blocked, never pushed.
     const [marchRevisionRow] = await nodeA.dataSource.query('SELECT status FROM releases WHERE id = $1', [marchRevision.id]);
     expect(marchRevisionRow.status).toBe('refused');
-    const again = (await nodeA.gql('mutation($p: String!) { prepareReleases(input: {period: $p}) { releases { id datasetId status errorCode } } }', { p: '2025-Q1' }, managerA)).data
-      ?.prepareReleases[0];
+    const again = (await nodeA.gql('mutation($p: String!) { prepareReleases(input: {period: $p}) { releases { id datasetId status errorCode errorMessage } } }', { p: '2025-Q1' }, managerA))
+      .data?.prepareReleases[0];
     const fresh = again.releases.find((x: any) => x.datasetId === 'incidents_quarterly');
     expect(fresh.id).not.toBe(quarter.id);
     expect(fresh).toMatchObject({ status: 'blocked', errorCode: 'LEDGER_INCONSISTENT' });
+    // the manager reads why: the refused revisions, by dataset, period and revision
+    expect(fresh.errorMessage).toContain('the hub refused incidents_monthly 2025-03 rev 2, services_monthly 2025-03 rev 2, so the ledger still holds the earlier figures');
     const preview = (await nodeA.gql(PREVIEW, { id: fresh.id }, managerA)).data?.releasePreview;
     expect(preview.report).toBeNull();
     expect(preview.payload).toBeNull();

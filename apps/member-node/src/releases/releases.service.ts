@@ -203,11 +203,10 @@ export class ReleasesService {
           if (!(err instanceof AnonymizerError)) throw err;
           this.log.warn(`release of ${period} (${group.map((t) => t.ds.id).join(', ')}) refused by the anonymizer: ${err.code}`);
           errorCode ??= err.code;
+          const errorMessage = err.code === 'LEDGER_INCONSISTENT' ? err.message + (await refusedRevisionsNote(tx, period, ledger)) : err.message;
           for (const t of group) {
             if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
-            blocked.push(
-              await row(t, { batchId: randomUUID(), status: 'blocked', payload: null, contentHash: null, report: null, errorCode: err.code, errorMessage: err.message }),
-            );
+            blocked.push(await row(t, { batchId: randomUUID(), status: 'blocked', payload: null, contentHash: null, report: null, errorCode: err.code, errorMessage }));
           }
           continue;
         }
@@ -375,4 +374,16 @@ export class ReleasesService {
   async ledger(): Promise<Awaited<ReturnType<typeof ledgerRows>>> {
     return this.db.transaction((tx) => ledgerRows(tx));
   }
+}
+
+/**
+ * Why the ledger may still hold figures the register has moved past: revisions of
+ * overlapping periods that the hub refused (a refused release leaves the ledger). Names
+ * datasets, periods and revisions only.
+ */
+async function refusedRevisionsNote(tx: EntityManager, period: string, ledger: readonly { datasetId: string; period: string; revision: number }[]): Promise<string> {
+  const rows: { dataset_id: string; period: string; revision: number }[] = await tx.query(`SELECT dataset_id, period, revision FROM releases WHERE status = 'refused' ORDER BY period, dataset_id, revision`);
+  const released = (r: { dataset_id: string; period: string; revision: number }): boolean => ledger.some((l) => l.datasetId === r.dataset_id && l.period === r.period && l.revision >= r.revision);
+  const refused = rows.filter((r) => periodsOverlap(r.period, period) && !released(r)).map((r) => `${r.dataset_id} ${r.period} rev ${r.revision}`);
+  return refused.length > 0 ? ` (the hub refused ${refused.join(', ')}, so the ledger still holds the earlier figures; see the outbox)` : '';
 }
