@@ -33,6 +33,11 @@ export interface ProtectReleaseInput {
   readonly random?: RandomBytes;
   /** Largest table (cells with margins) accepted; default 2,000,000. */
   readonly maxCells?: number;
+  /**
+   * Largest linked system (cells) whose repair rounds re-run Gauss suppression; a larger one
+   * hides each round's extra cells on top of the pattern instead (see suppress.ts). Default 5,000.
+   */
+  readonly regaussMaxCells?: number;
   /** Called after every audit of the secondary suppression (a large month takes many rounds): counts only, never a value. */
   readonly onProgress?: (progress: SuppressionProgress) => void;
 }
