@@ -33,6 +33,32 @@ function equationsOf(sizes: readonly number[], cells: readonly { key: readonly s
   return eqs;
 }
 
+/** A table of 1 to maxDims dimensions (2 or 3 codes each) and late changes: a few records added to (or, below 0, taken from) random inner cells. */
+const revisionArb = (maxDims: number, lateMin: number) =>
+  fc.integer({ min: 1, max: maxDims }).chain((d) =>
+    fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+      const n = sizes.reduce((a, b) => a * b, 1);
+      return fc.record({
+        sizes: fc.constant(sizes),
+        counts: fc.array(countArb, { minLength: n, maxLength: n }),
+        late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: lateMin, max: 3 })), { minLength: 1, maxLength: 3 }),
+      });
+    }),
+  );
+
+/** A month released, then its revision after the late changes (which must pass its audit). */
+async function releaseAndRevise(sizes: number[], counts: readonly number[], late: readonly [number, number][]) {
+  const ds = syntheticDataset('m', sizes);
+  const standard = syntheticStandard(sizes, [ds]);
+  const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
+  const revised = [...counts];
+  for (const [i, d] of late) revised[i] = Math.max(0, revised[i] + d);
+  const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
+  const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
+  expect(report.datasets[0].audit.passed).toBe(true);
+  return { first, revised, tables };
+}
+
 describe('protectRelease: properties over random registers (1 to 5 dimensions)', () => {
   it('publishes no small cell, margins add up, passes the audit, and an independent adversary cannot narrow any hidden cell below its range', async () => {
     let adversaryChecked = 0;
@@ -177,22 +203,9 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 }).chain((d) =>
-          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
-            const n = sizes.reduce((a, b) => a * b, 1);
-            // late entries: a few records added to (or taken from) random inner cells
-            return fc.record({ sizes: fc.constant(sizes), counts: fc.array(countArb, { minLength: n, maxLength: n }), late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: -2, max: 3 })), { minLength: 1, maxLength: 3 }) });
-          }),
-        ),
+        revisionArb(2, -2),
         async ({ sizes, counts, late }) => {
-          const ds = syntheticDataset('m', sizes);
-          const standard = syntheticStandard(sizes, [ds]);
-          const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
-          const revised = [...counts];
-          for (const [i, d] of late) revised[i] = Math.max(0, revised[i] + d);
-          const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
-          const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
-          expect(report.datasets[0].audit.passed).toBe(true);
+          const { first, revised, tables } = await releaseAndRevise(sizes, counts, late);
           const n = counts.length;
           const eqsOf = (cells: readonly { key: readonly string[]; value: number | null }[]) => equationsOf(sizes, cells);
           const before = eqsOf(first.tables[0].cells);
@@ -219,21 +232,9 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     let checked = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 3 }).chain((d) =>
-          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
-            const n = sizes.reduce((a, b) => a * b, 1);
-            return fc.record({ sizes: fc.constant(sizes), counts: fc.array(countArb, { minLength: n, maxLength: n }), late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }) });
-          }),
-        ),
+        revisionArb(3, 1),
         async ({ sizes, counts, late }) => {
-          const ds = syntheticDataset('m', sizes);
-          const standard = syntheticStandard(sizes, [ds]);
-          const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
-          const revised = [...counts];
-          for (const [i, d] of late) revised[i] += d;
-          const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
-          const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
-          expect(report.datasets[0].audit.passed).toBe(true);
+          const { first, tables } = await releaseAndRevise(sizes, counts, late);
           // the adversary's variables: the counts as first released (0..n-1) and what was added since (n..2n-1), all >= 0
           const n = counts.length;
           const eqs: Equation[] = [
