@@ -91,14 +91,14 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     const counter = counters[gi];
     let outcome;
     try {
-      outcome = await suppressGroup(group, counter.atoms, ledger, period, input.onProgress, input.regaussMaxCells);
+      outcome = await suppressGroup(group, counter.atoms, input.onProgress, input.regaussMaxCells);
     } catch (err) {
       // A revision whose counts fell somewhere since the release it replaces (a withdrawn
       // consent, a corrected code) refutes "late entries only add": the adversary cannot
       // assume it either, and the revision is protected without that link.
       if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.twinOf.some((t) => t >= 0))) throw err;
       const plain = groupOf(group.unit, false);
-      outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), ledger, period, input.onProgress, input.regaussMaxCells);
+      outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), input.onProgress, input.regaussMaxCells);
     }
     group.current.forEach((lt, t) => {
       const { layout } = lt;
@@ -143,12 +143,12 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
             `then more until the audit proves every hidden cell's interval at least ${range} wide`,
           k,
           protectionRange: range,
-          recordsCounted: counter.counted[t],
+          recordsCounted: counter.counted,
           leftOut: {
-            noConsent: counter.noConsent[t],
-            outsidePeriod: counter.outsidePeriod[t],
-            reportedByOtherMember: counter.reportedByOtherMember[t],
-            missingOrUnknownCode: counter.missingOrUnknownCode[t],
+            noConsent: counter.noConsent,
+            outsidePeriod: counter.outsidePeriod,
+            reportedByOtherMember: counter.reportedByOtherMember,
+            missingOrUnknownCode: counter.missingOrUnknownCode,
             overContributionCap: 0,
           },
           cells: { total: cells.length, published: cells.length - primary - secondary, primary, secondary },

@@ -1,8 +1,8 @@
-import { LedgerEntry, SuppressionProgress } from './types';
+import { SuppressionProgress } from './types';
 import { AuditOutcome, auditCells } from './audit';
 import { AnonymizerError } from './errors';
 import { GaussSuppressor } from './gauss';
-import { CellVectors, LinkGroup, cellVectors } from './system';
+import { LinkGroup, cellVectors } from './system';
 import { extIndexOf, fillMargins, totalsIn } from './table';
 import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/schema';
 
@@ -144,12 +144,9 @@ const REGAUSS_MAX_CELLS = 5_000;
 export async function suppressGroup(
   group: LinkGroup,
   atomCounts: Float64Array,
-  ledger: readonly LedgerEntry[],
-  period: string,
   onProgress?: (progress: SuppressionProgress) => void,
   regaussMaxCells = REGAUSS_MAX_CELLS,
 ): Promise<GroupOutcome> {
-  const vectors: CellVectors[] = [];
   const cells: SystemCell[] = [];
   const tableStart: number[] = [];
   const exts: Float64Array[] = [];
@@ -160,7 +157,6 @@ export async function suppressGroup(
     const ext = currentValues(group, t, atomCounts);
     exts.push(ext);
     const vec = cellVectors(group, table);
-    vectors.push(vec);
     const range = protectionRangeOf(table.layout.dataset.protection);
     const zeroRange = zeroProtectionRangeOf(table.layout.dataset.protection);
     tableStart.push(cells.length);
@@ -173,13 +169,9 @@ export async function suppressGroup(
     const isPrimary = primarySuppression(table.layout.dataset, table.layout, ext);
     primary.push(isPrimary);
     // the revision this release replaces: its hidden cells stay hidden, small differences are hidden
-    let prev: LedgerEntry | undefined;
-    for (const l of ledger) {
-      if (l.datasetId === table.layout.dataset.id && l.period === period && (!prev || l.revision > prev.revision)) prev = l;
-    }
-    if (prev) {
+    if (table.replaces) {
       const before = new Float64Array(table.layout.extSize).fill(NaN);
-      for (const c of prev.cells) {
+      for (const c of table.replaces.cells) {
         const e = extIndexOf(table.layout, c.key);
         if (e < 0) continue;
         if (c.value === null) forced.add(tableStart[t] + e);

@@ -32,7 +32,6 @@ import { LedgerEntry } from './types';
 export interface AtomDim {
   readonly decl: DimensionDecl;
   readonly codes: readonly string[];
-  readonly slots: number;
   readonly lookup: Map<string, number>;
 }
 
@@ -46,6 +45,8 @@ export interface LinkedTable {
   readonly dimMap: readonly number[];
   /** Ledger entry (earlier release) or undefined for the current release. */
   readonly ledger?: LedgerEntry;
+  /** Current release: the latest revision of its dataset and period that it replaces, if any. */
+  readonly replaces?: LedgerEntry;
   /** The revision the current release replaces: its cells sum the period's counts as they were then (the twin slices). */
   readonly replaced?: boolean;
 }
@@ -106,13 +107,15 @@ export function buildLinkGroup(
   twins = false,
 ): LinkGroup {
   const currentIds = new Set(datasets.map((d) => d.id));
-  const replaced = twins
-    ? latestRevisions(ledger).filter((e) => currentIds.has(e.datasetId) && e.period === period && resolve(e.datasetId)?.protection.method === 'suppression')
-    : [];
+  const latest = latestRevisions(ledger);
+  const isReplaced = (e: LedgerEntry): boolean => currentIds.has(e.datasetId) && e.period === period;
+  // the revisions the current release replaces: linked as twin slices, or only read by suppressGroup
+  const replacedAll = latest.filter(isReplaced);
+  const replaced = twins ? replacedAll : [];
   // ledger entries of this unit, suppression method, not an earlier revision of the current release
-  const pool = latestRevisions(ledger).filter((e) => {
+  const pool = latest.filter((e) => {
     const d = resolve(e.datasetId);
-    return d !== undefined && d.unit === unit && d.protection.method === 'suppression' && !(currentIds.has(e.datasetId) && e.period === period);
+    return d !== undefined && d.unit === unit && d.protection.method === 'suppression' && !isReplaced(e);
   });
   // transitive closure of overlap with the current period
   let [lo, hi] = monthSpan(period);
@@ -173,19 +176,19 @@ export function buildLinkGroup(
   }
   const dims: AtomDim[] = dimOrder.map((decl) => {
     const codes = standard.codes(decl.codelist);
-    return { decl, codes, slots: codes.length, lookup: new Map() };
+    return { decl, codes, lookup: new Map() };
   });
   const strides = new Array<number>(dims.length);
   let keySize = 1;
   for (let i = dims.length - 1; i >= 0; i--) {
     strides[i] = keySize;
-    keySize *= dims[i].slots;
+    keySize *= dims[i].codes.length;
   }
   const nAtoms = keySize * nTime;
   if (nAtoms > maxCells) {
     throw new AnonymizerError('TABLE_TOO_LARGE', `linked tables of unit ${unit} need ${nAtoms} inner cells (limit ${maxCells})`);
   }
-  const mkTable = (decl: DatasetDecl, p: string, entry?: LedgerEntry, isReplaced = false): LinkedTable => {
+  const mkTable = (decl: DatasetDecl, p: string, entry?: LedgerEntry, twinsOnly = false): LinkedTable => {
     const layout = tableLayout(standard, decl);
     if (layout.extSize > maxCells) {
       throw new AnonymizerError('TABLE_TOO_LARGE', `dataset ${decl.id} has ${layout.extSize} cells with margins (limit ${maxCells})`);
@@ -198,7 +201,8 @@ export function buildLinkGroup(
       timeTo: sliceOfMonth(b),
       dimMap: decl.dimensions.map((dim) => dims.findIndex((x) => x.decl.id === dim.id)),
       ledger: entry,
-      replaced: isReplaced,
+      replaced: twinsOnly,
+      replaces: entry ? undefined : replacedAll.find((e) => e.datasetId === decl.id),
     };
   };
   const currentMonths = new Map<string, number>();
@@ -235,15 +239,6 @@ export function codeIndex(standard: StandardIndex, dim: AtomDim, value: string |
   return idx;
 }
 
-export interface CountOutcome {
-  readonly atoms: Float64Array;
-  readonly counted: number[];
-  readonly noConsent: number[];
-  readonly outsidePeriod: number[];
-  readonly reportedByOtherMember: number[];
-  readonly missingOrUnknownCode: number[];
-}
-
 type AttributeReader = (attributes: ReportableRecord['attributes']) => string | undefined;
 
 /**
@@ -268,15 +263,18 @@ const ATTRIBUTE_READERS: Readonly<Record<RecordAttribute, AttributeReader>> = {
   caller_sex: (a) => a.caller_sex,
 };
 
-/** Streaming counter of one group's current atoms: memory is the atom array, whatever the number of records. */
+/**
+ * Streaming counter of one group's current atoms: memory is the atom array, whatever the
+ * number of records. Every table of the group counts the same records, so what is counted
+ * and what is left out (by reason) is one figure per group.
+ */
 export class AtomCounter {
   readonly atoms: Float64Array;
-  private readonly n: number;
-  readonly counted: number[];
-  readonly noConsent: number[];
-  readonly outsidePeriod: number[];
-  readonly reportedByOtherMember: number[];
-  readonly missingOrUnknownCode: number[];
+  counted = 0;
+  noConsent = 0;
+  outsidePeriod = 0;
+  reportedByOtherMember = 0;
+  missingOrUnknownCode = 0;
   /** Per atom dimension: records in the period without the attribute at all. */
   readonly absent: Int32Array;
   /** Per atom dimension: the reader of its record attribute, its memo of value -> code index, stride. */
@@ -292,13 +290,6 @@ export class AtomCounter {
     private readonly group: LinkGroup,
   ) {
     this.atoms = new Float64Array(group.nAtoms);
-    this.n = group.current.length;
-    const z = (): number[] => new Array<number>(this.n).fill(0);
-    this.counted = z();
-    this.noConsent = z();
-    this.outsidePeriod = z();
-    this.reportedByOtherMember = z();
-    this.missingOrUnknownCode = z();
     this.readers = group.dims.map((d) => ATTRIBUTE_READERS[d.decl.attribute]);
     this.lookups = group.dims.map((d) => d.lookup);
     this.dimStrides = Int32Array.from(group.strides);
@@ -308,32 +299,40 @@ export class AtomCounter {
   add(r: ReportableRecord): void {
     const g = this.group;
     if (r.unit !== g.unit) return;
-    if (!r.consentReporting) return this.bump(this.noConsent);
-    if (r.reportedByOtherMember) return this.bump(this.reportedByOtherMember);
+    if (!r.consentReporting) {
+      this.noConsent++;
+      return;
+    }
+    if (r.reportedByOtherMember) {
+      this.reportedByOtherMember++;
+      return;
+    }
     // consecutive records mostly share a month: its lookup is reused
     if (r.month !== this.lastMonth) {
       const t = g.currentMonths.get(r.month);
       this.lastMonth = r.month;
       this.lastMonthBase = t === undefined ? -1 : t * g.keySize;
     }
-    if (this.lastMonthBase < 0) return this.bump(this.outsidePeriod);
+    if (this.lastMonthBase < 0) {
+      this.outsidePeriod++;
+      return;
+    }
     let atom = this.lastMonthBase;
     const attributes = r.attributes;
     for (let i = 0; i < this.readers.length; i++) {
       const value = this.readers[i](attributes);
-      if (value === undefined) {
-        this.absent[i]++;
-        return this.bump(this.missingOrUnknownCode);
-      }
       // hot path: the memo; codeIndex generalizes (and memoizes) a value seen for the first time
-      const c = this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value);
+      const c = value === undefined ? -1 : (this.lookups[i].get(value) ?? codeIndex(this.standard, g.dims[i], value));
       // a record without a code on one dimension is left out of every table of the system
-      if (c < 0) return this.bump(this.missingOrUnknownCode);
+      if (c < 0) {
+        if (value === undefined) this.absent[i]++;
+        this.missingOrUnknownCode++;
+        return;
+      }
       atom += c * this.dimStrides[i];
     }
     this.atoms[atom]++;
-    if (this.n === 1) this.counted[0]++;
-    else this.bump(this.counted);
+    this.counted++;
   }
 
   /**
@@ -344,16 +343,12 @@ export class AtomCounter {
    * releases overlap the period.
    */
   checkAttributes(): void {
-    const seen = this.counted[0] + this.missingOrUnknownCode[0];
+    const seen = this.counted + this.missingOrUnknownCode;
     this.group.dims.forEach((d, i) => {
       if (seen > 0 && this.absent[i] === seen) {
         throw new AnonymizerError('MISSING_ATTRIBUTE', `no record carries ${d.decl.attribute}, which the ${this.group.unit} tables linked to this release count by`);
       }
     });
-  }
-
-  private bump(a: number[]): void {
-    for (let k = 0; k < this.n; k++) a[k]++;
   }
 }
 
@@ -377,9 +372,8 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
     const coords = new Int32Array(d);
     const slices: number[] = [];
     for (let t = table.timeFrom; t <= table.timeTo; t++) {
-      const twin = t < group.twinOf.length ? group.twinOf[t] : -1;
       if (!table.replaced) slices.push(t);
-      if (twin >= 0) slices.push(twin);
+      if (group.twinOf[t] >= 0) slices.push(group.twinOf[t]);
     }
     for (const t of slices) {
       for (let key = 0; key < group.keySize; key++) {
