@@ -106,10 +106,14 @@ let scratchVal = new Float64Array(1024);
  * x - alpha * y (mod P), written back into x's arrays when they have room (else into new
  * ones with room to grow): the elimination updates a vector many times, and allocating a
  * fresh pair of arrays per update cost more in garbage collection than the arithmetic.
- * `added` receives every index that y brings into x's support.
+ * Every index y brings into x's support gets `owner` appended to `lists[index]` (the
+ * incidence lists). The hot loop of the library: no call per entry, the merge runs while
+ * both vectors have entries and the tails are copied.
  */
-function axpy(x: Vec, alpha: number, y: Vec, added: (i: number) => void): Vec {
-  const cap = x.n + y.n;
+function axpy(x: Vec, alpha: number, y: Vec, lists: number[][], owner: number): Vec {
+  const xn = x.n;
+  const yn = y.n;
+  const cap = xn + yn;
   if (scratchIdx.length < cap) {
     scratchIdx = new Int32Array(cap * 2);
     scratchVal = new Float64Array(cap * 2);
@@ -123,24 +127,40 @@ function axpy(x: Vec, alpha: number, y: Vec, added: (i: number) => void): Vec {
   let i = 0;
   let j = 0;
   let n = 0;
-  while (i < x.n || j < y.n) {
-    const xi = i < x.n ? xIdx[i] : 0x7fffffff;
-    const yj = j < y.n ? yIdx[j] : 0x7fffffff;
+  while (i < xn && j < yn) {
+    const xi = xIdx[i];
+    const yj = yIdx[j];
     if (xi < yj) {
       idx[n] = xi;
       val[n++] = xv[i++];
-    } else if (yj < xi) {
-      idx[n] = yj;
-      val[n++] = P - mulmod(alpha, yv[j++]);
-      added(yj);
     } else {
-      const d = xv[i++] - mulmod(alpha, yv[j++]);
-      const v = d < 0 ? d + P : d;
-      if (v !== 0) {
-        idx[n] = xi;
-        val[n++] = v;
+      // alpha * y mod P (see mulmod), then negated or subtracted
+      const p = alpha * yv[j++];
+      let m = p - Math.floor(p * INV_P) * P;
+      if (m < 0) m += P;
+      else if (m >= P) m -= P;
+      if (yj < xi) {
+        idx[n] = yj;
+        val[n++] = P - m;
+        lists[yj].push(owner);
+      } else {
+        const d = xv[i++] - m;
+        if (d !== 0) {
+          idx[n] = xi;
+          val[n++] = d < 0 ? d + P : d;
+        }
       }
     }
+  }
+  for (; i < xn; i++) {
+    idx[n] = xIdx[i];
+    val[n++] = xv[i];
+  }
+  for (; j < yn; j++) {
+    const yj = yIdx[j];
+    idx[n] = yj;
+    val[n++] = P - mulmod(alpha, yv[j]);
+    lists[yj].push(owner);
   }
   if (x.idx.length >= n) {
     x.idx.set(idx.subarray(0, n));
@@ -320,12 +340,12 @@ export class GaussSuppressor {
     for (let k = 0; k < dots.n; k++) {
       const zi = dots.idx[k];
       if (zi === pivot) continue;
-      this.z[zi] = axpy(this.z[zi] as Vec, mulmod(dots.val[k], inv), zs, (a) => this.atomZ[a].push(zi));
+      this.z[zi] = axpy(this.z[zi] as Vec, mulmod(dots.val[k], inv), zs, this.atomZ, zi);
     }
     for (const p of [...this.rowsAt(pivot)]) {
       const row = this.w.get(p) as Vec;
       // the pivot's own entry cancels exactly: ws - (ws / dp) * dp
-      this.w.set(p, axpy(row, mulmod(row.val[find(row, pivot)], inv), dots, (zi) => this.zP[zi].push(p)));
+      this.w.set(p, axpy(row, mulmod(row.val[find(row, pivot)], inv), dots, this.zP, p));
     }
     this.zP[pivot] = [];
     this.z[pivot] = null;

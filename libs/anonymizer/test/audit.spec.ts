@@ -80,7 +80,7 @@ describe('the audit agrees with an LP written from scratch and with the integer 
     expect(compared).toBeGreaterThan(200);
   });
 
-  it('the fast path (pool, group tests, early stop) reaches the same verdict per cell as the exact path', async () => {
+  it('the fast path (pool, group tests, early stop, interior point) reaches the same verdict per cell as the exact path', async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.record({
@@ -96,6 +96,9 @@ describe('the audit agrees with an LP written from scratch and with the integer 
           const fast = await auditCells(27, cells, { hint: counts });
           const exact = await auditCells(27, cells, { exact: true });
           expect([...fast.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
+          // aggregated objectives by interior point (what components of 2,000 atoms and more do): the same verdicts
+          const viaIpm = await auditCells(27, cells, { hint: counts, ipmMinColumns: 0 });
+          expect([...viaIpm.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
           // suspects (an earlier audit's failing cells, some right, some wrong) change how the verdict is reached, never the verdict
           const guided = await auditCells(27, cells, { hint: counts, suspects: new Set([...exact.failing.slice(0, 3), ...fast.intervals.keys()].slice(0, 6)) });
           expect([...guided.failing].sort((a, b) => a - b)).toEqual([...exact.failing].sort((a, b) => a - b));
