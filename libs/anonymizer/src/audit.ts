@@ -27,9 +27,9 @@ import { RealNullSpace } from './null-space';
  * 4. Only the cells still unproven get their own max and min LP, solved by HiGHS (an
  *    industrial revised simplex compiled to WebAssembly: robust on the highly degenerate
  *    LPs that hidden zeros create, where a textbook dense simplex cycles), warm-started
- *    from the previous basis of the same component model (the aggregated objectives of
- *    large components by its interior point method instead); a cell stops as soon as it
- *    is proven. A cell is reported failing only from exact optima of both ends.
+ *    from the previous basis of the same component model (a model's first LP and the
+ *    aggregated objectives of large components by its interior point method instead); a
+ *    cell stops as soon as it is proven. A cell is reported failing only from exact optima of both ends.
  */
 export interface AuditCell {
   /** Atom (inner cell) indexes the cell sums. */
@@ -96,7 +96,7 @@ export interface AuditOptions {
    * `complete` is false. A stopped audit never passes a table.
    */
   readonly stopAfter?: number;
-  /** Components with at least this many unknown atoms solve aggregated objectives by interior point (default IPM_MIN_COLUMNS; tests set 0). */
+  /** Interior point instead of simplex wherever the component has at least this many unknown atoms (tests set 0; default: see IPM_COLD_MIN_COLUMNS). */
   readonly ipmMinColumns?: number;
 }
 
@@ -154,13 +154,17 @@ function weights(seed: number): () => number {
 }
 
 /**
- * Components with at least this many unknown atoms solve their aggregated objectives by
- * interior point (see ComponentLp.solve). The first aggregated LP of a 10,000-cell table's
- * final audit (3,478 columns, 3,405 rows): 8.1 s by primal simplex from the slack basis,
- * 0.7 s by interior point; a single-cell LP warm-started after it, 30 to 160 ms by simplex,
- * 0.9 s by interior point. On the small components of a centre-month (under 900 columns) an
- * interior point solve costs more than the warm simplex it replaces.
+ * When HiGHS's interior point method (with presolve, then crossover to an optimal basis)
+ * solves an LP instead of primal simplex; see ComponentLp.solve. Measured on the final
+ * audit of a 10,000-cell table (3,478 columns, 3,405 rows): the first aggregated LP took
+ * 8.1 s by simplex from the slack basis, 0.7 s by interior point; a later aggregated
+ * objective 1.8 to 2.3 s by warm simplex, 0.5 s by interior point; a single-cell LP after
+ * it 30 to 160 ms by warm simplex, 0.9 s by interior point. On a centre-month's components
+ * (about 860 columns) the first LP took 178 ms from the slack basis and 46 ms by interior
+ * point (the month's preparation about 12% faster), but later objectives are cheaper by
+ * warm simplex there (all aggregated LPs by interior point made it 40% slower).
  */
+const IPM_COLD_MIN_COLUMNS = 500;
 const IPM_MIN_COLUMNS = 2_000;
 
 /** One component's equality LP { x >= 0, A x = b } as a persistent HiGHS model. */
@@ -176,7 +180,7 @@ class ComponentLp {
     rowCols: readonly (readonly number[])[],
     rhs: readonly number[],
     private readonly n: number,
-    private readonly ipmMinColumns: number,
+    private readonly thresholds: { readonly cold: number; readonly fresh: number },
   ) {
     const starts = new Int32Array(rowCols.length + 1);
     for (let r = 0; r < rowCols.length; r++) starts[r + 1] = starts[r] + rowCols[r].length;
@@ -199,19 +203,20 @@ class ComponentLp {
 
   /**
    * Optimises costs . x; returns the optimal point and value, 'infeasible', or null when the solver gave up.
-   * `fresh`: an objective unlike the last one (an aggregated objective over many cells), on a
-   * component of at least `ipmMinColumns` columns: solved by HiGHS's interior point method with
-   * presolve, then crossover to an optimal basis. Otherwise primal simplex (strategy 4) from the
-   * last optimal basis: between the solves of one model only the objective changes, so that basis
-   * is still primal feasible and primal simplex goes on from it (the default dual simplex must
-   * first win back dual feasibility; a 100,000-incident centre-month: 16.7 s with dual, 9.3 s
-   * with primal). Crossover leaves a basis, so the single-cell LPs that follow an interior point
+   * By interior point: the model's first solve (no basis yet: simplex would start from the
+   * slack basis) on a component of at least `thresholds.cold` columns, and a `fresh`
+   * objective (an aggregated objective over many cells, unlike the last one) on a component
+   * of at least `thresholds.fresh`. Otherwise by primal simplex (strategy 4) from the last
+   * optimal basis: between the solves of one model only the objective changes, so that basis
+   * is still primal feasible and primal simplex goes on from it (the default dual simplex
+   * must first win back dual feasibility; a 100,000-incident centre-month: 16.7 s with dual,
+   * 9.3 s with primal). Crossover leaves a basis, so the LPs that follow an interior point
    * solve still start warm.
    */
   solve(costs: Float64Array, sense: 'min' | 'max', fresh = false): { x: Float64Array; value: number } | 'infeasible' | null {
-    this.solves++;
     const { highs, model } = this;
-    const ipm = fresh && this.n >= this.ipmMinColumns;
+    const ipm = this.n >= (this.solves === 0 ? this.thresholds.cold : fresh ? this.thresholds.fresh : Infinity);
+    this.solves++;
     if (ipm !== this.ipm) {
       model.options.set(ipm ? { solver: 'ipm', presolve: 'on' } : { solver: 'simplex', presolve: 'off' });
       this.ipm = ipm;
@@ -245,7 +250,8 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects, stopAfter = Infinity, ipmMinColumns = IPM_MIN_COLUMNS } = options;
+  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects, stopAfter = Infinity, ipmMinColumns } = options;
+  const ipmThresholds = { cold: ipmMinColumns ?? IPM_COLD_MIN_COLUMNS, fresh: ipmMinColumns ?? IPM_MIN_COLUMNS };
   const points: Float64Array[] = [];
   const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
   const seedUsed = new Uint8Array(seeds.length);
@@ -521,7 +527,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     if (parts.every((p) => settled(p.cell))) continue;
 
     highs ??= await highsSolver();
-    const lp = new ComponentLp(highs, rowCols, rhs, n, ipmMinColumns);
+    const lp = new ComponentLp(highs, rowCols, rhs, n, ipmThresholds);
     try {
       const costs = new Float64Array(n);
       const solve = (sense: 'min' | 'max', fresh = false): { x: Float64Array; value: number } | null | 'infeasible' => {
