@@ -72,8 +72,8 @@ function invmod(a: number): number {
   return ((t0 % P) + P) % P;
 }
 
-/** Sorted sparse vector over GF(P): idx[0..n) ascending, val the matching non-zero residues. */
-interface Vec {
+/** Sorted sparse vector: idx[0..n) ascending, val the matching non-zero values (here residues mod P). */
+export interface Vec {
   idx: Int32Array;
   val: Float64Array;
   n: number;
@@ -84,7 +84,7 @@ function unit(i: number): Vec {
 }
 
 /** Position of key in v.idx, or -1. */
-function find(v: Vec, key: number): number {
+export function find(v: Vec, key: number): number {
   let lo = 0;
   let hi = v.n - 1;
   const idx = v.idx;

@@ -9,32 +9,12 @@
  * 10,000-cell table's final audit.) Floating point drifts on large systems, so the audit
  * checks every direction against the rows before it trusts a point built from it.
  */
+import { find, Vec } from './gauss';
+
 const EPS = 1e-9;
 
-/** Sorted sparse vector: idx[0..n) ascending, val the matching non-zero values. */
-export interface RealVec {
-  idx: Int32Array;
-  val: Float64Array;
-  n: number;
-}
-
-/** Position of key in v.idx, or -1. */
-function find(v: RealVec, key: number): number {
-  let lo = 0;
-  let hi = v.n - 1;
-  const idx = v.idx;
-  while (lo <= hi) {
-    const mid = (lo + hi) >> 1;
-    const k = idx[mid];
-    if (k === key) return mid;
-    if (k < key) lo = mid + 1;
-    else hi = mid - 1;
-  }
-  return -1;
-}
-
 export class RealNullSpace {
-  private readonly z: (RealVec | null)[];
+  private readonly z: (Vec | null)[];
   /** atom -> vectors that may hold it (lazy: checked when read). */
   private readonly atomZ: number[][];
   private readonly acc: Float64Array;
@@ -47,7 +27,7 @@ export class RealNullSpace {
   private scratchVal = new Float64Array(1024);
 
   constructor(n: number) {
-    this.z = new Array<RealVec | null>(n);
+    this.z = new Array<Vec | null>(n);
     this.atomZ = new Array<number[]>(n);
     for (let a = 0; a < n; a++) {
       this.z[a] = { idx: Int32Array.of(a), val: Float64Array.of(1), n: 1 };
@@ -87,21 +67,21 @@ export class RealNullSpace {
     let pivot = -1;
     for (const zi of touched) {
       if (Math.abs(this.acc[zi]) < EPS) continue;
-      if (pivot < 0 || (this.z[zi] as RealVec).n < (this.z[pivot] as RealVec).n) pivot = zi;
+      if (pivot < 0 || (this.z[zi] as Vec).n < (this.z[pivot] as Vec).n) pivot = zi;
     }
     if (pivot < 0) return;
     const dp = this.acc[pivot];
-    const zs = this.z[pivot] as RealVec;
+    const zs = this.z[pivot] as Vec;
     for (const zi of touched) {
       const v = this.acc[zi];
       if (zi === pivot || Math.abs(v) < EPS) continue;
-      this.z[zi] = this.axpy(this.z[zi] as RealVec, v / dp, zs, zi);
+      this.z[zi] = this.axpy(this.z[zi] as Vec, v / dp, zs, zi);
     }
     this.z[pivot] = null;
   }
 
   /** x - alpha * y, dropping entries below EPS; every index y brings into x is noted in atomZ. */
-  private axpy(x: RealVec, alpha: number, y: RealVec, zi: number): RealVec {
+  private axpy(x: Vec, alpha: number, y: Vec, zi: number): Vec {
     this.work += x.n + y.n;
     const cap = x.n + y.n;
     if (this.scratchIdx.length < cap) {
@@ -141,7 +121,7 @@ export class RealNullSpace {
     return out;
   }
 
-  basis(): RealVec[] {
-    return this.z.filter((z): z is RealVec => z !== null);
+  basis(): Vec[] {
+    return this.z.filter((z): z is Vec => z !== null);
   }
 }
