@@ -186,11 +186,71 @@ function proportional(row: Vec, dots: Vec, pivot: number, dp: number): boolean {
   return true;
 }
 
-export class GaussSuppressor {
-  /** Null-space basis vectors over atoms (null once eliminated). */
-  private readonly z: (Vec | null)[];
+/**
+ * A basis of sparse vectors over atoms, starting as the unit vectors, with the index both
+ * eliminations keep (GaussSuppressor here, in residues mod P; RealNullSpace for the audit,
+ * in floating point): atom -> vectors that may hold it, append-only and pruned when read,
+ * so a value update costs a few nanoseconds instead of several hash-map operations.
+ */
+export class SparseBasis {
+  /** Basis vectors over atoms (null once eliminated). */
+  protected readonly z: (Vec | null)[];
   /** atom -> basis vectors that may hold it (lazy: checked when read). */
-  private readonly atomZ: number[][];
+  protected readonly atomZ: number[][];
+  /** After `sums`: each vector's sum over the atoms asked. */
+  protected readonly acc: Float64Array;
+  private readonly mark: Int32Array;
+  private readonly seen: Int32Array;
+  private stamp = 0;
+
+  constructor(nAtoms: number) {
+    this.z = new Array<Vec | null>(nAtoms);
+    this.atomZ = new Array<number[]>(nAtoms);
+    for (let a = 0; a < nAtoms; a++) {
+      this.z[a] = unit(a);
+      this.atomZ[a] = [a];
+    }
+    this.acc = new Float64Array(nAtoms);
+    this.mark = new Int32Array(nAtoms);
+    this.seen = new Int32Array(nAtoms);
+  }
+
+  /**
+   * The live vectors holding any of `atoms`, in the order met, with `acc[zi]` the plain sum of
+   * their entries at those atoms (exact for residues mod P too: below 2^26 each, a sum of fewer
+   * than 2^27 of them is an integer a double holds exactly).
+   */
+  protected sums(atoms: ArrayLike<number>): number[] {
+    const call = ++this.stamp;
+    const touched: number[] = [];
+    for (let k = 0; k < atoms.length; k++) {
+      const a = atoms[k];
+      const list = this.atomZ[a];
+      const atomStamp = ++this.stamp;
+      let keep = 0;
+      for (let q = 0; q < list.length; q++) {
+        const zi = list[q];
+        const v = this.z[zi];
+        // an index can list a vector twice (an entry that cancelled and came back)
+        if (!v || this.seen[zi] === atomStamp) continue;
+        const pos = find(v, a);
+        if (pos < 0) continue;
+        this.seen[zi] = atomStamp;
+        list[keep++] = zi;
+        if (this.mark[zi] !== call) {
+          this.mark[zi] = call;
+          this.acc[zi] = 0;
+          touched.push(zi);
+        }
+        this.acc[zi] += v.val[pos];
+      }
+      list.length = keep;
+    }
+    return touched;
+  }
+}
+
+export class GaussSuppressor extends SparseBasis {
   /** Protected cell id -> its row W[x][z] = x . z over basis vectors. */
   private readonly w = new Map<number, Vec>();
   /** basis vector -> protected cells whose row may hold it (lazy). */
@@ -204,25 +264,12 @@ export class GaussSuppressor {
    */
   private readonly protectedAtom: Uint8Array;
   private readonly colCount: Int32Array;
-  private readonly acc: Float64Array;
-  private readonly mark: Int32Array;
-  private readonly seen: Int32Array;
-  private stamp = 0;
 
   constructor(nAtoms: number) {
-    this.z = new Array<Vec | null>(nAtoms);
-    this.atomZ = new Array<number[]>(nAtoms);
-    this.zP = new Array<number[]>(nAtoms);
-    for (let a = 0; a < nAtoms; a++) {
-      this.z[a] = unit(a);
-      this.atomZ[a] = [a];
-      this.zP[a] = [];
-    }
+    super(nAtoms);
+    this.zP = Array.from({ length: nAtoms }, () => []);
     this.protectedAtom = new Uint8Array(nAtoms);
     this.colCount = new Int32Array(nAtoms).fill(1);
-    this.acc = new Float64Array(nAtoms);
-    this.mark = new Int32Array(nAtoms);
-    this.seen = new Int32Array(nAtoms);
   }
 
   /** Registers a cell that must not become a linear combination of published cells. */
@@ -260,37 +307,13 @@ export class GaussSuppressor {
 
   /** b . z for every basis vector z, as a sparse vector over basis indexes. */
   private dots(atoms: ArrayLike<number>): Vec {
-    const call = ++this.stamp;
-    const touched: number[] = [];
-    for (let k = 0; k < atoms.length; k++) {
-      const a = atoms[k];
-      const list = this.atomZ[a];
-      const atomStamp = ++this.stamp;
-      let keep = 0;
-      for (let q = 0; q < list.length; q++) {
-        const zi = list[q];
-        const v = this.z[zi];
-        if (!v || this.seen[zi] === atomStamp) continue;
-        const pos = find(v, a);
-        if (pos < 0) continue;
-        this.seen[zi] = atomStamp;
-        list[keep++] = zi;
-        if (this.mark[zi] !== call) {
-          this.mark[zi] = call;
-          this.acc[zi] = 0;
-          touched.push(zi);
-        }
-        const sum = this.acc[zi] + v.val[pos];
-        this.acc[zi] = sum >= P ? sum - P : sum;
-      }
-      list.length = keep;
-    }
+    const touched = this.sums(atoms);
     touched.sort((x, y) => x - y);
     const idx = new Int32Array(touched.length);
     const val = new Float64Array(touched.length);
     let n = 0;
     for (const zi of touched) {
-      const v = this.acc[zi];
+      const v = this.acc[zi] % P;
       if (v === 0) continue;
       idx[n] = zi;
       val[n++] = v;

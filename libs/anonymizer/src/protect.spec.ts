@@ -33,6 +33,36 @@ function equationsOf(sizes: readonly number[], cells: readonly { key: readonly s
   return eqs;
 }
 
+/** Hidden cells of a table as the lists of variables they sum (the same mapping as equationsOf). */
+function hiddenOf(sizes: readonly number[], cells: readonly { key: readonly string[]; value: number | null }[], map: (inner: number) => number[] = (i) => [i]): number[][] {
+  return cells.filter((c) => c.value === null).map((c) => innerCellsOf(sizes, c.key).flatMap(map));
+}
+
+/** The independent LP adversary (lpInterval) over `eqs` cannot narrow any target below `range`; returns how many it checked. */
+async function expectWideToLp(nVars: number, eqs: readonly Equation[], targets: readonly number[][], range: number): Promise<number> {
+  for (const target of targets) {
+    const [lo, hi] = await lpInterval(nVars, eqs, target);
+    expect(hi - lo).toBeGreaterThanOrEqual(range - 1e-6);
+  }
+  return targets.length;
+}
+
+/** Three months (2026-04 to 06) released one after another through the ledger, then the quarter 2026-Q2 by `quarterSizes` (the months' first dimensions). */
+async function monthsThenQuarter(sizes: readonly number[], quarterSizes: readonly number[], months: readonly number[][]) {
+  const monthly = syntheticDataset('m', sizes);
+  const quarterly = syntheticDataset('q', quarterSizes, { periodType: 'quarter' });
+  const standard = syntheticStandard(sizes, [monthly, quarterly]);
+  const names = ['2026-04', '2026-05', '2026-06'];
+  const records = months.flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+  const ledger: LedgerEntry[] = [];
+  for (const m of names) {
+    const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records, ledger });
+    ledger.push({ datasetId: 'm', period: m, revision: 1, cells: tables[0].cells });
+  }
+  const { tables } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records, ledger });
+  return { ledger, tables };
+}
+
 /** A table of 1 to maxDims dimensions (2 or 3 codes each) and late changes: a few records added to (or, below 0, taken from) random inner cells. */
 const revisionArb = (maxDims: number, lateMin: number) =>
   fc.integer({ min: 1, max: maxDims }).chain((d) =>
@@ -120,25 +150,15 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           }),
         ),
         async ({ sizes, months }) => {
-          const monthly = syntheticDataset('m', sizes);
-          const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
-          const standard = syntheticStandard(sizes, [monthly, quarterly]);
-          const names = ['2026-04', '2026-05', '2026-06'];
-          const records = months.flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
-          const ledger: LedgerEntry[] = [];
-          for (const m of names) {
-            const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records, ledger });
-            ledger.push({ datasetId: 'm', period: m, revision: 1, cells: tables[0].cells });
-          }
-          const { tables } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records, ledger });
+          const { ledger, tables } = await monthsThenQuarter(sizes, sizes, months);
           const n = months[0].length;
           const eqs: Equation[] = [
             ...ledger.flatMap((e, m) => equationsOf(sizes, e.cells, (i) => [m * n + i])),
             ...equationsOf(sizes, tables[0].cells, (i) => [i, n + i, 2 * n + i]),
           ];
           const hidden: number[][] = [
-            ...ledger.flatMap((e, m) => e.cells.filter((c) => c.value === null).map((c) => innerCellsOf(sizes, c.key).map((i) => m * n + i))),
-            ...tables[0].cells.filter((c) => c.value === null).map((c) => innerCellsOf(sizes, c.key).flatMap((i) => [i, n + i, 2 * n + i])),
+            ...ledger.flatMap((e, m) => hiddenOf(sizes, e.cells, (i) => [m * n + i])),
+            ...hiddenOf(sizes, tables[0].cells, (i) => [i, n + i, 2 * n + i]),
           ];
           for (const target of hidden) {
             const iv = integerInterval(3 * n, eqs, target, 20_000);
@@ -161,37 +181,13 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           fc.record({ sizes: fc.constant([s0, 2]), months: fc.array(fc.array(countArb, { minLength: 2 * s0, maxLength: 2 * s0 }), { minLength: 3, maxLength: 3 }) }),
         ),
         async ({ sizes, months }) => {
-          const monthly = syntheticDataset('m', sizes);
-          const quarterly = syntheticDataset('q', [sizes[0]], { periodType: 'quarter' });
-          const standard = syntheticStandard(sizes, [monthly, quarterly]);
-          const names = ['2026-04', '2026-05', '2026-06'];
-          const records = months.flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
-          const ledger: LedgerEntry[] = [];
-          for (const m of names) {
-            const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records, ledger });
-            ledger.push({ datasetId: 'm', period: m, revision: 1, cells: tables[0].cells });
-          }
-          const { tables } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records, ledger });
+          const { ledger, tables } = await monthsThenQuarter(sizes, [sizes[0]], months);
           const n = 2 * sizes[0];
-          const quarterAtoms = (key: readonly string[]) => [0, 1, 2].flatMap((m) => innerCellsOf([sizes[0]], key).flatMap((s) => [m * n + 2 * s, m * n + 2 * s + 1]));
-          const eqs: Equation[] = [];
-          const hidden: number[][] = [];
-          ledger.forEach((e, m) => {
-            for (const c of e.cells) {
-              const atoms = innerCellsOf(sizes, c.key).map((i) => m * n + i);
-              if (c.value === null) hidden.push(atoms);
-              else eqs.push({ vars: atoms, value: c.value });
-            }
-          });
-          for (const c of tables[0].cells) {
-            if (c.value === null) hidden.push(quarterAtoms(c.key));
-            else eqs.push({ vars: quarterAtoms(c.key), value: c.value });
-          }
-          for (const target of hidden) {
-            const [lo, hi] = await lpInterval(3 * n, eqs, target);
-            checked++;
-            expect(hi - lo).toBeGreaterThanOrEqual(5 - 1e-6);
-          }
+          // the quarter's cell of code s sums (s, 0) and (s, 1) of every month
+          const quarterVars = (s: number) => [0, 1, 2].flatMap((m) => [m * n + 2 * s, m * n + 2 * s + 1]);
+          const eqs: Equation[] = [...ledger.flatMap((e, m) => equationsOf(sizes, e.cells, (i) => [m * n + i])), ...equationsOf([sizes[0]], tables[0].cells, quarterVars)];
+          const hidden = [...ledger.flatMap((e, m) => hiddenOf(sizes, e.cells, (i) => [m * n + i])), ...hiddenOf([sizes[0]], tables[0].cells, quarterVars)];
+          checked += await expectWideToLp(3 * n, eqs, hidden, 5);
         },
       ),
       { numRuns: 40, seed: 11 },
@@ -241,12 +237,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
             ...equationsOf(sizes, first.tables[0].cells),
             ...equationsOf(sizes, tables[0].cells, (i) => [i, n + i]),
           ];
-          for (const c of [...first.tables[0].cells.map((x) => ({ ...x, map: (i: number) => [i] })), ...tables[0].cells.map((x) => ({ ...x, map: (i: number) => [i, n + i] }))]) {
-            if (c.value !== null) continue;
-            const [lo, hi] = await lpInterval(2 * n, eqs, innerCellsOf(sizes, c.key).flatMap(c.map));
-            checked++;
-            expect(hi - lo).toBeGreaterThanOrEqual(5 - 1e-6);
-          }
+          checked += await expectWideToLp(2 * n, eqs, [...hiddenOf(sizes, first.tables[0].cells), ...hiddenOf(sizes, tables[0].cells, (i) => [i, n + i])], 5);
         },
       ),
       { numRuns: 100, seed: 6 },
@@ -267,15 +258,8 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
         expect(r.audit.passed).toBe(true);
         extraHidden += r.cells.secondary - regauss.report.datasets[0].cells.secondary;
         const eqs = equationsOf(sizes, monotone.tables[0].cells);
-        for (const c of monotone.tables[0].cells) {
-          if (c.value !== null) {
-            expect(c.value >= k || (c.value === 0 && structuralZeros)).toBe(true);
-            continue;
-          }
-          const [lo, hi] = await lpInterval(counts.length, eqs, innerCellsOf(sizes, c.key));
-          checked++;
-          expect(hi - lo).toBeGreaterThanOrEqual(k - 1e-6);
-        }
+        for (const c of monotone.tables[0].cells) if (c.value !== null) expect(c.value >= k || (c.value === 0 && structuralZeros)).toBe(true);
+        checked += await expectWideToLp(counts.length, eqs, hiddenOf(sizes, monotone.tables[0].cells), k);
       }),
       { numRuns: 40, seed: 9 },
     );

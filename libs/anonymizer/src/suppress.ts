@@ -202,12 +202,21 @@ export async function suppressGroup(
   // which cells are hidden (primary, secondary, or suppressed in the ledger), as flags: set by
   // every Gauss pass, read by the audit's input and by chooseExtra's inner loops
   const hidden = new Uint8Array(cells.length);
+  // current cells that earlier releases already determine (the quarter's total beside three
+  // published months): hiding one cannot protect anything and could never pass the audit.
+  // Found by the first pass, once it has published the ledger's cells.
+  const determined = new Uint8Array(nCurrent);
+  let determinedFound = false;
   const runGauss = (): void => {
     const g = new GaussSuppressor(group.nAtoms);
     for (let i = 0; i < cells.length; i++) {
       if (isPrimary(i) || extra.has(i) || (i >= nCurrent && cells[i].value === null)) g.protect(i, cells[i].atoms);
     }
     for (let i = nCurrent; i < cells.length; i++) if (cells[i].value !== null) g.force(cells[i].atoms);
+    if (!determinedFound && cells.length > nCurrent) {
+      for (let i = 0; i < nCurrent; i++) if (g.isDetermined(cells[i].atoms)) determined[i] = 1;
+    }
+    determinedFound = true;
     secondary = new Set(extra);
     for (const i of candidates) {
       if (extra.has(i)) continue;
@@ -225,15 +234,6 @@ export async function suppressGroup(
   cells.forEach((c, i) => {
     for (const a of c.atoms) atomCells[fillPos[a]++] = i;
   });
-
-  // current cells that earlier releases already determine (the quarter's total beside three
-  // published months): hiding one cannot protect anything and could never pass the audit
-  const determined = new Uint8Array(nCurrent);
-  if (cells.length > nCurrent) {
-    const g = new GaussSuppressor(group.nAtoms);
-    for (let i = nCurrent; i < cells.length; i++) if (cells[i].value !== null) g.force(cells[i].atoms);
-    for (let i = 0; i < nCurrent; i++) if (g.isDetermined(cells[i].atoms)) determined[i] = 1;
-  }
 
   let maxLevel = 0;
   for (let i = 0; i < nCurrent; i++) maxLevel = Math.max(maxLevel, cells[i].totals);
