@@ -69,6 +69,12 @@ describe('federation: two member nodes and a hub, end to end', () => {
     );
     return r;
   };
+  /** Node A restarted on its own database with `extra` in its environment; its manager signs in again. */
+  const restartNodeA = async (extra: Record<string, string> = {}): Promise<void> => {
+    await nodeA.close();
+    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, extra), dbA);
+    managerA = await nodeA.signIn('manager');
+  };
   const pending = async (ds: DataSource): Promise<number> => (await ds.query(`SELECT count(*)::int AS n FROM release_outbox WHERE status = 'pending'`))[0].n;
 
   beforeAll(async () => {
@@ -262,9 +268,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
   it('a release audited against a ledger that has since grown is never pushed; prepared again it is audited with the ledger as it is (a refused revision is not in it)', async () => {
     // Node A without its own jobs: only this test pushes, so the March revision cannot be pushed (and
     // refused by the hub, which leaves the ledger as the quarter saw it) before the quarter's approval.
-    await nodeA.close();
-    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { FEDERATION_JOBS: 'false' }), dbA);
-    managerA = await nodeA.signIn('manager');
+    await restartNodeA({ FEDERATION_JOBS: 'false' });
     // The Association adds a quarterly incidents table; the node pulls the new standard.
     const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
     const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
@@ -319,9 +323,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
     // node A restarted with a wrong client secret; late February entries make a revision to push.
     // (The test above gave node A a standard 2026.2 the hub never published; back to the hub's.)
     await nodeA.dataSource.query(`DELETE FROM node_standards WHERE version = '2026.2'`);
-    await nodeA.close();
-    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { HUB_CLIENT_SECRET: 'not-the-secret-not-the-secret-not-the-secret' }), dbA);
-    managerA = await nodeA.signIn('manager');
+    await restartNodeA({ HUB_CLIENT_SECRET: 'not-the-secret-not-the-secret-not-the-secret' });
     const late = await fillNode(nodeA.dataSource, keysA, CENTRE, 'GULFEB', '2025-02-03', '2025-02-20', 25, 'late-february');
     identifiers.push(...late.identifiers);
     const feb = (await nodeA.gql('mutation { prepareReleases(input: {period: "2025-02"}) { releases { id datasetId revision } } }', {}, managerA)).data?.prepareReleases[0].releases as { id: string; datasetId: string; revision: number }[];
@@ -338,9 +340,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
     const before = await submissions();
 
     // the operator fixes the secret and requeues the release
-    await nodeA.close();
-    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA), dbA);
-    managerA = await nodeA.signIn('manager');
+    await restartNodeA();
     const retried = await nodeA.gql('mutation($ids: [ID!]!) { retryDelivery(releaseIds: $ids) { releaseId outcome } }', { ids: [revision.id] }, managerA);
     expect(retried.data?.retryDelivery).toEqual([{ releaseId: revision.id, outcome: 'requeued' }]);
     await waitFor('the revision delivered', async () => (await outboxStatus()) === 'delivered');
@@ -351,8 +351,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
 
   it('the operators\' command line against the real hub: push exits 0 once the hub took the releases, 3 when nothing is due, 3 when the hub refuses one', async () => {
     // node A without its own jobs, so that only the command line pushes
-    await nodeA.close();
-    nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA, { FEDERATION_JOBS: 'false' }), dbA);
+    await restartNodeA({ FEDERATION_JOBS: 'false' });
     const saved = { ...process.env };
     Object.assign(process.env, { ...nodeEnv(seed.members[0], keysA), DATABASE_URL: dbA.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' });
     const outputs: string[] = [];
@@ -399,9 +398,7 @@ describe('federation: two member nodes and a hub, end to end', () => {
     } finally {
       process.env = saved;
       await nodeA.dataSource.query(`DELETE FROM node_standards WHERE version = '2026.3'`);
-      await nodeA.close();
-      nodeA = await startNodeTestApp(nodeEnv(seed.members[0], keysA), dbA);
-      managerA = await nodeA.signIn('manager');
+      await restartNodeA();
     }
   });
 
