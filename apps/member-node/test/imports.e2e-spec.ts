@@ -140,8 +140,8 @@ describe('member node: import of existing registers and export', () => {
       '{field: "violenceTypes", column: "Что случилось"}, {field: "perpetratorRelationship", column: "Кто"}, {field: "consentServices", column: "Услуги?"}, {field: "consentReporting", column: "Статистика?"}], ' +
       'valueMapping: [{field: "violenceTypes", value: "Бил муж", code: "physical_assault"}]';
     const job = await importFile(file, 'xlsx', manager, mapping);
-    expect(await issues(job.id as string)).toEqual(['4|Что случилось|UNKNOWN_VALUE']);
     expect(job).toMatchObject({ status: 'validated', rowsProcessed: 3, rowsValid: 2, rowsInvalid: 1 });
+    expect(await issues(job.id as string)).toEqual(['4|Что случилось|UNKNOWN_VALUE']);
     const staged: { client_code: string; violence_type: string; perpetrator_relationship: string; incident_date: string; consent_reporting: boolean }[] = await node.dataSource.query(
       `SELECT client_code, violence_type, perpetrator_relationship, to_char(incident_date, 'YYYY-MM-DD') AS incident_date, consent_reporting FROM import_staged_rows WHERE job_id = $1 ORDER BY row_number`,
       [job.id],

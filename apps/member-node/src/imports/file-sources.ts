@@ -1,8 +1,9 @@
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import type { Readable } from 'node:stream';
 import { readCsv } from './csv-reader';
 import type { ImportFormat } from './import-job.entity';
 import type { Cell } from './row-mapper';
+import { xlsxWorksheetRows } from './xlsx-reader';
 
 /** Rows of a file as cells with their row number as a spreadsheet shows it (header = 1), streamed. */
 export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
@@ -24,16 +25,12 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   return undefined;
 }
 
-/** The first worksheet of an XLSX workbook, with exceljs' streaming reader. */
+/** The first worksheet of an XLSX workbook (see xlsx-reader.ts for why not exceljs' streaming reader as it is). */
 async function* xlsxRows(input: Readable): RowSource {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'emit' });
-  for await (const sheet of reader) {
-    for await (const row of sheet) {
-      const values = row.values as ExcelJS.CellValue[];
-      // exceljs rows are 1-based: values[0] is empty.
-      yield { rowNumber: row.number, cells: Array.from(values.slice(1), cellValue) };
-    }
-    break;
+  for await (const row of xlsxWorksheetRows(input)) {
+    const values = row.values as ExcelJS.CellValue[];
+    // exceljs rows are 1-based: values[0] is empty.
+    yield { rowNumber: row.number, cells: Array.from(values.slice(1), cellValue) };
   }
 }
 

@@ -13,6 +13,7 @@ import { CreateImportInput, ImportIssuesInput } from './dto/import.inputs';
 import { CsvError } from './csv-reader';
 import { rowSource } from './file-sources';
 import { ImportField, resolveColumns } from './import-fields';
+import { ImportFileError } from './import-file-error';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
@@ -26,13 +27,6 @@ const SEAL_BATCH = 64;
 
 /** Columns an import cannot do without (everything else has a default). */
 const REQUIRED_FIELDS: readonly ImportField[] = ['clientCode', 'sex', 'district', 'incidentDate', 'reportedDate', 'violenceTypes', 'consentServices', 'consentReporting'];
-
-class ImportFileError extends Error {
-  constructor(readonly reason: 'FILE_TOO_LARGE' | 'MALFORMED_FILE' | 'MISSING_COLUMNS' | 'EMPTY_FILE', readonly fields: string[] = []) {
-    super(reason);
-    this.name = 'ImportFileError';
-  }
-}
 
 /** Hashes and counts the bytes of an upload on their way to the parser; refuses a file over the limit. */
 function meter(limit: number): Transform & { hash: () => string; bytes: () => number } {

@@ -1,0 +1,88 @@
+import ExcelJS from 'exceljs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { ImportFileError } from './import-file-error';
+import { xlsxWorksheetRows } from './xlsx-reader';
+
+/** Synthetic values only. */
+const MARKER = 'Синтетика Маркерова';
+
+async function workbook(): Promise<Buffer> {
+  const wb = new ExcelJS.Workbook();
+  const later = wb.addWorksheet('Архив');
+  later.addRow(['не этот лист']);
+  const first = wb.addWorksheet('Журнал');
+  first.addRow(['Шифр', 'ФИО', 'Дата', 'Год', 'Согласие']);
+  first.addRow(['XR-001', MARKER, new Date(Date.UTC(2025, 7, 5)), 1990, true]);
+  first.addRow(['XR-002', 'Другая Синтетика', new Date(Date.UTC(2025, 7, 6)), 1991, false]);
+  // The second sheet written (sheet2.xml) is the first in the workbook's order (exceljs' `orderNo`, not in its typings).
+  Object.assign(later, { orderNo: 1 });
+  Object.assign(first, { orderNo: 0 });
+  // Stored, not deflated, so that the marker is visible in the file itself.
+  return Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression: 'STORE' } }));
+}
+
+function chunked(file: Buffer, size: number): Readable {
+  const parts: Buffer[] = [];
+  for (let i = 0; i < file.length; i += size) parts.push(file.subarray(i, i + size));
+  return Readable.from(parts);
+}
+
+async function rowsOf(input: Readable, tmp: string): Promise<unknown[][]> {
+  const rows: unknown[][] = [];
+  for await (const row of xlsxWorksheetRows(input, tmp)) rows.push((row.values as unknown[]).slice(1));
+  return rows;
+}
+
+describe('xlsxWorksheetRows', () => {
+  let tmp: string;
+  beforeEach(() => {
+    tmp = mkdtempSync(join(tmpdir(), 'xlsx-reader-spec-'));
+  });
+  afterEach(() => rmSync(tmp, { recursive: true, force: true }));
+
+  it('reads the first sheet in the workbook’s order, with shared strings, dates, numbers and booleans, in any chunking of the upload', async () => {
+    const file = await workbook();
+    const names = file.toString('latin1');
+    // As exceljs writes it: the worksheets before the shared strings, the workbook part last.
+    expect(names.indexOf('xl/worksheets/sheet2.xml')).toBeLessThan(names.indexOf('xl/sharedStrings.xml'));
+    expect(names.indexOf('xl/sharedStrings.xml')).toBeLessThan(names.lastIndexOf('xl/workbook.xml'));
+    const expected = [
+      ['Шифр', 'ФИО', 'Дата', 'Год', 'Согласие'],
+      ['XR-001', MARKER, new Date(Date.UTC(2025, 7, 5)), 1990, true],
+      ['XR-002', 'Другая Синтетика', new Date(Date.UTC(2025, 7, 6)), 1991, false],
+    ];
+    for (const size of [1, 7, 100, 4096, file.length]) expect(await rowsOf(chunked(file, size), tmp)).toEqual(expected);
+  });
+
+  it('keeps the upload on disk only encrypted, and removes it when the rows are read or reading stops', async () => {
+    const file = await workbook();
+    expect(file.includes(Buffer.from(MARKER))).toBe(true);
+    const rows = xlsxWorksheetRows(chunked(file, 1000), tmp);
+    await rows.next();
+    const [dir] = readdirSync(tmp);
+    expect(dir).toMatch(/^paivand-import-/);
+    const spool = readFileSync(join(tmp, dir, 'upload'));
+    expect(spool.length).toBe(file.length);
+    expect(spool.includes(Buffer.from(MARKER))).toBe(false);
+    expect(spool.includes(Buffer.from('sharedStrings'))).toBe(false);
+    await rows.return(undefined);
+    expect(readdirSync(tmp)).toEqual([]);
+
+    expect(await rowsOf(chunked(file, 1000), tmp)).toHaveLength(3);
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses what is not an XLSX workbook as MALFORMED_FILE and leaves nothing behind', async () => {
+    const file = await workbook();
+    const refusal = (input: Buffer): Promise<unknown> => rowsOf(Readable.from([input]), tmp).catch((err: unknown) => err);
+    for (const bad of [Buffer.from('Шифр;ФИО\nXR-001;x\n'), file.subarray(0, file.length - 200), Buffer.alloc(0)]) {
+      const err = await refusal(bad);
+      expect(err).toBeInstanceOf(ImportFileError);
+      expect((err as ImportFileError).reason).toBe('MALFORMED_FILE');
+    }
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+});

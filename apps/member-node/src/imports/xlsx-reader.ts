@@ -1,0 +1,183 @@
+import ExcelJS from 'exceljs';
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, posix } from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import * as yauzl from 'yauzl';
+import { ImportFileError } from './import-file-error';
+
+/**
+ * Reading an XLSX upload: why not exceljs' streaming reader as it comes.
+ *
+ * An XLSX file is a ZIP archive whose parts may come in any order; exceljs itself writes the
+ * worksheet before the shared strings it points into and `xl/workbook.xml` last. exceljs'
+ * streaming reader reads the archive front to back in one pass, so it (1) writes every
+ * worksheet that arrives before the shared strings to a plaintext temporary file, which for
+ * a centre's register means names, phone numbers and birth dates on disk outside the
+ * database, and (2) can lose the workbook part under load (exceljs#3064: "Cannot read
+ * properties of undefined (reading 'sheets')"), which refused valid files now and then.
+ *
+ * So the upload is first spooled to a temporary file encrypted with AES-256-CTR under a key
+ * that exists only in this process's memory and only for this import (CTR, because the ZIP
+ * reader needs random access and the counter of any block is known). The archive is then
+ * read through its central directory with yauzl: the workbook, its relationships, the
+ * shared strings and the styles first, then the first worksheet in the workbook's own
+ * order, streamed row by row through exceljs' worksheet parser. Memory holds the shared
+ * strings (as any XLSX reader must) and one row at a time; the spool is deleted when the
+ * rows have been read, or when reading stops for any reason.
+ */
+
+/** A sheet's shared strings are held in memory: a bound on their uncompressed size. */
+export const XLSX_MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024;
+
+const BLOCK = 16;
+
+/** The upload on disk, encrypted; readable from any offset. */
+class SealedSpool extends yauzl.RandomAccessReader {
+  private readonly key = randomBytes(32);
+  private readonly nonce = randomBytes(8);
+
+  constructor(readonly path: string) {
+    super();
+  }
+
+  /** The counter block for the 16-byte block `block` of the file: nonce || block number. */
+  private counter(block: number): Buffer {
+    const iv = Buffer.alloc(BLOCK);
+    this.nonce.copy(iv, 0);
+    iv.writeBigUInt64BE(BigInt(block), 8);
+    return iv;
+  }
+
+  async write(input: Readable): Promise<number> {
+    let size = 0;
+    const count = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        size += chunk.length;
+        cb(null, chunk);
+      },
+    });
+    await pipeline(input, count, createCipheriv('aes-256-ctr', this.key, this.counter(0)), createWriteStream(this.path, { flags: 'wx', mode: 0o600 }));
+    return size;
+  }
+
+  override _readStreamForRange(start: number, end: number): Readable {
+    const first = Math.floor(start / BLOCK);
+    let skip = start - first * BLOCK;
+    const decipher = createDecipheriv('aes-256-ctr', this.key, this.counter(first));
+    const trim = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        if (skip >= chunk.length) {
+          skip -= chunk.length;
+          return cb();
+        }
+        const out = skip > 0 ? chunk.subarray(skip) : chunk;
+        skip = 0;
+        cb(null, out);
+      },
+    });
+    const out = createReadStream(this.path, { start: first * BLOCK, end: end - 1 }).pipe(decipher).pipe(trim);
+    // Errors of the earlier stages reach the stream yauzl reads.
+    decipher.on('error', (err) => out.destroy(err));
+    return out;
+  }
+}
+
+/** The parts of exceljs' streaming WorkbookReader this reader drives (not in its typings). */
+interface WorkbookReaderParts {
+  workbookRels?: { Id: string; Target: string; Type: string }[];
+  model?: { sheets?: { rId: string }[] };
+  _parseRels(entry: Readable): Promise<void>;
+  _parseWorkbook(entry: Readable): Promise<void>;
+  _parseSharedStrings(entry: Readable): AsyncGenerator<unknown>;
+  _parseStyles(entry: Readable): Promise<void>;
+  _parseWorksheet(iterator: AsyncIterable<unknown>, sheetNo: string): Generator<{ eventType: string; value: ExcelJS.stream.xlsx.WorksheetReader }>;
+}
+
+const RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
+
+/** A part named by a relationship of `xl/workbook.xml`: relative to `xl/`, or absolute from the archive's root. */
+function partPath(target: string): string {
+  return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
+}
+
+function malformed(err: unknown): Error {
+  return err instanceof ImportFileError ? err : new ImportFileError('MALFORMED_FILE');
+}
+
+/**
+ * The rows of the first worksheet of an XLSX upload, as exceljs rows. The whole upload is
+ * read (and encrypted to a spool in a new directory under `spoolDir`) before the first row comes out.
+ */
+export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): AsyncGenerator<ExcelJS.Row> {
+  const dir = await mkdtemp(join(spoolDir, 'paivand-import-'));
+  const spool = new SealedSpool(join(dir, 'upload'));
+  let zip: yauzl.ZipFile | undefined;
+  let worksheet: Readable | undefined;
+  try {
+    const size = await spool.write(input);
+    let parts: Map<string, yauzl.Entry>;
+    try {
+      zip = await yauzl.fromRandomAccessReaderPromise(spool, size, { lazyEntries: true, autoClose: false });
+      parts = new Map<string, yauzl.Entry>();
+      for await (const entry of zip.eachEntry()) parts.set(entry.fileName, entry);
+    } catch (err) {
+      throw malformed(err);
+    }
+    const open = async (path: string | undefined): Promise<Readable | undefined> => {
+      const entry = path === undefined ? undefined : parts.get(path);
+      return entry && zip ? zip.openReadStreamPromise(entry) : undefined;
+    };
+
+    // exceljs' own reader object keeps the workbook's state (shared strings, styles, 1904 dates).
+    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
+    const book = reader as unknown as WorkbookReaderParts;
+    let sheet: ExcelJS.stream.xlsx.WorksheetReader | undefined;
+    try {
+      const rels = await open('xl/_rels/workbook.xml.rels');
+      const workbook = await open('xl/workbook.xml');
+      if (!rels || !workbook) throw new ImportFileError('MALFORMED_FILE');
+      await book._parseRels(rels);
+      await book._parseWorkbook(workbook);
+      const byType = (type: string): string | undefined => {
+        const rel = book.workbookRels?.find((r) => r.Type === RELATIONSHIP + type);
+        return rel && partPath(rel.Target);
+      };
+      const strings = byType('sharedStrings');
+      const stringsEntry = strings === undefined ? undefined : parts.get(strings);
+      if (stringsEntry && stringsEntry.uncompressedSize > XLSX_MAX_SHARED_STRINGS_BYTES) throw new ImportFileError('FILE_TOO_LARGE');
+      const stringsStream = await open(strings);
+      // Cached on the reader: the generator yields only in exceljs' 'emit' mode.
+      if (stringsStream) for await (const event of book._parseSharedStrings(stringsStream)) void event;
+      const styles = await open(byType('styles'));
+      if (styles) await book._parseStyles(styles);
+
+      const firstRId = book.model?.sheets?.[0]?.rId;
+      const target = book.workbookRels?.find((r) => r.Id === firstRId)?.Target;
+      worksheet = await open(target === undefined ? undefined : partPath(target));
+      if (!worksheet) throw new ImportFileError('MALFORMED_FILE');
+      for (const event of book._parseWorksheet(worksheet, '1')) if (event.eventType === 'worksheet') sheet = event.value;
+    } catch (err) {
+      throw malformed(err);
+    }
+    if (!sheet) throw new ImportFileError('MALFORMED_FILE');
+    const rows = sheet[Symbol.asyncIterator]();
+    for (;;) {
+      let next: IteratorResult<ExcelJS.Row>;
+      try {
+        next = await rows.next();
+      } catch (err) {
+        throw malformed(err);
+      }
+      if (next.done) break;
+      yield next.value;
+    }
+  } finally {
+    worksheet?.destroy();
+    zip?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+}
