@@ -57,6 +57,19 @@ describe('xlsxWorksheetRows', () => {
     for (const size of [1, 7, 100, 4096, file.length]) expect(await rowsOf(chunked(file, size), tmp)).toEqual(expected);
   });
 
+  it('keeps every Cyrillic and Tajik letter whole, wherever the archive’s reads split its bytes', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Журнал');
+    // Far more than one 64 KiB read of shared strings and of the sheet, in two-byte letters.
+    const texts = Array.from({ length: 4_000 }, (_, i) => `Синтетическое описание ҳодисаи ${i}: зӯроварии ҷисмонӣ`);
+    ws.addRow(['Описание']);
+    for (const t of texts) ws.addRow([t]);
+    for (const compression of ['STORE', 'DEFLATE'] as const) {
+      const file = Buffer.from(await wb.xlsx.writeBuffer({ zip: { compression } }));
+      expect((await rowsOf(chunked(file, 65_536), tmp)).map(([t]) => t)).toEqual(['Описание', ...texts]);
+    }
+  });
+
   it('keeps the upload on disk only encrypted, and removes it when the rows are read or reading stops', async () => {
     const file = await workbook();
     expect(file.includes(Buffer.from(MARKER))).toBe(true);

@@ -27,7 +27,8 @@ import { ImportFileError } from './import-file-error';
  * shared strings and the styles first, then the first worksheet in the workbook's own
  * order, streamed row by row through exceljs' worksheet parser. Memory holds the shared
  * strings (as any XLSX reader must) and one row at a time; the spool is deleted when the
- * rows have been read, or when reading stops for any reason.
+ * rows have been read, or when reading stops for any reason. Each part reaches exceljs'
+ * parser as text decoded across chunk boundaries (see `open` below).
  */
 
 /** A sheet's shared strings are held in memory: a bound on their uncompressed size. */
@@ -129,7 +130,12 @@ export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): 
     }
     const open = async (path: string | undefined): Promise<Readable | undefined> => {
       const entry = path === undefined ? undefined : parts.get(path);
-      return entry && zip ? zip.openReadStreamPromise(entry) : undefined;
+      if (!entry || !zip) return undefined;
+      const stream = await zip.openReadStreamPromise(entry);
+      // Text, decoded across chunk boundaries: exceljs' parser decodes each Buffer chunk on its
+      // own, which garbles a Cyrillic or Tajik letter whose two bytes fall in different chunks.
+      stream.setEncoding('utf8');
+      return stream;
     };
 
     // exceljs' own reader object keeps the workbook's state (shared strings, styles, 1904 dates).
