@@ -4,8 +4,8 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { pipeline, Readable, Transform } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import * as yauzl from 'yauzl';
 import { ImportFileError } from './import-file-error';
 
@@ -61,7 +61,7 @@ class SealedSpool extends yauzl.RandomAccessReader {
         cb(null, chunk);
       },
     });
-    await pipeline(input, count, createCipheriv('aes-256-ctr', this.key, this.counter(0)), createWriteStream(this.path, { flags: 'wx', mode: 0o600 }));
+    await pipelineAsync(input, count, createCipheriv('aes-256-ctr', this.key, this.counter(0)), createWriteStream(this.path, { flags: 'wx', mode: 0o600 }));
     return size;
   }
 
@@ -80,10 +80,8 @@ class SealedSpool extends yauzl.RandomAccessReader {
         cb(null, out);
       },
     });
-    const out = createReadStream(this.path, { start: first * BLOCK, end: end - 1 }).pipe(decipher).pipe(trim);
-    // Errors of the earlier stages reach the stream yauzl reads.
-    decipher.on('error', (err) => out.destroy(err));
-    return out;
+    // An error of any stage destroys the last one, the stream yauzl reads, with that error.
+    return pipeline(createReadStream(this.path, { start: first * BLOCK, end: end - 1 }), decipher, trim, () => undefined);
   }
 }
 
