@@ -226,6 +226,9 @@ describe('member node: import of existing registers and export', () => {
     expect(job.failure).toBe('MISSING_COLUMNS: district, incidentDate, reportedDate, violenceTypes, consentServices, consentReporting');
     const broken = await importFile(Buffer.from('a,"b\n"c,d'), 'csv');
     expect(broken.status).toBe('failed');
+    // A CSV sent as XLSX: not an archive.
+    const notXlsx = await importFile(Buffer.from('Код клиента;Пол\nA-1;Ж\n'), 'xlsx');
+    expect(notXlsx).toMatchObject({ status: 'failed', failure: 'MALFORMED_FILE' });
     const bad = await node.gql('mutation { createImport(input: {fileName: "x.csv", format: csv, columnMapping: [{field: "nonsense", column: "x"}]}) { id } }', {}, caseworker);
     expect(bad.errors?.[0].extensions?.details.fields[0]).toMatchObject({ field: 'columnMapping.0.field', code: 'INVALID_VALUE' });
   });
