@@ -250,9 +250,10 @@ async function main(): Promise<void> {
       const xlsxFile = join(dir, `register-${rows}.xlsx`);
       await writeRegisterXlsx(file, xlsxFile);
       const xlsxBytes = statSync(xlsxFile).size;
-      await ensureDatabase(withDatabase(pg.url, `${database}_xlsx`));
-      await migrateNode(withDatabase(pg.url, `${database}_xlsx`));
-      const xlsx = await nodeImport(withDatabase(pg.url, `${database}_xlsx`), xlsxFile, 'xlsx', xlsxBytes);
+      const xlsxUrl = withDatabase(pg.url, `${database}_xlsx`);
+      await ensureDatabase(xlsxUrl);
+      await migrateNode(xlsxUrl);
+      const xlsx = await nodeImport(xlsxUrl, xlsxFile, 'xlsx', xlsxBytes);
       rmSync(xlsxFile);
       await sql.end();
       // Nor the registers of this size while the next size is measured.

@@ -53,16 +53,11 @@ class SealedSpool extends yauzl.RandomAccessReader {
     return iv;
   }
 
+  /** Writes the upload, encrypted; returns its size (CTR: the same as the plaintext's). */
   async write(input: Readable): Promise<number> {
-    let size = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _enc, cb) {
-        size += chunk.length;
-        cb(null, chunk);
-      },
-    });
-    await pipelineAsync(input, count, createCipheriv('aes-256-ctr', this.key, this.counter(0)), createWriteStream(this.path, { flags: 'wx', mode: 0o600 }));
-    return size;
+    const file = createWriteStream(this.path, { flags: 'wx', mode: 0o600 });
+    await pipelineAsync(input, createCipheriv('aes-256-ctr', this.key, this.counter(0)), file);
+    return file.bytesWritten;
   }
 
   override _readStreamForRange(start: number, end: number): Readable {
@@ -103,32 +98,37 @@ function partPath(target: string): string {
   return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
 }
 
-function malformed(err: unknown): Error {
-  return err instanceof ImportFileError ? err : new ImportFileError('MALFORMED_FILE');
-}
-
 /**
  * The rows of the first worksheet of an XLSX upload, as exceljs rows. The whole upload is
  * read (and encrypted to a spool in a new directory under `spoolDir`) before the first row comes out.
  */
 export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): AsyncGenerator<ExcelJS.Row> {
   const dir = await mkdtemp(join(spoolDir, 'paivand-import-'));
-  const spool = new SealedSpool(join(dir, 'upload'));
-  let zip: yauzl.ZipFile | undefined;
+  try {
+    const spool = new SealedSpool(join(dir, 'upload'));
+    // The upload's own errors (FILE_TOO_LARGE from the meter, a broken connection) as they are.
+    const size = await spool.write(input);
+    try {
+      yield* firstSheetRows(spool, size);
+    } catch (err) {
+      // Anything the archive or its XML throws: not a workbook this reader can read.
+      throw err instanceof ImportFileError ? err : new ImportFileError('MALFORMED_FILE');
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** The rows of the workbook's first sheet, its parts read in the order they are needed. */
+async function* firstSheetRows(spool: SealedSpool, size: number): AsyncGenerator<ExcelJS.Row> {
+  const zip = await yauzl.fromRandomAccessReaderPromise(spool, size, { lazyEntries: true, autoClose: false });
   let worksheet: Readable | undefined;
   try {
-    const size = await spool.write(input);
-    let parts: Map<string, yauzl.Entry>;
-    try {
-      zip = await yauzl.fromRandomAccessReaderPromise(spool, size, { lazyEntries: true, autoClose: false });
-      parts = new Map<string, yauzl.Entry>();
-      for await (const entry of zip.eachEntry()) parts.set(entry.fileName, entry);
-    } catch (err) {
-      throw malformed(err);
-    }
+    const parts = new Map<string, yauzl.Entry>();
+    for await (const entry of zip.eachEntry()) parts.set(entry.fileName, entry);
     const open = async (path: string | undefined): Promise<Readable | undefined> => {
       const entry = path === undefined ? undefined : parts.get(path);
-      if (!entry || !zip) return undefined;
+      if (!entry) return undefined;
       const stream = await zip.openReadStreamPromise(entry);
       // Text, decoded across chunk boundaries: exceljs' parser decodes each Buffer chunk on its
       // own, which garbles a Cyrillic or Tajik letter whose two bytes fall in different chunks.
@@ -137,51 +137,40 @@ export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): 
     };
 
     // exceljs' own reader object keeps the workbook's state (shared strings, styles, 1904 dates).
-    const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), { sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', worksheets: 'emit', entries: 'ignore' });
-    const book = reader as unknown as WorkbookReaderParts;
-    let sheet: ExcelJS.stream.xlsx.WorksheetReader | undefined;
-    try {
-      const rels = await open('xl/_rels/workbook.xml.rels');
-      const workbook = await open('xl/workbook.xml');
-      if (!rels || !workbook) throw new ImportFileError('MALFORMED_FILE');
-      await book._parseRels(rels);
-      await book._parseWorkbook(workbook);
-      const byType = (type: string): string | undefined => {
-        const rel = book.workbookRels?.find((r) => r.Type === RELATIONSHIP + type);
-        return rel && partPath(rel.Target);
-      };
-      const strings = byType('sharedStrings');
-      const stringsEntry = strings === undefined ? undefined : parts.get(strings);
-      if (stringsEntry && stringsEntry.uncompressedSize > XLSX_MAX_SHARED_STRINGS_BYTES) throw new ImportFileError('FILE_TOO_LARGE');
-      const stringsStream = await open(strings);
-      // Cached on the reader: the generator yields only in exceljs' 'emit' mode.
-      if (stringsStream) for await (const event of book._parseSharedStrings(stringsStream)) void event;
-      const styles = await open(byType('styles'));
-      if (styles) await book._parseStyles(styles);
+    const book = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
+      sharedStrings: 'cache',
+      styles: 'cache',
+      hyperlinks: 'ignore',
+      worksheets: 'emit',
+      entries: 'ignore',
+    }) as unknown as WorkbookReaderParts;
+    const rels = await open('xl/_rels/workbook.xml.rels');
+    const workbook = await open('xl/workbook.xml');
+    if (!rels || !workbook) throw new ImportFileError('MALFORMED_FILE');
+    await book._parseRels(rels);
+    await book._parseWorkbook(workbook);
+    const byType = (type: string): string | undefined => {
+      const rel = book.workbookRels?.find((r) => r.Type === RELATIONSHIP + type);
+      return rel && partPath(rel.Target);
+    };
+    const strings = byType('sharedStrings');
+    if ((parts.get(strings ?? '')?.uncompressedSize ?? 0) > XLSX_MAX_SHARED_STRINGS_BYTES) throw new ImportFileError('FILE_TOO_LARGE');
+    const stringsStream = await open(strings);
+    // Cached on the reader: the generator yields only in exceljs' 'emit' mode.
+    if (stringsStream) for await (const event of book._parseSharedStrings(stringsStream)) void event;
+    const styles = await open(byType('styles'));
+    if (styles) await book._parseStyles(styles);
 
-      const firstRId = book.model?.sheets?.[0]?.rId;
-      const target = book.workbookRels?.find((r) => r.Id === firstRId)?.Target;
-      worksheet = await open(target === undefined ? undefined : partPath(target));
-      if (!worksheet) throw new ImportFileError('MALFORMED_FILE');
-      for (const event of book._parseWorksheet(worksheet, '1')) if (event.eventType === 'worksheet') sheet = event.value;
-    } catch (err) {
-      throw malformed(err);
-    }
+    const firstRId = book.model?.sheets?.[0]?.rId;
+    const target = book.workbookRels?.find((r) => r.Id === firstRId)?.Target;
+    worksheet = await open(target === undefined ? undefined : partPath(target));
+    if (!worksheet) throw new ImportFileError('MALFORMED_FILE');
+    let sheet: ExcelJS.stream.xlsx.WorksheetReader | undefined;
+    for (const event of book._parseWorksheet(worksheet, '1')) if (event.eventType === 'worksheet') sheet = event.value;
     if (!sheet) throw new ImportFileError('MALFORMED_FILE');
-    const rows = sheet[Symbol.asyncIterator]();
-    for (;;) {
-      let next: IteratorResult<ExcelJS.Row>;
-      try {
-        next = await rows.next();
-      } catch (err) {
-        throw malformed(err);
-      }
-      if (next.done) break;
-      yield next.value;
-    }
+    for await (const row of sheet) yield row;
   } finally {
     worksheet?.destroy();
-    zip?.close();
-    await rm(dir, { recursive: true, force: true });
+    zip.close();
   }
 }

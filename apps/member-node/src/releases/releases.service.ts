@@ -382,8 +382,9 @@ export class ReleasesService {
  * datasets, periods and revisions only.
  */
 async function refusedRevisionsNote(tx: EntityManager, period: string, ledger: readonly { datasetId: string; period: string; revision: number }[]): Promise<string> {
-  const rows: { dataset_id: string; period: string; revision: number }[] = await tx.query(`SELECT dataset_id, period, revision FROM releases WHERE status = 'refused' ORDER BY period, dataset_id, revision`);
-  const released = (r: { dataset_id: string; period: string; revision: number }): boolean => ledger.some((l) => l.datasetId === r.dataset_id && l.period === r.period && l.revision >= r.revision);
+  type Refused = { dataset_id: string; period: string; revision: number };
+  const rows: Refused[] = await tx.query(`SELECT dataset_id, period, revision FROM releases WHERE status = 'refused' ORDER BY period, dataset_id, revision`);
+  const released = (r: Refused): boolean => ledger.some((l) => l.datasetId === r.dataset_id && l.period === r.period && l.revision >= r.revision);
   const refused = rows.filter((r) => periodsOverlap(r.period, period) && !released(r)).map((r) => `${r.dataset_id} ${r.period} rev ${r.revision}`);
   return refused.length > 0 ? ` (the hub refused ${refused.join(', ')}, so the ledger still holds the earlier figures; see the outbox)` : '';
 }
