@@ -1,6 +1,10 @@
 import ExcelJS from 'exceljs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import request from 'supertest';
 import { readAesZip } from './utils/aes-zip';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
@@ -28,12 +32,23 @@ describe('member node: import of existing registers and export', () => {
   let caseworker: string;
   let manager: string;
   let admin: string;
+  // the spool of an XLSX import whose process was killed before its clean-up ran (ciphertext in a real spool)
+  const staleSpool = join(tmpdir(), `paivand-import-${spawnSync(process.execPath, ['-e', '']).pid}-e2eDd0`);
 
   beforeAll(async () => {
+    mkdirSync(staleSpool);
+    writeFileSync(join(staleSpool, 'upload'), 'ciphertext');
     node = await startNodeTestApp();
     [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
   });
-  afterAll(() => node.close());
+  afterAll(async () => {
+    rmSync(staleSpool, { recursive: true, force: true });
+    await node.close();
+  });
+
+  it('removes, when it starts, the XLSX spools that a killed node process left behind', () => {
+    expect(existsSync(staleSpool)).toBe(false);
+  });
 
   const count = async (sql: string): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`))[0].n;
 

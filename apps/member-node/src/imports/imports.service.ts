@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
@@ -19,6 +19,7 @@ import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
 import { insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
+import { sweepStaleSpools } from './xlsx-reader';
 
 /** Rows validated, encrypted and sent to the staging COPY between progress updates. */
 export const IMPORT_BATCH = 1000;
@@ -50,7 +51,7 @@ function meter(limit: number): Transform & { hash: () => string; bytes: () => nu
  * one batch of rows at a time, deduplication by set-based statements in Postgres.
  */
 @Injectable()
-export class ImportsService {
+export class ImportsService implements OnApplicationBootstrap {
   constructor(
     @InjectPinoLogger(ImportsService.name) private readonly log: PinoLogger,
     @InjectDataSource() private readonly db: DataSource,
@@ -58,6 +59,16 @@ export class ImportsService {
     private readonly accessLog: AccessLogService,
     private readonly config: NodeConfig,
   ) {}
+
+  /** XLSX spools a killed node process left behind (ciphertext only) are removed when a node starts. */
+  async onApplicationBootstrap(): Promise<void> {
+    try {
+      const removed = await sweepStaleSpools();
+      if (removed > 0) this.log.info({ removed }, 'removed XLSX import spools left by a stopped process');
+    } catch (err) {
+      this.log.warn({ code: (err as NodeJS.ErrnoException).code }, 'could not sweep old XLSX import spools');
+    }
+  }
 
   async create(p: Principal, input: CreateImportInput): Promise<ImportJobEntity> {
     const repo = this.db.getRepository(ImportJobEntity);

@@ -1,10 +1,11 @@
 import ExcelJS from 'exceljs';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ImportFileError } from './import-file-error';
-import { xlsxWorksheetRows } from './xlsx-reader';
+import { sweepStaleSpools, xlsxWorksheetRows } from './xlsx-reader';
 
 /** Synthetic values only. */
 const MARKER = 'Синтетика Маркерова';
@@ -76,7 +77,10 @@ describe('xlsxWorksheetRows', () => {
     const rows = xlsxWorksheetRows(chunked(file, 1000), tmp);
     await rows.next();
     const [dir] = readdirSync(tmp);
-    expect(dir).toMatch(/^paivand-import-/);
+    expect(dir).toMatch(new RegExp(`^paivand-import-${process.pid}-[A-Za-z0-9]{6}$`));
+    // a node starting meanwhile leaves the spool of a live import alone
+    expect(await sweepStaleSpools(tmp)).toBe(0);
+    expect(readdirSync(tmp)).toEqual([dir]);
     const spool = readFileSync(join(tmp, dir, 'upload'));
     expect(spool.length).toBe(file.length);
     expect(spool.includes(Buffer.from(MARKER))).toBe(false);
@@ -97,5 +101,26 @@ describe('xlsxWorksheetRows', () => {
       expect((err as ImportFileError).reason).toBe('MALFORMED_FILE');
     }
     expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('sweeps the spools of processes that are gone, and only those', async () => {
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const spools = {
+      ofGoneProcess: `paivand-import-${gone}-aB3dE9`,
+      ofLiveProcess: `paivand-import-${process.ppid}-Xy12Zq`,
+      unownedOld: 'paivand-import-Qw12Er',
+      unownedRecent: 'paivand-import-Ty34Ui',
+      notASpool: 'paivand-import-notes',
+      unrelated: 'other-program-aB3dE9',
+    };
+    for (const name of Object.values(spools)) {
+      mkdirSync(join(tmp, name));
+      writeFileSync(join(tmp, name, 'upload'), 'ciphertext');
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(join(tmp, spools.unownedOld), twoDaysAgo, twoDaysAgo);
+    expect(await sweepStaleSpools(tmp)).toBe(2);
+    expect(readdirSync(tmp).sort()).toEqual([spools.ofLiveProcess, spools.unownedRecent, spools.notASpool, spools.unrelated].sort());
+    expect(await sweepStaleSpools(join(tmp, 'no-such-dir'))).toBe(0);
   });
 });

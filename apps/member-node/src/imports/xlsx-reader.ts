@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { pipeline, Readable, Transform } from 'node:stream';
@@ -93,6 +93,48 @@ interface WorkbookReaderParts {
 
 const RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 
+/** Spool directories are `paivand-import-<pid>-<random>`: the process that owns one is in its name. */
+const SPOOL_PREFIX = 'paivand-import-';
+const SPOOL_DIR = /^paivand-import-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
+/** A spool without a process id in its name (an earlier version's) is swept once it is this old. */
+const UNOWNED_SPOOL_MAX_AGE_MS = 24 * 3600 * 1000;
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: the process exists under another user
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Removes the spools that a process killed in the middle of an import left behind (its
+ * `finally` never ran): directories whose owning process is gone. They hold only ciphertext
+ * under a key that died with that process, but they are still a centre's register on disk.
+ * A spool of a live process (another node on the same machine, mid-import) is left alone.
+ * Returns how many were removed.
+ */
+export async function sweepStaleSpools(spoolDir = tmpdir(), now = Date.now()): Promise<number> {
+  let removed = 0;
+  for (const name of await readdir(spoolDir).catch(() => [] as string[])) {
+    const m = SPOOL_DIR.exec(name);
+    if (!m) continue;
+    const path = join(spoolDir, name);
+    if (m[1] !== undefined) {
+      const pid = Number(m[1]);
+      if (pid === process.pid || alive(pid)) continue;
+    } else {
+      const info = await stat(path).catch(() => undefined);
+      if (!info || now - info.mtimeMs < UNOWNED_SPOOL_MAX_AGE_MS) continue;
+    }
+    await rm(path, { recursive: true, force: true });
+    removed++;
+  }
+  return removed;
+}
+
 /** A part named by a relationship of `xl/workbook.xml`: relative to `xl/`, or absolute from the archive's root. */
 function partPath(target: string): string {
   return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
@@ -103,7 +145,7 @@ function partPath(target: string): string {
  * read (and encrypted to a spool in a new directory under `spoolDir`) before the first row comes out.
  */
 export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): AsyncGenerator<ExcelJS.Row> {
-  const dir = await mkdtemp(join(spoolDir, 'paivand-import-'));
+  const dir = await mkdtemp(join(spoolDir, `${SPOOL_PREFIX}${process.pid}-`));
   try {
     const spool = new SealedSpool(join(dir, 'upload'));
     // The upload's own errors (FILE_TOO_LARGE from the meter, a broken connection) as they are.
