@@ -33,7 +33,7 @@ describe('member node: import of existing registers and export', () => {
   let manager: string;
   let admin: string;
   // the spool of an XLSX import whose process was killed before its clean-up ran (ciphertext in a real spool)
-  const staleSpool = join(tmpdir(), `paivand-import-${spawnSync(process.execPath, ['-e', '']).pid}-e2eDd0`);
+  const staleSpool = join(tmpdir(), `paivand-import-${spawnSync(process.execPath, ['-e', '']).pid}-0badf00d-e2eDd0`);
 
   beforeAll(async () => {
     mkdirSync(staleSpool);

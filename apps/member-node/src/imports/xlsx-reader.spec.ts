@@ -77,7 +77,7 @@ describe('xlsxWorksheetRows', () => {
     const rows = xlsxWorksheetRows(chunked(file, 1000), tmp);
     await rows.next();
     const [dir] = readdirSync(tmp);
-    expect(dir).toMatch(new RegExp(`^paivand-import-${process.pid}-[A-Za-z0-9]{6}$`));
+    expect(dir).toMatch(new RegExp(`^paivand-import-${process.pid}-[0-9a-f]{8}-[A-Za-z0-9]{6}$`));
     // a node starting meanwhile leaves the spool of a live import alone
     expect(await sweepStaleSpools(tmp)).toBe(0);
     expect(readdirSync(tmp)).toEqual([dir]);
@@ -106,8 +106,10 @@ describe('xlsxWorksheetRows', () => {
   it('sweeps the spools of processes that are gone, and only those', async () => {
     const gone = spawnSync(process.execPath, ['-e', '']).pid;
     const spools = {
-      ofGoneProcess: `paivand-import-${gone}-aB3dE9`,
-      ofLiveProcess: `paivand-import-${process.ppid}-Xy12Zq`,
+      ofGoneProcess: `paivand-import-${gone}-0badf00d-aB3dE9`,
+      // a process killed earlier that had this process's pid (a node restarted in its container is process 1 again)
+      ofEarlierSamePid: `paivand-import-${process.pid}-0badf00d-Cc4dD5`,
+      ofLiveProcess: `paivand-import-${process.ppid}-0badf00d-Xy12Zq`,
       unownedOld: 'paivand-import-Qw12Er',
       unownedRecent: 'paivand-import-Ty34Ui',
       notASpool: 'paivand-import-notes',
@@ -119,7 +121,7 @@ describe('xlsxWorksheetRows', () => {
     }
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     utimesSync(join(tmp, spools.unownedOld), twoDaysAgo, twoDaysAgo);
-    expect(await sweepStaleSpools(tmp)).toBe(2);
+    expect(await sweepStaleSpools(tmp)).toBe(3);
     expect(readdirSync(tmp).sort()).toEqual([spools.ofLiveProcess, spools.unownedRecent, spools.notASpool, spools.unrelated].sort());
     expect(await sweepStaleSpools(join(tmp, 'no-such-dir'))).toBe(0);
   });

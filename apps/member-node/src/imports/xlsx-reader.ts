@@ -93,9 +93,14 @@ interface WorkbookReaderParts {
 
 const RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships/';
 
-/** Spool directories are `paivand-import-<pid>-<random>`: the process that owns one is in its name. */
+/**
+ * Spool directories are `paivand-import-<pid>-<mark>-<random>`: the process that owns one is in
+ * its name. The mark is drawn once per process, because a node restarted in its container has
+ * the pid of the one that was killed (it is process 1 there) and must still sweep its spools.
+ */
 const SPOOL_PREFIX = 'paivand-import-';
-const SPOOL_DIR = /^paivand-import-(?:(\d+)-)?[A-Za-z0-9]{6}$/;
+const PROCESS_MARK = randomBytes(4).toString('hex');
+const SPOOL_DIR = /^paivand-import-(?:(\d+)-([0-9a-f]{8})-)?[A-Za-z0-9]{6}$/;
 /** A spool without a process id in its name (an earlier version's) is swept once it is this old. */
 const UNOWNED_SPOOL_MAX_AGE_MS = 24 * 3600 * 1000;
 
@@ -113,8 +118,9 @@ function alive(pid: number): boolean {
  * Removes the spools that a process killed in the middle of an import left behind (its
  * `finally` never ran): directories whose owning process is gone. They hold only ciphertext
  * under a key that died with that process, but they are still a centre's register on disk.
- * A spool of a live process (another node on the same machine, mid-import) is left alone.
- * Returns how many were removed.
+ * A spool of a live process (another node on the same machine, mid-import) is left alone;
+ * processes that share a TMPDIR must share a pid namespace (a directory shared between
+ * containers is not supported). Returns how many were removed.
  */
 export async function sweepStaleSpools(spoolDir = tmpdir(), now = Date.now()): Promise<number> {
   let removed = 0;
@@ -124,7 +130,8 @@ export async function sweepStaleSpools(spoolDir = tmpdir(), now = Date.now()): P
     const path = join(spoolDir, name);
     if (m[1] !== undefined) {
       const pid = Number(m[1]);
-      if (pid === process.pid || alive(pid)) continue;
+      // this process's own spools are in use; another process with this pid is gone
+      if (pid === process.pid ? m[2] === PROCESS_MARK : alive(pid)) continue;
     } else {
       const info = await stat(path).catch(() => undefined);
       if (!info || now - info.mtimeMs < UNOWNED_SPOOL_MAX_AGE_MS) continue;
@@ -145,7 +152,7 @@ function partPath(target: string): string {
  * read (and encrypted to a spool in a new directory under `spoolDir`) before the first row comes out.
  */
 export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): AsyncGenerator<ExcelJS.Row> {
-  const dir = await mkdtemp(join(spoolDir, `${SPOOL_PREFIX}${process.pid}-`));
+  const dir = await mkdtemp(join(spoolDir, `${SPOOL_PREFIX}${process.pid}-${PROCESS_MARK}-`));
   try {
     const spool = new SealedSpool(join(dir, 'upload'));
     // The upload's own errors (FILE_TOO_LARGE from the meter, a broken connection) as they are.
