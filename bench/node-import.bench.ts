@@ -161,6 +161,14 @@ async function touchSharedBuffers(url: string): Promise<void> {
   }
 }
 
+/** A new, migrated register database on the server; returns its URL. */
+async function freshRegister(serverUrl: string, database: string): Promise<string> {
+  const url = withDatabase(serverUrl, database);
+  await ensureDatabase(url);
+  await migrateNode(url);
+  return url;
+}
+
 /** The member node's import of one file into the register at `url`: upload (stream, map, validate, encrypt, stage), then accept. */
 async function nodeImport(url: string, file: string, format: 'csv' | 'xlsx', bytes: number) {
   const config = loadNodeConfig({
@@ -203,9 +211,7 @@ async function main(): Promise<void> {
       chmodSync(file, 0o644);
       const bytes = statSync(file).size;
       const database = `bench_node_${rows}_${Date.now()}`;
-      const url = withDatabase(pg.url, database);
-      await ensureDatabase(url);
-      await migrateNode(url);
+      const url = await freshRegister(pg.url, database);
 
       // 1. Plain COPY of the same file into an untyped table (server-side, no Node in the path).
       const sql = new Client({ connectionString: url });
@@ -250,17 +256,13 @@ async function main(): Promise<void> {
       const xlsxFile = join(dir, `register-${rows}.xlsx`);
       await writeRegisterXlsx(file, xlsxFile);
       const xlsxBytes = statSync(xlsxFile).size;
-      const xlsxUrl = withDatabase(pg.url, `${database}_xlsx`);
-      await ensureDatabase(xlsxUrl);
-      await migrateNode(xlsxUrl);
-      const xlsx = await nodeImport(xlsxUrl, xlsxFile, 'xlsx', xlsxBytes);
+      const xlsx = await nodeImport(await freshRegister(pg.url, `${database}_xlsx`), xlsxFile, 'xlsx', xlsxBytes);
       rmSync(xlsxFile);
       await sql.end();
       // Nor the registers of this size while the next size is measured.
       const admin = new Client({ connectionString: pg.url });
       await admin.connect();
-      await admin.query(`DROP DATABASE "${database}" WITH (FORCE)`);
-      await admin.query(`DROP DATABASE "${database}_xlsx" WITH (FORCE)`);
+      for (const db of [database, `${database}_xlsx`]) await admin.query(`DROP DATABASE "${db}" WITH (FORCE)`);
       await admin.end();
       const done = accept.result;
       const total = validate.ms + accept.ms;

@@ -100,7 +100,7 @@ const RELATIONSHIP = 'http://schemas.openxmlformats.org/officeDocument/2006/rela
  */
 const SPOOL_PREFIX = 'paivand-import-';
 const PROCESS_MARK = randomBytes(4).toString('hex');
-const SPOOL_DIR = /^paivand-import-(?:(\d+)-([0-9a-f]{8})-)?[A-Za-z0-9]{6}$/;
+const SPOOL_DIR = new RegExp(`^${SPOOL_PREFIX}(?:(\\d+)-([0-9a-f]{8})-)?[A-Za-z0-9]{6}$`);
 /** A spool without a process id in its name (an earlier version's) is swept once it is this old. */
 const UNOWNED_SPOOL_MAX_AGE_MS = 24 * 3600 * 1000;
 
@@ -122,7 +122,7 @@ function alive(pid: number): boolean {
  * processes that share a TMPDIR must share a pid namespace (a directory shared between
  * containers is not supported). Returns how many were removed.
  */
-export async function sweepStaleSpools(spoolDir = tmpdir(), now = Date.now()): Promise<number> {
+export async function sweepStaleSpools(spoolDir = tmpdir()): Promise<number> {
   let removed = 0;
   for (const name of await readdir(spoolDir).catch(() => [] as string[])) {
     const m = SPOOL_DIR.exec(name);
@@ -134,7 +134,7 @@ export async function sweepStaleSpools(spoolDir = tmpdir(), now = Date.now()): P
       if (pid === process.pid ? m[2] === PROCESS_MARK : alive(pid)) continue;
     } else {
       const info = await stat(path).catch(() => undefined);
-      if (!info || now - info.mtimeMs < UNOWNED_SPOOL_MAX_AGE_MS) continue;
+      if (!info || Date.now() - info.mtimeMs < UNOWNED_SPOOL_MAX_AGE_MS) continue;
     }
     await rm(path, { recursive: true, force: true });
     removed++;
