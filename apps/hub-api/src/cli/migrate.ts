@@ -1,8 +1,8 @@
 import 'reflect-metadata';
-import { runMigrateCli } from '@paivand/nest-common';
+import { migrateAndExit } from '@paivand/nest-common';
 import { loadHubConfig } from '../config/hub-config';
 import { migrateHub } from '../database/data-source';
 
 /** `npm run hub:migrate`: applies pending migrations (the app never uses synchronize). */
 const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
-void runMigrateCli({ name: 'hub-migrate', databaseUrl: config.DATABASE_URL, embeddedDir: config.EMBEDDED_PG_DIR ?? '.data/hub-pg', embeddedDatabase: 'paivand_hub', migrate: migrateHub });
+migrateAndExit({ name: 'hub-migrate', databaseUrl: config.DATABASE_URL, embeddedDir: config.EMBEDDED_PG_DIR ?? '.data/hub-pg', embeddedDatabase: 'paivand_hub', migrate: migrateHub });

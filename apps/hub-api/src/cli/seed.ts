@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import pino from 'pino';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DataSource } from 'typeorm';
 import { AccountsService } from '../accounts/accounts.service';
@@ -9,7 +9,7 @@ import { loadHubConfig } from '../config/hub-config';
 import { migrateHub } from '../database/data-source';
 import { resolveDatabaseUrl } from '@paivand/devdb';
 import { MembersService } from '../members/members.service';
-import { seedHub } from '../seed/seed-hub';
+import { mergeSeedFile, seedHub, SeedResult } from '../seed/seed-hub';
 import { StandardsService } from '../standards/standards.service';
 
 /**
@@ -28,9 +28,12 @@ async function main(): Promise<void> {
     try {
       const r = await seedHub({ db: app.get(DataSource), members: app.get(MembersService), accounts: app.get(AccountsService), standards: app.get(StandardsService) });
       const out = process.env.HUB_SEED_OUT ?? '.data/hub-seed.json';
+      // A second seed creates nothing and learns no secret (the hub keeps only hashes): what an
+      // earlier seed wrote is kept, and what this one created is added to it.
+      const merged = mergeSeedFile(existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as SeedResult) : undefined, r);
       mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, JSON.stringify(r, null, 2), { mode: 0o600 });
-      log.info({ members: r.members.length, accounts: r.accounts.length, credentialsFile: out }, 'seeded');
+      writeFileSync(out, JSON.stringify(merged, null, 2), { mode: 0o600 });
+      log.info({ members: r.members.length, accounts: r.accounts.length, credentialsFile: out }, r.members.length + r.accounts.length > 0 ? 'seeded' : 'already seeded; credentials file kept');
     } finally {
       await app.close();
     }

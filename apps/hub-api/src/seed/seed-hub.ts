@@ -69,3 +69,16 @@ export async function seedHub(
   });
   return result;
 }
+
+/**
+ * The credentials file after a seed: the earlier file's members and accounts, with those
+ * this seed created added (a member seeded again replaces its entry: new secrets were made).
+ */
+export function mergeSeedFile(earlier: SeedResult | undefined, now: SeedResult): SeedResult {
+  if (!earlier) return now;
+  const members = new Map(earlier.members.map((m) => [m.memberId, m]));
+  for (const m of now.members) members.set(m.memberId, m);
+  const accounts = new Map(earlier.accounts.map((a) => [a.email, a]));
+  for (const a of now.accounts) accounts.set(a.email, a);
+  return { members: [...members.values()], accounts: [...accounts.values()], password: now.password };
+}
