@@ -4,7 +4,7 @@
  * With --write it regenerates the committed schema.gql files instead of comparing.
  */
 import 'reflect-metadata';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DataSource, DataSourceOptions } from 'typeorm';
@@ -86,9 +86,15 @@ async function checkTargets(only: string): Promise<void> {
       } else {
         console.log(`${t.name}: migrations match entities`);
       }
-      const file = join(mkdtempSync(join(tmpdir(), 'paivand-sdl-')), 'schema.gql');
-      await t.writeSchema(url, file);
-      const generated = readFileSync(file, 'utf8');
+      const dir = mkdtempSync(join(tmpdir(), 'paivand-sdl-'));
+      let generated: string;
+      try {
+        const file = join(dir, 'schema.gql');
+        await t.writeSchema(url, file);
+        generated = readFileSync(file, 'utf8');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
       const committed = existsSync(t.committedSchema) ? readFileSync(t.committedSchema, 'utf8') : '';
       if (WRITE) {
         writeFileSync(t.committedSchema, generated);

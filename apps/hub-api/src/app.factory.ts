@@ -11,6 +11,8 @@ export async function createHubApp(config: HubConfig, databaseUrl: string): Prom
   const app = await NestFactory.create<NestExpressApplication>(HubAppModule.forRoot(config, databaseUrl), {
     bufferLogs: true,
     bodyParser: false,
+    // A module that fails to start (the database) is an error for main's handler, not process.abort().
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));

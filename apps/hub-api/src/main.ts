@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createHubApp } from './app.factory';
 import { ConfigError, loadHubConfig } from './config/hub-config';
-import { resolveDatabaseUrl } from '@paivand/devdb';
+import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 
 async function main(): Promise<void> {
   const config = loadHubConfig();
@@ -13,7 +13,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Config errors name the bad variable; anything else is printed without request data.
-  console.error(err instanceof ConfigError ? err.message : err);
+  // Config errors name the bad variable, the embedded server gives its reason; anything else is printed without request data.
+  console.error(err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : err);
   process.exit(1);
 });

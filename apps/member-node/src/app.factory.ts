@@ -11,6 +11,8 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
   const app = await NestFactory.create<NestExpressApplication>(NodeAppModule.forRoot(config, databaseUrl, options), {
     bufferLogs: true,
     bodyParser: false,
+    // A module that fails to start (the database) is an error for the caller, not process.abort().
+    abortOnError: false,
   });
   app.useLogger(app.get(Logger));
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));

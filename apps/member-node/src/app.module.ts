@@ -29,6 +29,8 @@ const FEATURES: Type[] = [CryptoModule, AccessLogModule, StaffModule, RegisterMo
 export interface NodeAppOptions {
   /** Where pino writes (tests capture it to hunt for identifiable values); default stdout. */
   logDestination?: DestinationStream;
+  /** Connection attempts after the first fails, 3 s apart (default 9: a server waits for its database; the CLI does not). */
+  databaseRetries?: number;
 }
 
 @Module({})
@@ -62,7 +64,7 @@ export class NodeAppModule {
             },
           },
         }),
-        TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN }),
+        TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { createNodeApp } from './app.factory';
 import { ConfigError, loadNodeConfig } from './config/node-config';
-import { resolveDatabaseUrl } from '@paivand/devdb';
+import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 
 async function main(): Promise<void> {
   const config = loadNodeConfig();
@@ -12,7 +12,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  // Config errors name the bad variable; anything else is printed without request data.
-  console.error(err instanceof ConfigError ? err.message : err instanceof Error ? err.name : 'startup failed');
+  // Config errors name the bad variable, the embedded server gives its reason; anything else is printed without request data.
+  console.error(err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : err instanceof Error ? err.name : 'startup failed');
   process.exit(1);
 });

@@ -1,3 +1,4 @@
+import { withDatabase } from '@paivand/devdb';
 import { Standard, STANDARD } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
@@ -181,6 +182,44 @@ describe('member node: the paivand-node command line', () => {
       expect(broken.err).not.toContain('not-a-key-at-all');
     } finally {
       process.env.NODE_ENCRYPTION_KEYS = keysBefore;
+    }
+    // a release id that is no UUID: a usage error, before any query
+    for (const command of ['preview', 'approve', 'hold']) expect(await cli(command, 'not-a-release')).toMatchObject({ code: 2, err: expect.stringContaining('not a release id') });
+  });
+
+  it('names what is missing from the environment with 5: the hub, the signing key, a key file, a key that is no key', async () => {
+    const withEnv = async (env: Record<string, string | undefined>, ...args: string[]): Promise<Awaited<ReturnType<typeof cli>>> => {
+      const before = { ...process.env };
+      for (const [k, v] of Object.entries(env)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
+      try {
+        return await cli(...args);
+      } finally {
+        process.env = before;
+      }
+    };
+    expect(await withEnv({ HUB_URL: undefined }, 'push')).toMatchObject({ code: 5, err: expect.stringContaining('HUB_URL, HUB_CLIENT_ID and HUB_CLIENT_SECRET are not configured') });
+    const [{ id }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM releases WHERE status = 'prepared' LIMIT 1`);
+    expect(await withEnv({ NODE_SIGNING_KEY: undefined }, 'approve', id)).toMatchObject({ code: 5, err: expect.stringContaining('SIGNING_KEY_MISSING') });
+    expect(await withEnv({ NODE_SIGNING_KEY: undefined, NODE_SIGNING_KEY_FILE: '/nonexistent/paivand-key.pem' }, 'ledger')).toMatchObject({
+      code: 5,
+      err: expect.stringContaining('NODE_SIGNING_KEY_FILE: cannot read /nonexistent/paivand-key.pem (ENOENT)'),
+    });
+    const garbage = await withEnv({ NODE_SIGNING_KEY: 'c2VjcmV0LWJ1dC1ub3QtYS1rZXk=' }, '--json', 'ledger');
+    expect(garbage).toMatchObject({ code: 5, out: '', err: expect.stringContaining('NODE_SIGNING_KEY: not an Ed25519 private key') });
+    expect(garbage.err).not.toContain('c2VjcmV0LWJ1dC1ub3QtYS1rZXk=');
+    // the release is still prepared: nothing was signed
+    expect(await node.dataSource.query('SELECT status FROM releases WHERE id = $1', [id])).toEqual([{ status: 'prepared' }]);
+    // a database that was never migrated, and one that does not exist
+    const empty = `cli_unmigrated_${Date.now()}`;
+    await node.dataSource.query(`CREATE DATABASE ${empty}`);
+    try {
+      expect(await withEnv({ DATABASE_URL: withDatabase(node.db.url, empty) }, 'ledger')).toMatchObject({ code: 5, err: expect.stringContaining('run `npm run node:migrate` first') });
+      expect(await withEnv({ DATABASE_URL: withDatabase(node.db.url, `${empty}_absent`) }, 'outbox')).toMatchObject({ code: 5, err: expect.stringContaining('does not exist') });
+    } finally {
+      await node.dataSource.query(`DROP DATABASE ${empty} WITH (FORCE)`);
     }
   });
 });

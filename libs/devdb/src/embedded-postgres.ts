@@ -15,6 +15,14 @@ export interface RunningPostgres {
   stop(): Promise<void>;
 }
 
+/** The embedded server did not initialise or start; the message quotes the server's own reason (no data in it). */
+export class EmbeddedPostgresError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'EmbeddedPostgresError';
+  }
+}
+
 export interface EmbeddedPostgresOptions {
   /** Data directory; a fresh temporary one when omitted. */
   dataDir?: string;
@@ -90,7 +98,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions = {
     await pg.start();
   } catch (err) {
     const reason = recent.flatMap((l) => l.split('\n')).filter((l) => /FATAL|ERROR|DETAIL|HINT/.test(l));
-    throw new Error(`embedded Postgres did not ${fresh ? 'initialise' : 'start'} in ${dataDir}${reason.length > 0 ? `: ${reason.join(' ')}` : ''}`, { cause: err });
+    throw new EmbeddedPostgresError(`embedded Postgres did not ${fresh ? 'initialise' : 'start'} in ${dataDir}${reason.length > 0 ? `: ${reason.join(' ')}` : ''}`, { cause: err });
   }
   return {
     url: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`,

@@ -79,7 +79,13 @@ export function loadHubConfig(env: Record<string, string | undefined> = process.
     // Docker secrets: FOO_FILE names a file holding FOO.
     const file = env[`${key}_FILE`];
     if (env[key] !== undefined) picked[key] = env[key];
-    else if (file) picked[key] = readFileSync(file, 'utf8').trim();
+    else if (file) {
+      try {
+        picked[key] = readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new ConfigError([key], `Invalid hub environment:\n${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
   }
   const config = plainToInstance(HubConfig, picked);
   const errors = validateSync(config, { whitelist: true });

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
-import { resolveDatabaseUrl } from '@paivand/devdb';
+import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 import { HubUnavailableError } from '../federation/hub-client';
 import { OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
@@ -25,10 +25,24 @@ class Exit extends Error {
 type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; db: DataSource };
 
 async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
-  // The CLI runs beside the server: no scheduled jobs, no HTTP listener.
+  // No scheduled jobs, no HTTP listener. Beside a running server on one DATABASE_URL; an embedded
+  // Postgres data directory is one server's alone (stop the node first, or use DATABASE_URL).
   const config = loadNodeConfig({ ...process.env, FEDERATION_JOBS: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
-  const app = await createNodeApp(config, db.url);
+  let db: { url: string; stop: () => Promise<void> };
+  try {
+    db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
+  } catch (err) {
+    // The server's own words (a data directory in use, its permissions): no case data in them.
+    if (err instanceof EmbeddedPostgresError) throw new Exit(EXIT.CONFIG, err.message);
+    throw err;
+  }
+  let app: Awaited<ReturnType<typeof createNodeApp>>;
+  try {
+    app = await createNodeApp(config, db.url, { databaseRetries: 0 });
+  } catch (err) {
+    await db.stop();
+    throw err;
+  }
   try {
     return await fn({ releases: app.get(ReleasesService), scheduler: app.get(ReleaseScheduler), pusher: app.get(OutboxPusher), standards: app.get(StandardSyncService), db: app.get(DataSource) });
   } finally {
@@ -66,6 +80,13 @@ function progressPrinter(): { show: (p: PrepareProgress) => void; end: () => voi
 }
 
 const operator = (): string => `cli:${userInfo().username}`;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Release ids are UUIDs: anything else is a usage error before the node starts. */
+function releaseIds(ids: string[]): string[] {
+  const bad = ids.filter((id) => !UUID.test(id));
+  if (bad.length > 0) throw new Exit(EXIT.USAGE, `not a release id (a UUID): ${bad.map((b) => b.slice(0, 40)).join(', ')}`);
+  return ids;
+}
 const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
 
 export function buildProgram(): Command {
@@ -107,6 +128,7 @@ export function buildProgram(): Command {
     .option('--payload', 'print the exact payload bytes only')
     .action(async (id: string, o: { payload?: boolean }) => {
       const json = Boolean(program.opts().json);
+      releaseIds([id]);
       await withNode(async (s) => {
         const r = await s.releases.get(id);
         if (o.payload) return void process.stdout.write(`${r.payload ?? ''}\n`);
@@ -127,6 +149,7 @@ export function buildProgram(): Command {
       .option('-r, --reason <text>', 'why (hold)')
       .action(async (ids: string[], o: { reason?: string }) => {
         const json = Boolean(program.opts().json);
+        releaseIds(ids);
         const out = await withNode(async (s) => {
           const done = [];
           for (const id of ids) done.push(name === 'approve' ? await s.releases.approve(id, operator()) : await s.releases.hold(id, operator(), o.reason ?? null));
@@ -145,7 +168,10 @@ export function buildProgram(): Command {
       const stats = await withNode(async (s) => s.pusher.pushDue());
       print(json, stats, () => `delivered ${stats.delivered}, refused ${stats.refused}, failed ${stats.failed}, hub unreachable ${stats.unreachable}, pending ${stats.pending}`);
       if (stats.unreachable > 0) throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable; rows wait for their backoff');
-      if (stats.refused > 0 || stats.failed > 0) throw new Exit(EXIT.NOTHING, 'the hub refused at least one release');
+      if (stats.failed > 0) {
+        throw new Exit(EXIT.NOTHING, "the hub turned away at least one release before reading it (the node's credentials, or a body it could not read): `outbox` shows why; fix the cause, then `retry <releaseIds>` and `push`");
+      }
+      if (stats.refused > 0) throw new Exit(EXIT.NOTHING, 'the hub refused at least one release: `outbox` shows its import summary');
       if (stats.delivered === 0) throw new Exit(EXIT.NOTHING, 'nothing was due');
     });
 
@@ -205,13 +231,25 @@ export async function run(argv: string[]): Promise<number> {
     }
     if (err instanceof HubUnavailableError) {
       process.stderr.write(`${err.message}\n`);
-      return err.retryable ? EXIT.HUB_UNREACHABLE : EXIT.ERROR;
+      // Not retryable here: the hub is not configured (a hub's answer to a push is an outcome, not an error).
+      return err.retryable ? EXIT.HUB_UNREACHABLE : EXIT.CONFIG;
     }
     if (err instanceof NodeError) {
       process.stderr.write(`${err.code}${err.details?.reason ? ` ${err.details.reason}` : ''}: ${err.message}\n`);
+      if (err.details?.reason === 'SIGNING_KEY_MISSING') return EXIT.CONFIG;
       return err.code === 'BAD_USER_INPUT' || err.code === 'NOT_FOUND' ? EXIT.USAGE : EXIT.NOTHING;
     }
-    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}\n`);
+    // A database error's message can quote values; its SQLSTATE cannot.
+    const sqlState = (err as { code?: unknown } | null)?.code;
+    if (sqlState === '42P01') {
+      process.stderr.write('the database has no register tables: run `npm run node:migrate` first\n');
+      return EXIT.CONFIG;
+    }
+    if (sqlState === '3D000') {
+      process.stderr.write('the database in DATABASE_URL does not exist\n');
+      return EXIT.CONFIG;
+    }
+    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}\n`);
     return EXIT.ERROR;
   }
 }

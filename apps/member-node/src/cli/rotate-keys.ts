@@ -14,7 +14,8 @@ import { resolveDatabaseUrl } from '@paivand/devdb';
 const log = pino({ name: 'node-rotate-keys' });
 
 async function main(): Promise<void> {
-  const config = loadNodeConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env });
+  // Rotation needs the key ring and the database only: the centre and the JWT secret are not used.
+  const config = loadNodeConfig({ JWT_SECRET: 'x'.repeat(32), CENTRE_ID: 'rotate-keys', ...process.env });
   const ring = new KeyRing(config.NODE_ENCRYPTION_KEYS);
   const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
   const ds = new DataSource(nodeDataSourceOptions(db.url));

@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { readFileSync } from 'node:fs';
+import { NodeSigningKey } from '../federation/signing-key';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,7 +100,8 @@ export class NodeConfig {
 
   @IsOptional()
   @IsString()
-  @MinLength(8, { message: 'HUB_CLIENT_SECRET is too short' })
+  // The hub issues and accepts secrets of at least 16 characters.
+  @MinLength(16, { message: 'HUB_CLIENT_SECRET is too short (the hub issues at least 16 characters)' })
   HUB_CLIENT_SECRET?: string;
 
   /** The node's Ed25519 private key (PKCS#8 PEM or base64 DER); its public key is registered at the hub. */
@@ -176,7 +178,13 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     // Docker secrets: FOO_FILE names a file holding FOO.
     const file = env[`${key}_FILE`];
     if (env[key] !== undefined) picked[key] = env[key];
-    else if (file) picked[key] = readFileSync(file, 'utf8').trim();
+    else if (file) {
+      try {
+        picked[key] = readFileSync(file, 'utf8').trim();
+      } catch (err) {
+        throw new ConfigError([key], `Invalid member-node environment:\n${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      }
+    }
   }
   const config = plainToInstance(NodeConfig, picked);
   const errors = validateSync(config, { whitelist: true, validationError: { target: false, value: false } });
@@ -184,6 +192,15 @@ export function loadNodeConfig(env: Record<string, string | undefined> = process
     const names = errors.map((e) => e.property);
     const detail = errors.map((e) => `${e.property}: ${Object.values(e.constraints ?? {}).join('; ')}`).join('\n');
     throw new ConfigError(names, `Invalid member-node environment:\n${detail}`);
+  }
+  // The signing key is read here, not when the first release is signed: a key that is no key stops
+  // the node at start, by name, instead of an approval failing later.
+  if (config.NODE_SIGNING_KEY) {
+    try {
+      NodeSigningKey.fromPrivateKey(config.NODE_SIGNING_KEY);
+    } catch {
+      throw new ConfigError(['NODE_SIGNING_KEY'], 'Invalid member-node environment:\nNODE_SIGNING_KEY: not an Ed25519 private key (PKCS#8 PEM, or base64 of its DER)');
+    }
   }
   return config;
 }

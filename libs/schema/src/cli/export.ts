@@ -10,7 +10,13 @@ function main(argv: readonly string[]): void {
   const json = `${JSON.stringify(exportStandard(), null, 2)}\n`;
   const target = argv[0];
   if (target && target !== '-') {
-    writeFileSync(target, json, 'utf8');
+    try {
+      writeFileSync(target, json, 'utf8');
+    } catch (err) {
+      process.stderr.write(`cannot write ${target}: ${(err as NodeJS.ErrnoException).code ?? 'error'}\n`);
+      process.exitCode = 1;
+      return;
+    }
     process.stderr.write(`wrote standard ${exportStandard().version} to ${target}\n`);
   } else {
     process.stdout.write(json);
