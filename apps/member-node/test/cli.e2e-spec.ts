@@ -6,7 +6,7 @@ import { NodeSigningKey } from '../src/federation/signing-key';
 import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
-import { runCli as cli } from './utils/cli';
+import { runCli as cli, runCliWithInput } from './utils/cli';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 jest.setTimeout(120_000);
@@ -185,6 +185,31 @@ describe('member node: the paivand-node command line', () => {
     }
     // a release id that is no UUID: a usage error, before any query
     for (const command of ['preview', 'approve', 'hold']) expect(await cli(command, 'not-a-release')).toMatchObject({ code: 2, err: expect.stringContaining('not a release id') });
+  });
+
+  it("creates a new node's first centre admin, who can then sign in; the password comes from stdin and is printed nowhere", async () => {
+    const password = 'a long admin passphrase 7';
+    const created = await runCliWithInput(`${password}\n`, '--json', 'create-admin', 'first.admin', '--name', 'First Admin');
+    expect(created.code).toBe(0);
+    const account = JSON.parse(created.out) as { id: string; username: string; role: string };
+    expect(account).toMatchObject({ username: 'first.admin', role: 'centre_admin' });
+    const login = await node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'first.admin', password } });
+    const token = login.data?.login.accessToken as string;
+    // a centre admin's own business: creating staff
+    const staff = await node.gql(
+      'mutation($i: CreateStaffInput!) { createStaffAccount(input: $i) { role } }',
+      { i: { username: 'new.caseworker', displayName: 'New Caseworker', password: 'another passphrase 8', role: 'caseworker' } },
+      token,
+    );
+    expect(staff.data?.createStaffAccount).toEqual({ role: 'caseworker' });
+    expect(await node.dataSource.query(`SELECT action, actor_id FROM access_log WHERE object_id = $1`, [account.id])).toEqual([{ action: 'staff.create', actor_id: null }]);
+    // a taken username: 3; a short password or a bad username: 2, and nothing written
+    expect(await runCliWithInput(`${password}\n`, 'create-admin', 'first.admin', '--name', 'Again')).toMatchObject({ code: 3, err: expect.stringContaining('USERNAME_TAKEN') });
+    expect(await runCliWithInput('short\n', 'create-admin', 'second.admin', '--name', 'Second')).toMatchObject({ code: 2, err: expect.stringContaining('at least 12 characters') });
+    expect(await runCliWithInput(`${password}\n`, 'create-admin', 'No Spaces', '--name', 'Third')).toMatchObject({ code: 2, err: expect.stringContaining('username must be') });
+    expect((await cli('create-admin', 'fourth.admin')).code).toBe(2); // --name is required
+    expect(await node.dataSource.query(`SELECT username FROM staff_accounts WHERE role = 'centre_admin' ORDER BY username`)).toEqual([{ username: 'first.admin' }]);
+    for (const r of [created]) expect(r.out + r.err).not.toContain(password);
   });
 
   it('names what is missing from the environment with 5: the hub, the signing key, a key file, a key that is no key', async () => {

@@ -1,4 +1,6 @@
 import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
 import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -6,12 +8,15 @@ import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
+import { hashSecret } from '@paivand/nest-common';
 import { HubUnavailableError } from '../federation/hub-client';
 import { OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
 import { toLedgerModel, toOutboxModel, toPreviewModel } from '../releases/release.mapper';
 import { PrepareProgress, ReleasesService } from '../releases/releases.service';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
+import { CreateStaffInput } from '../staff/dto/staff.inputs';
+import { StaffService } from '../staff/staff.service';
 
 /** Exit codes scripts can trust. */
 export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOTHING: 3, HUB_UNREACHABLE: 4, CONFIG: 5 } as const;
@@ -22,7 +27,7 @@ class Exit extends Error {
   }
 }
 
-type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; db: DataSource };
+type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; staff: StaffService; db: DataSource };
 
 async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   // No scheduled jobs, no HTTP listener. Beside a running server on one DATABASE_URL; an embedded
@@ -44,7 +49,14 @@ async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
     throw err;
   }
   try {
-    return await fn({ releases: app.get(ReleasesService), scheduler: app.get(ReleaseScheduler), pusher: app.get(OutboxPusher), standards: app.get(StandardSyncService), db: app.get(DataSource) });
+    return await fn({
+      releases: app.get(ReleasesService),
+      scheduler: app.get(ReleaseScheduler),
+      pusher: app.get(OutboxPusher),
+      standards: app.get(StandardSyncService),
+      staff: app.get(StaffService),
+      db: app.get(DataSource),
+    });
   } finally {
     await app.close();
     await db.stop();
@@ -89,7 +101,45 @@ function releaseIds(ids: string[]): string[] {
 }
 const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
 
-export function buildProgram(): Command {
+/**
+ * A password from `input`: on a terminal typed without echo and ended by Enter; otherwise
+ * the whole input, less its final line break (`printf '%s\n' "$PW" | ... create-admin`).
+ * Never an argument or a variable, which other users and shell histories can see.
+ */
+async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }, prompt: string): Promise<string> {
+  if (input.isTTY && input.setRawMode) {
+    process.stderr.write(prompt);
+    input.setRawMode(true);
+    input.resume();
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        let typed = '';
+        const onData = (chunk: Buffer | string): void => {
+          for (const ch of String(chunk)) {
+            if (ch === '\r' || ch === '\n') return done(() => resolve(typed));
+            if (ch === '\u0003') return done(() => reject(new Exit(EXIT.USAGE, 'cancelled')));
+            if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
+            else typed += ch;
+          }
+        };
+        const done = (settle: () => void): void => {
+          input.removeListener('data', onData);
+          settle();
+        };
+        input.on('data', onData);
+      });
+    } finally {
+      input.setRawMode(false);
+      input.pause();
+      process.stderr.write('\n');
+    }
+  }
+  let all = '';
+  for await (const chunk of input) all += String(chunk);
+  return all.replace(/\r?\n$/, '');
+}
+
+export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Command {
   const program = new Command('paivand-node')
     .description('Operator commands of a Paivand member node: releases, outbox, ledger (reads the node environment, see apps/member-node/README.md)')
     .option('--json', 'machine-readable output')
@@ -205,6 +255,24 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('create-admin <username>')
+    .description("create a centre_admin account: a new node's first, or a new one when the last has left (the password is read from stdin)")
+    .requiredOption('--name <displayName>', 'the name colleagues know the admin by')
+    .action(async (username: string, o: { name: string }) => {
+      const json = Boolean(program.opts().json);
+      const password = await readPassword(input, `Password for ${username} (at least 12 characters): `);
+      const account = plainToInstance(CreateStaffInput, { username, displayName: o.name, password, role: 'centre_admin' });
+      const errors = validateSync(account, { validationError: { target: false, value: false } });
+      if (errors.length > 0) throw new Exit(EXIT.USAGE, errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n'));
+      const created = await withNode(async (s) => {
+        const passwordHash = await hashSecret(account.password);
+        // No signed-in actor: the access log records the account's creation without one.
+        return s.db.transaction((tx) => s.staff.insert(tx, null, { username: account.username, displayName: account.displayName, role: 'centre_admin', passwordHash }));
+      });
+      print(json, { id: created.id, username: created.username, role: created.role }, () => `created ${created.role} ${created.username} (${created.id})`);
+    });
+
+  program
     .command('sync-standard')
     .description('pull the current standard from the hub')
     .action(async () => {
@@ -215,9 +283,9 @@ export function buildProgram(): Command {
   return program;
 }
 
-export async function run(argv: string[]): Promise<number> {
+export async function run(argv: string[], input: NodeJS.ReadableStream = process.stdin): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv);
+    await buildProgram(input).parseAsync(argv);
     return EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
