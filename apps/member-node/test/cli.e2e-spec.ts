@@ -247,4 +247,21 @@ describe('member node: the paivand-node command line', () => {
       await node.dataSource.query(`DROP DATABASE ${empty} WITH (FORCE)`);
     }
   });
+
+  it('never signs a release for a member id the node no longer has: approve says stale, prepare makes it again for the new one', async () => {
+    // The scheduled job above prepared 2026-02 as the default member (CENTRE_ID); the operator has since set MEMBER_ID.
+    const pending = async (): Promise<{ id: string; member: string }[]> =>
+      node.dataSource.query(`SELECT id, payload::json->>'memberId' AS member FROM releases WHERE period = '2026-02' AND status = 'prepared' ORDER BY dataset_id`);
+    const before = await pending();
+    expect(before.map((r) => r.member)).toEqual([TEST_CENTRE, TEST_CENTRE]);
+    const refused = await cli('approve', before[0].id);
+    expect(refused).toMatchObject({ code: 3, out: expect.stringContaining(': stale (MEMBER_CHANGED)') });
+    expect(await node.dataSource.query(`SELECT count(*)::int AS n FROM release_outbox o JOIN releases r ON r.id = o.release_id WHERE r.period = '2026-02'`)).toEqual([{ n: 0 }]);
+    // the figures have not changed, but the member has: prepare makes both tables again
+    expect((await cli('prepare', '--period', '2026-02')).code).toBe(0);
+    const after = await pending();
+    expect(after.map((r) => r.member)).toEqual(['cli-e2e', 'cli-e2e']);
+    expect((await cli('approve', after[0].id)).out).toMatch(/: approved$/m);
+    expect((await cli('prepare', '--period', '2026-02')).out).toMatch(/^2026-02 nothing$/m);
+  });
 });

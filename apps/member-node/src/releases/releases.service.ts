@@ -30,6 +30,16 @@ import { LEDGER_STATUSES, ReleaseEntity, ReleaseStatus } from './release.entity'
 /** Statuses that hold a revision number of a (dataset, period). */
 const LIVE: readonly ReleaseStatus[] = ['prepared', 'held', 'approved', 'pushed', 'refused'];
 
+/** The member id a prepared payload carries (null without a payload). */
+function payloadMember(payload: string | null): string | null {
+  return payload === null ? null : ((JSON.parse(payload) as { memberId?: string }).memberId ?? null);
+}
+
+/** A release still awaiting a decision whose payload names a member other than `member`. */
+function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
+  return (r.status === 'prepared' || r.status === 'held') && r.payload !== null && payloadMember(r.payload) !== member;
+}
+
 /** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
 const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 
@@ -145,7 +155,9 @@ export class ReleasesService {
         const latest = mine.find((r) => LIVE.includes(r.status));
         if (mine.some((r) => r.status === 'blocked' && r.inputFingerprint === fingerprint && r.schemaVersion === standard.version && (!latest || r.preparedAt >= latest.preparedAt))) continue;
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
-        else if (latest.inputFingerprint === fingerprint) continue;
+        // A pending table signed for another member id (MEMBER_ID set or changed since it was prepared) could
+        // never be accepted: it is prepared again, as are changed figures.
+        else if (latest.inputFingerprint === fingerprint && !preparedForAnotherMember(latest, memberIdOf(this.config))) continue;
         else if (latest.status === 'prepared' || latest.status === 'held') todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         // Differential privacy: no revision once released. Noising the period again would spend
         // the dataset's budget again (the standard's budget is one release a month for a year);
@@ -300,6 +312,10 @@ export class ReleasesService {
       Object.assign(release, { status, errorCode, errorMessage, decidedAt: new Date(), decidedBy: actor });
       return repo.save(release);
     };
+    if (preparedForAnotherMember(release, memberIdOf(this.config))) {
+      // the hub would refuse it (MEMBER_MISMATCH) and a resend could never succeed
+      return decline('stale', 'MEMBER_CHANGED', `prepared for member ${payloadMember(release.payload)} but this node is now ${memberIdOf(this.config)} (MEMBER_ID); prepare it again`);
+    }
     // Serialise approvals: the ledger check and the ledger append must not interleave.
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:release-ledger']);
     const newer: { dataset_id: string; period: string }[] = await tx.query(
