@@ -6,7 +6,8 @@ import globals from 'globals';
 const io = ['fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'pg', 'typeorm', 'http', 'node:http', 'https', 'node:https', 'net', 'node:net', 'child_process', 'node:child_process'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+  // what .gitignore keeps out of the repository is not linted either
+  { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '.data/**', '.pg/**', 'tmp/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
