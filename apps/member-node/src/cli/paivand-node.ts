@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
+import { isUUID, validateSync } from 'class-validator';
 import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -92,12 +92,10 @@ function progressPrinter(): { show: (p: PrepareProgress) => void; end: () => voi
 }
 
 const operator = (): string => `cli:${userInfo().username}`;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Release ids are UUIDs: anything else is a usage error before the node starts. */
-function releaseIds(ids: string[]): string[] {
-  const bad = ids.filter((id) => !UUID.test(id));
+function checkReleaseIds(ids: readonly string[]): void {
+  const bad = ids.filter((id) => !isUUID(id));
   if (bad.length > 0) throw new Exit(EXIT.USAGE, `not a release id (a UUID): ${bad.map((b) => b.slice(0, 40)).join(', ')}`);
-  return ids;
 }
 const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
 
@@ -178,7 +176,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .option('--payload', 'print the exact payload bytes only')
     .action(async (id: string, o: { payload?: boolean }) => {
       const json = Boolean(program.opts().json);
-      releaseIds([id]);
+      checkReleaseIds([id]);
       await withNode(async (s) => {
         const r = await s.releases.get(id);
         if (o.payload) return void process.stdout.write(`${r.payload ?? ''}\n`);
@@ -199,7 +197,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       .option('-r, --reason <text>', 'why (hold)')
       .action(async (ids: string[], o: { reason?: string }) => {
         const json = Boolean(program.opts().json);
-        releaseIds(ids);
+        checkReleaseIds(ids);
         const out = await withNode(async (s) => {
           const done = [];
           for (const id of ids) done.push(name === 'approve' ? await s.releases.approve(id, operator()) : await s.releases.hold(id, operator(), o.reason ?? null));
