@@ -54,4 +54,25 @@ describe('hub: sign-in, deny by default, health', () => {
     const { count } = (await hub.dataSource.query(`SELECT count(*)::int AS count FROM accounts WHERE email = 'not-an-email'`))[0];
     expect(count).toBe(0);
   });
+
+  it('binds a member account only to a member the hub knows, and answers an id that is no UUID as bad input', async () => {
+    const admin = await hub.signIn('association_admin');
+    const ghost = await hub.gql(
+      'mutation { createAccount(input: {email: "ghost@example.test", displayName: "G", password: "long enough password", role: member, memberId: "00000000-0000-4000-8000-000000000000"}) { id } }',
+      {},
+      admin,
+    );
+    expect(ghost.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER' }] } });
+    expect(await hub.dataSource.query(`SELECT 1 FROM accounts WHERE email = 'ghost@example.test'`)).toEqual([]);
+    for (const query of [
+      '{ member(id: "x") { id } }',
+      '{ memberKeys(memberId: "x") { keyId } }',
+      'mutation { suspendMember(memberId: "x") { id } }',
+      'mutation { reinstateMember(memberId: "x") { id } }',
+      'mutation { refuseMember(memberId: "x") { id } }',
+      'mutation { rotateNodeCredentials(memberId: "x") { clientId } }',
+    ]) {
+      expect({ query, code: (await hub.gql(query, {}, admin)).errors?.[0].extensions?.code }).toEqual({ query, code: 'BAD_USER_INPUT' });
+    }
+  });
 });

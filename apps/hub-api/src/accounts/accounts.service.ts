@@ -4,6 +4,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { AuditService } from '../audit/audit.service';
+import { MemberEntity } from '../members/member.entity';
 import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
@@ -58,6 +59,10 @@ export class AccountsService {
     const email = a.email.trim().toLowerCase();
     const repo = tx.getRepository(AccountEntity);
     if (await repo.exists({ where: { email } })) throw new HubError('CONFLICT', 'An account with this email exists', { reason: 'EMAIL_TAKEN' });
+    // A member account speaks for its organisation: the organisation must be one the hub knows.
+    if (a.memberId && !(await tx.getRepository(MemberEntity).exists({ where: { id: a.memberId } }))) {
+      throw new HubError('BAD_USER_INPUT', 'No such member', { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER', messages: ['no member has this id'] }] });
+    }
     const saved = await repo.save(
       repo.create({ email, displayName: a.displayName, role: a.role, memberId: a.memberId ?? null, passwordHash: a.passwordHash, active: true }),
     );
