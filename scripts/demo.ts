@@ -20,6 +20,9 @@ import { OutboxPusher } from '../apps/member-node/src/outbox/outbox.pusher';
 import { ReleaseScheduler } from '../apps/member-node/src/releases/release.scheduler';
 import { ReleasesService } from '../apps/member-node/src/releases/releases.service';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../apps/member-node/src/releases/synthetic-register';
+import { NodeRole } from '../apps/member-node/src/common/auth/principal';
+import { StaffService } from '../apps/member-node/src/staff/staff.service';
+import { hashSecret } from '@paivand/nest-common';
 
 /**
  * `npm run demo [-- --once] [-- --months=N]`: one embedded Postgres, a hub seeded with the
@@ -27,6 +30,12 @@ import { fillSyntheticConsultations, fillSyntheticRegister } from '../apps/membe
  * registers, releases prepared, approved and pushed, then what the hub serves.
  */
 const once = process.argv.includes('--once');
+/** Each node's demo staff: username and role. */
+const DEMO_STAFF: readonly (readonly [string, NodeRole])[] = [
+  ['admin', 'centre_admin'],
+  ['manager', 'manager'],
+  ['caseworker', 'caseworker'],
+];
 const months = Number(process.argv.find((a) => a.startsWith('--months='))?.split('=')[1] ?? 3);
 const t0 = Date.now();
 const say = (m: string): void => void process.stdout.write(`[${((Date.now() - t0) / 1000).toFixed(1)}s] ${m}\n`);
@@ -61,7 +70,8 @@ async function main(): Promise<void> {
     const to = new Date(Date.UTC(2025, months, 0)).toISOString().slice(0, 10);
     const now = new Date(Date.UTC(2025, months, 20));
     const jwt = randomBytes(32).toString('hex');
-    const nodes = [];
+    const nodes: { app: NestExpressApplication; m: (typeof picks)[number]; url: string }[] = [];
+    const staffHash = await hashSecret(seed.password);
     for (const [i, m] of picks.entries()) {
       const url = withDatabase(pg.url, `paivand_node_${i + 1}`);
       await ensureDatabase(url);
@@ -78,6 +88,10 @@ async function main(): Promise<void> {
       );
       apps.push(app);
       await app.listen(port, '127.0.0.1');
+      // the centre's staff, to sign in to the node's GraphQL (each node has its own accounts)
+      await app.get(DataSource).transaction(async (tx) => {
+        for (const [username, role] of DEMO_STAFF) await app.get(StaffService).insert(tx, null, { username, displayName: `Demo ${role}`, role, passwordHash: staffHash });
+      });
       const perMonth = [60, 110, 160][i];
       const prefix = ['GUL', 'PAN', 'NAS'][i];
       const region = ['TJ-SU', 'TJ-DU', 'TJ-KT'][i];
@@ -88,7 +102,7 @@ async function main(): Promise<void> {
           ? (await fillSyntheticConsultations(app.get(DataSource), new KeyRing(keys), 'demo-centre', generateHotlineConsultations({ seed: `demo-line-${i}`, centre: { id: prefix, centreType: 'hotline', region }, from: '2025-01-01', to, count: 250 * months }))).consultations
           : 0;
       say(`node ${i + 1} "${m.name}" at http://127.0.0.1:${port}/graphql: ${fill.clients} clients, ${fill.incidents} incidents, ${fill.services} services${calls ? `, ${calls} trust-line consultations` : ''} (sealed)`);
-      nodes.push({ app, m });
+      nodes.push({ app, m, url: `http://127.0.0.1:${port}/graphql` });
     }
 
     /** What went wrong on the way (a refused release, a query the hub would not answer): the demo then exits 1 after printing. */
@@ -132,11 +146,26 @@ async function main(): Promise<void> {
     await show('Per member, Association', admin, { groupBy: [], byMember: true });
     await show('Trust-line consultations by topic, Association per member, first month (differential privacy: noised, never suppressed)', admin, { datasetId: 'hotline_monthly', from: '2025-01', to: '2025-01', groupBy: ['topic'], byMember: true });
     await show('Public (anonymous)', undefined, { groupBy: ['region'] });
+    // each node's manager signs in to the node and sees the releases that left the centre
+    for (const { m, url } of nodes) {
+      const base = url.replace(/\/graphql$/, '');
+      const token = (await gql(base, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'manager', password: seed.password } })).data?.login?.accessToken as string | undefined;
+      const pushed = token ? ((await gql(base, '{ releases { status } }', {}, token)).data?.releases as { status: string }[] | undefined) : undefined;
+      if (!pushed?.some((r) => r.status === 'pushed')) problems.push(`${names.get(m.memberId)}: the node's manager could not sign in and see the pushed releases`);
+    }
     const comp = await gql(hubBase, `{ completeness(query: {datasetId: "incidents_monthly", from: "2025-01", to: "${last}"}) { memberId period status } }`, {}, admin);
     const rows = (comp.data?.completeness ?? []) as { memberId: string; status: string }[];
     const byStatus = rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {});
-    process.stdout.write(`\nCompleteness of incidents_monthly 2025-01..${last} (member x period): ${JSON.stringify(byStatus)}\n`);
-    process.stdout.write(`\nExplore: hub GraphQL ${hubBase}/graphql; logins (password "${seed.password}"): coordinator@association.example.tj, researcher@university.example.tj, analyst@ombudsman.example.tj, manager@gulrukhsor.example.tj\n`);
+    process.stdout.write(
+      `\nCompleteness of incidents_monthly 2025-01..${last} (member x period): ${JSON.stringify(byStatus)}${
+        byStatus.late ? ` (the demo's months are in 2025 and were pushed today, after their due day: late, by the hub's clock)` : ''
+      }\n`,
+    );
+    process.stdout.write(
+      `\nExplore (password "${seed.password}" everywhere):\n` +
+        `  hub GraphQL ${hubBase}/graphql: coordinator@association.example.tj (Association), researcher@university.example.tj, analyst@ombudsman.example.tj, manager@gulrukhsor.example.tj (a member's account)\n` +
+        nodes.map(({ m, url }) => `  node "${names.get(m.memberId)}" GraphQL ${url}: ${DEMO_STAFF.map(([u, r]) => `${u} (${r})`).join(', ')}\n`).join(''),
+    );
     if (problems.length > 0) throw new Error(`the demo did not go through: ${problems.join('; ')}`);
     say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s${once ? '' : '; Ctrl-C to stop'}`);
     if (once) return await stop();
