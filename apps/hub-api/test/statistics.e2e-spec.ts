@@ -80,6 +80,37 @@ describe('hub: statistics by audience, protected against aggregation and differe
     expect(hidden.length).toBeGreaterThanOrEqual(2);
   });
 
+  it("answers a sum the published figures determine though a member hid its parts (every code of a dimension is its total)", async () => {
+    const outcomes = ((await hub.gql('{ standard { codelists { id codes { code } } } }')).data?.standard.codelists as any[])
+      .find((l) => l.id === 'service_outcome')
+      .codes.map((c: any) => c.code) as string[];
+    // 2025-04: each member hides its case-management cells (small counts) but publishes every margin
+    const small = (t: string): boolean => t === T0;
+    let total = 0;
+    let row = 0;
+    for (const [m, n] of nodes.entries()) {
+      const truth = (t: string, o: string): number => (small(t) ? 1 + ((o.length + m) % 4) : 6 + ((t.length + o.length + m) % 5));
+      const cells = servicesCells(truth).map((c) =>
+        small(c.key[0]) && c.key[1] !== '_T' ? { key: c.key, value: null, obsStatus: 'Q' as const, confStatus: c.value === 0 ? ('D' as const) : ('A' as const) } : c,
+      );
+      total += cells.find((c) => c.key[0] === '_T' && c.key[1] === '_T')!.value!;
+      row += cells.find((c) => c.key[0] === T0 && c.key[1] === '_T')!.value!;
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status conflicts { code } } }', { s: sign_(n, { period: '2025-04', cells }) }, n.token);
+      expect(res.data?.submitRelease).toMatchObject({ status: 'SUCCESS' });
+    }
+    const april = { from: '2025-04', to: '2025-04' };
+    for (const token of [researcher, ombudsman, undefined]) {
+      // every outcome of case management: the row's published margin, not "hidden by a sender"
+      const all = await ask(token, { ...april, groupBy: ['service_type'], filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: outcomes }] });
+      expect(all.cells).toEqual([{ period: null, memberId: null, key: [T0], value: row, obsStatus: 'A', confStatus: 'F' }]);
+      const everything = await ask(token, { ...april, filters: [{ dimension: 'service_outcome', codes: outcomes }] });
+      expect(everything.cells[0]).toMatchObject({ value: total, confStatus: 'F' });
+      // a part of the row stays hidden
+      const part = await ask(token, { ...april, groupBy: ['service_type'], filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: outcomes.slice(1) }] });
+      expect(part.cells[0]).toMatchObject({ value: null, obsStatus: 'Q' });
+    }
+  });
+
   it('the Association sees per-member figures; a member sees its own', async () => {
     const t = await ask(admin, { byMember: true, groupBy: ['service_type', 'service_outcome'], filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_outcome', codes: [O0] }] });
     expect(t.audience).toBe('association');

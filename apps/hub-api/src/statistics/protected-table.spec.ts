@@ -1,5 +1,6 @@
 import { STANDARD, StandardIndex, TOTAL_CODE } from '@paivand/schema';
-import { Hidden, isAnswerable, protectTable } from './protected-table';
+import fc from 'fast-check';
+import { answer, Hidden, isAnswerable, protectTable } from './protected-table';
 import { indexOf, isInner, supportOf, tableLayoutOf } from './table-layout';
 import { indicator, SpanBasis } from './span-basis';
 
@@ -42,5 +43,74 @@ describe('protectTable', () => {
     const rowRest = Array.from({ length: layout.sizes[1] - 2 }, (_, k) => indexOf(layout, [0, k + 1]));
     expect(isAnswerable(t, rowRest)).toBe(false);
     expect(TOTAL_CODE).toBe('_T');
+  });
+});
+
+describe('answer: sums the published cells determine', () => {
+  const [ns, no] = [layout.sizes[0] - 1, layout.sizes[1] - 1];
+  /** Random members: true inner counts, each member hiding some of its inner cells (NaN) but publishing every margin. */
+  const registers = fc.array(
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 12 }), fc.boolean()), { minLength: ns * no, maxLength: ns * no }),
+    { minLength: 1, maxLength: 4 },
+  );
+
+  it('is the true sum whenever it answers, and never a single hidden cell', () => {
+    let answered = 0;
+    let throughHidden = 0;
+    fc.assert(
+      fc.property(registers, fc.array(fc.integer({ min: 0, max: layout.total - 1 }), { minLength: 1, maxLength: 6 }), (members, picks) => {
+        const truth = new Float64Array(layout.total);
+        const tables = members.map((cells) => {
+          const t = memberTable((s, o) => cells[s * no + o][0]);
+          for (let i = 0; i < layout.total; i++) truth[i] += t[i];
+          // the member suppressed these inner cells; its margins stay published
+          cells.forEach(([, hide], k) => hide && (t[indexOf(layout, [Math.floor(k / no), k % no])] = Number.NaN));
+          return t;
+        });
+        const t = protectTable(layout, tables, 2);
+        for (let i = 0; i < layout.total; i++) {
+          if (t.hidden[i] === Hidden.No) expect(answer(t, [i])).toBe(truth[i]);
+          else expect(answer(t, [i])).toBeNull();
+        }
+        // disjoint picks: distinct inner cells; whole rows and whole columns of inner cells, alone and
+        // together (sums the margins determine, through several rows of the basis at once)
+        const inner = [...new Set(picks)].filter((i) => isInner(layout, i));
+        const rows = [...new Set(picks.map((p) => p % ns))].map((s) => Array.from({ length: no }, (_, o) => indexOf(layout, [s, o])));
+        const cols = [...new Set(picks.map((p) => p % no))].map((o) => Array.from({ length: ns }, (_, r) => indexOf(layout, [r, o])));
+        const allRows = rows.flat();
+        const grid = Array.from({ length: ns * no }, (_, k) => indexOf(layout, [Math.floor(k / no), k % no]));
+        const outside = grid.filter((c) => !allRows.includes(c));
+        for (const cells of [inner, [picks[0]], ...rows, ...cols, allRows, outside]) {
+          if (cells.length === 0) continue;
+          const a = answer(t, cells);
+          if (a !== null) {
+            answered++;
+            if (cells.some((c) => t.hidden[c] !== Hidden.No)) throughHidden++;
+            expect(a).toBe(cells.reduce((x, c) => x + truth[c], 0));
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+    // the property held on sums with hidden parts, not only on published cells
+    expect(throughHidden).toBeGreaterThan(100);
+    expect(answered).toBeGreaterThan(throughHidden);
+  });
+
+  it('gives a row whose every cell a member hid: its published margin', () => {
+    const hiddenRow = (s: number, o: number): number | null => (s === 0 ? null : 4 + o);
+    const trueRow = (s: number, o: number): number => (s === 0 ? 3 + o : 4 + o);
+    const published = memberTable(trueRow);
+    const member = memberTable(hiddenRow);
+    // the member's margins are those of its true counts
+    for (let i = 0; i < layout.total; i++) if (!isInner(layout, i)) member[i] = published[i];
+    const t = protectTable(layout, [member], 1);
+    const row = Array.from({ length: no }, (_, o) => indexOf(layout, [0, o]));
+    expect(row.every((c) => t.hidden[c] !== Hidden.No)).toBe(true);
+    const margin = indexOf(layout, [0, no]);
+    expect(t.hidden[margin]).toBe(Hidden.No);
+    expect(answer(t, row)).toBe(published[margin]);
+    // but not a part of it
+    expect(answer(t, row.slice(1))).toBeNull();
   });
 });

@@ -37,12 +37,21 @@ function restricted(layout: TableLayout, idx: number, hidden: Uint8Array): Spars
   return indicator(supportOf(layout, idx).filter((c) => hidden[c] !== Hidden.No));
 }
 
-function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array): SpanBasis {
+/**
+ * The published margins restricted to the hidden inner cells, each with its value: the
+ * margin less its published inner cells (what the published figures say those hidden
+ * cells add up to).
+ */
+function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, value: Float64Array): SpanBasis {
   const basis = new SpanBasis();
   for (let i = 0; i < layout.total; i++) {
     if (inner[i] || hidden[i] !== Hidden.No) continue;
-    const v = restricted(layout, i, hidden);
-    if (v.size > 0) basis.add(v);
+    const support = supportOf(layout, i);
+    const v = indicator(support.filter((c) => hidden[c] !== Hidden.No));
+    if (v.size === 0) continue;
+    let rest = value[i];
+    for (const c of support) if (hidden[c] === Hidden.No) rest -= value[c];
+    basis.add(v, rest);
   }
   return basis;
 }
@@ -93,7 +102,7 @@ export function protectCombined(layout: TableLayout, value: Float64Array, contri
     else if (value[i] > 0 && contributors[i] < minContributors) hidden[i] = Hidden.Primary;
   }
   for (let round = 0; round < layout.total; round++) {
-    const basis = buildBasis(layout, hidden, inner);
+    const basis = buildBasis(layout, hidden, inner, value);
     const toHide = new Set<number>();
     let derivable = 0;
     for (let i = 0; i < layout.total; i++) {
@@ -118,8 +127,26 @@ export function protectCombined(layout: TableLayout, value: Float64Array, contri
  * publishes: its vector, restricted to the hidden inner cells, lies in the published span.
  */
 export function isAnswerable(t: ProtectedTable, cells: readonly number[]): boolean {
-  if (cells.length === 1) return t.hidden[cells[0]] === Hidden.No;
+  return answer(t, cells) !== null;
+}
+
+/**
+ * The sum of `cells` (disjoint cells of the layout) when it follows from what this table
+ * publishes, else null: its published inner cells, plus what the published margins say
+ * its hidden inner cells add up to (anyone can compute it, so nothing is disclosed; a
+ * filter on every code of a dimension, for instance, is its published total).
+ */
+export function answer(t: ProtectedTable, cells: readonly number[]): number | null {
+  if (cells.length === 1 && t.hidden[cells[0]] === Hidden.No) return t.value[cells[0]];
   const v: SparseVector = new Map();
-  for (const c of cells) for (const s of supportOf(t.layout, c)) if (t.hidden[s] !== Hidden.No) v.set(s, 1);
-  return v.size === 0 || t.basis.contains(v);
+  let known = 0;
+  for (const c of cells) {
+    for (const s of supportOf(t.layout, c)) {
+      if (t.hidden[s] !== Hidden.No) v.set(s, 1);
+      else known += t.value[s];
+    }
+  }
+  if (v.size === 0) return known;
+  const hidden = t.basis.valueOf(v);
+  return hidden === null ? null : known + hidden;
 }

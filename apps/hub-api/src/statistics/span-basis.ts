@@ -22,55 +22,80 @@ function inv(a: number): number {
 
 export type SparseVector = Map<number, number>;
 
+const mod = (a: number): number => ((a % PRIME) + PRIME) % PRIME;
+
+/**
+ * Each row may carry a value: the value of the combination of added vectors it is (an
+ * added vector's value is what the caller says, e.g. a published count). A vector in the
+ * span then has a value too, `valueOf`: what anyone who sees the added vectors' values can
+ * compute. Values are residues modulo the prime, read back as integers of magnitude
+ * below p/2 (counts here are far smaller).
+ */
 export class SpanBasis {
-  /** pivot column -> row (pivot coefficient 1; no row holds another row's pivot). */
-  private readonly rows = new Map<number, SparseVector>();
+  /** pivot column -> row (pivot coefficient 1; no row holds another row's pivot) and its value. */
+  private readonly rows = new Map<number, { v: SparseVector; value: number }>();
 
   get rank(): number {
     return this.rows.size;
   }
 
-  /** v minus its projection on the basis (all pivot columns eliminated). */
-  reduce(v: SparseVector): SparseVector {
-    const out = new Map(v);
-    for (const [col, coef] of v) {
+  /** v minus its projection on the basis (all pivot columns eliminated), and the projection's value. */
+  private project(v: SparseVector): { rest: SparseVector; value: number } {
+    const rest = new Map(v);
+    let value = 0;
+    for (const col of v.keys()) {
       const row = this.rows.get(col);
       if (!row) continue;
-      const f = out.get(col);
+      const f = rest.get(col);
       if (f === undefined || f === 0) continue;
-      void coef;
-      for (const [c, x] of row) {
-        const next = ((out.get(c) ?? 0) - ((f * x) % PRIME) + PRIME) % PRIME;
-        if (next === 0) out.delete(c);
-        else out.set(c, next);
+      value = (value + ((f * row.value) % PRIME)) % PRIME;
+      for (const [c, x] of row.v) {
+        const next = ((rest.get(c) ?? 0) - ((f * x) % PRIME) + PRIME) % PRIME;
+        if (next === 0) rest.delete(c);
+        else rest.set(c, next);
       }
     }
-    return out;
+    return { rest, value };
   }
 
-  /** Adds a vector; returns false when it was already in the span. */
-  add(v: SparseVector): boolean {
-    const r = this.reduce(v);
+  /** v minus its projection on the basis (all pivot columns eliminated). */
+  reduce(v: SparseVector): SparseVector {
+    return this.project(v).rest;
+  }
+
+  /** Adds a vector (with its value); returns false when it was already in the span. */
+  add(v: SparseVector, value = 0): boolean {
+    const { rest: r, value: projected } = this.project(v);
     if (r.size === 0) return false;
     let pivot = -1;
     for (const c of r.keys()) if (pivot < 0 || c < pivot) pivot = c;
     const scale = inv(r.get(pivot) ?? 1);
     for (const [c, x] of r) r.set(c, (x * scale) % PRIME);
+    // r = (v - projection) * scale, and so is its value
+    const rValue = (mod(mod(value) - projected) * scale) % PRIME;
     for (const row of this.rows.values()) {
-      const f = row.get(pivot);
+      const f = row.v.get(pivot);
       if (f === undefined) continue;
       for (const [c, x] of r) {
-        const next = ((row.get(c) ?? 0) - ((f * x) % PRIME) + PRIME) % PRIME;
-        if (next === 0) row.delete(c);
-        else row.set(c, next);
+        const next = ((row.v.get(c) ?? 0) - ((f * x) % PRIME) + PRIME) % PRIME;
+        if (next === 0) row.v.delete(c);
+        else row.v.set(c, next);
       }
+      row.value = mod(row.value - ((f * rValue) % PRIME));
     }
-    this.rows.set(pivot, r);
+    this.rows.set(pivot, { v: r, value: rValue });
     return true;
   }
 
   contains(v: SparseVector): boolean {
     return this.reduce(v).size === 0;
+  }
+
+  /** The value of a vector in the span (from the added vectors' values); null outside it. */
+  valueOf(v: SparseVector): number | null {
+    const { rest, value } = this.project(v);
+    if (rest.size > 0) return null;
+    return value > PRIME / 2 ? value - PRIME : value;
   }
 }
 

@@ -8,7 +8,7 @@ import { HubError } from '../common/errors/hub.error';
 import { StandardsService } from '../standards/standards.service';
 import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
 import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
-import { Hidden, isAnswerable, ProtectedTable, protectCombined } from './protected-table';
+import { answer, Hidden, ProtectedTable, protectCombined } from './protected-table';
 import { TableLayout, tableLayoutOf } from './table-layout';
 
 export type Audience = 'association' | 'member' | 'combined' | 'public';
@@ -224,12 +224,14 @@ export class StatisticsService {
       const t = data.get(period)?.protectedTable;
       if (!t) continue;
       reported = true;
-      const values = cells.map((c) => t.value[c]);
-      if (!isAnswerable(t, cells) || values.some((v) => Number.isNaN(v))) {
+      // Hidden parts do not hide a sum the published cells determine (a filter on every code is its total).
+      const value = answer(t, cells);
+      if (value === null) {
+        const values = cells.map((c) => t.value[c]);
         hubHidden = cells.some((c) => t.hidden[c] === Hidden.Primary || t.hidden[c] === Hidden.Secondary) || !values.some((v) => Number.isNaN(v));
         return { value: null, obsStatus: 'Q', confStatus: hubHidden ? 'S' : 'D' };
       }
-      for (const v of values) sum += v;
+      sum += value;
     }
     if (!reported) return MISSING;
     return { value: sum, obsStatus: 'A', confStatus: 'F' };
