@@ -158,4 +158,19 @@ describe('hub: statistics by audience, protected against aggregation and differe
     expect(audited[0].n).toBe(1);
     await request(hub.app.getHttpServer()).get('/api/v1/csv/statistics?datasetId=clients_quarterly&from=2025-Q1&to=2025-Q1').expect(401);
   });
+
+  it('names the field of bad input: the bound that is wrong, a dimension filtered twice', async () => {
+    const refused = async (q: Record<string, unknown>): Promise<string[]> => {
+      const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, researcher);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      return (res.errors?.[0].extensions?.details.fields as { field: string }[]).map((f) => f.field);
+    };
+    expect(await refused({ to: '9999-12' })).toEqual(['to']);
+    expect(await refused({ from: '2025-Q1' })).toEqual(['from']);
+    expect(await refused({ to: '2025-Q1' })).toEqual(['to']);
+    expect(await refused({ from: '2025-04', to: '2025-03' })).toEqual(['from']);
+    expect(
+      await refused({ filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_type', codes: ['legal_aid'] }] }),
+    ).toEqual(['filters.dimension']);
+  });
 });

@@ -136,10 +136,20 @@ export class StatisticsService {
   }
 
   private periods(dataset: DatasetDecl, from: string, to: string): string[] {
+    // Each bound's error names its own field; the range's (to before from, too long) names `from`.
+    const parse = (field: 'from' | 'to', text: string): ReturnType<typeof parsePeriod> => {
+      try {
+        const p = parsePeriod(text);
+        if (p.type !== dataset.periodType) throw bad(field, `${dataset.id} is reported by ${dataset.periodType}`);
+        return p;
+      } catch (e) {
+        if (e instanceof PeriodError) throw bad(field, e.message);
+        throw e;
+      }
+    };
+    const a = parse('from', from);
+    const b = parse('to', to);
     try {
-      const a = parsePeriod(from);
-      const b = parsePeriod(to);
-      if (a.type !== dataset.periodType || b.type !== dataset.periodType) throw bad('from', `${dataset.id} is reported by ${dataset.periodType}`);
       return periodRange(a, b, MAX_PERIODS).map(formatPeriod);
     } catch (e) {
       if (e instanceof PeriodError) throw bad('from', e.message);
@@ -152,9 +162,13 @@ export class StatisticsService {
     const dimIndex = new Map(L.dims.map((d, i) => [d, i]));
     const choice: number[][] = L.sizes.map((n) => [n - 1]); // `_T` unless grouped or filtered
     const grouped = new Set<number>();
+    const filtered = new Set<number>();
     for (const f of q.filters) {
       const d = dimIndex.get(f.dimension);
       if (d === undefined) throw bad('filters.dimension', `${f.dimension} is not a dimension of ${q.datasetId}`);
+      // Two filters on one dimension would leave their meaning (both? either?) to chance: list the codes in one.
+      if (filtered.has(d)) throw bad('filters.dimension', `${f.dimension} is filtered twice; give its codes in one filter`);
+      filtered.add(d);
       const idx = [...new Set(f.codes)].map((c) => {
         const i = L.codeIndex[d].get(c);
         if (i === undefined || c === TOTAL_CODE) throw bad('filters.codes', `${c.slice(0, 40)} is not a code of ${f.dimension}`);
