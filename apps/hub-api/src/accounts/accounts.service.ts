@@ -47,7 +47,13 @@ export class AccountsService {
       throw new HubError('BAD_USER_INPUT', 'Only member accounts are bound to a member', { fields: [{ field: 'memberId', messages: ['only for role member'] }] });
     }
     const passwordHash = await hashSecret(input.password);
-    return this.db.transaction(async (tx) => this.insert(tx, actor, { ...input, passwordHash }));
+    return this.db.transaction(async (tx) => {
+      // A member account speaks for its organisation: the organisation must be one the hub knows.
+      if (input.memberId && !(await tx.getRepository(MemberEntity).exists({ where: { id: input.memberId } }))) {
+        throw new HubError('BAD_USER_INPUT', 'No such member', { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER', messages: ['no member has this id'] }] });
+      }
+      return this.insert(tx, actor, { ...input, passwordHash });
+    });
   }
 
   /** Inserts an account inside the caller's transaction (also used by seeding). */
@@ -59,10 +65,6 @@ export class AccountsService {
     const email = a.email.trim().toLowerCase();
     const repo = tx.getRepository(AccountEntity);
     if (await repo.exists({ where: { email } })) throw new HubError('CONFLICT', 'An account with this email exists', { reason: 'EMAIL_TAKEN' });
-    // A member account speaks for its organisation: the organisation must be one the hub knows.
-    if (a.memberId && !(await tx.getRepository(MemberEntity).exists({ where: { id: a.memberId } }))) {
-      throw new HubError('BAD_USER_INPUT', 'No such member', { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER', messages: ['no member has this id'] }] });
-    }
     const saved = await repo.save(
       repo.create({ email, displayName: a.displayName, role: a.role, memberId: a.memberId ?? null, passwordHash: a.passwordHash, active: true }),
     );
