@@ -16,12 +16,14 @@ async function inServer(dataDir: string, sql: string): Promise<{ ok: true; rows:
   const script = `
     const { startEmbeddedPostgres } = require(${JSON.stringify(MODULE)});
     const { Client } = require('pg');
+    // The child's one line of stdout is its answer to the test.
+    const answer = (a) => process.stdout.write(JSON.stringify(a) + '\\n');
     (async () => {
       let pg;
       try { pg = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)} }); }
-      catch (err) { console.log(JSON.stringify({ ok: false, message: err.message })); return; }
+      catch (err) { answer({ ok: false, message: err.message }); return; }
       const c = new Client({ connectionString: pg.url });
-      try { await c.connect(); console.log(JSON.stringify({ ok: true, rows: (await c.query(${JSON.stringify(sql)})).rows })); }
+      try { await c.connect(); answer({ ok: true, rows: (await c.query(${JSON.stringify(sql)})).rows }); }
       finally { await c.end(); await pg.stop(); }
     })();`;
   const { stdout } = await run(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: join(__dirname, '../../..') });

@@ -6,3 +6,4 @@ export * from './migrate-cli';
 export * from './secrets';
 export * from './validation';
 export * from './database';
+export * from './environment';

@@ -1,5 +1,5 @@
+import { pickEnvironment } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { readFileSync } from 'node:fs';
 import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -74,19 +74,8 @@ export class ConfigError extends Error {
 
 export function loadHubConfig(env: Record<string, string | undefined> = process.env): HubConfig {
   const known = Object.keys(new HubConfig());
-  const picked: Record<string, unknown> = {};
-  for (const key of [...known, 'DATABASE_URL', 'EMBEDDED_PG_DIR', 'JWT_SECRET', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE']) {
-    // Docker secrets: FOO_FILE names a file holding FOO.
-    const file = env[`${key}_FILE`];
-    if (env[key] !== undefined) picked[key] = env[key];
-    else if (file) {
-      try {
-        picked[key] = readFileSync(file, 'utf8').trim();
-      } catch (err) {
-        throw new ConfigError([key], `Invalid hub environment:\n${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    }
-  }
+  // Docker secrets: FOO_FILE names a file holding FOO.
+  const picked = pickEnvironment(env, [...known, 'DATABASE_URL', 'EMBEDDED_PG_DIR', 'JWT_SECRET', 'CORS_ORIGINS', 'GRAPHQL_SCHEMA_FILE'], (key, reason) => new ConfigError([key], `Invalid hub environment:\n${reason}`));
   const config = plainToInstance(HubConfig, picked);
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {

@@ -1,5 +1,5 @@
+import { pickEnvironment } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { readFileSync } from 'node:fs';
 import { NodeSigningKey } from '../federation/signing-key';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -173,19 +173,8 @@ const OPTIONAL_KEYS = ['DATABASE_URL', 'EMBEDDED_PG_DIR', 'CENTRE_ID', 'JWT_SECR
 
 export function loadNodeConfig(env: Record<string, string | undefined> = process.env): NodeConfig {
   const known = Object.keys(new NodeConfig());
-  const picked: Record<string, unknown> = {};
-  for (const key of [...known, ...OPTIONAL_KEYS]) {
-    // Docker secrets: FOO_FILE names a file holding FOO.
-    const file = env[`${key}_FILE`];
-    if (env[key] !== undefined) picked[key] = env[key];
-    else if (file) {
-      try {
-        picked[key] = readFileSync(file, 'utf8').trim();
-      } catch (err) {
-        throw new ConfigError([key], `Invalid member-node environment:\n${key}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-      }
-    }
-  }
+  // Docker secrets: FOO_FILE names a file holding FOO.
+  const picked = pickEnvironment(env, [...known, ...OPTIONAL_KEYS], (key, reason) => new ConfigError([key], `Invalid member-node environment:\n${reason}`));
   const config = plainToInstance(NodeConfig, picked);
   const errors = validateSync(config, { whitelist: true, validationError: { target: false, value: false } });
   if (errors.length > 0) {
