@@ -153,6 +153,11 @@ describe('federation: two member nodes and a hub, end to end', () => {
     // counts are per cell (DHIS2 style): every cell of every release imported, none rejected
     expect(outbox.map((o) => `${o.status}:${o.summary.status}`)).toEqual(Array(7).fill('delivered:SUCCESS'));
     expect(outbox.every((o) => o.summary.imported > 0)).toBe(true);
+    expect(((await nodeA.gql('{ outbox(first: 2) { releaseId } }', {}, managerA)).data?.outbox as any[]).map((o) => o.releaseId)).toEqual(outbox.slice(0, 2).map((o) => o.releaseId));
+    for (const first of [0, 501]) {
+      const refused = await nodeA.gql(`{ outbox(first: ${first}) { releaseId } }`, {}, managerA);
+      expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'first', code: 'OUT_OF_RANGE' }] } });
+    }
     expect(await hubCount(seed.members[0].memberId)).toEqual({ n: 7, distinct: 7 });
 
     // served: the Association sees node A's figures as sent

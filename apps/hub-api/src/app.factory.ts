@@ -3,7 +3,7 @@ import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
 import { HubAppModule } from './app.module';
-import { RestExceptionFilter, apiValidationPipe } from '@paivand/nest-common';
+import { RestExceptionFilter, apiValidationPipe, bodyParserErrors, requestIdMiddleware } from '@paivand/nest-common';
 import { HubConfig } from './config/hub-config';
 
 /** Builds the hub application exactly as production runs it (main.ts, tests and the demo share this). */
@@ -15,8 +15,10 @@ export async function createHubApp(config: HubConfig, databaseUrl: string): Prom
     abortOnError: false,
   });
   app.useLogger(app.get(Logger));
+  app.use(requestIdMiddleware);
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
+  app.use(bodyParserErrors);
   const origins = (config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false, methods: ['GET', 'POST'], maxAge: 600 });
   app.useGlobalPipes(apiValidationPipe());

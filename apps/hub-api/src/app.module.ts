@@ -4,13 +4,12 @@ import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import { LoggerModule } from 'nestjs-pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
-import { formatGraphQLError } from '@paivand/nest-common';
+import { assignRequestId, formatGraphQLError } from '@paivand/nest-common';
 import { introspectionForSignedIn } from './common/graphql/introspection.plugin';
 import { queryLimitsRule } from './common/graphql/limits';
 import { HubConfigModule } from './config/config.module';
@@ -36,12 +35,7 @@ export class HubAppModule {
         LoggerModule.forRoot({
           pinoHttp: {
             level: config.LOG_LEVEL,
-            genReqId: (req, res) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            genReqId: assignRequestId,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
             serializers: {
               // Log the route, never the body or query string.

@@ -124,9 +124,16 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
       .send(JSON.stringify({ ...s, padding: 'x'.repeat(5 * 1024 * 1024) }));
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('PAYLOAD_TOO_LARGE');
-    const malformed = await request(server).post('/api/v1/submissions').set('authorization', `Bearer ${a.token}`).set('content-type', 'application/json').send('{"payload": ');
+    const malformed = await request(server).post('/api/v1/submissions').set('authorization', `Bearer ${a.token}`).set('content-type', 'application/json').send('{"payload": Malika');
     expect(malformed.status).toBe(400);
-    expect(malformed.body.code).toBe('BAD_USER_INPUT');
+    expect(malformed.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'MALFORMED_JSON' } });
+    // V8's message for this body quotes it; the answer quotes nothing of it
+    expect(JSON.stringify(malformed.body)).not.toContain('Malika');
+    // refused before any route, it still carries the request's id, in the body and the header
+    expect(malformed.body.requestId).toEqual(expect.any(String));
+    expect(malformed.headers['x-request-id']).toBe(malformed.body.requestId);
+    const traced = await request(server).post('/api/v1/submissions').set('x-request-id', 'trace-42').set('content-type', 'application/json').send('{');
+    expect(traced.body).toMatchObject({ code: 'BAD_USER_INPUT', requestId: 'trace-42' });
     expect(JSON.stringify(malformed.body)).not.toMatch(/at .*\.js|stack/);
     expect(await rows(a.memberId)).toBe(before);
     const unauth = await request(server).post('/api/v1/submissions').send(s);

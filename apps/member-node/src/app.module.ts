@@ -4,14 +4,13 @@ import { APP_GUARD } from '@nestjs/core';
 import { GraphQLModule } from '@nestjs/graphql';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { randomUUID } from 'node:crypto';
 import pino, { type DestinationStream } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessLogModule } from './access-log/access-log.module';
 import { NodeAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { StaffStatusCache } from './common/auth/staff-status.cache';
-import { formatGraphQLError } from '@paivand/nest-common';
+import { assignRequestId, formatGraphQLError } from '@paivand/nest-common';
 import { NodeConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { CryptoModule } from './crypto/crypto.module';
@@ -56,12 +55,7 @@ export class NodeAppModule {
               },
               options.logDestination ?? pino.destination(1),
             ),
-            genReqId: (req, res) => {
-              const incoming = req.headers['x-request-id'];
-              const id = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : randomUUID();
-              res.setHeader('x-request-id', id);
-              return id;
-            },
+            genReqId: assignRequestId,
           },
         }),
         TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),

@@ -104,6 +104,9 @@ describe('member node: the paivand-node command line', () => {
     const later = await cli('approve', services);
     expect(later.out).toMatch(new RegExp(`^${services} services_monthly 2026-01 rev 1: approved$`, 'm'));
     expect((await cli('outbox')).out).toContain(services);
+    // a page size out of range is a usage error, not clamped
+    expect((await cli('outbox', '--first', '1')).out.trim().split('\n')).toHaveLength(1);
+    for (const bad of ['0', '501', 'ten', '2.5']) expect(await cli('outbox', '--first', bad)).toMatchObject({ code: 2, err: expect.stringContaining('--first') });
 
     for (const r of [prepared, preview, payload, approved, held, push]) {
       for (const v of identifiers) {

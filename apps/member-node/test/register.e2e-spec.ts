@@ -55,6 +55,20 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.gql('{ clients { total } }', {}, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('answers a body that is not JSON with a coded 400 carrying the request id, quoting nothing of the body', async () => {
+    const server = node.app.getHttpServer();
+    const res = await request(server).post('/graphql').set('content-type', 'application/json').send('{"query": Malika Rahimova');
+    expect(res.status).toBe(400);
+    expect(res.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'MALFORMED_JSON' }, requestId: expect.any(String) });
+    expect(res.headers['x-request-id']).toBe(res.body.requestId);
+    expect(JSON.stringify(res.body)).not.toContain('Malika');
+    const traced = await request(server).post('/graphql').set('x-request-id', 'trace-7').set('content-type', 'application/json').send('{');
+    expect(traced.body.requestId).toBe('trace-7');
+    // an id that is no plain token is replaced, not echoed
+    const odd = await request(server).post('/graphql').set('x-request-id', 'a b<c>').set('content-type', 'application/json').send('{');
+    expect(odd.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
   it('enforces the role x operation matrix', async () => {
     const seed = await node.gql(CREATE_CLIENT, { i: validClient('MX-0001') }, caseworker);
     const clientId = seed.data?.createClient.id as string;

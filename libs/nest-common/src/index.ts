@@ -7,3 +7,4 @@ export * from './secrets';
 export * from './validation';
 export * from './database';
 export * from './environment';
+export * from './request-id';

@@ -10,7 +10,7 @@ import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 import { hashSecret } from '@paivand/nest-common';
 import { HubUnavailableError } from '../federation/hub-client';
-import { OutboxPusher } from '../outbox/outbox.pusher';
+import { MAX_OUTBOX_PAGE, OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
 import { toLedgerModel, toOutboxModel, toPreviewModel } from '../releases/release.mapper';
 import { PrepareProgress, ReleasesService } from '../releases/releases.service';
@@ -236,10 +236,12 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
   program
     .command('outbox')
     .description('pushes and their import summaries')
-    .option('-n, --first <n>', 'how many', '50')
+    .option('-n, --first <n>', `how many, newest first (1 to ${MAX_OUTBOX_PAGE})`, '50')
     .action(async (o: { first: string }) => {
       const json = Boolean(program.opts().json);
-      const rows = (await withNode((s) => s.pusher.list(Math.min(500, Math.max(1, Number(o.first) || 50))))).map(toOutboxModel);
+      const first = Number(o.first);
+      if (!/^\d+$/.test(o.first) || first < 1 || first > MAX_OUTBOX_PAGE) throw new Exit(EXIT.USAGE, `--first must be a whole number from 1 to ${MAX_OUTBOX_PAGE}`);
+      const rows = (await withNode((s) => s.pusher.list(first))).map(toOutboxModel);
       print(json, rows, () => rows.map((r) => `${r.releaseId} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status} (${r.attempts} attempt${r.attempts === 1 ? '' : 's'})${r.summary ? ` hub ${r.summary.status}${r.status === 'refused' ? `: ${r.summary.description}` : ''}` : ''}${r.lastError ? ` last error: ${r.lastError}` : ''}`).join('\n') || 'outbox empty');
     });
 

@@ -34,6 +34,9 @@ export type RequeueOutcome = 'requeued' | 'not_retryable' | 'not_in_outbox';
  * is marked refused with its conflicts and not retried. The hub ignores an identical
  * resend, so a crash between the hub's answer and our commit does not count twice.
  */
+/** The most outbox rows one listing shows. */
+export const MAX_OUTBOX_PAGE = 500;
+
 @Injectable()
 export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(OutboxPusher.name);
@@ -117,6 +120,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     });
   }
 
+  /** The latest `first` rows, newest first (callers check 1 <= first <= MAX_OUTBOX_PAGE). */
   async list(first: number): Promise<OutboxEntity[]> {
     return this.db.getRepository(OutboxEntity).find({ order: { createdAt: 'DESC' }, take: first });
   }

@@ -5,8 +5,9 @@ import { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
+import { NodeError } from '../common/errors/node.error';
 import { OutboxEntity } from '../outbox/outbox.entity';
-import { OutboxPusher } from '../outbox/outbox.pusher';
+import { MAX_OUTBOX_PAGE, OutboxPusher } from '../outbox/outbox.pusher';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { HoldReleaseInput, PrepareReleasesInput, ReleaseListInput } from './dto/release.inputs';
 import { LedgerEntryModel, OutboxModel, PrepareResultModel, PushResultModel, ReleaseModel, ReleasePreviewModel, RequeueResultModel } from './models/release.models';
@@ -44,9 +45,16 @@ export class ReleasesResolver {
   }
 
   @Roles('manager')
-  @Query(() => [OutboxModel], { description: 'Pushes and their import summaries, newest first.' })
+  @Query(() => [OutboxModel], { description: 'Pushes and their import summaries, newest first: the latest `first` (1 to 500).' })
   async outbox(@Args('first', { type: () => Int, defaultValue: 50 }) first: number): Promise<OutboxModel[]> {
-    return (await this.pusher.list(Math.min(Math.max(first, 1), 500))).map(toOutboxModel);
+    // Refused, not clamped, as every other page size of the node is.
+    if (first < 1 || first > MAX_OUTBOX_PAGE) {
+      throw new NodeError('BAD_USER_INPUT', 'Invalid input: first', {
+        reason: 'VALIDATION_FAILED',
+        fields: [{ field: 'first', code: 'OUT_OF_RANGE', messages: [`first must be from 1 to ${MAX_OUTBOX_PAGE}`] }],
+      });
+    }
+    return (await this.pusher.list(first)).map(toOutboxModel);
   }
 
   @Roles('manager')

@@ -30,7 +30,13 @@ export function classifyError(original: unknown): { code: ApiErrorCode; message:
   const parserType = (original as { type?: unknown } | null)?.type;
   if (parserType === 'entity.too.large') return { code: 'PAYLOAD_TOO_LARGE', message: 'Request body too large' };
   if (parserType === 'entity.parse.failed') return { code: 'BAD_USER_INPUT', message: 'Malformed JSON body', details: { reason: 'MALFORMED_JSON' } };
-  if (typeof parserType === 'string' && parserType.startsWith('encoding.')) return { code: 'BAD_USER_INPUT', message: 'Unsupported body encoding' };
+  if (typeof parserType === 'string' && (parserType.startsWith('encoding.') || parserType === 'charset.unsupported')) return { code: 'BAD_USER_INPUT', message: 'Unsupported body encoding' };
+  // any other refusal of the parser (aborted, wrong length, too many parameters): its status, a fixed message
+  if (typeof parserType === 'string') {
+    const status = (original as { status?: unknown }).status;
+    const code = typeof status === 'number' ? fromHttpStatus(status) : 'BAD_USER_INPUT';
+    return { code, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : 'Request body refused' };
+  }
   if (original instanceof HttpException) {
     const status = original.getStatus();
     const code = fromHttpStatus(status);
