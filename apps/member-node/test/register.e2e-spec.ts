@@ -408,7 +408,14 @@ describe('member node: case register, roles, validation, encryption, access log'
     const e1 = await node.gql(CREATE_CLIENT, { i: { ...validClient('LOG-1'), sex: 'Zarina Testova', phone: 'Zarina Testova' } }, caseworker);
     await node.gql(CREATE_CLIENT, { i: validClient('LOG-2') }, caseworker);
     const e2 = await node.gql(CREATE_CLIENT, { i: validClient('LOG-2') }, caseworker);
-    const errors = JSON.stringify([e1.errors, e2.errors]);
+    // values of the wrong type, which graphql-js quotes in its own messages: by variable, and as a literal
+    const e3 = await node.gql(CREATE_CLIENT, { i: { ...validClient('LOG-3'), birthYear: 'Zarina Testova' } }, caseworker);
+    const e4 = await node.gql(CREATE_CLIENT, { i: { ...validClient('LOG-4'), fullName: 992935550101 } }, caseworker);
+    const e5 = await node.gql('mutation { createClient(input: {clientCode: "LOG-5", sex: "female", birthYear: "Zarina Testova"}) { id } }', {}, caseworker);
+    for (const e of [e3, e4, e5]) expect(e.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(e3.errors?.[0].message).toContain('i.birthYear');
+    names.push('992935550101');
+    const errors = JSON.stringify([e1.errors, e2.errors, e3.errors, e4.errors, e5.errors]);
     expect(node.logs.length).toBeGreaterThan(10);
     const logs = node.logs.join('\n');
     for (const v of names) {

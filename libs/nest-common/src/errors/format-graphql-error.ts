@@ -2,6 +2,7 @@ import { HttpException } from '@nestjs/common';
 import { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { ApiError } from './api-error';
 import { API_ERROR_CODES, ApiErrorCode } from './error-codes';
+import { withoutInputValues } from './input-values';
 
 const APOLLO_CODES: Record<string, ApiErrorCode> = {
   GRAPHQL_PARSE_FAILED: 'BAD_USER_INPUT',
@@ -58,6 +59,8 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     const apolloCode = typeof rawCode === 'string' ? rawCode : '';
     code =
       (API_ERROR_CODES as readonly string[]).includes(apolloCode) ? (apolloCode as ApiErrorCode) : (APOLLO_CODES[apolloCode] ?? 'BAD_USER_INPUT');
+    // a message of graphql-js's own (coercion, validation) can quote an input value
+    message = withoutInputValues(message);
   } else {
     ({ code, message, details } = classifyError(original));
   }
