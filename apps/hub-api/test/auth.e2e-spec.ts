@@ -75,4 +75,22 @@ describe('hub: sign-in, deny by default, health', () => {
       expect({ query, code: (await hub.gql(query, {}, admin)).errors?.[0].extensions?.code }).toEqual({ query, code: 'BAD_USER_INPUT' });
     }
   });
+
+  it('refuses a second application under a name already applied for, whatever its case and spacing (Cyrillic too)', async () => {
+    const name = 'Маркази бӯҳронии «Ҳимоя», Хуҷанд';
+    const apply = (n: string) =>
+      hub.gql('mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { status } }', {
+        i: { name: n, centreType: 'shelter', region: 'TJ-SU', contactEmail: 'office@himoya.example.tj' },
+      });
+    const members = async (): Promise<number> => (await hub.dataSource.query(`SELECT count(*)::int AS n FROM members`))[0].n;
+    expect((await apply(name)).data?.applyForMembership.status).toBe('applied');
+    const before = await members();
+    for (const again of [name, name.toUpperCase(), name.toLowerCase(), `  ${name.replace(/ /g, '   ')}\t`, name.replace(/ /g, '\u00a0')]) {
+      const res = await apply(again);
+      expect({ again, extensions: res.errors?.[0].extensions }).toEqual({ again, extensions: { code: 'CONFLICT', details: { reason: 'NAME_TAKEN' } } });
+    }
+    expect(await members()).toBe(before);
+    // Another centre of the same network, in another town, may still apply.
+    expect((await apply('Маркази бӯҳронии «Ҳимоя», Панҷакент')).data?.applyForMembership.status).toBe('applied');
+  });
 });

@@ -127,4 +127,23 @@ describe('hub libraries: access levels and full-text search in three languages',
     const tooMany = await hub.gql(SEARCH, { i: { query: 'x', limit: 500 } });
     expect(tooMany.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
+
+  it('refuses a filter on a theme outside the library_theme codelist, naming the field and the code, in listings and search', async () => {
+    for (const [query, input] of [[LIST, {}], [SEARCH, { query: 'zephyrine' }]] as const) {
+      const res = await hub.gql(query, { i: { ...input, filter: { theme: 'not_a_theme' } } }, tokens.member);
+      expect(res.errors).toHaveLength(1);
+      expect(res.errors?.[0].extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        details: { reason: 'VALIDATION_FAILED', fields: [{ field: 'filter.theme', code: 'UNKNOWN_CODE', messages: [expect.stringContaining('not_a_theme')] }] },
+      });
+    }
+    // A known theme that no document has is an empty answer, not an error.
+    expect((await ok(hub, LIST, { i: { filter: { theme: 'disability' } } }, tokens.member)).libraryDocuments).toEqual({ total: 0, items: [] });
+    expect(await searchIds('member', 'zephyrine', { theme: 'disability' })).toEqual([]);
+    // The other coded filters are GraphQL enums: an unknown kind, language, shelf or status is refused before any query runs.
+    for (const i of [{ filter: { kind: 'not_a_kind' } }, { filter: { language: 'xx' } }, { filter: { shelf: 'archive' } }, { scope: 'MINE', status: 'lost' }]) {
+      const res = await hub.gql(LIST, { i }, tokens.member);
+      expect({ i, code: res.errors?.[0].extensions?.code }).toEqual({ i, code: 'BAD_USER_INPUT' });
+    }
+  });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
-import { createDocument, DOC_FIELDS, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
+import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 const LIMIT = 64 * 1024;
@@ -126,11 +126,49 @@ describe('hub libraries: moderation, versions and files', () => {
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     const fields = (res.errors?.[0].extensions?.details.fields as { field: string }[]).map((f) => f.field).sort();
     expect(fields).toEqual(['datasetIds', 'themes', 'title']);
-    const anon = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: { kind: 'methodology' } });
+    const anon = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: documentInput() });
     expect(anon.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const ombudsman = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: { kind: 'methodology' } }, await hub.signIn('ombudsman'));
+    const ombudsman = await hub.gql(`mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: documentInput() }, await hub.signIn('ombudsman'));
     expect(ombudsman.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect(await count('library_documents')).toBe(before);
+  });
+
+  it('marks the fields a new document needs as non-null, and reports every bad field of one request in one error', async () => {
+    const create = `mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`;
+    const before = await count('library_documents');
+    const type = await ok(hub, `{ __type(name: "CreateLibraryDocumentInput") { inputFields { name type { kind } } } }`, {}, researcher);
+    const nonNull = type.__type.inputFields.filter((f: { type: { kind: string } }) => f.type.kind === 'NON_NULL').map((f: { name: string }) => f.name);
+    expect(nonNull.sort()).toEqual(['accessLevel', 'kind', 'language', 'title', 'year']);
+
+    // Every missing required field is named, in one answer.
+    const missing = await hub.gql(create, { i: { title: { en: 'Untitled' }, organisationName: 'X' } }, researcher);
+    expect(missing.errors?.every((e) => e.extensions?.code === 'BAD_USER_INPUT')).toBe(true);
+    expect(missing.errors?.map((e) => /Field "(\w+)"/.exec(e.message)?.[1]).sort()).toEqual(['accessLevel', 'kind', 'language', 'year']);
+
+    // A year out of range no longer hides the other problems: one error lists them all.
+    const bad = await hub.gql(create, {
+      i: documentInput({ year: 1800, title: {}, themes: ['shelters', 'not_a_theme'], datasetIds: ['no_such_dataset'], organisationMemberId: memberId, tags: ['x'.repeat(61)] }),
+    }, researcher);
+    expect(bad.errors).toHaveLength(1);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'VALIDATION_FAILED' } });
+    const fields = bad.errors?.[0].extensions?.details.fields as { field: string; code: string; messages: string[] }[];
+    expect(fields.map((f) => f.field).sort()).toEqual(['datasetIds', 'organisationMemberId', 'tags', 'themes', 'title', 'year']);
+    expect(fields.find((f) => f.field === 'themes')).toMatchObject({ code: 'UNKNOWN_CODE', messages: [expect.stringContaining('not_a_theme')] });
+    expect(fields.find((f) => f.field === 'themes')?.messages[0]).not.toContain('shelters');
+
+    // What the server can do without may be left out: a member's document is its own organisation's, lists start empty.
+    const minimal = await ok(hub, `mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { organisationMemberId authors tags themes datasetIds summary { en } } }`, {
+      i: { kind: 'methodology', accessLevel: 'members_only', title: { ru: 'Методика' }, year: 2025, language: 'ru' },
+    }, member);
+    expect(minimal.createLibraryDocument).toEqual({ organisationMemberId: memberId, authors: [], tags: [], themes: [], datasetIds: [], summary: { en: null } });
+    expect(await count('library_documents')).toBe(before + 1);
+
+    // An edit names only what changes, under the same rules; it cannot clear a value the document needs.
+    const { id } = await createDocument(hub, researcher);
+    const edit = await hub.gql(`mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { id } }`, { i: { id, themes: ['not_a_theme'], year: 1800 } }, researcher);
+    expect((edit.errors?.[0].extensions?.details.fields as { field: string }[]).map((f) => f.field).sort()).toEqual(['themes', 'year']);
+    const cleared = await hub.gql(`mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { id } }`, { i: { id, year: null, language: null } }, researcher);
+    expect(cleared.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'year' }, { field: 'language' }] } });
   });
 
   it('stores the same file once, whoever uploads it, and serves it back byte for byte', async () => {

@@ -173,4 +173,33 @@ describe('hub: statistics by audience, protected against aggregation and differe
       await refused({ filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_type', codes: ['legal_aid'] }] }),
     ).toEqual(['filters.dimension']);
   });
+
+  it('CSV: a boolean parameter is exactly true or false (absent: false); any other value is a 400 naming it', async () => {
+    const csv = (params: string) =>
+      request(hub.app.getHttpServer())
+        .get(`/api/v1/csv/statistics?datasetId=services_monthly&from=2025-02&to=2025-03${params}`)
+        .set('authorization', `Bearer ${admin}`);
+    const periodsOf = (text: string): string[] => [...new Set(text.trim().split('\r\n').slice(1).map((l) => l.split(',')[0]))].sort();
+    expect(periodsOf((await csv('&byPeriod=true').expect(200)).text)).toEqual(['2025-02', '2025-03']);
+    expect(periodsOf((await csv('&byPeriod=false').expect(200)).text)).toEqual(['2025-02/2025-03']);
+    expect(periodsOf((await csv('').expect(200)).text)).toEqual(['2025-02/2025-03']);
+    expect((await csv('&byMember=true').expect(200)).text).toContain(nodes[0].memberId);
+
+    const cases: [string, string[]][] = [
+      ['&byPeriod=yes', ['byPeriod']],
+      ['&byPeriod=1', ['byPeriod']],
+      ['&byMember=TRUE', ['byMember']],
+      ['&byPeriod=&byMember=no', ['byMember', 'byPeriod']],
+      ['&byPeriod=true&byPeriod=false', ['byPeriod']],
+    ];
+    for (const [params, fields] of cases) {
+      const res = await csv(params);
+      // The error is JSON, not a CSV file to download.
+      expect(res.headers['content-type']).toMatch(/^application\/json/);
+      expect(res.headers['content-disposition']).toBeUndefined();
+      expect({ params, status: res.status, code: res.body.code, reason: res.body.details?.reason }).toEqual({ params, status: 400, code: 'BAD_USER_INPUT', reason: 'VALIDATION_FAILED' });
+      expect(res.body.details.fields.map((f: any) => f.field).sort()).toEqual(fields);
+      expect(res.body.details.fields[0].messages).toEqual([`${res.body.details.fields[0].field} must be true or false`]);
+    }
+  });
 });

@@ -1,12 +1,9 @@
-import { StandardIndex } from '@paivand/schema';
 import { EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity, LibraryVersionFileEntity } from './entities';
-import { LibraryDocumentFieldsInput } from './dto/library-document.input';
+import { LibraryDocumentFields } from './dto/library-document.input';
 import { editMode } from './moderation/transitions';
-
-const standard = new StandardIndex();
 
 /** Locks the document row for the rest of the transaction (one writer at a time per document). */
 export async function lockDocument(tx: EntityManager, id: string): Promise<LibraryDocumentEntity> {
@@ -38,15 +35,13 @@ export async function refreshSearch(tx: EntityManager, versionId: string): Promi
   );
 }
 
-type Fields = Omit<LibraryDocumentFieldsInput, never>;
-
-/** Business checks the decorators cannot make: codelists, datasets, one organisation, a title. */
-export function checkFields(merged: Fields, actor: Principal): void {
+/**
+ * The rules that need the merged document or the actor (the input's own rules are checked
+ * at the edge, see CreateLibraryDocumentInput): one organisation, a member's own, and every
+ * required value present after an update.
+ */
+export function checkFields(merged: LibraryDocumentFields, actor: Principal): void {
   const problems: { field: string; messages: string[] }[] = [];
-  const badThemes = (merged.themes ?? []).filter((t) => !standard.hasCode('library_theme', t));
-  if (badThemes.length > 0) problems.push({ field: 'themes', messages: [`not in the library_theme codelist: ${badThemes.join(', ')}`] });
-  const badDatasets = (merged.datasetIds ?? []).filter((d) => !standard.dataset(d));
-  if (badDatasets.length > 0) problems.push({ field: 'datasetIds', messages: [`not a dataset of the standard: ${badDatasets.join(', ')}`] });
   if (!merged.title?.tg && !merged.title?.ru && !merged.title?.en) problems.push({ field: 'title', messages: ['give a title in at least one of tg, ru, en'] });
   if (!merged.organisationMemberId === !merged.organisationName) {
     problems.push({ field: 'organisationMemberId', messages: ['give either a member organisation or an outside organisation name'] });
@@ -54,7 +49,8 @@ export function checkFields(merged: Fields, actor: Principal): void {
     problems.push({ field: 'organisationMemberId', messages: ['a member may name only its own organisation'] });
   }
   for (const key of ['kind', 'accessLevel', 'year', 'language'] as const) {
-    if (merged[key] === undefined) problems.push({ field: key, messages: ['required'] });
+    // null too: an update cannot clear a value the document needs.
+    if (merged[key] === undefined || merged[key] === null) problems.push({ field: key, messages: ['required'] });
   }
   if (problems.length > 0) {
     throw new HubError('BAD_USER_INPUT', `Invalid input: ${problems.map((p) => p.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: problems });
@@ -62,7 +58,7 @@ export function checkFields(merged: Fields, actor: Principal): void {
 }
 
 /** The input merged over a version's current values (update changes only what it names). */
-export function mergeFields(v: LibraryDocumentVersionEntity | undefined, i: LibraryDocumentFieldsInput): Fields {
+export function mergeFields(v: LibraryDocumentVersionEntity | undefined, i: LibraryDocumentFields): LibraryDocumentFields {
   const pick = <T>(given: T | undefined, current: T | undefined): T | undefined => (given !== undefined ? given : current);
   const orgGiven = i.organisationMemberId !== undefined || i.organisationName !== undefined;
   return {
@@ -84,7 +80,7 @@ export function mergeFields(v: LibraryDocumentVersionEntity | undefined, i: Libr
 const normaliseTags = (tags: string[] | undefined): string[] => [...new Set((tags ?? []).map((t) => t.trim().toLowerCase()).filter(Boolean))];
 
 /** Column values of a version from checked fields. */
-export function versionColumns(f: Fields): Partial<LibraryDocumentVersionEntity> {
+export function versionColumns(f: LibraryDocumentFields): Partial<LibraryDocumentVersionEntity> {
   return {
     kind: f.kind!,
     accessLevel: f.accessLevel!,

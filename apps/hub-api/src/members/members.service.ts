@@ -11,6 +11,7 @@ import { StandardsService } from '../standards/standards.service';
 import { ApplyMemberInput } from './dto/member.inputs';
 import { MemberCredentialEntity } from './member-credential.entity';
 import { MemberKeyEntity } from './member-key.entity';
+import { memberNameKey } from './member-name';
 import { MemberEntity, MemberStatus } from './member.entity';
 import { keyIdOf, parseEd25519PublicKey, pemOf } from './node-keys';
 
@@ -64,7 +65,13 @@ export class MembersService {
     if (bad.length > 0) throw new HubError('BAD_USER_INPUT', `Invalid input: ${bad.map((b) => b.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: bad });
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(MemberEntity);
-      if (await repo.exists({ where: { name: input.name.trim() } })) {
+      // Applications one at a time, so that two with the same name cannot both pass the check
+      // (the unique index on name sees exact duplicates only). Compared in JS, not with SQL lower(),
+      // which lowers Cyrillic only under a database locale that knows it.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.members.apply'))`);
+      const key = memberNameKey(input.name);
+      const names = await repo.find({ select: { id: true, name: true } });
+      if (names.some((m) => memberNameKey(m.name) === key)) {
         throw new HubError('CONFLICT', 'An organisation with this name has applied or is a member', { reason: 'NAME_TAKEN' });
       }
       const m = await repo.save(

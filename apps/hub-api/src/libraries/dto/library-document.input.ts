@@ -1,4 +1,4 @@
-import { Field, InputType, Int } from '@nestjs/graphql';
+import { Field, InputType, Int, PartialType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -9,7 +9,6 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Max,
   MaxLength,
   Min,
@@ -26,6 +25,7 @@ import {
   LibraryKind,
   LibraryKindEnum,
 } from '../library-codes';
+import { HasSomeTitle, IsDatasetId, IsLibraryTheme, NotWith } from './library-validators';
 
 const MAX_YEAR = new Date().getUTCFullYear() + 1;
 
@@ -43,24 +43,27 @@ export class LocalizedSummaryInput {
   @Field({ nullable: true }) @IsOptional() @IsString() @MaxLength(10_000) en?: string;
 }
 
-/** Metadata of a document; on update every field is optional and only the given ones change. */
+/**
+ * A new document. The schema marks what the server needs; the rest may be left out (a
+ * member's document is its own organisation's, lists start empty). Every rule that does
+ * not depend on the caller is checked here, at the edge, so that one request learns all
+ * its problems in one error (checkFields adds the caller's organisation rules).
+ */
 @InputType()
-export class LibraryDocumentFieldsInput {
-  @Field(() => LibraryKindEnum, { nullable: true })
-  @IsOptional()
+export class CreateLibraryDocumentInput {
+  @Field(() => LibraryKindEnum)
   @IsIn(LIBRARY_KINDS)
-  kind?: LibraryKind;
+  kind!: LibraryKind;
 
-  @Field(() => AccessLevelEnum, { nullable: true })
-  @IsOptional()
+  @Field(() => AccessLevelEnum)
   @IsIn(ACCESS_LEVELS)
-  accessLevel?: AccessLevel;
+  accessLevel!: AccessLevel;
 
-  @Field(() => LocalizedTitleInput, { nullable: true, description: 'At least one of tg, ru, en.' })
-  @IsOptional()
+  @Field(() => LocalizedTitleInput, { description: 'At least one of tg, ru, en.' })
+  @HasSomeTitle()
   @ValidateNested()
   @Type(() => LocalizedTitleInput)
-  title?: LocalizedTitleInput;
+  title!: LocalizedTitleInput;
 
   @Field(() => LocalizedSummaryInput, { nullable: true })
   @IsOptional()
@@ -76,9 +79,13 @@ export class LibraryDocumentFieldsInput {
   @Length(1, 200, { each: true })
   authors?: string[];
 
-  @Field({ nullable: true, description: 'The member organisation that produced the document (or organisationName for an outside one).' })
+  @Field({
+    nullable: true,
+    description: "The member organisation that produced the document, or organisationName for an outside one (one of the two; on creation a member's own when neither is given).",
+  })
   @IsOptional()
   @IsUUID()
+  @NotWith('organisationName', { message: 'give either a member organisation or an outside organisation name, not both' })
   organisationMemberId?: string;
 
   @Field({ nullable: true })
@@ -87,17 +94,15 @@ export class LibraryDocumentFieldsInput {
   @Length(1, 300)
   organisationName?: string;
 
-  @Field(() => Int, { nullable: true })
-  @IsOptional()
+  @Field(() => Int)
   @IsInt()
   @Min(1950)
   @Max(MAX_YEAR)
-  year?: number;
+  year!: number;
 
-  @Field(() => ContentLanguageEnum, { nullable: true, description: 'Language of the content (of the attached files).' })
-  @IsOptional()
+  @Field(() => ContentLanguageEnum, { description: 'Language of the content (of the attached files).' })
   @IsIn(CONTENT_LANGUAGES)
-  language?: ContentLanguage;
+  language!: ContentLanguage;
 
   @Field(() => [String], { nullable: true })
   @IsOptional()
@@ -112,7 +117,7 @@ export class LibraryDocumentFieldsInput {
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(/^[a-z0-9_]{1,64}$/, { each: true })
+  @IsLibraryTheme({ each: true })
   themes?: string[];
 
   @Field(() => [String], { nullable: true, description: 'Ids of the statistics datasets the document uses.' })
@@ -120,15 +125,16 @@ export class LibraryDocumentFieldsInput {
   @IsArray()
   @ArrayMaxSize(20)
   @IsString({ each: true })
-  @Matches(/^[a-z0-9_.-]{1,64}$/, { each: true })
+  @IsDatasetId({ each: true })
   datasetIds?: string[];
 }
 
-@InputType()
-export class CreateLibraryDocumentInput extends LibraryDocumentFieldsInput {}
+/** Metadata of a document, every field optional (what an update may name). */
+export type LibraryDocumentFields = Partial<CreateLibraryDocumentInput>;
 
+/** An edit: only the given fields change (the same rules as on creation). */
 @InputType()
-export class UpdateLibraryDocumentInput extends LibraryDocumentFieldsInput {
+export class UpdateLibraryDocumentInput extends PartialType(CreateLibraryDocumentInput) {
   @Field()
   @IsUUID()
   id!: string;

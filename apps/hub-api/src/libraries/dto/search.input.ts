@@ -1,6 +1,6 @@
 import { Field, InputType, Int, registerEnumType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Max, Min, ValidateNested } from 'class-validator';
 import {
   CONTENT_LANGUAGES,
   ContentLanguage,
@@ -15,6 +15,7 @@ import {
   VersionStatus,
   VersionStatusEnum,
 } from '../library-codes';
+import { IsLibraryTheme } from './library-validators';
 
 export const MAX_PAGE_SIZE = 50;
 
@@ -22,7 +23,11 @@ export const MAX_PAGE_SIZE = 50;
 export class LibraryFilterInput {
   @Field(() => LibraryShelfEnum, { nullable: true }) @IsOptional() @IsIn(LIBRARY_SHELVES) shelf?: LibraryShelf;
   @Field(() => LibraryKindEnum, { nullable: true }) @IsOptional() @IsIn(LIBRARY_KINDS) kind?: LibraryKind;
-  @Field({ nullable: true }) @IsOptional() @Matches(/^[a-z0-9_]{1,64}$/) theme?: string;
+  @Field({ nullable: true, description: 'A code of the library_theme codelist.' })
+  @IsOptional()
+  @IsString()
+  @IsLibraryTheme()
+  theme?: string;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() @Min(1950) @Max(2100) year?: number;
   @Field({ nullable: true }) @IsOptional() @IsUUID() organisationMemberId?: string;
   @Field({ nullable: true, description: 'Outside organisation, matched case-insensitively.' })

@@ -45,12 +45,12 @@ export class StatisticsQueryInput {
   filters: DimensionFilterInput[] = [];
 
   @Field(() => Boolean, { defaultValue: false, description: 'One cell per period (a time series) instead of the sum over the range' })
-  @IsBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
   byPeriod = false;
 
   @Field(() => Boolean, { defaultValue: false, description: 'Per-member figures (Association only)' })
   @IsOptional()
-  @IsBoolean()
+  @IsBoolean({ message: '$property must be true or false' })
   byMember = false;
 }
 
