@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { STANDARD, Standard, StandardIndex, SubmissionPayload } from '@paivand/schema';
 import { SeedResult } from '../../apps/hub-api/src/seed/seed-hub';
+import { NodeSigningKey } from '../../apps/member-node/src/federation/signing-key';
 import { payloadBytesOf } from '../../apps/member-node/src/outbox/signed-body';
 import { ReleaseScheduler } from '../../apps/member-node/src/releases/release.scheduler';
 import { StandardSyncService } from '../../apps/member-node/src/standard-sync/standard-sync.service';
@@ -403,6 +404,71 @@ describe('federation: two member nodes and a hub, end to end', () => {
     } finally {
       process.env = saved;
       await nodeA.dataSource.query(`DELETE FROM node_standards WHERE version = '2026.3'`);
+      await restartNodeA();
+    }
+  });
+
+  it('a release the hub refused for a cause outside its figures arrives once the cause is fixed: a key the hub does not know (signed again on retry), a member id it was not prepared for (prepared again)', async () => {
+    await restartNodeA({ FEDERATION_JOBS: 'false' });
+    const saved = { ...process.env };
+    const base = { ...nodeEnv(seed.members[0], keysA), DATABASE_URL: dbA.url, JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent' };
+    const memberA = seed.members[0].memberId;
+    const outputs: string[] = [];
+    const cli = async (...args: string[]): Promise<CliResult> => {
+      const r = await runCli(...args);
+      outputs.push(r.out, r.err);
+      return r;
+    };
+    const state = async (ids: string[]): Promise<{ status: string; error_code: string | null }[]> =>
+      nodeA.dataSource.query(`SELECT status, error_code FROM releases WHERE id = ANY($1::uuid[]) ORDER BY id`, [ids]);
+    const lateMarch = async (tag: string | null): Promise<string[]> => {
+      if (tag) identifiers.push(...(await fillNode(nodeA.dataSource, keysA, CENTRE, tag, '2025-03-03', '2025-03-20', 20, `late-${tag}`)).identifiers);
+      const prepared = await cli('prepare', '--period', '2025-03');
+      expect(prepared.code).toBe(0);
+      return [...prepared.out.matchAll(/^ {2}(\S+) \S+ rev \d+ prepared$/gm)].map((m) => m[1]).sort();
+    };
+    const current = async (): Promise<{ revision: number; content_hash: string }[]> =>
+      hub.dataSource.query(`SELECT revision, content_hash FROM submissions WHERE member_id = $1 AND period = '2025-03' AND is_current ORDER BY dataset_id`, [memberA]);
+    try {
+      // approved with a signing key the hub does not know: refused, and the release says why
+      Object.assign(process.env, base, { NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem });
+      const keyed = await lateMarch('GULMK');
+      expect(keyed.length).toBeGreaterThan(0);
+      expect((await cli('approve', ...keyed)).code).toBe(0);
+      expect((await cli('push')).code).toBe(3);
+      expect(await state(keyed)).toEqual(keyed.map(() => ({ status: 'refused', error_code: 'KEY_UNKNOWN' })));
+      // the node's own key back: retry signs the same payload again, and the hub takes it
+      Object.assign(process.env, base);
+      const retried = await cli('retry', ...keyed);
+      expect(retried.code).toBe(0);
+      for (const id of keyed) expect(retried.out).toContain(`${id}: requeued`);
+      expect((await cli('push')).out).toMatch(new RegExp(`^delivered ${keyed.length}, refused 0`, 'm'));
+      expect(await state(keyed)).toEqual(keyed.map(() => ({ status: 'pushed', error_code: null })));
+      const hashes = await nodeA.dataSource.query(`SELECT content_hash FROM releases WHERE id = ANY($1::uuid[]) ORDER BY dataset_id`, [keyed]);
+      expect((await current()).map((r) => r.content_hash)).toEqual(hashes.map((r: { content_hash: string }) => r.content_hash));
+
+      // prepared and approved under a member id the hub does not know this node by: refused
+      Object.assign(process.env, base, { MEMBER_ID: seed.members[1].memberId });
+      const misnamed = await lateMarch('GULMM');
+      expect((await cli('approve', ...misnamed)).code).toBe(0);
+      expect((await cli('push')).code).toBe(3);
+      expect(await state(misnamed)).toEqual(misnamed.map(() => ({ status: 'refused', error_code: 'MEMBER_MISMATCH' })));
+      // MEMBER_ID put right: a retry would resend a payload the hub can never accept; prepare makes it again
+      Object.assign(process.env, base);
+      const retry = await cli('retry', ...misnamed);
+      expect(retry).toMatchObject({ code: 3, err: expect.stringContaining('prepare') });
+      for (const id of misnamed) expect(retry.out).toContain(`${id}: member_changed`);
+      const revisions = (await current()).map((r) => r.revision);
+      // the same figures: only the member id differs from the refused payload
+      const again = await lateMarch(null);
+      expect(await state(misnamed)).toEqual(misnamed.map(() => ({ status: 'superseded', error_code: 'MEMBER_MISMATCH' })));
+      expect((await cli('approve', ...again)).code).toBe(0);
+      expect((await cli('push')).out).toMatch(new RegExp(`^delivered ${again.length}, refused 0`, 'm'));
+      // the replacement keeps the refused release's revision (the hub stored nothing of it): one more than before
+      expect((await current()).map((r) => r.revision)).toEqual(revisions.map((r) => r + 1));
+      for (const v of identifiers) expect(outputs.join('')).not.toContain(v);
+    } finally {
+      process.env = saved;
       await restartNodeA();
     }
   });

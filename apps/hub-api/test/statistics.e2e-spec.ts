@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { StandardIndex, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, servicesCells, sign_, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
@@ -201,5 +202,39 @@ describe('hub: statistics by audience, protected against aggregation and differe
       expect(res.body.details.fields.map((f: any) => f.field).sort()).toEqual(fields);
       expect(res.body.details.fields[0].messages).toEqual([`${res.body.details.fields[0].field} must be true or false`]);
     }
+  });
+  it('figures of a differential-privacy dataset are estimates (OBS_STATUS E) for every audience, as the members sent them', async () => {
+    const std = new StandardIndex();
+    const dataset = std.dataset('hotline_monthly');
+    if (!dataset) throw new Error('hotline_monthly is not in the standard');
+    const [topics, sexes] = dataset.dimensions.map((d) => [...std.codes(d.codelist), TOTAL_CODE]);
+    const inner = (m: number, t: string, x: string): number => 3 + ((t.length * 7 + x.length + m) % 5);
+    for (const [m, n] of nodes.slice(0, 2).entries()) {
+      const cells = topics.flatMap((t) =>
+        sexes.map((x) => {
+          let value = 0;
+          for (const tt of topics.slice(0, -1)) for (const xx of sexes.slice(0, -1)) if ((t === TOTAL_CODE || t === tt) && (x === TOTAL_CODE || x === xx)) value += inner(m, tt, xx);
+          return { key: [t, x], value, obsStatus: 'E' as const, confStatus: 'F' as const };
+        }),
+      );
+      const s = sign_(n, {
+        datasetId: dataset.id,
+        dimensions: dataset.dimensions.map((d) => d.id),
+        protection: { method: 'differential_privacy', k: 5, protectionRange: 5, epsilon: 0.5 },
+        cells,
+      });
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status conflicts { code message } } }', { s }, n.token);
+      expect(res.data?.submitRelease).toMatchObject({ status: 'SUCCESS' });
+    }
+    const q = { datasetId: dataset.id, from: '2025-03', to: '2025-03', groupBy: [dataset.dimensions[1].id] };
+    for (const [token, extra] of [[researcher, {}], [undefined, {}], [admin, { byMember: true }], [nodes[0].token, {}]] as const) {
+      const res = await hub.gql(Q, { q: { ...q, ...extra } }, token);
+      const cells = res.data?.statistics.cells as any[];
+      expect(cells.length).toBeGreaterThan(0);
+      expect(cells.filter((c) => c.value !== null).length).toBeGreaterThan(0);
+      for (const c of cells) expect(c.obsStatus).toBe(c.value === null ? expect.stringMatching(/^[QM]$/) : 'E');
+    }
+    // a suppression dataset's published figures stay normal
+    expect((await ask(researcher, {})).cells[0].obsStatus).toBe('A');
   });
 });

@@ -267,4 +267,53 @@ describe('member node: the paivand-node command line', () => {
     expect((await cli('approve', after[0].id)).out).toMatch(/: approved$/m);
     expect((await cli('prepare', '--period', '2026-02')).out).toMatch(/^2026-02 nothing$/m);
   });
+  it("keeps a manager's hold when late entries make the table again (auto-approval too), and a decision on several releases reports each", async () => {
+    const ring = new KeyRing(keys);
+    // client codes come from the synthetic centre's id: another id for each fill, so they do not collide
+    const march = (id: string, incidents: number) =>
+      fillSyntheticRegister(node.dataSource, ring, TEST_CENTRE, iterateRegister({ seed: `cli-${id}`, centre: { id, centreType: 'crisis_centre', region: 'TJ-DU' }, from: '2026-03-01', to: '2026-03-31', incidents }));
+    identifiers.push(...(await march('CLM', 200)).identifiers);
+    const prepared = await cli('prepare', '--period', '2026-03');
+    const ids = [...prepared.out.matchAll(/^ {2}(\S+) (\S+) rev 1 prepared$/gm)].map((m) => ({ id: m[1], dataset: m[2] }));
+    expect(ids.map((r) => r.dataset).sort()).toEqual(['incidents_monthly', 'services_monthly']);
+    const [first, second] = ids;
+    // a hold of two releases, one of which does not exist: the first is held and reported so, the other named, exit 2
+    const unknown = '00000000-0000-4000-8000-000000000000';
+    const mixed = await cli('hold', first.id, unknown, '--reason', 'figures to check with the shelter');
+    expect(mixed.code).toBe(2);
+    expect(mixed.out).toMatch(new RegExp(`^${first.id} ${first.dataset} 2026-03 rev 1: held$`, 'm'));
+    expect(mixed.out).toMatch(new RegExp(`^${unknown}: not held: NOT_FOUND`, 'm'));
+    // late entries for March; the centre has since turned auto-approval on
+    identifiers.push(...(await march('CLL', 40)).identifiers);
+    process.env.AUTO_APPROVE = 'true';
+    let again;
+    try {
+      again = await cli('prepare', '--period', '2026-03');
+    } finally {
+      delete process.env.AUTO_APPROVE;
+    }
+    expect(again.code).toBe(0);
+    const rows: { id: string; dataset_id: string; status: string; hold_reason: string | null }[] = await node.dataSource.query(
+      `SELECT id, dataset_id, status, hold_reason FROM releases WHERE period = '2026-03' ORDER BY prepared_at, dataset_id`,
+    );
+    const current = (dataset: string) => rows.filter((r) => r.dataset_id === dataset && r.status !== 'superseded');
+    // the held table was made again with the new figures, and is held for the same reason: auto-approval left it alone
+    expect(rows.find((r) => r.id === first.id)?.status).toBe('superseded');
+    expect(current(first.dataset)).toEqual([expect.objectContaining({ status: 'held', hold_reason: 'figures to check with the shelter' })]);
+    // the other one, never held, was replaced and auto-approved
+    expect(current(second.dataset)).toEqual([expect.objectContaining({ status: 'approved', hold_reason: null })]);
+    // approving the held replacement ends the hold: its reason goes
+    const replacement = current(first.dataset)[0].id;
+    const approved = await cli('approve', replacement, second.id);
+    expect(approved.code).toBe(3);
+    expect(approved.out).toMatch(new RegExp(`^${replacement} ${first.dataset} 2026-03 rev 1: approved$`, 'm'));
+    expect(approved.out).toMatch(new RegExp(`^${second.id}: not approved: RELEASE_NOT_PENDING`, 'm'));
+    expect(approved.err).toContain('1 of 2 release(s) not approved');
+    expect(await node.dataSource.query(`SELECT hold_reason FROM releases WHERE id = $1`, [replacement])).toEqual([{ hold_reason: null }]);
+    for (const v of identifiers) expect(mixed.out + again.out + approved.out).not.toContain(v);
+    // labels in the centre's languages
+    const tg = await cli('preview', replacement, '--lang', 'tg');
+    expect(tg.out).toContain('Ҳамагӣ');
+    expect(await cli('preview', replacement, '--lang', 'de')).toMatchObject({ code: 2, err: expect.stringContaining('--lang') });
+  });
 });

@@ -98,6 +98,9 @@ export class StatisticsService {
         }
       }
     }
+    // A differential-privacy dataset's figures are noised by every member (OBS_STATUS E in what they
+    // send), and so is any sum of them: estimated, not normal, for every audience.
+    if (dataset.protection.method === 'differential_privacy') for (const c of cells) if (c.obsStatus === 'A') c.obsStatus = 'E';
     return { datasetId: dataset.id, audience, from: periods[0], to: periods[periods.length - 1], groupBy: [...q.groupBy], cells };
   }
 

@@ -12,6 +12,7 @@ import { hashSecret } from '@paivand/nest-common';
 import { HubUnavailableError } from '../federation/hub-client';
 import { MAX_OUTBOX_PAGE, OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
+import { ReleaseEntity } from '../releases/release.entity';
 import { toLedgerModel, toOutboxModel, toPreviewModel } from '../releases/release.mapper';
 import { PrepareProgress, ReleasesService } from '../releases/releases.service';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
@@ -174,9 +175,12 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .command('preview <releaseId>')
     .description('every cell that will leave the centre, with labels and status codes, and the protection report')
     .option('--payload', 'print the exact payload bytes only')
-    .action(async (id: string, o: { payload?: boolean }) => {
+    .option('--lang <lang>', 'labels in tg, ru or en (--json gives all three)', 'en')
+    .action(async (id: string, o: { payload?: boolean; lang: string }) => {
       const json = Boolean(program.opts().json);
       checkReleaseIds([id]);
+      if (o.lang !== 'tg' && o.lang !== 'ru' && o.lang !== 'en') throw new Exit(EXIT.USAGE, '--lang must be tg, ru or en');
+      const lang = o.lang;
       await withNode(async (s) => {
         const r = await s.releases.get(id);
         if (o.payload) return void process.stdout.write(`${r.payload ?? ''}\n`);
@@ -184,7 +188,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
         print(json, p, () => {
           const head = `${r.datasetId} ${r.period} rev ${r.revision} [${r.status}] hash ${r.contentHash ?? '-'}`;
           const rep = p.report ? `k=${p.report.k} published ${p.report.cellsPublished}/${p.report.cellsTotal}, primary ${p.report.cellsPrimary}, secondary ${p.report.cellsSecondary}, audit ${p.report.auditPassed ? 'passed' : 'FAILED'}` : (r.errorCode ?? '');
-          const cells = p.cells.filter((c) => c.value !== null || c.confStatus !== 'A').map((c) => `  ${c.labels.map((l) => l.en).join(' / ')}: ${c.value ?? '·'} ${c.obsStatus}/${c.confStatus}`);
+          const cells = p.cells.filter((c) => c.value !== null || c.confStatus !== 'A').map((c) => `  ${c.labels.map((l) => l[lang]).join(' / ')}: ${c.value ?? '·'} ${c.obsStatus}/${c.confStatus}`);
           return [head, rep, ...cells].join('\n');
         });
       });
@@ -198,13 +202,37 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       .action(async (ids: string[], o: { reason?: string }) => {
         const json = Boolean(program.opts().json);
         checkReleaseIds(ids);
+        // Each release is decided on its own (one transaction each): a refusal of one is reported
+        // beside the others' results, never hiding what was already done.
         const out = await withNode(async (s) => {
-          const done = [];
-          for (const id of ids) done.push(name === 'approve' ? await s.releases.approve(id, operator()) : await s.releases.hold(id, operator(), o.reason ?? null));
+          const done: ({ id: string; release: ReleaseEntity } | { id: string; error: NodeError })[] = [];
+          for (const id of ids) {
+            try {
+              done.push({ id, release: name === 'approve' ? await s.releases.approve(id, operator()) : await s.releases.hold(id, operator(), o.reason ?? null) });
+            } catch (err) {
+              // a refusal of this release (unknown, not awaiting a decision); anything else (no signing key) stops the command
+              if (!(err instanceof NodeError) || (err.code !== 'NOT_FOUND' && err.details?.reason !== 'RELEASE_NOT_PENDING')) throw err;
+              done.push({ id, error: err });
+            }
+          }
           return done;
         });
-        print(json, out, () => out.map((r) => `${r.id} ${r.datasetId} ${r.period} rev ${r.revision}: ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}`).join('\n'));
-        if (out.some((r) => r.status === 'stale')) throw new Exit(EXIT.NOTHING, 'a release was prepared against an older ledger: prepare again');
+        const failed = out.flatMap((r) => ('error' in r ? [r.error] : []));
+        print(
+          json,
+          out.map((r) => ('error' in r ? { id: r.id, error: { code: r.error.code, reason: r.error.details?.reason ?? null, message: r.error.message } } : r.release)),
+          () =>
+            out
+              .map((r) =>
+                'error' in r
+                  ? `${r.id}: not ${name === 'approve' ? 'approved' : 'held'}: ${r.error.details?.reason ?? r.error.code}: ${r.error.message}`
+                  : `${r.id} ${r.release.datasetId} ${r.release.period} rev ${r.release.revision}: ${r.release.status}${r.release.errorCode ? ` (${r.release.errorCode})` : ''}`,
+              )
+              .join('\n'),
+        );
+        if (failed.some((e) => e.code === 'NOT_FOUND')) throw new Exit(EXIT.USAGE, 'no such release');
+        if (failed.length > 0) throw new Exit(EXIT.NOTHING, `${failed.length} of ${ids.length} release(s) not ${name === 'approve' ? 'approved' : 'held'}`);
+        if (out.some((r) => 'release' in r && r.release.status === 'stale')) throw new Exit(EXIT.NOTHING, 'a release was prepared against an older ledger: prepare again');
       });
   }
 
@@ -230,6 +258,8 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       const json = Boolean(program.opts().json);
       const out = await withNode((s) => s.pusher.requeue(ids, operator()));
       print(json, out, () => out.map((r) => `${r.releaseId}: ${r.outcome}`).join('\n'));
+      if (out.some((r) => r.outcome === 'no_such_release')) throw new Exit(EXIT.USAGE, 'no such release');
+      if (out.some((r) => r.outcome === 'member_changed')) throw new Exit(EXIT.NOTHING, 'a release names another member than MEMBER_ID: `prepare` its period again, then approve and push the new release');
       if (!out.some((r) => r.outcome === 'requeued')) throw new Exit(EXIT.NOTHING, 'no failed or refused push among these releases');
     });
 

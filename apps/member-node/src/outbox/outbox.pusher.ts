@@ -7,10 +7,12 @@ import type { ImportSummary } from '@paivand/schema';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { BackoffPolicy, backoffDelayMs } from '../federation/backoff';
-import { BACKOFF_POLICY, HUB_CLIENT } from '../federation/federation.providers';
+import { BACKOFF_POLICY, HUB_CLIENT, memberIdOf, SIGNING_KEY } from '../federation/federation.providers';
 import { HubClient, HubUnavailableError } from '../federation/hub-client';
+import type { NodeSigningKey } from '../federation/signing-key';
 import { ReleaseEntity } from '../releases/release.entity';
 import { OutboxEntity } from './outbox.entity';
+import { payloadBytesOf, signedBody } from './signed-body';
 
 export interface PushStats {
   delivered: number;
@@ -24,8 +26,16 @@ export interface PushStats {
 
 type Attempt = 'delivered' | 'refused' | 'failed' | 'unreachable' | 'none';
 
-/** What `requeue` did with one release: put its failed row back in the queue, or why not. */
-export type RequeueOutcome = 'requeued' | 'not_retryable' | 'not_in_outbox';
+/** The most outbox rows one listing shows. */
+export const MAX_OUTBOX_PAGE = 500;
+
+/**
+ * What `requeue` did with one release: put its failed or refused row back in the queue, or
+ * why not: not_retryable (pending or delivered: left alone), member_changed (the payload
+ * names another member than MEMBER_ID: prepare the period again), not_in_outbox (a release
+ * never approved), no_such_release.
+ */
+export type RequeueOutcome = 'requeued' | 'not_retryable' | 'member_changed' | 'not_in_outbox' | 'no_such_release';
 
 /**
  * Drains the outbox: one due row at a time, locked with FOR UPDATE SKIP LOCKED (several
@@ -34,9 +44,6 @@ export type RequeueOutcome = 'requeued' | 'not_retryable' | 'not_in_outbox';
  * is marked refused with its conflicts and not retried. The hub ignores an identical
  * resend, so a crash between the hub's answer and our commit does not count twice.
  */
-/** The most outbox rows one listing shows. */
-export const MAX_OUTBOX_PAGE = 500;
-
 @Injectable()
 export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly log = new Logger(OutboxPusher.name);
@@ -49,6 +56,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     @Inject(BACKOFF_POLICY) private readonly backoff: BackoffPolicy,
     private readonly config: NodeConfig,
     private readonly scheduler: SchedulerRegistry,
+    @Inject(SIGNING_KEY) private readonly key: NodeSigningKey | null,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -114,8 +122,17 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
       }
       const refused = summary.status === 'ERROR';
       await outbox.update(row.id, { status: refused ? 'refused' : 'delivered', attempts: row.attempts + 1, summary, lastError: null, deliveredAt: new Date() });
-      await tx.getRepository(ReleaseEntity).update(row.release_id, { status: refused ? 'refused' : 'pushed' });
-      if (refused) this.log.warn(`hub refused release ${row.release_id}: ${summary.conflicts.map((c) => c.code).join(', ')}`);
+      // a refusal's codes on the release too, where a manager reading the releases looks for them
+      const codes = [...new Set(summary.conflicts.map((c) => c.code))];
+      await tx
+        .getRepository(ReleaseEntity)
+        .update(
+          row.release_id,
+          refused
+            ? { status: 'refused', errorCode: codes[0] ?? 'REFUSED', errorMessage: `the hub refused this release${codes.length > 0 ? `: ${codes.join(', ')}` : ''} (its import summary is in the outbox)` }
+            : { status: 'pushed' },
+        );
+      if (refused) this.log.warn(`hub refused release ${row.release_id}: ${codes.join(', ')}`);
       return refused ? 'refused' : 'delivered';
     });
   }
@@ -128,30 +145,50 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
   /**
    * Puts `failed` rows (the hub refused them before validation: credentials, a body it
    * could not read) and `refused` ones (the hub's summary said ERROR, e.g. the member was
-   * suspended) back in the queue, due now, once an operator has fixed the cause. The body
-   * is resent exactly as signed; the hub ignores an identical resend of an accepted
-   * release, so a retry never counts a release twice, and a release the hub refuses on
-   * its merits is simply refused again. Pending and delivered rows are left alone.
+   * suspended) back in the queue, due now, once an operator has fixed the cause. The
+   * payload is resent byte for byte as approved, signed again with the node's current key
+   * (the same bytes when the key is unchanged: Ed25519 signatures are deterministic; a key
+   * rotated at the hub since the approval, KEY_UNKNOWN, no longer blocks the release). The
+   * hub ignores an identical resend of an accepted release, so a retry never counts a
+   * release twice, and a release the hub refuses on its merits is simply refused again. A
+   * payload that names another member than MEMBER_ID could never be accepted: it is left
+   * for `prepare`, which replaces it. Pending and delivered rows are left alone.
    */
   async requeue(releaseIds: readonly string[], actor: string): Promise<{ releaseId: string; outcome: RequeueOutcome }[]> {
     const ids = [...new Set(releaseIds)];
     if (ids.length === 0 || ids.length > 500 || !ids.every((id) => isUUID(id))) {
       throw new NodeError('BAD_USER_INPUT', 'releaseIds must be 1 to 500 release ids (UUIDs)', { field: 'releaseIds' });
     }
-    const requeued = await this.db.transaction(async (tx) => {
-      // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected]
-      const [rows] = await tx.query<[{ release_id: string }[], number]>(
-        `UPDATE release_outbox SET status = 'pending', next_attempt_at = now(), last_error = NULL
-          WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') RETURNING release_id`,
+    const member = memberIdOf(this.config);
+    const outcomes = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ id: string; release_id: string; body: string }[]>(
+        `SELECT id, release_id, body FROM release_outbox WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') ORDER BY release_id FOR UPDATE`,
         [ids],
       );
-      await tx.query(`UPDATE releases SET status = 'approved' WHERE id = ANY($1::uuid[]) AND status = 'refused'`, [rows.map((r) => r.release_id)]);
-      return rows;
+      const out = new Map<string, RequeueOutcome>();
+      for (const r of rows) {
+        const payload = payloadBytesOf(r.body);
+        if ((JSON.parse(payload) as { memberId?: unknown }).memberId !== member) {
+          out.set(r.release_id, 'member_changed');
+          continue;
+        }
+        const body = this.key ? signedBody(payload, this.key) : r.body;
+        await tx.query(`UPDATE release_outbox SET status = 'pending', next_attempt_at = now(), last_error = NULL, body = $2 WHERE id = $1`, [r.id, body]);
+        await tx.query(`UPDATE releases SET status = 'approved', error_code = NULL, error_message = NULL WHERE id = $1 AND status = 'refused'`, [r.release_id]);
+        out.set(r.release_id, 'requeued');
+      }
+      return out;
     });
-    const known = await this.db.query<{ release_id: string }[]>(`SELECT release_id FROM release_outbox WHERE release_id = ANY($1::uuid[])`, [ids]);
-    const done = new Set(requeued.map((r) => r.release_id));
-    const inOutbox = new Set(known.map((r) => r.release_id));
-    if (done.size > 0) this.log.log(`${done.size} failed or refused release(s) requeued by ${actor}`);
-    return ids.map((releaseId) => ({ releaseId, outcome: done.has(releaseId) ? 'requeued' : inOutbox.has(releaseId) ? 'not_retryable' : 'not_in_outbox' }));
+    const known = await this.db.query<{ id: string; queued: boolean }[]>(
+      `SELECT r.id, EXISTS (SELECT 1 FROM release_outbox o WHERE o.release_id = r.id) AS queued FROM releases r WHERE r.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    const queued = new Map(known.map((r) => [r.id, r.queued]));
+    const requeued = [...outcomes.values()].filter((o) => o === 'requeued').length;
+    if (requeued > 0) this.log.log(`${requeued} failed or refused release(s) requeued by ${actor}`);
+    return ids.map((releaseId) => ({
+      releaseId,
+      outcome: outcomes.get(releaseId) ?? (!queued.has(releaseId) ? 'no_such_release' : queued.get(releaseId) ? 'not_retryable' : 'not_in_outbox'),
+    }));
   }
 }

@@ -35,9 +35,13 @@ function payloadMember(payload: string | null): string | null {
   return payload === null ? null : ((JSON.parse(payload) as { memberId?: string }).memberId ?? null);
 }
 
-/** A release still awaiting a decision whose payload names a member other than `member`. */
+/**
+ * A release that has not reached the hub (awaiting a decision, or refused by the hub)
+ * whose payload names a member other than `member` (MEMBER_ID set or changed since it was
+ * prepared): the hub could never accept it (MEMBER_MISMATCH), so it is prepared again.
+ */
 function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
-  return (r.status === 'prepared' || r.status === 'held') && r.payload !== null && payloadMember(r.payload) !== member;
+  return (r.status === 'prepared' || r.status === 'held' || r.status === 'refused') && r.payload !== null && payloadMember(r.payload) !== member;
 }
 
 /** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
@@ -155,10 +159,12 @@ export class ReleasesService {
         const latest = mine.find((r) => LIVE.includes(r.status));
         if (mine.some((r) => r.status === 'blocked' && r.inputFingerprint === fingerprint && r.schemaVersion === standard.version && (!latest || r.preparedAt >= latest.preparedAt))) continue;
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
-        // A pending table signed for another member id (MEMBER_ID set or changed since it was prepared) could
-        // never be accepted: it is prepared again, as are changed figures.
+        // A table prepared for another member id could never be accepted: it is prepared again (a refused
+        // one too: the hub stored nothing of it, so its replacement keeps the revision), as are changed figures.
         else if (latest.inputFingerprint === fingerprint && !preparedForAnotherMember(latest, memberIdOf(this.config))) continue;
-        else if (latest.status === 'prepared' || latest.status === 'held') todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
+        else if (latest.status === 'prepared' || latest.status === 'held' || (latest.status === 'refused' && preparedForAnotherMember(latest, memberIdOf(this.config)))) {
+          todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
+        }
         // Differential privacy: no revision once released. Noising the period again would spend
         // the dataset's budget again (the standard's budget is one release a month for a year);
         // late entries are left to the noise. A table not yet approved is replaced freely (its
@@ -182,7 +188,10 @@ export class ReleasesService {
 
       const preparedAt = now.toISOString();
       /** A release row of this preparation for one dataset (the fields every outcome shares). */
-      const row = (t: Todo, fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'>): Promise<ReleaseEntity> =>
+      const row = (
+        t: Todo,
+        fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'> & Partial<Pick<ReleaseEntity, 'holdReason' | 'decidedAt' | 'decidedBy'>>,
+      ): Promise<ReleaseEntity> =>
         tx.getRepository(ReleaseEntity).save(
           tx.getRepository(ReleaseEntity).create({
             datasetId: t.ds.id,
@@ -247,10 +256,14 @@ export class ReleasesService {
           }
           if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
           const payload: SubmissionPayload = { ...body, contentHash };
+          // A manager's hold outlives new figures: the table that replaces a held one is held too, for the
+          // same reason, until someone approves it (auto-approval never does).
+          const held = t.replaces?.status === 'held' ? t.replaces : undefined;
           created.push(
             await row(t, {
               batchId,
-              status: 'prepared',
+              status: held ? 'held' : 'prepared',
+              ...(held ? { holdReason: held.holdReason, decidedAt: held.decidedAt, decidedBy: held.decidedBy } : {}),
               payload: canonicalJson(payload),
               contentHash,
               report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
@@ -264,7 +277,7 @@ export class ReleasesService {
       if (created.length === 0) return { period, periodType, status: 'blocked' as const, releases: blocked, errorCode };
       this.log.log(`prepared ${created.length} release(s) of ${period}`);
       if (this.config.AUTO_APPROVE && this.key) {
-        for (let i = 0; i < created.length; i++) created[i] = await this.approveIn(tx, created[i].id, 'auto-approval');
+        for (let i = 0; i < created.length; i++) if (created[i].status === 'prepared') created[i] = await this.approveIn(tx, created[i].id, 'auto-approval');
       }
       return { period, periodType, status: 'prepared' as const, releases: [...created, ...blocked], ...(errorCode !== undefined ? { errorCode } : {}) };
     });
@@ -345,6 +358,8 @@ export class ReleasesService {
     release.status = 'approved';
     release.decidedAt = new Date();
     release.decidedBy = actor;
+    // the reason of a hold that has ended no longer describes the release
+    release.holdReason = null;
     release.inLedgerSeq = seq;
     const saved = await repo.save(release);
     await tx.getRepository(OutboxEntity).insert({ releaseId: release.id, datasetId: release.datasetId, period: release.period, revision: release.revision, body, status: 'pending', nextAttemptAt: new Date() });

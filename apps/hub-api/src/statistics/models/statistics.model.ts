@@ -14,7 +14,7 @@ export class StatCellModel {
   @Field(() => Int, { nullable: true })
   value!: number | null;
 
-  @Field({ description: 'SDMX OBS_STATUS: A normal, Q missing for confidentiality, M missing (nobody reported the period)' })
+  @Field({ description: 'SDMX OBS_STATUS: A normal, E estimated (a differential-privacy dataset: the members\' figures carry noise), Q missing for confidentiality, M missing (nobody reported the period)' })
   obsStatus!: string;
 
   @Field({ description: 'SDMX CONF_STATUS: F free, D suppressed by a sender, S suppressed by the hub' })

@@ -68,7 +68,7 @@ export class PreviewCellModel {
   @Field(() => [String]) key!: string[];
   @Field(() => [CodeLabelModel]) labels!: CodeLabelModel[];
   @Field(() => Int, { nullable: true }) value!: number | null;
-  @Field({ description: 'SDMX OBS_STATUS: A normal, Q suppressed' }) obsStatus!: string;
+  @Field({ description: 'SDMX OBS_STATUS: A normal, E estimated (differential privacy: noised), Q suppressed' }) obsStatus!: string;
   @Field({ description: 'SDMX CONF_STATUS: F free, A primary, D secondary by the sender' }) confStatus!: string;
 }
 
@@ -138,7 +138,10 @@ export class LedgerEntryModel {
 @ObjectType('RequeueResult')
 export class RequeueResultModel {
   @Field(() => ID) releaseId!: string;
-  @Field({ description: 'requeued, not_retryable (the row is pending or delivered: left alone) or not_in_outbox' })
+  @Field({
+    description:
+      'requeued (signed again with the current key), not_retryable (pending or delivered: left alone), member_changed (names another member than MEMBER_ID: prepare the period again), not_in_outbox (never approved) or no_such_release',
+  })
   outcome!: string;
 }
 
