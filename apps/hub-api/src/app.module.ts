@@ -9,7 +9,7 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
-import { assignRequestId, formatGraphQLError } from '@paivand/nest-common';
+import { assignRequestId, formatGraphQLError, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
 import { introspectionForSignedIn } from './common/graphql/introspection.plugin';
 import { queryLimitsRule } from './common/graphql/limits';
 import { HubConfigModule } from './config/config.module';
@@ -37,10 +37,7 @@ export class HubAppModule {
             level: config.LOG_LEVEL,
             genReqId: assignRequestId,
             redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
-            serializers: {
-              // Log the route, never the body or query string.
-              req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-            },
+            serializers: REQUEST_LOG_SERIALIZERS,
           },
         }),
         TypeOrmModule.forRoot({ ...hubDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN }),

@@ -10,7 +10,7 @@ import { AccessLogModule } from './access-log/access-log.module';
 import { NodeAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
 import { StaffStatusCache } from './common/auth/staff-status.cache';
-import { assignRequestId, formatGraphQLError } from '@paivand/nest-common';
+import { assignRequestId, formatGraphQLError, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
 import { NodeConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { CryptoModule } from './crypto/crypto.module';
@@ -47,15 +47,14 @@ export class NodeAppModule {
                 level: config.LOG_LEVEL,
                 base: { app: 'member-node', centre: config.CENTRE_ID },
                 redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
-                serializers: {
-                  // Log the route, never the body or query string (a GraphQL body carries case data).
-                  req: (req: { id: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
-                  res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-                },
               },
               options.logDestination ?? pino.destination(1),
             ),
             genReqId: assignRequestId,
+            // pino-http's own serializers, not the logger's: it replaces the logger's `req` and `res` serializers
+            // with its own, which log the whole URL (a GraphQL GET carries its variables, case data, there),
+            // the query, the headers and the client's address.
+            serializers: REQUEST_LOG_SERIALIZERS,
           },
         }),
         TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),

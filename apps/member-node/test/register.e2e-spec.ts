@@ -133,10 +133,10 @@ describe('member node: case register, roles, validation, encryption, access log'
   });
 
   it('opens no case to a token of another centre, an expired, or a forged one; logs every read of a client or an incident by id', async () => {
-    const { sub, role } = new JwtService().decode<{ sub: string; role: string }>(caseworker);
+    const { sub, role, pv } = new JwtService().decode<{ sub: string; role: string; pv: number }>(caseworker);
     const mint = (claims: Record<string, unknown>, opts: { audience?: string; expiresIn?: number; secret?: string } = {}): string =>
       new JwtService().sign(
-        { sub, role, cid: TEST_CENTRE, ...claims },
+        { sub, role, cid: TEST_CENTRE, pv, ...claims },
         { secret: opts.secret ?? TEST_JWT_SECRET, issuer: JWT_ISSUER, audience: opts.audience ?? TEST_CENTRE, expiresIn: opts.expiresIn ?? 300 },
       );
     const code = async (token: string): Promise<string> => {
@@ -151,6 +151,9 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(await code(mint({}, { expiresIn: -10 }))).toBe('UNAUTHENTICATED');
     expect(await code(mint({}, { secret: 'another-secret-another-secret-another-0123' }))).toBe('UNAUTHENTICATED');
     expect(await code(mint({ role: 'superuser' }))).toBe('UNAUTHENTICATED');
+    // a token of an earlier password, or of none
+    expect(await code(mint({ pv: pv - 1 }))).toBe('UNAUTHENTICATED');
+    expect(await code(mint({ pv: undefined }))).toBe('UNAUTHENTICATED');
 
     const [{ id: clientId }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM clients WHERE client_code = 'MX-0001'`);
     const [{ id: incidentId }]: { id: string }[] = await node.dataSource.query('SELECT id FROM incidents WHERE client_id = $1 LIMIT 1', [clientId]);
@@ -226,6 +229,9 @@ describe('member node: case register, roles, validation, encryption, access log'
     const referral = { incidentId, date: '2026-03-04', direction: 'outgoing', destination: 'legal_aid', accepted: true, notes: 'Synthetic referral note SRV-VAL' };
     const cases: [string, Record<string, unknown>, string][] = [
       [SERVICE, { ...service, date: '2026-02-30' }, 'date:INVALID_DATE'],
+      // an id with a typo (it was INTERNAL_SERVER_ERROR: the database refused the uuid)
+      [SERVICE, { ...service, incidentId: `${incidentId.slice(0, 35)}-` }, 'incidentId:INVALID_FORMAT'],
+      [REFERRAL, { ...referral, incidentId: '-'.repeat(36) }, 'incidentId:INVALID_FORMAT'],
       [SERVICE, { ...service, serviceType: 'massage' }, 'serviceType:UNKNOWN_CODE'],
       [SERVICE, { ...service, outcome: 'maybe' }, 'outcome:UNKNOWN_CODE'],
       [SERVICE, { ...service, serviceCode: 'bad code' }, 'serviceCode:INVALID_FORMAT'],
@@ -260,6 +266,12 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(res.data?.recordIncident).toMatchObject({ violenceType: 'physical_assault', consent: { services: true, reporting: false }, reportedByOtherMember: true });
     const again = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+    // under a new incident code it is still the same incident: the error names what clashes, not the code
+    const renamed = await node.gql(RECORD_INCIDENT, { i: { ...input, incidentCode: 'GBV-1-NEW' } }, caseworker);
+    expect(renamed.errors?.[0].extensions?.details.fields.map((f: { field: string }) => f.field)).toEqual(['clientId', 'incidentDate', 'violenceTypes']);
+    // and a taken code on another incident names the code
+    const taken = await node.gql(RECORD_INCIDENT, { i: { ...input, incidentDate: '2026-03-02', incidentCode: (res.data?.recordIncident as { incidentCode: string }).incidentCode } }, caseworker);
+    expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { fields: [{ field: 'incidentCode', code: 'DUPLICATE' }] } });
   });
 
   it('edits a client (only the fields given; null clears an identifiable field) and changes consent, logging field names, never values', async () => {
@@ -415,9 +427,17 @@ describe('member node: case register, roles, validation, encryption, access log'
     for (const e of [e3, e4, e5]) expect(e.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
     expect(e3.errors?.[0].message).toContain('i.birthYear');
     names.push('992935550101');
+    // a GraphQL GET carries the operation and its variables in the query string, which request logs must not keep
+    const get = await request(node.app.getHttpServer())
+      .get('/graphql')
+      .set('apollo-require-preflight', '1')
+      .set('authorization', `Bearer ${caseworker}`)
+      .query({ query: 'query($n: String!) { clientByCode(clientCode: $n) { id } }', variables: JSON.stringify({ n: 'Zarina Testova +992935550101' }) });
+    expect(get.status).toBe(200);
     const errors = JSON.stringify([e1.errors, e2.errors, e3.errors, e4.errors, e5.errors]);
     expect(node.logs.length).toBeGreaterThan(10);
     const logs = node.logs.join('\n');
+    expect(logs).not.toMatch(/Zarina|992935550101|clientByCode/);
     for (const v of names) {
       expect(logs).not.toContain(v);
       expect(errors).not.toContain(v);
@@ -438,11 +458,14 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.dataSource.query(`SELECT count(*)::int AS n FROM staff_accounts WHERE username = 'shorty'`))[0].n).toBe(0);
     await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: id, newPassword: 'second long password' } }, admin);
     expect((await login('first long password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await login('second long password')).data?.login.accessToken).toEqual(expect.any(String));
+    // the reset ends the session signed in with the old password (someone who learnt it is out at once)
+    expect((await node.gql('{ me { username } }', {}, token)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const renewed = (await login('second long password')).data?.login.accessToken as string;
+    expect((await node.gql('{ me { username } }', {}, renewed)).data?.me.username).toBe('leaver');
     const [{ password_hash }] = await node.dataSource.query('SELECT password_hash FROM staff_accounts WHERE id = $1', [id]);
     expect(password_hash).toMatch(/^\$argon2id\$/);
     await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id }, admin);
-    expect((await node.gql('{ me { username } }', {}, token)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('{ me { username } }', {}, renewed)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect((await login('second long password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 

@@ -23,3 +23,14 @@ export function requestIdMiddleware(req: IncomingMessage, res: ServerResponse, n
   assignRequestId(req, res);
   next();
 }
+
+/**
+ * What a request log line keeps of a request and its response, for pino-http's `serializers`:
+ * the request id, the method, the path without its query string (a GraphQL GET carries the
+ * operation and its variables there, case data included) and the status. Never the body,
+ * the query, the headers (tokens, cookies) or the client's address.
+ */
+export const REQUEST_LOG_SERIALIZERS = {
+  req: (req: { id?: unknown; method?: string; url?: string }) => ({ id: req.id, method: req.method, path: (req.url ?? '').split('?')[0] }),
+  res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
+};

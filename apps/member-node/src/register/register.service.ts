@@ -125,6 +125,10 @@ export class RegisterService {
           ),
         'DUPLICATE_INCIDENT',
         'incidentCode',
+        {
+          // the same incident entered twice: this client, this date, this violence type (whatever its code)
+          incidents_centre_fingerprint_key: { fields: ['clientId', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
+        },
       );
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'incident', saved.id, { clientId: client.id });
       return toIncidentModel(saved, this.ring);

@@ -34,7 +34,7 @@ export class StaffService {
       throw new NodeError('UNAUTHENTICATED', 'Wrong username or password', { reason: 'BAD_CREDENTIALS' });
     }
     await this.throttle.recordSuccess(username);
-    const { accessToken, expiresAt } = this.tokens.issue({ id: account.id, role: account.role, centreId: account.centreId });
+    const { accessToken, expiresAt } = this.tokens.issue({ id: account.id, role: account.role, centreId: account.centreId }, account.passwordChangedAt.getTime());
     return { accessToken, expiresAt, role: account.role, centreId: account.centreId };
   }
 

@@ -11,8 +11,9 @@ export class TokenService {
     private readonly config: NodeConfig,
   ) {}
 
-  issue(p: Principal): { accessToken: string; expiresAt: Date } {
-    const claims: JwtClaims = { sub: p.id, role: p.role, cid: p.centreId };
+  /** A token for `p`, bound to the account's password version (when its password last changed, ms). */
+  issue(p: Principal, passwordVersion: number): { accessToken: string; expiresAt: Date } {
+    const claims: JwtClaims = { sub: p.id, role: p.role, cid: p.centreId, pv: passwordVersion };
     const accessToken = this.jwt.sign(claims, {
       secret: this.config.JWT_SECRET,
       expiresIn: this.config.JWT_TTL_SECONDS,

@@ -52,6 +52,8 @@ export class NodeAuthGuard implements CanActivate {
     // A leaver's token stops working at once, and a role change takes effect at once.
     const current = await this.staffStatus.current(user.id);
     if (!current?.active || current.role !== user.role) throw new NodeError('UNAUTHENTICATED', 'Account deactivated or changed; sign in again');
+    // A password reset ends the sessions signed in with the old password.
+    if (user.passwordVersion !== current.passwordChangedAt) throw new NodeError('UNAUTHENTICATED', 'The password was changed; sign in again');
     return user;
   }
 }

@@ -23,6 +23,6 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'node-jwt') {
     if (!(NODE_ROLES as readonly string[]).includes(claims.role)) return false;
     // A token minted for another centre never opens this one.
     if (claims.cid !== this.config.CENTRE_ID) return false;
-    return { id: claims.sub, role: claims.role, centreId: claims.cid };
+    return { id: claims.sub, role: claims.role, centreId: claims.cid, passwordVersion: claims.pv };
   }
 }

@@ -8,10 +8,17 @@ export interface Principal {
   readonly role: NodeRole;
   /** The centre the account belongs to (a node serves one centre, `CENTRE_ID`). */
   readonly centreId: string;
+  /** The account's password version the token was issued under (see JwtClaims.pv). */
+  readonly passwordVersion?: number;
 }
 
 export interface JwtClaims {
   sub: string;
   role: NodeRole;
   cid: string;
+  /**
+   * Password version: when the account's password last changed (ms since the epoch) as the
+   * token was issued. A reset changes it, which ends every session signed in with the old password.
+   */
+  pv?: number;
 }

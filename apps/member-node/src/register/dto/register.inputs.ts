@@ -148,7 +148,7 @@ export class RecordIncidentInput {
 @InputType()
 export class RecordServiceInput {
   @Field(() => ID)
-  @Matches(/^[0-9a-f-]{36}$/)
+  @IsUUID()
   incidentId!: string;
 
   @Field({ nullable: true })
@@ -182,7 +182,7 @@ export class RecordServiceInput {
 @InputType()
 export class RecordReferralInput {
   @Field(() => ID)
-  @Matches(/^[0-9a-f-]{36}$/)
+  @IsUUID()
   incidentId!: string;
 
   @Field({ nullable: true })
