@@ -72,7 +72,10 @@ describe('hub: sign-in, deny by default, health', () => {
       'mutation { refuseMember(memberId: "x") { id } }',
       'mutation { rotateNodeCredentials(memberId: "x") { clientId } }',
     ]) {
-      expect({ query, code: (await hub.gql(query, {}, admin)).errors?.[0].extensions?.code }).toEqual({ query, code: 'BAD_USER_INPUT' });
+      const field = /\((\w+):/.exec(query)?.[1];
+      const ext = (await hub.gql(query, {}, admin)).errors?.[0].extensions;
+      // the same details as every other invalid field: the argument and INVALID_FORMAT
+      expect({ query, ext }).toMatchObject({ query, ext: { code: 'BAD_USER_INPUT', details: { reason: 'VALIDATION_FAILED', fields: [{ field, code: 'INVALID_FORMAT' }] } } });
     }
   });
 

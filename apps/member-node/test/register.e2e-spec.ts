@@ -160,6 +160,10 @@ describe('member node: case register, roles, validation, encryption, access log'
     const reads = async (type: string, id: string): Promise<number> =>
       (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read' AND object_type = $1 AND object_id = $2`, [type, id]))[0].n as number;
     const [c0, i0] = [await reads('client', clientId), await reads('incident', incidentId)];
+    // an id that is no UUID: the same coded details as any invalid field, and no read logged
+    for (const [q, field] of [['query { client(id: "MX-0001") { id } }', 'id'], ['query { incident(id: "x") { id } }', 'id']]) {
+      expect((await node.gql(q, {}, caseworker)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field, code: 'INVALID_FORMAT' }] } });
+    }
     const byId = await node.gql('query($id: ID!) { client(id: $id) { clientCode } }', { id: clientId }, caseworker);
     expect(byId.errors).toBeUndefined();
     expect(byId.data?.client.clientCode).toBe('MX-0001');

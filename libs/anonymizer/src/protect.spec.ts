@@ -324,6 +324,19 @@ describe('primary rules beyond small counts', () => {
     expect(cell(['c0', 'c0'])).toMatchObject({ value: 0, obsStatus: 'A' });
   });
 
+  it('publishes an empty period as zeros (nobody to disclose), while a zero beside a small count stays hidden', async () => {
+    const sizes = [2, 3];
+    const ds = syntheticDataset('t', sizes);
+    const standard = syntheticStandard(sizes, [ds]);
+    const empty = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, [0, 0, 0, 0, 0, 0], '2026-05') });
+    expect(empty.tables[0].cells).toHaveLength(12);
+    for (const c of empty.tables[0].cells) expect(c).toMatchObject({ value: 0, obsStatus: 'A', confStatus: 'F' });
+    expect(empty.report.datasets[0]).toMatchObject({ cells: { primary: 0, secondary: 0, published: 12 }, audit: { passed: true } });
+    // one record in the period: its zeros are hidden again (they would tell where that one person is not)
+    const one = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, [1, 0, 0, 0, 0, 0], '2026-05') });
+    expect(one.tables[0].cells.filter((c) => c.value === 0)).toEqual([]);
+  });
+
   it('uses the dataset\'s own k (CMS-style k = 11): a 10 is hidden, a 12 beside it too (its complement), never published', async () => {
     const sizes = [2];
     const ds = syntheticDataset('t', sizes, { k: 11 });

@@ -136,7 +136,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
           datasetId: ds.id,
           method: 'suppression',
           rule:
-            `suppression: counts 1..${k - 1}${ds.protection.structuralZeros ? '' : ' and zeros'} hidden (primary); ` +
+            `suppression: counts 1..${k - 1}${ds.protection.structuralZeros ? '' : ' and zeros (unless the period has no record at all)'} hidden (primary); ` +
             `in a group of fewer than ${2 * k} that falls entirely in one category of another dimension, that category's cell is hidden; ` +
             `in a revision, so is a cell whose value moved by 1..${k - 1} since the release it revises; ` +
             `secondary cells by Gaussian elimination (Langsrud) over all linked tables and earlier releases, ` +

@@ -23,7 +23,8 @@ import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/
  *
  * Primary rule (exact):
  * - a cell with a count from 1 to k-1 is hidden;
- * - a zero is hidden unless the dataset declares structural zeros;
+ * - a zero is hidden unless the dataset declares structural zeros, or the whole table is empty
+ *   (grand total 0: a period without a record has no one to disclose);
  * - "100% cells": for a cell G with 0 < count(G) < 2k and a dimension d on which G is a
  *   total (`_T`) and that has at least two codes, a child of G along d (G with `_T` on d
  *   replaced by a code) that holds all of G's count is hidden: knowing someone is in the
@@ -77,9 +78,13 @@ type ExtLayout = { sizes: readonly number[]; extStrides: readonly number[]; extS
 export function primarySuppression(dataset: DatasetDecl, layout: ExtLayout, ext: Float64Array): boolean[] {
   const { k, structuralZeros } = dataset.protection;
   const primary = new Array<boolean>(layout.extSize).fill(false);
+  // A table without a single record (a centre's month without a case of this kind): its zeros tell
+  // nothing about anyone, because there is no one; published, the hub shows 0, not a hidden total.
+  // (A zero is hidden elsewhere for what it says about the others in its group.)
+  const empty = ext[layout.extSize - 1] === 0;
   for (let e = 0; e < layout.extSize; e++) {
     const v = ext[e];
-    if ((v > 0 && v < k) || (v === 0 && !structuralZeros)) primary[e] = true;
+    if ((v > 0 && v < k) || (v === 0 && !structuralZeros && !empty)) primary[e] = true;
   }
   hideWholeGroups(layout, ext, k, primary);
   return primary;

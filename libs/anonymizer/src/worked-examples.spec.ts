@@ -40,7 +40,7 @@ describe('worked example: a 3 x 3 table, k = 5', () => {
     const r = report.datasets[0];
     // the report a centre manager reads: the rule in words, k, the range every hidden cell keeps
     expect(r).toMatchObject({ method: 'suppression', k: 5, protectionRange: 5 });
-    expect(r.rule).toContain('counts 1..4 and zeros hidden (primary)');
+    expect(r.rule).toContain('counts 1..4 and zeros (unless the period has no record at all) hidden (primary)');
     expect(r.rule).toContain('at least 5 wide');
     expect(r.cells).toEqual({ total: 16, published: 10, primary: 1, secondary: 5 });
     expect(r.informationLoss).toEqual({ cells: 5, value: 15 + 12 + 8 + 9 + 11 });

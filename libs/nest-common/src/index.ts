@@ -8,3 +8,4 @@ export * from './validation';
 export * from './database';
 export * from './environment';
 export * from './request-id';
+export * from './parse-id.pipe';

@@ -1,6 +1,6 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
@@ -43,7 +43,7 @@ export class LibrariesResolver {
   @Query(() => LibraryDocumentModel)
   libraryDocument(
     @CurrentPrincipal() p: Principal | undefined,
-    @Args('id', { type: () => ID }, ParseUUIDPipe) id: string,
+    @Args('id', { type: () => ID }, ParseIdPipe) id: string,
     @Args('version', { type: () => Int, nullable: true }) version?: number,
   ): Promise<LibraryDocumentModel> {
     return this.queries.get(p, id, version ?? undefined);
@@ -51,7 +51,7 @@ export class LibrariesResolver {
 
   @Roles(...AUTHORS)
   @Query(() => [LibraryDocumentModel], { description: 'Every version of a document, newest first (author and Association).' })
-  libraryDocumentVersions(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<LibraryDocumentModel[]> {
+  libraryDocumentVersions(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<LibraryDocumentModel[]> {
     return this.queries.history(p, id);
   }
 

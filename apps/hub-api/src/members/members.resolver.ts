@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -20,13 +20,13 @@ export class MembersResolver {
 
   @Roles('association_admin', 'member')
   @Query(() => MemberModel, { description: 'One member; a member may read only its own organisation.' })
-  async member(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseUUIDPipe) id: string): Promise<MemberModel> {
+  async member(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<MemberModel> {
     return toMemberModel(await this.service.get(p, id));
   }
 
   @Roles('association_admin', 'member')
   @Query(() => [MemberKeyModel])
-  async memberKeys(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseUUIDPipe) memberId: string): Promise<MemberKeyModel[]> {
+  async memberKeys(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseIdPipe) memberId: string): Promise<MemberKeyModel[]> {
     return (await this.service.keys(p, memberId)).map(toMemberKeyModel);
   }
 
@@ -45,25 +45,25 @@ export class MembersResolver {
 
   @Roles('association_admin')
   @Mutation(() => MemberModel)
-  async refuseMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseUUIDPipe) memberId: string): Promise<MemberModel> {
+  async refuseMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseIdPipe) memberId: string): Promise<MemberModel> {
     return toMemberModel(await this.service.refuse(p, memberId));
   }
 
   @Roles('association_admin')
   @Mutation(() => MemberModel, { description: 'Suspend a member: its submissions are refused until reinstated.' })
-  async suspendMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseUUIDPipe) memberId: string): Promise<MemberModel> {
+  async suspendMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseIdPipe) memberId: string): Promise<MemberModel> {
     return toMemberModel(await this.service.suspend(p, memberId));
   }
 
   @Roles('association_admin')
   @Mutation(() => MemberModel)
-  async reinstateMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseUUIDPipe) memberId: string): Promise<MemberModel> {
+  async reinstateMember(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseIdPipe) memberId: string): Promise<MemberModel> {
     return toMemberModel(await this.service.reinstate(p, memberId));
   }
 
   @Roles('association_admin', 'member')
   @Mutation(() => NodeCredentialsModel, { description: 'New node credentials (shown once); the old ones stop working.' })
-  rotateNodeCredentials(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseUUIDPipe) memberId: string): Promise<NodeCredentialsModel> {
+  rotateNodeCredentials(@CurrentPrincipal() p: Principal, @Args('memberId', { type: () => ID }, ParseIdPipe) memberId: string): Promise<NodeCredentialsModel> {
     return this.service.rotateCredentials(p, memberId);
   }
 

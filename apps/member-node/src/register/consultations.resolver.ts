@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -26,7 +26,7 @@ export class ConsultationsResolver {
 
   @Roles('caseworker', 'manager')
   @Query(() => ConsultationModel, { description: 'One consultation with its notes; written to the access log.' })
-  consultation(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ConsultationModel> {
+  consultation(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ConsultationModel> {
     return this.service.readConsultation(p, id);
   }
 }

@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -22,7 +22,7 @@ export class RegisterResolver {
 
   @Roles(...CASE_ROLES)
   @Query(() => ClientModel, { description: 'One case, decrypted; written to the access log.' })
-  client(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ClientModel> {
+  client(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ClientModel> {
     return this.register.readClient(p, { id });
   }
 
@@ -34,7 +34,7 @@ export class RegisterResolver {
 
   @Roles(...CASE_ROLES)
   @Query(() => IncidentModel, { description: 'One incident with its services and referrals; written to the access log.' })
-  incident(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<IncidentModel> {
+  incident(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<IncidentModel> {
     return this.register.readIncident(p, id);
   }
 

@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -38,7 +38,7 @@ export class ReleasesResolver {
 
   @Roles('manager')
   @Query(() => ReleasePreviewModel, { description: 'Every cell that will leave the centre, with labels, status codes and the protection report.' })
-  async releasePreview(@Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ReleasePreviewModel> {
+  async releasePreview(@Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ReleasePreviewModel> {
     const r = await this.service.get(id);
     const outbox = await this.db.getRepository(OutboxEntity).findOne({ where: { releaseId: id } });
     return toPreviewModel(r, await this.standards.current(), outbox);
@@ -72,7 +72,7 @@ export class ReleasesResolver {
 
   @Roles('manager')
   @Mutation(() => ReleaseModel, { description: 'Signs the release and queues it for the hub (status approved), or marks it stale when the ledger changed.' })
-  async approveRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ReleaseModel> {
+  async approveRelease(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ReleaseModel> {
     return toReleaseModel(await this.service.approve(id, actorOf(p)));
   }
 
@@ -80,7 +80,7 @@ export class ReleasesResolver {
   @Mutation(() => ReleaseModel)
   async holdRelease(
     @CurrentPrincipal() p: Principal,
-    @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string,
+    @Args('id', { type: () => ID }, ParseIdPipe) id: string,
     @Args('input', { nullable: true }) input?: HoldReleaseInput,
   ): Promise<ReleaseModel> {
     return toReleaseModel(await this.service.hold(id, actorOf(p), input?.reason ?? null));

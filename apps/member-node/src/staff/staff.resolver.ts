@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -47,7 +47,7 @@ export class StaffResolver {
   @Mutation(() => StaffAccountModel, { description: 'Deactivate a leaver: their tokens stop working at once.' })
   async deactivateStaffAccount(
     @CurrentPrincipal() p: Principal,
-    @Args('accountId', { type: () => ID }, new ParseUUIDPipe()) accountId: string,
+    @Args('accountId', { type: () => ID }, ParseIdPipe) accountId: string,
   ): Promise<StaffAccountModel> {
     return toStaffAccountModel(await this.staff.deactivate(p, accountId));
   }

@@ -1,4 +1,5 @@
-import { Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { Controller, Get, HttpCode, Param, Post, Req, Res, UseInterceptors } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import type { Request, Response } from 'express';
 import { CurrentPrincipal } from '../../common/auth/current-principal.decorator';
 import type { Principal } from '../../common/auth/principal';
@@ -21,7 +22,7 @@ export class LibraryFilesController {
   @UseInterceptors(LibraryUploadInterceptor)
   upload(
     @CurrentPrincipal() p: Principal,
-    @Param('documentId', ParseUUIDPipe) documentId: string,
+    @Param('documentId', ParseIdPipe) documentId: string,
     @Req() req: Request & { file?: UploadedBuffer },
   ): Promise<LibraryFileModel> {
     const file = req.file;
@@ -34,7 +35,7 @@ export class LibraryFilesController {
   @Get(':sha256')
   async download(
     @CurrentPrincipal() p: Principal | undefined,
-    @Param('documentId', ParseUUIDPipe) documentId: string,
+    @Param('documentId', ParseIdPipe) documentId: string,
     @Param('sha256') sha256: string,
     @Res() res: Response,
   ): Promise<void> {
