@@ -29,6 +29,9 @@ const validClient = (code: string): Record<string, unknown> => ({
   notes: 'Came with her two children',
 });
 
+/** A date `days` after today (UTC), YYYY-MM-DD. */
+const daysFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+
 jest.setTimeout(60_000);
 
 describe('member node: case register, roles, validation, encryption, access log', () => {
@@ -185,6 +188,10 @@ describe('member node: case register, roles, validation, encryption, access log'
       ['address', 'y'.repeat(501), 'OUT_OF_RANGE'],
       ['dateOfBirth', '17.05.1990', 'INVALID_DATE'],
       ['notes', 'z'.repeat(10_001), 'OUT_OF_RANGE'],
+      // plausibility: nothing in the future (a day's grace for the time zone), a birth date in the birth year
+      ['birthYear', new Date().getUTCFullYear() + 1, 'DATE_IN_FUTURE'],
+      ['registeredOn', daysFromNow(2), 'DATE_IN_FUTURE'],
+      ['dateOfBirth', '1991-05-17', 'INCONSISTENT'],
     ];
     for (const [field, value, code] of bad) {
       const res = await node.gql(CREATE_CLIENT, { i: { ...validClient(`VAL-${field}`), [field]: value } }, caseworker);
@@ -211,11 +218,14 @@ describe('member node: case register, roles, validation, encryption, access log'
       [{ consent: { services: true, reporting: true, givenOn: 'yesterday' } }, 'consent.givenOn:INVALID_DATE'],
       [{ narrative: 'n'.repeat(20_001) }, 'narrative:OUT_OF_RANGE'],
       [{ incidentCode: 'bad code' }, 'incidentCode:INVALID_FORMAT'],
+      [{ incidentDate: daysFromNow(2), reportedDate: daysFromNow(2) }, 'incidentDate:DATE_IN_FUTURE,reportedDate:DATE_IN_FUTURE'],
+      [{ reportedDate: '2099-01-01' }, 'reportedDate:DATE_IN_FUTURE'],
+      [{ consent: { services: true, reporting: true, givenOn: daysFromNow(3) } }, 'consent.givenOn:DATE_IN_FUTURE'],
     ];
     for (const [patch, expected] of bad) {
       const res = await node.gql(RECORD_INCIDENT, { i: { ...good, ...patch } }, caseworker);
       expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-      expect((res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map((f) => `${f.field}:${f.code}`)).toEqual([expected]);
+      expect((res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map((f) => `${f.field}:${f.code}`).join(',')).toEqual(expected);
     }
     const missing = await node.gql(RECORD_INCIDENT, { i: { ...good, clientCode: 'NO-SUCH' } }, caseworker);
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -233,6 +243,10 @@ describe('member node: case register, roles, validation, encryption, access log'
     const referral = { incidentId, date: '2026-03-04', direction: 'outgoing', destination: 'legal_aid', accepted: true, notes: 'Synthetic referral note SRV-VAL' };
     const cases: [string, Record<string, unknown>, string][] = [
       [SERVICE, { ...service, date: '2026-02-30' }, 'date:INVALID_DATE'],
+      // a service or referral dated before the incident happened, or in the future
+      [SERVICE, { ...service, date: '2026-02-28' }, 'date:DATE_ORDER'],
+      [REFERRAL, { ...referral, date: '2026-02-28' }, 'date:DATE_ORDER'],
+      [SERVICE, { ...service, date: daysFromNow(2) }, 'date:DATE_IN_FUTURE'],
       // an id with a typo (it was INTERNAL_SERVER_ERROR: the database refused the uuid)
       [SERVICE, { ...service, incidentId: `${incidentId.slice(0, 35)}-` }, 'incidentId:INVALID_FORMAT'],
       [REFERRAL, { ...referral, incidentId: '-'.repeat(36) }, 'incidentId:INVALID_FORMAT'],

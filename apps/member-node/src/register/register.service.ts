@@ -191,7 +191,7 @@ export class RegisterService {
 
   async recordService(p: Principal, input: RecordServiceInput): Promise<ServiceDeliveryModel> {
     return this.db.transaction(async (tx) => {
-      await this.requireIncident(tx, p, input.incidentId);
+      await this.requireIncident(tx, p, input.incidentId, input.date);
       const repo = tx.getRepository(ServiceDeliveryEntity);
       const saved = await insertOrConflict(
         () =>
@@ -216,7 +216,7 @@ export class RegisterService {
 
   async recordReferral(p: Principal, input: RecordReferralInput): Promise<ReferralModel> {
     return this.db.transaction(async (tx) => {
-      await this.requireIncident(tx, p, input.incidentId);
+      await this.requireIncident(tx, p, input.incidentId, input.date);
       const repo = tx.getRepository(ReferralEntity);
       const saved = await insertOrConflict(
         () =>
@@ -241,9 +241,17 @@ export class RegisterService {
     });
   }
 
-  private async requireIncident(tx: EntityManager, p: Principal, id: string): Promise<void> {
-    if (!(await tx.getRepository(IncidentEntity).exists({ where: { id, centreId: p.centreId } }))) {
+  /** The incident a service or referral is for; what is done for it cannot come before it happened. */
+  private async requireIncident(tx: EntityManager, p: Principal, id: string, date: string): Promise<void> {
+    const incident = await tx.getRepository(IncidentEntity).findOne({ select: { id: true, incidentDate: true }, where: { id, centreId: p.centreId } });
+    if (!incident) {
       throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
+    }
+    if (date < incident.incidentDate) {
+      throw new NodeError('BAD_USER_INPUT', 'Invalid input: date', {
+        reason: 'VALIDATION_FAILED',
+        fields: [{ field: 'date', code: 'DATE_ORDER', messages: ['date must not be before the incident date'] }],
+      });
     }
   }
 

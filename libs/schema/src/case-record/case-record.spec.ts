@@ -1,5 +1,6 @@
 import { STANDARD, StandardIndex } from '../standard';
 import { ageBandOn } from './client.record';
+import { latestRecordDate } from './decorators';
 import { IDENTIFIABLE_FIELDS, IDENTIFIABLE_FIELDS_BY_KIND, withoutIdentifiable } from './identifiable';
 import { CASE_RECORD_CLASSES, validateCaseRecord } from './validate';
 import { getMetadataStorage } from 'class-validator';
@@ -87,6 +88,17 @@ describe('case record validation', () => {
     expect(errorsOf('incident', { ...incident(), incidentDate: '2026-02-30' })).toEqual([expect.objectContaining({ field: 'incidentDate', code: 'INVALID_DATE' })]);
     expect(errorsOf('incident', { ...incident(), reportedDate: '2026-02-01' })).toEqual([expect.objectContaining({ field: 'reportedDate', code: 'DATE_ORDER' })]);
     expect(errorsOf('client', { ...client(), registeredOn: '02.03.2026' })).toEqual([expect.objectContaining({ field: 'registeredOn', code: 'INVALID_DATE' })]);
+  });
+
+  it('refuses implausible dates: in the future (a day of grace for the time zone), a birth date outside the birth year', () => {
+    const day = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+    expect(latestRecordDate(new Date('2026-11-24T23:30:00Z'))).toBe('2026-11-25');
+    expect(errorsOf('incident', { ...incident(), incidentDate: day(1), reportedDate: day(1), consent: { services: true, reporting: true } })).toEqual([]);
+    expect(errorsOf('incident', { ...incident(), reportedDate: day(2) })).toEqual([expect.objectContaining({ field: 'reportedDate', code: 'DATE_IN_FUTURE', message: 'reportedDate must not be in the future' })]);
+    expect(errorsOf('client', { ...client(), birthYear: new Date().getUTCFullYear() + 1 })).toEqual([expect.objectContaining({ field: 'birthYear', code: 'DATE_IN_FUTURE' })]);
+    expect(errorsOf('client', { ...client(), dateOfBirth: '1995-01-01' })).toEqual([expect.objectContaining({ field: 'dateOfBirth', code: 'INCONSISTENT', message: 'dateOfBirth must agree with birthYear' })]);
+    expect(errorsOf('client', { ...client(), birthYear: undefined, dateOfBirth: '1995-01-01' })).toEqual([]);
+    expect(errorsOf('service', { incidentId: 'INC-1', serviceId: 'S-1', date: '2099-01-01', serviceType: 'legal_counselling', outcome: 'provided' }).map((e) => `${e.field}:${e.code}`)).toContain('date:DATE_IN_FUTURE');
   });
 
   it('checks the nested consent and refuses unknown fields', () => {

@@ -1,7 +1,7 @@
 import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ageBandOf } from '../codelists/age-band';
 import { MAX_ADDRESS, MAX_NAME, MAX_NOTES, PHONE_PATTERN, RECORD_ID_PATTERN } from './common';
-import { IsCode, IsIsoDate } from './decorators';
+import { IsCode, IsInYear, IsIsoDate, IsNotFutureYear, IsNotInFuture } from './decorators';
 
 /**
  * A survivor as a member node registers her. One client may have several incidents.
@@ -23,6 +23,7 @@ export class ClientRecord {
   @IsInt()
   @Min(1900)
   @Max(2999)
+  @IsNotFutureYear()
   birthYear?: number;
 
   @IsDefined()
@@ -44,6 +45,7 @@ export class ClientRecord {
   /** First contact with the centre. */
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   registeredOn!: string;
 
   // Identifiable: encrypted at rest, never leave the node.
@@ -66,6 +68,8 @@ export class ClientRecord {
   /** Exact date of birth: identifiable. */
   @IsOptional()
   @IsIsoDate()
+  @IsNotInFuture()
+  @IsInYear('birthYear')
   dateOfBirth?: string;
 
   @IsOptional()

@@ -1,6 +1,6 @@
 import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import { MAX_NOTES, RECORD_ID_PATTERN } from './common';
-import { IsCode, IsIsoDate } from './decorators';
+import { IsCode, IsIsoDate, IsNotInFuture } from './decorators';
 
 /** One hotline consultation (telephone or online). Callers are often anonymous. */
 export class ConsultationRecord {
@@ -11,6 +11,7 @@ export class ConsultationRecord {
 
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @IsDefined()

@@ -60,6 +60,59 @@ export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+/**
+ * Today's date (UTC) plus one day, `YYYY-MM-DD`: the latest date a record may carry. One day
+ * ahead because a centre records in its own time zone (Tajikistan is UTC+5) while the
+ * server may run on UTC.
+ */
+export function latestRecordDate(now: Date = new Date()): string {
+  return new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** A date that is not in the future (see latestRecordDate; skipped when not a valid date). */
+export function IsNotInFuture(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotInFuture',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must not be in the future', ...options },
+      validator: { validate: (value: unknown) => !isIsoDate(value) || value <= latestRecordDate() },
+    });
+}
+
+/** A year that is not in the future (skipped when not an integer). */
+export function IsNotFutureYear(options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isNotInFuture',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: '$property must not be in the future', ...options },
+      validator: { validate: (value: unknown) => !Number.isInteger(value) || (value as number) <= Number(latestRecordDate().slice(0, 4)) },
+    });
+}
+
+/** A date whose year is the integer in `yearField` when both are given and plausible (skipped otherwise). */
+export function IsInYear(yearField: string, options?: ValidationOptions): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'isInYear',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      constraints: [yearField],
+      options: { message: `$property must fall in ${yearField}`, context: { arg: yearField }, ...options },
+      validator: {
+        validate: (value: unknown, args: ValidationArguments) => {
+          const year = (args.object as Record<string, unknown>)[yearField];
+          // a year that breaks its own rules is reported there, not twice
+          if (!isIsoDate(value) || !Number.isInteger(year) || (year as number) < 1900 || (year as number) > Number(latestRecordDate().slice(0, 4))) return true;
+          return Number(value.slice(0, 4)) === year;
+        },
+      },
+    });
+}
+
 /** This date is on or after the date in `otherField` (skipped when either is not a valid date). */
 export function IsNotBefore(otherField: string, options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>

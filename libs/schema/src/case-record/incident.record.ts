@@ -15,7 +15,7 @@ import {
   ValidateNested,
 } from 'class-validator';
 import { MAX_NARRATIVE, RECORD_ID_PATTERN } from './common';
-import { IsCode, IsIsoDate, IsNotBefore, MatchesClassification } from './decorators';
+import { IsCode, IsIsoDate, IsNotBefore, IsNotInFuture, MatchesClassification } from './decorators';
 
 /** The survivor's informed consent for one incident (GBVIMS: sharing only with consent). */
 export class ConsentRecord {
@@ -31,6 +31,7 @@ export class ConsentRecord {
 
   @IsOptional()
   @IsIsoDate()
+  @IsNotInFuture()
   givenOn?: string;
 }
 
@@ -49,12 +50,14 @@ export class IncidentRecord {
   /** When the violence happened (exact date stays on the node). */
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   incidentDate!: string;
 
   /** When the centre recorded it: the statistics month. */
   @IsDefined()
   @IsIsoDate()
   @IsNotBefore('incidentDate')
+  @IsNotInFuture()
   reportedDate!: string;
 
   /** Where the incident happened. */

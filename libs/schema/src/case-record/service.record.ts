@@ -1,6 +1,6 @@
 import { IsBoolean, IsDefined, IsIn, IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
 import { MAX_NOTES, RECORD_ID_PATTERN } from './common';
-import { IsCode, IsIsoDate } from './decorators';
+import { IsCode, IsIsoDate, IsNotInFuture } from './decorators';
 
 /** A service delivered (or attempted) for an incident. */
 export class ServiceRecord {
@@ -16,6 +16,7 @@ export class ServiceRecord {
 
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @IsDefined()
@@ -49,6 +50,7 @@ export class ReferralRecord {
 
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @IsDefined()

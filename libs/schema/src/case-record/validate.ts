@@ -29,6 +29,8 @@ export const CASE_RECORD_ERROR_CODES = [
   'INVALID_VALUE',
   'DATE_ORDER',
   'CLASSIFICATION_MISMATCH',
+  'DATE_IN_FUTURE',
+  'INCONSISTENT',
 ] as const;
 export type CaseRecordErrorCode = (typeof CASE_RECORD_ERROR_CODES)[number];
 
@@ -67,6 +69,8 @@ export const CONSTRAINT_CODE: Readonly<Record<string, CaseRecordErrorCode>> = {
   arrayUnique: 'DUPLICATE',
   isIn: 'INVALID_VALUE',
   isNotBefore: 'DATE_ORDER',
+  isNotInFuture: 'DATE_IN_FUTURE',
+  isInYear: 'INCONSISTENT',
   matchesClassification: 'CLASSIFICATION_MISMATCH',
 };
 
@@ -98,6 +102,10 @@ function messageFor(field: string, code: CaseRecordErrorCode, constraintArg: unk
       return `${field} must not be before ${String(constraintArg)}`;
     case 'CLASSIFICATION_MISMATCH':
       return `${field} must be the GBVIMS classification of ${String(constraintArg)}`;
+    case 'DATE_IN_FUTURE':
+      return `${field} must not be in the future`;
+    case 'INCONSISTENT':
+      return `${field} must agree with ${String(constraintArg)}`;
   }
 }
 

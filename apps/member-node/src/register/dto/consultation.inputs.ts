@@ -1,6 +1,6 @@
 import { Field, InputType } from '@nestjs/graphql';
 import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { IsCode, IsIsoDate } from '@paivand/schema';
+import { IsCode, IsIsoDate, IsNotInFuture } from '@paivand/schema';
 import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 import { PageInput } from './register.inputs';
 
@@ -22,6 +22,7 @@ export class RecordConsultationInput {
   @Field({ description: 'YYYY-MM-DD' })
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @Field({ description: 'hotline_topic codelist' })

@@ -19,7 +19,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { ClientRecord, IsCode, IsIsoDate, IsNotBefore, REFERRAL_DIRECTIONS, ReferralDirection } from '@paivand/schema';
+import { ClientRecord, IsCode, IsIsoDate, IsNotBefore, IsNotInFuture, REFERRAL_DIRECTIONS, ReferralDirection } from '@paivand/schema';
 import { MAX_NARRATIVE, MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 
 /** A new client: the standard's ClientRecord rules, exposed to GraphQL. */
@@ -80,6 +80,7 @@ export class ConsentInput {
   @Field({ nullable: true })
   @IsOptional()
   @IsIsoDate()
+  @IsNotInFuture()
   givenOn?: string;
 }
 
@@ -101,12 +102,14 @@ export class RecordIncidentInput {
   @Field()
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   incidentDate!: string;
 
   @Field()
   @IsDefined()
   @IsIsoDate()
   @IsNotBefore('incidentDate')
+  @IsNotInFuture()
   reportedDate!: string;
 
   @Field()
@@ -160,6 +163,7 @@ export class RecordServiceInput {
   @Field()
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @Field()
@@ -194,6 +198,7 @@ export class RecordReferralInput {
   @Field()
   @IsDefined()
   @IsIsoDate()
+  @IsNotInFuture()
   date!: string;
 
   @Field(() => String, { description: 'incoming or outgoing' })
