@@ -1,7 +1,7 @@
 import { IsBoolean, IsDefined, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min } from 'class-validator';
 import { ageBandOf } from '../codelists/age-band';
 import { MAX_ADDRESS, MAX_NAME, MAX_NOTES, PHONE_PATTERN, RECORD_ID_PATTERN } from './common';
-import { IsCode, IsInYear, IsIsoDate, IsNotFutureYear, IsNotInFuture } from './decorators';
+import { IsCode, IsInYear, IsIsoDate, IsNotInFuture } from './decorators';
 
 /**
  * A survivor as a member node registers her. One client may have several incidents.
@@ -23,7 +23,7 @@ export class ClientRecord {
   @IsInt()
   @Min(1900)
   @Max(2999)
-  @IsNotFutureYear()
+  @IsNotInFuture()
   birthYear?: number;
 
   @IsDefined()

@@ -69,7 +69,10 @@ export function latestRecordDate(now: Date = new Date()): string {
   return new Date(now.getTime() + 86_400_000).toISOString().slice(0, 10);
 }
 
-/** A date that is not in the future (see latestRecordDate; skipped when not a valid date). */
+/**
+ * A date, or a year, that is not in the future (see latestRecordDate); skipped when the
+ * value is neither a valid date nor an integer (its own rule reports that).
+ */
 export function IsNotInFuture(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
@@ -77,19 +80,13 @@ export function IsNotInFuture(options?: ValidationOptions): PropertyDecorator {
       target: target.constructor,
       propertyName: String(propertyName),
       options: { message: '$property must not be in the future', ...options },
-      validator: { validate: (value: unknown) => !isIsoDate(value) || value <= latestRecordDate() },
-    });
-}
-
-/** A year that is not in the future (skipped when not an integer). */
-export function IsNotFutureYear(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isNotInFuture',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must not be in the future', ...options },
-      validator: { validate: (value: unknown) => !Number.isInteger(value) || (value as number) <= Number(latestRecordDate().slice(0, 4)) },
+      validator: {
+        validate: (value: unknown) => {
+          const latest = latestRecordDate();
+          if (isIsoDate(value)) return value <= latest;
+          return !Number.isInteger(value) || (value as number) <= Number(latest.slice(0, 4));
+        },
+      },
     });
 }
 
