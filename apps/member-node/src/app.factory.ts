@@ -6,6 +6,11 @@ import { NodeAppModule, NodeAppOptions } from './app.module';
 import { RestExceptionFilter, apiValidationPipe, bodyParserErrors, requestIdMiddleware } from '@paivand/nest-common';
 import { NodeConfig } from './config/node-config';
 
+/** The route of an import's file (PUT /imports/:id/file). */
+const IMPORT_UPLOAD = /^\/imports\/[^/?]+\/file(?:\?|$)/;
+/** application/json and application/<anything>+json, as the JSON parser's default type reads them. */
+const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 /** Builds the member node exactly as production runs it (main.ts, tests, the drift check and the demo share this). */
 export async function createNodeApp(config: NodeConfig, databaseUrl: string, options: NodeAppOptions = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(NodeAppModule.forRoot(config, databaseUrl, options), {
@@ -17,8 +22,9 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
-  // JSON only: import uploads (text/csv, xlsx) are streamed by their controller, never buffered.
-  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
+  // JSON only, and never on the import upload route: a file is streamed by its controller, never
+  // buffered, and one sent with a JSON media type is refused there (UNSUPPORTED_MEDIA_TYPE).
+  app.useBodyParser('json', { limit: config.MAX_BODY_BYTES, type: (req) => !IMPORT_UPLOAD.test(req.url ?? '') && JSON_MEDIA_TYPE.test(String(req.headers['content-type'] ?? '')) });
   app.use(bodyParserErrors);
   const origins = (config.CORS_ORIGINS ?? '').split(',').map((o) => o.trim()).filter(Boolean);
   app.enableCors({ origin: origins.length > 0 ? origins : false, methods: ['GET', 'POST', 'PUT'], maxAge: 600 });

@@ -310,6 +310,187 @@ describe('member node: import of existing registers and export', () => {
     expect(log.data?.accessLog).toMatchObject({ total: 2, items: [{ actorRole: 'manager', objectType: 'register' }, { actorRole: 'manager', objectType: 'register' }] });
   });
 
+  describe('files as centres really have them', () => {
+    /** Headers of a register kept in Russian Excel; every value below is synthetic. */
+    const RU_HEADER = 'Код клиента;Пол;Год рождения;Район;ФИО;Адрес;Примечание;Дата инцидента;Дата обращения;Вид насилия;Обидчик;Согласие на услуги;Согласие на статистику;Описание';
+    const row = (code: string, over: Partial<Record<'sex' | 'address' | 'note' | 'incident' | 'reported' | 'types' | 'narrative', string>> = {}): string =>
+      [code, over.sex ?? 'жен', '1990', 'Вахдат', 'Синтетика Тестовна', over.address ?? '', over.note ?? '', over.incident ?? '01.11.2025', over.reported ?? '02.11.2025', over.types ?? 'побои', 'муж', 'да', 'да', over.narrative ?? ''].join(';');
+    const jobOf = async (id: unknown): Promise<Record<string, unknown>> => (await node.gql(`query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`, { id }, caseworker)).data?.importJob;
+    const createJob = async (extra = ''): Promise<string> => {
+      const created = await node.gql(`mutation { createImport(input: {fileName: "register.csv", format: csv ${extra}}) { id } }`, {}, caseworker);
+      expect(created.errors).toBeUndefined();
+      return created.data?.createImport.id as string;
+    };
+
+    it('reads a semicolon file as Russian Excel writes it (BOM, CRLF), commas inside unquoted values included', async () => {
+      const file = '\ufeff' + [RU_HEADER, row('SEMI-001', { address: 'г. Душанбе, ул. Синтетическая, 12', note: 'Муж избил, угрожал', types: 'побои, угрозы', narrative: 'Синтетика, без запятых не бывает' })].join('\r\n') + '\r\n';
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsValid: 1, rowsInvalid: 0 });
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
+      const read = await node.gql('{ clientByCode(clientCode: "SEMI-001") { address notes incidents { violenceTypes narrative } } }', {}, caseworker);
+      expect(read.data?.clientByCode).toEqual({
+        address: 'г. Душанбе, ул. Синтетическая, 12',
+        notes: 'Муж избил, угрожал',
+        incidents: [{ violenceTypes: ['physical_assault', 'psychological_emotional_abuse'], narrative: 'Синтетика, без запятых не бывает' }],
+      });
+    });
+
+    it('reads a comma file whose unquoted values hold semicolons without shifting columns', async () => {
+      const file = [
+        'clientCode,sex,district,incidentDate,reportedDate,violenceTypes,perpetratorRelationship,consentServices,consentReporting,narrative',
+        'COMMA-001,F,Вахдат,2025-11-03,2025-11-04,physical_assault;psychological_emotional_abuse,intimate_partner,yes,no,синтетика; с точкой с запятой',
+      ].join('\n');
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsValid: 1, rowsInvalid: 0 });
+      expect(await issues(job.id as string)).toEqual([]);
+      const staged: unknown[] = await node.dataSource.query(`SELECT violence_types, perpetrator_relationship, consent_reporting FROM import_staged_rows WHERE job_id = $1`, [job.id]);
+      expect(staged).toEqual([{ violence_types: ['physical_assault', 'psychological_emotional_abuse'], perpetrator_relationship: 'intimate_partner', consent_reporting: false }]);
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id: job.id }, caseworker);
+    });
+
+    it('reports the line a record starts on: blank lines and line breaks inside quoted values count', async () => {
+      const file = [
+        RU_HEADER,
+        row('LINE-002'),
+        '',
+        row('LINE-004', { sex: 'абв' }),
+        row('LINE-005', { narrative: '"синтетика\nв две строки"' }),
+        row('LINE-007', { reported: '31.02.2025' }),
+      ].join('\r\n');
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsProcessed: 4, rowsValid: 2, rowsInvalid: 2 });
+      expect(await issues(job.id as string)).toEqual(['4|Пол|UNKNOWN_VALUE', '7|Дата обращения|INVALID_DATE']);
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id: job.id }, caseworker);
+    });
+
+    it('names the line where a malformed file breaks, never its content', async () => {
+      const stray = await importFile(Buffer.from([RU_HEADER, row('QUOTE-002'), row('QUOTE-003', { narrative: 'Рост 5" синтетика' })].join('\r\n'), 'utf8'), 'csv');
+      expect(stray).toMatchObject({ status: 'failed', failure: 'MALFORMED_FILE: row 3' });
+      const unclosed = await importFile(Buffer.from([RU_HEADER, row('QUOTE-102'), '', row('QUOTE-104', { narrative: '"не закрыто синтетика' }), row('QUOTE-105')].join('\n'), 'utf8'), 'csv');
+      expect(unclosed).toMatchObject({ status: 'failed', failure: 'MALFORMED_FILE: row 4' });
+    });
+
+    it('reads a Windows-1251 CSV (the encoding of Russian Excel’s "CSV")', async () => {
+      const cp1251 = new Map<string, number>();
+      const decoder = new TextDecoder('windows-1251');
+      for (let b = 0; b < 256; b++) cp1251.set(decoder.decode(Uint8Array.of(b)), b);
+      const encode = (text: string): Buffer => Buffer.from(Array.from(text, (c) => cp1251.get(c) ?? 0x3f));
+      const job = await importFile(encode([RU_HEADER, row('CP1251-001', { address: 'г. Вахдат, ул. Синтетическая, 7' })].join('\r\n') + '\r\n'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', failure: null, rowsValid: 1, rowsInvalid: 0 });
+      const staged: { client_code: string; sex: string; violence_type: string }[] = await node.dataSource.query(
+        `SELECT client_code, sex, violence_type FROM import_staged_rows WHERE job_id = $1`,
+        [job.id],
+      );
+      expect(staged).toEqual([{ client_code: 'CP1251-001', sex: 'F', violence_type: 'physical_assault' }]);
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id: job.id }, caseworker);
+    });
+
+    it('refuses a file with two columns of one name that a field reads, and ignores such columns no field reads', async () => {
+      const notes = await importFile(Buffer.from([`${RU_HEADER};Примечание`, `${row('DUP-001')};синтетика`].join('\r\n'), 'utf8'), 'csv');
+      expect(notes).toMatchObject({ status: 'failed', failure: 'DUPLICATE_COLUMNS: Примечание' });
+      const reported = await importFile(Buffer.from([`${RU_HEADER};Дата обращения`, `${row('DUP-002', { reported: '' })};02.11.2025`].join('\r\n'), 'utf8'), 'csv');
+      expect(reported).toMatchObject({ status: 'failed', failure: 'DUPLICATE_COLUMNS: Дата обращения' });
+      const unused = await importFile(Buffer.from([`N;${RU_HEADER};N`, `1;${row('DUP-003')};1`].join('\r\n'), 'utf8'), 'csv');
+      expect(unused).toMatchObject({ status: 'validated', rowsValid: 1 });
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id: unused.id }, caseworker);
+    });
+
+    it('refuses at createImport a value mapping to codes the field does not have, and two column mappings for one field', async () => {
+      const jobs = await count('import_jobs');
+      const refused = async (extra: string): Promise<{ field: string; code: string }[]> => {
+        const res = await node.gql(`mutation { createImport(input: {fileName: "x.csv", format: csv ${extra}}) { id } }`, {}, caseworker);
+        expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+        return (res.errors?.[0].extensions?.details.fields as { field: string; code: string }[]).map(({ field, code }) => ({ field, code }));
+      };
+      expect(await refused(', valueMapping: [{field: "consentServices", value: "yes", code: "maybe"}]')).toEqual([{ field: 'valueMapping.0.code', code: 'UNKNOWN_CODE' }]);
+      expect(await refused(', valueMapping: [{field: "sex", value: "F", code: "F"}, {field: "sex", value: "woman", code: "female"}]')).toEqual([{ field: 'valueMapping.1.code', code: 'UNKNOWN_CODE' }]);
+      expect(await refused(', columnMapping: [{field: "clientCode", column: "Шифр"}, {field: "sex", column: "Пол"}, {field: "clientCode", column: "Код"}]')).toEqual([
+        { field: 'columnMapping.2.field', code: 'DUPLICATE' },
+      ]);
+      expect(await count('import_jobs')).toBe(jobs);
+      // codes and yes/no words of the right field are taken
+      await createJob(', valueMapping: [{field: "sex", value: "woman", code: "F"}, {field: "consentServices", value: "согласна", code: "yes"}, {field: "hasDisability", value: "-", code: "нет"}]');
+    });
+
+    it('reports only the real cause of a row’s problem, not the fields derived from it', async () => {
+      const file = [RU_HEADER, row('DERIVED-002', { reported: '' }), row('DERIVED-003', { incident: '' })].join('\r\n');
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsInvalid: 2 });
+      const res = await node.gql('query($i: ImportIssuesInput!) { importIssues(input: $i) { items { row field column reason } } }', { i: { jobId: job.id } }, caseworker);
+      expect(res.data?.importIssues.items).toEqual([
+        { row: 2, field: 'reportedDate', column: 'Дата обращения', reason: 'REQUIRED' },
+        { row: 3, field: 'incidentDate', column: 'Дата инцидента', reason: 'REQUIRED' },
+      ]);
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id: job.id }, caseworker);
+    });
+
+    it('refuses a file sent as JSON with a clear code, and leaves the import waiting for its file', async () => {
+      const id = await createJob();
+      const file = [RU_HEADER, row('JSON-001')].join('\r\n');
+      // A JSON body the app's JSON parser reads before the route: the controller refuses it.
+      const json = await request(node.app.getHttpServer()).put(`/imports/${id}/file`).set('authorization', `Bearer ${caseworker}`).send({ rows: [file] });
+      expect(json.status).toBe(400);
+      expect(json.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'UNSUPPORTED_MEDIA_TYPE' } });
+      const form = await request(node.app.getHttpServer()).put(`/imports/${id}/file`).set('authorization', `Bearer ${caseworker}`).attach('file', Buffer.from(file), 'register.csv');
+      expect(form.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'UNSUPPORTED_MEDIA_TYPE' } });
+      // The CSV itself labelled as JSON: the JSON parser leaves this route alone, and the controller refuses it too.
+      const labelled = await request(node.app.getHttpServer()).put(`/imports/${id}/file`).set('authorization', `Bearer ${caseworker}`).set('content-type', 'application/json').send(file);
+      expect(labelled.status).toBe(400);
+      expect(labelled.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'UNSUPPORTED_MEDIA_TYPE' } });
+      // elsewhere JSON is parsed as before
+      expect((await node.gql('{ me { username } }', {}, caseworker)).data?.me.username).toEqual(expect.any(String));
+      expect(await jobOf(id)).toMatchObject({ status: 'created' });
+      const ok = await request(node.app.getHttpServer()).put(`/imports/${id}/file`).set('authorization', `Bearer ${caseworker}`).set('content-type', 'text/csv').send(Buffer.from(file));
+      expect(ok.body).toMatchObject({ status: 'validated', rowsValid: 1 });
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id }, caseworker);
+    });
+
+    it('an import discarded while its file is still arriving stays discarded and can never be accepted', async () => {
+      const rows = Array.from({ length: 3_000 }, (_, i) => row(`SLOW-${String(i).padStart(5, '0')}`));
+      const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
+      const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
+      const id = await createJob();
+      const server: Server = node.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
+      const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+        req.on('response', (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+        });
+        req.on('error', reject);
+      });
+      req.write(first);
+      let mid = await jobOf(id);
+      for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
+        await new Promise((r) => setTimeout(r, 50));
+        mid = await jobOf(id);
+      }
+      expect(mid).toMatchObject({ status: 'validating' });
+      const discarded = await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
+      expect(discarded.data?.discardImport.status).toBe('discarded');
+      req.end(rest);
+      const done = await answered;
+      expect(done.status).toBe(200);
+      expect(JSON.parse(done.body)).toMatchObject({ status: 'discarded' });
+      // it stopped at the first batch after the discard rather than validating and staging the rest
+      expect(node.logs.join('\n')).toContain('import discarded during its upload');
+      expect(await jobOf(id)).toMatchObject({ status: 'discarded' });
+      expect(await count(`import_staged_rows WHERE job_id = '${id}'`)).toBe(0);
+      const accepted = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id }, caseworker);
+      expect(accepted.errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
+      expect(await count(`clients WHERE client_code LIKE 'SLOW-%'`)).toBe(0);
+    });
+
+    it('never quotes the content of these files in a failure, an issue or a log line', async () => {
+      const failures: { failure: string | null }[] = await node.dataSource.query('SELECT failure FROM import_jobs WHERE failure IS NOT NULL');
+      const seen = [node.logs.join('\n'), JSON.stringify(failures)].join('\n');
+      for (const v of ['Синтетика Тестовна', 'Душанбе, ул. Синтетическая', 'Муж избил', 'Рост 5', 'не закрыто синтетика', 'синтетика']) expect(seen).not.toContain(v);
+    });
+  });
+
   it('never writes a value of an imported file to a log line', () => {
     const logs = node.logs.join('\n');
     expect(logs).toContain('import refused');

@@ -1,20 +1,21 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { Readable } from 'node:stream';
-import { readCsv } from './csv-reader';
+import { detectDelimiter, readCsv } from './csv-reader';
 
-/** The reference: csv-parse with the options the import used before it had its own reader. */
+/** The reference: csv-parse with the options the import used before it had its own reader, and the delimiter of the header line. */
 function reference(text: string): string[][] | 'error' {
   try {
-    const records: unknown = parse(text, { bom: true, delimiter: [',', ';'], relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 });
+    const delimiter = detectDelimiter(text.replace(/^\ufeff/, ''));
+    const records: unknown = parse(text, { bom: true, delimiter, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: 1_000_000 });
     return records as string[][];
   } catch {
     return 'error';
   }
 }
 
-/** Our reader over the bytes cut into chunks at the given places (multi-byte letters split included). */
-async function ours(text: string, cuts: number[]): Promise<string[][] | 'error'> {
+/** Our reader over the bytes cut into chunks at the given places (multi-byte letters split included): records and the lines they start on. */
+async function ours(text: string, cuts: number[]): Promise<{ records: string[][]; lines: number[] } | 'error'> {
   const bytes = Buffer.from(text, 'utf8');
   const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
@@ -24,39 +25,60 @@ async function ours(text: string, cuts: number[]): Promise<string[][] | 'error'>
     from = c;
   }
   try {
-    const out: string[][] = [];
-    for await (const records of readCsv(Readable.from(chunks.filter((c) => c.length > 0)))) out.push(...records);
-    return out;
+    const records: string[][] = [];
+    const lines: number[] = [];
+    for await (const batch of readCsv(Readable.from(chunks.filter((c) => c.length > 0)))) {
+      records.push(...batch.records);
+      lines.push(...batch.lines);
+    }
+    return { records, lines };
   } catch {
     return 'error';
   }
 }
 
-const letter = fc.constantFrom('a', 'b', 'й', 'ӯ', '1', ' ', '\t', '-', '.');
+const padding = fc.constantFrom('a', 'b', 'й', 'ӯ', '1', ' ', '-', '.');
+const letter = fc.oneof(padding, fc.constant('\t'));
 const anyChar = fc.constantFrom('a', 'й', ' ', '\t', '"', ',', ';', '😀');
 const quote = (v: string): string => `"${v.replace(/"/g, '""')}"`;
 
-/** Well-formed files: quoted fields may hold delimiters, quotes and newlines; padding around fields. */
+type Field = { v: string; quoted: boolean };
+const fieldOf = (unquoted: fc.Arbitrary<string>): fc.Arbitrary<Field> =>
+  fc.oneof(
+    fc.string({ unit: unquoted, maxLength: 6 }).map((v) => ({ v, quoted: false })),
+    fc.string({ unit: fc.constantFrom('a', ' ', '"', ',', ';', '\t', '\n', '\r\n', 'й'), maxLength: 6 }).map((v) => ({ v, quoted: true })),
+  );
+
+/**
+ * Well-formed files with a header of two fields or more: quoted fields may hold delimiters,
+ * quotes and newlines; padding around fields (tabs only where tab is not the delimiter).
+ * With the lines their records start on (a blank line is no record, but a line).
+ */
 const wellFormed = fc
-  .record({
-    newline: fc.constantFrom('\n', '\r\n'),
-    delimiter: fc.constantFrom(',', ';'),
-    bom: fc.boolean(),
-    rows: fc.array(
-      fc.array(
-        fc.oneof(
-          fc.string({ unit: letter, maxLength: 6 }).map((v) => ({ v, quoted: false })),
-          fc.string({ unit: fc.constantFrom('a', ' ', '"', ',', ';', '\n', '\r\n', 'й'), maxLength: 6 }).map((v) => ({ v, quoted: true })),
-        ),
-        { minLength: 1, maxLength: 5 },
-      ),
-      { maxLength: 8 },
-    ),
-    trailingNewline: fc.boolean(),
+  .constantFrom(',', ';', '\t')
+  .chain((delimiter) => {
+    const field = fieldOf(delimiter === '\t' ? padding : letter);
+    return fc.record({
+      newline: fc.constantFrom('\n', '\r\n'),
+      delimiter: fc.constant(delimiter),
+      bom: fc.boolean(),
+      // a header line of nothing but padding and tabs would be read as a blank line
+      header: fc.array(field, { minLength: 2, maxLength: 5 }).filter((h) => h.some((f) => f.quoted || f.v.trim() !== '')),
+      rows: fc.array(fc.array(field, { minLength: 1, maxLength: 5 }), { maxLength: 8 }),
+      trailingNewline: fc.boolean(),
+    });
   })
-  .map(({ newline, delimiter, bom, rows, trailingNewline }) => {
-    const body = rows.map((r) => r.map((f) => (f.quoted ? ` ${quote(f.v)} ` : f.v)).join(delimiter)).join(newline);
-    return (bom ? '\ufeff' : '') + body + (trailingNewline ? newline : '');
+  .map(({ newline, delimiter, bom, header, rows, trailingNewline }) => {
+    const all = [header, ...rows];
+    const body = all.map((r) => r.map((f) => (f.quoted ? ` ${quote(f.v)} ` : f.v)).join(delimiter)).join(newline);
+    const lines: number[] = [];
+    let line = 1;
+    for (const r of all) {
+      const blank = r.length === 1 && !r[0].quoted && r[0].v.trim() === '';
+      if (!blank) lines.push(line);
+      line += 1 + r.filter((f) => f.quoted).reduce((n, f) => n + f.v.split('\n').length - 1, 0);
+    }
+    return { text: (bom ? '\ufeff' : '') + body + (trailingNewline ? newline : ''), lines };
   });
 
 /** Arbitrary junk over the characters that matter, with one kind of newline. */
@@ -65,24 +87,99 @@ const junk = fc
   .map(([nl, cs]) => cs.map((c) => (c === 'NL' ? nl : c)).join(''));
 
 describe('CSV reader', () => {
-  it('reads well-formed files as csv-parse did, whatever the chunking', async () => {
+  it('reads well-formed files as csv-parse does with the delimiter of the header, whatever the chunking, with the lines records start on', async () => {
     await fc.assert(
-      fc.asyncProperty(wellFormed, fc.array(fc.nat(400), { maxLength: 6 }), async (text, cuts) => {
+      fc.asyncProperty(wellFormed, fc.array(fc.nat(400), { maxLength: 6 }), async ({ text, lines }, cuts) => {
         const expected = reference(text);
         expect(expected).not.toBe('error');
-        expect(await ours(text, cuts)).toEqual(expected);
+        expect(await ours(text, cuts)).toEqual({ records: expected, lines });
       }),
       { numRuns: 1500 },
     );
   });
 
-  it('refuses what csv-parse refused and reads what it read, on arbitrary text', async () => {
+  it('refuses what csv-parse refuses and reads what it reads, on arbitrary text', async () => {
     await fc.assert(
       fc.asyncProperty(junk, fc.array(fc.nat(100), { maxLength: 4 }), async (text, cuts) => {
-        expect(await ours(text, cuts)).toEqual(reference(text));
+        const expected = reference(text);
+        const got = await ours(text, cuts);
+        expect(got === 'error' ? got : got.records).toEqual(expected);
       }),
       { numRuns: 3000 },
     );
+  });
+
+  /** Records and the lines they start on, the bytes given whole or one byte a chunk. */
+  async function read(bytes: Buffer, byteByByte = false): Promise<{ records: string[][]; lines: number[] }> {
+    const chunks = byteByByte ? Array.from(bytes, (b) => Buffer.of(b)) : [bytes];
+    const records: string[][] = [];
+    const lines: number[] = [];
+    for await (const batch of readCsv(Readable.from(chunks))) {
+      records.push(...batch.records);
+      lines.push(...batch.lines);
+    }
+    return { records, lines };
+  }
+  const failure = async (bytes: Buffer): Promise<unknown> => read(bytes).then(() => 'read', (err: unknown) => err);
+
+  it('splits on the delimiter of the header line only: commas in a semicolon file, semicolons in a comma file', async () => {
+    const excel = '\ufeffКод;Адрес;Примечание\r\nA-1;г. Душанбе, ул. Синтетическая, 12;Муж избил, угрожал\r\n';
+    for (const byteByByte of [false, true]) {
+      expect((await read(Buffer.from(excel), byteByByte)).records).toEqual([
+        ['Код', 'Адрес', 'Примечание'],
+        ['A-1', 'г. Душанбе, ул. Синтетическая, 12', 'Муж избил, угрожал'],
+      ]);
+    }
+    expect((await read(Buffer.from('code,types\nA-1,physical_assault;psychological_emotional_abuse\n'))).records).toEqual([
+      ['code', 'types'],
+      ['A-1', 'physical_assault;psychological_emotional_abuse'],
+    ]);
+    // delimiters inside a quoted header do not count; blank lines before the header are skipped
+    expect((await read(Buffer.from('\n  \n"a;b;c",d,e\n1;2,3,4\n'))).records).toEqual([
+      ['a;b;c', 'd', 'e'],
+      ['1;2', '3', '4'],
+    ]);
+    // tab-separated when the header has neither commas nor semicolons
+    expect((await read(Buffer.from('a\tb\tc\n1, 2\t x;y \t3\n'))).records).toEqual([
+      ['a', 'b', 'c'],
+      ['1, 2', 'x;y', '3'],
+    ]);
+  });
+
+  it('gives each record the line it starts on: blank lines and line breaks inside quotes count', async () => {
+    const text = 'a;b\r\n\r\n1;2\r\n"x\r\ny";3\r\n \r\n"p\nq\rr";4\n5;6';
+    for (const byteByByte of [false, true]) {
+      expect(await read(Buffer.from(text), byteByByte)).toEqual({
+        records: [['a', 'b'], ['1', '2'], ['x\r\ny', '3'], ['p\nq\rr', '4'], ['5', '6']],
+        lines: [1, 3, 4, 7, 10],
+      });
+    }
+  });
+
+  it('names the line where a malformed file breaks', async () => {
+    expect(await failure(Buffer.from('a;b\n1;2\n\n3;5" tall\n4;5\n'))).toMatchObject({ code: 'CSV_INVALID_OPENING_QUOTE', line: 4 });
+    expect(await failure(Buffer.from('a;b\n1;2\n"not\nclosed;3\n4;5\n'))).toMatchObject({ code: 'CSV_QUOTE_NOT_CLOSED', line: 3 });
+    expect(await failure(Buffer.from('a;b\n"x\ny"z;1\n'))).toMatchObject({ code: 'CSV_INVALID_CLOSING_QUOTE', line: 3 });
+  });
+
+  it('reads Windows-1251 when the start of the file is not UTF-8, and UTF-16 with a byte order mark', async () => {
+    const cp1251 = new Map<string, number>();
+    const decoder = new TextDecoder('windows-1251');
+    for (let b = 0; b < 256; b++) cp1251.set(decoder.decode(Uint8Array.of(b)), b);
+    const encode = (text: string): Buffer => Buffer.from(Array.from(text, (c) => cp1251.get(c)!));
+    const text = 'Код клиента;Пол;Ёлка\r\nA-1;жен;«ёж» №5\r\n';
+    const expected = [['Код клиента', 'Пол', 'Ёлка'], ['A-1', 'жен', '«ёж» №5']];
+    for (const byteByByte of [false, true]) expect((await read(encode(text), byteByByte)).records).toEqual(expected);
+    // UTF-8 letters cut at the end of the first 64 KB stay UTF-8
+    const long = `a;b\n${'й'.repeat(40_000)};ӯ\n`;
+    expect((await read(Buffer.from(long))).records).toEqual([['a', 'b'], ['й'.repeat(40_000), 'ӯ']]);
+    expect((await read(Buffer.concat([Buffer.of(0xff, 0xfe), Buffer.from(text, 'utf16le')]))).records).toEqual(expected);
+  });
+
+  it('refuses a file that is not UTF-8 after a first part that was, and one with NUL bytes, naming no content', async () => {
+    const head = `a;b\n${'x;y\n'.repeat(20_000)}`;
+    expect(await failure(Buffer.concat([Buffer.from(head), Buffer.of(0xcf, 0xee, 0xeb, 0x0a)]))).toMatchObject({ code: 'CSV_INVALID_ENCODING' });
+    expect(await failure(Buffer.from('a\u0000;\u0000b\n'))).toMatchObject({ code: 'CSV_INVALID_ENCODING' });
   });
 
   it('names the problem of a malformed file without quoting it', async () => {

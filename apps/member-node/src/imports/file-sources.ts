@@ -8,10 +8,15 @@ import { xlsxWorksheetRows } from './xlsx-reader';
 /** Rows of a file as cells with their row number as a spreadsheet shows it (header = 1), streamed. */
 export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
 
-/** CSV with `,` or `;` (Excel in a Russian locale writes `;`), UTF-8 with or without BOM. */
+/**
+ * CSV with `,`, `;` (Excel in a Russian locale writes `;`) or tab, the one its header line uses;
+ * UTF-8, UTF-16 with a BOM or Windows-1251 (see csv-reader.ts). A record's row number is the
+ * line it starts on: blank lines count, and so do line breaks inside quoted values.
+ */
 async function* csvRows(input: Readable): RowSource {
-  let rowNumber = 0;
-  for await (const records of readCsv(input as AsyncIterable<Buffer>)) for (const cells of records) yield { rowNumber: ++rowNumber, cells };
+  for await (const { records, lines } of readCsv(input as AsyncIterable<Buffer>)) {
+    for (let i = 0; i < records.length; i++) yield { rowNumber: lines[i], cells: records[i] };
+  }
 }
 
 function cellValue(v: ExcelJS.CellValue): Cell {

@@ -35,34 +35,40 @@ const squash = (s: string): string => s.normalize('NFC').toLowerCase().replace(/
 
 /**
  * Column index of each field, from the header row and the user's mapping (field -> header).
- * Returns the fields the user mapped to a header the file does not have.
+ * Returns the fields the user mapped to a header the file does not have, and the headers
+ * (as the file writes them) that several columns share while a field reads them: which of
+ * the columns holds the field cannot be told, and reading one would silently drop the
+ * other. Shared headers no field reads are left alone.
  */
 export function resolveColumns(
   headers: readonly string[],
   userMapping: Readonly<Record<string, string>>,
-): { columns: Partial<Record<ImportField, number>>; missingHeaders: ImportField[] } {
+): { columns: Partial<Record<ImportField, number>>; missingHeaders: ImportField[]; duplicateHeaders: string[] } {
   const index = new Map<string, number>();
+  const shared = new Set<string>();
   headers.forEach((h, i) => {
     const k = squash(h);
-    if (k && !index.has(k)) index.set(k, i);
+    if (!k) return;
+    if (index.has(k)) shared.add(k);
+    else index.set(k, i);
   });
   const columns: Partial<Record<ImportField, number>> = {};
   const missingHeaders: ImportField[] = [];
+  const duplicateHeaders = new Set<string>();
+  const use = (field: ImportField, key: string): boolean => {
+    const i = index.get(key);
+    if (i === undefined) return false;
+    columns[field] = i;
+    if (shared.has(key)) duplicateHeaders.add(headers[i].trim());
+    return true;
+  };
   for (const field of IMPORT_FIELD_NAMES) {
     const mapped = userMapping[field];
     if (mapped !== undefined) {
-      const i = index.get(squash(mapped));
-      if (i === undefined) missingHeaders.push(field);
-      else columns[field] = i;
+      if (!use(field, squash(mapped))) missingHeaders.push(field);
       continue;
     }
-    for (const candidate of [field, ...IMPORT_FIELDS[field]]) {
-      const i = index.get(squash(candidate));
-      if (i !== undefined) {
-        columns[field] = i;
-        break;
-      }
-    }
+    for (const candidate of [field, ...IMPORT_FIELDS[field]]) if (use(field, squash(candidate))) break;
   }
-  return { columns, missingHeaders };
+  return { columns, missingHeaders, duplicateHeaders: [...duplicateHeaders] };
 }

@@ -1,4 +1,4 @@
-import { ParseUUIDPipe } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -22,7 +22,7 @@ export class ImportsResolver {
 
   @Roles(...IMPORT_ROLES)
   @Query(() => ImportJobModel, { description: 'An import with its progress and counts.' })
-  async importJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ImportJobModel> {
+  async importJob(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ImportJobModel> {
     return toImportJobModel(await this.imports.job(p, id));
   }
 
@@ -41,13 +41,13 @@ export class ImportsResolver {
 
   @Roles(...IMPORT_ROLES)
   @Mutation(() => ImportJobModel, { description: 'Accept the valid rows of a validated import into the register.' })
-  async acceptImport(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ImportJobModel> {
+  async acceptImport(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ImportJobModel> {
     return toImportJobModel(await this.imports.accept(p, id));
   }
 
   @Roles(...IMPORT_ROLES)
   @Mutation(() => ImportJobModel, { description: 'Throw away a validated import; nothing enters the register.' })
-  async discardImport(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, new ParseUUIDPipe()) id: string): Promise<ImportJobModel> {
+  async discardImport(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<ImportJobModel> {
     return toImportJobModel(await this.imports.discard(p, id));
   }
 }

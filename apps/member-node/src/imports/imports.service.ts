@@ -14,6 +14,7 @@ import { CsvError } from './csv-reader';
 import { rowSource } from './file-sources';
 import { ImportField, resolveColumns } from './import-fields';
 import { ImportFileError } from './import-file-error';
+import { mappingErrors } from './import-mappings';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
@@ -71,6 +72,10 @@ export class ImportsService implements OnApplicationBootstrap {
   }
 
   async create(p: Principal, input: CreateImportInput): Promise<ImportJobEntity> {
+    const invalid = mappingErrors(input.columnMapping, input.valueMapping);
+    if (invalid.length > 0) {
+      throw new NodeError('BAD_USER_INPUT', `Invalid input: ${invalid.map((e) => e.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: invalid });
+    }
     const repo = this.db.getRepository(ImportJobEntity);
     const columnMapping = Object.fromEntries((input.columnMapping ?? []).map((m) => [m.field, m.column]));
     const valueMapping: Record<string, Record<string, string>> = {};
@@ -120,20 +125,26 @@ export class ImportsService implements OnApplicationBootstrap {
       );
       const status = same.length > 0 ? 'duplicate_file' : 'validated';
       if (status === 'duplicate_file') await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
-      await this.db.query(`UPDATE import_jobs SET status = $2, content_hash = $3, bytes_processed = $4, finished_at = now() WHERE id = $1`, [
-        id,
-        status,
-        hash,
-        metered.bytes(),
-      ]);
+      // Only a job still validating is finished: one discarded meanwhile stays discarded, and loses the rows staged since.
+      const finished: [unknown[], number] = await this.db.query(
+        `UPDATE import_jobs SET status = $2, content_hash = $3, bytes_processed = $4, finished_at = now() WHERE id = $1 AND status = 'validating' RETURNING id`,
+        [id, status, hash, metered.bytes()],
+      );
+      if (finished[1] === 0) await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
     } catch (err) {
-      const reason = err instanceof ImportFileError ? err.reason : isCsvError(err) ? 'MALFORMED_FILE' : 'IMPORT_FAILED';
-      const failure = err instanceof ImportFileError && err.fields.length > 0 ? `${reason}: ${err.fields.join(', ')}` : reason;
-      // Never the error's message: a parser's message can quote the file.
-      this.log.warn({ importJob: id, reason, error: err instanceof Error ? err.name : 'unknown' }, 'import refused');
       body.resume();
       await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
-      await this.db.query(`UPDATE import_jobs SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1`, [id, failure]);
+      if (err instanceof ImportDiscarded) {
+        this.log.info({ importJob: id }, 'import discarded during its upload');
+      } else {
+        const failure = failureOf(err);
+        // Never the error's message: a parser's message can quote the file.
+        this.log.warn(
+          { importJob: id, reason: failure.split(':')[0], csvError: err instanceof CsvError ? err.code : undefined, error: err instanceof Error ? err.name : 'unknown' },
+          'import refused',
+        );
+        await this.db.query(`UPDATE import_jobs SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND status = 'validating'`, [id, failure]);
+      }
     }
     return this.job(p, id);
   }
@@ -148,6 +159,8 @@ export class ImportsService implements OnApplicationBootstrap {
     let pending = 0;
     let issues: IssueRow[] = [];
     const counts = { processed: 0, valid: 0, invalid: 0, duplicate: 0 };
+    // Set when a progress update finds the job no longer validating (discarded meanwhile): the upload stops.
+    let discarded = false;
     const columnOf = (field: ImportField): string => {
       const i = columns[field];
       return i === undefined ? field : headers[i] || field;
@@ -167,12 +180,15 @@ export class ImportsService implements OnApplicationBootstrap {
       issues = [];
       const progress = [job.id, counts.processed, counts.valid, counts.invalid, counts.duplicate, metered.bytes()];
       await bookkeeping;
+      if (discarded) throw new ImportDiscarded();
       bookkeeping = (async () => {
         await insertIssues(this.db.manager, job.id, batch);
-        await this.db.query(
-          `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6 WHERE id = $1`,
+        const updated: [unknown[], number] = await this.db.query(
+          `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6
+            WHERE id = $1 AND status = 'validating' RETURNING id`,
           progress,
         );
+        if (updated[1] === 0) discarded = true;
       })();
       // Awaited by the next flush, or at the end; handled here so that a failure meanwhile is not an unhandled rejection.
       bookkeeping.catch(() => undefined);
@@ -186,6 +202,8 @@ export class ImportsService implements OnApplicationBootstrap {
           columns = resolved.columns;
           const missing = [...resolved.missingHeaders, ...REQUIRED_FIELDS.filter((f) => columns[f] === undefined)];
           if (missing.length > 0) throw new ImportFileError('MISSING_COLUMNS', [...new Set(missing)]);
+          // Header names are no case data: the failure may name them.
+          if (resolved.duplicateHeaders.length > 0) throw new ImportFileError('DUPLICATE_COLUMNS', resolved.duplicateHeaders);
           mapper = new RowMapper(columns, dictionary);
           copy = await StagingCopy.open(this.db);
           continue;
@@ -212,6 +230,7 @@ export class ImportsService implements OnApplicationBootstrap {
       if (!mapper) throw new ImportFileError('EMPTY_FILE');
       await flush();
       await bookkeeping;
+      if (discarded) throw new ImportDiscarded();
       const staging = copy;
       copy = undefined;
       await staging?.finish();
@@ -225,7 +244,12 @@ export class ImportsService implements OnApplicationBootstrap {
     counts.valid -= settled.alreadyInRegister + settled.incidentCodeTaken + settled.duplicateInFile;
     counts.duplicate += settled.alreadyInRegister + settled.duplicateInFile;
     counts.invalid += settled.incidentCodeTaken;
-    await this.db.query(`UPDATE import_jobs SET rows_valid = $2, rows_invalid = $3, rows_duplicate = $4 WHERE id = $1`, [job.id, counts.valid, counts.invalid, counts.duplicate]);
+    await this.db.query(`UPDATE import_jobs SET rows_valid = $2, rows_invalid = $3, rows_duplicate = $4 WHERE id = $1 AND status = 'validating'`, [
+      job.id,
+      counts.valid,
+      counts.invalid,
+      counts.duplicate,
+    ]);
   }
 
   /** Phase two: the valid rows enter the register, in one transaction, with an access-log row. */
@@ -251,6 +275,24 @@ export class ImportsService implements OnApplicationBootstrap {
     });
     return this.job(p, id);
   }
+}
+
+/** The upload stopped because the job was discarded meanwhile: not a failure. */
+class ImportDiscarded extends Error {
+  constructor() {
+    super('import discarded during its upload');
+    this.name = 'ImportDiscarded';
+  }
+}
+
+/** The job's `failure`: a reason code with field or header names or a row number, never file content. */
+function failureOf(err: unknown): string {
+  if (err instanceof ImportFileError) return err.details.length > 0 ? `${err.reason}: ${err.details.join(', ')}` : err.reason;
+  if (err instanceof CsvError) {
+    if (err.code === 'CSV_INVALID_ENCODING') return 'ENCODING_NOT_UTF8';
+    return err.line === null ? 'MALFORMED_FILE' : `MALFORMED_FILE: row ${err.line}`;
+  }
+  return isCsvError(err) ? 'MALFORMED_FILE' : 'IMPORT_FAILED';
 }
 
 function isCsvError(err: unknown): boolean {

@@ -1,7 +1,7 @@
 import { CaseRecordError, classifyViolence } from '@paivand/schema';
 import { derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
-import { clientErrors, FieldError, incidentErrors, isIsoDateText } from './row-validator';
+import { clientErrors, FieldError, incidentErrors, isIsoDateText, LatestDate, latestDate } from './row-validator';
 import { CodedField, ValueDictionary } from './value-dictionary';
 
 export type Cell = string | number | boolean | Date | null | undefined;
@@ -69,6 +69,12 @@ const INCIDENT_FIELD: Readonly<Record<string, ImportField>> = {
   'consent.reporting': 'consentReporting',
 };
 
+/** A case-record error as an import field and reason. */
+function importError(e: FieldError, rename: Readonly<Record<string, ImportField>>): { field: ImportField; reason: ImportReason } {
+  const field = rename[e.field] ?? rename[e.field.split('.')[0]] ?? (e.field.split('.')[0] as ImportField);
+  return { field, reason: e.code };
+}
+
 function text(cell: Cell): string | undefined {
   if (cell === null || cell === undefined) return undefined;
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : cell.toISOString().slice(0, 10);
@@ -97,6 +103,8 @@ export class RowMapper {
   constructor(
     private readonly columns: Partial<Record<ImportField, number>>,
     private readonly dictionary: ValueDictionary,
+    /** "Today" for the rule against dates in the future: when the import started. */
+    private readonly latest: LatestDate = latestDate(),
   ) {}
 
   private cell(cells: readonly Cell[], field: ImportField): Cell {
@@ -187,17 +195,17 @@ export class RowMapper {
       narrative: str('narrative'),
     };
 
-    const collect = (errors: readonly FieldError[], rename: Readonly<Record<string, ImportField>>): void => {
-      for (const e of errors) {
-        const field = rename[e.field] ?? rename[e.field.split('.')[0]] ?? (e.field.split('.')[0] as ImportField);
-        // A value derived from a field already reported (a defaulted district, a derived code) is not reported again.
-        if (failed.has(field) || (DERIVED_FROM[field] ?? []).some((f) => failed.has(f))) continue;
-        fail(field, e.code);
-      }
-    };
     // The standard's rules, validated once per record (the same as `validateCaseRecord`, see row-validator.ts).
-    collect(clientErrors(client), CLIENT_FIELD);
-    collect(incidentErrors(incident), INCIDENT_FIELD);
+    const clientFound = clientErrors(client, this.latest);
+    const incidentFound = incidentErrors(incident, this.latest);
+    if (clientFound.length + incidentFound.length > 0) {
+      const errors = [...clientFound.map((e) => importError(e, CLIENT_FIELD)), ...incidentFound.map((e) => importError(e, INCIDENT_FIELD))];
+      // A value derived from other fields (its own cell empty) fails because they did: once every field's own
+      // problems are known, the derived ones are reported only when none of their sources has one.
+      const derivedFrom = (f: ImportField): readonly ImportField[] | undefined => (str(f) === undefined ? DERIVED_FROM[f] : undefined);
+      for (const e of errors) if (derivedFrom(e.field) === undefined) fail(e.field, e.reason);
+      for (const e of errors) if (derivedFrom(e.field)?.some((f) => failed.has(f)) === false) fail(e.field, e.reason);
+    }
     if (issues.length > 0) return { row: null, issues };
 
     return {

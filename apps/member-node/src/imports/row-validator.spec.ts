@@ -17,9 +17,11 @@ const maybe = <T>(good: fc.Arbitrary<T>, ...bad: fc.Arbitrary<unknown>[]): fc.Ar
   fc.oneof({ arbitrary: good, weight: 24 }, { arbitrary: fc.constant(undefined), weight: 1 }, ...bad.map((b) => ({ arbitrary: b, weight: 1 })));
 
 const id = maybe(fc.constantFrom('DSH-2025-00001', 'A1', 'x.y_z-9'), fc.constantFrom('', '-bad', 'a', 'имя', 'a b', 'x'.repeat(65)), fc.string({ maxLength: 8 }));
+/** Dates relative to today, so that the rule against dates in the future has both sides to judge. */
+const daysFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
 const date = maybe(
-  fc.constantFrom('2024-01-31', '2024-02-29', '2025-03-01', '2025-12-31', '1900-01-01'),
-  fc.constantFrom('2025-02-29', '2025-13-01', '1899-12-31', '31.12.2025', '2025-1-1', 'abc'),
+  fc.constantFrom('2024-01-31', '2024-02-29', '2025-03-01', '2025-12-31', '1900-01-01', daysFromNow(-1), daysFromNow(0)),
+  fc.constantFrom('2025-02-29', '2025-13-01', '1899-12-31', '31.12.2025', '2025-1-1', 'abc', daysFromNow(3), '2999-12-31'),
 );
 const code = (good: string[]): fc.Arbitrary<unknown> => maybe(fc.constantFrom(...good), fc.constantFrom('nope', '', 'f', 'UNK '));
 const text = (max: number): fc.Arbitrary<unknown> =>
@@ -30,7 +32,7 @@ const types = VIOLENCE_CLASSIFICATION_ORDER as readonly string[];
 const client = fc.record({
   clientCode: id,
   sex: code(['F', 'M', 'U']),
-  birthYear: maybe(fc.integer({ min: 1900, max: 2999 }), fc.constantFrom(1899, 3000, 0, -5)),
+  birthYear: maybe(fc.oneof(fc.integer({ min: 1900, max: 2999 }), fc.constantFrom(2024, 2025)), fc.constantFrom(1899, 3000, 0, -5)),
   district: code(['TJ-RA-RUD', 'TJ-SU-KHJ', 'TJ-DU']),
   maritalStatus: code(['UNK', 'single', 'nikoh']),
   migrationStatus: code(['UNK', 'none', 'returnee_migrant']),
@@ -56,7 +58,7 @@ const incident = fc.record({
   ),
   violenceType: code([...types]),
   perpetratorRelationship: code(['UNK', 'intimate_partner', 'no_relation']),
-  consent: fc.record({ services: bool, reporting: bool }).map(defined),
+  consent: fc.record({ services: bool, reporting: bool, givenOn: maybe(fc.constant(undefined), date) }).map(defined),
   reportedByOtherMember: bool,
   narrative: text(20_000),
   classified: fc.boolean(),

@@ -1,4 +1,4 @@
-import { CaseRecordErrorCode, classifyViolence, currentStandard, isIsoDate } from '@paivand/schema';
+import { CaseRecordErrorCode, classifyViolence, currentStandard, isIsoDate, latestRecordDate } from '@paivand/schema';
 import { MAX_ADDRESS, MAX_NAME, MAX_NARRATIVE, MAX_NOTES, PHONE_PATTERN, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 import { isBoolean, isInt, maxLength } from 'class-validator';
 
@@ -34,6 +34,24 @@ export function isIsoDateText(v: unknown): v is string {
   }
   return ok;
 }
+
+/**
+ * The latest date a record may carry (`latestRecordDate()`, the day after today) and its year,
+ * for the rule `IsNotInFuture`. An import takes it once, when it starts (asking the clock for
+ * every row cost more than the rest of the date rules).
+ */
+export interface LatestDate {
+  readonly date: string;
+  readonly year: number;
+}
+
+export function latestDate(now: Date = new Date()): LatestDate {
+  const date = latestRecordDate(now);
+  return { date, year: Number(date.slice(0, 4)) };
+}
+
+/** The year of a valid ISO date, without cutting the string. */
+const yearOf = (d: string): number => (d.charCodeAt(0) - 48) * 1000 + (d.charCodeAt(1) - 48) * 100 + (d.charCodeAt(2) - 48) * 10 + (d.charCodeAt(3) - 48);
 
 function requiredCode(out: FieldError[], o: Plain, field: string, codelist: string): void {
   const v = o[field];
@@ -72,20 +90,23 @@ function optionalText(out: FieldError[], o: Plain, field: string, max: number): 
 }
 
 /** `ClientRecord`'s rules. */
-export function clientErrors(o: Plain): FieldError[] {
+export function clientErrors(o: Plain, latestAllowed: LatestDate = latestDate()): FieldError[] {
   const out: FieldError[] = [];
   requiredId(out, o, 'clientCode');
   requiredCode(out, o, 'sex', 'sex');
+  // `IsNotInFuture`: a valid date after this one (ISO dates compare as text).
+  const { date: latest, year: latestYear } = latestAllowed;
   const by = o.birthYear;
   if (by !== undefined && by !== null) {
     if (!isInt(by)) out.push({ field: 'birthYear', code: 'INVALID_TYPE' });
     else if ((by as number) < 1900 || (by as number) > 2999) out.push({ field: 'birthYear', code: 'OUT_OF_RANGE' });
+    else if ((by as number) > latestYear) out.push({ field: 'birthYear', code: 'DATE_IN_FUTURE' });
   }
   requiredCode(out, o, 'district', 'district');
   requiredCode(out, o, 'maritalStatus', 'marital_status');
   requiredCode(out, o, 'migrationStatus', 'migration_status');
   requiredBool(out, o, 'hasDisability');
-  requiredDate(out, o, 'registeredOn');
+  if (requiredDate(out, o, 'registeredOn') && (o.registeredOn as string) > latest) out.push({ field: 'registeredOn', code: 'DATE_IN_FUTURE' });
   optionalText(out, o, 'fullName', MAX_NAME);
   const phone = o.phone;
   if (phone !== undefined && phone !== null) {
@@ -94,7 +115,14 @@ export function clientErrors(o: Plain): FieldError[] {
   }
   optionalText(out, o, 'address', MAX_ADDRESS);
   const dob = o.dateOfBirth;
-  if (dob !== undefined && dob !== null && !isIsoDateText(dob)) out.push({ field: 'dateOfBirth', code: 'INVALID_DATE' });
+  if (dob !== undefined && dob !== null) {
+    if (!isIsoDateText(dob)) out.push({ field: 'dateOfBirth', code: 'INVALID_DATE' });
+    else if (dob > latest) out.push({ field: 'dateOfBirth', code: 'DATE_IN_FUTURE' });
+    // `IsInYear('birthYear')`: only against a birth year that breaks none of its own rules
+    else if (Number.isInteger(by) && (by as number) >= 1900 && (by as number) <= latestYear && yearOf(dob) !== by) {
+      out.push({ field: 'dateOfBirth', code: 'INCONSISTENT' });
+    }
+  }
   optionalText(out, o, 'notes', MAX_NOTES);
   return out;
 }
@@ -111,13 +139,17 @@ function violenceTypesError(v: unknown): CaseRecordErrorCode | undefined {
 }
 
 /** `IncidentRecord`'s rules (with its nested `ConsentRecord`). */
-export function incidentErrors(o: Plain): FieldError[] {
+export function incidentErrors(o: Plain, latestAllowed: LatestDate = latestDate()): FieldError[] {
   const out: FieldError[] = [];
   requiredId(out, o, 'incidentId');
   requiredId(out, o, 'clientCode');
+  // `IsNotInFuture`: a valid date after this one (ISO dates compare as text).
+  const latest = latestAllowed.date;
   const incidentOk = requiredDate(out, o, 'incidentDate');
-  if (requiredDate(out, o, 'reportedDate') && incidentOk && (o.reportedDate as string) < (o.incidentDate as string)) {
-    out.push({ field: 'reportedDate', code: 'DATE_ORDER' });
+  if (incidentOk && (o.incidentDate as string) > latest) out.push({ field: 'incidentDate', code: 'DATE_IN_FUTURE' });
+  if (requiredDate(out, o, 'reportedDate')) {
+    if (incidentOk && (o.reportedDate as string) < (o.incidentDate as string)) out.push({ field: 'reportedDate', code: 'DATE_ORDER' });
+    else if ((o.reportedDate as string) > latest) out.push({ field: 'reportedDate', code: 'DATE_IN_FUTURE' });
   }
   requiredCode(out, o, 'district', 'district');
   const types = o.violenceTypes;
@@ -143,7 +175,10 @@ export function incidentErrors(o: Plain): FieldError[] {
     const c = consent as Plain;
     requiredBool(out, c, 'services', 'consent.services');
     requiredBool(out, c, 'reporting', 'consent.reporting');
-    if (c.givenOn !== undefined && c.givenOn !== null && !isIsoDateText(c.givenOn)) out.push({ field: 'consent.givenOn', code: 'INVALID_DATE' });
+    if (c.givenOn !== undefined && c.givenOn !== null) {
+      if (!isIsoDateText(c.givenOn)) out.push({ field: 'consent.givenOn', code: 'INVALID_DATE' });
+      else if (c.givenOn > latest) out.push({ field: 'consent.givenOn', code: 'DATE_IN_FUTURE' });
+    }
   }
   requiredBool(out, o, 'reportedByOtherMember');
   optionalText(out, o, 'narrative', MAX_NARRATIVE);

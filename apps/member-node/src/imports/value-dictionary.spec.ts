@@ -34,3 +34,21 @@ describe('ValueDictionary', () => {
     expect(custom.code('sex', 'ж')).toBe('U');
   });
 });
+
+describe('ValueDictionary: yes/no symbols', () => {
+  const dict = new ValueDictionary();
+
+  it('reads "-" (and the dashes a spreadsheet puts for it) as no, as it reads "+" as yes', () => {
+    for (const no of ['-', ' - ', '–', '—', '−']) expect(dict.boolean('consentReporting', no)).toBe(false);
+    for (const yes of ['+', 'x', 'х', 'v', '✓', '✔']) expect(dict.boolean('consentReporting', yes)).toBe(true);
+    expect(dict.boolean('consentReporting', '?')).toBeUndefined();
+    expect(dict.boolean('consentReporting', '--')).toBeUndefined();
+  });
+
+  it("takes a user's mapping of a symbol", () => {
+    const custom = new ValueDictionary({ hasDisability: { '-': 'да', '*': 'yes' } });
+    expect(custom.boolean('hasDisability', '-')).toBe(true);
+    expect(custom.boolean('hasDisability', '*')).toBe(true);
+    expect(custom.boolean('consentReporting', '-')).toBe(false);
+  });
+});

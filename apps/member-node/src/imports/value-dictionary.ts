@@ -87,10 +87,24 @@ const SYNONYMS: Readonly<Partial<Record<CodelistId, Readonly<Record<string, read
   },
 };
 
+/** The key of a word: `normalizeWord`, or for a word of punctuation only (`-`), the symbol itself. */
+export function wordKey(value: string): string {
+  return normalizeWord(value) || value.trim();
+}
+
+/**
+ * Yes/no words. Symbols as spreadsheets hold them: `+`, ticks and crosses (Latin or Cyrillic
+ * `х`) for yes; `-` and the dashes Excel's autocorrect makes of it for no.
+ */
 export const BOOLEAN_WORDS: Readonly<Record<string, boolean>> = Object.fromEntries([
-  ...['да', 'д', 'есть', 'имеется', 'ҳа', 'бале', 'ха', 'hа', 'yes', 'y', 'true', '1', '+', 'x', 'дорад'].map((w) => [w, true] as const),
-  ...['нет', 'н', 'не', 'не имеется', 'нест', 'надорад', 'no', 'n', 'false', '0', '-'].map((w) => [w, false] as const),
+  ...['да', 'д', 'есть', 'имеется', 'ҳа', 'бале', 'ха', 'hа', 'yes', 'y', 'true', '1', '+', 'x', 'х', 'v', '✓', '✔', 'дорад'].map((w) => [w, true] as const),
+  ...['нет', 'н', 'не', 'не имеется', 'нест', 'надорад', 'no', 'n', 'false', '0', '-', '–', '—', '−'].map((w) => [w, false] as const),
 ]);
+
+/** The yes/no a word means, or undefined. */
+export function booleanWord(value: string): boolean | undefined {
+  return BOOLEAN_WORDS[wordKey(value)];
+}
 
 /** Words around a district's name (`\b` does not work for Cyrillic, hence the explicit spaces). */
 const DISTRICT_NOISE = /(^|\s)(район|р-н|город|г\.|ноҳияи|ноҳия|шаҳри|шаҳр|district|city)(?=\s|$)/g;
@@ -128,7 +142,7 @@ export class ValueDictionary {
     for (const list of CODELISTS) this.byCodelist.set(list.id, dictionaryFor(list));
     for (const [field, words] of Object.entries(userMapping)) {
       const m = new Map<string, string>();
-      for (const [w, code] of Object.entries(words)) m.set(normalizeWord(w), code);
+      for (const [w, code] of Object.entries(words)) m.set(wordKey(w), code);
       this.custom.set(field, m);
     }
   }
@@ -153,7 +167,7 @@ export class ValueDictionary {
   }
 
   private lookup(field: CodedField, value: string): string | undefined {
-    const key = normalizeWord(value);
+    const key = wordKey(value);
     const custom = this.custom.get(field)?.get(key);
     if (custom !== undefined) return custom;
     const map = this.byCodelist.get(CODED_FIELDS[field])!;
@@ -175,9 +189,9 @@ export class ValueDictionary {
   }
 
   boolean(field: string, value: string): boolean | undefined {
-    const key = value.length <= 3 && /^[a-zа-я0-9]*$/.test(value) ? value : normalizeWord(value);
+    const key = value.length <= 3 && /^[a-zа-я0-9]*$/.test(value) ? value : wordKey(value);
     const custom = this.custom.get(field)?.get(key);
-    if (custom !== undefined) return BOOLEAN_WORDS[normalizeWord(custom)];
+    if (custom !== undefined) return booleanWord(custom);
     return BOOLEAN_WORDS[key];
   }
 }

@@ -1,0 +1,43 @@
+import { resolveColumns } from './import-fields';
+import { RowMapper } from './row-mapper';
+import { ValueDictionary } from './value-dictionary';
+
+/** A register with Russian headers and no column for the fields derived from others (registration date, incident code, incident district). */
+const HEADERS = ['Код клиента', 'Пол', 'Район', 'Дата инцидента', 'Дата обращения', 'Вид насилия', 'Согласие на услуги', 'Согласие на статистику'];
+const GOOD = ['MAP-1', 'жен', 'Вахдат', '01.11.2025', '02.11.2025', 'побои', 'да', 'да'];
+
+describe('RowMapper', () => {
+  const mapper = new RowMapper(resolveColumns(HEADERS, {}).columns, new ValueDictionary());
+  const issuesOf = (change: Record<number, string>): unknown => {
+    const cells = GOOD.map((v, i) => change[i] ?? v);
+    return mapper.map(2, cells).issues;
+  };
+
+  it('maps a good row, deriving the registration date, the incident code and the incident district', () => {
+    const r = mapper.map(2, GOOD);
+    expect(r.issues).toEqual([]);
+    expect(r.row).toMatchObject({ registeredOn: '2025-11-02', incidentDistrict: 'TJ-RA-VAH', incidentCode: expect.stringMatching(/\S/) as unknown });
+  });
+
+  it('reports an empty date once, not again on the fields derived from it', () => {
+    expect(issuesOf({ 4: '' })).toEqual([{ field: 'reportedDate', reason: 'REQUIRED' }]);
+    expect(issuesOf({ 3: '' })).toEqual([{ field: 'incidentDate', reason: 'REQUIRED' }]);
+    expect(issuesOf({ 0: '' })).toEqual([{ field: 'clientCode', reason: 'REQUIRED' }]);
+    expect(issuesOf({ 2: 'Атлантида' })).toEqual([{ field: 'district', reason: 'UNKNOWN_VALUE' }]);
+  });
+
+  it('refuses dates in the future as the standard does, once (the registration date derived from a future report is not reported again)', () => {
+    const early = new RowMapper(resolveColumns(HEADERS, {}).columns, new ValueDictionary(), { date: '2025-11-01', year: 2025 });
+    expect(early.map(2, GOOD).issues).toEqual([
+      { field: 'reportedDate', reason: 'DATE_IN_FUTURE' },
+    ]);
+  });
+
+  it('still reports a derived field whose own cell holds a bad value', () => {
+    const withCode = new RowMapper(resolveColumns([...HEADERS, 'Номер случая'], {}).columns, new ValueDictionary());
+    expect(withCode.map(2, [...GOOD.map((v, i) => (i === 3 ? '' : v)), 'bad code with spaces']).issues).toEqual([
+      { field: 'incidentCode', reason: 'INVALID_FORMAT' },
+      { field: 'incidentDate', reason: 'REQUIRED' },
+    ]);
+  });
+});
