@@ -335,6 +335,20 @@ describe('member node: import of existing registers and export', () => {
       });
     });
 
+    it('matches client codes whatever their case: a lower-case code adds to the client the register holds, and its duplicate is recognised', async () => {
+      const first = await importFile(Buffer.from([RU_HEADER, row('CASE-IMP-1')].join('\r\n'), 'utf8'), 'csv');
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: first.id }, caseworker);
+      const clients = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM clients WHERE upper(client_code) = 'CASE-IMP-1'`))[0].n;
+      expect(await clients()).toBe(1);
+      // the same incident under the code in small letters, and a new incident of the same client
+      const second = await importFile(Buffer.from([RU_HEADER, row('case-imp-1'), row('Case-Imp-1', { incident: '05.11.2025', reported: '06.11.2025' })].join('\r\n'), 'utf8'), 'csv');
+      expect(second).toMatchObject({ status: 'validated', rowsValid: 1, rowsDuplicate: 1 });
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: second.id }, caseworker);
+      expect(await clients()).toBe(1);
+      const read = await node.gql('{ clientByCode(clientCode: "case-imp-1") { clientCode incidents { incidentDate } } }', {}, caseworker);
+      expect(read.data?.clientByCode).toEqual({ clientCode: 'CASE-IMP-1', incidents: [{ incidentDate: '2025-11-01' }, { incidentDate: '2025-11-05' }] });
+    });
+
     it('reads a comma file whose unquoted values hold semicolons without shifting columns', async () => {
       const file = [
         'clientCode,sex,district,incidentDate,reportedDate,violenceTypes,perpetratorRelationship,consentServices,consentReporting,narrative',

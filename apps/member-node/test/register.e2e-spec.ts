@@ -7,6 +7,7 @@ import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releas
 import { syntheticCases } from './factories/case.factory';
 import { JwtService } from '@nestjs/jwt';
 import { JWT_ISSUER } from '../src/common/auth/jwt.strategy';
+import { ClientCodesUpper1764400000000 } from '../src/database/migrations/1764400000000-client-codes-upper';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 const CLIENT_FIELDS = 'id clientCode sex birthYear district maritalStatus migrationStatus hasDisability registeredOn fullName phone address dateOfBirth notes';
@@ -290,6 +291,31 @@ describe('member node: case register, roles, validation, encryption, access log'
     // and a taken code on another incident names the code
     const taken = await node.gql(RECORD_INCIDENT, { i: { ...input, incidentDate: '2026-03-02', incidentCode: (res.data?.recordIncident as { incidentCode: string }).incidentCode } }, caseworker);
     expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { fields: [{ field: 'incidentCode', code: 'DUPLICATE' }] } });
+  });
+
+  it('treats client codes case-insensitively: kept in capitals, found and matched whatever the case', async () => {
+    const created = await node.gql(CREATE_CLIENT, { i: validClient('case-1') }, caseworker);
+    expect(created.data?.createClient.clientCode).toBe('CASE-1');
+    // the same code in other letters is the same client
+    const again = await node.gql(CREATE_CLIENT, { i: validClient('Case-1') }, caseworker);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'CLIENT_CODE_TAKEN' } });
+    expect((await node.gql('query($c: String!) { clientByCode(clientCode: $c) { clientCode } }', { c: 'cAsE-1' }, caseworker)).data?.clientByCode.clientCode).toBe('CASE-1');
+    const incident = { clientCode: 'case-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } };
+    expect((await node.gql(RECORD_INCIDENT, { i: incident }, caseworker)).errors).toBeUndefined();
+    // the migration puts earlier codes in capitals, and refuses a register where two differ only in case
+    const runner = node.dataSource.createQueryRunner();
+    try {
+      const [{ id }] = await node.dataSource.query(`SELECT id FROM clients WHERE client_code = 'CASE-1'`);
+      await node.dataSource.query(`UPDATE clients SET client_code = 'case-1' WHERE id = $1`, [id]);
+      await new ClientCodesUpper1764400000000().up(runner);
+      expect(await node.dataSource.query(`SELECT client_code FROM clients WHERE id = $1`, [id])).toEqual([{ client_code: 'CASE-1' }]);
+      await runner.startTransaction();
+      await runner.query(`INSERT INTO clients (centre_id, client_code, sex, district, marital_status, migration_status, has_disability, registered_on) SELECT centre_id, 'case-1', sex, district, marital_status, migration_status, has_disability, registered_on FROM clients WHERE id = $1`, [id]);
+      await expect(new ClientCodesUpper1764400000000().up(runner)).rejects.toThrow('1 client code(s) are held by two clients that differ only in letter case');
+    } finally {
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      await runner.release();
+    }
   });
 
   it('edits a client (only the fields given; null clears an identifiable field) and changes consent, logging field names, never values', async () => {

@@ -1,5 +1,5 @@
 import { CaseRecordError, classifyViolence } from '@paivand/schema';
-import { derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
+import { clientCodeOf, derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
 import { clientErrors, FieldError, incidentErrors, isIsoDateText, LatestDate, latestDate } from './row-validator';
 import { CodedField, ValueDictionary } from './value-dictionary';
@@ -144,7 +144,9 @@ export class RowMapper {
       return Number.isInteger(n) ? n : undefined;
     };
 
-    const clientCode = str('clientCode');
+    // case-insensitive, kept in capitals as the register keeps it
+    const rawClientCode = str('clientCode');
+    const clientCode = rawClientCode === undefined ? undefined : clientCodeOf(rawClientCode);
     const district = coded('district');
     const reportedDate = parseDate(this.cell(cells, 'reportedDate'));
     const incidentDate = parseDate(this.cell(cells, 'incidentDate'));

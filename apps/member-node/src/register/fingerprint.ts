@@ -1,6 +1,14 @@
 import { createHash } from 'node:crypto';
 
 /**
+ * A client code as the register keeps it: in capitals. Codes are case-insensitive (`qa-0001`
+ * is `QA-0001`), and are stored, looked up, imported and compared in this one form.
+ */
+export function clientCodeOf(code: string): string {
+  return code.toUpperCase();
+}
+
+/**
  * What makes an incident "the same" across imports and manual entry: the client's code,
  * the incident date and the classified violence type. Unique per centre.
  */

@@ -17,6 +17,7 @@ import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeli
 import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
+import { clientCodeOf } from './fingerprint';
 
 /**
  * The case register of the centre. Every query is scoped by the caller's centre; every
@@ -35,7 +36,7 @@ export class RegisterService {
       const repo = tx.getRepository(ClientEntity);
       const entity = repo.create({
         centreId: p.centreId,
-        clientCode: input.clientCode,
+        clientCode: clientCodeOf(input.clientCode),
         sex: input.sex,
         birthYear: input.birthYear ?? (input.dateOfBirth ? Number(input.dateOfBirth.slice(0, 4)) : null),
         district: input.district,
@@ -73,7 +74,7 @@ export class RegisterService {
   /** The whole case of one client (found by id or by code), decrypted; logged as a read. */
   async readClient(p: Principal, by: { id?: string; clientCode?: string }): Promise<ClientModel> {
     return this.db.transaction(async (tx) => {
-      const where = by.id ? { id: by.id, centreId: p.centreId } : { clientCode: by.clientCode ?? '', centreId: p.centreId };
+      const where = by.id ? { id: by.id, centreId: p.centreId } : { clientCode: clientCodeOf(by.clientCode ?? ''), centreId: p.centreId };
       const client = await tx.getRepository(ClientEntity).findOne({ where });
       if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre');
       const model = await this.clientModel(tx, client);
@@ -94,7 +95,7 @@ export class RegisterService {
 
   async recordIncident(p: Principal, input: RecordIncidentInput): Promise<IncidentModel> {
     return this.db.transaction(async (tx) => {
-      const client = await tx.getRepository(ClientEntity).findOne({ where: { clientCode: input.clientCode, centreId: p.centreId } });
+      const client = await tx.getRepository(ClientEntity).findOne({ where: { clientCode: clientCodeOf(input.clientCode), centreId: p.centreId } });
       if (!client) {
         throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'clientCode', code: 'NOT_FOUND', messages: ['clientCode names no client'] }] });
       }

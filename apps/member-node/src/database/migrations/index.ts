@@ -2,6 +2,7 @@ import { CaseRegister1764100000000 } from './1764100000000-case-register';
 import { ImportStagingBulk1764150000000 } from './1764150000000-import-staging-bulk';
 import { Releases1764200000000 } from './1764200000000-releases';
 import { Consultations1764300000000 } from './1764300000000-consultations';
+import { ClientCodesUpper1764400000000 } from './1764400000000-client-codes-upper';
 
 /** Every migration of the member node, in order. Add new ones at the end; never edit a landed one. */
-export const NODE_MIGRATIONS = [CaseRegister1764100000000, ImportStagingBulk1764150000000, Releases1764200000000, Consultations1764300000000];
+export const NODE_MIGRATIONS = [CaseRegister1764100000000, ImportStagingBulk1764150000000, Releases1764200000000, Consultations1764300000000, ClientCodesUpper1764400000000];
