@@ -349,6 +349,24 @@ describe('member node: import of existing registers and export', () => {
       expect(read.data?.clientByCode).toEqual({ clientCode: 'CASE-IMP-1', incidents: [{ incidentDate: '2025-11-01' }, { incidentDate: '2025-11-05' }] });
     });
 
+    it('refuses a row whose client code names someone else: another sex than the register has, or than the file said first', async () => {
+      const first = await importFile(Buffer.from([RU_HEADER, row('WHO-001')].join('\r\n'), 'utf8'), 'csv');
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: first.id }, caseworker);
+      const file = [
+        RU_HEADER,
+        row('WHO-001', { sex: 'муж', incident: '07.11.2025', reported: '08.11.2025' }), // the register's WHO-001 is a woman
+        row('WHO-002', { incident: '07.11.2025', reported: '08.11.2025' }),
+        row('WHO-002', { sex: 'муж', incident: '09.11.2025', reported: '10.11.2025' }), // the file's first WHO-002 is a woman
+        row('WHO-002', { sex: 'не указан', incident: '11.11.2025', reported: '12.11.2025' }), // unknown agrees with anything
+      ].join('\r\n');
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsValid: 2, rowsInvalid: 2 });
+      expect(await issues(job.id as string)).toEqual(['2|Код клиента|CLIENT_MISMATCH', '4|Код клиента|CLIENT_MISMATCH']);
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
+      const read = await node.gql('{ clientByCode(clientCode: "WHO-001") { sex incidents { incidentDate } } }', {}, caseworker);
+      expect(read.data?.clientByCode).toEqual({ sex: 'F', incidents: [{ incidentDate: '2025-11-01' }] });
+    });
+
     it('reads a comma file whose unquoted values hold semicolons without shifting columns', async () => {
       const file = [
         'clientCode,sex,district,incidentDate,reportedDate,violenceTypes,perpetratorRelationship,consentServices,consentReporting,narrative',

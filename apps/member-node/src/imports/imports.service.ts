@@ -241,9 +241,9 @@ export class ImportsService implements OnApplicationBootstrap {
 
     // Rows the register already holds, and repeats within the file, leave the staging with an issue each.
     const settled = await this.db.transaction((tx) => settleStagedRows(tx, job.id, job.centreId, columnOf('clientCode'), columnOf('incidentCode')));
-    counts.valid -= settled.alreadyInRegister + settled.incidentCodeTaken + settled.duplicateInFile;
+    counts.valid -= settled.alreadyInRegister + settled.incidentCodeTaken + settled.clientMismatch + settled.duplicateInFile;
     counts.duplicate += settled.alreadyInRegister + settled.duplicateInFile;
-    counts.invalid += settled.incidentCodeTaken;
+    counts.invalid += settled.incidentCodeTaken + settled.clientMismatch;
     await this.db.query(`UPDATE import_jobs SET rows_valid = $2, rows_invalid = $3, rows_duplicate = $4 WHERE id = $1 AND status = 'validating'`, [
       job.id,
       counts.valid,

@@ -157,14 +157,24 @@ export class StagingCopy {
 export interface Settled {
   alreadyInRegister: number;
   incidentCodeTaken: number;
+  /** Rows whose client (by code) is someone else: another sex or birth year than the register's, or the file's first row's. */
+  clientMismatch: number;
   duplicateInFile: number;
 }
+
+/**
+ * Two descriptions of a client that cannot be the same person: known sexes that differ, or
+ * known birth years that differ (`U` and an empty year are unknown and agree with anything).
+ * SQL over the aliases `a` and `b`.
+ */
+const CLIENTS_DISAGREE = `((a.sex <> b.sex AND a.sex <> 'U' AND b.sex <> 'U') OR a.birth_year <> b.birth_year)`;
 
 /**
  * After an upload, set-based: staged rows whose incident the register already holds
  * (same fingerprint: a duplicate) or whose incident code it already uses (invalid), then
  * rows repeating an earlier row of the file (same fingerprint or same incident code; the
- * first one stays), leave the staging with one issue each.
+ * first one stays), leave the staging with one issue each; so do rows whose client code names
+ * someone else (CLIENT_MISMATCH, see CLIENTS_DISAGREE).
  */
 export async function settleStagedRows(tx: EntityManager, jobId: string, centreId: string, clientCodeColumn: string, incidentCodeColumn: string): Promise<Settled> {
   const moved = async (deleted: string, field: string, column: string, reason: string): Promise<number> => {
@@ -200,6 +210,26 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
     incidentCodeColumn,
     'INCIDENT_CODE_TAKEN',
   );
+  // A row naming a client the register holds, but describing someone else, would add her incident to
+  // that client's record: refused, as is a row that contradicts the file's first row of its client.
+  const clientMismatch =
+    (await moved(
+      `DELETE FROM import_staged_rows b USING clients a
+        WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
+        RETURNING b.row_number`,
+      'clientCode',
+      clientCodeColumn,
+      'CLIENT_MISMATCH',
+    )) +
+    (await moved(
+      `DELETE FROM import_staged_rows b
+        USING (SELECT DISTINCT ON (client_code) client_code, sex, birth_year FROM import_staged_rows WHERE job_id = $1 ORDER BY client_code, row_number) a
+        WHERE b.job_id = $1 AND $2::text IS NOT NULL AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
+        RETURNING b.row_number`,
+      'clientCode',
+      clientCodeColumn,
+      'CLIENT_MISMATCH',
+    ));
   await tx.query(`SET LOCAL enable_nestloop = on`);
   const duplicateInFile = await moved(
     `DELETE FROM import_staged_rows s
@@ -215,7 +245,7 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
     clientCodeColumn,
     'DUPLICATE_IN_FILE',
   );
-  return { alreadyInRegister, incidentCodeTaken, duplicateInFile };
+  return { alreadyInRegister, incidentCodeTaken, clientMismatch, duplicateInFile };
 }
 
 export interface IssueRow {
