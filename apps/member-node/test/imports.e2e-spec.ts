@@ -274,6 +274,8 @@ describe('member node: import of existing registers and export', () => {
     expect(csv).toContain('Мадина Файлова');
     expect(csv).toContain('+992 92 444 5566');
     expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + (await count('incidents')));
+    // the consent's date travels with it, under a column the import reads
+    expect(csv.replace(/^\uFEFF/, '').split('\r\n')[0]).toContain(',consentReporting,consentGivenOn,reportedByOtherMember,');
     expect(await count(`access_log WHERE action = 'register.export'`)).toBe(1);
     expect(zip.includes(Buffer.from('Ozoda'))).toBe(false);
     const calls = files.get([...files.keys()].find((n) => n.endsWith('/consultations.csv'))!)!.toString('utf8').split('\r\n').filter(Boolean);
@@ -365,6 +367,18 @@ describe('member node: import of existing registers and export', () => {
       await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
       const read = await node.gql('{ clientByCode(clientCode: "WHO-001") { sex incidents { incidentDate } } }', {}, caseworker);
       expect(read.data?.clientByCode).toEqual({ sex: 'F', incidents: [{ incidentDate: '2025-11-01' }] });
+    });
+
+    it('keeps the date consent was given, as the export writes it and as Russian headers name it; a date in the future is refused', async () => {
+      const file = [`${RU_HEADER};Дата согласия`, `${row('CONSENT-001')};03.11.2025`, `${row('CONSENT-002')};`, `${row('CONSENT-003')};01.01.2099`].join('\r\n');
+      const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
+      expect(job).toMatchObject({ status: 'validated', rowsValid: 2, rowsInvalid: 1 });
+      expect(await issues(job.id as string)).toEqual(['4|Дата согласия|DATE_IN_FUTURE']);
+      await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
+      const given = await node.dataSource.query(
+        `SELECT c.client_code, to_char(i.consent_given_on, 'YYYY-MM-DD') AS given FROM incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code LIKE 'CONSENT-%' ORDER BY 1`,
+      );
+      expect(given).toEqual([{ client_code: 'CONSENT-001', given: '2025-11-03' }, { client_code: 'CONSENT-002', given: null }]);
     });
 
     it('reads a comma file whose unquoted values hold semicolons without shifting columns', async () => {

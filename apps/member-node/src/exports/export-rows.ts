@@ -10,7 +10,7 @@ export const REGISTER_COLUMNS = [
   'clientCode', 'sex', 'birthYear', 'district', 'maritalStatus', 'migrationStatus', 'hasDisability', 'registeredOn',
   'fullName', 'phone', 'address', 'dateOfBirth', 'clientNotes',
   'incidentCode', 'incidentDate', 'reportedDate', 'incidentDistrict', 'violenceTypes', 'violenceType', 'perpetratorRelationship',
-  'consentServices', 'consentReporting', 'reportedByOtherMember', 'narrative',
+  'consentServices', 'consentReporting', 'consentGivenOn', 'reportedByOtherMember', 'narrative',
 ] as const;
 export const SERVICE_COLUMNS = ['incidentCode', 'serviceCode', 'date', 'serviceType', 'outcome', 'notes'] as const;
 export const REFERRAL_COLUMNS = ['incidentCode', 'referralCode', 'date', 'direction', 'source', 'destination', 'accepted', 'notes'] as const;
@@ -46,6 +46,7 @@ interface RegisterRow {
   perpetrator_relationship: string | null;
   consent_services: boolean | null;
   consent_reporting: boolean | null;
+  consent_given_on: string | null;
   reported_by_other_member: boolean | null;
   narrative_enc: string | null;
 }
@@ -59,7 +60,8 @@ export async function* registerRows(db: DataSource, ring: KeyRing, centreId: str
               c.migration_status, c.has_disability, to_char(c.registered_on, 'YYYY-MM-DD') AS registered_on, c.full_name_enc, c.phone_enc,
               c.address_enc, c.date_of_birth_enc, c.notes_enc, i.incident_code, to_char(i.incident_date, 'YYYY-MM-DD') AS incident_date,
               to_char(i.reported_date, 'YYYY-MM-DD') AS reported_date, i.district AS incident_district, i.violence_types, i.violence_type,
-              i.perpetrator_relationship, i.consent_services, i.consent_reporting, i.reported_by_other_member, i.narrative_enc
+              i.perpetrator_relationship, i.consent_services, i.consent_reporting, to_char(i.consent_given_on, 'YYYY-MM-DD') AS consent_given_on,
+              i.reported_by_other_member, i.narrative_enc
          FROM clients c LEFT JOIN incidents i ON i.client_id = c.id
         WHERE c.centre_id = $1 AND (c.client_code, coalesce(i.incident_code, '')) > ($2, $3)
         ORDER BY c.client_code, coalesce(i.incident_code, '')
@@ -72,7 +74,7 @@ export async function* registerRows(db: DataSource, ring: KeyRing, centreId: str
         ring.open(r.full_name_enc, AAD.clientFullName), ring.open(r.phone_enc, AAD.clientPhone), ring.open(r.address_enc, AAD.clientAddress),
         ring.open(r.date_of_birth_enc, AAD.clientDateOfBirth), ring.open(r.notes_enc, AAD.clientNotes),
         r.incident_code, r.incident_date, r.reported_date, r.incident_district, r.violence_types?.join(';') ?? null, r.violence_type,
-        r.perpetrator_relationship, r.consent_services, r.consent_reporting, r.reported_by_other_member,
+        r.perpetrator_relationship, r.consent_services, r.consent_reporting, r.consent_given_on, r.reported_by_other_member,
         ring.open(r.narrative_enc, AAD.incidentNarrative),
       ];
     }

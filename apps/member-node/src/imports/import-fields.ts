@@ -25,6 +25,7 @@ export const IMPORT_FIELDS = {
   perpetratorRelationship: ['perpetrator', 'perpetrator relationship', 'обидчик', 'кем приходится обидчик', 'зӯровар'],
   consentServices: ['consent services', 'согласие на услуги', 'розигӣ ба хизматрасонӣ'],
   consentReporting: ['consent reporting', 'согласие на отчетность', 'согласие на статистику', 'розигӣ ба ҳисобот'],
+  consentGivenOn: ['consent given on', 'consent date', 'дата согласия', 'санаи розигӣ'],
   reportedByOtherMember: ['reported by other member', 'учтено другим центром', 'направлен другим центром'],
   narrative: ['narrative', 'описание', 'описание случая', 'тавсиф'],
 } as const;

@@ -80,6 +80,9 @@ export class ImportStagedRowEntity {
   @Column({ name: 'consent_reporting', type: 'boolean' })
   consentReporting!: boolean;
 
+  @Column({ name: 'consent_given_on', type: 'date', nullable: true })
+  consentGivenOn!: string | null;
+
   @Column({ name: 'reported_by_other_member', type: 'boolean' })
   reportedByOtherMember!: boolean;
 

@@ -44,6 +44,7 @@ export interface StagedRow {
   perpetratorRelationship: string;
   consentServices: boolean;
   consentReporting: boolean;
+  consentGivenOn: string | null;
   reportedByOtherMember: boolean;
   narrative: string | null;
   fingerprint: string;
@@ -67,6 +68,7 @@ const INCIDENT_FIELD: Readonly<Record<string, ImportField>> = {
   violenceType: 'violenceTypes',
   'consent.services': 'consentServices',
   'consent.reporting': 'consentReporting',
+  'consent.givenOn': 'consentGivenOn',
 };
 
 /** A case-record error as an import field and reason. */
@@ -192,7 +194,7 @@ export class RowMapper {
       violenceTypes,
       violenceType,
       perpetratorRelationship: coded('perpetratorRelationship'),
-      consent: { services: bool('consentServices'), reporting: bool('consentReporting') },
+      consent: { services: bool('consentServices'), reporting: bool('consentReporting'), givenOn: parseDate(this.cell(cells, 'consentGivenOn')) },
       reportedByOtherMember: bool('reportedByOtherMember', false),
       narrative: str('narrative'),
     };
@@ -235,6 +237,7 @@ export class RowMapper {
         perpetratorRelationship: incident.perpetratorRelationship!,
         consentServices: incident.consent.services!,
         consentReporting: incident.consent.reporting!,
+        consentGivenOn: incident.consent.givenOn ?? null,
         reportedByOtherMember: incident.reportedByOtherMember!,
         narrative: incident.narrative ?? null,
         fingerprint,
