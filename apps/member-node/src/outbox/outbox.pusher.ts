@@ -12,7 +12,7 @@ import { HubClient, HubUnavailableError } from '../federation/hub-client';
 import type { NodeSigningKey } from '../federation/signing-key';
 import { ReleaseEntity } from '../releases/release.entity';
 import { OutboxEntity } from './outbox.entity';
-import { payloadBytesOf, signedBody } from './signed-body';
+import { payloadBytesOf, payloadMember, signedBody } from './signed-body';
 
 export interface PushStats {
   delivered: number;
@@ -168,7 +168,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
       const out = new Map<string, RequeueOutcome>();
       for (const r of rows) {
         const payload = payloadBytesOf(r.body);
-        if ((JSON.parse(payload) as { memberId?: unknown }).memberId !== member) {
+        if (payloadMember(payload) !== member) {
           out.set(r.release_id, 'member_changed');
           continue;
         }

@@ -13,6 +13,11 @@ export function signedBody(payloadJson: string, key: NodeSigningKey): string {
   return `{"keyId":${JSON.stringify(key.keyId)},"payload":${payloadJson},"signature":${JSON.stringify(signature)}}`;
 }
 
+/** The member id a prepared payload carries (null without a payload). */
+export function payloadMember(payload: string | null): string | null {
+  return payload === null ? null : ((JSON.parse(payload) as { memberId?: string }).memberId ?? null);
+}
+
 /** The payload bytes inside a signed body (what the preview showed). */
 export function payloadBytesOf(body: string): string {
   const start = body.indexOf('"payload":') + '"payload":'.length;

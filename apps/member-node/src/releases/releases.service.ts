@@ -21,7 +21,7 @@ import { NodeConfig } from '../config/node-config';
 import { memberIdOf, SIGNING_KEY } from '../federation/federation.providers';
 import { NodeSigningKey } from '../federation/signing-key';
 import { OutboxEntity } from '../outbox/outbox.entity';
-import { signedBody } from '../outbox/signed-body';
+import { payloadMember, signedBody } from '../outbox/signed-body';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { ledgerRows, toLedgerEntries } from './release-ledger';
 import { PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
@@ -29,11 +29,6 @@ import { LEDGER_STATUSES, ReleaseEntity, ReleaseStatus } from './release.entity'
 
 /** Statuses that hold a revision number of a (dataset, period). */
 const LIVE: readonly ReleaseStatus[] = ['prepared', 'held', 'approved', 'pushed', 'refused'];
-
-/** The member id a prepared payload carries (null without a payload). */
-function payloadMember(payload: string | null): string | null {
-  return payload === null ? null : ((JSON.parse(payload) as { memberId?: string }).memberId ?? null);
-}
 
 /**
  * A release that has not reached the hub (awaiting a decision, or refused by the hub)
@@ -153,16 +148,18 @@ export class ReleasesService {
         replaces?: ReleaseEntity;
       }
       const todo: Todo[] = [];
+      const member = memberIdOf(this.config);
       for (const ds of datasets) {
         const fingerprint = (extracts.get(ds.unit) as UnitExtract).fingerprint;
         const mine = existing.filter((r) => r.datasetId === ds.id);
         const latest = mine.find((r) => LIVE.includes(r.status));
         if (mine.some((r) => r.status === 'blocked' && r.inputFingerprint === fingerprint && r.schemaVersion === standard.version && (!latest || r.preparedAt >= latest.preparedAt))) continue;
-        if (!latest) todo.push({ ds, revision: 1, fingerprint });
         // A table prepared for another member id could never be accepted: it is prepared again (a refused
         // one too: the hub stored nothing of it, so its replacement keeps the revision), as are changed figures.
-        else if (latest.inputFingerprint === fingerprint && !preparedForAnotherMember(latest, memberIdOf(this.config))) continue;
-        else if (latest.status === 'prepared' || latest.status === 'held' || (latest.status === 'refused' && preparedForAnotherMember(latest, memberIdOf(this.config)))) {
+        const forAnother = latest !== undefined && preparedForAnotherMember(latest, member);
+        if (!latest) todo.push({ ds, revision: 1, fingerprint });
+        else if (latest.inputFingerprint === fingerprint && !forAnother) continue;
+        else if (latest.status === 'prepared' || latest.status === 'held' || (latest.status === 'refused' && forAnother)) {
           todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         }
         // Differential privacy: no revision once released. Noising the period again would spend
@@ -238,7 +235,7 @@ export class ReleasesService {
           const report = protectedRelease.report.datasets.find((x) => x.datasetId === t.ds.id);
           if (!table || !report) throw new Error(`the anonymizer returned no table for ${t.ds.id}`);
           const body: Omit<SubmissionPayload, 'contentHash'> = {
-            memberId: memberIdOf(this.config),
+            memberId: member,
             datasetId: t.ds.id,
             schemaVersion: standard.version,
             period,

@@ -22,19 +22,33 @@ export function withStandard<T>(index: StandardIndex | undefined, fn: () => T): 
   }
 }
 
-/** The value (or each value, with `{ each: true }`) is a code of the codelist. */
-export function IsCode(codelist: CodelistId, options?: ValidationOptions): PropertyDecorator {
+/**
+ * A class-validator rule on one property, the shape every rule here (and the apps' own)
+ * shares: `holds(value, object)` says whether the value passes (the object gives the other
+ * fields a cross-field rule reads). `arg` is the codelist or other field the rule names:
+ * it becomes the constraint and the context `validateCaseRecord` writes its message from.
+ */
+export function propertyRule(
+  name: string,
+  message: string | ((args: ValidationArguments) => string),
+  holds: (value: unknown, object: Record<string, unknown>) => boolean,
+  options?: ValidationOptions,
+  arg?: string,
+): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
-      name: 'isCode',
+      name,
       target: target.constructor,
       propertyName: String(propertyName),
-      constraints: [codelist],
-      options: { message: `$property must be a code of the ${codelist} codelist`, context: { arg: codelist }, ...options },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && currentStandard().hasCode(codelist, value),
-      },
+      ...(arg !== undefined ? { constraints: [arg] } : {}),
+      options: { message, ...(arg !== undefined ? { context: { arg } } : {}), ...options },
+      validator: { validate: (value: unknown, args: ValidationArguments) => holds(value, args.object as Record<string, unknown>) },
     });
+}
+
+/** The value (or each value, with `{ each: true }`) is a code of the codelist. */
+export function IsCode(codelist: CodelistId, options?: ValidationOptions): PropertyDecorator {
+  return propertyRule('isCode', `$property must be a code of the ${codelist} codelist`, (value) => typeof value === 'string' && currentStandard().hasCode(codelist, value), options, codelist);
 }
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -50,14 +64,7 @@ export function isIsoDate(value: unknown): value is string {
 }
 
 export function IsIsoDate(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isIsoDate',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must be a date YYYY-MM-DD', ...options },
-      validator: { validate: (value: unknown) => isIsoDate(value) },
-    });
+  return propertyRule('isIsoDate', '$property must be a date YYYY-MM-DD', (value) => isIsoDate(value), options);
 }
 
 /**
@@ -74,80 +81,63 @@ export function latestRecordDate(now: Date = new Date()): string {
  * value is neither a valid date nor an integer (its own rule reports that).
  */
 export function IsNotInFuture(options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isNotInFuture',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      options: { message: '$property must not be in the future', ...options },
-      validator: {
-        validate: (value: unknown) => {
-          const latest = latestRecordDate();
-          if (isIsoDate(value)) return value <= latest;
-          return !Number.isInteger(value) || (value as number) <= Number(latest.slice(0, 4));
-        },
-      },
-    });
+  return propertyRule(
+    'isNotInFuture',
+    '$property must not be in the future',
+    (value) => {
+      const latest = latestRecordDate();
+      if (isIsoDate(value)) return value <= latest;
+      return !Number.isInteger(value) || (value as number) <= Number(latest.slice(0, 4));
+    },
+    options,
+  );
 }
 
 /** A date whose year is the integer in `yearField` when both are given and plausible (skipped otherwise). */
 export function IsInYear(yearField: string, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isInYear',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      constraints: [yearField],
-      options: { message: `$property must fall in ${yearField}`, context: { arg: yearField }, ...options },
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) => {
-          const year = (args.object as Record<string, unknown>)[yearField];
-          // a year that breaks its own rules is reported there, not twice
-          if (!isIsoDate(value) || !Number.isInteger(year) || (year as number) < 1900 || (year as number) > Number(latestRecordDate().slice(0, 4))) return true;
-          return Number(value.slice(0, 4)) === year;
-        },
-      },
-    });
+  return propertyRule(
+    'isInYear',
+    `$property must fall in ${yearField}`,
+    (value, object) => {
+      const year = object[yearField];
+      // a year that breaks its own rules is reported there, not twice
+      if (!isIsoDate(value) || !Number.isInteger(year) || (year as number) < 1900 || (year as number) > Number(latestRecordDate().slice(0, 4))) return true;
+      return Number(value.slice(0, 4)) === year;
+    },
+    options,
+    yearField,
+  );
 }
 
 /** This date is on or after the date in `otherField` (skipped when either is not a valid date). */
 export function IsNotBefore(otherField: string, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'isNotBefore',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      constraints: [otherField],
-      options: { message: `$property must not be before ${otherField}`, context: { arg: otherField }, ...options },
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) => {
-          const other = (args.object as Record<string, unknown>)[otherField];
-          if (!isIsoDate(value) || !isIsoDate(other)) return true;
-          return value >= other;
-        },
-      },
-    });
+  return propertyRule(
+    'isNotBefore',
+    `$property must not be before ${otherField}`,
+    (value, object) => {
+      const other = object[otherField];
+      return !isIsoDate(value) || !isIsoDate(other) || value >= other;
+    },
+    options,
+    otherField,
+  );
 }
 
 /** The classified type equals the GBVIMS classification of the observed types in `typesField`. */
 export function MatchesClassification(typesField: string, options?: ValidationOptions): PropertyDecorator {
-  return (target: object, propertyName: string | symbol) =>
-    registerDecorator({
-      name: 'matchesClassification',
-      target: target.constructor,
-      propertyName: String(propertyName),
-      constraints: [typesField],
-      options: { message: `$property must be the GBVIMS classification of ${typesField}`, context: { arg: typesField }, ...options },
-      validator: {
-        validate: (value: unknown, args: ValidationArguments) => {
-          const types = (args.object as Record<string, unknown>)[typesField];
-          if (!Array.isArray(types) || types.length === 0) return true; // reported on the types field
-          try {
-            return classifyViolence(types as string[]) === value;
-          } catch {
-            return true; // an unknown observed type is reported on the types field
-          }
-        },
-      },
-    });
+  return propertyRule(
+    'matchesClassification',
+    `$property must be the GBVIMS classification of ${typesField}`,
+    (value, object) => {
+      const types = object[typesField];
+      if (!Array.isArray(types) || types.length === 0) return true; // reported on the types field
+      try {
+        return classifyViolence(types as string[]) === value;
+      } catch {
+        return true; // an unknown observed type is reported on the types field
+      }
+    },
+    options,
+    typesField,
+  );
 }
