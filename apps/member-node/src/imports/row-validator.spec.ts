@@ -19,6 +19,7 @@ const maybe = <T>(good: fc.Arbitrary<T>, ...bad: fc.Arbitrary<unknown>[]): fc.Ar
 const id = maybe(fc.constantFrom('DSH-2025-00001', 'A1', 'x.y_z-9'), fc.constantFrom('', '-bad', 'a', 'имя', 'a b', 'x'.repeat(65)), fc.string({ maxLength: 8 }));
 /** Dates relative to today, so that the rule against dates in the future has both sides to judge. */
 const daysFromNow = (days: number): string => new Date(Date.now() + days * 86_400_000).toISOString().slice(0, 10);
+const THIS_YEAR = new Date().getUTCFullYear();
 const date = maybe(
   fc.constantFrom('2024-01-31', '2024-02-29', '2025-03-01', '2025-12-31', '1900-01-01', daysFromNow(-1), daysFromNow(0)),
   fc.constantFrom('2025-02-29', '2025-13-01', '1899-12-31', '31.12.2025', '2025-1-1', 'abc', daysFromNow(3), '2999-12-31'),
@@ -32,7 +33,8 @@ const types = VIOLENCE_CLASSIFICATION_ORDER as readonly string[];
 const client = fc.record({
   clientCode: id,
   sex: code(['F', 'M', 'U']),
-  birthYear: maybe(fc.oneof(fc.integer({ min: 1900, max: 2999 }), fc.constantFrom(2024, 2025)), fc.constantFrom(1899, 3000, 0, -5)),
+  // past years mostly; years after this one (2999 among them) are the rule against the future's bad side
+  birthYear: maybe(fc.oneof(fc.integer({ min: 1900, max: THIS_YEAR }), fc.constantFrom(2024, 2025)), fc.constantFrom(1899, 3000, 0, -5, THIS_YEAR + 1, 2999)),
   district: code(['TJ-RA-RUD', 'TJ-SU-KHJ', 'TJ-DU']),
   maritalStatus: code(['UNK', 'single', 'nikoh']),
   migrationStatus: code(['UNK', 'none', 'returnee_migrant']),
@@ -43,6 +45,11 @@ const client = fc.record({
   address: text(500),
   dateOfBirth: date,
   notes: text(10_000),
+  bornInYear: fc.boolean(),
+}).map(({ bornInYear, ...c }) => {
+  // Half the rows give a birth date in their birth year, as a register does; the others test the rule.
+  if (!bornInYear || !Number.isInteger(c.birthYear) || (c.birthYear as number) < 1900 || (c.birthYear as number) > THIS_YEAR) return c;
+  return { ...c, dateOfBirth: `${String(c.birthYear)}-05-17` };
 });
 
 const incident = fc.record({
