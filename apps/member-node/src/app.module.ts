@@ -57,7 +57,10 @@ export class NodeAppModule {
             serializers: REQUEST_LOG_SERIALIZERS,
           },
         }),
-        TypeOrmModule.forRoot({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),
+        // forRootAsync: see the hub's AppModule (forRoot warns of a "duplicate" default data source when several apps share a process).
+        TypeOrmModule.forRootAsync({
+          useFactory: () => ({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),
+        }),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',
