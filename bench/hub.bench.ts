@@ -21,6 +21,7 @@ import { AddressInfo } from 'node:net';
 import { DataSource } from 'typeorm';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
 import { contentHashOf, DATASETS, SignedSubmission, signingBytes, STANDARD, StandardIndex, SubmissionCell, SubmissionPayload, TOTAL_CODE } from '@paivand/schema';
+import { AccountsService } from '../apps/hub-api/src/accounts/accounts.service';
 import { TokenService } from '../apps/hub-api/src/accounts/token.service';
 import { createHubApp } from '../apps/hub-api/src/app.factory';
 import { Principal } from '../apps/hub-api/src/common/auth/principal';
@@ -84,6 +85,14 @@ function signed(memberId: string, keyId: string, pk: KeyObject, datasetId: strin
   };
   const payload = { ...base, contentHash: contentHashOf(base) };
   return { payload, signature: sign(null, signingBytes(payload), pk).toString('base64'), keyId };
+}
+
+/** A token of a real researcher account (the hub accepts tokens only of accounts it holds). */
+async function researcherToken(app: Awaited<ReturnType<typeof createHubApp>>, name: string): Promise<string> {
+  const account = await app.get(DataSource).transaction((tx) =>
+    app.get(AccountsService).insert(tx, null, { email: `${name}@bench.example.test`, displayName: name, role: 'researcher', passwordHash: 'unused' }),
+  );
+  return app.get(TokenService).issue({ kind: 'user', id: account.id, role: 'researcher', memberId: null }).accessToken;
 }
 
 async function main(): Promise<void> {
@@ -194,7 +203,7 @@ async function main(): Promise<void> {
     }
   }
   console.log(`    loaded 1,200 submissions (20 members x 60 months) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-  const researcher = app.get(TokenService).issue({ kind: 'user', id: 'bench-researcher', role: 'researcher', memberId: null }).accessToken;
+  const researcher = await researcherToken(app, 'bench-researcher');
   const query = JSON.stringify({ query: '{ statistics(query: {datasetId: "services_monthly", from: "2020-01", to: "2024-12", groupBy: ["service_type"]}) { cells { key value obsStatus confStatus } } }' });
   const gql = async (): Promise<number> => {
     const a = performance.now();
@@ -231,7 +240,8 @@ async function main(): Promise<void> {
   // (c) load from a second process, requests spread over 16 researcher accounts (a legitimate load: each
   // account stays under the hub's default rate limit, which stays on), one connection, then 16. keep-alive HTTP/1.1 from node:http:
   // the load generator's own CPU time is reported, since it shares the machine's two cores with the hub and Postgres.
-  const tokens = Array.from({ length: 16 }, (_, i) => app.get(TokenService).issue({ kind: 'user', id: `bench-researcher-${i}`, role: 'researcher', memberId: null }).accessToken);
+  const tokens: string[] = [];
+  for (let i = 0; i < 16; i++) tokens.push(await researcherToken(app, `bench-researcher-${i}`));
   const child = `
     const http = require('node:http');
     const [url, tokens, body] = [process.argv[1], process.argv[2].split(','), process.argv[3]];

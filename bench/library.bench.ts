@@ -9,6 +9,8 @@ import 'reflect-metadata';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '@paivand/devdb';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { AccountsService } from '../apps/hub-api/src/accounts/accounts.service';
 import { TokenService } from '../apps/hub-api/src/accounts/token.service';
 import { createHubApp } from '../apps/hub-api/src/app.factory';
 import type { Principal } from '../apps/hub-api/src/common/auth/principal';
@@ -88,7 +90,11 @@ async function main(): Promise<void> {
     await seed(c);
     console.log(`seeded ${DOCS} published documents (en/ru/tg, ~300 words of body text each) in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const principal: Principal = { kind: 'user', id: '00000000-0000-4000-8000-000000000001', role: 'researcher', memberId: null };
+    // The hub accepts tokens only of accounts it holds.
+    const account = await app.get(DataSource).transaction((tx) =>
+      app.get(AccountsService).insert(tx, null, { email: 'reader@bench.example.test', displayName: 'Bench reader', role: 'researcher', passwordHash: 'unused' }),
+    );
+    const principal: Principal = { kind: 'user', id: account.id, role: 'researcher', memberId: null };
     const token = app.get(TokenService).issue(principal).accessToken;
     const gqlQuery = `query($i: SearchLibraryInput!) { searchLibrary(input: $i) { total hits { rank snippet document { id title { tg ru en } year files { sha256 } } } } }`;
 

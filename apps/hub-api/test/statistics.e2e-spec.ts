@@ -85,14 +85,21 @@ describe('hub: statistics by audience, protected against aggregation and differe
     const outcomes = ((await hub.gql('{ standard { codelists { id codes { code } } } }')).data?.standard.codelists as any[])
       .find((l) => l.id === 'service_outcome')
       .codes.map((c: any) => c.code) as string[];
-    // 2025-04: each member hides its case-management cells (small counts) but publishes every margin
+    // 2025-04: each member hides its case-management cells (small counts) and, so that no column
+    // total gives one of them away (the hub refuses a lone hidden part), its column totals; it
+    // publishes the row totals and the grand total
     const small = (t: string): boolean => t === T0;
+    const colTotal = (c: { key: readonly string[] }): boolean => c.key[0] === '_T' && c.key[1] !== '_T';
     let total = 0;
     let row = 0;
     for (const [m, n] of nodes.entries()) {
       const truth = (t: string, o: string): number => (small(t) ? 1 + ((o.length + m) % 4) : 6 + ((t.length + o.length + m) % 5));
       const cells = servicesCells(truth).map((c) =>
-        small(c.key[0]) && c.key[1] !== '_T' ? { key: c.key, value: null, obsStatus: 'Q' as const, confStatus: c.value === 0 ? ('D' as const) : ('A' as const) } : c,
+        colTotal(c)
+          ? { key: c.key, value: null, obsStatus: 'Q' as const, confStatus: 'D' as const }
+          : small(c.key[0]) && c.key[1] !== '_T'
+            ? { key: c.key, value: null, obsStatus: 'Q' as const, confStatus: c.value === 0 ? ('D' as const) : ('A' as const) }
+            : c,
       );
       total += cells.find((c) => c.key[0] === '_T' && c.key[1] === '_T')!.value!;
       row += cells.find((c) => c.key[0] === T0 && c.key[1] === '_T')!.value!;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { Principal } from '../common/auth/principal';
+import { HubRole, Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { AuditService } from '../audit/audit.service';
 import { MemberEntity } from '../members/member.entity';
@@ -12,6 +12,10 @@ import { SessionModel } from './models/session.model';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { TokenService } from './token.service';
 
+/** Wrong passwords in a row after which an account is locked for LOCK_MINUTES. */
+export const MAX_FAILED_LOGINS = 10;
+export const LOCK_MINUTES = 15;
+
 @Injectable()
 export class AccountsService {
   constructor(
@@ -20,16 +24,100 @@ export class AccountsService {
     private readonly audit: AuditService,
   ) {}
 
-  async login(input: LoginInput): Promise<SessionModel> {
+  async login(input: LoginInput, now = new Date()): Promise<SessionModel> {
     const email = input.email.trim().toLowerCase();
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
+    // Guessing one account's password from many addresses: after MAX_FAILED_LOGINS wrong ones, even the right one waits.
+    if (account?.lockedUntil && account.lockedUntil > now) {
+      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
+    }
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
+    if (account && !ok) await this.recordFailedLogin(account.id);
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }
+    if (account.failedLogins > 0 || account.lockedUntil) {
+      await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
+    }
+    return this.session(account);
+  }
+
+  private session(account: AccountEntity): SessionModel {
     const principal: Principal = { kind: 'user', id: account.id, role: account.role, memberId: account.memberId };
-    const { accessToken, expiresAt } = this.tokens.issue(principal);
+    const { accessToken, expiresAt } = this.tokens.issue(principal, account.tokenVersion);
     return { accessToken, expiresAt, role: account.role, memberId: account.memberId };
+  }
+
+  /** Counts a wrong password (atomically, replicas share the count); the last allowed one locks the account. */
+  private async recordFailedLogin(accountId: string): Promise<void> {
+    await this.db.transaction(async (tx) => {
+      // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected].
+      const [rows] = await tx.query<[{ locked: boolean }[], number]>(
+        `UPDATE accounts SET
+           failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
+           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
+         WHERE id = $1 RETURNING failed_logins = 0 AS locked`,
+        [accountId, MAX_FAILED_LOGINS, LOCK_MINUTES],
+      );
+      if (rows[0]?.locked) await this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES });
+    });
+  }
+
+  async list(role?: HubRole): Promise<AccountEntity[]> {
+    return this.db.getRepository(AccountEntity).find({ where: role ? { role } : {}, order: { email: 'ASC' }, take: 500 });
+  }
+
+  /** Deactivated: no sign-in, and every token already issued stops working. */
+  async setActive(actor: Principal, accountId: string, active: boolean): Promise<AccountEntity> {
+    if (!active && actor.kind === 'user' && actor.id === accountId) {
+      throw new HubError('CONFLICT', 'You cannot deactivate your own account', { reason: 'SELF' });
+    }
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(AccountEntity);
+      const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+      if (!a) throw new HubError('NOT_FOUND', 'Account not found');
+      if (a.active === active) return a;
+      a.active = active;
+      a.failedLogins = 0;
+      a.lockedUntil = null;
+      if (!active) a.tokenVersion += 1;
+      const saved = await repo.save(a);
+      await this.audit.record(tx, actor, active ? 'account.reactivate' : 'account.deactivate', 'account', accountId);
+      return saved;
+    });
+  }
+
+  /** The Association sets a new password (the holder forgot theirs); the holder's sessions end and a lock is lifted. */
+  async resetPassword(actor: Principal, accountId: string, password: string): Promise<AccountEntity> {
+    const passwordHash = await hashSecret(password);
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(AccountEntity);
+      const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
+      if (!a) throw new HubError('NOT_FOUND', 'Account not found');
+      Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
+      const saved = await repo.save(a);
+      await this.audit.record(tx, actor, 'account.reset_password', 'account', accountId);
+      return saved;
+    });
+  }
+
+  /** A user changes their own password: every other session ends, and this answers a new one. */
+  async changePassword(actor: Principal, currentPassword: string, newPassword: string): Promise<SessionModel> {
+    const account = await this.me(actor);
+    if (!(await verifySecret(account.passwordHash, currentPassword))) {
+      await this.recordFailedLogin(account.id);
+      throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
+    }
+    const passwordHash = await hashSecret(newPassword);
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(AccountEntity);
+      const a = await repo.findOne({ where: { id: account.id }, lock: { mode: 'pessimistic_write' } });
+      if (!a) throw new HubError('NOT_FOUND', 'Account not found');
+      Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
+      const saved = await repo.save(a);
+      await this.audit.record(tx, actor, 'account.change_password', 'account', a.id);
+      return this.session(saved);
+    });
   }
 
   async me(principal: Principal): Promise<AccountEntity> {

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
 import { JwtService } from '@nestjs/jwt';
-import { JwtClaims, Principal } from '../common/auth/principal';
-import { JWT_ISSUER } from '../common/auth/jwt.strategy';
+import { DataSource } from 'typeorm';
+import { JWT_ISSUER, JwtClaims, Principal } from '../common/auth/principal';
 import { HubConfig } from '../config/hub-config';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Issues the hub's short-lived access tokens, for users and for member nodes alike. */
 @Injectable()
@@ -10,10 +13,12 @@ export class TokenService {
   constructor(
     private readonly jwt: JwtService,
     private readonly config: HubConfig,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
-  issue(p: Principal): { accessToken: string; expiresAt: Date } {
-    const claims: JwtClaims = { sub: p.id, kind: p.kind, role: p.role, mid: p.memberId };
+  /** `tokenVersion`: the account's, for user tokens (a password change or reset raises it). */
+  issue(p: Principal, tokenVersion?: number): { accessToken: string; expiresAt: Date } {
+    const claims: JwtClaims = { sub: p.id, kind: p.kind, role: p.role, mid: p.memberId, ...(tokenVersion !== undefined ? { tv: tokenVersion } : {}) };
     const accessToken = this.jwt.sign(claims, {
       secret: this.config.JWT_SECRET,
       expiresIn: this.config.JWT_TTL_SECONDS,
@@ -21,5 +26,27 @@ export class TokenService {
       algorithm: 'HS256',
     });
     return { accessToken, expiresAt: new Date(Date.now() + this.config.JWT_TTL_SECONDS * 1000) };
+  }
+
+  /**
+   * Whether a token with a valid signature still speaks for someone: a user's account is active,
+   * with the role and organisation the token names and no password change since it was issued; a
+   * node's client credentials have not been rotated away. One indexed lookup per request.
+   */
+  async stillValid(claims: JwtClaims): Promise<boolean> {
+    if (claims.kind === 'node') {
+      const rows = await this.db.query<{ ok: boolean }[]>(
+        `SELECT c.active AND m.id = $2 AS ok FROM member_credentials c JOIN members m ON m.id = c.member_id WHERE c.client_id = $1`,
+        [claims.sub, claims.mid],
+      );
+      return rows[0]?.ok === true;
+    }
+    if (!UUID.test(claims.sub)) return false;
+    const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number }[]>(
+      `SELECT active, role, member_id, token_version FROM accounts WHERE id = $1`,
+      [claims.sub],
+    );
+    const a = rows[0];
+    return a !== undefined && a.active && a.role === claims.role && a.member_id === (claims.mid ?? null) && a.token_version === (claims.tv ?? 0);
   }
 }

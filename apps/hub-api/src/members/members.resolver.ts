@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
-import { AdmitMemberInput, ApplyMemberInput, MembersFilterInput, NodeTokenInput, RegisterKeyInput } from './dto/member.inputs';
+import { AdmitMemberInput, ApplyMemberInput, MembersFilterInput, NodeTokenInput, RegisterKeyInput, RevokeKeyInput } from './dto/member.inputs';
 import { toMemberKeyModel, toMemberModel } from './members.mapper';
 import { MembersService } from './members.service';
 import { AdmissionModel, MemberKeyModel, MemberModel, NodeCredentialsModel, NodeSessionModel } from './models/member.model';
@@ -71,6 +71,12 @@ export class MembersResolver {
   @Mutation(() => MemberKeyModel, { description: "Register another Ed25519 public key for a member's node." })
   async registerNodeKey(@CurrentPrincipal() p: Principal, @Args('input') input: RegisterKeyInput): Promise<MemberKeyModel> {
     return toMemberKeyModel(await this.service.registerKey(p, input.memberId, input.publicKey));
+  }
+
+  @Roles('association_admin', 'member')
+  @Mutation(() => MemberKeyModel, { description: "Revoke a member's signing key (e.g. at the end of a rotation): submissions signed with it are refused from now on." })
+  async revokeNodeKey(@CurrentPrincipal() p: Principal, @Args('input') input: RevokeKeyInput): Promise<MemberKeyModel> {
+    return toMemberKeyModel(await this.service.revokeKey(p, input.memberId, input.keyId));
   }
 
   @Public()

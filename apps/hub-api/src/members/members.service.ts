@@ -126,8 +126,20 @@ export class MembersService {
     });
   }
 
+  /**
+   * Credentials and signing keys are managed by people (the Association or the member's own
+   * accounts), never by a node with its client credentials: else whoever holds a leaked client
+   * secret could register a key of its own and sign in the member's name, or lock the node out.
+   */
+  assertManagedByPerson(actor: Principal): void {
+    if (actor.kind === 'node') {
+      throw new HubError('FORBIDDEN', "A node may not manage its member's credentials or keys; an account of the member may", { reason: 'NODE_PRINCIPAL' });
+    }
+  }
+
   /** New client credentials; every earlier credential of the member stops working. */
   async rotateCredentials(actor: Principal, memberId: string): Promise<IssuedCredentials> {
+    this.assertManagedByPerson(actor);
     this.assertOwn(actor, memberId);
     const issued = await this.newCredentials();
     return this.db.transaction(async (tx) => {
@@ -141,6 +153,7 @@ export class MembersService {
   }
 
   async registerKey(actor: Principal, memberId: string, publicKey: string): Promise<MemberKeyEntity> {
+    this.assertManagedByPerson(actor);
     this.assertOwn(actor, memberId);
     const parsed = parseEd25519PublicKey(publicKey);
     return this.db.transaction(async (tx) => {
@@ -149,6 +162,25 @@ export class MembersService {
       const key = await this.storeKey(tx, memberId, parsed);
       await this.audit.record(tx, actor, 'member.register_key', 'member', memberId, { keyId: key.keyId });
       return key;
+    });
+  }
+
+  /**
+   * Revokes a signing key (rotation ends with it, or a key is lost): submissions signed with it
+   * are refused from now on (KEY_UNKNOWN), and it can never be registered again.
+   */
+  async revokeKey(actor: Principal, memberId: string, keyId: string): Promise<MemberKeyEntity> {
+    this.assertManagedByPerson(actor);
+    this.assertOwn(actor, memberId);
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(MemberKeyEntity);
+      const key = await repo.findOne({ where: { keyId, memberId }, lock: { mode: 'pessimistic_write' } });
+      if (!key) throw new HubError('NOT_FOUND', 'This member has no key with this id', { reason: 'KEY_UNKNOWN' });
+      if (!key.active) return key;
+      key.active = false;
+      const saved = await repo.save(key);
+      await this.audit.record(tx, actor, 'member.revoke_key', 'member', memberId, { keyId });
+      return saved;
     });
   }
 
@@ -210,6 +242,8 @@ export class MembersService {
     const existing = await repo.findOne({ where: { keyId } });
     if (existing) {
       if (existing.memberId !== memberId) throw new HubError('CONFLICT', 'This key is registered to another member', { reason: 'KEY_TAKEN' });
+      // A revoked key stays revoked: registering it again would undo the revocation of a leaked key.
+      if (!existing.active) throw new HubError('CONFLICT', 'This key was revoked; generate a new one', { reason: 'KEY_REVOKED' });
       return existing;
     }
     return repo.save(repo.create({ keyId, memberId, publicKey: pemOf(key), active: true }));

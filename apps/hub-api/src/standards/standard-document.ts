@@ -1,4 +1,4 @@
-import { PeriodType, Standard } from '@paivand/schema';
+import { PeriodType, Standard, TOTAL_CODE } from '@paivand/schema';
 import { HubError } from '../common/errors/hub.error';
 
 const PERIOD_TYPES: readonly PeriodType[] = ['year', 'quarter', 'month'];
@@ -14,7 +14,35 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** Checks the structure a published standard must have before the hub relies on it. */
+function isLabels(v: unknown): boolean {
+  return isObject(v) && ['tg', 'ru', 'en'].every((lang) => typeof v[lang] === 'string' && v[lang] !== '');
+}
+
+function isPositiveInt(v: unknown): boolean {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+const METHODS = ['suppression', 'differential_privacy'];
+const UNITS = ['incident', 'service', 'client', 'consultation'];
+
+/** `2026.2` -> [2026, 2]: versions order by year, then number. */
+export function versionOrder(version: string): [number, number] {
+  const [year, n] = version.split('.').map(Number);
+  return [year, n];
+}
+
+/** Whether version a is later than version b. */
+export function isLaterVersion(a: string, b: string): boolean {
+  const [ya, na] = versionOrder(a);
+  const [yb, nb] = versionOrder(b);
+  return ya !== yb ? ya > yb : na > nb;
+}
+
+/**
+ * Checks the structure a published standard must have before the hub relies on it: everything
+ * the hub reads to validate submissions and to serve the standard, so that a version, which can
+ * never be changed once published, cannot break the hub or the nodes that pull it.
+ */
 export function checkStandardDocument(doc: unknown): Standard {
   if (!isObject(doc)) fail('document', 'must be an object');
   if (typeof doc.version !== 'string' || !/^\d{4}\.\d{1,3}$/.test(doc.version)) fail('version', 'must look like 2026.2');
@@ -23,26 +51,56 @@ export function checkStandardDocument(doc: unknown): Standard {
   if (!isObject(doc.attributes)) fail('attributes', 'must be an object');
   const lists = new Set<string>();
   for (const [i, l] of (doc.codelists as unknown[]).entries()) {
-    if (!isObject(l) || typeof l.id !== 'string' || !Array.isArray(l.codes)) fail(`codelists.${i}`, 'needs id and codes');
+    if (!isObject(l) || typeof l.id !== 'string' || !Array.isArray(l.codes) || l.codes.length === 0) fail(`codelists.${i}`, 'needs id and codes');
+    if (lists.has(l.id)) fail(`codelists.${i}.id`, `repeats codelist ${l.id}`);
+    if (!isLabels(l.name)) fail(`codelists.${i}.name`, 'needs labels tg, ru and en');
+    const codes = new Set<string>();
     for (const [j, c] of (l.codes as unknown[]).entries()) {
-      if (!isObject(c) || typeof c.code !== 'string' || !isObject(c.labels)) fail(`codelists.${i}.codes.${j}`, 'needs code and labels');
+      if (!isObject(c) || typeof c.code !== 'string' || c.code === '' || !isObject(c.labels)) fail(`codelists.${i}.codes.${j}`, 'needs code and labels');
+      if (c.code === TOTAL_CODE) fail(`codelists.${i}.codes.${j}.code`, `${TOTAL_CODE} is reserved for totals`);
+      if (codes.has(c.code)) fail(`codelists.${i}.codes.${j}.code`, `repeats code ${c.code}`);
+      codes.add(c.code);
       for (const lang of ['tg', 'ru', 'en']) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
     }
     lists.add(l.id);
   }
+  const datasets = new Set<string>();
   for (const [i, d] of (doc.datasets as unknown[]).entries()) {
-    if (!isObject(d) || typeof d.id !== 'string') fail(`datasets.${i}.id`, 'is missing');
+    if (!isObject(d) || typeof d.id !== 'string' || d.id === '') fail(`datasets.${i}.id`, 'is missing');
+    if (datasets.has(d.id)) fail(`datasets.${i}.id`, `repeats dataset ${d.id}`);
+    datasets.add(d.id);
+    if (!isLabels(d.title)) fail(`datasets.${i}.title`, 'needs labels tg, ru and en');
+    if (!isLabels(d.description)) fail(`datasets.${i}.description`, 'needs labels tg, ru and en');
+    if (!isObject(d.measure) || typeof d.measure.id !== 'string' || !isLabels(d.measure.label)) fail(`datasets.${i}.measure`, 'needs id and label');
+    if (!UNITS.includes(d.unit as string)) fail(`datasets.${i}.unit`, `must be one of ${UNITS.join(', ')}`);
+    if (typeof d.public !== 'boolean') fail(`datasets.${i}.public`, 'must be true or false');
     if (!PERIOD_TYPES.includes(d.periodType as PeriodType)) fail(`datasets.${i}.periodType`, 'must be year, quarter or month');
-    if (typeof d.dueDays !== 'number' || d.dueDays < 0) fail(`datasets.${i}.dueDays`, 'must be a non-negative number');
-    if (!Array.isArray(d.dimensions) || d.dimensions.length === 0) fail(`datasets.${i}.dimensions`, 'must be a non-empty list');
+    if (typeof d.dueDays !== 'number' || !Number.isInteger(d.dueDays) || d.dueDays < 0) fail(`datasets.${i}.dueDays`, 'must be a non-negative integer');
+    if (!Array.isArray(d.dimensions) || d.dimensions.length === 0 || d.dimensions.length > 16) fail(`datasets.${i}.dimensions`, 'must be a non-empty list');
+    const dims = new Set<string>();
     for (const [j, dim] of (d.dimensions as unknown[]).entries()) {
       if (!isObject(dim) || typeof dim.id !== 'string' || typeof dim.codelist !== 'string' || !lists.has(dim.codelist)) {
         fail(`datasets.${i}.dimensions.${j}`, 'must name a codelist of the document');
       }
+      if (dims.has(dim.id)) fail(`datasets.${i}.dimensions.${j}.id`, `repeats dimension ${dim.id}`);
+      dims.add(dim.id);
+      if (!isLabels(dim.label)) fail(`datasets.${i}.dimensions.${j}.label`, 'needs labels tg, ru and en');
     }
     const p = d.protection;
-    if (!isObject(p) || typeof p.k !== 'number' || p.k < 1 || typeof p.minContributors !== 'number' || p.minContributors < 1) {
-      fail(`datasets.${i}.protection`, 'needs k >= 1 and minContributors >= 1');
+    if (!isObject(p) || !isPositiveInt(p.k) || !isPositiveInt(p.minContributors)) {
+      fail(`datasets.${i}.protection`, 'needs k >= 1 and minContributors >= 1 (integers)');
+    }
+    if (!METHODS.includes(p.method as string)) fail(`datasets.${i}.protection.method`, `must be one of ${METHODS.join(', ')}`);
+    if (typeof p.structuralZeros !== 'boolean') fail(`datasets.${i}.protection.structuralZeros`, 'must be true or false');
+    for (const f of ['protectionRange', 'zeroProtectionRange'] as const) {
+      if (p[f] !== undefined && (typeof p[f] !== 'number' || !Number.isFinite(p[f]) || p[f] < 0)) fail(`datasets.${i}.protection.${f}`, 'must be a non-negative number');
+    }
+    if (p.method === 'differential_privacy') {
+      const dp = p.differentialPrivacy;
+      const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
+      if (!isObject(dp) || !positive(dp.epsilonPerRelease) || !positive(dp.annualEpsilon) || !isPositiveInt(dp.maxContributionsPerClient)) {
+        fail(`datasets.${i}.protection.differentialPrivacy`, 'needs positive epsilonPerRelease and annualEpsilon and an integer maxContributionsPerClient');
+      }
     }
   }
   return doc as unknown as Standard;

@@ -6,13 +6,19 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { StandardVersionEntity } from './standard-version.entity';
-import { checkStandardDocument } from './standard-document';
+import { checkStandardDocument, isLaterVersion } from './standard-document';
+
+/**
+ * How long a replica trusts its idea of which version is current. Replicas share one database,
+ * and another replica may publish: after at most this long, every replica serves the new one.
+ */
+export const CURRENT_VERSION_TTL_MS = 5_000;
 
 /** Versions of the standard, stored as documents; indexes are cached (a published version never changes). */
 @Injectable()
 export class StandardsService implements OnApplicationBootstrap {
   private readonly indexes = new Map<string, StandardIndex>();
-  private currentVersion: string | null = null;
+  private currentVersion: { version: string; readAt: number } | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -57,31 +63,42 @@ export class StandardsService implements OnApplicationBootstrap {
     return idx;
   }
 
-  async current(): Promise<StandardIndex> {
-    if (this.currentVersion) {
-      const idx = this.indexes.get(this.currentVersion);
+  async current(now = Date.now()): Promise<StandardIndex> {
+    if (this.currentVersion && now - this.currentVersion.readAt < CURRENT_VERSION_TTL_MS) {
+      const idx = this.indexes.get(this.currentVersion.version);
       if (idx) return idx;
     }
-    const row = await this.find(null);
-    this.currentVersion = row.version;
-    const idx = new StandardIndex(row.document);
-    this.indexes.set(row.version, idx);
+    const rows = await this.db.query<{ version: string }[]>(`SELECT version FROM standard_versions WHERE is_current`);
+    if (rows.length === 0) throw new HubError('NOT_FOUND', 'No standard is published', { reason: 'STANDARD_UNKNOWN' });
+    const idx = await this.index(rows[0].version);
+    if (!idx) throw new HubError('NOT_FOUND', 'No standard is published', { reason: 'STANDARD_UNKNOWN' });
+    this.currentVersion = { version: rows[0].version, readAt: now };
     return idx;
   }
 
   /** The Association publishes a new version; it becomes current. */
   async publish(actor: Principal, document: unknown): Promise<StandardVersionEntity> {
     const standard = checkStandardDocument(document);
-    return this.db.transaction(async (tx) => {
+    const saved = await this.db.transaction(async (tx) => {
       const repo = tx.getRepository(StandardVersionEntity);
+      // One publication at a time, so that two cannot both pass the checks below.
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.standards.publish'))`);
       if (await repo.exists({ where: { version: standard.version } })) {
         throw new HubError('CONFLICT', `Standard version ${standard.version} exists; versions are immutable`, { reason: 'VERSION_EXISTS' });
       }
+      // The new version becomes current, which nodes pull: it must be later than every published one.
+      const versions = await repo.find({ select: { version: true } });
+      const later = versions.map((v) => v.version).filter((v) => !isLaterVersion(standard.version, v));
+      if (later.length > 0) {
+        throw new HubError('CONFLICT', `Standard version ${standard.version} is not later than ${later.join(', ')}`, { reason: 'VERSION_NOT_LATER' });
+      }
       await repo.update({ isCurrent: true }, { isCurrent: false });
-      const saved = await repo.save(repo.create({ version: standard.version, document: standard, isCurrent: true }));
+      const row = await repo.save(repo.create({ version: standard.version, document: standard, isCurrent: true }));
       await this.audit.record(tx, actor, 'standard.publish', 'standard', standard.version, { datasets: standard.datasets.map((d) => d.id) });
-      this.currentVersion = null;
-      return saved;
+      return row;
     });
+    // After the commit: forgotten earlier, a concurrent read could cache the old current version again.
+    this.currentVersion = null;
+    return saved;
   }
 }

@@ -72,7 +72,16 @@ export class SubmissionsService {
     const dataset = std?.dataset(p.datasetId);
     if (!std) pre.add('SCHEMA_VERSION_UNKNOWN', 'payload', `schema version ${p.schemaVersion} is not published at the hub`);
     else if (!dataset) pre.add('DATASET_UNKNOWN', 'payload', `dataset ${p.datasetId} is not in standard ${p.schemaVersion}`);
-    if (std && dataset) validateCells(s, std, dataset, now, pre);
+    if (std && dataset) {
+      validateCells(s, std, dataset, now, pre);
+      // A release prepared on an older version is welcome (a node offline for days), but not below the k the
+      // Association has since raised the dataset to: the current version's k is the floor for every release.
+      const current = await this.standards.current();
+      const k = current.dataset(p.datasetId)?.protection.k;
+      if (current.version !== std.version && k !== undefined && p.protection.k < k && p.protection.k >= dataset.protection.k) {
+        pre.add('K_TOO_LOW', 'protection', `k must be at least ${k} since standard ${current.version}`);
+      }
+    }
     if (pre.size > 0) return refuse(pre);
 
     const run = async (tx: EntityManager): Promise<ImportSummary> => {

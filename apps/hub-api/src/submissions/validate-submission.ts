@@ -14,6 +14,12 @@ import { ConflictList } from './import-summary';
 /** Most cells one submission may hold. */
 export const MAX_CELLS = 100_000;
 
+/** Largest revision and count the hub stores (Postgres `integer`). */
+export const MAX_INT = 2_147_483_647;
+
+/** preparedAt as a node writes it (`Date.toISOString()`), or any ISO 8601 time with an offset. */
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
+
 const OBS = new Set<string>(OBS_STATUS);
 const CONF = new Set<string>(CONF_STATUS);
 const CELL_KEYS = 'confStatus,key,obsStatus,value';
@@ -35,7 +41,9 @@ export function shapeError(input: unknown): string | null {
   for (const f of ['memberId', 'datasetId', 'schemaVersion', 'period', 'contentHash', 'preparedAt'] as const) {
     if (typeof p[f] !== 'string' || p[f].length > 200) return `payload.${f} must be a string`;
   }
-  if (typeof p.revision !== 'number' || !Number.isInteger(p.revision) || p.revision < 1) return 'payload.revision must be a positive integer';
+  if (typeof p.revision !== 'number' || !Number.isInteger(p.revision) || p.revision < 1 || p.revision > MAX_INT) {
+    return `payload.revision must be an integer from 1 to ${MAX_INT}`;
+  }
   if (!Array.isArray(p.dimensions) || p.dimensions.length > 16 || !p.dimensions.every((d) => typeof d === 'string')) {
     return 'payload.dimensions must be a list of strings';
   }
@@ -45,7 +53,9 @@ export function shapeError(input: unknown): string | null {
   }
   if (!Array.isArray(p.cells)) return 'payload.cells must be a list';
   if (p.cells.length > MAX_CELLS) return `payload.cells holds more than ${MAX_CELLS} cells`;
-  if (Number.isNaN(Date.parse(p.preparedAt as string))) return 'payload.preparedAt must be an ISO 8601 time';
+  if (!ISO_TIME.test(p.preparedAt as string) || Number.isNaN(Date.parse(p.preparedAt as string))) {
+    return 'payload.preparedAt must be an ISO 8601 time with a time zone, e.g. 2026-02-01T08:00:00Z';
+  }
   for (let i = 0; i < p.cells.length; i++) {
     const c: unknown = p.cells[i];
     if (!isObject(c) || Object.keys(c).sort().join(',') !== CELL_KEYS) return `payload.cells.${i} must hold exactly key, value, obsStatus, confStatus`;
@@ -132,7 +142,9 @@ export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: 
     else if ((c.value === null) !== (c.confStatus !== 'F')) {
       out.add('STATUS_INVALID', 'cell', 'a suppressed cell has value null and a CONF_STATUS other than F; a free cell has a value', i);
     }
-    if (c.value !== null && (!Number.isInteger(c.value) || c.value < 0)) out.add('COUNT_INVALID', 'cell', 'counts are non-negative integers', i);
+    if (c.value !== null && (!Number.isInteger(c.value) || c.value < 0 || c.value > MAX_INT)) {
+      out.add('COUNT_INVALID', 'cell', `counts are integers from 0 to ${MAX_INT}`, i);
+    }
     else if (suppression && c.value !== null && c.value >= 1 && c.value < k) {
       out.add('SMALL_CELL_UNFLAGGED', 'cell', `a count from 1 to ${k - 1} must be suppressed`, i);
     }
@@ -142,12 +154,47 @@ export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: 
       continue;
     }
     seen[idx] = i;
-    if (c.value !== null && Number.isInteger(c.value) && c.value >= 0) {
+    if (c.value !== null && Number.isInteger(c.value) && c.value >= 0 && c.value <= MAX_INT) {
       values[idx] = c.value;
       published[idx] = 1;
     }
   }
   checkCompleteAndMargins(L, seen, values, published, out);
+  if (suppression) checkNoLoneSuppression(L, seen, published, out);
+}
+
+/**
+ * A published total with exactly one hidden part along one dimension gives that part away
+ * (total minus the others). The node's audit proves much more than this; the hub re-checks at
+ * least this, so a table whose secondary suppression is missing never gets in.
+ */
+function checkNoLoneSuppression(L: Layout, seen: Int32Array, published: Uint8Array, out: ConflictList): void {
+  const nd = L.sizes.length;
+  const disclosed = new Set<number>();
+  for (let m = 0; m < L.total; m++) {
+    if (!published[m]) continue;
+    for (let d = 0; d < nd; d++) {
+      const last = L.sizes[d] - 1;
+      const coord = Math.floor(m / L.strides[d]) % L.sizes[d];
+      if (coord !== last) continue;
+      const first = m - last * L.strides[d];
+      let hidden = -1;
+      let hiddenCount = 0;
+      for (let c = 0; c < last && hiddenCount < 2; c++) {
+        const part = first + c * L.strides[d];
+        if (seen[part] < 0) {
+          hiddenCount = 2; // a missing part is reported as CELL_MISSING
+        } else if (!published[part]) {
+          hidden = part;
+          hiddenCount++;
+        }
+      }
+      if (hiddenCount === 1) disclosed.add(seen[hidden]);
+    }
+  }
+  for (const i of [...disclosed].sort((x, y) => x - y)) {
+    out.add('SUPPRESSION_DISCLOSED', 'cell', 'a suppressed cell is the only hidden part of a published total, which gives it away (secondary suppression is missing)', i);
+  }
 }
 
 /** Every inner cell present; every published margin equals the sum of its parts when all parts are published. */

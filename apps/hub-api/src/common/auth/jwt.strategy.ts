@@ -3,13 +3,17 @@ import { createSecretKey } from 'node:crypto';
 import { PassportStrategy } from '@nestjs/passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { HubConfig } from '../../config/hub-config';
-import { HUB_ROLES, JwtClaims, Principal } from './principal';
+import { TokenService } from '../../accounts/token.service';
+import { HUB_ROLES, JWT_ISSUER, JwtClaims, Principal } from './principal';
 
-export const JWT_ISSUER = 'paivand-hub';
+export { JWT_ISSUER };
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
-  constructor(config: HubConfig) {
+  constructor(
+    config: HubConfig,
+    private readonly tokens: TokenService,
+  ) {
     super({
       jwtFromRequest: ExtractJwt.fromAuthHeaderAsBearerToken(),
       // A KeyObject, not the string: given a string or Buffer, jsonwebtoken first tries to parse it as a PEM
@@ -22,9 +26,11 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     });
   }
 
-  validate(claims: JwtClaims): Principal | false {
+  async validate(claims: JwtClaims): Promise<Principal | false> {
     if (!(HUB_ROLES as readonly string[]).includes(claims.role)) return false;
     if (claims.kind !== 'user' && claims.kind !== 'node') return false;
+    // A deactivated account, a changed password or rotated node credentials end the tokens issued before.
+    if (!(await this.tokens.stillValid(claims))) return false;
     return { kind: claims.kind, id: claims.sub, role: claims.role, memberId: claims.mid ?? null };
   }
 }

@@ -1,3 +1,6 @@
+/** Issuer of the hub's tokens. */
+export const JWT_ISSUER = 'paivand-hub';
+
 /** Roles of the hub. Deny by default: every operation lists the roles it admits. */
 export const HUB_ROLES = ['association_admin', 'member', 'researcher', 'ombudsman'] as const;
 export type HubRole = (typeof HUB_ROLES)[number];
@@ -20,4 +23,6 @@ export interface JwtClaims {
   kind: 'user' | 'node';
   role: HubRole;
   mid: string | null;
+  /** The account's token version when the token was issued (user tokens). */
+  tv?: number;
 }

@@ -57,6 +57,18 @@ export class RegisterKeyInput {
 }
 
 @InputType()
+export class RevokeKeyInput {
+  @Field(() => ID)
+  @IsUUID()
+  memberId!: string;
+
+  @Field({ description: 'Key id as the hub gave it, e.g. ed25519:0123456789abcdef' })
+  @IsString()
+  @Matches(/^ed25519:[0-9a-f]{16}$/, { message: 'keyId is not a key id of the hub' })
+  keyId!: string;
+}
+
+@InputType()
 export class NodeTokenInput {
   @Field()
   @IsString()

@@ -1,0 +1,105 @@
+import { admitTestMember } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp, TEST_PASSWORD } from './utils/hub-test-app';
+
+describe('coordinator: accounts (sign-in limits, deactivation, password reset)', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  const login = (email: string, password: string): ReturnType<HubTestApp['gql']> =>
+    hub.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password } });
+  const idOf = async (email: string): Promise<string> => (await hub.dataSource.query(`SELECT id FROM accounts WHERE email = $1`, [email]))[0].id;
+  const me = async (token: string): Promise<string | undefined> => {
+    const res = await hub.gql('{ me { email } }', {}, token);
+    return res.data?.me.email ?? res.errors?.[0].extensions?.code;
+  };
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    admin = await hub.signIn('association_admin');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('locks an account after 10 wrong passwords in a row, even against the right one, and says so in the audit log', async () => {
+    const email = 'guessed@example.test';
+    await hub.signIn('ombudsman', null, email);
+    for (let i = 0; i < 10; i++) expect((await login(email, `guess number ${i}`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const locked = await login(email, TEST_PASSWORD);
+    expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'ACCOUNT_LOCKED' } });
+    const id = await idOf(email);
+    expect(await hub.dataSource.query(`SELECT actor_kind FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [id])).toEqual([{ actor_kind: 'system' }]);
+    // The Association lifts the lock by setting a new password.
+    const reset = await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id active } }', { i: { accountId: id, password: 'a brand new password' } }, admin);
+    expect(reset.data?.resetAccountPassword).toEqual({ id, active: true });
+    expect((await login(email, 'a brand new password')).data?.login.accessToken).toEqual(expect.any(String));
+  });
+
+  it('a right password in between starts the count again', async () => {
+    const email = 'forgetful@example.test';
+    await hub.signIn('researcher', null, email);
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 9; i++) await login(email, `typo ${i}`);
+      expect((await login(email, TEST_PASSWORD)).data?.login.accessToken).toEqual(expect.any(String));
+    }
+  });
+
+  it('deactivating an account refuses its sign-in and the tokens it already holds; reactivated, it signs in again', async () => {
+    const email = 'leaving@example.test';
+    const token = await hub.signIn('researcher', null, email);
+    expect(await me(token)).toBe(email);
+    const id = await idOf(email);
+    const off = await hub.gql(`mutation { deactivateAccount(accountId: "${id}") { active } }`, {}, admin);
+    expect(off.data?.deactivateAccount.active).toBe(false);
+    expect(await me(token)).toBe('UNAUTHENTICATED');
+    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await hub.gql(`mutation { reactivateAccount(accountId: "${id}") { active } }`, {}, admin)).data?.reactivateAccount.active).toBe(true);
+    // The token from before the deactivation stays dead.
+    expect(await me(token)).toBe('UNAUTHENTICATED');
+    const again = (await login(email, TEST_PASSWORD)).data?.login.accessToken as string;
+    expect(await me(again)).toBe(email);
+    const actions = await hub.dataSource.query(`SELECT action, details FROM audit_log WHERE object_id = $1 ORDER BY id`, [id]);
+    expect(actions.map((r: { action: string }) => r.action)).toEqual(['account.create', 'account.deactivate', 'account.reactivate']);
+  });
+
+  it('a password reset ends the sessions of the old password; the audit log never holds a password', async () => {
+    const email = 'stolen@example.test';
+    const token = await hub.signIn('ombudsman', null, email);
+    const id = await idOf(email);
+    await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id } }', { i: { accountId: id, password: 'reset by the association' } }, admin);
+    expect(await me(token)).toBe('UNAUTHENTICATED');
+    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const fresh = (await login(email, 'reset by the association')).data?.login.accessToken as string;
+    // The holder then chooses their own: other sessions end, this one continues with the returned token.
+    const changed = await hub.gql('mutation($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken } }', { i: { currentPassword: 'reset by the association', newPassword: 'only I know this one' } }, fresh);
+    const next = changed.data?.changePassword.accessToken as string;
+    expect(await me(fresh)).toBe('UNAUTHENTICATED');
+    expect(await me(next)).toBe(email);
+    const wrong = await hub.gql('mutation($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken } }', { i: { currentPassword: 'not it', newPassword: 'another long password' } }, next);
+    expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD' }] } });
+    const audit = JSON.stringify(await hub.dataSource.query(`SELECT * FROM audit_log`));
+    for (const secret of ['reset by the association', 'only I know this one', TEST_PASSWORD]) expect(audit).not.toContain(secret);
+    expect(audit).toContain('account.reset_password');
+    expect(audit).toContain('account.change_password');
+  });
+
+  it('only the Association manages accounts; nobody deactivates their own; a node has no password to change', async () => {
+    const researcher = await hub.signIn('researcher');
+    const node = await admitTestMember(hub);
+    const member = await hub.signIn('member', node.memberId);
+    const adminId = (await hub.gql('{ me { id } }', {}, admin)).data?.me.id as string;
+    for (const token of [researcher, member, node.token]) {
+      for (const op of [
+        '{ accounts { id } }',
+        `mutation { deactivateAccount(accountId: "${adminId}") { id } }`,
+        `mutation { reactivateAccount(accountId: "${adminId}") { id } }`,
+        `mutation { resetAccountPassword(input: {accountId: "${adminId}", password: "taking over the hub"}) { id } }`,
+      ]) {
+        expect({ op, code: (await hub.gql(op, {}, token)).errors?.[0].extensions?.code }).toEqual({ op, code: 'FORBIDDEN' });
+      }
+    }
+    const self = await hub.gql(`mutation { deactivateAccount(accountId: "${adminId}") { id } }`, {}, admin);
+    expect(self.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'SELF' } });
+    const nodeChange = await hub.gql('mutation { changePassword(input: {currentPassword: "x", newPassword: "long enough password"}) { accessToken } }', {}, node.token);
+    expect(nodeChange.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const list = await hub.gql('{ accounts(filter: {role: association_admin}) { id role } }', {}, admin);
+    expect(list.data?.accounts).toEqual([{ id: adminId, role: 'association_admin' }]);
+  });
+});

@@ -1,0 +1,112 @@
+import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field */
+describe('coordinator: member keys and credentials', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  let a: TestNode;
+  const good = (t: string, o: string): number => ((t.length + o.length) % 3 === 0 ? 0 : 5 + ((t.length * 7 + o.length) % 20));
+  const pem = (k: KeyObject): string => k.export({ type: 'spki', format: 'pem' }).toString();
+  const REGISTER = 'mutation($i: RegisterKeyInput!) { registerNodeKey(input: $i) { keyId active } }';
+  const REVOKE = 'mutation($i: RevokeKeyInput!) { revokeNodeKey(input: $i) { keyId active } }';
+  const submit = async (node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey' | 'token'>, period: string, dryRun = true): Promise<any> => {
+    const res = await hub.gql(SUBMIT, { s: sign_(node, { cells: servicesCells(good), period }), d: dryRun }, node.token);
+    if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
+    return res.data.submitRelease;
+  };
+  const audit = (action: string, objectId: string): Promise<{ details: Record<string, unknown> }[]> =>
+    hub.dataSource.query(`SELECT details FROM audit_log WHERE action = $1 AND object_id = $2`, [action, objectId]);
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    admin = await hub.signIn('association_admin');
+    a = await admitTestMember(hub);
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('rotates a signing key: once the old key is revoked its signatures are refused, and it cannot be registered again', async () => {
+    const next = generateKeyPairSync('ed25519');
+    const reg = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(next.publicKey) } }, admin);
+    const newKeyId = reg.data?.registerNodeKey.keyId as string;
+    expect(reg.data?.registerNodeKey.active).toBe(true);
+    // Both keys sign during the change-over.
+    expect((await submit(a, '2025-03')).status).toBe('SUCCESS');
+    expect((await submit({ ...a, keyId: newKeyId, privateKey: next.privateKey }, '2025-03')).status).toBe('SUCCESS');
+
+    const revoked = await hub.gql(REVOKE, { i: { memberId: a.memberId, keyId: a.keyId } }, admin);
+    expect(revoked.data?.revokeNodeKey).toEqual({ keyId: a.keyId, active: false });
+    const old = await submit(a, '2025-03', false);
+    expect(old.status).toBe('ERROR');
+    expect(old.conflicts.map((c: any) => c.code)).toEqual(['KEY_UNKNOWN']);
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [a.memberId]))[0].n).toBe(0);
+    expect((await submit({ ...a, keyId: newKeyId, privateKey: next.privateKey }, '2025-03')).status).toBe('SUCCESS');
+
+    const keys = await hub.gql(`{ memberKeys(memberId: "${a.memberId}") { keyId active } }`, {}, admin);
+    expect(keys.data?.memberKeys).toEqual(expect.arrayContaining([{ keyId: a.keyId, active: false }, { keyId: newKeyId, active: true }]));
+    expect(await audit('member.revoke_key', a.memberId)).toEqual([{ details: { keyId: a.keyId } }]);
+
+    // The revoked key's public half cannot come back (it may be the leaked one).
+    const keyRow = (await hub.dataSource.query(`SELECT public_key FROM member_keys WHERE key_id = $1`, [a.keyId]))[0];
+    const again = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: keyRow.public_key } }, admin);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'KEY_REVOKED' } });
+    a = { ...a, keyId: newKeyId, privateKey: next.privateKey };
+  });
+
+  it('a key of another member is neither registered nor revoked through this member', async () => {
+    const b = await admitTestMember(hub);
+    const bKey = (await hub.dataSource.query(`SELECT public_key FROM member_keys WHERE key_id = $1`, [b.keyId]))[0].public_key;
+    const taken = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: bKey } }, admin);
+    expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'KEY_TAKEN' } });
+    const cross = await hub.gql(REVOKE, { i: { memberId: a.memberId, keyId: b.keyId } }, admin);
+    expect(cross.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const bAccount = await hub.signIn('member', b.memberId);
+    const other = await hub.gql(REVOKE, { i: { memberId: a.memberId, keyId: a.keyId } }, bAccount);
+    expect(other.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await submit(b, '2025-03')).status).toBe('SUCCESS');
+  });
+
+  it('a node with only its client credentials cannot register a key, revoke one, or rotate the credentials', async () => {
+    const intruder = generateKeyPairSync('ed25519');
+    const reg = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(intruder.publicKey) } }, a.token);
+    expect(reg.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    const rev = await hub.gql(REVOKE, { i: { memberId: a.memberId, keyId: a.keyId } }, a.token);
+    expect(rev.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    const rot = await hub.gql(`mutation { rotateNodeCredentials(memberId: "${a.memberId}") { clientId } }`, {}, a.token);
+    expect(rot.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM member_keys WHERE member_id = $1`, [a.memberId]))[0].n).toBe(2);
+    // The member's own account (a person at the centre) may.
+    const centre = await hub.signIn('member', a.memberId);
+    expect((await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(intruder.publicKey) } }, centre)).data?.registerNodeKey.active).toBe(true);
+  });
+
+  it('rotating credentials ends the tokens issued with the old ones, not only the old secret', async () => {
+    const before = await hub.gql(`{ member(id: "${a.memberId}") { status } }`, {}, a.token);
+    expect(before.data?.member.status).toBe('admitted');
+    const rot = await hub.gql(`mutation { rotateNodeCredentials(memberId: "${a.memberId}") { clientId clientSecret } }`, {}, admin);
+    const fresh = rot.data?.rotateNodeCredentials;
+    expect(fresh.clientId).not.toBe(a.clientId);
+    const stale = await hub.gql(`{ member(id: "${a.memberId}") { status } }`, {}, a.token);
+    expect(stale.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await hub.gql(SUBMIT, { s: sign_(a, { cells: servicesCells(good) }), d: true }, a.token)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const oldSecret = await hub.gql('mutation($i: NodeTokenInput!) { nodeToken(input: $i) { accessToken } }', { i: { clientId: a.clientId, clientSecret: a.clientSecret } });
+    expect(oldSecret.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const session = await hub.gql('mutation($i: NodeTokenInput!) { nodeToken(input: $i) { accessToken } }', { i: fresh });
+    a = { ...a, ...fresh, token: session.data?.nodeToken.accessToken };
+    expect((await submit(a, '2025-04')).status).toBe('SUCCESS');
+    // The audit row names the new client id, never the secret.
+    const rows = await audit('member.rotate_credentials', a.memberId);
+    expect(JSON.stringify(rows)).toContain(fresh.clientId);
+    expect(JSON.stringify(await hub.dataSource.query(`SELECT details FROM audit_log`))).not.toContain(fresh.clientSecret);
+  });
+
+  it('a suspended member signs in and is told why it is refused; readmitted, it submits again', async () => {
+    expect((await hub.gql(`mutation { suspendMember(memberId: "${a.memberId}") { status } }`, {}, admin)).data?.suspendMember.status).toBe('suspended');
+    const refused = await submit(a, '2025-05', false);
+    expect(refused.conflicts.map((c: any) => c.code)).toEqual(['MEMBER_SUSPENDED']);
+    expect((await hub.gql(`mutation { reinstateMember(memberId: "${a.memberId}") { status } }`, {}, admin)).data?.reinstateMember.status).toBe('admitted');
+    expect((await submit(a, '2025-05', false)).status).toBe('SUCCESS');
+    for (const action of ['member.suspend', 'member.reinstate']) expect(await audit(action, a.memberId)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,103 @@
+import { STANDARD, Standard } from '@paivand/schema';
+import { createHubApp } from '../src/app.factory';
+import { loadHubConfig } from '../src/config/hub-config';
+import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp, TEST_JWT_SECRET } from './utils/hub-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- standard documents are edited as plain JSON here */
+describe('coordinator: versions of the standard', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  let a: TestNode;
+  const PUBLISH = 'mutation($d: JSON!) { publishStandard(document: $d) { version isCurrent } }';
+  const draft = (version: string, edit: (d: any) => void = () => undefined): any => {
+    const d = JSON.parse(JSON.stringify(STANDARD));
+    d.version = version;
+    edit(d);
+    return d;
+  };
+  const versions = async (): Promise<string[]> => (await hub.dataSource.query<{ version: string }[]>(`SELECT version FROM standard_versions ORDER BY version`)).map((r) => r.version);
+  const current = async (): Promise<string> => (await hub.gql('{ standard { version } }')).data?.standard.version;
+  const full = (t: string, o: string): number => 5 + ((t.length * 7 + o.length) % 20);
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    admin = await hub.signIn('association_admin');
+    a = await admitTestMember(hub);
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('refuses a document that would break the hub or the nodes once published, and stores nothing', async () => {
+    const list = (d: any, id: string): any => d.codelists.find((l: any) => l.id === id);
+    const broken: [string, any, string][] = [
+      ['a dataset without a title (the standard query then fails for everyone)', draft('2026.2', (d) => delete d.datasets[0].title), 'datasets.0.title'],
+      ['a code twice in a codelist', draft('2026.2', (d) => list(d, 'service_type').codes.push({ ...list(d, 'service_type').codes[0] })), 'codelists'],
+      ['_T as a code (it is the total)', draft('2026.2', (d) => list(d, 'service_outcome').codes.push({ code: '_T', labels: { tg: 'x', ru: 'x', en: 'x' } })), 'codelists'],
+      ['a dataset twice', draft('2026.2', (d) => d.datasets.push(d.datasets[0])), 'datasets.'],
+      ['an unknown protection method', draft('2026.2', (d) => (d.datasets[0].protection.method = 'rounding')), 'datasets.0.protection.method'],
+      ['a k that is no integer', draft('2026.2', (d) => (d.datasets[0].protection.k = 4.5)), 'datasets.0.protection'],
+    ];
+    for (const [what, doc, field] of broken) {
+      const res = await hub.gql(PUBLISH, { d: doc }, admin);
+      expect({ what, code: res.errors?.[0].extensions?.code, reason: res.errors?.[0].extensions?.details?.reason }).toEqual({ what, code: 'BAD_USER_INPUT', reason: 'STANDARD_INVALID' });
+      expect(res.errors?.[0].extensions?.details.fields[0].field).toContain(field);
+    }
+    expect(await versions()).toEqual([STANDARD.version]);
+    const std = await hub.gql('{ standard { version datasets { id title { en } } } }');
+    expect(std.errors).toBeUndefined();
+    expect(std.data?.standard.version).toBe(STANDARD.version);
+  });
+
+  it('publishes only a version later than every published one; a published version cannot be replaced', async () => {
+    const older = await hub.gql(PUBLISH, { d: draft('2025.9') }, admin);
+    expect(older.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'VERSION_NOT_LATER' } });
+    expect(await current()).toBe(STANDARD.version);
+    const same = await hub.gql(PUBLISH, { d: draft(STANDARD.version, (d) => (d.datasets[0].protection.k = 2)) }, admin);
+    expect(same.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'VERSION_EXISTS' } });
+    const doc = (await hub.gql(`{ standard(version: "${STANDARD.version}") { document } }`)).data?.standard.document as Standard;
+    expect(doc).toEqual(JSON.parse(JSON.stringify(STANDARD)));
+  });
+
+  it('a k raised in a later version is the floor for releases still prepared on the earlier one', async () => {
+    const k = STANDARD.datasets.find((d) => d.id === 'services_monthly')!.protection.k;
+    const raised = draft('2026.2', (d) => (d.datasets.find((x: any) => x.id === 'services_monthly').protection.k = k + 5));
+    expect((await hub.gql(PUBLISH, { d: raised }, admin)).data?.publishStandard).toEqual({ version: '2026.2', isCurrent: true });
+    // Counts from k to k+4 are published: fine under the old k, not under the new one.
+    const cells = servicesCells((t, o) => k + ((t.length + o.length) % 5));
+    const old = await hub.gql(SUBMIT, { s: sign_(a, { cells, schemaVersion: STANDARD.version }), d: false }, a.token);
+    expect(old.data?.submitRelease.status).toBe('ERROR');
+    expect(old.data?.submitRelease.conflicts.map((c: any) => c.code)).toEqual(['K_TOO_LOW']);
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions`))[0].n).toBe(0);
+    // A release of the old version that keeps the new k still gets in.
+    const ok = await hub.gql(SUBMIT, { s: sign_(a, { cells: servicesCells(() => k + 5), schemaVersion: STANDARD.version, protection: { method: 'suppression', k: k + 5, protectionRange: k + 5 } }), d: true }, a.token);
+    expect(ok.data?.submitRelease.status).toBe('SUCCESS');
+    expect((await hub.gql(SUBMIT, { s: sign_(a, { cells: servicesCells(full), schemaVersion: '2026.9' }), d: true }, a.token)).data?.submitRelease.conflicts.map((c: any) => c.code)).toEqual(['SCHEMA_VERSION_UNKNOWN']);
+  });
+
+  it('a version published through one hub replica becomes current at the others too', async () => {
+    const config = loadHubConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: hub.db.url });
+    const replica = await createHubApp(config, hub.db.url);
+    try {
+      const request = (await import('supertest')).default;
+      const apply = async (name: string): Promise<any> =>
+        (await request(replica.getHttpServer()).post('/graphql').send({
+          query: 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { status } }',
+          variables: { i: { name, centreType: 'mobile_team', region: 'TJ-KT', contactEmail: 'office@mobile.example.tj' } },
+        })).body;
+      // The replica reads the current version (and remembers it)...
+      expect((await apply('Mobile team Bokhtar')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      // ... then the Association publishes a version with a new centre type through the first replica.
+      const next = draft('2026.3', (d) => d.codelists.find((l: any) => l.id === 'centre_type').codes.push({ code: 'mobile_team', labels: { tg: 'Гурӯҳи сайёр', ru: 'Мобильная группа', en: 'Mobile team' } }));
+      expect((await hub.gql(PUBLISH, { d: next }, admin)).data?.publishStandard.isCurrent).toBe(true);
+      await new Promise((r) => setTimeout(r, 5_500));
+      expect((await apply('Mobile team Bokhtar')).data?.applyForMembership.status).toBe('applied');
+    } finally {
+      await replica.close();
+    }
+  }, 30_000);
+
+  it('every publication lands in the audit log', async () => {
+    const rows = await hub.dataSource.query(`SELECT object_id FROM audit_log WHERE action = 'standard.publish' ORDER BY id`);
+    expect(rows.map((r: { object_id: string }) => r.object_id)).toEqual(['2026.2', '2026.3']);
+  });
+});
