@@ -114,3 +114,42 @@ describe('answer: sums the published cells determine', () => {
     expect(answer(t, row.slice(1))).toBeNull();
   });
 });
+
+describe('protectTable: counts are non-negative', () => {
+  const [ns, no] = [layout.sizes[0] - 1, layout.sizes[1] - 1];
+
+  /** Hidden cells an adversary proves from the published ones by propagation (a subset of linear programming). */
+  function provable(t: ReturnType<typeof protectTable>): number[] {
+    const known = new Map<number, number>();
+    for (let i = 0; i < layout.total; i++) if (isInner(layout, i) && t.hidden[i] === Hidden.No) known.set(i, t.value[i]);
+    const proved: number[] = [];
+    for (let changed = true; changed; ) {
+      changed = false;
+      for (let m = 0; m < layout.total; m++) {
+        if (isInner(layout, m) || t.hidden[m] !== Hidden.No) continue;
+        const parts = supportOf(layout, m);
+        const unknown = parts.filter((p) => !known.has(p));
+        if (unknown.length === 0) continue;
+        const rest = t.value[m] - parts.reduce((a, p) => a + (known.get(p) ?? 0), 0);
+        if (rest !== 0 && unknown.length > 1) continue;
+        for (const p of unknown) known.set(p, unknown.length === 1 ? rest : 0);
+        proved.push(...unknown);
+        changed = true;
+      }
+    }
+    return proved;
+  }
+
+  it('never hides a published zero as a complementary cell, so no hidden cell is pinned at a bound', () => {
+    // Members that report mostly zeros, some cells of one member only: the tables where zeros beside a hidden cell tempt.
+    const tables = fc.array(fc.array(fc.constantFrom(0, 0, 0, 5, 6, 9), { minLength: ns * no, maxLength: ns * no }), { minLength: 3, maxLength: 4 });
+    fc.assert(
+      fc.property(tables, (members) => {
+        const t = protectTable(layout, members.map((cells) => memberTable((s, o) => cells[s * no + o])), 3);
+        for (let i = 0; i < layout.total; i++) if (t.hidden[i] === Hidden.Secondary) expect(t.value[i]).toBeGreaterThan(0);
+        expect(provable(t)).toEqual([]);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});

@@ -56,8 +56,8 @@ function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, 
   return basis;
 }
 
-/** Published cells next to `idx`: another code in one non-total coordinate, then the parents (one coordinate to `_T`). */
-function candidates(layout: TableLayout, idx: number, hidden: Uint8Array): number[] {
+/** Published cells next to `idx` that pass `ok`: another code in one non-total coordinate, then the parents (one coordinate to `_T`). */
+function candidates(layout: TableLayout, idx: number, hidden: Uint8Array, ok: (c: number) => boolean): number[] {
   const c = coordsOf(layout, idx);
   const siblings: number[] = [];
   const parents: number[] = [];
@@ -67,17 +67,17 @@ function candidates(layout: TableLayout, idx: number, hidden: Uint8Array): numbe
     for (let k = 0; k < n; k++) {
       if (k === c[d]) continue;
       const s = indexOf(layout, c.map((x, j) => (j === d ? k : x)));
-      if (hidden[s] === Hidden.No) siblings.push(s);
+      if (hidden[s] === Hidden.No && ok(s)) siblings.push(s);
     }
     const p = indexOf(layout, c.map((x, j) => (j === d ? n : x)));
-    if (hidden[p] === Hidden.No) parents.push(p);
+    if (hidden[p] === Hidden.No && ok(p)) parents.push(p);
   }
   if (siblings.length > 0) return siblings;
   if (parents.length > 0) return parents;
   // Any published cell that shares inner cells with this one.
   const out: number[] = [];
   for (let j = 0; j < layout.total; j++) {
-    if (hidden[j] !== Hidden.No) continue;
+    if (hidden[j] !== Hidden.No || !ok(j)) continue;
     const cj = coordsOf(layout, j);
     if (cj.every((x, d) => x === c[d] || x === layout.sizes[d] - 1 || c[d] === layout.sizes[d] - 1)) out.push(j);
   }
@@ -109,8 +109,12 @@ export function protectCombined(layout: TableLayout, value: Float64Array, contri
       if (hidden[i] === Hidden.No) continue;
       if (!basis.contains(restricted(layout, i, hidden))) continue;
       derivable++;
-      // Derivable: hide the smallest published neighbour (least information lost).
-      const cands = candidates(layout, i, hidden).filter((c) => !toHide.has(c));
+      // Derivable: hide the smallest published neighbour (least information lost), but not a zero:
+      // counts are non-negative, so a hidden group whose published total leaves 0 is proven all zero,
+      // and a zero hidden beside a member's cell gives that cell away (the rank test alone misses it).
+      // With every hub-hidden cell above zero, a cell outside the published span cannot be pinned.
+      let cands = candidates(layout, i, hidden, (c) => !toHide.has(c) && value[c] > 0);
+      if (cands.length === 0) cands = candidates(layout, i, hidden, (c) => !toHide.has(c));
       if (cands.length === 0) continue;
       cands.sort((a, b) => (Number.isNaN(value[a]) ? 0 : value[a]) - (Number.isNaN(value[b]) ? 0 : value[b]) || a - b);
       toHide.add(cands[0]);

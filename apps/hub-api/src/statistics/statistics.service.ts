@@ -78,13 +78,16 @@ export class StatisticsService {
     const layout = tableLayoutOf(std, dataset);
     const periods = this.periods(dataset, q.from, q.to);
     const plan = this.plan(layout, q);
-    if (plan.groups.length * (q.byPeriod ? periods.length : 1) * (q.byMember ? 50 : 1) > MAX_ANSWER_CELLS) {
-      throw new HubError('QUERY_TOO_COMPLEX', `The answer would exceed ${MAX_ANSWER_CELLS} cells; group by fewer dimensions or filter`);
-    }
+    const tooComplex = (): HubError =>
+      new HubError('QUERY_TOO_COMPLEX', `The answer would exceed ${MAX_ANSWER_CELLS} cells; group by fewer dimensions or filter`, { reason: 'TOO_MANY_CELLS' });
+    const perGroup = plan.groups.length * (q.byPeriod ? periods.length : 1);
+    if (perGroup > MAX_ANSWER_CELLS) throw tooComplex();
     const data = await this.load(dataset, layout, periods, audience === 'association' || audience === 'member' ? 'members' : 'combined');
     const cells: StatCellModel[] = [];
     const memberIds =
       audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...(d.members?.keys() ?? [])]))].sort() : [];
+    // Per-member figures: one cell per member that reported, beside the combined one (open membership: no fixed number).
+    if (q.byMember && perGroup * (memberIds.length + 1) > MAX_ANSWER_CELLS) throw tooComplex();
     const buckets: (string | null)[] = q.byPeriod ? periods : [null];
     for (const bucket of buckets) {
       const inBucket = bucket === null ? periods : [bucket];

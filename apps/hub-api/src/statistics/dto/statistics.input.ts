@@ -36,6 +36,7 @@ export class StatisticsQueryInput {
   @Field(() => [String], { defaultValue: [] })
   @ArrayMaxSize(8)
   @IsString({ each: true })
+  @MaxLength(64, { each: true })
   groupBy: string[] = [];
 
   @Field(() => [DimensionFilterInput], { defaultValue: [] })

@@ -1,0 +1,145 @@
+import { STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
+import { admitTestMember, servicesCells, sign_, TestNode } from './utils/hub-fixtures';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
+const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { period memberId key value obsStatus confStatus } } }`;
+const std = new StandardIndex(STANDARD);
+const TYPES = std.codes('service_type');
+const OUTCOMES = std.codes('service_outcome');
+const [T0, T1] = TYPES;
+const [O0, O1] = OUTCOMES;
+
+/**
+ * What an adversary proves from published figures with counts non-negative, by propagation alone
+ * (a subset of what linear programming proves): a published total whose hidden parts add up to 0
+ * makes each of them 0; a total with one hidden part left gives it away.
+ */
+function provable(inner: Map<string, number | null>, totals: { parts: string[]; value: number }[]): Map<string, number> {
+  const known = new Map<string, number>();
+  for (const [k, v] of inner) if (v !== null) known.set(k, v);
+  const proved = new Map<string, number>();
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const t of totals) {
+      const unknown = t.parts.filter((p) => !known.has(p));
+      if (unknown.length === 0) continue;
+      const rest = t.value - t.parts.reduce((a, p) => a + (known.get(p) ?? 0), 0);
+      if (rest !== 0 && unknown.length > 1) continue;
+      for (const p of unknown) {
+        const v = unknown.length === 1 ? rest : 0;
+        known.set(p, v);
+        proved.set(p, v);
+        changed = true;
+      }
+    }
+  }
+  return proved;
+}
+
+/** A dataset's full table (inner cells and every margin) from inner counts, none suppressed. */
+function fullCells(datasetId: string, inner: (key: string[]) => number): SubmissionCell[] {
+  const dims = std.dataset(datasetId)!.dimensions.map((d) => std.codes(d.codelist));
+  let keys: string[][] = [[]];
+  for (const codes of dims) keys = keys.flatMap((k) => [...codes, TOTAL_CODE].map((c) => [...k, c]));
+  const innerKeys = keys.filter((k) => !k.includes(TOTAL_CODE));
+  const values = new Map(innerKeys.map((k) => [k.join('|'), inner(k)]));
+  return keys.map((key) => {
+    let value = 0;
+    for (const k of innerKeys) if (key.every((c, d) => c === TOTAL_CODE || c === k[d])) value += values.get(k.join('|')) ?? 0;
+    return { key, value, obsStatus: 'A', confStatus: 'F' };
+  });
+}
+
+describe('hub statistics, probed as researchers, the Ombudsman and the public would use them', () => {
+  let hub: HubTestApp;
+  const nodes: TestNode[] = [];
+  let researcher: string;
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    for (let m = 0; m < 3; m++) nodes.push(await admitTestMember(hub));
+    researcher = await hub.signIn('researcher');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  const ask = async (token: string | undefined, q: Record<string, unknown>): Promise<any> => {
+    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, token);
+    if (!res.data?.statistics) throw new Error(JSON.stringify(res.errors));
+    return res.data.statistics;
+  };
+
+  it('a cell of one member is not pinned by counts being non-negative (the hub hides no zeros to protect it)', async () => {
+    // Member 0 alone delivers (T0, O0): hidden by the hub. Every member reports 0 for (T0, O1),
+    // (T1, O0) and (T1, O1): were those zeros the complementary cells, the published totals of
+    // row T1 and column O1 (hidden parts adding up to 0) would prove them 0 and row T0 give (T0, O0) away.
+    const zero = new Set([`${T0}|${O1}`, `${T1}|${O0}`, `${T1}|${O1}`]);
+    for (const [m, n] of nodes.entries()) {
+      const cells = servicesCells((t, o) => (t === T0 && o === O0 ? (m === 0 ? 7 : 0) : zero.has(`${t}|${o}`) ? 0 : 5 + ((t.length + o.length + m) % 4)));
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status conflicts { code } } }', { s: sign_(n, { cells }) }, n.token);
+      expect(res.data?.submitRelease).toMatchObject({ status: 'SUCCESS' });
+    }
+    for (const token of [researcher, undefined]) {
+      const inner = await ask(token, { groupBy: ['service_type', 'service_outcome'] });
+      const rows = await ask(token, { groupBy: ['service_type'] });
+      const cols = await ask(token, { groupBy: ['service_outcome'] });
+      const grand = await ask(token, {});
+      const cell = new Map<string, number | null>(inner.cells.map((c: any) => [c.key.join('|'), c.value]));
+      expect(inner.cells.find((c: any) => c.key[0] === T0 && c.key[1] === O0)).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'S' });
+      const totals: { parts: string[]; value: number }[] = [];
+      for (const c of rows.cells) if (c.value !== null) totals.push({ parts: OUTCOMES.map((o) => `${c.key[0]}|${o}`), value: c.value });
+      for (const c of cols.cells) if (c.value !== null) totals.push({ parts: TYPES.map((t) => `${t}|${c.key[0]}`), value: c.value });
+      if (grand.cells[0].value !== null) totals.push({ parts: [...cell.keys()], value: grand.cells[0].value });
+      // nothing hidden becomes exact: not the member's cell, nor a complementary one
+      expect(Object.fromEntries(provable(cell, totals))).toEqual({});
+    }
+  });
+
+  it('refuses a group-by that is not a dimension without quoting a huge input back', async () => {
+    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', groupBy: ['x'.repeat(100_000)] } }, researcher);
+    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(JSON.stringify(res.errors).length).toBeLessThan(2_000);
+  });
+
+  it('a region where one member works: its figures are hidden from researchers, whatever the question', async () => {
+    const regions = std.codes('region');
+    const [alone, shared] = [regions[3], regions[0]];
+    // member 0 alone works in `alone`; all three in `shared`; nobody elsewhere
+    for (const [m, n] of nodes.entries()) {
+      const cells = fullCells('incidents_monthly', (k) => ((k[0] === alone && m === 0) || k[0] === shared ? (k[1].length + k[3].length + m) % 3 === 0 ? 5 + m : 0 : 0));
+      const s = sign_(n, { datasetId: 'incidents_monthly', dimensions: ['region', 'violence_type', 'sex', 'age_band'], cells });
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status conflicts { code message } } }', { s }, n.token);
+      expect(res.data?.submitRelease).toMatchObject({ status: 'SUCCESS' });
+    }
+    const q = (extra: Record<string, unknown>): Promise<any> => ask(researcher, { datasetId: 'incidents_monthly', ...extra });
+    const started = Date.now();
+    const byRegion = await q({ groupBy: ['region'] });
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(byRegion.cells.find((c: any) => c.key[0] === alone)).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'S' });
+    const national = (await q({})).cells[0].value;
+    const others = (await q({ filters: [{ dimension: 'region', codes: regions.filter((r) => r !== alone) }] })).cells[0].value;
+    expect(national === null || others === null).toBe(true);
+    for (const dim of ['violence_type', 'sex', 'age_band']) {
+      const inRegion = await q({ groupBy: [dim], filters: [{ dimension: 'region', codes: [alone] }] });
+      expect(inRegion.cells.filter((c: any) => c.value !== null && c.value > 0)).toEqual([]);
+    }
+  }, 60_000);
+
+  it('caps an answer by the members that reported, not by an assumed fifty (open membership)', async () => {
+    const admin = await hub.signIn('association_admin');
+    for (let m = nodes.length; m < 53; m++) {
+      const n = await admitTestMember(hub);
+      nodes.push(n);
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells: servicesCells(() => 5) }) }, n.token);
+      expect(res.data?.submitRelease.status).toBe('SUCCESS');
+    }
+    // 13 service types x 6 outcomes x 5 months = 390 groups; with 53 members, 390 x 54 cells are over the cap
+    const q = { from: '2025-01', to: '2025-05', byPeriod: true, byMember: true, groupBy: ['service_type', 'service_outcome'] };
+    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', ...q } }, admin);
+    expect(res.data?.statistics ?? null).toBeNull();
+    expect(res.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    // within the cap it answers, every member's figure beside the combined one
+    const ok = await hub.gql(Q, { q: { datasetId: 'services_monthly', ...q, from: '2025-03', to: '2025-03' } }, admin);
+    expect(ok.data?.statistics.cells).toHaveLength(78 * 54);
+  }, 120_000);
+});
