@@ -18,6 +18,8 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
     bodyParser: false,
     // A module that fails to start (the database) is an error for the caller, not process.abort().
     abortOnError: false,
+    // The CLI's stdout is its output: Nest's own boot lines (and its report of a database that does not answer) stay off it.
+    ...(options.quietBoot ? { logger: false as const } : {}),
   });
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
@@ -32,6 +34,12 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
   app.useGlobalFilters(new RestExceptionFilter());
   app.disable('x-powered-by');
   app.enableShutdownHooks();
-  await app.init();
+  try {
+    await app.init();
+  } catch (err) {
+    // a start-up check that failed (the key ring): the database pool is closed, not left open
+    await app.close().catch(() => undefined);
+    throw err;
+  }
   return app;
 }

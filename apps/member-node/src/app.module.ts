@@ -30,6 +30,8 @@ export interface NodeAppOptions {
   logDestination?: DestinationStream;
   /** Connection attempts after the first fails, 3 s apart (default 9: a server waits for its database; the CLI does not). */
   databaseRetries?: number;
+  /** No Nest console lines before the app's own logger takes over (the CLI, whose stdout is its output). */
+  quietBoot?: boolean;
 }
 
 @Module({})

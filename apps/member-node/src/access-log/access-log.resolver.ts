@@ -1,11 +1,10 @@
 import { Args, Field, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
-import { DataSource, FindOptionsWhere } from 'typeorm';
+import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { AccessLogEntity } from './access-log.entity';
+import { AccessLogService } from './access-log.service';
 
 @ObjectType('AccessLogEntry')
 export class AccessLogEntryModel {
@@ -55,7 +54,7 @@ export class AccessLogFilter {
 
   @Field({ nullable: true })
   @IsOptional()
-  @IsIn(['client', 'incident', 'register', 'import_job', 'staff_account'])
+  @IsIn(['client', 'incident', 'consultation', 'register', 'import_job', 'staff_account', 'operation'])
   objectType?: string;
 
   @Field(() => ID, { nullable: true })
@@ -63,6 +62,16 @@ export class AccessLogFilter {
   @IsString()
   @Matches(/^[A-Za-z0-9-]{1,64}$/)
   objectId?: string;
+
+  @Field({ nullable: true, description: 'From this moment, inclusive' })
+  @IsOptional()
+  @IsDate()
+  from?: Date;
+
+  @Field({ nullable: true, description: 'Up to this moment, inclusive' })
+  @IsOptional()
+  @IsDate()
+  to?: Date;
 
   @Field(() => Int, { defaultValue: 50 })
   @IsInt()
@@ -82,18 +91,12 @@ function toModel(e: AccessLogEntity): AccessLogEntryModel {
 
 @Resolver()
 export class AccessLogResolver {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly log: AccessLogService) {}
 
   @Roles('centre_admin')
-  @Query(() => AccessLogPageModel, { description: 'Who read, changed or exported which case, newest first (centre admin only).' })
+  @Query(() => AccessLogPageModel, { description: 'Who read (or failed or was refused to read), changed or exported which case, newest first (centre admin only).' })
   async accessLog(@CurrentPrincipal() p: Principal, @Args('filter', { nullable: true }) filter?: AccessLogFilter): Promise<AccessLogPageModel> {
-    const f = filter ?? new AccessLogFilter();
-    const where: FindOptionsWhere<AccessLogEntity> = { centreId: p.centreId };
-    if (f.actorId) where.actorId = f.actorId;
-    if (f.action) where.action = f.action;
-    if (f.objectType) where.objectType = f.objectType;
-    if (f.objectId) where.objectId = f.objectId;
-    const [rows, total] = await this.db.getRepository(AccessLogEntity).findAndCount({ where, order: { id: 'DESC' }, take: f.first, skip: f.offset });
-    return { items: rows.map(toModel), total };
+    const { items, total } = await this.log.search(p, filter ?? new AccessLogFilter());
+    return { items: items.map(toModel), total };
   }
 }

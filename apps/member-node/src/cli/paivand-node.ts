@@ -9,6 +9,8 @@ import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 import { hashSecret } from '@paivand/nest-common';
+import { KeyRing } from '../crypto/key-ring';
+import { rotateKeys, RotationIncompleteError } from '../crypto/rotate-keys';
 import { HubUnavailableError } from '../federation/hub-client';
 import { MAX_OUTBOX_PAGE, OutboxPusher } from '../outbox/outbox.pusher';
 import { ReleaseScheduler } from '../releases/release.scheduler';
@@ -19,8 +21,11 @@ import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { CreateStaffInput } from '../staff/dto/staff.inputs';
 import { StaffService } from '../staff/staff.service';
 
-/** Exit codes scripts can trust. */
-export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOTHING: 3, HUB_UNREACHABLE: 4, CONFIG: 5 } as const;
+/** Exit codes scripts can trust (README, apps/member-node/README.md). */
+export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOTHING: 3, HUB_UNREACHABLE: 4, CONFIG: 5, DATABASE_UNREACHABLE: 6 } as const;
+
+/** Connection failures of a database that does not answer (down, starting, wrong host or port): worth retrying later. */
+const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
 
 class Exit extends Error {
   constructor(readonly code: number, message: string) {
@@ -28,12 +33,13 @@ class Exit extends Error {
   }
 }
 
-type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; staff: StaffService; db: DataSource };
+type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; staff: StaffService; ring: KeyRing; db: DataSource };
 
-async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
+/** `defaults`: variables a command does not use, given when the environment lacks them (rotate-keys needs no JWT secret). */
+async function withNode<T>(fn: (s: Services) => Promise<T>, defaults: Record<string, string> = {}): Promise<T> {
   // No scheduled jobs, no HTTP listener. Beside a running server on one DATABASE_URL; an embedded
   // Postgres data directory is one server's alone (stop the node first, or use DATABASE_URL).
-  const config = loadNodeConfig({ ...process.env, FEDERATION_JOBS: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  const config = loadNodeConfig({ ...defaults, ...process.env, FEDERATION_JOBS: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   let db: { url: string; stop: () => Promise<void> };
   try {
     db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
@@ -44,7 +50,7 @@ async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
   }
   let app: Awaited<ReturnType<typeof createNodeApp>>;
   try {
-    app = await createNodeApp(config, db.url, { databaseRetries: 0 });
+    app = await createNodeApp(config, db.url, { databaseRetries: 0, quietBoot: true });
   } catch (err) {
     await db.stop();
     throw err;
@@ -56,6 +62,7 @@ async function withNode<T>(fn: (s: Services) => Promise<T>): Promise<T> {
       pusher: app.get(OutboxPusher),
       standards: app.get(StandardSyncService),
       staff: app.get(StaffService),
+      ring: app.get(KeyRing),
       db: app.get(DataSource),
     });
   } finally {
@@ -303,6 +310,51 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     });
 
   program
+    .command('rotate-keys')
+    .description('re-encrypt every identifiable value (the register, staged import rows) under the first key of NODE_ENCRYPTION_KEYS')
+    .option('--batch-size <n>', 'rows per transaction (1 to 10000)', '500')
+    .option('--lock-timeout <ms>', 'how long to wait for a row a running node holds (100 to 600000)', '60000')
+    .addHelpText(
+      'after',
+      [
+        '',
+        'Procedure: put the new key first in NODE_ENCRYPTION_KEYS and keep the old ones after it',
+        '(k2:<new>,k1:<old>); restart the node with that ring, so that it writes under the new key;',
+        'run rotate-keys (re-runnable: a second run continues where one stopped); drop the old keys',
+        'only after it exits 0. The node refuses to start with a ring that lacks a key still in use.',
+        'Exit codes: 0 done (also when nothing was left), 2 usage, 3 rows still under an old key (held',
+        'by another session, or written by a process whose first key is still the old one: run again),',
+        '5 a key still in use is not in the ring, 6 the database does not answer.',
+      ].join('\n'),
+    )
+    .action(async (o: { batchSize: string; lockTimeout: string }) => {
+      const json = Boolean(program.opts().json);
+      const batchSize = Number(o.batchSize);
+      const lockTimeoutMs = Number(o.lockTimeout);
+      if (!/^\d+$/.test(o.batchSize) || batchSize < 1 || batchSize > 10_000) throw new Exit(EXIT.USAGE, '--batch-size must be a whole number from 1 to 10000');
+      if (!/^\d+$/.test(o.lockTimeout) || lockTimeoutMs < 100 || lockTimeoutMs > 600_000) throw new Exit(EXIT.USAGE, '--lock-timeout must be a whole number of milliseconds from 100 to 600000');
+      let last = 0;
+      // Counts and table names only, never a value; a line per table, and at most one every five seconds within one.
+      const onProgress = (table: string, rows: number, done: boolean): void => {
+        if (!done && Date.now() - last < 5000) return;
+        last = Date.now();
+        process.stderr.write(`${table}: ${rows.toLocaleString('en')} row${rows === 1 ? '' : 's'} re-encrypted${done ? '' : ' so far'}\n`);
+      };
+      const report = await withNode(
+        async (s) => {
+          try {
+            return { keyId: s.ring.currentId, ...(await rotateKeys(s.db, s.ring, { batchSize, lockTimeoutMs, onProgress })) };
+          } catch (err) {
+            if (err instanceof RotationIncompleteError) throw new Exit(EXIT.NOTHING, err.message);
+            throw err;
+          }
+        },
+        { CENTRE_ID: 'rotate-keys', JWT_SECRET: 'x'.repeat(32) },
+      );
+      print(json, report, () => `every identifiable value is under key ${report.keyId}: ${Object.entries(report.rows).map(([t, n]) => `${t} ${n}`).join(', ')} re-encrypted; the older keys can leave NODE_ENCRYPTION_KEYS`);
+    });
+
+  program
     .command('sync-standard')
     .description('pull the current standard from the hub')
     .action(async () => {
@@ -339,6 +391,14 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
     }
     // A database error's message can quote values; its SQLSTATE cannot.
     const sqlState = (err as { code?: unknown } | null)?.code;
+    if (typeof sqlState === 'string' && DATABASE_UNREACHABLE.has(sqlState)) {
+      process.stderr.write(`the database in DATABASE_URL does not answer (${sqlState}): is it running, and are its host and port right?\n`);
+      return EXIT.DATABASE_UNREACHABLE;
+    }
+    if (sqlState === '28P01' || sqlState === '28000') {
+      process.stderr.write(`the database refused the user or password of DATABASE_URL (SQLSTATE ${sqlState})\n`);
+      return EXIT.CONFIG;
+    }
     if (sqlState === '42P01') {
       process.stderr.write('the database has no register tables: run `npm run node:migrate` first\n');
       return EXIT.CONFIG;

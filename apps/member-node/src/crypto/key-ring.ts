@@ -47,6 +47,11 @@ export class KeyRing {
     this.prefix = `${CIPHERTEXT_PREFIX}${this.currentId}:`;
   }
 
+  /** Whether the ring holds a key of this id. */
+  has(keyId: string): boolean {
+    return this.keys.has(keyId);
+  }
+
   /** The prefix every value encrypted with the current key starts with (used to find rows to rotate). */
   get currentPrefix(): string {
     return this.prefix;

@@ -12,6 +12,8 @@ export interface RotationOptions {
   readonly batchSize?: number;
   /** How long the last pass waits for a row another session holds (default 60 s). */
   readonly lockTimeoutMs?: number;
+  /** After each batch (`done` false) and once per table when it is finished (`done` true): rows re-encrypted so far. */
+  readonly onProgress?: (table: string, rows: number, done: boolean) => void;
 }
 
 /** Ciphertexts under an old key are left: the old keys must stay in the ring. Counts only, never a value. */
@@ -70,6 +72,7 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
           return batch(tx, lock);
         });
         rows[table] += n;
+        if (n > 0) options.onProgress?.(table, rows[table], false);
       }
     };
     rows[table] = 0;
@@ -83,6 +86,7 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
     }
     const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`, [notCurrent]);
     if (n > 0) remaining[table] = n;
+    options.onProgress?.(table, rows[table], true);
   }
   if (Object.keys(remaining).length > 0) throw new RotationIncompleteError(remaining);
   return { rows };

@@ -84,7 +84,10 @@ export class ConsultationsService {
   async readConsultation(p: Principal, id: string): Promise<ConsultationModel> {
     return this.db.transaction(async (tx) => {
       const c = await tx.getRepository(ConsultationEntity).findOne({ where: { id, centreId: p.centreId } });
-      if (!c) throw new NodeError('NOT_FOUND', 'No such consultation in this centre');
+      if (!c) {
+        await this.accessLog.recordAttempt(p, 'case.read_failed', 'consultation', id, { reason: 'NOT_FOUND' });
+        throw new NodeError('NOT_FOUND', 'No such consultation in this centre');
+      }
       await this.accessLog.record(tx, p, p.centreId, 'case.read', 'consultation', c.id);
       return toConsultationModel(c, this.ring);
     });

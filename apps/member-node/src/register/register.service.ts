@@ -76,7 +76,11 @@ export class RegisterService {
     return this.db.transaction(async (tx) => {
       const where = by.id ? { id: by.id, centreId: p.centreId } : { clientCode: clientCodeOf(by.clientCode ?? ''), centreId: p.centreId };
       const client = await tx.getRepository(ClientEntity).findOne({ where });
-      if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre');
+      if (!client) {
+        // by id (a UUID) the id asked for; by code, not the code: a name typed into the code field must not be kept
+        await this.accessLog.recordAttempt(p, 'case.read_failed', 'client', by.id ?? null, { reason: 'NOT_FOUND', by: by.id ? 'id' : 'code' });
+        throw new NodeError('NOT_FOUND', 'No such client in this centre');
+      }
       const model = await this.clientModel(tx, client);
       await this.accessLog.record(tx, p, p.centreId, 'case.read', 'client', client.id);
       return model;
@@ -86,7 +90,10 @@ export class RegisterService {
   async readIncident(p: Principal, id: string): Promise<IncidentModel> {
     return this.db.transaction(async (tx) => {
       const incident = await tx.getRepository(IncidentEntity).findOne({ where: { id, centreId: p.centreId } });
-      if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre');
+      if (!incident) {
+        await this.accessLog.recordAttempt(p, 'case.read_failed', 'incident', id, { reason: 'NOT_FOUND' });
+        throw new NodeError('NOT_FOUND', 'No such incident in this centre');
+      }
       const [model] = await this.withChildren(tx, [incident]);
       await this.accessLog.record(tx, p, p.centreId, 'case.read', 'incident', incident.id);
       return model;

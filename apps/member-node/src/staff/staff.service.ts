@@ -24,7 +24,7 @@ export class StaffService {
 
   async login(input: LoginInput, ip: string): Promise<SessionModel> {
     const username = input.username.trim().toLowerCase();
-    if (await this.throttle.isLocked(username, ip)) {
+    if (!(await this.throttle.begin(username, ip))) {
       throw new NodeError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { reason: 'LOGIN_LOCKED' });
     }
     const account = await this.db.getRepository(StaffAccountEntity).findOne({ where: { username, centreId: this.config.CENTRE_ID } });
@@ -33,7 +33,7 @@ export class StaffService {
       await this.throttle.recordFailure(username, ip);
       throw new NodeError('UNAUTHENTICATED', 'Wrong username or password', { reason: 'BAD_CREDENTIALS' });
     }
-    await this.throttle.recordSuccess(username);
+    await this.throttle.recordSuccess(username, ip);
     const { accessToken, expiresAt } = this.tokens.issue({ id: account.id, role: account.role, centreId: account.centreId }, account.passwordChangedAt.getTime());
     return { accessToken, expiresAt, role: account.role, centreId: account.centreId };
   }

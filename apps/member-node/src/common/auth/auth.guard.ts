@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
+import { AccessLogService } from '../../access-log/access-log.service';
 import { NodeError } from '../errors/node.error';
 import { requestOf, responseOf } from '../graphql/request-of';
 import { NodeRole, Principal } from './principal';
@@ -16,6 +17,7 @@ export class NodeAuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly staffStatus: StaffStatusCache,
+    private readonly accessLog: AccessLogService,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -34,6 +36,8 @@ export class NodeAuthGuard implements CanActivate {
     }
     if (!req.principal) throw new NodeError('UNAUTHENTICATED', 'Sign in first');
     if (!roles.includes(req.principal.role)) {
+      // a signed-in account trying what its role may not (a centre admin opening a case): written to the access log
+      await this.accessLog.recordAttempt(req.principal, 'access.denied', 'operation', ctx.getHandler().name.slice(0, 64));
       throw new NodeError('FORBIDDEN', 'Your role may not perform this operation');
     }
     return true;

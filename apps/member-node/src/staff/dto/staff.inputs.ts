@@ -1,9 +1,29 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
-import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { NODE_ROLES, NodeRole } from '../../common/auth/principal';
 import { NodeRoleEnum } from '../models/staff.model';
 
 const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
+/** A password is more than blanks. */
+const NOT_BLANK = /\S/;
+const NOT_BLANK_MESSAGE = { message: 'password must not be blanks only' };
+
+/** The password is not the account's own username (whatever its case or surrounding blanks). */
+function IsNotTheUsername(options?: ValidationOptions): PropertyDecorator {
+  return ValidateBy(
+    {
+      name: 'isNotTheUsername',
+      validator: {
+        validate: (value: unknown, args) => {
+          const username = (args?.object as { username?: unknown }).username;
+          return typeof value !== 'string' || typeof username !== 'string' || value.trim().toLowerCase() !== username.trim().toLowerCase();
+        },
+        defaultMessage: () => 'password must not be the username',
+      },
+    },
+    options,
+  );
+}
 
 @InputType()
 export class LoginInput {
@@ -35,6 +55,8 @@ export class CreateStaffInput {
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(256)
+  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  @IsNotTheUsername()
   password!: string;
 
   @Field(() => NodeRoleEnum)
@@ -52,5 +74,6 @@ export class ResetPasswordInput {
   @IsString()
   @MinLength(12, { message: 'password must be at least 12 characters' })
   @MaxLength(256)
+  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
   newPassword!: string;
 }

@@ -1,0 +1,64 @@
+import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ConfigError } from '../config/node-config';
+import { ENCRYPTED_COLUMNS } from './encrypted-columns';
+import { KeyRing, KeyRingError } from './key-ring';
+
+/**
+ * Checks that the ring opens what the database holds: every key id a stored ciphertext
+ * names is in the ring, and opens one value of each column stored under it. Otherwise a
+ * ConfigError naming NODE_ENCRYPTION_KEYS and the key ids, with counts, never a key or a value.
+ * A key dropped too early, or regenerated under the same id, stops the node at start instead
+ * of failing each read later (or, worse, writing ciphertexts next to ones no ring can open).
+ */
+export async function checkKeyRingOpensDatabase(db: DataSource, ring: KeyRing): Promise<void> {
+  const missing = new Map<string, { rows: number; tables: Set<string> }>();
+  const wrong = new Set<string>();
+  for (const c of ENCRYPTED_COLUMNS) {
+    let found: { key_id: string; n: number; sample: string }[];
+    try {
+      found = await db.query(
+        `SELECT split_part(${c.column}, ':', 2) AS key_id, count(*)::int AS n, min(${c.column}) AS sample FROM ${c.table} WHERE ${c.column} IS NOT NULL GROUP BY 1`,
+      );
+    } catch (err) {
+      if ((err as { code?: unknown }).code === '42P01') return; // not migrated yet: nothing stored
+      throw err;
+    }
+    for (const r of found) {
+      if (!ring.has(r.key_id)) {
+        const m = missing.get(r.key_id) ?? { rows: 0, tables: new Set<string>() };
+        m.rows += r.n;
+        m.tables.add(c.table);
+        missing.set(r.key_id, m);
+        continue;
+      }
+      try {
+        ring.decrypt(r.sample, c.aad);
+      } catch (err) {
+        if (!(err instanceof KeyRingError)) throw err;
+        wrong.add(r.key_id);
+      }
+    }
+  }
+  const lines = [
+    ...[...missing].map(
+      ([id, m]) => `NODE_ENCRYPTION_KEYS: key ${id.slice(0, 16)} is not in the ring, and ${m.rows} value(s) in ${[...m.tables].join(', ')} are encrypted under it: put it back after the current key (and run rotate-keys before dropping it)`,
+    ),
+    ...[...wrong].map((id) => `NODE_ENCRYPTION_KEYS: key ${id} does not open the values stored under ${id} (another key under the same id?): restore the original key ${id}`),
+  ];
+  if (lines.length > 0) throw new ConfigError(['NODE_ENCRYPTION_KEYS'], `Invalid member-node environment:\n${lines.join('\n')}`);
+}
+
+/** Runs the check when the node starts (after migrations), before it serves a request. */
+@Injectable()
+export class KeyRingCheck implements OnApplicationBootstrap {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly ring: KeyRing,
+  ) {}
+
+  onApplicationBootstrap(): Promise<void> {
+    return checkKeyRingOpensDatabase(this.db, this.ring);
+  }
+}
