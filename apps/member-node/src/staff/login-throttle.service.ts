@@ -32,25 +32,28 @@ export class LoginThrottleService {
    * The attempt counts as a failure until `recordSuccess` gives it back.
    */
   async begin(username: string, ip: string): Promise<boolean> {
-    const window = this.config.LOGIN_LOCKOUT_SECONDS;
-    const keys = this.keys(username, ip);
-    const locked: unknown[] = await this.db.query('SELECT 1 FROM login_throttle WHERE key = ANY($1) AND locked_until > now()', [keys.map((k) => k.key)]);
-    if (locked.length > 0) return false;
     let allowed = true;
-    for (const { key, limit } of keys) {
-      // one statement per key: concurrent attempts each get their own count
-      const [{ failures }]: { failures: number }[] = await this.db.query(
+    for (const { key, limit } of this.keys(username, ip)) {
+      // One statement per key, which reads the lock, counts the attempt and locks the key once the count passes
+      // the limit: concurrent attempts queue on the row, and none counts against a fresh window while another
+      // locks it (a lock read first and counted after let a fourth of twelve parallel guesses through a limit of 3).
+      const [{ locked }]: { locked: boolean }[] = await this.db.query(
         `INSERT INTO login_throttle (key, failures, window_started_at) VALUES ($1, 1, now())
          ON CONFLICT (key) DO UPDATE SET
-           failures = CASE WHEN login_throttle.window_started_at < now() - make_interval(secs => $2) THEN 1 ELSE login_throttle.failures + 1 END,
-           window_started_at = CASE WHEN login_throttle.window_started_at < now() - make_interval(secs => $2) THEN now() ELSE login_throttle.window_started_at END
-         RETURNING failures`,
-        [key, window],
+           failures = CASE WHEN login_throttle.locked_until > now() THEN login_throttle.failures
+                           WHEN login_throttle.window_started_at < now() - make_interval(secs => $2) THEN 1
+                           ELSE login_throttle.failures + 1 END,
+           window_started_at = CASE WHEN login_throttle.locked_until > now() THEN login_throttle.window_started_at
+                                    WHEN login_throttle.window_started_at < now() - make_interval(secs => $2) THEN now()
+                                    ELSE login_throttle.window_started_at END,
+           locked_until = CASE WHEN login_throttle.locked_until > now() THEN login_throttle.locked_until
+                               WHEN login_throttle.window_started_at >= now() - make_interval(secs => $2) AND login_throttle.failures + 1 > $3
+                                 THEN now() + make_interval(secs => $2)
+                               ELSE login_throttle.locked_until END
+         RETURNING coalesce(locked_until > now(), false) AS locked`,
+        [key, this.config.LOGIN_LOCKOUT_SECONDS, limit],
       );
-      if (failures > limit) {
-        allowed = false;
-        await this.lock(key);
-      }
+      if (locked) allowed = false;
     }
     return allowed;
   }
@@ -70,13 +73,5 @@ export class LoginThrottleService {
   async recordSuccess(username: string, ip: string): Promise<void> {
     await this.db.query('DELETE FROM login_throttle WHERE key = $1', [`account:${username}`]);
     await this.db.query('UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1', [`ip:${ip}`]);
-  }
-
-  private async lock(key: string): Promise<void> {
-    await this.db.query(
-      `UPDATE login_throttle SET locked_until = now() + make_interval(secs => $2), failures = 0, window_started_at = now()
-       WHERE key = $1 AND (locked_until IS NULL OR locked_until <= now())`,
-      [key, this.config.LOGIN_LOCKOUT_SECONDS],
-    );
   }
 }
