@@ -32,6 +32,18 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     expect((await login(email, 'a brand new password')).data?.login.accessToken).toEqual(expect.any(String));
   });
 
+  it('lets no more than 10 guesses have their password checked when 30 arrive at once', async () => {
+    const email = 'rushed@example.test';
+    await hub.signIn('researcher', null, email);
+    const guesses = await Promise.all(Array.from({ length: 30 }, (_, i) => login(email, `parallel guess ${i}`)));
+    const codes = guesses.map((g) => g.errors?.[0].extensions?.code);
+    expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(10);
+    expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(20);
+    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'ACCOUNT_LOCKED' } });
+    const id = await idOf(email);
+    expect(await hub.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
   it('a right password in between starts the count again', async () => {
     const email = 'forgetful@example.test';
     await hub.signIn('researcher', null, email);

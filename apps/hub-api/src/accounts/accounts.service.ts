@@ -24,21 +24,19 @@ export class AccountsService {
     private readonly audit: AuditService,
   ) {}
 
-  async login(input: LoginInput, now = new Date()): Promise<SessionModel> {
+  async login(input: LoginInput): Promise<SessionModel> {
     const email = input.email.trim().toLowerCase();
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
-    // Guessing one account's password from many addresses: after MAX_FAILED_LOGINS wrong ones, even the right one waits.
-    if (account?.lockedUntil && account.lockedUntil > now) {
+    // Guessing one account's password from many addresses: the attempt is counted before the password is checked
+    // (guesses sent all at once count like guesses sent one by one); past MAX_FAILED_LOGINS, even the right one waits.
+    if (account && !(await this.takeAttempt(account.id))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
     }
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
-    if (account && !ok) await this.recordFailedLogin(account.id);
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }
-    if (account.failedLogins > 0 || account.lockedUntil) {
-      await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
-    }
+    await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
     return this.session(account);
   }
 
@@ -48,18 +46,29 @@ export class AccountsService {
     return { accessToken, expiresAt, role: account.role, memberId: account.memberId };
   }
 
-  /** Counts a wrong password (atomically, replicas share the count); the last allowed one locks the account. */
-  private async recordFailedLogin(accountId: string): Promise<void> {
-    await this.db.transaction(async (tx) => {
+  /**
+   * Takes one sign-in attempt of the account, before its password is checked: false when the account
+   * is locked, or this attempt is one past MAX_FAILED_LOGINS without a right password between (which
+   * locks it, audited). One statement on the account's row, so concurrent attempts queue and each
+   * counts. The count stays until a right password clears it; a lock that has run out starts it again.
+   */
+  private async takeAttempt(accountId: string): Promise<boolean> {
+    return this.db.transaction(async (tx) => {
       // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected].
-      const [rows] = await tx.query<[{ locked: boolean }[], number]>(
-        `UPDATE accounts SET
-           failed_logins = CASE WHEN failed_logins + 1 >= $2 THEN 0 ELSE failed_logins + 1 END,
-           locked_until = CASE WHEN failed_logins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-         WHERE id = $1 RETURNING failed_logins = 0 AS locked`,
+      const [rows] = await tx.query<[{ locked: boolean; was_locked: boolean }[], number]>(
+        `WITH before AS (SELECT id, coalesce(locked_until > now(), false) AS was_locked FROM accounts WHERE id = $1 FOR UPDATE)
+         UPDATE accounts a SET
+           failed_logins = CASE WHEN before.was_locked THEN a.failed_logins WHEN a.locked_until IS NOT NULL THEN 1 ELSE a.failed_logins + 1 END,
+           locked_until = CASE WHEN before.was_locked THEN a.locked_until
+                               WHEN a.locked_until IS NULL AND a.failed_logins + 1 > $2 THEN now() + make_interval(mins => $3)
+                               ELSE NULL END
+          FROM before WHERE a.id = before.id
+         RETURNING coalesce(a.locked_until > now(), false) AS locked, before.was_locked`,
         [accountId, MAX_FAILED_LOGINS, LOCK_MINUTES],
       );
-      if (rows[0]?.locked) await this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES });
+      const r = rows[0];
+      if (r?.locked && !r.was_locked) await this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES });
+      return r ? !r.locked : true;
     });
   }
 
@@ -104,8 +113,10 @@ export class AccountsService {
   /** A user changes their own password: every other session ends, and this answers a new one. */
   async changePassword(actor: Principal, currentPassword: string, newPassword: string): Promise<SessionModel> {
     const account = await this.me(actor);
+    if (!(await this.takeAttempt(account.id))) {
+      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
+    }
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
-      await this.recordFailedLogin(account.id);
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
     const passwordHash = await hashSecret(newPassword);
