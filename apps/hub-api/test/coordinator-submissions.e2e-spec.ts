@@ -1,5 +1,5 @@
 import { SubmissionCell } from '@paivand/schema';
-import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, conflictCodes, servicesCells, sign_, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- summaries are checked field by field */
@@ -9,12 +9,8 @@ describe('coordinator: the hub re-checks what a node sends, answering with a cod
   const full = (t: string, o: string): number => 5 + ((t.length * 7 + o.length) % 20);
   const stored = async (): Promise<number> =>
     (await hub.dataSource.query(`SELECT (SELECT count(*) FROM submissions WHERE member_id = $1)::int + (SELECT count(*) FROM submission_cells c JOIN submissions s ON s.id = c.submission_id WHERE s.member_id = $1)::int AS n`, [a.memberId]))[0].n;
-  const submit = async (s: unknown): Promise<any> => {
-    const res = await hub.gql(SUBMIT, { s, d: false }, a.token);
-    if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
-    return res.data.submitRelease;
-  };
-  const codes = (summary: any): string[] => summary.conflicts.map((c: any) => c.code);
+  const submit = (s: unknown): Promise<any> => submitAs(hub, a, s);
+  const codes = conflictCodes;
 
   beforeAll(async () => {
     hub = await startHubTestApp();

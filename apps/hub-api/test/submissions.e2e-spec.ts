@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { STANDARD } from '@paivand/schema';
-import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, conflictCodes, servicesCells, sign_, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- summaries are checked field by field */
@@ -12,12 +12,8 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
   const count = async (sql: string, params: unknown[] = []): Promise<number> => (await hub.dataSource.query<{ n: number }[]>(sql, params))[0].n;
   const rows = (memberId: string): Promise<number> =>
     count('SELECT count(*)::int AS n FROM submission_cells c JOIN submissions s ON s.id = c.submission_id WHERE s.member_id = $1', [memberId]);
-  const submit = async (node: TestNode, s: unknown, dryRun = false): Promise<any> => {
-    const res = await hub.gql(SUBMIT, { s, d: dryRun }, node.token);
-    if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
-    return res.data.submitRelease;
-  };
-  const codes = (summary: any): string[] => summary.conflicts.map((c: any) => c.code);
+  const submit = (node: TestNode, s: unknown, dryRun = false): Promise<any> => submitAs(hub, node, s, dryRun);
+  const codes = conflictCodes;
 
   beforeAll(async () => {
     hub = await startHubTestApp();

@@ -79,3 +79,14 @@ export function sign_(node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey'>,
 
 export const SUBMIT = `mutation($s: JSON!, $d: Boolean) { submitRelease(submission: $s, dryRun: $d) {
   status description dryRun counts { imported updated ignored rejected } conflicts { code object message cellIndexes } submissionId } }`;
+
+/** The import summary of a submission sent with `node`'s token (a GraphQL error throws: the tests read summaries). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- summaries are checked field by field
+export async function submitAs(hub: HubTestApp, node: Pick<TestNode, 'token'>, s: unknown, dryRun = false): Promise<any> {
+  const res = await hub.gql(SUBMIT, { s, d: dryRun }, node.token);
+  if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
+  return res.data.submitRelease;
+}
+
+/** The codes of an import summary's conflicts, in order. */
+export const conflictCodes = (summary: { conflicts: { code: string }[] }): string[] => summary.conflicts.map((c) => c.code);
