@@ -1,5 +1,5 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
-import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, servicesCells, sign_, SUBMIT, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field */
@@ -11,11 +11,8 @@ describe('coordinator: member keys and credentials', () => {
   const pem = (k: KeyObject): string => k.export({ type: 'spki', format: 'pem' }).toString();
   const REGISTER = 'mutation($i: RegisterKeyInput!) { registerNodeKey(input: $i) { keyId active } }';
   const REVOKE = 'mutation($i: RevokeKeyInput!) { revokeNodeKey(input: $i) { keyId active } }';
-  const submit = async (node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey' | 'token'>, period: string, dryRun = true): Promise<any> => {
-    const res = await hub.gql(SUBMIT, { s: sign_(node, { cells: servicesCells(good), period }), d: dryRun }, node.token);
-    if (!res.data?.submitRelease) throw new Error(JSON.stringify(res.errors));
-    return res.data.submitRelease;
-  };
+  const submit = (node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey' | 'token'>, period: string, dryRun = true): Promise<any> =>
+    submitAs(hub, node, sign_(node, { cells: servicesCells(good), period }), dryRun);
   const audit = (action: string, objectId: string): Promise<{ details: Record<string, unknown> }[]> =>
     hub.dataSource.query(`SELECT details FROM audit_log WHERE action = $1 AND object_id = $2`, [action, objectId]);
 

@@ -1,9 +1,8 @@
 import { STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
-import { admitTestMember, servicesCells, sign_, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
-const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { period memberId key value obsStatus confStatus } } }`;
 const std = new StandardIndex(STANDARD);
 const TYPES = std.codes('service_type');
 const OUTCOMES = std.codes('service_outcome');
@@ -63,11 +62,7 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
   }, 120_000);
   afterAll(() => hub.close());
 
-  const ask = async (token: string | undefined, q: Record<string, unknown>): Promise<any> => {
-    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, token);
-    if (!res.data?.statistics) throw new Error(JSON.stringify(res.errors));
-    return res.data.statistics;
-  };
+  const ask = (token: string | undefined, q: Record<string, unknown>): Promise<any> => statisticsAs(hub, token, q);
 
   it('a cell of one member is not pinned by counts being non-negative (the hub hides no zeros to protect it)', async () => {
     // Member 0 alone delivers (T0, O0): hidden by the hub. Every member reports 0 for (T0, O1),

@@ -1,12 +1,11 @@
 import request from 'supertest';
 import { StandardIndex, TOTAL_CODE } from '@paivand/schema';
-import { admitTestMember, servicesCells, sign_, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
 const T0 = 'case_management';
 const O0 = 'provided';
-const Q = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { period memberId key value obsStatus confStatus } } }`;
 
 describe('hub: statistics by audience, protected against aggregation and differencing', () => {
   let hub: HubTestApp;
@@ -34,11 +33,7 @@ describe('hub: statistics by audience, protected against aggregation and differe
   }, 120_000);
   afterAll(() => hub.close());
 
-  const ask = async (token: string | undefined, q: Record<string, unknown>): Promise<any> => {
-    const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, token);
-    if (!res.data?.statistics) throw new Error(JSON.stringify(res.errors));
-    return res.data.statistics;
-  };
+  const ask = (token: string | undefined, q: Record<string, unknown>): Promise<any> => statisticsAs(hub, token, q);
 
   it('researchers, the Ombudsman and the public get the exact grand total and no member identity', async () => {
     for (const token of [researcher, ombudsman, undefined]) {

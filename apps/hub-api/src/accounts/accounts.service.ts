@@ -81,33 +81,16 @@ export class AccountsService {
     if (!active && actor.kind === 'user' && actor.id === accountId) {
       throw new HubError('CONFLICT', 'You cannot deactivate your own account', { reason: 'SELF' });
     }
-    return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(AccountEntity);
-      const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
-      if (!a) throw new HubError('NOT_FOUND', 'Account not found');
-      if (a.active === active) return a;
-      a.active = active;
-      a.failedLogins = 0;
-      a.lockedUntil = null;
-      if (!active) a.tokenVersion += 1;
-      const saved = await repo.save(a);
-      await this.audit.record(tx, actor, active ? 'account.reactivate' : 'account.deactivate', 'account', accountId);
-      return saved;
+    return this.changeAccount(actor, accountId, active ? 'account.reactivate' : 'account.deactivate', (a) => {
+      if (a.active === active) return false;
+      Object.assign(a, { active, failedLogins: 0, lockedUntil: null, tokenVersion: active ? a.tokenVersion : a.tokenVersion + 1 });
+      return true;
     });
   }
 
   /** The Association sets a new password (the holder forgot theirs); the holder's sessions end and a lock is lifted. */
   async resetPassword(actor: Principal, accountId: string, password: string): Promise<AccountEntity> {
-    const passwordHash = await hashSecret(password);
-    return this.db.transaction(async (tx) => {
-      const repo = tx.getRepository(AccountEntity);
-      const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
-      if (!a) throw new HubError('NOT_FOUND', 'Account not found');
-      Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
-      const saved = await repo.save(a);
-      await this.audit.record(tx, actor, 'account.reset_password', 'account', accountId);
-      return saved;
-    });
+    return this.changeAccount(actor, accountId, 'account.reset_password', withPassword(await hashSecret(password)));
   }
 
   /** A user changes their own password: every other session ends, and this answers a new one. */
@@ -119,15 +102,19 @@ export class AccountsService {
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
-    const passwordHash = await hashSecret(newPassword);
+    return this.session(await this.changeAccount(actor, account.id, 'account.change_password', withPassword(await hashSecret(newPassword))));
+  }
+
+  /** In one transaction: the account, locked; `change` (false: nothing to change); saved; the action in the audit log. */
+  private changeAccount(actor: Principal, accountId: string, action: string, change: (a: AccountEntity) => boolean): Promise<AccountEntity> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(AccountEntity);
-      const a = await repo.findOne({ where: { id: account.id }, lock: { mode: 'pessimistic_write' } });
+      const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
       if (!a) throw new HubError('NOT_FOUND', 'Account not found');
-      Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
+      if (!change(a)) return a;
       const saved = await repo.save(a);
-      await this.audit.record(tx, actor, 'account.change_password', 'account', a.id);
-      return this.session(saved);
+      await this.audit.record(tx, actor, action, 'account', accountId);
+      return saved;
     });
   }
 
@@ -170,4 +157,12 @@ export class AccountsService {
     await this.audit.record(tx, actor, 'account.create', 'account', saved.id, { role: saved.role, memberId: saved.memberId });
     return saved;
   }
+}
+
+/** A new password: the sessions of the old one end (token version), and a lock is lifted. */
+function withPassword(passwordHash: string): (a: AccountEntity) => boolean {
+  return (a) => {
+    Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
+    return true;
+  };
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { JwtService } from '@nestjs/jwt';
+import { isUUID } from 'class-validator';
 import { DataSource } from 'typeorm';
 import { JWT_ISSUER, JwtClaims, Principal } from '../common/auth/principal';
 import { HubConfig } from '../config/hub-config';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Issues the hub's short-lived access tokens, for users and for member nodes alike. */
 @Injectable()
@@ -41,7 +40,7 @@ export class TokenService {
       );
       return rows[0]?.ok === true;
     }
-    if (!UUID.test(claims.sub)) return false;
+    if (!isUUID(claims.sub)) return false;
     const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number }[]>(
       `SELECT active, role, member_id, token_version FROM accounts WHERE id = $1`,
       [claims.sub],

@@ -1,4 +1,4 @@
-import { PeriodType, Standard, TOTAL_CODE } from '@paivand/schema';
+import { DatasetUnit, LANGUAGES, PeriodType, ProtectionMethod, Standard, TOTAL_CODE } from '@paivand/schema';
 import { HubError } from '../common/errors/hub.error';
 
 const PERIOD_TYPES: readonly PeriodType[] = ['year', 'quarter', 'month'];
@@ -15,28 +15,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isLabels(v: unknown): boolean {
-  return isObject(v) && ['tg', 'ru', 'en'].every((lang) => typeof v[lang] === 'string' && v[lang] !== '');
+  return isObject(v) && LANGUAGES.every((lang) => typeof v[lang] === 'string' && v[lang] !== '');
 }
 
 function isPositiveInt(v: unknown): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= 1;
 }
 
-const METHODS = ['suppression', 'differential_privacy'];
-const UNITS = ['incident', 'service', 'client', 'consultation'];
-
-/** `2026.2` -> [2026, 2]: versions order by year, then number. */
-export function versionOrder(version: string): [number, number] {
-  const [year, n] = version.split('.').map(Number);
-  return [year, n];
-}
-
-/** Whether version a is later than version b. */
-export function isLaterVersion(a: string, b: string): boolean {
-  const [ya, na] = versionOrder(a);
-  const [yb, nb] = versionOrder(b);
-  return ya !== yb ? ya > yb : na > nb;
-}
+const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
+const UNITS: readonly DatasetUnit[] = ['incident', 'service', 'client', 'consultation'];
 
 /**
  * Checks the structure a published standard must have before the hub relies on it: everything
@@ -60,7 +47,7 @@ export function checkStandardDocument(doc: unknown): Standard {
       if (c.code === TOTAL_CODE) fail(`codelists.${i}.codes.${j}.code`, `${TOTAL_CODE} is reserved for totals`);
       if (codes.has(c.code)) fail(`codelists.${i}.codes.${j}.code`, `repeats code ${c.code}`);
       codes.add(c.code);
-      for (const lang of ['tg', 'ru', 'en']) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
+      for (const lang of LANGUAGES) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
     }
     lists.add(l.id);
   }
@@ -72,7 +59,7 @@ export function checkStandardDocument(doc: unknown): Standard {
     if (!isLabels(d.title)) fail(`datasets.${i}.title`, 'needs labels tg, ru and en');
     if (!isLabels(d.description)) fail(`datasets.${i}.description`, 'needs labels tg, ru and en');
     if (!isObject(d.measure) || typeof d.measure.id !== 'string' || !isLabels(d.measure.label)) fail(`datasets.${i}.measure`, 'needs id and label');
-    if (!UNITS.includes(d.unit as string)) fail(`datasets.${i}.unit`, `must be one of ${UNITS.join(', ')}`);
+    if (!UNITS.includes(d.unit as DatasetUnit)) fail(`datasets.${i}.unit`, `must be one of ${UNITS.join(', ')}`);
     if (typeof d.public !== 'boolean') fail(`datasets.${i}.public`, 'must be true or false');
     if (!PERIOD_TYPES.includes(d.periodType as PeriodType)) fail(`datasets.${i}.periodType`, 'must be year, quarter or month');
     if (typeof d.dueDays !== 'number' || !Number.isInteger(d.dueDays) || d.dueDays < 0) fail(`datasets.${i}.dueDays`, 'must be a non-negative integer');
@@ -90,7 +77,7 @@ export function checkStandardDocument(doc: unknown): Standard {
     if (!isObject(p) || !isPositiveInt(p.k) || !isPositiveInt(p.minContributors)) {
       fail(`datasets.${i}.protection`, 'needs k >= 1 and minContributors >= 1 (integers)');
     }
-    if (!METHODS.includes(p.method as string)) fail(`datasets.${i}.protection.method`, `must be one of ${METHODS.join(', ')}`);
+    if (!METHODS.includes(p.method as ProtectionMethod)) fail(`datasets.${i}.protection.method`, `must be one of ${METHODS.join(', ')}`);
     if (typeof p.structuralZeros !== 'boolean') fail(`datasets.${i}.protection.structuralZeros`, 'must be true or false');
     for (const f of ['protectionRange', 'zeroProtectionRange'] as const) {
       if (p[f] !== undefined && (typeof p[f] !== 'number' || !Number.isFinite(p[f]) || p[f] < 0)) fail(`datasets.${i}.protection.${f}`, 'must be a non-negative number');

@@ -1,12 +1,12 @@
 import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { STANDARD, Standard, StandardIndex } from '@paivand/schema';
+import { compareVersions, STANDARD, Standard, StandardIndex } from '@paivand/schema';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { StandardVersionEntity } from './standard-version.entity';
-import { checkStandardDocument, isLaterVersion } from './standard-document';
+import { checkStandardDocument } from './standard-document';
 
 /**
  * How long a replica trusts its idea of which version is current. Replicas share one database,
@@ -88,7 +88,7 @@ export class StandardsService implements OnApplicationBootstrap {
       }
       // The new version becomes current, which nodes pull: it must be later than every published one.
       const versions = await repo.find({ select: { version: true } });
-      const later = versions.map((v) => v.version).filter((v) => !isLaterVersion(standard.version, v));
+      const later = versions.map((v) => v.version).filter((v) => compareVersions(standard.version, v) <= 0);
       if (later.length > 0) {
         throw new HubError('CONFLICT', `Standard version ${standard.version} is not later than ${later.join(', ')}`, { reason: 'VERSION_NOT_LATER' });
       }

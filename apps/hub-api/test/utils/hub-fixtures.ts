@@ -90,3 +90,13 @@ export async function submitAs(hub: HubTestApp, node: Pick<TestNode, 'token'>, s
 
 /** The codes of an import summary's conflicts, in order. */
 export const conflictCodes = (summary: { conflicts: { code: string }[] }): string[] => summary.conflicts.map((c) => c.code);
+
+export const STATISTICS = `query($q: StatisticsQueryInput!) { statistics(query: $q) { audience cells { period memberId key value obsStatus confStatus } } }`;
+
+/** The statistics answer for `token` (undefined: the public) to `q`, by default over services_monthly in 2025-03 (a GraphQL error throws). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- answers are checked field by field
+export async function statisticsAs(hub: HubTestApp, token: string | undefined, q: Record<string, unknown>): Promise<any> {
+  const res = await hub.gql(STATISTICS, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', ...q } }, token);
+  if (!res.data?.statistics) throw new Error(JSON.stringify(res.errors));
+  return res.data.statistics;
+}

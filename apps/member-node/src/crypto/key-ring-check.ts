@@ -15,11 +15,15 @@ import { KeyRing, KeyRingError } from './key-ring';
 export async function checkKeyRingOpensDatabase(db: DataSource, ring: KeyRing): Promise<void> {
   const missing = new Map<string, { rows: number; tables: Set<string> }>();
   const wrong = new Set<string>();
-  for (const c of ENCRYPTED_COLUMNS) {
-    let found: { key_id: string; n: number; sample: string }[];
+  // One scan per table: every encrypted column of a row at once, grouped by column and key id.
+  for (const table of [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))]) {
+    const cols = ENCRYPTED_COLUMNS.filter((c) => c.table === table);
+    let found: { col: number; key_id: string; n: number; sample: string }[];
     try {
       found = await db.query(
-        `SELECT split_part(${c.column}, ':', 2) AS key_id, count(*)::int AS n, min(${c.column}) AS sample FROM ${c.table} WHERE ${c.column} IS NOT NULL GROUP BY 1`,
+        `SELECT v.col, split_part(v.value, ':', 2) AS key_id, count(*)::int AS n, min(v.value) AS sample
+           FROM ${table} t, LATERAL (VALUES ${cols.map((c, i) => `(${i}, t.${c.column})`).join(', ')}) AS v(col, value)
+          WHERE v.value IS NOT NULL GROUP BY 1, 2`,
       );
     } catch (err) {
       if ((err as { code?: unknown }).code === '42P01') return; // not migrated yet: nothing stored
@@ -29,12 +33,12 @@ export async function checkKeyRingOpensDatabase(db: DataSource, ring: KeyRing): 
       if (!ring.has(r.key_id)) {
         const m = missing.get(r.key_id) ?? { rows: 0, tables: new Set<string>() };
         m.rows += r.n;
-        m.tables.add(c.table);
+        m.tables.add(table);
         missing.set(r.key_id, m);
         continue;
       }
       try {
-        ring.decrypt(r.sample, c.aad);
+        ring.decrypt(r.sample, cols[r.col].aad);
       } catch (err) {
         if (!(err instanceof KeyRingError)) throw err;
         wrong.add(r.key_id);

@@ -8,8 +8,8 @@ const IP_FACTOR = 4;
 
 /**
  * Sign-in rate limit, kept in Postgres so it holds across restarts and replicas: after
- * LOGIN_MAX_FAILURES failures for one account (or four times that from one IP) within
- * the window, that key is locked for LOGIN_LOCKOUT_SECONDS.
+ * LOGIN_MAX_FAILURES failed attempts for one account (or four times that from one IP) within
+ * the window, the next attempt locks that key for LOGIN_LOCKOUT_SECONDS.
  */
 @Injectable()
 export class LoginThrottleService {
@@ -29,7 +29,7 @@ export class LoginThrottleService {
    * Takes one attempt for the account and for the address before the password is checked, so
    * that guesses sent all at once count as surely as guesses sent one by one: false (the
    * password is then not checked) when either key is locked or has no attempt left in its window.
-   * The attempt counts as a failure until `recordSuccess` gives it back.
+   * The attempt counts as a failure until `recordSuccess` gives it back (so a wrong password needs no call of its own).
    */
   async begin(username: string, ip: string): Promise<boolean> {
     let allowed = true;
@@ -56,17 +56,6 @@ export class LoginThrottleService {
       if (locked) allowed = false;
     }
     return allowed;
-  }
-
-  /** The attempt failed: a key that has used up its attempts is locked for the window. */
-  async recordFailure(username: string, ip: string): Promise<void> {
-    for (const { key, limit } of this.keys(username, ip)) {
-      await this.db.query(
-        `UPDATE login_throttle SET locked_until = now() + make_interval(secs => $2), failures = 0, window_started_at = now()
-         WHERE key = $1 AND failures >= $3`,
-        [key, this.config.LOGIN_LOCKOUT_SECONDS, limit],
-      );
-    }
   }
 
   /** The attempt succeeded: the account starts afresh, and the address gets its attempt back. */

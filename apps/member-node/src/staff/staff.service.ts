@@ -30,7 +30,6 @@ export class StaffService {
     const account = await this.db.getRepository(StaffAccountEntity).findOne({ where: { username, centreId: this.config.CENTRE_ID } });
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
-      await this.throttle.recordFailure(username, ip);
       throw new NodeError('UNAUTHENTICATED', 'Wrong username or password', { reason: 'BAD_CREDENTIALS' });
     }
     await this.throttle.recordSuccess(username, ip);

@@ -2,23 +2,13 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { STANDARD, Standard, StandardIndex } from '@paivand/schema';
+import { compareVersions, STANDARD, Standard, StandardIndex } from '@paivand/schema';
 import { NodeConfig } from '../config/node-config';
 import { HUB_CLIENT } from '../federation/federation.providers';
 import { HubClient, HubUnavailableError } from '../federation/hub-client';
 import { NodeStandardEntity } from './node-standard.entity';
 
 export type SyncOutcome = { status: 'updated' | 'unchanged'; version: string } | { status: 'unreachable' | 'offline'; version: string };
-
-function compareVersions(a: string, b: string): number {
-  const pa = a.split('.').map(Number);
-  const pb = b.split('.').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    const d = (pa[i] ?? 0) - (pb[i] ?? 0);
-    if (d !== 0 && !Number.isNaN(d)) return d;
-  }
-  return a < b ? -1 : a > b ? 1 : 0;
-}
 
 /**
  * The standard this node works on: the newest version pulled from the hub and stored

@@ -6,7 +6,6 @@ import { HubConfig } from '../../config/hub-config';
 import { TokenService } from '../../accounts/token.service';
 import { HUB_ROLES, JWT_ISSUER, JwtClaims, Principal } from './principal';
 
-export { JWT_ISSUER };
 
 @Injectable()
 export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {

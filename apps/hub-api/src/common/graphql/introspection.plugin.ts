@@ -1,7 +1,7 @@
 import { ApolloServerPlugin, GraphQLRequestListener } from '@apollo/server';
 import { JwtService } from '@nestjs/jwt';
 import { GraphQLError, Kind, visit } from 'graphql';
-import { JWT_ISSUER } from '../auth/jwt.strategy';
+import { JWT_ISSUER } from '../auth/principal';
 
 function asksIntrospection(doc: Parameters<typeof visit>[0]): boolean {
   let found = false;
