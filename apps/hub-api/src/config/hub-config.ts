@@ -1,11 +1,8 @@
-import { pickEnvironment } from '@paivand/nest-common';
+import { BOOLEAN_VARIABLE, pickEnvironment, toBool, toInt } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
-const toBool = ({ value }: { value: unknown }): unknown =>
-  typeof value === 'string' ? ['1', 'true', 'yes'].includes(value.toLowerCase()) : value;
 
 /** The hub's environment, validated at boot (fail fast, naming the bad variable). */
 export class HubConfig {
@@ -45,6 +42,7 @@ export class HubConfig {
 
   /** Run pending migrations at boot (demo and tests); production runs `npm run hub:migrate`. */
   @Transform(toBool)
+  @IsBoolean(BOOLEAN_VARIABLE)
   MIGRATIONS_RUN = false;
 
   /** Write the GraphQL SDL to this path at boot (used to regenerate the committed schema.gql). */

@@ -1,19 +1,9 @@
-import { pickEnvironment } from '@paivand/nest-common';
+import { BOOLEAN_VARIABLE, pickEnvironment, toBool, toInt } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { NodeSigningKey } from '../federation/signing-key';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
-const YES = ['1', 'true', 'yes'];
-const NO = ['', '0', 'false', 'no'];
-/** The usual spellings of yes and no; anything else stays a string and fails @IsBoolean, naming the variable (AUTO_APPROVE=ture is no silent false). */
-const toBool = ({ value }: { value: unknown }): unknown => {
-  if (typeof value !== 'string') return value;
-  const v = value.trim().toLowerCase();
-  return YES.includes(v) ? true : NO.includes(v) ? false : value;
-};
-const BOOLEAN = { message: ({ property }: { property: string }): string => `${property} must be true or false (also 1/0, yes/no)` };
 
 /** `id:<base64 of 32 bytes>` entries separated by commas; the first is the current key. */
 export const KEY_RING_PATTERN = /^[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=(,[A-Za-z0-9_-]{1,16}:[A-Za-z0-9+/]{43}=)*$/;
@@ -64,7 +54,7 @@ export class NodeConfig {
 
   /** Run pending migrations at boot (demo and tests); production runs `npm run node:migrate`. */
   @Transform(toBool)
-  @IsBoolean(BOOLEAN)
+  @IsBoolean(BOOLEAN_VARIABLE)
   MIGRATIONS_RUN = false;
 
   /** Write the GraphQL SDL to this path at boot (`npm run node:schema`). */
@@ -124,12 +114,12 @@ export class NodeConfig {
 
   /** Approve every prepared release without a manager (the centre's choice). */
   @Transform(toBool)
-  @IsBoolean(BOOLEAN)
+  @IsBoolean(BOOLEAN_VARIABLE)
   AUTO_APPROVE = false;
 
   /** Run the scheduled jobs (release preparation, outbox pusher, standard sync); the CLI turns them off. */
   @Transform(toBool)
-  @IsBoolean(BOOLEAN)
+  @IsBoolean(BOOLEAN_VARIABLE)
   FEDERATION_JOBS = true;
 
   /** How often the node looks for closed periods and late entries. */
