@@ -402,8 +402,8 @@ export async function suppressGroup(
         else unrepaired.push(...batch);
       }
     }
-    // what the programs did not repair (none found, or only cells already forced), and everything
-    // when they added nothing (a cell left unproven by a solver that gave up): a neighbour each
+    // cells for which the program found no move, and every failing cell when the programs forced
+    // nothing new (a cell left unproven by a solver that gave up): a neighbour each
     if (!relax || added === 0) unrepaired = audit.failing;
     for (const f of unrepaired) {
       const iv = audit.intervals.get(f);
