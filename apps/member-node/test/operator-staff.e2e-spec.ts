@@ -1,3 +1,4 @@
+import { LoginThrottleService } from '../src/staff/login-throttle.service';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
 jest.setTimeout(60_000);
@@ -37,6 +38,28 @@ describe('member node, operator: staff accounts and sign-in', () => {
       expect((await node.gql(LOGIN, { i: { username: u, password: 'wrong one' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
     expect((await node.gql(LOGIN, { i: { username: 'case.target', password: 'the right password' } })).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('keeps no typed username in the sign-in limit, and forgets keys that hold nothing back', async () => {
+    // a name typed where the username goes (synthetic), and a password typed there
+    for (const u of ['Zarina Sharipova', 'my secret passphrase']) {
+      expect((await node.gql(LOGIN, { i: { username: u, password: 'whatever it was' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const rows: { key: string }[] = await node.dataSource.query('SELECT key FROM login_throttle');
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    expect(JSON.stringify(rows).toLowerCase()).not.toMatch(/zarina|sharipova|passphrase/);
+    // an old window without a lock goes, a lock still running stays, a recent window stays
+    await node.dataSource.query(
+      `INSERT INTO login_throttle (key, failures, window_started_at, locked_until) VALUES
+         ('account:stale', 2, now() - interval '2 days', NULL),
+         ('account:locked', 9, now() - interval '2 days', now() + interval '1 hour'),
+         ('account:expired-lock', 9, now() - interval '2 days', now() - interval '1 hour')`,
+    );
+    expect(await node.app.get(LoginThrottleService).sweepExpired()).toBe(2);
+    const left: { key: string }[] = await node.dataSource.query(`SELECT key FROM login_throttle WHERE key LIKE 'account:%' ORDER BY key`);
+    expect(left.map((r) => r.key)).toContain('account:locked');
+    expect(left.map((r) => r.key)).not.toContain('account:stale');
+    expect(left).toHaveLength(rows.filter((r) => r.key.startsWith('account:')).length + 1);
   });
 
   it('refuses a password of blanks only, or one that is the username', async () => {

@@ -1,10 +1,22 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { NodeConfig } from '../config/node-config';
 
 /** Per-IP failures allowed, as a multiple of the per-account limit (several staff share one office IP). */
 const IP_FACTOR = 4;
+/** Rows that hold no lock and whose window has passed are removed at most this often (per process). */
+const SWEEP_EVERY_MS = 60_000;
+
+/**
+ * The throttle's key for what was typed as a username: a hash, not the text. People type
+ * passwords, and sometimes other people's names, into the username field; a wrong username
+ * was kept in the table as typed, and nothing ever removed it.
+ */
+export function accountKey(username: string): string {
+  return `account:${createHash('sha256').update(username).digest('hex')}`;
+}
 
 /**
  * Sign-in rate limit, kept in Postgres so it holds across restarts and replicas: after
@@ -13,6 +25,8 @@ const IP_FACTOR = 4;
  */
 @Injectable()
 export class LoginThrottleService {
+  private lastSweep = 0;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly config: NodeConfig,
@@ -20,7 +34,7 @@ export class LoginThrottleService {
 
   private keys(username: string, ip: string): { key: string; limit: number }[] {
     return [
-      { key: `account:${username}`, limit: this.config.LOGIN_MAX_FAILURES },
+      { key: accountKey(username), limit: this.config.LOGIN_MAX_FAILURES },
       { key: `ip:${ip}`, limit: this.config.LOGIN_MAX_FAILURES * IP_FACTOR },
     ];
   }
@@ -32,6 +46,7 @@ export class LoginThrottleService {
    * The attempt counts as a failure until `recordSuccess` gives it back (so a wrong password needs no call of its own).
    */
   async begin(username: string, ip: string): Promise<boolean> {
+    await this.sweep();
     let allowed = true;
     for (const { key, limit } of this.keys(username, ip)) {
       // One statement per key, which reads the lock, counts the attempt and locks the key once the count passes
@@ -58,9 +73,31 @@ export class LoginThrottleService {
     return allowed;
   }
 
+  /**
+   * Removes the rows that no longer hold anything back: no lock, and a window that has passed (the
+   * next attempt on such a key starts a new window anyway). Without it, every username ever typed
+   * wrong and every address ever seen stayed in the table.
+   */
+  private async sweep(): Promise<void> {
+    const now = Date.now();
+    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
+    this.lastSweep = now;
+    await this.sweepExpired();
+  }
+
+  /** Removes the rows without a lock whose window has passed; returns how many. */
+  async sweepExpired(): Promise<number> {
+    const [, removed]: [unknown, number] = await this.db.query(
+      `DELETE FROM login_throttle
+        WHERE window_started_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`,
+      [this.config.LOGIN_LOCKOUT_SECONDS],
+    );
+    return removed;
+  }
+
   /** The attempt succeeded: the account starts afresh, and the address gets its attempt back. */
   async recordSuccess(username: string, ip: string): Promise<void> {
-    await this.db.query('DELETE FROM login_throttle WHERE key = $1', [`account:${username}`]);
+    await this.db.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(username)]);
     await this.db.query('UPDATE login_throttle SET failures = greatest(failures - 1, 0) WHERE key = $1', [`ip:${ip}`]);
   }
 }

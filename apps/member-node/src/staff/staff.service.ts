@@ -7,7 +7,7 @@ import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { CreateStaffInput, LoginInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
-import { LoginThrottleService } from './login-throttle.service';
+import { accountKey, LoginThrottleService } from './login-throttle.service';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
@@ -75,7 +75,7 @@ export class StaffService {
       account.passwordHash = passwordHash;
       account.passwordChangedAt = new Date();
       await tx.getRepository(StaffAccountEntity).save(account);
-      await tx.query('DELETE FROM login_throttle WHERE key = $1', [`account:${account.username}`]);
+      await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reset_password', 'staff_account', account.id);
       return account;
     });
