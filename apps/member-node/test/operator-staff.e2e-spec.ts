@@ -1,4 +1,6 @@
+import { Principal } from '../src/common/auth/principal';
 import { LoginThrottleService } from '../src/staff/login-throttle.service';
+import { StaffService } from '../src/staff/staff.service';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
 jest.setTimeout(60_000);
@@ -9,10 +11,11 @@ const LOGIN = 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }';
 describe('member node, operator: staff accounts and sign-in', () => {
   let node: NodeTestApp;
   let admin: string;
+  const adminName = 'the.admin';
 
   beforeAll(async () => {
     node = await startNodeTestApp({ LOGIN_MAX_FAILURES: '3' });
-    admin = await node.signIn('centre_admin');
+    admin = await node.signIn('centre_admin', adminName);
   });
   afterAll(() => node.close());
   // each case starts with no failed sign-in on record (they all come from one address)
@@ -68,6 +71,88 @@ describe('member node, operator: staff accounts and sign-in', () => {
     const same = await create('same.as.username', 'same.as.username');
     expect(same.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'password' })] } });
     expect(await node.dataSource.query(`SELECT username FROM staff_accounts WHERE username IN ('blank.password', 'same.as.username')`)).toEqual([]);
+  });
+
+  const login = async (username: string, password: string): Promise<string | undefined> =>
+    (await node.gql(LOGIN, { i: { username, password } })).data?.login.accessToken as string | undefined;
+  const CHANGE_MINE = 'mutation($i: ChangeMyPasswordInput!) { changeMyPassword(input: $i) { accessToken role } }';
+  const idOf = async (username: string): Promise<string> => {
+    const [{ id }]: { id: string }[] = await node.dataSource.query('SELECT id FROM staff_accounts WHERE username = $1', [username]);
+    return id;
+  };
+
+  it('lets staff change their own password: the current one is checked and counted, other sessions end', async () => {
+    expect((await create('own.password', 'the first password')).errors).toBeUndefined();
+    const token = (await login('own.password', 'the first password')) as string;
+    expect((await node.gql(CHANGE_MINE, { i: { currentPassword: 'the first password', newPassword: 'the second password' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const other = (await login('own.password', 'the first password')) as string;
+    const wrong = await node.gql(CHANGE_MINE, { i: { currentPassword: 'not my password', newPassword: 'the second password' } }, token);
+    expect(wrong.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'BAD_CREDENTIALS' } });
+    const same = await node.gql(CHANGE_MINE, { i: { currentPassword: 'the first password', newPassword: 'the first password' } }, token);
+    expect(same.errors?.[0].extensions).toMatchObject({ details: { reason: 'PASSWORD_UNCHANGED' } });
+    const asName = await node.gql(CHANGE_MINE, { i: { currentPassword: 'the first password', newPassword: 'Own.Password' + ' '.repeat(6) } }, token);
+    expect(asName.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'newPassword' })] } });
+    const short = await node.gql(CHANGE_MINE, { i: { currentPassword: 'the first password', newPassword: 'short' } }, token);
+    expect(short.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'newPassword' })] } });
+
+    const changed = await node.gql(CHANGE_MINE, { i: { currentPassword: 'the first password', newPassword: 'the second password' } }, token);
+    expect(changed.errors).toBeUndefined();
+    expect(changed.data?.changeMyPassword.role).toBe('caseworker');
+    for (const old of [token, other]) expect((await node.gql('{ me { role } }', {}, old)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('{ me { role } }', {}, changed.data?.changeMyPassword.accessToken)).data?.me.role).toBe('caseworker');
+    expect(await login('own.password', 'the first password')).toBeUndefined();
+    expect(await login('own.password', 'the second password')).toBeDefined();
+    const logged: unknown[] = await node.dataSource.query(`SELECT 1 FROM access_log WHERE action = 'staff.change_password' AND object_id = $1`, [await idOf('own.password')]);
+    expect(logged).toHaveLength(1);
+  });
+
+  it('counts wrong current passwords against the sign-in limit', async () => {
+    expect((await create('guessed.token', 'the real password')).errors).toBeUndefined();
+    const token = (await login('guessed.token', 'the real password')) as string;
+    for (let i = 0; i < 3; i++) {
+      const r = await node.gql(CHANGE_MINE, { i: { currentPassword: `guess ${i}`, newPassword: 'a password of mine' } }, token);
+      expect(r.errors?.[0].extensions?.details?.reason).toBe('BAD_CREDENTIALS');
+    }
+    const right = await node.gql(CHANGE_MINE, { i: { currentPassword: 'the real password', newPassword: 'a password of mine' } }, token);
+    expect(right.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED' });
+  });
+
+  it('changes a role (tokens naming the old one stop working) and lets a leaver back in with a new password', async () => {
+    expect((await create('moving.up', 'a good long password')).errors).toBeUndefined();
+    const id = await idOf('moving.up');
+    const before = (await login('moving.up', 'a good long password')) as string;
+    const ROLE = 'mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { role } }';
+    expect((await node.gql(ROLE, { i: { accountId: id, role: 'manager' } }, admin)).data?.changeStaffRole.role).toBe('manager');
+    expect((await node.gql('{ me { role } }', {}, before)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const after = (await login('moving.up', 'a good long password')) as string;
+    expect((await node.gql('{ me { role } }', {}, after)).data?.me.role).toBe('manager');
+    const self = await node.gql(ROLE, { i: { accountId: await idOf(adminName), role: 'manager' } }, admin);
+    expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_ROLE_CHANGE' } });
+
+    await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id }, admin);
+    expect(await login('moving.up', 'a good long password')).toBeUndefined();
+    const REACTIVATE = 'mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { active } }';
+    expect((await node.gql(REACTIVATE, { i: { accountId: id, newPassword: 'welcome back password' } }, admin)).data?.reactivateStaffAccount.active).toBe(true);
+    // the token from before the deactivation stays dead, and so does the old password
+    expect((await node.gql('{ me { role } }', {}, after)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await login('moving.up', 'a good long password')).toBeUndefined();
+    expect(await login('moving.up', 'welcome back password')).toBeDefined();
+    const actions: { action: string }[] = await node.dataSource.query(`SELECT action FROM access_log WHERE object_id = $1 ORDER BY id`, [id]);
+    expect(actions.map((a) => a.action)).toEqual(['staff.create', 'staff.change_role', 'staff.deactivate', 'staff.reactivate']);
+  });
+
+  it('two admins deactivating each other at once leave one of them', async () => {
+    for (const u of ['admin.one', 'admin.two']) expect((await create(u, 'an admin password', 'centre_admin')).errors).toBeUndefined();
+    const [[one], [two]]: { id: string; centre_id: string }[][] = await Promise.all(
+      ['admin.one', 'admin.two'].map((u) => node.dataSource.query('SELECT id, centre_id FROM staff_accounts WHERE username = $1', [u])),
+    );
+    // both requests past the guard (both still admins) before either is written: the service itself decides
+    const staff = node.app.get(StaffService);
+    const as = (a: { id: string; centre_id: string }): Principal => ({ id: a.id, role: 'centre_admin', centreId: a.centre_id });
+    const outcomes = await Promise.allSettled([staff.deactivate(as(one), two.id), staff.deactivate(as(two), one.id)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const active: unknown[] = await node.dataSource.query(`SELECT 1 FROM staff_accounts WHERE username IN ('admin.one', 'admin.two') AND active`);
+    expect(active).toHaveLength(1);
   });
 
   it('the last centre admin cannot deactivate herself', async () => {

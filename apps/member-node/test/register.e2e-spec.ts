@@ -78,6 +78,8 @@ describe('member node: case register, roles, validation, encryption, access log'
     const clientId = seed.data?.createClient.id as string;
     const incident = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-1' } }, caseworker);
     const incidentId = incident.data?.recordIncident.id as string;
+    const staff = await node.gql('mutation { createStaffAccount(input: {username: "matrix.target", displayName: "M", password: "long enough password", role: caseworker}) { id } }', {}, admin);
+    const staffId = staff.data?.createStaffAccount.id as string;
     let n = 0;
     const ops: { name: string; allowed: string[]; run: (t: string) => Promise<{ errors?: { extensions?: { code?: string } }[] }> }[] = [
       { name: 'clients', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ clients { total } }', {}, t) },
@@ -114,6 +116,16 @@ describe('member node: case register, roles, validation, encryption, access log'
         name: 'createStaffAccount',
         allowed: ['centre_admin'],
         run: (t) => node.gql(`mutation { createStaffAccount(input: {username: "new.${++n}", displayName: "N", password: "long enough password", role: caseworker}) { id } }`, {}, t),
+      },
+      {
+        name: 'changeStaffRole',
+        allowed: ['centre_admin'],
+        run: (t) => node.gql('mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { id } }', { i: { accountId: staffId, role: 'manager' } }, t),
+      },
+      {
+        name: 'reactivateStaffAccount',
+        allowed: ['centre_admin'],
+        run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
       { name: 'me', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ me { role } }', {}, t) },
     ];

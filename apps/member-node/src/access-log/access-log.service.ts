@@ -31,7 +31,10 @@ export type AccessAction =
   | 'import.accept'
   | 'staff.create'
   | 'staff.reset_password'
-  | 'staff.deactivate';
+  | 'staff.deactivate'
+  | 'staff.reactivate'
+  | 'staff.change_role'
+  | 'staff.change_password';
 
 @Injectable()
 export class AccessLogService {

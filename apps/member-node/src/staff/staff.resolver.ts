@@ -4,7 +4,7 @@ import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
-import { CreateStaffInput, LoginInput, ResetPasswordInput } from './dto/staff.inputs';
+import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel, StaffAccountModel } from './models/staff.model';
 import { toStaffAccountModel } from './staff.mapper';
 import { StaffService } from './staff.service';
@@ -17,6 +17,14 @@ export class StaffResolver {
   @Mutation(() => SessionModel, { description: 'Sign in with username and password (rate-limited per account and per IP).' })
   login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<SessionModel> {
     return this.staff.login(input, req.ip ?? 'unknown');
+  }
+
+  @Roles('caseworker', 'manager', 'centre_admin')
+  @Mutation(() => SessionModel, {
+    description: 'Change your own password (the current one is checked and counted by the sign-in limit). Your other sessions end; use the token returned.',
+  })
+  changeMyPassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangeMyPasswordInput, @Context('req') req: Request): Promise<SessionModel> {
+    return this.staff.changeMyPassword(p, input, req.ip ?? 'unknown');
   }
 
   @Roles('caseworker', 'manager', 'centre_admin')
@@ -50,5 +58,17 @@ export class StaffResolver {
     @Args('accountId', { type: () => ID }, ParseIdPipe) accountId: string,
   ): Promise<StaffAccountModel> {
     return toStaffAccountModel(await this.staff.deactivate(p, accountId));
+  }
+
+  @Roles('centre_admin')
+  @Mutation(() => StaffAccountModel, { description: 'Let a leaver back in, with a new password (tokens from before stay dead).' })
+  async reactivateStaffAccount(@CurrentPrincipal() p: Principal, @Args('input') input: ReactivateStaffInput): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.reactivate(p, input));
+  }
+
+  @Roles('centre_admin')
+  @Mutation(() => StaffAccountModel, { description: "Give a member of staff another role (not one's own); her tokens stop working at once." })
+  async changeStaffRole(@CurrentPrincipal() p: Principal, @Args('input') input: ChangeStaffRoleInput): Promise<StaffAccountModel> {
+    return toStaffAccountModel(await this.staff.changeRole(p, input));
   }
 }

@@ -5,7 +5,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
-import { CreateStaffInput, LoginInput, ResetPasswordInput } from './dto/staff.inputs';
+import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
 import { accountKey, LoginThrottleService } from './login-throttle.service';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
@@ -81,14 +81,92 @@ export class StaffService {
     });
   }
 
+  /**
+   * A member of staff changes her own password: the current one is checked (and counted by the
+   * sign-in limit, so a stolen token cannot be used to guess it), every other session of hers ends,
+   * and she gets a new token.
+   */
+  async changeMyPassword(p: Principal, input: ChangeMyPasswordInput, ip: string): Promise<SessionModel> {
+    const account = await this.me(p);
+    if (input.newPassword.trim().toLowerCase() === account.username) {
+      throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
+        reason: 'VALIDATION_FAILED',
+        fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
+      });
+    }
+    if (input.newPassword === input.currentPassword) {
+      throw new NodeError('BAD_USER_INPUT', 'The new password is the current one', { reason: 'PASSWORD_UNCHANGED' });
+    }
+    if (!(await this.throttle.begin(account.username, ip))) {
+      throw new NodeError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { reason: 'LOGIN_LOCKED' });
+    }
+    if (!(await verifySecret(account.passwordHash, input.currentPassword))) {
+      throw new NodeError('BAD_USER_INPUT', 'The current password is wrong', { reason: 'BAD_CREDENTIALS' });
+    }
+    const passwordHash = await hashSecret(input.newPassword);
+    const saved = await this.db.transaction(async (tx) => {
+      const locked = await this.find(tx, p, p.id);
+      locked.passwordHash = passwordHash;
+      locked.passwordChangedAt = new Date();
+      await tx.getRepository(StaffAccountEntity).save(locked);
+      await this.accessLog.record(tx, p, p.centreId, 'staff.change_password', 'staff_account', locked.id);
+      return locked;
+    });
+    await this.throttle.recordSuccess(account.username, ip);
+    const { accessToken, expiresAt } = this.tokens.issue({ id: saved.id, role: saved.role, centreId: saved.centreId }, saved.passwordChangedAt.getTime());
+    return { accessToken, expiresAt, role: saved.role, centreId: saved.centreId };
+  }
+
   async deactivate(actor: Principal, accountId: string): Promise<StaffAccountEntity> {
     if (accountId === actor.id) throw new NodeError('BAD_USER_INPUT', 'You cannot deactivate your own account', { reason: 'SELF_DEACTIVATION' });
-    return this.db.transaction(async (tx) => {
+    return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, accountId);
       account.active = false;
       await tx.getRepository(StaffAccountEntity).save(account);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.deactivate', 'staff_account', account.id);
       return account;
+    });
+  }
+
+  /** A leaver comes back: active again, with a new password, so no token from before works. */
+  async reactivate(actor: Principal, input: ReactivateStaffInput): Promise<StaffAccountEntity> {
+    const passwordHash = await hashSecret(input.newPassword);
+    return this.adminChange(actor, async (tx) => {
+      const account = await this.find(tx, actor, input.accountId);
+      account.active = true;
+      account.passwordHash = passwordHash;
+      account.passwordChangedAt = new Date();
+      await tx.getRepository(StaffAccountEntity).save(account);
+      await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
+      await this.accessLog.record(tx, actor, actor.centreId, 'staff.reactivate', 'staff_account', account.id);
+      return account;
+    });
+  }
+
+  /** Another role for a member of staff; her tokens stop working at once (they name the old role). Not one's own. */
+  async changeRole(actor: Principal, input: ChangeStaffRoleInput): Promise<StaffAccountEntity> {
+    if (input.accountId === actor.id) throw new NodeError('BAD_USER_INPUT', 'You cannot change your own role', { reason: 'SELF_ROLE_CHANGE' });
+    return this.adminChange(actor, async (tx) => {
+      const account = await this.find(tx, actor, input.accountId);
+      const from = account.role;
+      account.role = input.role;
+      await tx.getRepository(StaffAccountEntity).save(account);
+      await this.accessLog.record(tx, actor, actor.centreId, 'staff.change_role', 'staff_account', account.id, { from, to: input.role });
+      return account;
+    });
+  }
+
+  /**
+   * Changes to who may run the centre's node, one at a time: the actor must still be an active
+   * centre admin when hers runs. Two admins deactivating (or demoting) each other at the same
+   * moment left the centre without one; now the second finds she no longer is.
+   */
+  private adminChange<T>(actor: Principal, change: (tx: EntityManager) => Promise<T>): Promise<T> {
+    return this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.staff-admin-changes'))`);
+      const [me]: { active: boolean; role: string }[] = await tx.query('SELECT active, role FROM staff_accounts WHERE id = $1 AND centre_id = $2', [actor.id, actor.centreId]);
+      if (!me?.active || me.role !== 'centre_admin') throw new NodeError('UNAUTHENTICATED', 'Account deactivated or changed; sign in again');
+      return change(tx);
     });
   }
 

@@ -77,3 +77,44 @@ export class ResetPasswordInput {
   @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
   newPassword!: string;
 }
+
+@InputType()
+export class ChangeMyPasswordInput {
+  @Field()
+  @IsString()
+  @MinLength(1)
+  @MaxLength(256)
+  currentPassword!: string;
+
+  @Field()
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(256)
+  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  newPassword!: string;
+}
+
+@InputType()
+export class ReactivateStaffInput {
+  @Field(() => ID)
+  @IsUUID()
+  accountId!: string;
+
+  @Field({ description: 'A new password for the returning member of staff: tokens from before the deactivation stay dead.' })
+  @IsString()
+  @MinLength(12, { message: 'password must be at least 12 characters' })
+  @MaxLength(256)
+  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  newPassword!: string;
+}
+
+@InputType()
+export class ChangeStaffRoleInput {
+  @Field(() => ID)
+  @IsUUID()
+  accountId!: string;
+
+  @Field(() => NodeRoleEnum)
+  @IsIn(NODE_ROLES)
+  role!: NodeRole;
+}
