@@ -16,6 +16,8 @@ export async function createHubApp(config: HubConfig, databaseUrl: string): Prom
   });
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
+  // the address the sign-in limits count: the peer's, unless the operator names the proxies in front
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   app.useBodyParser('json', { limit: config.MAX_BODY_BYTES });
   app.use(bodyParserErrors);

@@ -23,6 +23,8 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
   });
   app.useLogger(app.get(Logger));
   app.use(requestIdMiddleware);
+  // the address the sign-in limits count: the peer's, unless the operator names the proxies in front
+  app.set('trust proxy', config.TRUST_PROXY);
   app.use(helmet({ contentSecurityPolicy: { directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } } }));
   // JSON only, and never on the import upload route: a file is streamed by its controller, never
   // buffered, and one sent with a JSON media type is refused there (UNSUPPORTED_MEDIA_TYPE).

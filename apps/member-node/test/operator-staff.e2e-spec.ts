@@ -1,7 +1,8 @@
 import { Principal } from '../src/common/auth/principal';
 import { LoginThrottleService } from '../src/staff/login-throttle.service';
 import { StaffService } from '../src/staff/staff.service';
-import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+import request from 'supertest';
+import { NodeTestApp, startNodeTestApp, TEST_PASSWORD } from './utils/node-test-app';
 
 jest.setTimeout(60_000);
 
@@ -155,9 +156,41 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(active).toHaveLength(1);
   });
 
+  it('counts sign-ins by the peer address, ignoring an X-Forwarded-For no proxy was trusted to set', async () => {
+    await request(node.app.getHttpServer())
+      .post('/graphql')
+      .set('x-forwarded-for', '203.0.113.77')
+      .send({ query: LOGIN, variables: { i: { username: 'nobody.here', password: 'a wrong password' } } });
+    const keys: { key: string }[] = await node.dataSource.query(`SELECT key FROM login_throttle WHERE key LIKE 'ip:%'`);
+    expect(keys.map((k) => k.key)).not.toContain('ip:203.0.113.77');
+    expect(keys.length).toBe(1);
+  });
+
   it('the last centre admin cannot deactivate herself', async () => {
     const [{ id }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM staff_accounts WHERE role = 'centre_admin' AND active`);
     const self = await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id }, admin);
     expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_DEACTIVATION' } });
+  });
+});
+
+describe('member node behind a reverse proxy (TRUST_PROXY)', () => {
+  let node: NodeTestApp;
+  beforeAll(async () => {
+    node = await startNodeTestApp({ LOGIN_MAX_FAILURES: '1', TRUST_PROXY: 'loopback' });
+  });
+  afterAll(() => node.close());
+
+  it("counts each client's address that the trusted proxy forwards, so one client's guesses lock out only that client", async () => {
+    const login = (from: string, username: string, password: string) =>
+      request(node.app.getHttpServer()).post('/graphql').set('x-forwarded-for', from).send({ query: LOGIN, variables: { i: { username, password } } });
+    await node.signIn('caseworker', 'behind.proxy');
+    // four wrong sign-ins (four accounts, one each) from one client reach its address's limit (4 x 1)
+    for (let i = 0; i < 5; i++) await login('203.0.113.5', `guess.${i}`, 'a wrong password');
+    const locked = await login('203.0.113.5', 'guess.9', 'a wrong password');
+    expect(locked.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    // a colleague at another address signs in (behind an untrusted proxy, both were one address)
+    const other = await login('203.0.113.6', 'behind.proxy', TEST_PASSWORD);
+    expect(other.body.errors).toBeUndefined();
+    expect(other.body.data.login.accessToken).toEqual(expect.any(String));
   });
 });

@@ -1,4 +1,6 @@
+import { ValidateBy } from 'class-validator';
 import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 
 /**
  * The app's variables from `env`: each `FOO` as given, else the trimmed content of the file
@@ -42,3 +44,42 @@ export const toBool = ({ value }: { value: unknown }): unknown => {
 
 /** The message of `@IsBoolean` for an environment variable: its name and the spellings accepted, never its value. */
 export const BOOLEAN_VARIABLE = { message: ({ property }: { property: string }): string => `${property} must be true or false (also 1/0, yes/no)` };
+
+/**
+ * TRUST_PROXY, Express's `trust proxy`: unset or no trusts no proxy (the address a request came
+ * from is the peer's, and an X-Forwarded-For header is ignored, so no client picks the address the
+ * sign-in limits count); a hop count (`1` behind one reverse proxy); or the proxies' addresses and
+ * subnets, comma-separated, with Express's names `loopback`, `linklocal` and `uniquelocal`.
+ */
+export const toTrustProxy = ({ value }: { value: unknown }): unknown => {
+  if (typeof value !== 'string') return value;
+  const v = value.trim();
+  if (NO.includes(v.toLowerCase())) return false;
+  return /^\d+$/.test(v) ? Number(v) : v;
+};
+
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function isProxyAddress(token: string): boolean {
+  if (PROXY_NAMES.includes(token)) return true;
+  const [address, prefix, extra] = token.split('/');
+  const family = isIP(address);
+  if (family === 0 || extra !== undefined) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
+/** Validates TRUST_PROXY as `toTrustProxy` reads it; `true` (any client could name its own address) is refused. */
+export function IsTrustProxy(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isTrustProxy',
+    validator: {
+      validate: (value: unknown) =>
+        value === false ||
+        (typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 10) ||
+        (typeof value === 'string' && value.split(',').every((t) => isProxyAddress(t.trim()))),
+      defaultMessage: (args) =>
+        `${args?.property ?? "TRUST_PROXY"} must be no, a number of proxy hops (1-10), or the proxies' addresses or subnets (comma-separated; loopback, linklocal, uniquelocal); "true" would let any client name its own address`,
+    },
+  });
+}

@@ -21,3 +21,18 @@ describe('loadHubConfig: yes/no variables', () => {
     expect((err as ConfigError).message).not.toContain('ture');
   });
 });
+
+describe('loadHubConfig: TRUST_PROXY', () => {
+  it('trusts no proxy unless told, and reads hop counts, addresses, subnets and the names Express knows', () => {
+    expect(loadHubConfig(BASE).TRUST_PROXY).toBe(false);
+    expect(loadHubConfig({ ...BASE, TRUST_PROXY: 'no' }).TRUST_PROXY).toBe(false);
+    expect(loadHubConfig({ ...BASE, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
+    expect(loadHubConfig({ ...BASE, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8,fd00::/8');
+  });
+
+  it('refuses "true" (any client could name its own address) and anything that is no address', () => {
+    for (const v of ['true', 'yes', '10.0.0.0/33', 'proxy.example', '11', '1.2.3.4/8/1']) {
+      expect(() => loadHubConfig({ ...BASE, TRUST_PROXY: v })).toThrow(/TRUST_PROXY must be/);
+    }
+  });
+});

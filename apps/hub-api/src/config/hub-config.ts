@@ -1,4 +1,4 @@
-import { BOOLEAN_VARIABLE, pickEnvironment, toBool, toInt } from '@paivand/nest-common';
+import { BOOLEAN_VARIABLE, IsTrustProxy, pickEnvironment, toBool, toInt, toTrustProxy } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
 
@@ -39,6 +39,11 @@ export class HubConfig {
   @IsOptional()
   @IsString()
   CORS_ORIGINS?: string;
+
+  /** The reverse proxies in front of the app, whose X-Forwarded-For is believed (see toTrustProxy); none by default. */
+  @Transform(toTrustProxy)
+  @IsTrustProxy()
+  TRUST_PROXY: boolean | number | string = false;
 
   /** Run pending migrations at boot (demo and tests); production runs `npm run hub:migrate`. */
   @Transform(toBool)
