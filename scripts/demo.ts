@@ -158,7 +158,9 @@ async function main(): Promise<void> {
     const byStatus = rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {});
     process.stdout.write(
       `\nCompleteness of incidents_monthly 2025-01..${last} (member x period): ${JSON.stringify(byStatus)}${
-        byStatus.late ? ` (the demo's months are in 2025 and were pushed today, after their due day: late, by the hub's clock)` : ''
+        byStatus.late || byStatus.before_admission
+          ? ` (the demo's members were admitted today and its months are in 2025: what they pushed came after the due day, late by the hub's clock; the months they did not push were due before they joined, before_admission, not missing)`
+          : ''
       }\n`,
     );
     process.stdout.write(

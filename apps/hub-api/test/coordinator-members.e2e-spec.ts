@@ -99,11 +99,19 @@ describe('coordinator: member keys and credentials', () => {
   });
 
   it('a suspended member signs in and is told why it is refused; readmitted, it submits again', async () => {
+    const admittedAt = async (): Promise<string> => {
+      const [{ t }] = await hub.dataSource.query<{ t: string }[]>('SELECT admitted_at::text AS t FROM members WHERE id = $1', [a.memberId]);
+      return t;
+    };
+    const admitted = await admittedAt();
+    expect(admitted).toEqual(expect.any(String));
     expect((await hub.gql(`mutation { suspendMember(memberId: "${a.memberId}") { status } }`, {}, admin)).data?.suspendMember.status).toBe('suspended');
     const refused = await submit(a, '2025-05', false);
     expect(refused.conflicts.map((c: any) => c.code)).toEqual(['MEMBER_SUSPENDED']);
     expect((await hub.gql(`mutation { reinstateMember(memberId: "${a.memberId}") { status } }`, {}, admin)).data?.reinstateMember.status).toBe('admitted');
     expect((await submit(a, '2025-05', false)).status).toBe('SUCCESS');
     for (const action of ['member.suspend', 'member.reinstate']) expect(await audit(action, a.memberId)).toHaveLength(1);
+    // the admission date stays the first one (completeness owes nothing due before it)
+    expect(await admittedAt()).toBe(admitted);
   });
 });

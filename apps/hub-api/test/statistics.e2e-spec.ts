@@ -141,10 +141,15 @@ describe('hub: statistics by audience, protected against aggregation and differe
       expect(feb.every((c: any) => c.value === null && c.obsStatus === 'M')).toBe(true);
       expect(t.cells.filter((c: any) => c.period === '2025-03').every((c: any) => c.obsStatus !== 'M')).toBe(true);
     }
+    // members since before 2025, but the last one admitted on 20 March 2025: February was due before it joined
+    await hub.dataSource.query(`UPDATE members SET admitted_at = '2024-12-01' WHERE id = ANY($1)`, [nodes.slice(0, 3).map((n) => n.memberId)]);
+    await hub.dataSource.query(`UPDATE members SET admitted_at = '2025-03-20' WHERE id = $1`, [nodes[3].memberId]);
     const comp = await hub.gql('{ completeness(query: {datasetId: "services_monthly", from: "2025-02", to: "2025-03"}) { memberId period status } }', {}, admin);
     const rows = comp.data?.completeness as any[];
-    expect(rows.filter((r) => r.period === '2025-03').every((r) => r.status === 'late')).toBe(true);
-    expect(rows.filter((r) => r.period === '2025-02').every((r) => r.status === 'missing')).toBe(true);
+    const statusOf = (m: number, period: string): string => rows.find((r) => r.memberId === nodes[m].memberId && r.period === period)?.status;
+    for (let m = 0; m < 4; m++) expect(statusOf(m, '2025-03')).toBe('late');
+    for (let m = 0; m < 3; m++) expect(statusOf(m, '2025-02')).toBe('missing');
+    expect(statusOf(3, '2025-02')).toBe('before_admission');
   });
 
   it('CSV download with the same audience rules, audited as an export', async () => {

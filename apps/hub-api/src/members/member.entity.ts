@@ -35,4 +35,8 @@ export class MemberEntity {
 
   @Column({ name: 'decided_at', type: 'timestamptz', nullable: true })
   decidedAt!: Date | null;
+
+  /** When it was first admitted (a suspension and reinstatement leave it as it is). */
+  @Column({ name: 'admitted_at', type: 'timestamptz', nullable: true })
+  admittedAt!: Date | null;
 }

@@ -206,7 +206,8 @@ export class MembersService {
     credentials?: IssuedCredentials,
   ): Promise<{ member: MemberEntity; credentials: IssuedCredentials; key: MemberKeyEntity }> {
     const repo = tx.getRepository(MemberEntity);
-    const member = await repo.save(repo.create({ ...m, status: 'admitted', decidedAt: new Date() }));
+    const now = new Date();
+    const member = await repo.save(repo.create({ ...m, status: 'admitted', decidedAt: now, admittedAt: now }));
     const issued = credentials ?? (await this.newCredentials());
     await this.storeCredentials(tx, member.id, { ...issued, secretHash: await hashSecret(issued.clientSecret) });
     const key = await this.storeKey(tx, member.id, parseEd25519PublicKey(publicKey));
@@ -223,6 +224,7 @@ export class MembersService {
     }
     m.status = to;
     m.decidedAt = new Date();
+    m.admittedAt ??= to === 'admitted' ? m.decidedAt : null;
     return repo.save(m);
   }
 

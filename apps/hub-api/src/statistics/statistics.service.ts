@@ -118,8 +118,8 @@ export class StatisticsService {
     if (!dataset) throw new HubError('NOT_FOUND', `Dataset ${q.datasetId} is not in the current standard`, { reason: 'DATASET_UNKNOWN' });
     const periods = this.periods(dataset, q.from, q.to);
     const own = p.role === 'member' ? p.memberId : null;
-    const members = await this.db.query<{ id: string; name: string }[]>(
-      `SELECT id, name FROM members WHERE status IN ('admitted','suspended') AND ($1::uuid IS NULL OR id = $1) ORDER BY name`,
+    const members = await this.db.query<{ id: string; name: string; admitted_at: Date | null }[]>(
+      `SELECT id, name, admitted_at FROM members WHERE status IN ('admitted','suspended') AND ($1::uuid IS NULL OR id = $1) ORDER BY name`,
       [own],
     );
     const rows = await this.db.query<{ member_id: string; period: string; first_at: Date; revision: number }[]>(
@@ -134,7 +134,9 @@ export class StatisticsService {
       for (const period of periods) {
         const dueAt = new Date(periodEnd(period).getTime() + dataset.dueDays * 86_400_000);
         const r = got.get(`${m.id}|${period}`);
-        const status = r ? (new Date(r.first_at) <= dueAt ? 'on_time' : 'late') : dueAt < now ? 'missing' : 'not_due';
+        // nothing was owed for a period due before the member joined (a report of it is still shown)
+        const owed = !m.admitted_at || dueAt >= new Date(m.admitted_at);
+        const status = r ? (new Date(r.first_at) <= dueAt ? 'on_time' : 'late') : !owed ? 'before_admission' : dueAt < now ? 'missing' : 'not_due';
         out.push({ memberId: m.id, memberName: m.name, period, status, firstReceivedAt: r ? new Date(r.first_at) : null, dueAt, revision: r ? Number(r.revision) : null });
       }
     }

@@ -2,6 +2,7 @@ import { AccountsAndAudit1763900000000 } from './1763900000000-accounts-and-audi
 import { MembersStandardsSubmissions1763910000000 } from './1763910000000-members-standards-submissions';
 import { Libraries1763950000000 } from '../../libraries/migrations/1763950000000-libraries';
 import { AccountSignIn1763970000000 } from './1763970000000-account-sign-in';
+import { MemberAdmittedAt1763980000000 } from './1763980000000-member-admitted-at';
 
 /** Every migration of the hub, in order. Add new ones at the end; never edit a landed one. */
-export const HUB_MIGRATIONS = [AccountsAndAudit1763900000000, MembersStandardsSubmissions1763910000000, Libraries1763950000000, AccountSignIn1763970000000];
+export const HUB_MIGRATIONS = [AccountsAndAudit1763900000000, MembersStandardsSubmissions1763910000000, Libraries1763950000000, AccountSignIn1763970000000, MemberAdmittedAt1763980000000];

@@ -36,7 +36,7 @@ export class CompletenessCellModel {
   @Field(() => ID) memberId!: string;
   @Field() memberName!: string;
   @Field() period!: string;
-  @Field({ description: 'on_time | late | missing | not_due' }) status!: string;
+  @Field({ description: 'on_time | late | missing | not_due | before_admission (due before the member was admitted: nothing was owed)' }) status!: string;
   @Field(() => Date, { nullable: true }) firstReceivedAt!: Date | null;
   @Field() dueAt!: Date;
   @Field(() => Int, { nullable: true }) revision!: number | null;
