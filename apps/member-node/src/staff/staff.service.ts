@@ -72,10 +72,7 @@ export class StaffService {
     const passwordHash = await hashSecret(input.newPassword);
     return this.db.transaction(async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
-      account.passwordHash = passwordHash;
-      account.passwordChangedAt = new Date();
-      await tx.getRepository(StaffAccountEntity).save(account);
-      await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
+      await this.setPassword(tx, account, passwordHash);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reset_password', 'staff_account', account.id);
       return account;
     });
@@ -106,9 +103,7 @@ export class StaffService {
     const passwordHash = await hashSecret(input.newPassword);
     const saved = await this.db.transaction(async (tx) => {
       const locked = await this.find(tx, p, p.id);
-      locked.passwordHash = passwordHash;
-      locked.passwordChangedAt = new Date();
-      await tx.getRepository(StaffAccountEntity).save(locked);
+      await this.setPassword(tx, locked, passwordHash);
       await this.accessLog.record(tx, p, p.centreId, 'staff.change_password', 'staff_account', locked.id);
       return locked;
     });
@@ -134,10 +129,7 @@ export class StaffService {
     return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
       account.active = true;
-      account.passwordHash = passwordHash;
-      account.passwordChangedAt = new Date();
-      await tx.getRepository(StaffAccountEntity).save(account);
-      await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
+      await this.setPassword(tx, account, passwordHash);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reactivate', 'staff_account', account.id);
       return account;
     });
@@ -168,6 +160,14 @@ export class StaffService {
       if (!me?.active || me.role !== 'centre_admin') throw new NodeError('UNAUTHENTICATED', 'Account deactivated or changed; sign in again');
       return change(tx);
     });
+  }
+
+  /** A new password (hash) for a locked account row: its tokens stop working, and its sign-in limit starts afresh. */
+  private async setPassword(tx: EntityManager, account: StaffAccountEntity, passwordHash: string): Promise<void> {
+    account.passwordHash = passwordHash;
+    account.passwordChangedAt = new Date();
+    await tx.getRepository(StaffAccountEntity).save(account);
+    await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
   }
 
   private async find(tx: EntityManager, actor: Principal, id: string): Promise<StaffAccountEntity> {

@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Field, ID, InputType } from '@nestjs/graphql';
 import { IsIn, IsString, IsUUID, Matches, MaxLength, MinLength, ValidateBy, ValidationOptions } from 'class-validator';
 import { NODE_ROLES, NodeRole } from '../../common/auth/principal';
@@ -7,6 +8,11 @@ const USERNAME = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 /** A password is more than blanks. */
 const NOT_BLANK = /\S/;
 const NOT_BLANK_MESSAGE = { message: 'password must not be blanks only' };
+
+/** A new password as the node accepts one: 12 to 256 characters, not blanks only. */
+function IsNewPassword(): PropertyDecorator {
+  return applyDecorators(IsString(), MinLength(12, { message: 'password must be at least 12 characters' }), MaxLength(256), Matches(NOT_BLANK, NOT_BLANK_MESSAGE));
+}
 
 /** The password is not the account's own username (whatever its case or surrounding blanks). */
 function IsNotTheUsername(options?: ValidationOptions): PropertyDecorator {
@@ -52,10 +58,7 @@ export class CreateStaffInput {
   displayName!: string;
 
   @Field()
-  @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
-  @MaxLength(256)
-  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  @IsNewPassword()
   @IsNotTheUsername()
   password!: string;
 
@@ -71,10 +74,7 @@ export class ResetPasswordInput {
   accountId!: string;
 
   @Field()
-  @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
-  @MaxLength(256)
-  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  @IsNewPassword()
   newPassword!: string;
 }
 
@@ -87,10 +87,7 @@ export class ChangeMyPasswordInput {
   currentPassword!: string;
 
   @Field()
-  @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
-  @MaxLength(256)
-  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  @IsNewPassword()
   newPassword!: string;
 }
 
@@ -101,10 +98,7 @@ export class ReactivateStaffInput {
   accountId!: string;
 
   @Field({ description: 'A new password for the returning member of staff: tokens from before the deactivation stay dead.' })
-  @IsString()
-  @MinLength(12, { message: 'password must be at least 12 characters' })
-  @MaxLength(256)
-  @Matches(NOT_BLANK, NOT_BLANK_MESSAGE)
+  @IsNewPassword()
   newPassword!: string;
 }
 
