@@ -114,4 +114,26 @@ describe('coordinator: member keys and credentials', () => {
     // the admission date stays the first one (completeness owes nothing due before it)
     expect(await admittedAt()).toBe(admitted);
   });
+
+  it('the Association reads its audit log: filtered, newest first, paged', async () => {
+    const LOG = `query($f: AuditLogFilter) { auditLog(filter: $f) { total items { at actorKind actorId action objectType objectId details } } }`;
+    const mine = await hub.gql(LOG, { f: { objectType: 'member', objectId: a.memberId } }, admin);
+    const actions = (mine.data?.auditLog.items as any[]).map((i) => i.action);
+    // newest first: the reinstatement of the test above, then its suspension, ..., the admission last
+    expect(actions.slice(0, 2)).toEqual(['member.reinstate', 'member.suspend']);
+    expect(actions[actions.length - 1]).toBe('member.admit');
+    expect(mine.data?.auditLog.total).toBe(actions.length);
+    expect(mine.data?.auditLog.items[0]).toMatchObject({ actorKind: 'user', objectType: 'member', objectId: a.memberId });
+    const page = await hub.gql(LOG, { f: { objectId: a.memberId, first: 1, offset: 1 } }, admin);
+    expect(page.data?.auditLog.items.map((i: any) => i.action)).toEqual(['member.suspend']);
+    const stores = await hub.gql(LOG, { f: { action: 'submission.store', actorMemberId: a.memberId } }, admin);
+    expect(stores.data?.auditLog.total).toBeGreaterThan(0);
+    expect((stores.data?.auditLog.items as any[]).every((i) => i.action === 'submission.store' && i.actorKind === 'node')).toBe(true);
+    const future = await hub.gql(LOG, { f: { objectId: a.memberId, from: new Date(Date.now() + 60_000).toISOString() } }, admin);
+    expect(future.data?.auditLog).toEqual({ total: 0, items: [] });
+    const reversed = await hub.gql(LOG, { f: { from: '2026-02-01T00:00:00Z', to: '2026-01-01T00:00:00Z' } }, admin);
+    expect(reversed.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'to' })] } });
+    const bad = await hub.gql(LOG, { f: { action: "x' OR 1=1", first: 500 } }, admin);
+    expect(bad.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });

@@ -73,6 +73,7 @@ describe('hub: role x operation matrix', () => {
     { name: 'statistics (public dataset)', allowed: ALL, query: () => '{ statistics(query: {datasetId: "services_monthly", from: "2025-01", to: "2025-02"}) { audience } }' },
     { name: 'statistics (non-public dataset)', allowed: SIGNED_IN, query: () => '{ statistics(query: {datasetId: "clients_quarterly", from: "2025-Q1", to: "2025-Q2"}) { audience } }' },
     { name: 'timeSeries', allowed: ALL, query: () => '{ timeSeries(query: {datasetId: "services_monthly", from: "2025-01", to: "2025-02"}) { period } }' },
+    { name: 'auditLog', allowed: ['association_admin'], query: () => '{ auditLog { total items { action } } }' },
     { name: 'completeness', allowed: ['association_admin', 'member', 'node'], query: () => '{ completeness(query: {datasetId: "services_monthly", from: "2025-01", to: "2025-02"}) { status } }' },
   ];
 
