@@ -34,6 +34,8 @@ describe('coordinator: versions of the standard', () => {
       ['a code twice in a codelist', draft('2026.2', (d) => list(d, 'service_type').codes.push({ ...list(d, 'service_type').codes[0] })), 'codelists'],
       ['_T as a code (it is the total)', draft('2026.2', (d) => list(d, 'service_outcome').codes.push({ code: '_T', labels: { tg: 'x', ru: 'x', en: 'x' } })), 'codelists'],
       ['a dataset twice', draft('2026.2', (d) => d.datasets.push(d.datasets[0])), 'datasets.'],
+      ['a code with | in it (keys are joined by |)', draft('2026.2', (d) => list(d, 'service_outcome').codes.push({ code: 'a|b', labels: { tg: 'x', ru: 'x', en: 'x' } })), 'codelists'],
+      ['a code with a blank in it', draft('2026.2', (d) => list(d, 'service_outcome').codes.push({ code: 'two words', labels: { tg: 'x', ru: 'x', en: 'x' } })), 'codelists'],
       ['an unknown protection method', draft('2026.2', (d) => (d.datasets[0].protection.method = 'rounding')), 'datasets.0.protection.method'],
       ['a k that is no integer', draft('2026.2', (d) => (d.datasets[0].protection.k = 4.5)), 'datasets.0.protection'],
     ];

@@ -1,6 +1,13 @@
 import { DatasetUnit, LANGUAGES, PeriodType, ProtectionMethod, Standard, TOTAL_CODE } from '@paivand/schema';
 import { HubError } from '../common/errors/hub.error';
 
+/**
+ * What a code may be made of. Keys travel joined by `|` (the hub's statistics, the node's counts),
+ * the CSV download's filters are `dimension:code|code`, and codes end up in SDMX keys and URLs:
+ * a code with `|`, `:`, `,` or a blank in it would split or merge keys.
+ */
+const CODE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,79}$/;
+
 const PERIOD_TYPES: readonly PeriodType[] = ['year', 'quarter', 'month'];
 
 function fail(field: string, message: string): never {
@@ -45,6 +52,7 @@ export function checkStandardDocument(doc: unknown): Standard {
     for (const [j, c] of (l.codes as unknown[]).entries()) {
       if (!isObject(c) || typeof c.code !== 'string' || c.code === '' || !isObject(c.labels)) fail(`codelists.${i}.codes.${j}`, 'needs code and labels');
       if (c.code === TOTAL_CODE) fail(`codelists.${i}.codes.${j}.code`, `${TOTAL_CODE} is reserved for totals`);
+      if (!CODE.test(c.code)) fail(`codelists.${i}.codes.${j}.code`, 'must be 1-80 letters, digits, _ . or -, starting with a letter or digit');
       if (codes.has(c.code)) fail(`codelists.${i}.codes.${j}.code`, `repeats code ${c.code}`);
       codes.add(c.code);
       for (const lang of LANGUAGES) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
