@@ -1,3 +1,5 @@
+import { AccountsService } from '../src/accounts/accounts.service';
+import { HubError } from '../src/common/errors/hub.error';
 import { admitTestMember } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp, TEST_PASSWORD } from './utils/hub-test-app';
 
@@ -18,14 +20,18 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
   }, 120_000);
   afterAll(() => hub.close());
 
-  it('locks an account after 10 wrong passwords in a row, even against the right one, and says so in the audit log', async () => {
+  it('locks sign-in from an address after 10 wrong passwords, even against the right one, and says so in the audit log', async () => {
     const email = 'guessed@example.test';
     await hub.signIn('ombudsman', null, email);
     for (let i = 0; i < 10; i++) expect((await login(email, `guess number ${i}`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     const locked = await login(email, TEST_PASSWORD);
-    expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'ACCOUNT_LOCKED' } });
+    expect(locked.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'SIGN_IN_LOCKED' } });
     const id = await idOf(email);
-    expect(await hub.dataSource.query(`SELECT actor_kind FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [id])).toEqual([{ actor_kind: 'system' }]);
+    expect(await hub.dataSource.query(`SELECT actor_kind, details FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [id])).toEqual([
+      { actor_kind: 'system', details: { minutes: 15, scope: 'address' } },
+    ]);
+    // the table keeps hashes: neither the email typed nor the address
+    expect(JSON.stringify(await hub.dataSource.query('SELECT key FROM sign_in_attempts'))).not.toMatch(/guessed|example|127\.0\.0\.1/);
     // The Association lifts the lock by setting a new password.
     const reset = await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id active } }', { i: { accountId: id, password: 'a brand new password' } }, admin);
     expect(reset.data?.resetAccountPassword).toEqual({ id, active: true });
@@ -39,9 +45,34 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     const codes = guesses.map((g) => g.errors?.[0].extensions?.code);
     expect(codes.filter((c) => c === 'UNAUTHENTICATED')).toHaveLength(10);
     expect(codes.filter((c) => c === 'RATE_LIMITED')).toHaveLength(20);
-    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'ACCOUNT_LOCKED' } });
+    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'SIGN_IN_LOCKED' } });
     const id = await idOf(email);
     expect(await hub.dataSource.query(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [id])).toEqual([{ n: 1 }]);
+  });
+
+  it("an address's guesses lock out that address only, an unknown email locks alike, and many addresses together lock the account", async () => {
+    const accounts = hub.app.get(AccountsService);
+    const attempt = (email: string, password: string, ip: string): Promise<string> =>
+      accounts.login({ email, password }, ip).then(
+        () => 'ok',
+        (e: HubError) => String((e.details as { reason?: string } | undefined)?.reason ?? e.message),
+      );
+    const email = 'targeted@example.test';
+    await hub.signIn('ombudsman', null, email);
+    for (let i = 0; i < 11; i++) await attempt(email, `attacker ${i}`, '203.0.113.66');
+    expect(await attempt(email, TEST_PASSWORD, '203.0.113.66')).toBe('SIGN_IN_LOCKED');
+    // the holder, elsewhere, is not locked out by someone else's guessing
+    expect(await attempt(email, TEST_PASSWORD, '198.51.100.10')).toBe('ok');
+    // an email without an account answers the same way: the lock does not tell which emails exist
+    for (let i = 0; i < 10; i++) expect(await attempt('nobody@example.test', `guess ${i}`, '203.0.113.66')).toBe('BAD_CREDENTIALS');
+    expect(await attempt('nobody@example.test', 'guess 10', '203.0.113.66')).toBe('SIGN_IN_LOCKED');
+    // guessing from many addresses: 50 wrong passwords in a row lock the account itself
+    const spread = 'spread@example.test';
+    await hub.signIn('researcher', null, spread);
+    for (let i = 0; i < 50; i++) expect(await attempt(spread, `botnet ${i}`, `192.0.2.${i % 5}`)).toBe('BAD_CREDENTIALS');
+    expect(await attempt(spread, TEST_PASSWORD, '198.51.100.11')).toBe('ACCOUNT_LOCKED');
+    const details = await hub.dataSource.query(`SELECT details FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [await idOf(spread)]);
+    expect(details).toEqual([{ details: { minutes: 15, scope: 'account' } }]);
   });
 
   it('a right password in between starts the count again', async () => {

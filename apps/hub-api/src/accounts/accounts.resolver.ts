@@ -1,5 +1,6 @@
 import { ParseIdPipe } from '@paivand/nest-common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
@@ -16,8 +17,8 @@ export class AccountsResolver {
 
   @Public()
   @Mutation(() => SessionModel, { description: 'Sign in with email and password; returns a short-lived token.' })
-  login(@Args('input') input: LoginInput): Promise<SessionModel> {
-    return this.service.login(input);
+  login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<SessionModel> {
+    return this.service.login(input, req.ip ?? 'unknown');
   }
 
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
@@ -52,8 +53,8 @@ export class AccountsResolver {
 
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
   @Mutation(() => SessionModel, { description: 'Change your own password; your other sessions end and this returns a new one.' })
-  changePassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangePasswordInput): Promise<SessionModel> {
-    return this.service.changePassword(p, input.currentPassword, input.newPassword);
+  changePassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangePasswordInput, @Context('req') req: Request): Promise<SessionModel> {
+    return this.service.changePassword(p, input.currentPassword, input.newPassword, req.ip ?? 'unknown');
   }
 
   @Roles('association_admin')
