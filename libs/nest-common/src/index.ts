@@ -9,3 +9,5 @@ export * from './database';
 export * from './environment';
 export * from './request-id';
 export * from './parse-id.pipe';
+export * from './attempt-limiter';
+export * from './log-page';

@@ -10,7 +10,7 @@ import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
 import { SessionModel } from './models/session.model';
-import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
+import { AttemptLimiter, dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { TokenService } from './token.service';
 
 /** Wrong passwords from one address for one email within LOCK_MINUTES, after which that pair is locked for LOCK_MINUTES. */
@@ -22,8 +22,6 @@ export const MAX_FAILED_LOGINS = 10;
  */
 export const MAX_ACCOUNT_FAILURES = 50;
 export const LOCK_MINUTES = 15;
-/** Rows of sign_in_attempts that hold nothing back are removed at most this often (per process). */
-const SWEEP_EVERY_MS = 60_000;
 
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 /** The key of an (email, address) pair: hashes, so the table holds neither what was typed nor where from. */
@@ -31,22 +29,24 @@ const pairKey = (email: string, ip: string): string => `${sha256(email)}:${sha25
 
 @Injectable()
 export class AccountsService {
-  private lastSweep = 0;
+  private readonly attempts: AttemptLimiter;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
-  ) {}
+  ) {
+    this.attempts = new AttemptLimiter(db, { table: 'sign_in_attempts' }, LOCK_MINUTES * 60);
+  }
 
   async login(input: LoginInput, ip: string): Promise<SessionModel> {
     const email = input.email.trim().toLowerCase();
     // Counted before the password is checked (guesses sent all at once count like guesses sent one by one), for
     // known and unknown emails alike: the lock then says nothing about whether an account exists.
-    if (!(await this.takePairAttempt(email, ip))) {
+    const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
+    if (!(await this.takePairAttempt(email, ip, account?.id))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
     }
-    const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
     if (account && !(await this.takeAttempt(account.id))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
     }
@@ -55,7 +55,7 @@ export class AccountsService {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }
     await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
-    await this.db.query('DELETE FROM sign_in_attempts WHERE key = $1', [pairKey(email, ip)]);
+    await this.attempts.clear({ key: pairKey(email, ip) });
     return this.session(account);
   }
 
@@ -64,44 +64,12 @@ export class AccountsService {
    * one past MAX_FAILED_LOGINS in its window (which locks it; audited when the email has an account).
    * One statement on the pair's row, so concurrent attempts queue and each counts.
    */
-  private async takePairAttempt(email: string, ip: string): Promise<boolean> {
-    await this.sweep();
-    const [{ locked, locked_now }] = await this.db.query<{ locked: boolean; locked_now: boolean }[]>(
-      `INSERT INTO sign_in_attempts (key, failures, window_started_at) VALUES ($1, 1, now())
-       ON CONFLICT (key) DO UPDATE SET
-         failures = CASE WHEN sign_in_attempts.locked_until > now() THEN sign_in_attempts.failures + 1
-                         WHEN sign_in_attempts.window_started_at < now() - make_interval(mins => $2) THEN 1
-                         ELSE sign_in_attempts.failures + 1 END,
-         window_started_at = CASE WHEN sign_in_attempts.locked_until > now() THEN sign_in_attempts.window_started_at
-                                  WHEN sign_in_attempts.window_started_at < now() - make_interval(mins => $2) THEN now()
-                                  ELSE sign_in_attempts.window_started_at END,
-         locked_until = CASE WHEN sign_in_attempts.locked_until > now() THEN sign_in_attempts.locked_until
-                             WHEN sign_in_attempts.window_started_at >= now() - make_interval(mins => $2) AND sign_in_attempts.failures + 1 > $3
-                               THEN now() + make_interval(mins => $2)
-                             ELSE sign_in_attempts.locked_until END
-       RETURNING coalesce(locked_until > now(), false) AS locked,
-                 -- the attempt that locked the pair is the one past the limit (attempts while locked count on)
-                 coalesce(locked_until > now(), false) AND failures = $3 + 1 AS locked_now`,
-      [pairKey(email, ip), LOCK_MINUTES, MAX_FAILED_LOGINS],
-    );
-    if (locked_now) {
-      const [account] = await this.db.query<{ id: string }[]>('SELECT id FROM accounts WHERE email = $1', [email]);
-      if (account) {
-        await this.db.transaction((tx) => this.audit.record(tx, null, 'account.lock', 'account', account.id, { minutes: LOCK_MINUTES, scope: 'address' }));
-      }
+  private async takePairAttempt(email: string, ip: string, accountId: string | undefined): Promise<boolean> {
+    const { locked, lockedNow } = await this.attempts.take(pairKey(email, ip), MAX_FAILED_LOGINS);
+    if (lockedNow && accountId) {
+      await this.db.transaction((tx) => this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES, scope: 'address' }));
     }
     return !locked;
-  }
-
-  /** Removes pairs without a lock whose window has passed (the next attempt starts afresh anyway). */
-  private async sweep(): Promise<void> {
-    const now = Date.now();
-    if (now - this.lastSweep < SWEEP_EVERY_MS) return;
-    this.lastSweep = now;
-    await this.db.query(
-      `DELETE FROM sign_in_attempts WHERE window_started_at < now() - make_interval(mins => $1) AND (locked_until IS NULL OR locked_until <= now())`,
-      [LOCK_MINUTES],
-    );
   }
 
   private session(account: AccountEntity): SessionModel {
@@ -160,14 +128,14 @@ export class AccountsService {
 
   /** Lifts the address locks of an account's email too (the account's own lock goes with its counters). */
   private async liftLocks(a: AccountEntity): Promise<AccountEntity> {
-    await this.db.query(`DELETE FROM sign_in_attempts WHERE key LIKE $1 || ':%'`, [sha256(a.email)]);
+    await this.attempts.clear({ prefix: `${sha256(a.email)}:` });
     return a;
   }
 
   /** A user changes their own password: every other session ends, and this answers a new one. */
   async changePassword(actor: Principal, currentPassword: string, newPassword: string, ip: string): Promise<SessionModel> {
     const account = await this.me(actor);
-    if (!(await this.takePairAttempt(account.email, ip))) {
+    if (!(await this.takePairAttempt(account.email, ip, account.id))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
     }
     if (!(await this.takeAttempt(account.id))) {

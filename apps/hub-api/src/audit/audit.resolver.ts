@@ -1,5 +1,6 @@
 import { Args, Field, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { LogWindowInput } from '@paivand/nest-common';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { Roles } from '../common/auth/roles.decorator';
 import { GraphQLJSON } from '../common/graphql/json.scalar';
 import { AuditEntryEntity } from './audit-entry.entity';
@@ -45,7 +46,7 @@ export class AuditLogPageModel {
 }
 
 @InputType()
-export class AuditLogFilter {
+export class AuditLogFilter extends LogWindowInput {
   @Field(() => ID, { nullable: true, description: "An account's id or a node's client id" })
   @IsOptional()
   @IsString()
@@ -72,27 +73,6 @@ export class AuditLogFilter {
   @IsString()
   @Matches(/^[A-Za-z0-9._-]{1,64}$/)
   objectId?: string;
-
-  @Field({ nullable: true, description: 'From this moment, inclusive' })
-  @IsOptional()
-  @IsDate()
-  from?: Date;
-
-  @Field({ nullable: true, description: 'Up to this moment, inclusive' })
-  @IsOptional()
-  @IsDate()
-  to?: Date;
-
-  @Field(() => Int, { defaultValue: 50 })
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  first = 50;
-
-  @Field(() => Int, { defaultValue: 0 })
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
 
 function toModel(e: AuditEntryEntity): AuditEntryModel {

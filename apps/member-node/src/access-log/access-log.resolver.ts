@@ -1,5 +1,6 @@
 import { Args, Field, ID, InputType, Int, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
+import { LogWindowInput } from '@paivand/nest-common';
+import { IsIn, IsOptional, IsString, IsUUID, Matches } from 'class-validator';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
@@ -40,7 +41,7 @@ export class AccessLogPageModel {
 }
 
 @InputType()
-export class AccessLogFilter {
+export class AccessLogFilter extends LogWindowInput {
   @Field(() => ID, { nullable: true })
   @IsOptional()
   @IsUUID()
@@ -62,27 +63,6 @@ export class AccessLogFilter {
   @IsString()
   @Matches(/^[A-Za-z0-9-]{1,64}$/)
   objectId?: string;
-
-  @Field({ nullable: true, description: 'From this moment, inclusive' })
-  @IsOptional()
-  @IsDate()
-  from?: Date;
-
-  @Field({ nullable: true, description: 'Up to this moment, inclusive' })
-  @IsOptional()
-  @IsDate()
-  to?: Date;
-
-  @Field(() => Int, { defaultValue: 50 })
-  @IsInt()
-  @Min(1)
-  @Max(200)
-  first = 50;
-
-  @Field(() => Int, { defaultValue: 0 })
-  @IsInt()
-  @Min(0)
-  offset = 0;
 }
 
 function toModel(e: AccessLogEntity): AccessLogEntryModel {

@@ -1,22 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { LogWindow, logPage } from '@paivand/nest-common';
 import { DataSource, EntityManager } from 'typeorm';
 import { Principal } from '../common/auth/principal';
-import { NodeError } from '../common/errors/node.error';
 import { AccessLogEntity } from './access-log.entity';
 
 /** What the centre admin may search the log by (validated at the edge, AccessLogFilter). */
-export interface AccessLogQuery {
+export interface AccessLogQuery extends LogWindow {
   readonly actorId?: string;
   readonly action?: string;
   readonly objectType?: string;
   readonly objectId?: string;
-  /** From this moment, inclusive. */
-  readonly from?: Date;
-  /** Up to this moment, inclusive (to the millisecond, as the log's times are shown). */
-  readonly to?: Date;
-  readonly first: number;
-  readonly offset: number;
 }
 
 export type AccessAction =
@@ -41,20 +35,9 @@ export class AccessLogService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The centre's log, newest first, one page of it, and how many entries match. */
-  async search(p: Principal, q: AccessLogQuery): Promise<{ items: AccessLogEntity[]; total: number }> {
-    if (q.from && q.to && q.from > q.to) {
-      throw new NodeError('BAD_USER_INPUT', 'Invalid input: to', { reason: 'VALIDATION_FAILED', fields: [{ field: 'to', code: 'DATE_ORDER', messages: ['to must not be before from'] }] });
-    }
+  search(p: Principal, q: AccessLogQuery): Promise<{ items: AccessLogEntity[]; total: number }> {
     const qb = this.db.getRepository(AccessLogEntity).createQueryBuilder('l').where('l.centreId = :centre', { centre: p.centreId });
-    if (q.actorId) qb.andWhere('l.actorId = :actor', { actor: q.actorId });
-    if (q.action) qb.andWhere('l.action = :action', { action: q.action });
-    if (q.objectType) qb.andWhere('l.objectType = :type', { type: q.objectType });
-    if (q.objectId) qb.andWhere('l.objectId = :object', { object: q.objectId });
-    if (q.from) qb.andWhere('l.at >= :from', { from: q.from });
-    // times are shown to the millisecond; the log keeps microseconds: `to` takes in its whole millisecond
-    if (q.to) qb.andWhere("l.at < CAST(:to AS timestamptz) + interval '1 millisecond'", { to: q.to });
-    const [items, total] = await qb.orderBy('l.id', 'DESC').take(q.first).skip(q.offset).getManyAndCount();
-    return { items, total };
+    return logPage(qb, { actorId: q.actorId, action: q.action, objectType: q.objectType, objectId: q.objectId }, q);
   }
 
   /** Writes one row on its own (not in a transaction that is about to roll back): a failed or denied read. */

@@ -7,7 +7,7 @@ import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
-import { accountKey, LoginThrottleService } from './login-throttle.service';
+import { LoginThrottleService } from './login-throttle.service';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
@@ -167,7 +167,7 @@ export class StaffService {
     account.passwordHash = passwordHash;
     account.passwordChangedAt = new Date();
     await tx.getRepository(StaffAccountEntity).save(account);
-    await tx.query('DELETE FROM login_throttle WHERE key = $1', [accountKey(account.username)]);
+    await this.throttle.clearAccount(tx, account.username);
   }
 
   private async find(tx: EntityManager, actor: Principal, id: string): Promise<StaffAccountEntity> {
