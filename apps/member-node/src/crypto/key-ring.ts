@@ -25,7 +25,7 @@ const NONCE_POOL = NONCE * 4096;
 export class KeyRing {
   private readonly keys = new Map<string, Buffer>();
   private readonly aads = new Map<string, Buffer>();
-  private readonly currentKeyBytes: Buffer;
+  private readonly currentKey: Buffer;
   private readonly prefix: string;
   private pool = Buffer.alloc(0);
   private poolAt = 0;
@@ -43,21 +43,13 @@ export class KeyRing {
       this.keys.set(id, key);
     }
     this.currentId = entries[0].split(':')[0];
-    this.currentKeyBytes = this.keys.get(this.currentId)!;
+    this.currentKey = this.keys.get(this.currentId)!;
     this.prefix = `${CIPHERTEXT_PREFIX}${this.currentId}:`;
   }
 
   /** Whether the ring holds a key of this id. */
   has(keyId: string): boolean {
     return this.keys.has(keyId);
-  }
-
-  /**
-   * A copy of the current key and its id, for a worker thread of this process that seals
-   * with it (`staging-lines.ts`); never logged, never leaves the process.
-   */
-  currentKey(): { id: string; key: Uint8Array } {
-    return { id: this.currentId, key: Uint8Array.from(this.currentKeyBytes) };
   }
 
   /** The prefix every value encrypted with the current key starts with (used to find rows to rotate). */
@@ -85,7 +77,7 @@ export class KeyRing {
 
   encrypt(plaintext: string, aad: string): string {
     const nonce = this.nonce();
-    const cipher = createCipheriv('aes-256-gcm', this.currentKeyBytes, nonce);
+    const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce);
     cipher.setAAD(this.aadBytes(aad));
     const body = cipher.update(plaintext, 'utf8');
     const rest = cipher.final(); // empty for GCM, a stream mode

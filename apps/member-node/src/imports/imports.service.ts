@@ -18,15 +18,14 @@ import { mappingErrors } from './import-mappings';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
-import { insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingCopy } from './staging';
-import { StagingLines } from './staging-lines';
+import { insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
 import { sweepStaleSpools } from './xlsx-reader';
 
 /** Rows validated, encrypted and sent to the staging COPY between progress updates. */
 export const IMPORT_BATCH = 1000;
-/** Valid rows handed to the sealing (and to its worker thread) together: few, so that they die young. */
-const SEAL_BATCH = 128;
+/** Valid rows sealed and written out as COPY lines together (few, so that they die young). */
+const SEAL_BATCH = 64;
 
 /** Columns an import cannot do without (everything else has a default). */
 const REQUIRED_FIELDS: readonly ImportField[] = ['clientCode', 'sex', 'district', 'incidentDate', 'reportedDate', 'violenceTypes', 'consentServices', 'consentReporting'];
@@ -155,7 +154,7 @@ export class ImportsService implements OnApplicationBootstrap {
     let mapper: RowMapper | undefined;
     let headers: string[] = [];
     let columns: Partial<Record<ImportField, number>> = {};
-    const staged = new StagingLines(job.id, this.ring);
+    const staged = new StagingBuffer(job.id, this.ring);
     const valid: StagedRow[] = [];
     let pending = 0;
     let issues: IssueRow[] = [];
@@ -169,14 +168,14 @@ export class ImportsService implements OnApplicationBootstrap {
     let copy: StagingCopy | undefined;
 
     // Per batch: the valid rows are sealed and go to Postgres as COPY lines (it loads them while the
-    // next batch is parsed; in a large file a worker thread seals, see StagingLines); the batch's issues and the progress counters are written on another
+    // next batch is parsed); the batch's issues and the progress counters are written on another
     // connection while the next batch is parsed too, one batch of them in flight at a time.
     let bookkeeping: Promise<void> = Promise.resolve();
-    const flush = async (last = false): Promise<void> => {
+    const flush = async (): Promise<void> => {
       staged.add(valid);
       valid.length = 0;
       pending = 0;
-      await copy?.write(await staged.take(last ? 0 : undefined));
+      await copy?.write(staged.take());
       const batch = issues;
       issues = [];
       const progress = [job.id, counts.processed, counts.valid, counts.invalid, counts.duplicate, metered.bytes()];
@@ -229,14 +228,13 @@ export class ImportsService implements OnApplicationBootstrap {
         if (pending >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
       }
       if (!mapper) throw new ImportFileError('EMPTY_FILE');
-      await flush(true);
+      await flush();
       await bookkeeping;
       if (discarded) throw new ImportDiscarded();
       const staging = copy;
       copy = undefined;
       await staging?.finish();
     } finally {
-      await staged.close();
       await copy?.abort();
       await bookkeeping.catch(() => undefined);
     }
