@@ -11,3 +11,4 @@ export * from './request-id';
 export * from './parse-id.pipe';
 export * from './attempt-limiter';
 export * from './log-page';
+export * from './cli';

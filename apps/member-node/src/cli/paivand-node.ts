@@ -8,7 +8,7 @@ import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { hashSecret } from '@paivand/nest-common';
+import { CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, readPassword } from '@paivand/nest-common';
 import { KeyRing } from '../crypto/key-ring';
 import { rotateKeys, RotationIncompleteError } from '../crypto/rotate-keys';
 import { HubUnavailableError } from '../federation/hub-client';
@@ -21,17 +21,8 @@ import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { CreateStaffInput } from '../staff/dto/staff.inputs';
 import { StaffService } from '../staff/staff.service';
 
-/** Exit codes scripts can trust (README, apps/member-node/README.md). */
-export const EXIT = { OK: 0, ERROR: 1, USAGE: 2, NOTHING: 3, HUB_UNREACHABLE: 4, CONFIG: 5, DATABASE_UNREACHABLE: 6 } as const;
-
-/** Connection failures of a database that does not answer (down, starting, wrong host or port): worth retrying later. */
-const DATABASE_UNREACHABLE = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN', '57P03']);
-
-class Exit extends Error {
-  constructor(readonly code: number, message: string) {
-    super(message);
-  }
-}
+/** Exit codes scripts can trust (README, apps/member-node/README.md): the shared ones and 4, the hub unreachable. */
+export const EXIT = { ...CLI_EXIT, HUB_UNREACHABLE: 4 } as const;
 
 type Services = { releases: ReleasesService; scheduler: ReleaseScheduler; pusher: OutboxPusher; standards: StandardSyncService; staff: StaffService; ring: KeyRing; db: DataSource };
 
@@ -106,44 +97,6 @@ function checkReleaseIds(ids: readonly string[]): void {
   if (bad.length > 0) throw new Exit(EXIT.USAGE, `not a release id (a UUID): ${bad.map((b) => b.slice(0, 40)).join(', ')}`);
 }
 const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
-
-/**
- * A password from `input`: on a terminal typed without echo and ended by Enter; otherwise
- * the whole input, less its final line break (`printf '%s\n' "$PW" | ... create-admin`).
- * Never an argument or a variable, which other users and shell histories can see.
- */
-async function readPassword(input: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (raw: boolean) => unknown }, prompt: string): Promise<string> {
-  if (input.isTTY && input.setRawMode) {
-    process.stderr.write(prompt);
-    input.setRawMode(true);
-    input.resume();
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        let typed = '';
-        const onData = (chunk: Buffer | string): void => {
-          for (const ch of String(chunk)) {
-            if (ch === '\r' || ch === '\n') return done(() => resolve(typed));
-            if (ch === '\u0003') return done(() => reject(new Exit(EXIT.USAGE, 'cancelled')));
-            if (ch === '\u007f' || ch === '\b') typed = typed.slice(0, -1);
-            else typed += ch;
-          }
-        };
-        const done = (settle: () => void): void => {
-          input.removeListener('data', onData);
-          settle();
-        };
-        input.on('data', onData);
-      });
-    } finally {
-      input.setRawMode(false);
-      input.pause();
-      process.stderr.write('\n');
-    }
-  }
-  let all = '';
-  for await (const chunk of input) all += String(chunk);
-  return all.replace(/\r?\n$/, '');
-}
 
 export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Command {
   const program = new Command('paivand-node')
@@ -389,24 +342,12 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
       if (err.details?.reason === 'SIGNING_KEY_MISSING') return EXIT.CONFIG;
       return err.code === 'BAD_USER_INPUT' || err.code === 'NOT_FOUND' ? EXIT.USAGE : EXIT.NOTHING;
     }
-    // A database error's message can quote values; its SQLSTATE cannot.
+    const db = databaseExit(err, 'register tables: run `npm run node:migrate` first');
+    if (db) {
+      process.stderr.write(`${db.message}\n`);
+      return db.code;
+    }
     const sqlState = (err as { code?: unknown } | null)?.code;
-    if (typeof sqlState === 'string' && DATABASE_UNREACHABLE.has(sqlState)) {
-      process.stderr.write(`the database in DATABASE_URL does not answer (${sqlState}): is it running, and are its host and port right?\n`);
-      return EXIT.DATABASE_UNREACHABLE;
-    }
-    if (sqlState === '28P01' || sqlState === '28000') {
-      process.stderr.write(`the database refused the user or password of DATABASE_URL (SQLSTATE ${sqlState})\n`);
-      return EXIT.CONFIG;
-    }
-    if (sqlState === '42P01') {
-      process.stderr.write('the database has no register tables: run `npm run node:migrate` first\n');
-      return EXIT.CONFIG;
-    }
-    if (sqlState === '3D000') {
-      process.stderr.write('the database in DATABASE_URL does not exist\n');
-      return EXIT.CONFIG;
-    }
     process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}\n`);
     return EXIT.ERROR;
   }

@@ -1,0 +1,104 @@
+import 'reflect-metadata';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { Command, CommanderError } from 'commander';
+import { Client } from 'pg';
+import { DataSource } from 'typeorm';
+import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
+import { ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, readPassword } from '@paivand/nest-common';
+import { AccountsService } from '../accounts/accounts.service';
+import { CreateAccountInput } from '../accounts/dto/create-account.input';
+import { createHubApp } from '../app.factory';
+import { ConfigError, loadHubConfig } from '../config/hub-config';
+
+/**
+ * Operator commands of the hub (`npm run hub:cli -- <command>`, or in the image
+ * `node dist/apps/hub-api/apps/hub-api/src/cli/paivand-hub.js <command>`), for what the GraphQL
+ * API cannot do for itself: the first Association coordinator of a new hub (everything after
+ * that, admitting members and creating accounts, is the coordinator's, in the API).
+ * Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 refused (the account exists), 5 bad
+ * environment or database not migrated, 6 the database does not answer.
+ */
+async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource }) => Promise<T>): Promise<T> {
+  // The command signs no token: a JWT secret is not needed to run it.
+  const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+  let db: { url: string; stop: () => Promise<void> };
+  try {
+    db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
+  } catch (err) {
+    if (err instanceof EmbeddedPostgresError) throw new Exit(EXIT.CONFIG, err.message);
+    throw err;
+  }
+  try {
+    // The database first, by itself: the app would retry a database that does not answer for half a minute.
+    const probe = new Client({ connectionString: db.url });
+    probe.on('error', () => undefined);
+    try {
+      await probe.connect();
+      await probe.query('SELECT 1 FROM accounts LIMIT 0');
+    } finally {
+      await probe.end().catch(() => undefined);
+    }
+    const app = await createHubApp(config, db.url);
+    try {
+      return await fn({ accounts: app.get(AccountsService), db: app.get(DataSource) });
+    } finally {
+      await app.close();
+    }
+  } finally {
+    await db.stop();
+  }
+}
+
+const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
+
+export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Command {
+  const program = new Command('paivand-hub').description('Operator commands of the Paivand hub (reads the hub environment: DATABASE_URL)').option('--json', 'machine-readable output').exitOverride();
+
+  program
+    .command('create-admin <email>')
+    .description("create an Association coordinator (association_admin): a new hub's first, or a new one when the last has left (the password is read from stdin)")
+    .requiredOption('--name <displayName>', 'the name members know the coordinator by')
+    .action(async (email: string, o: { name: string }) => {
+      const json = Boolean(program.opts().json);
+      const password = await readPassword(input, `Password for ${email} (at least 12 characters): `);
+      const account = plainToInstance(CreateAccountInput, { email, displayName: o.name, password, role: 'association_admin' });
+      const errors = validateSync(account, { validationError: { target: false, value: false } });
+      if (errors.length > 0) throw new Exit(EXIT.USAGE, errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n'));
+      const created = await withHub(async (s) => {
+        const passwordHash = await hashSecret(account.password);
+        // No signed-in actor: the audit log records the account's creation without one.
+        return s.db.transaction((tx) => s.accounts.insert(tx, null, { email: account.email, displayName: account.displayName, role: 'association_admin', passwordHash }));
+      });
+      print(json, { id: created.id, email: created.email, role: created.role }, () => `created ${created.role} ${created.email} (${created.id})`);
+    });
+  return program;
+}
+
+export async function run(argv: string[], input: NodeJS.ReadableStream = process.stdin): Promise<number> {
+  try {
+    await buildProgram(input).parseAsync(argv);
+    return EXIT.OK;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
+    const exit =
+      err instanceof Exit
+        ? err
+        : err instanceof ConfigError
+          ? new Exit(EXIT.CONFIG, err.message)
+          : err instanceof ApiError
+            ? new Exit(err.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.NOTHING, `${err.code}${err.details?.reason ? ` ${String(err.details.reason)}` : ''}: ${err.message}`)
+            : databaseExit(err, 'hub tables: run `npm run hub:migrate` (under Compose, the hub-migrate service) first');
+    if (exit) {
+      process.stderr.write(`${exit.message}\n`);
+      return exit.code;
+    }
+    const sqlState = (err as { code?: unknown } | null)?.code;
+    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}\n`);
+    return EXIT.ERROR;
+  }
+}
+
+if (require.main === module) {
+  void run(process.argv).then((code) => process.exit(code));
+}

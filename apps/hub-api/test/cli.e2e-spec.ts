@@ -1,0 +1,124 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { Client } from 'pg';
+import { withDatabase } from '@paivand/devdb';
+import { run } from '../src/cli/paivand-hub';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+jest.setTimeout(60_000);
+
+/** One `paivand-hub` command line in-process, `stdin` as its standard input; its exit code and what it wrote. */
+async function cli(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
+  const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
+  try {
+    const code = await run(['node', 'paivand-hub', ...args], Readable.from([stdin]));
+    return { code, out: out.join(''), err: err.join('') };
+  } finally {
+    o.mockRestore();
+    e.mockRestore();
+  }
+}
+
+/** The same as a child process, from the sources. */
+function cliProcess(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli/paivand-hub.ts'), ...args], { env: { ...process.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+    child.stdin.end(stdin);
+  });
+}
+
+/**
+ * A new hub's first coordinator, made on the command line (the API admits members and creates
+ * every other account, but only for a coordinator): no seed, no demo password.
+ */
+describe('hub: the paivand-hub command line', () => {
+  let hub: HubTestApp;
+  const saved = { ...process.env };
+  const PASSWORD = 'the coordinator chose this one';
+
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    Object.assign(process.env, { DATABASE_URL: hub.db.url, LOG_LEVEL: 'silent' });
+  });
+  afterAll(async () => {
+    process.env = saved;
+    await hub.close();
+  });
+
+  const accounts = async (): Promise<number> => (await hub.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM accounts'))[0].n;
+
+  it('creates the first Association coordinator, who signs in and admits a member; the password never appears', async () => {
+    // A process of its own, as an operator runs it (in this one, its app would take over passport, which is
+    // process-wide, from the test's hub; the other cases here end before the app starts, or need no sign-in).
+    const r = await cliProcess(`${PASSWORD}\n`, '--json', 'create-admin', 'Coordinator@Association.example.tj', '--name', 'Association coordinator');
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.out)).toMatchObject({ email: 'coordinator@association.example.tj', role: 'association_admin' });
+    expect(r.out + r.err).not.toContain(PASSWORD);
+
+    const login = await hub.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: 'coordinator@association.example.tj', password: PASSWORD } });
+    const token = login.data?.login?.accessToken as string;
+    expect(token).toBeTruthy();
+    const applied = await hub.gql(
+      'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id } }',
+      { i: { name: 'Synthetic Crisis Centre', centreType: 'crisis_centre', region: 'TJ-DU', contactEmail: 'centre@example.test' } },
+    );
+    const memberId = applied.data?.applyForMembership?.id as string;
+    expect(memberId).toBeTruthy();
+    const { generateKeyPairSync } = await import('node:crypto');
+    const publicKey = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const admitted = await hub.gql('mutation($i: AdmitMemberInput!) { admitMember(input: $i) { member { status } credentials { clientId } } }', { i: { memberId, publicKey } }, token);
+    expect(admitted.errors).toBeUndefined();
+    expect(admitted.data?.admitMember.member.status).toBe('admitted');
+
+    // the audit log holds the creation, with no signed-in actor
+    const audit = await hub.dataSource.query<{ actor_id: string | null }[]>(`SELECT actor_id FROM audit_log WHERE action = 'account.create' AND object_id = $1`, [JSON.parse(r.out).id]);
+    expect(audit).toEqual([{ actor_id: null }]);
+  });
+
+  it('refuses a short password (2) and an email that has an account (3), writing nothing', async () => {
+    const before = await accounts();
+    const short = await cli('short\n', 'create-admin', 'second@association.example.tj', '--name', 'Second');
+    expect(short).toMatchObject({ code: 2, out: '' });
+    expect(short.err).toContain('at least 12 characters');
+    expect(short.err).not.toContain('short\n');
+    const bad = await cli(`${PASSWORD}\n`, 'create-admin', 'not an email', '--name', 'X');
+    expect(bad.code).toBe(2);
+    const taken = await cli(`${PASSWORD}\n`, 'create-admin', 'coordinator@association.example.tj', '--name', 'Again');
+    expect(taken.code).toBe(3);
+    expect(taken.err).toContain('EMAIL_TAKEN');
+    expect((await cli('', 'create-admin', 'x@association.example.tj')).code).toBe(2); // --name missing
+    expect(await accounts()).toBe(before);
+  });
+
+  it('tells a database without hub tables (5) from one that does not answer (6)', async () => {
+    const admin = new Client({ connectionString: hub.db.url });
+    await admin.connect();
+    const empty = `hub_cli_empty_${Date.now()}`;
+    await admin.query(`CREATE DATABASE ${empty}`);
+    try {
+      process.env.DATABASE_URL = withDatabase(hub.db.url, empty);
+      const unmigrated = await cli(`${PASSWORD}\n`, 'create-admin', 'x@association.example.tj', '--name', 'X');
+      expect(unmigrated.code).toBe(5);
+      expect(unmigrated.err).toContain('hub:migrate');
+      process.env.DATABASE_URL = 'postgres://nobody:nothing@127.0.0.1:1/paivand_hub';
+      const down = await cli(`${PASSWORD}\n`, 'create-admin', 'x@association.example.tj', '--name', 'X');
+      expect(down.code).toBe(6);
+      expect(down.err).toContain('ECONNREFUSED');
+      expect(down.err).not.toContain('nothing');
+    } finally {
+      process.env.DATABASE_URL = hub.db.url;
+      await admin.query(`DROP DATABASE ${empty} WITH (FORCE)`);
+      await admin.end();
+    }
+  });
+});
