@@ -73,3 +73,16 @@ export async function readPassword(input: NodeJS.ReadableStream & { isTTY?: bool
   for await (const chunk of input) all += String(chunk);
   return all.replace(/\r?\n$/, '');
 }
+
+/**
+ * A reader that stops early (`paivand-node preview <id> | head`) closes the pipe: what is left to
+ * print is dropped and the command finishes its work and exits with its own code, instead of
+ * dying on an unhandled EPIPE with a stack trace in the middle of it.
+ */
+export function ignoreClosedOutput(streams: readonly NodeJS.EventEmitter[] = [process.stdout, process.stderr]): void {
+  for (const stream of streams) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
+    });
+  }
+}

@@ -5,7 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, readPassword } from '@paivand/nest-common';
+import { ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, readPassword } from '@paivand/nest-common';
 import { AccountsService } from '../accounts/accounts.service';
 import { CreateAccountInput } from '../accounts/dto/create-account.input';
 import { createHubApp } from '../app.factory';
@@ -100,5 +100,6 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
 }
 
 if (require.main === module) {
+  ignoreClosedOutput();
   void run(process.argv).then((code) => process.exit(code));
 }

@@ -8,7 +8,7 @@ import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, readPassword } from '@paivand/nest-common';
+import { CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, readPassword } from '@paivand/nest-common';
 import { KeyRing } from '../crypto/key-ring';
 import { rotateKeys, RotationIncompleteError } from '../crypto/rotate-keys';
 import { HubUnavailableError } from '../federation/hub-client';
@@ -354,5 +354,6 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
 }
 
 if (require.main === module) {
+  ignoreClosedOutput();
   void run(process.argv).then((code) => process.exit(code));
 }
