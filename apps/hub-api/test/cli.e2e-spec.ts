@@ -23,10 +23,14 @@ async function cli(stdin: string, ...args: string[]): Promise<{ code: number; ou
   }
 }
 
-/** The same as a child process, from the sources. */
+/** The same as a child process, from the sources (`script`: another command of src/cli). */
 function cliProcess(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  return scriptProcess('paivand-hub.ts', {}, stdin, ...args);
+}
+
+function scriptProcess(script: string, env: Record<string, string>, stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli/paivand-hub.ts'), ...args], { env: { ...process.env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -97,6 +101,14 @@ describe('hub: the paivand-hub command line', () => {
     expect(taken.code).toBe(3);
     expect(taken.err).toContain('EMAIL_TAKEN');
     expect((await cli('', 'create-admin', 'x@association.example.tj')).code).toBe(2); // --name missing
+    expect(await accounts()).toBe(before);
+  });
+
+  it('hub:seed refuses to run in production (demo accounts with a published password), writing nothing', async () => {
+    const before = await accounts();
+    const seed = await scriptProcess('seed.ts', { NODE_ENV: 'production', HUB_SEED_OUT: '/nonexistent/seed.json' }, '');
+    expect(seed.code).toBe(2);
+    expect(seed.err).toContain('create-admin');
     expect(await accounts()).toBe(before);
   });
 

@@ -20,6 +20,11 @@ import { StandardsService } from '../standards/standards.service';
 const log = pino({ name: 'hub-seed' });
 
 async function main(): Promise<void> {
+  // Demo accounts with a published password, and node signing keys made at the hub: never on a real hub.
+  if (process.env.NODE_ENV === 'production') {
+    console.error('hub:seed is for development and the demo (demo accounts with a published password): a real hub starts with `paivand-hub create-admin` (README, Deployment)');
+    process.exit(2);
+  }
   const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), LOG_LEVEL: 'warn', ...process.env });
   const db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
   try {
