@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { StandardIndex, TOTAL_CODE } from '@paivand/schema';
-import { admitTestMember, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
+import { admitTestMember, publishStructuralZeros, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
@@ -19,12 +19,14 @@ describe('hub: statistics by audience, protected against aggregation and differe
 
   beforeAll(async () => {
     hub = await startHubTestApp();
+    // Members 1-3 publish their zero at (T0, O0): a service they do not offer, so the standard calls the zeros structural.
+    const schemaVersion = await publishStructuralZeros(hub, ['services_monthly']);
     for (let m = 0; m < 4; m++) {
       const n = await admitTestMember(hub);
       nodes.push(n);
       const cells = servicesCells(value(m));
       expectedGrand += cells[cells.length - 1].value ?? 0;
-      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells }) }, n.token);
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells, schemaVersion }) }, n.token);
       expect(res.data?.submitRelease.status).toBe('SUCCESS');
     }
     researcher = await hub.signIn('researcher');

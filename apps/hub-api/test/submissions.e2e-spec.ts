@@ -8,7 +8,8 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
   let hub: HubTestApp;
   let a: TestNode;
   let b: TestNode;
-  const good = (t: string, o: string): number => (t.length + o.length) % 3 === 0 ? 0 : 5 + ((t.length * 7 + o.length) % 20);
+  // no zero: a member's anonymizer hides its zeros (the hub refuses a published one, below)
+  const good = (t: string, o: string): number => 5 + ((t.length * 7 + o.length) % 20);
   const count = async (sql: string, params: unknown[] = []): Promise<number> => (await hub.dataSource.query<{ n: number }[]>(sql, params))[0].n;
   const rows = (memberId: string): Promise<number> =>
     count('SELECT count(*)::int AS n FROM submission_cells c JOIN submissions s ON s.id = c.submission_id WHERE s.member_id = $1', [memberId]);
@@ -39,13 +40,13 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
   });
 
   it('a higher revision replaces the older one, which stays in history; a stale revision with other content conflicts', async () => {
-    const revised = (t: string, o: string): number => good(t, o) + (t === 'legal_aid' || good(t, o) === 0 ? 0 : 1);
+    const revised = (t: string, o: string): number => good(t, o) + (t === 'legal_aid' ? 0 : 1);
     const r2 = await submit(a, sign_(a, { revision: 2, cells: servicesCells(revised) }));
     expect(r2).toMatchObject({ status: 'SUCCESS', counts: { imported: 0, updated: 98, ignored: 0, rejected: 0 } });
     expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [a.memberId])).toBe(2);
     expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND is_current`, [a.memberId])).toBe(1);
 
-    const stale = await submit(a, sign_(a, { revision: 2, cells: servicesCells((t, o) => good(t, o) + (good(t, o) === 0 ? 0 : 2)) }));
+    const stale = await submit(a, sign_(a, { revision: 2, cells: servicesCells((t, o) => good(t, o) + 2) }));
     expect(stale.status).toBe('ERROR');
     expect(codes(stale)).toEqual(['REVISION_CONFLICT']);
     expect(stale.counts).toEqual({ imported: 0, updated: 0, ignored: 0, rejected: 98 });
@@ -67,6 +68,7 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
       return sign_(b, { cells });
     }],
     ['unflagged small cell', 'SMALL_CELL_UNFLAGGED', (): unknown => sign_(b, { cells: servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? 2 : good(t, o))) })],
+    ['a published zero in a table that is not all zero', 'SMALL_CELL_UNFLAGGED', (): unknown => sign_(b, { cells: servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? 0 : good(t, o))) })],
     ['margins that do not add up', 'MARGIN_MISMATCH', (): unknown => {
       const cells = servicesCells(good);
       const grand = cells.length - 1;
@@ -87,6 +89,34 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect(await rows(b.memberId)).toBe(0);
   });
   void refusals;
+
+  it('publishes zeros only in a table that is all zero, or where the standard calls them structural', async () => {
+    const c = await admitTestMember(hub);
+    // a month the centre counted nobody: the anonymizer publishes the zeros, and they tell nothing about anyone
+    const empty = await submit(c, sign_(c, { cells: servicesCells(() => 0), period: '2025-01' }));
+    expect(empty).toMatchObject({ status: 'SUCCESS', counts: { imported: 98 } });
+    // one zero among counts: refused, and named
+    const cells = servicesCells(good);
+    const at = cells.findIndex((c) => c.key[0] === 'shelter' && c.key[1] === 'provided');
+    const one = servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? 0 : good(t, o)));
+    const refused = await submit(c, sign_(c, { cells: one, period: '2025-02' }));
+    expect(refused.conflicts).toEqual([expect.objectContaining({ code: 'SMALL_CELL_UNFLAGGED', cellIndexes: [at] })]);
+    // a version that declares the dataset's zeros structural (a service no centre offers, say) takes it, but
+    // not while the current version protects them: both must say so
+    const admin = await hub.signIn('association_admin');
+    const structural = (version: string, yes: boolean): Record<string, unknown> => {
+      const d = JSON.parse(JSON.stringify(STANDARD));
+      d.version = version;
+      d.datasets.find((x: { id: string }) => x.id === 'services_monthly').protection.structuralZeros = yes;
+      return d;
+    };
+    const PUBLISH = 'mutation($d: JSON!) { publishStandard(document: $d) { version } }';
+    expect((await hub.gql(PUBLISH, { d: structural('2026.5', true) }, admin)).errors).toBeUndefined();
+    expect((await submit(c, sign_(c, { cells: one, period: '2025-02', schemaVersion: '2026.5' }))).status).toBe('SUCCESS');
+    expect((await hub.gql(PUBLISH, { d: structural('2026.6', false) }, admin)).errors).toBeUndefined();
+    const later = await submit(c, sign_(c, { cells: one, period: '2025-06', schemaVersion: '2026.5' }));
+    expect(codes(later)).toEqual(['SMALL_CELL_UNFLAGGED']);
+  });
 
   it('names the refused cells by index', async () => {
     const cells = servicesCells(good);

@@ -73,11 +73,13 @@ export class SubmissionsService {
     if (!std) pre.add('SCHEMA_VERSION_UNKNOWN', 'payload', `schema version ${p.schemaVersion} is not published at the hub`);
     else if (!dataset) pre.add('DATASET_UNKNOWN', 'payload', `dataset ${p.datasetId} is not in standard ${p.schemaVersion}`);
     if (std && dataset) {
-      validateCells(s, std, dataset, now, pre);
+      const current = await this.standards.current();
+      const currentDataset = current.dataset(p.datasetId);
+      // Zeros are published only where both the release's version and the current one call them structural.
+      validateCells(s, std, dataset, now, pre, { zerosProtected: !dataset.protection.structuralZeros || (currentDataset !== undefined && !currentDataset.protection.structuralZeros) });
       // A release prepared on an older version is welcome (a node offline for days), but not below the k the
       // Association has since raised the dataset to: the current version's k is the floor for every release.
-      const current = await this.standards.current();
-      const k = current.dataset(p.datasetId)?.protection.k;
+      const k = currentDataset?.protection.k;
       if (current.version !== std.version && k !== undefined && p.protection.k < k && p.protection.k >= dataset.protection.k) {
         pre.add('K_TOO_LOW', 'protection', `k must be at least ${k} since standard ${current.version}`);
       }

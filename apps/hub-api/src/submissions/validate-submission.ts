@@ -94,7 +94,7 @@ function layoutOf(std: StandardIndex, dataset: DatasetDecl): Layout {
  * Checks every cell of a payload against its dataset: dimensions, codes, counts,
  * statuses, period, duplicates, completeness of the inner table, margins and protection.
  */
-export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: DatasetDecl, now: Date, out: ConflictList): void {
+export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: DatasetDecl, now: Date, out: ConflictList, o: { zerosProtected: boolean } = { zerosProtected: !dataset.protection.structuralZeros }): void {
   const p = s.payload;
   const dims = dataset.dimensions.map((d) => d.id);
   if (p.dimensions.length !== dims.length || p.dimensions.some((d, i) => d !== dims[i])) {
@@ -159,8 +159,25 @@ export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: 
       published[idx] = 1;
     }
   }
+  if (suppression && o.zerosProtected) checkNoPublishedZero(L, seen, values, published, k, out);
   checkCompleteAndMargins(L, seen, values, published, out);
   if (suppression) checkNoLoneSuppression(L, seen, published, out);
+}
+
+/**
+ * A zero is a count below k too (rule 3: it can tell that everyone in a small group shared one
+ * category), so a published zero is refused as a small count is, unless the whole table is zero:
+ * its grand total published as 0 (a period in which the centre counted nobody tells nothing about
+ * anyone, and the anonymizer publishes it so), or the dataset's zeros are structural.
+ */
+function checkNoPublishedZero(L: Layout, seen: Int32Array, values: Float64Array, published: Uint8Array, k: number, out: ConflictList): void {
+  const grand = L.total - 1;
+  if (published[grand] && values[grand] === 0) return;
+  for (let m = 0; m < L.total; m++) {
+    if (published[m] && values[m] === 0 && seen[m] >= 0) {
+      out.add('SMALL_CELL_UNFLAGGED', 'cell', `a count from 0 to ${k - 1} must be suppressed (a zero is published only in a table that is all zero, or where the dataset's zeros are structural)`, seen[m]);
+    }
+  }
 }
 
 /**

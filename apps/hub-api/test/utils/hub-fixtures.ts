@@ -61,6 +61,21 @@ export function servicesCells(inner: (type: string, outcome: string) => number |
   return cells;
 }
 
+/**
+ * Publishes, as a coordinator, a later version of the standard in which these datasets' zeros are
+ * structural, so that members may publish zeros in them (the hub refuses a published zero of a
+ * dataset whose zeros are protected, unless the whole table is zero). Returns the version.
+ */
+export async function publishStructuralZeros(hub: HubTestApp, datasetIds: readonly string[], version = '2026.2'): Promise<string> {
+  const d = JSON.parse(JSON.stringify(STANDARD)) as { version: string; datasets: { id: string; protection: { structuralZeros: boolean } }[] };
+  d.version = version;
+  for (const ds of d.datasets) if (datasetIds.includes(ds.id)) ds.protection.structuralZeros = true;
+  const admin = await hub.signIn('association_admin');
+  const res = await hub.gql('mutation($d: JSON!) { publishStandard(document: $d) { version } }', { d }, admin);
+  if (res.data?.publishStandard?.version !== version) throw new Error(JSON.stringify(res.errors));
+  return version;
+}
+
 export function sign_(node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey'>, over: Partial<Omit<SubmissionPayload, 'contentHash'>> & { cells: SubmissionCell[] }, hashOverride?: string): SignedSubmission {
   const base: Omit<SubmissionPayload, 'contentHash'> = {
     memberId: node.memberId,
