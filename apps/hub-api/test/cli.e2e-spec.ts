@@ -1,34 +1,22 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
 import { Client } from 'pg';
 import { withDatabase } from '@paivand/devdb';
+import { CliResult, runInProcess } from '../../../test/harness/cli';
 import { run } from '../src/cli/paivand-hub';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 jest.setTimeout(60_000);
 
 /** One `paivand-hub` command line in-process, `stdin` as its standard input; its exit code and what it wrote. */
-async function cli(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => out.push(String(chunk)) > 0);
-  const e = jest.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => err.push(String(chunk)) > 0);
-  try {
-    const code = await run(['node', 'paivand-hub', ...args], Readable.from([stdin]));
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
-}
+const cli = (stdin: string, ...args: string[]): Promise<CliResult> => runInProcess(run, 'paivand-hub', stdin, args);
 
 /** The same as a child process, from the sources (`script`: another command of src/cli). */
-function cliProcess(stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+function cliProcess(stdin: string, ...args: string[]): Promise<CliResult> {
   return scriptProcess('paivand-hub.ts', {}, stdin, ...args);
 }
 
-function scriptProcess(script: string, env: Record<string, string>, stdin: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+function scriptProcess(script: string, env: Record<string, string>, stdin: string, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';

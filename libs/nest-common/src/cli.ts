@@ -1,3 +1,6 @@
+import { ClassConstructor, plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+
 /**
  * What the operators' command lines of the hub and the node share: exit codes scripts can
  * trust, a password read from stdin (never an argument), and a database failure told by its
@@ -85,4 +88,19 @@ export function ignoreClosedOutput(streams: readonly NodeJS.EventEmitter[] = [pr
       if (err.code !== 'EPIPE' && err.code !== 'ERR_STREAM_DESTROYED') throw err;
     });
   }
+}
+
+/** A command's result on stdout: JSON with `--json`, else a line for people. */
+export const printResult = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
+
+/**
+ * A new account's fields and its password (read from `input`, see readPassword), validated by the
+ * API's own input class `type`: what is wrong is a usage error (2) naming the rule, never the value.
+ */
+export async function accountFromInput<T extends object>(input: Parameters<typeof readPassword>[0], type: ClassConstructor<T>, fields: Record<string, unknown>, who: string): Promise<T> {
+  const password = await readPassword(input, `Password for ${who} (at least 12 characters): `);
+  const account = plainToInstance(type, { ...fields, password });
+  const errors = validateSync(account, { validationError: { target: false, value: false } });
+  if (errors.length > 0) throw new CliExit(CLI_EXIT.USAGE, errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n'));
+  return account;
 }

@@ -1,11 +1,9 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { Command, CommanderError } from 'commander';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, readPassword } from '@paivand/nest-common';
+import { accountFromInput, ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, printResult } from '@paivand/nest-common';
 import { AccountsService } from '../accounts/accounts.service';
 import { CreateAccountInput } from '../accounts/dto/create-account.input';
 import { createHubApp } from '../app.factory';
@@ -50,8 +48,6 @@ async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource })
   }
 }
 
-const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
-
 export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Command {
   const program = new Command('paivand-hub').description('Operator commands of the Paivand hub (reads the hub environment: DATABASE_URL)').option('--json', 'machine-readable output').exitOverride();
 
@@ -61,16 +57,13 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .requiredOption('--name <displayName>', 'the name members know the coordinator by')
     .action(async (email: string, o: { name: string }) => {
       const json = Boolean(program.opts().json);
-      const password = await readPassword(input, `Password for ${email} (at least 12 characters): `);
-      const account = plainToInstance(CreateAccountInput, { email, displayName: o.name, password, role: 'association_admin' });
-      const errors = validateSync(account, { validationError: { target: false, value: false } });
-      if (errors.length > 0) throw new Exit(EXIT.USAGE, errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n'));
+      const account = await accountFromInput(input, CreateAccountInput, { email, displayName: o.name, role: 'association_admin' }, email);
       const created = await withHub(async (s) => {
         const passwordHash = await hashSecret(account.password);
         // No signed-in actor: the audit log records the account's creation without one.
         return s.db.transaction((tx) => s.accounts.insert(tx, null, { email: account.email, displayName: account.displayName, role: 'association_admin', passwordHash }));
       });
-      print(json, { id: created.id, email: created.email, role: created.role }, () => `created ${created.role} ${created.email} (${created.id})`);
+      printResult(json, { id: created.id, email: created.email, role: created.role }, () => `created ${created.role} ${created.email} (${created.id})`);
     });
   return program;
 }

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
-import { plainToInstance } from 'class-transformer';
-import { isUUID, validateSync } from 'class-validator';
+import { isUUID } from 'class-validator';
 import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
 import { DataSource } from 'typeorm';
@@ -8,7 +7,7 @@ import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, readPassword } from '@paivand/nest-common';
+import { accountFromInput, CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, printResult } from '@paivand/nest-common';
 import { KeyRing } from '../crypto/key-ring';
 import { rotateKeys, RotationIncompleteError } from '../crypto/rotate-keys';
 import { HubUnavailableError } from '../federation/hub-client';
@@ -96,7 +95,7 @@ function checkReleaseIds(ids: readonly string[]): void {
   const bad = ids.filter((id) => !isUUID(id));
   if (bad.length > 0) throw new Exit(EXIT.USAGE, `not a release id (a UUID): ${bad.map((b) => b.slice(0, 40)).join(', ')}`);
 }
-const print = (json: boolean, value: unknown, text: () => string): void => void process.stdout.write(`${json ? JSON.stringify(value, null, 2) : text()}\n`);
+const print = printResult;
 
 export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Command {
   const program = new Command('paivand-node')
@@ -250,10 +249,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .requiredOption('--name <displayName>', 'the name colleagues know the admin by')
     .action(async (username: string, o: { name: string }) => {
       const json = Boolean(program.opts().json);
-      const password = await readPassword(input, `Password for ${username} (at least 12 characters): `);
-      const account = plainToInstance(CreateStaffInput, { username, displayName: o.name, password, role: 'centre_admin' });
-      const errors = validateSync(account, { validationError: { target: false, value: false } });
-      if (errors.length > 0) throw new Exit(EXIT.USAGE, errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n'));
+      const account = await accountFromInput(input, CreateStaffInput, { username, displayName: o.name, role: 'centre_admin' }, username);
       const created = await withNode(async (s) => {
         const passwordHash = await hashSecret(account.password);
         // No signed-in actor: the access log records the account's creation without one.
