@@ -100,7 +100,7 @@ describe('hub: the paivand-hub command line', () => {
     expect(await accounts()).toBe(before);
   });
 
-  it('tells a database without hub tables (5) from one that does not answer (6)', async () => {
+  it('tells a database without hub tables and, in production, a missing DATABASE_URL (5) from one that does not answer (6)', async () => {
     const admin = new Client({ connectionString: hub.db.url });
     await admin.connect();
     const empty = `hub_cli_empty_${Date.now()}`;
@@ -110,6 +110,13 @@ describe('hub: the paivand-hub command line', () => {
       const unmigrated = await cli(`${PASSWORD}\n`, 'create-admin', 'x@association.example.tj', '--name', 'X');
       expect(unmigrated.code).toBe(5);
       expect(unmigrated.err).toContain('hub:migrate');
+      // in production, no DATABASE_URL is a configuration error, not an embedded Postgres of the command's own
+      delete process.env.DATABASE_URL;
+      process.env.NODE_ENV = 'production';
+      const unset = await cli(`${PASSWORD}\n`, 'create-admin', 'x@association.example.tj', '--name', 'X');
+      process.env.NODE_ENV = saved.NODE_ENV;
+      expect(unset.code).toBe(5);
+      expect(unset.err).toContain('DATABASE_URL is not set');
       process.env.DATABASE_URL = 'postgres://nobody:nothing@127.0.0.1:1/paivand_hub';
       const down = await cli(`${PASSWORD}\n`, 'create-admin', 'x@association.example.tj', '--name', 'X');
       expect(down.code).toBe(6);
