@@ -11,11 +11,7 @@ jest.setTimeout(60_000);
 /** One `paivand-hub` command line in-process, `stdin` as its standard input; its exit code and what it wrote. */
 const cli = (stdin: string, ...args: string[]): Promise<CliResult> => runInProcess(run, 'paivand-hub', stdin, args);
 
-/** The same as a child process, from the sources (`script`: another command of src/cli). */
-function cliProcess(stdin: string, ...args: string[]): Promise<CliResult> {
-  return scriptProcess('paivand-hub.ts', {}, stdin, ...args);
-}
-
+/** A command of src/cli (`script`) as a child process, from the sources. */
 function scriptProcess(script: string, env: Record<string, string>, stdin: string, ...args: string[]): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
@@ -52,7 +48,7 @@ describe('hub: the paivand-hub command line', () => {
   it('creates the first Association coordinator, who signs in and admits a member; the password never appears', async () => {
     // A process of its own, as an operator runs it (in this one, its app would take over passport, which is
     // process-wide, from the test's hub; the other cases here end before the app starts, or need no sign-in).
-    const r = await cliProcess(`${PASSWORD}\n`, '--json', 'create-admin', 'Coordinator@Association.example.tj', '--name', 'Association coordinator');
+    const r = await scriptProcess('paivand-hub.ts', {}, `${PASSWORD}\n`, '--json', 'create-admin', 'Coordinator@Association.example.tj', '--name', 'Association coordinator');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ email: 'coordinator@association.example.tj', role: 'association_admin' });
     expect(r.out + r.err).not.toContain(PASSWORD);

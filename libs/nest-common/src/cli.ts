@@ -1,5 +1,6 @@
 import { ClassConstructor, plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
+import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
 
 /**
  * What the operators' command lines of the hub and the node share: exit codes scripts can
@@ -37,6 +38,36 @@ export function databaseExit(err: unknown, tables: string): CliExit | undefined 
   if (sqlState === '42P01') return new CliExit(CLI_EXIT.CONFIG, `the database has no ${tables}`);
   if (sqlState === '3D000') return new CliExit(CLI_EXIT.CONFIG, 'the database in DATABASE_URL does not exist');
   return undefined;
+}
+
+/**
+ * The exit of a failure the command did not map itself: a database failure told by its SQLSTATE
+ * (databaseExit), else 1, naming only the error's class (a message can quote values).
+ */
+export function lastResortExit(err: unknown, tables: string): CliExit {
+  const db = databaseExit(err, tables);
+  if (db) return db;
+  const sqlState = (err as { code?: unknown } | null)?.code;
+  return new CliExit(CLI_EXIT.ERROR, `failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}`);
+}
+
+/** Writes an exit's message on stderr; returns its code. */
+export function reportExit(exit: CliExit): number {
+  process.stderr.write(`${exit.message}\n`);
+  return exit.code;
+}
+
+/**
+ * A command's database (resolveDatabaseUrl): an embedded Postgres that cannot start is a
+ * configuration error (5), in the server's own words (a data directory in use, its permissions).
+ */
+export async function commandDatabase(databaseUrl: string | undefined, dataDir: string, database: string): Promise<{ url: string; stop: () => Promise<void> }> {
+  try {
+    return await resolveDatabaseUrl(databaseUrl, dataDir, database);
+  } catch (err) {
+    if (err instanceof EmbeddedPostgresError) throw new CliExit(CLI_EXIT.CONFIG, err.message);
+    throw err;
+  }
 }
 
 /**

@@ -44,12 +44,7 @@ export class AccountsService {
     // Counted before the password is checked (guesses sent all at once count like guesses sent one by one), for
     // known and unknown emails alike: the lock then says nothing about whether an account exists.
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
-    if (!(await this.takePairAttempt(email, ip, account?.id))) {
-      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
-    }
-    if (account && !(await this.takeAttempt(account.id))) {
-      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
-    }
+    await this.countAttempt(email, ip, account?.id);
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
@@ -57,6 +52,20 @@ export class AccountsService {
     await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
     await this.attempts.clear({ key: pairKey(email, ip) });
     return this.session(account);
+  }
+
+  /**
+   * Counts one password attempt before the password is checked: of the (email, address) pair, and
+   * of the account when the email has one. RATE_LIMITED when either is locked (SIGN_IN_LOCKED,
+   * ACCOUNT_LOCKED); the account is not counted once its pair is locked.
+   */
+  private async countAttempt(email: string, ip: string, accountId: string | undefined): Promise<void> {
+    if (!(await this.takePairAttempt(email, ip, accountId))) {
+      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
+    }
+    if (accountId && !(await this.takeAttempt(accountId))) {
+      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
+    }
   }
 
   /**
@@ -135,12 +144,7 @@ export class AccountsService {
   /** A user changes their own password: every other session ends, and this answers a new one. */
   async changePassword(actor: Principal, currentPassword: string, newPassword: string, ip: string): Promise<SessionModel> {
     const account = await this.me(actor);
-    if (!(await this.takePairAttempt(account.email, ip, account.id))) {
-      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
-    }
-    if (!(await this.takeAttempt(account.id))) {
-      throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
-    }
+    await this.countAttempt(account.email, ip, account.id);
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }

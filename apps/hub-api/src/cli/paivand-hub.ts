@@ -2,8 +2,7 @@ import 'reflect-metadata';
 import { Command, CommanderError } from 'commander';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { accountFromInput, ApiError, CLI_EXIT as EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, printResult } from '@paivand/nest-common';
+import { accountFromInput, ApiError, CLI_EXIT as EXIT, CliExit as Exit, commandDatabase, hashSecret, ignoreClosedOutput, lastResortExit, printResult, reportExit } from '@paivand/nest-common';
 import { AccountsService } from '../accounts/accounts.service';
 import { CreateAccountInput } from '../accounts/dto/create-account.input';
 import { createHubApp } from '../app.factory';
@@ -20,13 +19,7 @@ import { ConfigError, loadHubConfig } from '../config/hub-config';
 async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource }) => Promise<T>): Promise<T> {
   // The command signs no token: a JWT secret is not needed to run it.
   const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  let db: { url: string; stop: () => Promise<void> };
-  try {
-    db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
-  } catch (err) {
-    if (err instanceof EmbeddedPostgresError) throw new Exit(EXIT.CONFIG, err.message);
-    throw err;
-  }
+  const db = await commandDatabase(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
   try {
     // The database first, by itself: the app would retry a database that does not answer for half a minute.
     const probe = new Client({ connectionString: db.url });
@@ -81,14 +74,8 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
           ? new Exit(EXIT.CONFIG, err.message)
           : err instanceof ApiError
             ? new Exit(err.code === 'BAD_USER_INPUT' ? EXIT.USAGE : EXIT.NOTHING, `${err.code}${err.details?.reason ? ` ${String(err.details.reason)}` : ''}: ${err.message}`)
-            : databaseExit(err, 'hub tables: run `npm run hub:migrate` (under Compose, the hub-migrate service) first');
-    if (exit) {
-      process.stderr.write(`${exit.message}\n`);
-      return exit.code;
-    }
-    const sqlState = (err as { code?: unknown } | null)?.code;
-    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}\n`);
-    return EXIT.ERROR;
+            : lastResortExit(err, 'hub tables: run `npm run hub:migrate` (under Compose, the hub-migrate service) first');
+    return reportExit(exit);
   }
 }
 

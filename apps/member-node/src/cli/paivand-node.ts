@@ -6,8 +6,7 @@ import { DataSource } from 'typeorm';
 import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
 import { ConfigError, loadNodeConfig } from '../config/node-config';
-import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { accountFromInput, CLI_EXIT, CliExit as Exit, databaseExit, hashSecret, ignoreClosedOutput, printResult } from '@paivand/nest-common';
+import { accountFromInput, CLI_EXIT, CliExit as Exit, commandDatabase, hashSecret, ignoreClosedOutput, lastResortExit, printResult, reportExit } from '@paivand/nest-common';
 import { KeyRing } from '../crypto/key-ring';
 import { rotateKeys, RotationIncompleteError } from '../crypto/rotate-keys';
 import { HubUnavailableError } from '../federation/hub-client';
@@ -30,14 +29,7 @@ async function withNode<T>(fn: (s: Services) => Promise<T>, defaults: Record<str
   // No scheduled jobs, no HTTP listener. Beside a running server on one DATABASE_URL; an embedded
   // Postgres data directory is one server's alone (stop the node first, or use DATABASE_URL).
   const config = loadNodeConfig({ ...defaults, ...process.env, FEDERATION_JOBS: 'false', LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  let db: { url: string; stop: () => Promise<void> };
-  try {
-    db = await resolveDatabaseUrl(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
-  } catch (err) {
-    // The server's own words (a data directory in use, its permissions): no case data in them.
-    if (err instanceof EmbeddedPostgresError) throw new Exit(EXIT.CONFIG, err.message);
-    throw err;
-  }
+  const db = await commandDatabase(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
   let app: Awaited<ReturnType<typeof createNodeApp>>;
   try {
     app = await createNodeApp(config, db.url, { databaseRetries: 0, quietBoot: true });
@@ -320,14 +312,8 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
     return EXIT.OK;
   } catch (err) {
     if (err instanceof CommanderError) return err.exitCode === 0 ? EXIT.OK : EXIT.USAGE;
-    if (err instanceof Exit) {
-      process.stderr.write(`${err.message}\n`);
-      return err.code;
-    }
-    if (err instanceof ConfigError) {
-      process.stderr.write(`${err.message}\n`);
-      return EXIT.CONFIG;
-    }
+    if (err instanceof Exit) return reportExit(err);
+    if (err instanceof ConfigError) return reportExit(new Exit(EXIT.CONFIG, err.message));
     if (err instanceof HubUnavailableError) {
       process.stderr.write(`${err.message}\n`);
       // Not retryable here: the hub is not configured (a hub's answer to a push is an outcome, not an error).
@@ -338,14 +324,7 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
       if (err.details?.reason === 'SIGNING_KEY_MISSING') return EXIT.CONFIG;
       return err.code === 'BAD_USER_INPUT' || err.code === 'NOT_FOUND' ? EXIT.USAGE : EXIT.NOTHING;
     }
-    const db = databaseExit(err, 'register tables: run `npm run node:migrate` first');
-    if (db) {
-      process.stderr.write(`${db.message}\n`);
-      return db.code;
-    }
-    const sqlState = (err as { code?: unknown } | null)?.code;
-    process.stderr.write(`failed: ${err instanceof Error ? err.name : 'error'}${typeof sqlState === 'string' ? ` (SQLSTATE ${sqlState})` : ''}\n`);
-    return EXIT.ERROR;
+    return reportExit(lastResortExit(err, 'register tables: run `npm run node:migrate` first'));
   }
 }
 

@@ -5,7 +5,7 @@ import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
-import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
+import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, isTheUsername, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
 import { LoginThrottleService } from './login-throttle.service';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
@@ -33,6 +33,11 @@ export class StaffService {
       throw new NodeError('UNAUTHENTICATED', 'Wrong username or password', { reason: 'BAD_CREDENTIALS' });
     }
     await this.throttle.recordSuccess(username, ip);
+    return this.session(account);
+  }
+
+  /** A token for the account, valid until its password changes. */
+  private session(account: StaffAccountEntity): SessionModel {
     const { accessToken, expiresAt } = this.tokens.issue({ id: account.id, role: account.role, centreId: account.centreId }, account.passwordChangedAt.getTime());
     return { accessToken, expiresAt, role: account.role, centreId: account.centreId };
   }
@@ -85,7 +90,7 @@ export class StaffService {
    */
   async changeMyPassword(p: Principal, input: ChangeMyPasswordInput, ip: string): Promise<SessionModel> {
     const account = await this.me(p);
-    if (input.newPassword.trim().toLowerCase() === account.username) {
+    if (isTheUsername(input.newPassword, account.username)) {
       throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
         reason: 'VALIDATION_FAILED',
         fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
@@ -108,8 +113,7 @@ export class StaffService {
       return locked;
     });
     await this.throttle.recordSuccess(account.username, ip);
-    const { accessToken, expiresAt } = this.tokens.issue({ id: saved.id, role: saved.role, centreId: saved.centreId }, saved.passwordChangedAt.getTime());
-    return { accessToken, expiresAt, role: saved.role, centreId: saved.centreId };
+    return this.session(saved);
   }
 
   async deactivate(actor: Principal, accountId: string): Promise<StaffAccountEntity> {

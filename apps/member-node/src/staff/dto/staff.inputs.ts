@@ -14,7 +14,12 @@ function IsNewPassword(): PropertyDecorator {
   return applyDecorators(IsString(), MinLength(12, { message: 'password must be at least 12 characters' }), MaxLength(256), Matches(NOT_BLANK, NOT_BLANK_MESSAGE));
 }
 
-/** The password is not the account's own username (whatever its case or surrounding blanks). */
+/** Whether a password is the account's own username (whatever its case or surrounding blanks). */
+export function isTheUsername(password: string, username: string): boolean {
+  return password.trim().toLowerCase() === username.trim().toLowerCase();
+}
+
+/** The password is not the account's own username (isTheUsername). */
 function IsNotTheUsername(options?: ValidationOptions): PropertyDecorator {
   return ValidateBy(
     {
@@ -22,7 +27,7 @@ function IsNotTheUsername(options?: ValidationOptions): PropertyDecorator {
       validator: {
         validate: (value: unknown, args) => {
           const username = (args?.object as { username?: unknown }).username;
-          return typeof value !== 'string' || typeof username !== 'string' || value.trim().toLowerCase() !== username.trim().toLowerCase();
+          return typeof value !== 'string' || typeof username !== 'string' || !isTheUsername(value, username);
         },
         defaultMessage: () => 'password must not be the username',
       },
