@@ -2,7 +2,7 @@ import { Column, DataSource, EntityManager, PrimaryColumn } from 'typeorm';
 
 /** A table `(key text primary key, failures int, window_started_at timestamptz, locked_until timestamptz)`. */
 export interface AttemptTable {
-  readonly table: 'login_throttle' | 'sign_in_attempts';
+  readonly table: 'login_throttle' | 'sign_in_attempts' | 'application_attempts';
 }
 
 /**

@@ -66,6 +66,21 @@ export class HubConfig {
   @IsInt()
   @Min(1)
   RATE_LIMIT_PER_MINUTE = 600;
+
+  /**
+   * Membership applications stored per client address (per account when signed in) in 24 hours;
+   * the Association's coordinators are not counted. `applyForMembership` is open to anyone.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  APPLICATIONS_PER_DAY = 5;
+
+  /** Undecided applications the hub holds at most; more wait until the coordinator admits or refuses some. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  MAX_OPEN_APPLICATIONS = 200;
 }
 
 export class ConfigError extends Error {

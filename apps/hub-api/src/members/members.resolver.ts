@@ -1,5 +1,6 @@
 import { ParseIdPipe } from '@paivand/nest-common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
@@ -32,8 +33,8 @@ export class MembersResolver {
 
   @Public()
   @Mutation(() => MemberModel, { description: 'An organisation applies for membership (open membership).' })
-  async applyForMembership(@CurrentPrincipal() p: Principal | undefined, @Args('input') input: ApplyMemberInput): Promise<MemberModel> {
-    return toMemberModel(await this.service.apply(p ?? null, input));
+  async applyForMembership(@CurrentPrincipal() p: Principal | undefined, @Args('input') input: ApplyMemberInput, @Context('req') req: Request): Promise<MemberModel> {
+    return toMemberModel(await this.service.apply(p ?? null, input, req.ip ?? 'unknown'));
   }
 
   @Roles('association_admin')

@@ -2,11 +2,13 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
 import { DataSource, EntityManager } from 'typeorm';
-import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
+import { AttemptLimiter, dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
+import { sha256Hex } from '@paivand/schema';
 import { TokenService } from '../accounts/token.service';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
+import { HubConfig } from '../config/hub-config';
 import { StandardsService } from '../standards/standards.service';
 import { ApplyMemberInput } from './dto/member.inputs';
 import { MemberCredentialEntity } from './member-credential.entity';
@@ -23,12 +25,17 @@ export interface IssuedCredentials {
 /** Open membership: apply, admit or refuse, suspend and reinstate, credentials and keys. */
 @Injectable()
 export class MembersService {
+  private readonly applications: AttemptLimiter;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
     private readonly standards: StandardsService,
     private readonly tokens: TokenService,
-  ) {}
+    private readonly config: HubConfig,
+  ) {
+    this.applications = new AttemptLimiter(db, { table: 'application_attempts' }, 24 * 3600);
+  }
 
   /** A member principal may act only on its own organisation. */
   assertOwn(actor: Principal, memberId: string): void {
@@ -53,7 +60,14 @@ export class MembersService {
     return this.db.getRepository(MemberKeyEntity).find({ where: { memberId }, order: { createdAt: 'DESC' }, take: 50 });
   }
 
-  async apply(actor: Principal | null, input: ApplyMemberInput): Promise<MemberEntity> {
+  /**
+   * Stores an application (open membership: anyone may apply). Anonymous and signed-in callers
+   * other than the Association's coordinators are held to APPLICATIONS_PER_DAY stored applications
+   * per source (the client address, hashed; the account when signed in), and nobody but a
+   * coordinator may apply while MAX_OPEN_APPLICATIONS are undecided: RATE_LIMITED, nothing stored.
+   * Refused applications (invalid input, a name taken) do not count.
+   */
+  async apply(actor: Principal | null, input: ApplyMemberInput, address: string): Promise<MemberEntity> {
     const std = await this.standards.current();
     const bad: { field: string; messages: string[] }[] = [];
     if (!std.hasCode('centre_type', input.centreType)) bad.push({ field: 'centreType', messages: ['must be a code of centre_type'] });
@@ -74,6 +88,7 @@ export class MembersService {
       if (names.some((m) => memberNameKey(m.name) === key)) {
         throw new HubError('CONFLICT', 'An organisation with this name has applied or is a member', { reason: 'NAME_TAKEN' });
       }
+      if (actor?.role !== 'association_admin') await this.holdToLimits(tx, actor, address);
       const m = await repo.save(
         repo.create({
           name: input.name.trim(),
@@ -88,6 +103,21 @@ export class MembersService {
       await this.audit.record(tx, actor, 'member.apply', 'member', m.id, { centreType: m.centreType, region: m.region });
       return m;
     });
+  }
+
+  /** The limits of `apply` for everyone but a coordinator; runs under the applications' advisory lock. */
+  private async holdToLimits(tx: EntityManager, actor: Principal | null, address: string): Promise<void> {
+    const [{ open }]: { open: number }[] = await tx.query(`SELECT count(*)::int AS open FROM members WHERE status = 'applied'`);
+    if (open >= this.config.MAX_OPEN_APPLICATIONS) {
+      throw new HubError('RATE_LIMITED', 'The Association has too many undecided applications; try again later', { reason: 'APPLICATIONS_FULL' });
+    }
+    const source = actor ? `account:${sha256Hex(actor.id)}` : `address:${sha256Hex(address)}`;
+    const { locked } = await this.applications.take(source, this.config.APPLICATIONS_PER_DAY);
+    if (locked) {
+      throw new HubError('RATE_LIMITED', `At most ${this.config.APPLICATIONS_PER_DAY} applications a day from one address or account; try again tomorrow`, {
+        reason: 'TOO_MANY_APPLICATIONS',
+      });
+    }
   }
 
   async admit(actor: Principal, memberId: string, publicKey: string): Promise<{ member: MemberEntity; credentials: IssuedCredentials; key: MemberKeyEntity }> {

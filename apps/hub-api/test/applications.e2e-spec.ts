@@ -1,0 +1,75 @@
+import request from 'supertest';
+import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+
+/**
+ * applyForMembership is open to anyone on the internet: stored applications are limited per
+ * source (address, or account when signed in) and in number while undecided; refused attempts
+ * do not count; the Association's coordinator is not limited.
+ */
+/* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field */
+describe('membership applications: limits for an open mutation', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  let n = 0;
+  const APPLY = 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id status } }';
+  const input = (name = `Applicant centre ${++n}`, region = 'TJ-SU') => ({ name, centreType: 'shelter', region, contactEmail: 'office@applicant.example.tj' });
+  /** One application from `address` (the hub trusts the loopback proxy's X-Forwarded-For), or with a token. */
+  const apply = async (from: { address?: string; token?: string }, i = input()): Promise<{ data?: any; errors?: any[] }> => {
+    const req = request(hub.app.getHttpServer()).post('/graphql').set('content-type', 'application/json');
+    if (from.address) req.set('x-forwarded-for', from.address);
+    if (from.token) req.set('authorization', `Bearer ${from.token}`);
+    return (await req.send({ query: APPLY, variables: { i } })).body;
+  };
+  const open = async (): Promise<number> => (await hub.dataSource.query(`SELECT count(*)::int AS n FROM members WHERE status = 'applied'`))[0].n;
+  const reason = (r: { errors?: any[] }): unknown => r.errors?.[0]?.extensions;
+
+  beforeAll(async () => {
+    hub = await startHubTestApp({ APPLICATIONS_PER_DAY: '2', MAX_OPEN_APPLICATIONS: '6', TRUST_PROXY: 'loopback' });
+    admin = await hub.signIn('association_admin');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('stores at most APPLICATIONS_PER_DAY from one address; refused attempts do not count; another address and a signed-in account have their own count', async () => {
+    const A = '198.51.100.7';
+    // invalid input and a name already taken are refused before anything is counted
+    expect(reason(await apply({ address: A }, { ...input(), region: 'XX' }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+    const first = input();
+    expect((await apply({ address: A }, first)).data?.applyForMembership.status).toBe('applied');
+    expect(reason(await apply({ address: A }, first))).toEqual({ code: 'CONFLICT', details: { reason: 'NAME_TAKEN' } });
+    expect((await apply({ address: A })).data?.applyForMembership.status).toBe('applied');
+
+    const before = await open();
+    const third = await apply({ address: A });
+    expect(third.data ?? null).toBeNull();
+    expect(reason(third)).toEqual({ code: 'RATE_LIMITED', details: { reason: 'TOO_MANY_APPLICATIONS' } });
+    expect(await open()).toBe(before);
+
+    expect((await apply({ address: '203.0.113.9' })).data?.applyForMembership.status).toBe('applied');
+    const researcher = await hub.signIn('researcher');
+    expect((await apply({ address: A, token: researcher })).data?.applyForMembership.status).toBe('applied');
+
+    // the table holds hashes of the sources, never an address or an account id
+    const keys: { key: string }[] = await hub.dataSource.query(`SELECT key FROM application_attempts ORDER BY key`);
+    expect(keys).toHaveLength(3);
+    for (const { key } of keys) expect(key).toMatch(/^(address|account):[0-9a-f]{64}$/);
+    expect(JSON.stringify(keys)).not.toContain(A);
+  });
+
+  it('refuses everyone but the coordinator while MAX_OPEN_APPLICATIONS are undecided, and takes applications again once some are decided', async () => {
+    // the coordinator registers applications on behalf of centres, beyond any per-source limit
+    while ((await open()) < 6) {
+      expect((await apply({ token: admin })).data?.applyForMembership.status).toBe('applied');
+    }
+    const full = await apply({ address: '192.0.2.44' });
+    expect(reason(full)).toEqual({ code: 'RATE_LIMITED', details: { reason: 'APPLICATIONS_FULL' } });
+    expect(await open()).toBe(6);
+    const extra = await apply({ token: admin });
+    expect(extra.data?.applyForMembership.status).toBe('applied');
+
+    for (const id of [extra.data?.applyForMembership.id, (await hub.dataSource.query(`SELECT id FROM members WHERE status = 'applied' LIMIT 1`))[0].id]) {
+      const refused = await hub.gql(`mutation { refuseMember(memberId: "${id}") { status } }`, {}, admin);
+      expect(refused.data?.refuseMember.status).toBe('refused');
+    }
+    expect((await apply({ address: '192.0.2.44' })).data?.applyForMembership.status).toBe('applied');
+  });
+});
