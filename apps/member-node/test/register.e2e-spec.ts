@@ -1,6 +1,7 @@
 import request from 'supertest';
 import { KeyRing } from '../src/crypto/key-ring';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
+import { currentStandard } from '@paivand/schema';
 import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { rotateKeys, RotationIncompleteError } from '../src/crypto/rotate-keys';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
@@ -73,6 +74,34 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(odd.body.requestId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('serves the codelists the register accepts, with tg/ru/en labels: every code it lists is taken by createClient', async () => {
+    const all = await node.gql('{ standard { registerVersion releaseVersion codelists { id name { tg ru en } parentCodelist codes { code parent labels { tg ru en } } } } }', {}, caseworker);
+    type Listed = { id: string; parentCodelist: string | null; codes: { code: string; labels: { tg: string; ru: string; en: string } }[] };
+    const std = all.data?.standard as { registerVersion: string; releaseVersion: string; codelists: Listed[] };
+    expect(std.registerVersion).toBe(currentStandard().version);
+    expect(std.releaseVersion).toBe(currentStandard().version); // nothing pulled from a hub here
+    const byId = new Map(std.codelists.map((l) => [l.id, l]));
+    const list = (id: string): Listed => byId.get(id) as Listed;
+    expect([...byId.keys()].sort()).toEqual(currentStandard().standard.codelists.map((l) => l.id).sort());
+    for (const l of std.codelists) {
+      for (const c of l.codes) expect({ list: l.id, code: c.code, labels: [c.labels.tg, c.labels.ru, c.labels.en].every((x) => x.length > 0) }).toEqual({ list: l.id, code: c.code, labels: true });
+    }
+    expect(list('violence_type').codes.find((c) => c.code === 'physical_assault')?.labels).toEqual(currentStandard().codelist('violence_type')?.codes.find((c) => c.code === 'physical_assault')?.labels);
+    // a district names its region
+    expect(list('district').parentCodelist).toBe('region');
+    // a form built from the list: the last code of each codelist the client record uses is accepted
+    const last = (id: string): string => list(id).codes[list(id).codes.length - 1].code;
+    const made = await node.gql(CREATE_CLIENT, { i: { ...validClient('STD-0001'), sex: last('sex'), district: last('district'), maritalStatus: last('marital_status'), migrationStatus: last('migration_status') } }, caseworker);
+    expect(made.errors).toBeUndefined();
+    expect(made.data?.createClient).toMatchObject({ sex: last('sex'), district: last('district') });
+
+    const two = await node.gql('{ standard(codelists: ["violence_type", "district"]) { codelists { id } } }', {}, manager);
+    expect((two.data?.standard.codelists as { id: string }[]).map((l) => l.id).sort()).toEqual(['district', 'violence_type']);
+    const bad = await node.gql('{ standard(codelists: ["violence_type", "Zarina Testova"]) { registerVersion } }', {}, admin);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'codelists', code: 'UNKNOWN_CODELIST' }] } });
+    expect(JSON.stringify(bad)).not.toContain('Zarina');
+  });
+
   it('enforces the role x operation matrix', async () => {
     const seed = await node.gql(CREATE_CLIENT, { i: validClient('MX-0001') }, caseworker);
     const clientId = seed.data?.createClient.id as string;
@@ -128,6 +157,7 @@ describe('member node: case register, roles, validation, encryption, access log'
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
       { name: 'me', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ me { role } }', {}, t) },
+      { name: 'standard', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ standard { registerVersion } }', {}, t) },
     ];
     const tokens: Record<string, string> = { caseworker, manager, centre_admin: admin };
     const seen: string[] = [];

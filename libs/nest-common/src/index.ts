@@ -12,3 +12,4 @@ export * from './parse-id.pipe';
 export * from './attempt-limiter';
 export * from './log-page';
 export * from './cli';
+export * from './graphql/codelist.model';

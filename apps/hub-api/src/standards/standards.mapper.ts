@@ -1,3 +1,4 @@
+import { toCodelistModel } from '@paivand/nest-common';
 import { StandardVersionModel } from './models/standard.model';
 import { StandardVersionEntity } from './standard-version.entity';
 
@@ -7,12 +8,7 @@ export function toStandardVersionModel(e: StandardVersionEntity): StandardVersio
     version: e.version,
     isCurrent: e.isCurrent,
     publishedAt: e.publishedAt,
-    codelists: d.codelists.map((l) => ({
-      id: l.id,
-      name: l.name,
-      parentCodelist: l.parentCodelist ?? null,
-      codes: l.codes.map((c) => ({ code: c.code, labels: c.labels, parent: c.parent ?? null })),
-    })),
+    codelists: d.codelists.map(toCodelistModel),
     datasets: d.datasets.map((ds) => ({
       id: ds.id,
       title: ds.title,

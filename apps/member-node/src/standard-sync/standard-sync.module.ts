@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { StandardResolver } from './standard.resolver';
 import { StandardSyncService } from './standard-sync.service';
 
-@Module({ providers: [StandardSyncService], exports: [StandardSyncService] })
+@Module({ providers: [StandardSyncService, StandardResolver], exports: [StandardSyncService] })
 export class StandardSyncModule {}

@@ -1,27 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { CodelistModel, LabelsModel } from '@paivand/nest-common';
 import { GraphQLJSON } from '../../common/graphql/json.scalar';
-
-@ObjectType('Labels')
-export class LabelsModel {
-  @Field() tg!: string;
-  @Field() ru!: string;
-  @Field() en!: string;
-}
-
-@ObjectType('Code')
-export class CodeModel {
-  @Field() code!: string;
-  @Field(() => LabelsModel) labels!: LabelsModel;
-  @Field(() => String, { nullable: true }) parent!: string | null;
-}
-
-@ObjectType('Codelist')
-export class CodelistModel {
-  @Field() id!: string;
-  @Field(() => LabelsModel) name!: LabelsModel;
-  @Field(() => String, { nullable: true }) parentCodelist!: string | null;
-  @Field(() => [CodeModel]) codes!: CodeModel[];
-}
 
 @ObjectType('Dimension')
 export class DimensionModel {
