@@ -9,9 +9,8 @@ import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
 import { JwtStrategy } from './common/auth/jwt.strategy';
-import { assignRequestId, formatGraphQLError, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
-import { introspectionForSignedIn } from './common/graphql/introspection.plugin';
-import { queryLimitsRule } from './common/graphql/limits';
+import { assignRequestId, formatGraphQLError, introspectionForSignedIn, queryLimitsRule, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
+import { JWT_ISSUER } from './common/auth/principal';
 import { HubConfigModule } from './config/config.module';
 import { HubConfig } from './config/hub-config';
 import { hubDataSourceOptions } from './database/data-source';
@@ -51,7 +50,7 @@ export class HubAppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
-          plugins: [introspectionForSignedIn(config.JWT_SECRET)],
+          plugins: [introspectionForSignedIn({ secret: config.JWT_SECRET, issuer: JWT_ISSUER })],
           validationRules: [queryLimitsRule(10, 300)],
           includeStacktraceInErrorResponses: false,
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),

@@ -8,9 +8,9 @@ import pino, { type DestinationStream } from 'pino';
 import { LoggerModule } from 'nestjs-pino';
 import { AccessLogModule } from './access-log/access-log.module';
 import { NodeAuthGuard } from './common/auth/auth.guard';
-import { JwtStrategy } from './common/auth/jwt.strategy';
+import { JWT_ISSUER, JwtStrategy } from './common/auth/jwt.strategy';
 import { StaffStatusCache } from './common/auth/staff-status.cache';
-import { assignRequestId, formatGraphQLError, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
+import { assignRequestId, formatGraphQLError, introspectionForSignedIn, queryLimitsRule, REQUEST_LOG_SERIALIZERS } from '@paivand/nest-common';
 import { NodeConfigModule } from './config/config.module';
 import { NodeConfig } from './config/node-config';
 import { CryptoModule } from './crypto/crypto.module';
@@ -70,6 +70,8 @@ export class NodeAppModule {
           sortSchema: true,
           playground: false,
           introspection: true,
+          plugins: [introspectionForSignedIn({ secret: config.JWT_SECRET, issuer: JWT_ISSUER, audience: config.CENTRE_ID })],
+          validationRules: [queryLimitsRule(10, 300)],
           includeStacktraceInErrorResponses: false,
           context: ({ req, res }: { req: unknown; res: unknown }) => ({ req, res }),
           formatError: formatGraphQLError,

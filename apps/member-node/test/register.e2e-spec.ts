@@ -60,6 +60,21 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.gql('{ clients { total } }', {}, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
+  it('answers introspection only to a token of this centre, and refuses a query too deep or too wide before running it', async () => {
+    const schema = '{ __schema { queryType { name } } }';
+    expect((await node.gql(schema)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('{ __type(name: "Client") { fields { name } } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const { sub, role, pv } = new JwtService().decode<{ sub: string; role: string; pv: number }>(caseworker);
+    const otherCentre = new JwtService().sign({ sub, role, cid: 'OTHER', pv }, { secret: TEST_JWT_SECRET, issuer: JWT_ISSUER, audience: 'OTHER', expiresIn: 300 });
+    expect((await node.gql(schema, {}, otherCentre)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql(schema, {}, caseworker)).data?.__schema.queryType.name).toBe('Query');
+    const deep = await node.gql('{ __schema { types { fields { type { ofType { ofType { ofType { ofType { ofType { ofType { name } } } } } } } } } } }', {}, caseworker);
+    expect(deep.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    const wide = await node.gql(`{ ${Array.from({ length: 301 }, (_, i) => `a${i}: me { role }`).join(' ')} }`, {}, caseworker);
+    expect(wide.errors?.[0].extensions?.code).toBe('QUERY_TOO_COMPLEX');
+    expect(wide.data ?? null).toBeNull();
+  });
+
   it('answers a body that is not JSON with a coded 400 carrying the request id, quoting nothing of the body', async () => {
     const server = node.app.getHttpServer();
     const res = await request(server).post('/graphql').set('content-type', 'application/json').send('{"query": Malika Rahimova');

@@ -13,3 +13,5 @@ export * from './attempt-limiter';
 export * from './log-page';
 export * from './cli';
 export * from './graphql/codelist.model';
+export * from './graphql/query-limits';
+export * from './graphql/introspection.plugin';
