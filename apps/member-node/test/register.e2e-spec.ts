@@ -1,7 +1,8 @@
 import request from 'supertest';
 import { KeyRing } from '../src/crypto/key-ring';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
-import { currentStandard } from '@paivand/schema';
+import { currentStandard, DatasetDecl } from '@paivand/schema';
+import { ReleaseProjection } from '../src/releases/release-projection';
 import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { rotateKeys, RotationIncompleteError } from '../src/crypto/rotate-keys';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
@@ -171,6 +172,7 @@ describe('member node: case register, roles, validation, encryption, access log'
         allowed: ['centre_admin'],
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
+      { name: 'updateIncident', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id: incidentId, perpetratorRelationship: 'mother_in_law' } }, t) },
       { name: 'me', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ me { role } }', {}, t) },
       { name: 'standard', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ standard { registerVersion } }', {}, t) },
     ];
@@ -409,6 +411,60 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(log[0].details).toEqual({ fields: ['district', 'phone', 'address'] });
     expect(log[1].details.consent.after).toMatchObject({ reporting: false });
     expect(JSON.stringify(log)).not.toContain('555');
+  });
+
+  it('corrects an incident: only the fields given, dates checked as they will stand, a duplicate refused, nothing half-written, logged by field name', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('FIX-1') }, caseworker);
+    const record = (incidentDate: string, violenceTypes: string[]) =>
+      node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-1', incidentDate, reportedDate: '2026-03-09', district: 'TJ-DU-SIN', violenceTypes, perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true }, narrative: 'She called from a neighbour' } }, caseworker);
+    const id = (await record('2026-03-01', ['physical_assault'])).data?.recordIncident.id as string;
+    const otherId = (await record('2026-03-03', ['psychological_emotional_abuse'])).data?.recordIncident.id as string;
+    const service = await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2026-03-05', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
+    expect(service.errors).toBeUndefined();
+    const UPDATE = 'mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id incidentCode incidentDate reportedDate district violenceType violenceTypes perpetratorRelationship narrative } }';
+    const row = async (incidentId: string) => (await node.dataSource.query('SELECT incident_date::text, violence_type, fingerprint, narrative_enc FROM incidents WHERE id = $1', [incidentId]))[0];
+    const before = await row(id);
+    // what decides whether March gets a revision: the fingerprint of incidents_monthly's counts
+    const marchInput = async (): Promise<string> => {
+      const monthly = currentStandard().dataset('incidents_monthly') as DatasetDecl;
+      return (await node.app.get(ReleaseProjection).extract(node.dataSource.manager, TEST_CENTRE, 'incident', [monthly], '2026-03')).fingerprint;
+    };
+    const march = await marchInput();
+
+    // the GBVIMS classification picks the type again; the narrative is sealed anew
+    const fixed = await node.gql(UPDATE, { i: { id, violenceTypes: ['physical_assault', 'rape'], narrative: 'She called from her sister' } }, caseworker);
+    expect(fixed.errors).toBeUndefined();
+    expect(fixed.data?.updateIncident).toMatchObject({ incidentDate: '2026-03-01', violenceType: 'rape', violenceTypes: ['physical_assault', 'rape'], narrative: 'She called from her sister', district: 'TJ-DU-SIN' });
+    const after = await row(id);
+    expect(after.violence_type).toBe('rape');
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+    expect(after.narrative_enc).toMatch(/^enc1:/);
+    expect(after.narrative_enc).not.toContain('sister');
+    expect(await marchInput()).not.toBe(march);
+
+    const refused = async (i: Record<string, unknown>, field: string, code: string) => {
+      const res = await node.gql(UPDATE, { i: { id, ...i } }, caseworker);
+      expect({ i, ext: res.errors?.[0].extensions }).toMatchObject({ i, ext: { code: 'BAD_USER_INPUT', details: { fields: [{ field, code }] } } });
+      expect(await row(id)).toEqual(after);
+    };
+    // a service on 2026-03-05 cannot come before the incident; reported before it happened; a date in the future
+    await refused({ incidentDate: '2026-03-06' }, 'incidentDate', 'DATE_ORDER');
+    await refused({ reportedDate: '2026-02-20' }, 'reportedDate', 'DATE_ORDER');
+    await refused({ incidentDate: daysFromNow(3) }, 'incidentDate', 'DATE_IN_FUTURE');
+    await refused({ district: null }, 'district', 'REQUIRED');
+    await refused({ violenceTypes: ['rape', 'flogging'] }, 'violenceTypes', 'UNKNOWN_CODE');
+    // the other incident of this client, made the same incident (date and type) as this one
+    const dup = await node.gql(UPDATE, { i: { id: otherId, incidentDate: '2026-03-01', violenceTypes: ['rape'] } }, caseworker);
+    expect(dup.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+    expect((await row(otherId)).violence_type).toBe('psychological_emotional_abuse');
+    const missing = await node.gql(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', district: 'TJ-DU-FIR' } }, caseworker);
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const cleared = await node.gql(UPDATE, { i: { id, narrative: null, incidentDate: '2026-03-02' } }, manager);
+    expect(cleared.data?.updateIncident).toMatchObject({ narrative: null, incidentDate: '2026-03-02' });
+    const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' ORDER BY id`, [id]);
+    expect(log.map((l: { details: unknown }) => l.details)).toEqual([{ service: service.data?.recordService.id }, { fields: ['violenceTypes', 'narrative'] }, { fields: ['incidentDate', 'narrative'] }]);
+    expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
   });
 
   it('searches by pseudonymous code prefix with capped pages, showing nothing identifiable', async () => {

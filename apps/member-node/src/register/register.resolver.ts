@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput } from './dto/register.inputs';
 import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { RegisterService } from './register.service';
 
@@ -54,6 +54,14 @@ export class RegisterResolver {
   @Mutation(() => ClientModel, { description: "Change a client's record: only the fields given; null clears an identifiable field. Written to the access log (field names only)." })
   updateClient(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateClientInput): Promise<ClientModel> {
     return this.register.updateClient(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => IncidentModel, {
+    description: "Correct an incident: only the fields given; null clears the narrative. Released periods get a revision at the next release check. Written to the access log (field names only).",
+  })
+  updateIncident(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateIncidentInput): Promise<IncidentModel> {
+    return this.register.updateIncident(p, input);
   }
 
   @Roles(...CASE_ROLES)

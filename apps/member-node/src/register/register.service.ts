@@ -9,7 +9,7 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput } from './dto/register.inputs';
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
@@ -176,6 +176,72 @@ export class RegisterService {
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', client.id, { fields: changed });
       return this.clientModel(tx, client);
     });
+  }
+
+  /**
+   * Corrects an incident: only the fields given change (null clears the narrative). The dates
+   * are checked as they will stand (reported not before the incident, no service or referral
+   * before it); a violence type or date that makes it the same incident as another of the
+   * client's is a CONFLICT. Released periods are not rewritten: the next release check revises
+   * them. The access log names the fields changed, never their values.
+   */
+  async updateIncident(p: Principal, input: UpdateIncidentInput): Promise<IncidentModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(IncidentEntity);
+      const incident = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
+      const changed: string[] = [];
+      const coded = ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const;
+      const cleared = [...coded, 'violenceTypes' as const].filter((f) => input[f] === null);
+      if (cleared.length > 0) {
+        throw new NodeError('BAD_USER_INPUT', `Invalid input: ${cleared.join(', ')}`, {
+          reason: 'VALIDATION_FAILED',
+          fields: cleared.map((f) => ({ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] })),
+        });
+      }
+      for (const f of coded) {
+        const v = input[f];
+        if (v === undefined || incident[f] === v) continue;
+        (incident as unknown as Record<string, unknown>)[f] = v;
+        changed.push(f);
+      }
+      if (input.violenceTypes && [...input.violenceTypes].sort().join() !== [...incident.violenceTypes].sort().join()) {
+        incident.violenceTypes = input.violenceTypes;
+        incident.violenceType = classifyViolence(input.violenceTypes);
+        changed.push('violenceTypes');
+      }
+      if (input.narrative !== undefined) {
+        incident.narrativeEnc = this.ring.seal(input.narrative ?? undefined, AAD.incidentNarrative);
+        changed.push('narrative');
+      }
+      await this.checkDates(tx, incident, input);
+      if (changed.length > 0) {
+        const client = await tx.getRepository(ClientEntity).findOneOrFail({ select: { id: true, clientCode: true }, where: { id: incident.clientId } });
+        incident.fingerprint = incidentFingerprint(client.clientCode, incident.incidentDate, incident.violenceType);
+        await insertOrConflict(() => repo.save(incident), 'DUPLICATE_INCIDENT', 'id', {
+          incidents_centre_fingerprint_key: { fields: ['incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
+        });
+      }
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, { fields: changed });
+      const [model] = await this.withChildren(tx, [incident]);
+      return model;
+    });
+  }
+
+  /** The corrected incident's dates as they will stand: reported not before it happened, nothing done for it before it. */
+  private async checkDates(tx: EntityManager, incident: IncidentEntity, input: UpdateIncidentInput): Promise<void> {
+    const fields: { field: string; code: string; messages: string[] }[] = [];
+    if (incident.reportedDate < incident.incidentDate) {
+      fields.push({ field: input.reportedDate !== undefined ? 'reportedDate' : 'incidentDate', code: 'DATE_ORDER', messages: ['reportedDate must not be before incidentDate'] });
+    }
+    if (input.incidentDate !== undefined) {
+      const [{ n }]: { n: number }[] = await tx.query(
+        `SELECT (SELECT count(*) FROM service_deliveries WHERE incident_id = $1 AND date < $2) + (SELECT count(*) FROM referrals WHERE incident_id = $1 AND date < $2) AS n`,
+        [incident.id, incident.incidentDate],
+      );
+      if (Number(n) > 0) fields.push({ field: 'incidentDate', code: 'DATE_ORDER', messages: ['incidentDate must not be after a service or referral of the incident'] });
+    }
+    if (fields.length > 0) throw new NodeError('BAD_USER_INPUT', `Invalid input: ${fields.map((f) => f.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields });
   }
 
   /** Consent given or withdrawn. Released periods are not rewritten: the next release check prepares their revision. */

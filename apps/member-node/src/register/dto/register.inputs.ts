@@ -270,6 +270,21 @@ export class UpdateClientInput extends PartialType(
   id!: string;
 }
 
+/**
+ * Corrections to an incident: only the fields given change; null clears the narrative. Its
+ * code and client stay (another client's incident is a new incident); consent has its own
+ * mutation (`updateConsent`). Released periods get a revision at the next release check.
+ */
+@InputType()
+export class UpdateIncidentInput extends PartialType(
+  PickType(RecordIncidentInput, ['incidentDate', 'reportedDate', 'district', 'violenceTypes', 'perpetratorRelationship', 'reportedByOtherMember', 'narrative'] as const, InputType),
+  InputType,
+) {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+}
+
 /** A survivor gives or withdraws consent; a withdrawn reporting consent leaves the next revision of every released period. */
 @InputType()
 export class UpdateConsentInput {
