@@ -123,6 +123,8 @@ describe('member node: case register, roles, validation, encryption, access log'
     const clientId = seed.data?.createClient.id as string;
     const incident = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-1' } }, caseworker);
     const incidentId = incident.data?.recordIncident.id as string;
+    const serviceId = (await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker)).data?.recordService.id as string;
+    const referralId = (await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: false } }, caseworker)).data?.recordReferral.id as string;
     const staff = await node.gql('mutation { createStaffAccount(input: {username: "matrix.target", displayName: "M", password: "long enough password", role: caseworker}) { id } }', {}, admin);
     const staffId = staff.data?.createStaffAccount.id as string;
     let n = 0;
@@ -172,6 +174,8 @@ describe('member node: case register, roles, validation, encryption, access log'
         allowed: ['centre_admin'],
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
+      { name: 'updateService', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, outcome: 'provided' } }, t) },
+      { name: 'updateReferral', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id } }', { i: { id: referralId, accepted: true } }, t) },
       { name: 'updateIncident', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id: incidentId, perpetratorRelationship: 'mother_in_law' } }, t) },
       { name: 'me', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ me { role } }', {}, t) },
       { name: 'standard', allowed: ['caseworker', 'manager', 'centre_admin'], run: (t) => node.gql('{ standard { registerVersion } }', {}, t) },
@@ -465,6 +469,56 @@ describe('member node: case register, roles, validation, encryption, access log'
     const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' ORDER BY id`, [id]);
     expect(log.map((l: { details: unknown }) => l.details)).toEqual([{ service: service.data?.recordService.id }, { fields: ['violenceTypes', 'narrative'] }, { fields: ['incidentDate', 'narrative'] }]);
     expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
+  });
+
+  it('corrects a service and a referral, or records the referral\'s outcome: only the fields given, dates not before the incident, logged by field name', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('FIX-2') }, caseworker);
+    const inc = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-2', incidentDate: '2026-04-01', reportedDate: '2026-04-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = inc.data?.recordIncident.id as string;
+    const svc = await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-04-03', serviceType: 'case_management', outcome: 'ongoing', notes: 'Met at the bazaar' } }, caseworker);
+    const serviceId = svc.data?.recordService.id as string;
+    const ref = await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-04-04', direction: 'outgoing', destination: 'police', accepted: false } }, caseworker);
+    const referralId = ref.data?.recordReferral.id as string;
+    expect([svc.errors, ref.errors]).toEqual([undefined, undefined]);
+
+    const UPDATE_SERVICE = 'mutation($i: UpdateServiceInput!) { updateService(input: $i) { id date serviceType outcome notes } }';
+    const fixed = await node.gql(UPDATE_SERVICE, { i: { id: serviceId, serviceType: 'legal_counselling', outcome: 'provided', notes: null } }, caseworker);
+    expect(fixed.data?.updateService).toEqual({ id: serviceId, date: '2026-04-03', serviceType: 'legal_counselling', outcome: 'provided', notes: null });
+    const serviceRow = async () => (await node.dataSource.query('SELECT date::text, service_type, outcome, notes_enc FROM service_deliveries WHERE id = $1', [serviceId]))[0];
+    const savedService = await serviceRow();
+    expect(savedService).toEqual({ date: '2026-04-03', service_type: 'legal_counselling', outcome: 'provided', notes_enc: null });
+    for (const [i, field, code] of [
+      [{ date: '2026-03-30' }, 'date', 'DATE_ORDER'],
+      [{ serviceType: 'massage' }, 'serviceType', 'UNKNOWN_CODE'],
+      [{ outcome: null }, 'outcome', 'REQUIRED'],
+    ] as const) {
+      const res = await node.gql(UPDATE_SERVICE, { i: { id: serviceId, notes: 'should not be kept', ...i } }, caseworker);
+      expect({ i, ext: res.errors?.[0].extensions }).toMatchObject({ i, ext: { code: 'BAD_USER_INPUT', details: { fields: [{ field, code }] } } });
+      expect(await serviceRow()).toEqual(savedService);
+    }
+
+    const UPDATE_REFERRAL = 'mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id date direction source destination accepted notes } }';
+    const outcome = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, accepted: true, destination: 'health_facility', notes: 'Seen by the district doctor' } }, manager);
+    expect(outcome.data?.updateReferral).toEqual({ id: referralId, date: '2026-04-04', direction: 'outgoing', source: null, destination: 'health_facility', accepted: true, notes: 'Seen by the district doctor' });
+    const [refRow] = await node.dataSource.query('SELECT notes_enc FROM referrals WHERE id = $1', [referralId]);
+    expect(refRow.notes_enc).toMatch(/^enc1:/);
+    const wrongSide = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, source: 'police' } }, caseworker);
+    expect(wrongSide.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'source', code: 'NOT_FOR_DIRECTION' }] } });
+    const early = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, date: '2026-03-01', accepted: false } }, caseworker);
+    expect(early.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'date', code: 'DATE_ORDER' }] } });
+    expect((await node.dataSource.query('SELECT accepted FROM referrals WHERE id = $1', [referralId]))[0].accepted).toBe(true);
+    for (const [q, input] of [[UPDATE_SERVICE, { id: referralId, outcome: 'provided' }], [UPDATE_REFERRAL, { id: serviceId, accepted: true }]] as const) {
+      expect((await node.gql(q, { i: input }, caseworker)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    }
+
+    const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' ORDER BY id`, [incidentId]);
+    expect(log.map((l: { details: unknown }) => l.details)).toEqual([
+      { service: serviceId },
+      { referral: referralId },
+      { service: serviceId, fields: ['serviceType', 'outcome', 'notes'] },
+      { referral: referralId, fields: ['destination', 'accepted', 'notes'] },
+    ]);
+    expect(node.logs.join('\n')).not.toMatch(/bazaar|district doctor|should not be kept/);
   });
 
   it('searches by pseudonymous code prefix with capped pages, showing nothing identifiable', async () => {

@@ -3,7 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
 import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { RegisterService } from './register.service';
 
@@ -74,6 +74,18 @@ export class RegisterResolver {
   @Mutation(() => ServiceDeliveryModel)
   recordService(@CurrentPrincipal() p: Principal, @Args('input') input: RecordServiceInput): Promise<ServiceDeliveryModel> {
     return this.register.recordService(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ServiceDeliveryModel, { description: 'Correct a service delivered: only the fields given; null clears the notes. Written to the access log (field names only).' })
+  updateService(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateServiceInput): Promise<ServiceDeliveryModel> {
+    return this.register.updateService(p, input);
+  }
+
+  @Roles(...CASE_ROLES)
+  @Mutation(() => ReferralModel, { description: "Correct a referral or record its outcome: only the fields given; null clears the notes. Written to the access log (field names only)." })
+  updateReferral(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateReferralInput): Promise<ReferralModel> {
+    return this.register.updateReferral(p, input);
   }
 
   @Roles(...CASE_ROLES)

@@ -9,7 +9,7 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
@@ -190,21 +190,10 @@ export class RegisterService {
       const repo = tx.getRepository(IncidentEntity);
       const incident = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
-      const changed: string[] = [];
-      const coded = ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const;
-      const cleared = [...coded, 'violenceTypes' as const].filter((f) => input[f] === null);
-      if (cleared.length > 0) {
-        throw new NodeError('BAD_USER_INPUT', `Invalid input: ${cleared.join(', ')}`, {
-          reason: 'VALIDATION_FAILED',
-          fields: cleared.map((f) => ({ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] })),
-        });
+      if (input.violenceTypes === null) {
+        throw new NodeError('BAD_USER_INPUT', 'Invalid input: violenceTypes', { reason: 'VALIDATION_FAILED', fields: [{ field: 'violenceTypes', code: 'REQUIRED', messages: ['violenceTypes cannot be cleared'] }] });
       }
-      for (const f of coded) {
-        const v = input[f];
-        if (v === undefined || incident[f] === v) continue;
-        (incident as unknown as Record<string, unknown>)[f] = v;
-        changed.push(f);
-      }
+      const changed = this.applyCoded(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const);
       if (input.violenceTypes && [...input.violenceTypes].sort().join() !== [...incident.violenceTypes].sort().join()) {
         incident.violenceTypes = input.violenceTypes;
         incident.violenceType = classifyViolence(input.violenceTypes);
@@ -313,6 +302,71 @@ export class RegisterService {
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', input.incidentId, { referral: saved.id });
       return toReferralModel(saved, this.ring);
     });
+  }
+
+  /** Corrects a service delivered (only the fields given; null clears the notes); logged on its incident by field name. */
+  async updateService(p: Principal, input: UpdateServiceInput): Promise<ServiceDeliveryModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ServiceDeliveryEntity);
+      const service = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!service) throw new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
+      const changed = this.applyCoded(service, input, ['date', 'serviceType', 'outcome'] as const);
+      if (input.notes !== undefined) {
+        service.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.serviceNotes);
+        changed.push('notes');
+      }
+      if (input.date) await this.requireIncident(tx, p, service.incidentId, service.date);
+      if (changed.length > 0) await repo.save(service);
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', service.incidentId, { service: service.id, fields: changed });
+      return toServiceModel(service, this.ring);
+    });
+  }
+
+  /** Corrects a referral or records its outcome (only the fields given; null clears the notes); logged on its incident by field name. */
+  async updateReferral(p: Principal, input: UpdateReferralInput): Promise<ReferralModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ReferralEntity);
+      const referral = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!referral) throw new NodeError('NOT_FOUND', 'No such referral in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no referral'] }] });
+      const wrongSide = referral.direction === 'incoming' ? 'destination' : 'source';
+      if (input[wrongSide] !== undefined && input[wrongSide] !== null) {
+        throw new NodeError('BAD_USER_INPUT', `Invalid input: ${wrongSide}`, {
+          reason: 'VALIDATION_FAILED',
+          fields: [{ field: wrongSide, code: 'NOT_FOR_DIRECTION', messages: [`an ${referral.direction} referral has no ${wrongSide}`] }],
+        });
+      }
+      const changed = this.applyCoded(referral, input, ['date', referral.direction === 'incoming' ? 'source' : 'destination', 'accepted'] as const);
+      if (input.notes !== undefined) {
+        referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes);
+        changed.push('notes');
+      }
+      if (input.date) await this.requireIncident(tx, p, referral.incidentId, referral.date);
+      if (changed.length > 0) await repo.save(referral);
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', referral.incidentId, { referral: referral.id, fields: changed });
+      return toReferralModel(referral, this.ring);
+    });
+  }
+
+  /**
+   * Copies the given non-identifiable fields onto a record, refusing null (a coded field cannot
+   * be cleared: REQUIRED, nothing written); returns the names of the fields that changed.
+   */
+  private applyCoded<E extends object, K extends keyof E & string>(record: E, input: Partial<Record<K, unknown>>, fields: readonly K[]): string[] {
+    const cleared = fields.filter((f) => input[f] === null);
+    if (cleared.length > 0) {
+      throw new NodeError('BAD_USER_INPUT', `Invalid input: ${cleared.join(', ')}`, {
+        reason: 'VALIDATION_FAILED',
+        fields: cleared.map((f) => ({ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] })),
+      });
+    }
+    const changed: string[] = [];
+    for (const f of fields) {
+      const v = input[f];
+      if (v === undefined || record[f] === v) continue;
+      record[f] = v as E[K];
+      changed.push(f);
+    }
+    return changed;
   }
 
   /** The incident a service or referral is for; what is done for it cannot come before it happened. */

@@ -285,6 +285,53 @@ export class UpdateIncidentInput extends PartialType(
   id!: string;
 }
 
+/** Corrections to a service delivered: only the fields given change; null clears the notes. */
+@InputType()
+export class UpdateServiceInput extends PartialType(PickType(RecordServiceInput, ['date', 'serviceType', 'outcome', 'notes'] as const, InputType), InputType) {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+}
+
+/**
+ * Corrections to a referral, or its outcome learnt later (`accepted`): only the fields given
+ * change; null clears the notes. Its direction stays; a source is for an incoming referral,
+ * a destination for an outgoing one.
+ */
+@InputType()
+export class UpdateReferralInput {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsIsoDate()
+  @IsNotInFuture()
+  date?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsCode('referral_source')
+  source?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsCode('referral_destination')
+  destination?: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsBoolean()
+  accepted?: boolean;
+
+  @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(MAX_NOTES)
+  notes?: string;
+}
+
 /** A survivor gives or withdraws consent; a withdrawn reporting consent leaves the next revision of every released period. */
 @InputType()
 export class UpdateConsentInput {
