@@ -174,6 +174,7 @@ describe('member node: case register, roles, validation, encryption, access log'
         allowed: ['centre_admin'],
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
+      { name: 'incidents', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ incidents { total } }', {}, t) },
       { name: 'updateService', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, outcome: 'provided' } }, t) },
       { name: 'updateReferral', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id } }', { i: { id: referralId, accepted: true } }, t) },
       { name: 'updateIncident', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id: incidentId, perpetratorRelationship: 'mother_in_law' } }, t) },
@@ -519,6 +520,37 @@ describe('member node: case register, roles, validation, encryption, access log'
       { referral: referralId, fields: ['destination', 'accepted', 'notes'] },
     ]);
     expect(node.logs.join('\n')).not.toMatch(/bazaar|district doctor|should not be kept/);
+  });
+
+  it('lists incidents newest reported first, by date range, type and client code, with no narrative and no case read logged', async () => {
+    for (const code of ['LIST-A', 'LIST-B']) await node.gql(CREATE_CLIENT, { i: validClient(code) }, caseworker);
+    const rec = (clientCode: string, reportedDate: string, violenceTypes: string[]) =>
+      node.gql(RECORD_INCIDENT, { i: { clientCode, incidentDate: '2025-06-01', reportedDate, district: 'TJ-DU-SIN', violenceTypes, perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: false }, narrative: 'Told at the clinic' } }, caseworker);
+    await rec('LIST-A', '2025-06-03', ['physical_assault']);
+    await rec('LIST-A', '2025-06-10', ['rape']);
+    await rec('list-b', '2025-06-07', ['physical_assault']);
+    await rec('LIST-B', '2025-07-01', ['forced_marriage']);
+    const reads = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read'`))[0].n;
+    const before = await reads();
+    const list = async (search: Record<string, unknown>, token = caseworker) =>
+      node.gql('query($s: IncidentSearchInput) { incidents(search: $s) { total offset items { incidentCode clientCode reportedDate violenceType consent { reporting } } } }', { s: search }, token);
+
+    const june = await list({ from: '2025-06-01', to: '2025-06-30' });
+    expect(june.data?.incidents.total).toBe(3);
+    expect(june.data?.incidents.items.map((i: { clientCode: string; reportedDate: string }) => `${i.clientCode} ${i.reportedDate}`)).toEqual(['LIST-A 2025-06-10', 'LIST-B 2025-06-07', 'LIST-A 2025-06-03']);
+    expect(june.data?.incidents.items[2]).toMatchObject({ violenceType: 'physical_assault', consent: { reporting: false } });
+    const page2 = await list({ from: '2025-06-01', to: '2025-06-30', first: 2, offset: 2 });
+    expect(page2.data?.incidents).toMatchObject({ total: 3, offset: 2, items: [{ reportedDate: '2025-06-03' }] });
+    expect((await list({ from: '2025-06-01', to: '2025-07-31', violenceType: 'physical_assault' }, manager)).data?.incidents.total).toBe(2);
+    expect((await list({ clientCode: 'list-b' })).data?.incidents.items.map((i: { reportedDate: string }) => i.reportedDate)).toEqual(['2025-07-01', '2025-06-07']);
+    // a list is codes and dates: the narrative is not a field of it, and listing reads no case
+    const narrative = await node.gql('{ incidents { items { narrative } } }', {}, caseworker);
+    expect(narrative.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(await reads()).toBe(before);
+    // invalid filters are refused by field
+    expect((await list({ from: '2025-06-30', to: '2025-06-01' })).errors?.[0].extensions?.details?.fields?.[0]).toMatchObject({ field: 'to', code: 'DATE_ORDER' });
+    expect((await list({ violenceType: 'flogging' })).errors?.[0].extensions?.details?.fields?.[0]).toMatchObject({ field: 'violenceType', code: 'UNKNOWN_CODE' });
+    expect((await list({ first: 101 })).errors?.[0].extensions?.details?.fields?.[0]).toMatchObject({ field: 'first', code: 'OUT_OF_RANGE' });
   });
 
   it('searches by pseudonymous code prefix with capped pages, showing nothing identifiable', async () => {

@@ -3,8 +3,8 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
-import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
+import { ClientModel, ClientPageModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { RegisterService } from './register.service';
 
 /** Case work is for caseworkers and managers; the centre admin manages accounts, not cases. */
@@ -18,6 +18,12 @@ export class RegisterResolver {
   @Query(() => ClientPageModel, { description: 'Clients of the centre by pseudonymous code prefix (no identifiable fields).' })
   clients(@CurrentPrincipal() p: Principal, @Args('search', { nullable: true }) search?: ClientSearchInput): Promise<ClientPageModel> {
     return this.register.searchClients(p, search ?? new ClientSearchInput());
+  }
+
+  @Roles(...CASE_ROLES)
+  @Query(() => IncidentPageModel, { description: 'Incidents of the centre, newest reported first, by reported date, type and client code (no narrative, nothing identifiable).' })
+  incidents(@CurrentPrincipal() p: Principal, @Args('search', { nullable: true }) search?: IncidentSearchInput): Promise<IncidentPageModel> {
+    return this.register.searchIncidents(p, search ?? new IncidentSearchInput());
   }
 
   @Roles(...CASE_ROLES)

@@ -9,11 +9,11 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
-import { ClientSearchInput, CreateClientInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
+import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
-import { ClientModel, ClientPageModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ClientModel, ClientPageModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
@@ -69,6 +69,44 @@ export class RegisterService {
     }
     const [rows, total] = await qb.orderBy('c.clientCode', 'ASC').take(search.first).skip(search.offset).getManyAndCount();
     return { items: rows.map(toClientSummary), total, offset: search.offset };
+  }
+
+  /**
+   * The centre's incidents, newest reported first, by reported date, type and client code; codes
+   * and dates only (the narrative is neither read nor decrypted), so a list is not a case read.
+   */
+  async searchIncidents(p: Principal, q: IncidentSearchInput): Promise<IncidentPageModel> {
+    const qb = this.db
+      .getRepository(IncidentEntity)
+      .createQueryBuilder('i')
+      .innerJoin(ClientEntity, 'c', 'c.id = i.clientId')
+      .select(['i.id', 'i.incidentCode', 'i.clientId', 'i.incidentDate', 'i.reportedDate', 'i.district', 'i.violenceType', 'i.perpetratorRelationship'])
+      .addSelect(['i.consentServices', 'i.consentReporting', 'i.consentGivenOn', 'i.reportedByOtherMember'])
+      .addSelect('c.clientCode', 'client_code')
+      .where('i.centreId = :centre', { centre: p.centreId });
+    if (q.from) qb.andWhere('i.reportedDate >= :from', { from: q.from });
+    if (q.to) qb.andWhere('i.reportedDate <= :to', { to: q.to });
+    if (q.violenceType) qb.andWhere('i.violenceType = :vt', { vt: q.violenceType });
+    if (q.clientCode) qb.andWhere('c.clientCode = :code', { code: clientCodeOf(q.clientCode) });
+    const total = await qb.getCount();
+    const { entities, raw } = await qb.orderBy('i.reportedDate', 'DESC').addOrderBy('i.incidentCode', 'ASC').offset(q.offset).limit(q.first).getRawAndEntities<{ client_code: string }>();
+    return {
+      total,
+      offset: q.offset,
+      items: entities.map((i, k) => ({
+        id: i.id,
+        incidentCode: i.incidentCode,
+        clientId: i.clientId,
+        clientCode: raw[k].client_code,
+        incidentDate: i.incidentDate,
+        reportedDate: i.reportedDate,
+        district: i.district,
+        violenceType: i.violenceType,
+        perpetratorRelationship: i.perpetratorRelationship,
+        consent: { services: i.consentServices, reporting: i.consentReporting, givenOn: i.consentGivenOn },
+        reportedByOtherMember: i.reportedByOtherMember,
+      })),
+    };
   }
 
   /** The whole case of one client (found by id or by code), decrypted; logged as a read. */

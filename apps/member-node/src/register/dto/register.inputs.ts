@@ -255,6 +255,31 @@ export class ClientSearchInput extends PageInput {
   codePrefix?: string;
 }
 
+@InputType()
+export class IncidentSearchInput extends PageInput {
+  @Field({ nullable: true, description: 'Reported on or after this date (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsIsoDate()
+  from?: string;
+
+  @Field({ nullable: true, description: 'Reported on or before this date (YYYY-MM-DD)' })
+  @IsOptional()
+  @IsIsoDate()
+  @IsNotBefore('from')
+  to?: string;
+
+  @Field({ nullable: true, description: 'The type the incident counts under (violence_type codelist)' })
+  @IsOptional()
+  @IsCode('violence_type')
+  violenceType?: string;
+
+  @Field({ nullable: true, description: "A client's exact pseudonymous code (case-insensitive): all her incidents" })
+  @IsOptional()
+  @IsString()
+  @Matches(RECORD_ID_PATTERN)
+  clientCode?: string;
+}
+
 /**
  * Changes to a client's record: only the fields given change. For the identifiable fields
  * (encrypted at rest) null clears the value. The pseudonymous code, sex and birth year

@@ -111,6 +111,55 @@ export class IncidentModel {
   referrals!: ReferralModel[];
 }
 
+/** An incident in a list: codes and dates only, no narrative, nothing of the client but her code. */
+@ObjectType('IncidentSummary')
+export class IncidentSummaryModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  incidentCode!: string;
+
+  @Field(() => ID)
+  clientId!: string;
+
+  @Field()
+  clientCode!: string;
+
+  @Field()
+  incidentDate!: string;
+
+  @Field()
+  reportedDate!: string;
+
+  @Field()
+  district!: string;
+
+  @Field({ description: 'The one type the incident counts under (GBVIMS classification order)' })
+  violenceType!: string;
+
+  @Field()
+  perpetratorRelationship!: string;
+
+  @Field(() => ConsentModel)
+  consent!: ConsentModel;
+
+  @Field()
+  reportedByOtherMember!: boolean;
+}
+
+@ObjectType('IncidentPage')
+export class IncidentPageModel {
+  @Field(() => [IncidentSummaryModel])
+  items!: IncidentSummaryModel[];
+
+  @Field(() => Int)
+  total!: number;
+
+  @Field(() => Int)
+  offset!: number;
+}
+
 /** A client in a list: pseudonymous fields only, nothing identifiable. */
 @ObjectType('ClientSummary')
 export class ClientSummaryModel {
