@@ -134,6 +134,37 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(none.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
 
+  it('corrects a consultation or records a withdrawn consent: only the fields given, optional codes cleared by null, required ones not, logged by field name', async () => {
+    const res = await node.gql(RECORD, { i: valid('FIX-C1', { callerCode: 'CALLER-0003', notes: 'Caller from the bakery' }) }, caseworker);
+    const id = res.data?.recordConsultation.id as string;
+    identifiers.push('FIX-C1', 'CALLER-0003', 'Caller from the bakery', 'Second call, same bakery');
+    const UPDATE = 'mutation($i: UpdateConsultationInput!) { updateConsultation(input: $i) { consultationCode callerCode date topic callerSex callerAgeBand district referredTo consentReporting notes } }';
+    const fixed = await node.gql(UPDATE, { i: { id, topic: 'domestic_violence', callerAgeBand: null, consentReporting: false, notes: 'Second call, same bakery' } }, manager);
+    expect(fixed.errors).toBeUndefined();
+    expect(fixed.data?.updateConsultation).toMatchObject({ consultationCode: 'FIX-C1', callerCode: 'CALLER-0003', topic: 'domestic_violence', callerAgeBand: null, district: 'TJ-DU-SIN', consentReporting: false, notes: 'Second call, same bakery' });
+    const row = async () => (await node.dataSource.query('SELECT topic, caller_age_band, consent_reporting, caller_sex, notes_enc FROM consultations WHERE id = $1', [id]))[0];
+    const saved = await row();
+    expect(saved).toMatchObject({ topic: 'domestic_violence', caller_age_band: null, consent_reporting: false });
+    expect(saved.notes_enc).toMatch(/^enc1:k1:/);
+    for (const [i, field, code] of [
+      [{ callerSex: null }, 'callerSex', 'REQUIRED'],
+      [{ topic: 'weather' }, 'topic', 'UNKNOWN_CODE'],
+      [{ date: '2026-02-30' }, 'date', 'INVALID_DATE'],
+    ] as const) {
+      const bad = await node.gql(UPDATE, { i: { id, notes: 'must not be kept', ...i } }, caseworker);
+      expect({ i, ext: bad.errors?.[0].extensions }).toMatchObject({ i, ext: { code: 'BAD_USER_INPUT', details: { fields: [{ field, code }] } } });
+      expect(await row()).toEqual(saved);
+    }
+    expect((await node.gql(UPDATE, { i: { id, topic: 'legal_questions' } }, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', topic: 'legal_questions' } }, caseworker)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const log = await node.dataSource.query(`SELECT action, details FROM access_log WHERE object_id = $1 ORDER BY id`, [id]);
+    expect(log).toEqual([
+      { action: 'case.create', details: {} },
+      { action: 'case.update', details: { fields: ['topic', 'callerAgeBand', 'consentReporting', 'notes'] } },
+    ]);
+    expect(node.logs.join('\n')).not.toMatch(/bakery|must not be kept/);
+  });
+
   it('releases hotline_monthly with differential privacy: noised non-negative counts whose margins add up, per-caller caps, nothing identifiable; the budget refuses an overspend', async () => {
     // a hotline of ~200 consultations a month (every tenth without consent), and a few cases
     const fill = await fillSyntheticConsultations(

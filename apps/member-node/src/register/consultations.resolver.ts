@@ -4,7 +4,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { ConsultationsService } from './consultations.service';
-import { ConsultationSearchInput, RecordConsultationInput } from './dto/consultation.inputs';
+import { ConsultationSearchInput, RecordConsultationInput, UpdateConsultationInput } from './dto/consultation.inputs';
 import { ConsultationModel, ConsultationPageModel } from './models/consultation.models';
 
 /** Hotline work is case work: caseworkers and managers; the centre admin manages accounts, not cases. */
@@ -16,6 +16,12 @@ export class ConsultationsResolver {
   @Mutation(() => ConsultationModel, { description: 'Record a hotline consultation; notes are encrypted at rest. A consultation code already recorded is refused (CONFLICT).' })
   recordConsultation(@CurrentPrincipal() p: Principal, @Args('input') input: RecordConsultationInput): Promise<ConsultationModel> {
     return this.service.recordConsultation(p, input);
+  }
+
+  @Roles('caseworker', 'manager')
+  @Mutation(() => ConsultationModel, { description: 'Correct a consultation or record a withdrawn consent: only the fields given; null clears an optional code or the notes. Written to the access log (field names only).' })
+  updateConsultation(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateConsultationInput): Promise<ConsultationModel> {
+    return this.service.updateConsultation(p, input);
   }
 
   @Roles('caseworker', 'manager')

@@ -8,7 +8,8 @@ import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ConsultationEntity } from './consultation.entity';
 import { insertOrConflict } from './insert-or-conflict';
-import { ConsultationSearchInput, RecordConsultationInput } from './dto/consultation.inputs';
+import { applyChanges } from './apply-changes';
+import { ConsultationSearchInput, RecordConsultationInput, UpdateConsultationInput } from './dto/consultation.inputs';
 import { ConsultationModel, ConsultationPageModel } from './models/consultation.models';
 
 export function toConsultationModel(e: ConsultationEntity, ring: KeyRing | null): ConsultationModel {
@@ -67,6 +68,32 @@ export class ConsultationsService {
       );
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'consultation', saved.id);
       return toConsultationModel(saved, this.ring);
+    });
+  }
+
+  /**
+   * Corrects a consultation or records a withdrawn consent: only the fields given change (null
+   * clears an optional code or the notes); released periods get a revision at the next release
+   * check. Logged by field name, never the values.
+   */
+  async updateConsultation(p: Principal, input: UpdateConsultationInput): Promise<ConsultationModel> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ConsultationEntity);
+      const c = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!c) throw new NodeError('NOT_FOUND', 'No such consultation in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no consultation'] }] });
+      const changed = applyChanges(
+        c,
+        input,
+        ['date', 'topic', 'callerSex', 'callerAgeBand', 'district', 'callerIsSurvivor', 'referredTo', 'consentReporting'] as const,
+        ['callerAgeBand', 'district', 'referredTo'] as const,
+      );
+      if (input.notes !== undefined) {
+        c.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.consultationNotes);
+        changed.push('notes');
+      }
+      if (changed.length > 0) await repo.save(c);
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'consultation', c.id, { fields: changed });
+      return toConsultationModel(c, this.ring);
     });
   }
 

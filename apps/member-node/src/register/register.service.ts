@@ -13,6 +13,7 @@ import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncide
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
+import { applyChanges } from './apply-changes';
 import { ClientModel, ClientPageModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
@@ -231,7 +232,7 @@ export class RegisterService {
       if (input.violenceTypes === null) {
         throw new NodeError('BAD_USER_INPUT', 'Invalid input: violenceTypes', { reason: 'VALIDATION_FAILED', fields: [{ field: 'violenceTypes', code: 'REQUIRED', messages: ['violenceTypes cannot be cleared'] }] });
       }
-      const changed = this.applyCoded(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const);
+      const changed = applyChanges(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const);
       if (input.violenceTypes && [...input.violenceTypes].sort().join() !== [...incident.violenceTypes].sort().join()) {
         incident.violenceTypes = input.violenceTypes;
         incident.violenceType = classifyViolence(input.violenceTypes);
@@ -348,7 +349,7 @@ export class RegisterService {
       const repo = tx.getRepository(ServiceDeliveryEntity);
       const service = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!service) throw new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
-      const changed = this.applyCoded(service, input, ['date', 'serviceType', 'outcome'] as const);
+      const changed = applyChanges(service, input, ['date', 'serviceType', 'outcome'] as const);
       if (input.notes !== undefined) {
         service.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.serviceNotes);
         changed.push('notes');
@@ -373,7 +374,7 @@ export class RegisterService {
           fields: [{ field: wrongSide, code: 'NOT_FOR_DIRECTION', messages: [`an ${referral.direction} referral has no ${wrongSide}`] }],
         });
       }
-      const changed = this.applyCoded(referral, input, ['date', referral.direction === 'incoming' ? 'source' : 'destination', 'accepted'] as const);
+      const changed = applyChanges(referral, input, ['date', referral.direction === 'incoming' ? 'source' : 'destination', 'accepted'] as const);
       if (input.notes !== undefined) {
         referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes);
         changed.push('notes');
@@ -383,28 +384,6 @@ export class RegisterService {
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', referral.incidentId, { referral: referral.id, fields: changed });
       return toReferralModel(referral, this.ring);
     });
-  }
-
-  /**
-   * Copies the given non-identifiable fields onto a record, refusing null (a coded field cannot
-   * be cleared: REQUIRED, nothing written); returns the names of the fields that changed.
-   */
-  private applyCoded<E extends object, K extends keyof E & string>(record: E, input: Partial<Record<K, unknown>>, fields: readonly K[]): string[] {
-    const cleared = fields.filter((f) => input[f] === null);
-    if (cleared.length > 0) {
-      throw new NodeError('BAD_USER_INPUT', `Invalid input: ${cleared.join(', ')}`, {
-        reason: 'VALIDATION_FAILED',
-        fields: cleared.map((f) => ({ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] })),
-      });
-    }
-    const changed: string[] = [];
-    for (const f of fields) {
-      const v = input[f];
-      if (v === undefined || record[f] === v) continue;
-      record[f] = v as E[K];
-      changed.push(f);
-    }
-    return changed;
   }
 
   /** The incident a service or referral is for; what is done for it cannot come before it happened. */

@@ -1,5 +1,5 @@
-import { Field, InputType } from '@nestjs/graphql';
-import { IsBoolean, IsDefined, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
+import { Field, ID, InputType, PartialType, PickType } from '@nestjs/graphql';
+import { IsBoolean, IsDefined, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsCode, IsIsoDate, IsNotInFuture } from '@paivand/schema';
 import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 import { PageInput } from './register.inputs';
@@ -65,6 +65,20 @@ export class RecordConsultationInput {
   @IsString()
   @MaxLength(MAX_NOTES)
   notes?: string;
+}
+
+/**
+ * Corrections to a consultation, or a withdrawn consent: only the fields given change; null
+ * clears an optional code (age band, district, referral) or the notes. Its code and caller code stay.
+ */
+@InputType()
+export class UpdateConsultationInput extends PartialType(
+  PickType(RecordConsultationInput, ['date', 'topic', 'callerSex', 'callerAgeBand', 'district', 'callerIsSurvivor', 'referredTo', 'consentReporting', 'notes'] as const, InputType),
+  InputType,
+) {
+  @Field(() => ID)
+  @IsUUID()
+  id!: string;
 }
 
 /** Consultations of the centre, newest first: by date range and by caller (pseudonymous code). */
