@@ -66,8 +66,9 @@ export class ReferralModel {
   notes!: string | null;
 }
 
-@ObjectType('Incident')
-export class IncidentModel {
+/** What an incident and its line in a list share: codes and dates, nothing identifiable. */
+@ObjectType({ isAbstract: true })
+export abstract class IncidentFieldsModel {
   @Field(() => ID)
   id!: string;
 
@@ -86,9 +87,6 @@ export class IncidentModel {
   @Field()
   district!: string;
 
-  @Field(() => [String], { description: 'Every type observed' })
-  violenceTypes!: string[];
-
   @Field({ description: 'The one type the incident counts under (GBVIMS classification order)' })
   violenceType!: string;
 
@@ -100,6 +98,12 @@ export class IncidentModel {
 
   @Field()
   reportedByOtherMember!: boolean;
+}
+
+@ObjectType('Incident')
+export class IncidentModel extends IncidentFieldsModel {
+  @Field(() => [String], { description: 'Every type observed' })
+  violenceTypes!: string[];
 
   @Field(() => String, { nullable: true })
   narrative!: string | null;
@@ -111,41 +115,11 @@ export class IncidentModel {
   referrals!: ReferralModel[];
 }
 
-/** An incident in a list: codes and dates only, no narrative, nothing of the client but her code. */
+/** An incident in a list: no narrative, nothing of the client but her code. */
 @ObjectType('IncidentSummary')
-export class IncidentSummaryModel {
-  @Field(() => ID)
-  id!: string;
-
-  @Field()
-  incidentCode!: string;
-
-  @Field(() => ID)
-  clientId!: string;
-
+export class IncidentSummaryModel extends IncidentFieldsModel {
   @Field()
   clientCode!: string;
-
-  @Field()
-  incidentDate!: string;
-
-  @Field()
-  reportedDate!: string;
-
-  @Field()
-  district!: string;
-
-  @Field({ description: 'The one type the incident counts under (GBVIMS classification order)' })
-  violenceType!: string;
-
-  @Field()
-  perpetratorRelationship!: string;
-
-  @Field(() => ConsentModel)
-  consent!: ConsentModel;
-
-  @Field()
-  reportedByOtherMember!: boolean;
 }
 
 @ObjectType('IncidentPage')
