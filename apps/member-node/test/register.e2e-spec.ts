@@ -426,7 +426,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     const otherId = (await record('2026-03-03', ['psychological_emotional_abuse'])).data?.recordIncident.id as string;
     const service = await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2026-03-05', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
     expect(service.errors).toBeUndefined();
-    const UPDATE = 'mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id incidentCode incidentDate reportedDate district violenceType violenceTypes perpetratorRelationship narrative } }';
+    const UPDATE = 'mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id clientId incidentCode incidentDate reportedDate district violenceType violenceTypes perpetratorRelationship narrative } }';
     const row = async (incidentId: string) => (await node.dataSource.query('SELECT incident_date::text, violence_type, fingerprint, narrative_enc FROM incidents WHERE id = $1', [incidentId]))[0];
     const before = await row(id);
     // what decides whether March gets a revision: the fingerprint of incidents_monthly's counts
@@ -467,8 +467,25 @@ describe('member node: case register, roles, validation, encryption, access log'
 
     const cleared = await node.gql(UPDATE, { i: { id, narrative: null, incidentDate: '2026-03-02' } }, manager);
     expect(cleared.data?.updateIncident).toMatchObject({ narrative: null, incidentDate: '2026-03-02' });
+
+    // recorded against the wrong client: moved, with its service, to the right one (any case of its code)
+    const fromId = cleared.data?.updateIncident.clientId as string;
+    const right = (await node.gql(CREATE_CLIENT, { i: validClient('FIX-1B') }, caseworker)).data?.createClient.id as string;
+    expect((await node.gql(UPDATE, { i: { id, clientCode: 'NO-SUCH-CLIENT' } }, caseworker)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { fields: [{ field: 'clientCode' }] } });
+    expect((await node.gql(UPDATE, { i: { id, clientCode: null } }, caseworker)).errors?.[0].extensions?.details?.fields?.[0]).toMatchObject({ field: 'clientCode', code: 'REQUIRED' });
+    const moved = await node.gql(UPDATE, { i: { id, clientCode: 'fix-1b' } }, caseworker);
+    expect(moved.data?.updateIncident.clientId).toBe(right);
+    const movedCase = await node.gql('query($c: String!) { clientByCode(clientCode: $c) { incidents { id services { id } } } }', { c: 'FIX-1B' }, caseworker);
+    expect(movedCase.data?.clientByCode.incidents).toEqual([{ id, services: [{ id: service.data?.recordService.id }] }]);
+    expect((await node.gql('query($c: String!) { clientByCode(clientCode: $c) { incidents { id } } }', { c: 'FIX-1' }, caseworker)).data?.clientByCode.incidents).toEqual([{ id: otherId }]);
+
     const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' ORDER BY id`, [id]);
-    expect(log.map((l: { details: unknown }) => l.details)).toEqual([{ service: service.data?.recordService.id }, { fields: ['violenceTypes', 'narrative'] }, { fields: ['incidentDate', 'narrative'] }]);
+    expect(log.map((l: { details: unknown }) => l.details)).toEqual([
+      { service: service.data?.recordService.id },
+      { fields: ['violenceTypes', 'narrative'] },
+      { fields: ['incidentDate', 'narrative'] },
+      { fields: ['clientCode'], movedFrom: fromId, movedTo: right },
+    ]);
     expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
   });
 

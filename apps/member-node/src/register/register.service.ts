@@ -218,7 +218,8 @@ export class RegisterService {
   }
 
   /**
-   * Corrects an incident: only the fields given change (null clears the narrative). The dates
+   * Corrects an incident: only the fields given change (null clears the narrative); a client code
+   * moves it, with its services and referrals, to that client of the centre. The dates
    * are checked as they will stand (reported not before the incident, no service or referral
    * before it); a violence type or date that makes it the same incident as another of the
    * client's is a CONFLICT. Released periods are not rewritten: the next release check revises
@@ -229,10 +230,21 @@ export class RegisterService {
       const repo = tx.getRepository(IncidentEntity);
       const incident = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
-      if (input.violenceTypes === null) {
-        throw new NodeError('BAD_USER_INPUT', 'Invalid input: violenceTypes', { reason: 'VALIDATION_FAILED', fields: [{ field: 'violenceTypes', code: 'REQUIRED', messages: ['violenceTypes cannot be cleared'] }] });
+      for (const f of ['violenceTypes', 'clientCode'] as const) {
+        if (input[f] === null) throw new NodeError('BAD_USER_INPUT', `Invalid input: ${f}`, { reason: 'VALIDATION_FAILED', fields: [{ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] }] });
       }
-      const changed = applyChanges(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const);
+      const clients = tx.getRepository(ClientEntity);
+      let client = await clients.findOneOrFail({ select: { id: true, clientCode: true }, where: { id: incident.clientId } });
+      const changed: string[] = [];
+      const movedFrom = client.id;
+      if (input.clientCode !== undefined && clientCodeOf(input.clientCode) !== client.clientCode) {
+        const to = await clients.findOne({ select: { id: true, clientCode: true }, where: { clientCode: clientCodeOf(input.clientCode), centreId: p.centreId } });
+        if (!to) throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'clientCode', code: 'NOT_FOUND', messages: ['clientCode names no client'] }] });
+        client = to;
+        incident.clientId = to.id;
+        changed.push('clientCode');
+      }
+      changed.push(...applyChanges(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const));
       if (input.violenceTypes && [...input.violenceTypes].sort().join() !== [...incident.violenceTypes].sort().join()) {
         incident.violenceTypes = input.violenceTypes;
         incident.violenceType = classifyViolence(input.violenceTypes);
@@ -244,13 +256,13 @@ export class RegisterService {
       }
       await this.checkDates(tx, incident, input);
       if (changed.length > 0) {
-        const client = await tx.getRepository(ClientEntity).findOneOrFail({ select: { id: true, clientCode: true }, where: { id: incident.clientId } });
         incident.fingerprint = incidentFingerprint(client.clientCode, incident.incidentDate, incident.violenceType);
         await insertOrConflict(() => repo.save(incident), 'DUPLICATE_INCIDENT', 'id', {
-          incidents_centre_fingerprint_key: { fields: ['incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
+          incidents_centre_fingerprint_key: { fields: ['clientCode', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
         });
       }
-      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, { fields: changed });
+      // a move names both clients (ids, as every access-log row does), so either's history shows it
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, movedFrom === client.id ? { fields: changed } : { fields: changed, movedFrom, movedTo: client.id });
       const [model] = await this.withChildren(tx, [incident]);
       return model;
     });

@@ -296,13 +296,14 @@ export class UpdateClientInput extends PartialType(
 }
 
 /**
- * Corrections to an incident: only the fields given change; null clears the narrative. Its
- * code and client stay (another client's incident is a new incident); consent has its own
- * mutation (`updateConsent`). Released periods get a revision at the next release check.
+ * Corrections to an incident: only the fields given change; null clears the narrative. A
+ * `clientCode` moves an incident recorded against the wrong client to the right one of this
+ * centre (with its services and referrals). Its code stays; consent has its own mutation
+ * (`updateConsent`). Released periods get a revision at the next release check.
  */
 @InputType()
 export class UpdateIncidentInput extends PartialType(
-  PickType(RecordIncidentInput, ['incidentDate', 'reportedDate', 'district', 'violenceTypes', 'perpetratorRelationship', 'reportedByOtherMember', 'narrative'] as const, InputType),
+  PickType(RecordIncidentInput, ['clientCode', 'incidentDate', 'reportedDate', 'district', 'violenceTypes', 'perpetratorRelationship', 'reportedByOtherMember', 'narrative'] as const, InputType),
   InputType,
 ) {
   @Field(() => ID)
