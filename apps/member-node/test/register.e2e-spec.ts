@@ -123,6 +123,8 @@ describe('member node: case register, roles, validation, encryption, access log'
     const clientId = seed.data?.createClient.id as string;
     const incident = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-1' } }, caseworker);
     const incidentId = incident.data?.recordIncident.id as string;
+    const doomed = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-DEL', incidentDate: '2024-01-02', violenceTypes: ['forced_marriage'] } }, caseworker);
+    const doomedId = doomed.data?.recordIncident.id as string;
     const serviceId = (await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker)).data?.recordService.id as string;
     const referralId = (await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: false } }, caseworker)).data?.recordReferral.id as string;
     const staff = await node.gql('mutation { createStaffAccount(input: {username: "matrix.target", displayName: "M", password: "long enough password", role: caseworker}) { id } }', {}, admin);
@@ -174,6 +176,7 @@ describe('member node: case register, roles, validation, encryption, access log'
         allowed: ['centre_admin'],
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
+      { name: 'deleteIncident', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteIncident(id: $id) { id } }', { id: doomedId }, t) },
       { name: 'incidents', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ incidents { total } }', {}, t) },
       { name: 'updateService', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, outcome: 'provided' } }, t) },
       { name: 'updateReferral', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id } }', { i: { id: referralId, accepted: true } }, t) },
@@ -537,6 +540,36 @@ describe('member node: case register, roles, validation, encryption, access log'
       { referral: referralId, fields: ['destination', 'accepted', 'notes'] },
     ]);
     expect(node.logs.join('\n')).not.toMatch(/bazaar|district doctor|should not be kept/);
+  });
+
+  it('lets a manager remove an incident entered in error, with its services and referrals; logged by ids and counts; a released month moves its fingerprint', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('DEL-1') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DEL-1', incidentDate: '2025-09-01', reportedDate: '2025-09-02', district: 'TJ-DU-SIN', violenceTypes: ['sexual_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true }, narrative: 'Entered for the wrong woman' } }, caseworker);
+    const id = rec.data?.recordIncident.id as string;
+    await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-09-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
+    await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId: id, date: '2025-09-03', direction: 'incoming', source: 'self', accepted: true } }, caseworker);
+    const monthly = currentStandard().dataset('incidents_monthly') as DatasetDecl;
+    const september = async (): Promise<{ fingerprint: string; records: number }> => node.app.get(ReleaseProjection).extract(node.dataSource.manager, TEST_CENTRE, 'incident', [monthly], '2025-09');
+    const before = await september();
+
+    const DELETE = 'mutation($id: ID!) { deleteIncident(id: $id) { id incidentCode clientId services referrals } }';
+    expect((await node.gql(DELETE, { id }, caseworker)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const removed = await node.gql(DELETE, { id }, manager);
+    expect(removed.data?.deleteIncident).toMatchObject({ id, services: 1, referrals: 1 });
+    for (const table of ['incidents', 'service_deliveries', 'referrals']) {
+      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${table === 'incidents' ? 'id' : 'incident_id'} = $1`, [id]);
+      expect({ table, n }).toEqual({ table, n: 0 });
+    }
+    expect((await node.gql('query($id: ID!) { incident(id: $id) { id } }', { id }, caseworker)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await node.gql(DELETE, { id }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const after = await september();
+    expect(after.records).toBe(before.records - 1);
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+    const [log] = await node.dataSource.query(`SELECT actor_role, details FROM access_log WHERE object_id = $1 AND action = 'case.delete'`, [id]);
+    expect(log).toEqual({ actor_role: 'manager', details: { clientId: removed.data?.deleteIncident.clientId, services: 1, referrals: 1 } });
+    // the same incident can be recorded again, for the right client
+    expect((await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DEL-1', incidentDate: '2025-09-01', reportedDate: '2025-09-02', district: 'TJ-DU-SIN', violenceTypes: ['sexual_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker)).errors).toBeUndefined();
+    expect(node.logs.join('\n')).not.toContain('wrong woman');
   });
 
   it('lists incidents newest reported first, by date range, type and client code, with no narrative and no case read logged', async () => {

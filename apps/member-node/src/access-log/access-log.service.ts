@@ -21,6 +21,8 @@ export type AccessAction =
   | 'access.denied'
   | 'case.create'
   | 'case.update'
+  /** An incident entered in error, removed by a manager with its services and referrals (ids and counts only). */
+  | 'case.delete'
   | 'register.export'
   | 'import.accept'
   | 'staff.create'

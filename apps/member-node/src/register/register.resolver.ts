@@ -4,7 +4,7 @@ import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Roles } from '../common/auth/roles.decorator';
 import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
-import { ClientModel, ClientPageModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ClientModel, ClientPageModel, DeletedIncidentModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { RegisterService } from './register.service';
 
 /** Case work is for caseworkers and managers; the centre admin manages accounts, not cases. */
@@ -80,6 +80,14 @@ export class RegisterResolver {
   @Mutation(() => ServiceDeliveryModel)
   recordService(@CurrentPrincipal() p: Principal, @Args('input') input: RecordServiceInput): Promise<ServiceDeliveryModel> {
     return this.register.recordService(p, input);
+  }
+
+  @Roles('manager')
+  @Mutation(() => DeletedIncidentModel, {
+    description: 'Remove an incident entered in error, with its services and referrals (managers only). Released periods get a revision at the next release check. Written to the access log (ids and counts).',
+  })
+  deleteIncident(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<DeletedIncidentModel> {
+    return this.register.deleteIncident(p, id);
   }
 
   @Roles(...CASE_ROLES)

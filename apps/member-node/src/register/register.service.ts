@@ -14,7 +14,7 @@ import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
 import { applyChanges } from './apply-changes';
-import { ClientModel, ClientPageModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ClientModel, ClientPageModel, DeletedIncidentModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
@@ -265,6 +265,23 @@ export class RegisterService {
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, movedFrom === client.id ? { fields: changed } : { fields: changed, movedFrom, movedTo: client.id });
       const [model] = await this.withChildren(tx, [incident]);
       return model;
+    });
+  }
+
+  /**
+   * Removes an incident entered in error (twice, or for someone who is not a client), with its
+   * services and referrals. A manager's decision; the access log keeps the ids and the counts,
+   * nothing of the content. Released periods get a revision at the next release check.
+   */
+  async deleteIncident(p: Principal, id: string): Promise<DeletedIncidentModel> {
+    return this.db.transaction(async (tx) => {
+      const incident = await tx.getRepository(IncidentEntity).findOne({ select: { id: true, incidentCode: true, clientId: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
+      const services = (await tx.getRepository(ServiceDeliveryEntity).delete({ incidentId: id, centreId: p.centreId })).affected ?? 0;
+      const referrals = (await tx.getRepository(ReferralEntity).delete({ incidentId: id, centreId: p.centreId })).affected ?? 0;
+      await tx.getRepository(IncidentEntity).delete({ id, centreId: p.centreId });
+      await this.accessLog.record(tx, p, p.centreId, 'case.delete', 'incident', id, { clientId: incident.clientId, services, referrals });
+      return { id, incidentCode: incident.incidentCode, clientId: incident.clientId, services, referrals };
     });
   }
 

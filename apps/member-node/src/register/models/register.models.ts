@@ -134,6 +134,25 @@ export class IncidentPageModel {
   offset!: number;
 }
 
+/** What `deleteIncident` removed. */
+@ObjectType('DeletedIncident')
+export class DeletedIncidentModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  incidentCode!: string;
+
+  @Field(() => ID)
+  clientId!: string;
+
+  @Field(() => Int)
+  services!: number;
+
+  @Field(() => Int)
+  referrals!: number;
+}
+
 /** A client in a list: pseudonymous fields only, nothing identifiable. */
 @ObjectType('ClientSummary')
 export class ClientSummaryModel {
