@@ -173,13 +173,22 @@ const IPM_MIN_COLUMNS = 2_000;
  * simplex, 0.45 s by interior point.
  */
 const IPM_MIN_OBJECTIVE_CELLS = 32;
+/**
+ * HiGHS's interior point stops at this relative optimality gap on an aggregated objective
+ * (default 1e-8). Those solves only supply feasible points (witnesses of width), never a bound,
+ * and crossover still ends at a basis: on the 10,000-cell table the six aggregated LPs took
+ * 3.8 s instead of 4.7 s, with the same pattern and LP count. Solves whose optimum is used as a
+ * bound keep the default.
+ */
+const IPM_BROAD_TOLERANCE = 1e-5;
+const IPM_DEFAULT_TOLERANCE = 1e-8;
 
 /** One component's equality LP { x >= 0, A x = b } as a persistent HiGHS model. */
 class ComponentLp {
   private readonly model: Model;
   private readonly costs: Float64Array;
-  /** Which method the model's options are set for (none yet). */
-  private ipm: boolean | undefined;
+  /** Which method (and, for interior point, which tolerance) the model's options are set for (none yet). */
+  private mode: string | undefined;
   solves = 0;
 
   constructor(
@@ -224,9 +233,14 @@ class ComponentLp {
     const { highs, model } = this;
     const ipm = this.n >= (this.solves === 0 ? this.thresholds.cold : broad ? this.thresholds.broad : Infinity);
     this.solves++;
-    if (ipm !== this.ipm) {
-      model.options.set(ipm ? { solver: 'ipm', presolve: 'on' } : { solver: 'simplex', presolve: 'off' });
-      this.ipm = ipm;
+    const mode = ipm ? `ipm:${broad}` : 'simplex';
+    if (mode !== this.mode) {
+      model.options.set(
+        ipm
+          ? { solver: 'ipm', presolve: 'on', ipm_optimality_tolerance: broad ? IPM_BROAD_TOLERANCE : IPM_DEFAULT_TOLERANCE }
+          : { solver: 'simplex', presolve: 'off' },
+      );
+      this.mode = mode;
     }
     model.changeColsCost({ kind: 'range', from: 0, to: this.n - 1 }, costs);
     model.changeObjectiveSense(sense === 'max' ? highs.constants.objectiveSense.maximize : highs.constants.objectiveSense.minimize);
