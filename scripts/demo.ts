@@ -153,6 +153,13 @@ async function main(): Promise<void> {
       const pushed = token ? ((await gql(base, '{ releases { status } }', {}, token)).data?.releases as { status: string }[] | undefined) : undefined;
       if (!pushed?.some((r) => r.status === 'pushed')) problems.push(`${names.get(m.memberId)}: the node's manager could not sign in and see the pushed releases`);
     }
+    // the queries the demo suggests below answer as printed
+    const firstNode = nodes[0].url.replace(/\/graphql$/, '');
+    const caseworker = (await gql(firstNode, 'mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username: 'caseworker', password: seed.password } })).data?.login?.accessToken as string | undefined;
+    for (const [where, query] of DEMO_QUERIES) {
+      const r = where === 'node' ? await gql(firstNode, query, {}, caseworker) : await gql(hubBase, query, {}, researcher);
+      if (r.errors || !r.data) problems.push(`the suggested ${where} query ${query.slice(0, 40)}... answered ${JSON.stringify(r.errors?.[0]?.extensions?.code ?? r.errors)}`);
+    }
     const comp = await gql(hubBase, `{ completeness(query: {datasetId: "incidents_monthly", from: "2025-01", to: "${last}"}) { memberId period status } }`, {}, admin);
     const rows = (comp.data?.completeness ?? []) as { memberId: string; status: string }[];
     const byStatus = rows.reduce<Record<string, number>>((a, r) => ({ ...a, [r.status]: (a[r.status] ?? 0) + 1 }), {});
@@ -166,7 +173,10 @@ async function main(): Promise<void> {
     process.stdout.write(
       `\nExplore (password "${seed.password}" everywhere):\n` +
         `  hub GraphQL ${hubBase}/graphql: coordinator@association.example.tj (Association), researcher@university.example.tj, analyst@ombudsman.example.tj, manager@gulrukhsor.example.tj (a member's account)\n` +
-        nodes.map(({ m, url }) => `  node "${names.get(m.memberId)}" GraphQL ${url}: ${DEMO_STAFF.map(([u, r]) => `${u} (${r})`).join(', ')}\n`).join(''),
+        nodes.map(({ m, url }) => `  node "${names.get(m.memberId)}" GraphQL ${url}: ${DEMO_STAFF.map(([u, r]) => `${u} (${r})`).join(', ')}\n`).join('') +
+        `\nTry (POST {"query": ...} as JSON; send the accessToken of login as "authorization: Bearer <token>"):\n` +
+        `  curl -s ${nodes[0].url} -H 'content-type: application/json' -d '{"query":"mutation { login(input: {username: \\"caseworker\\", password: \\"${seed.password}\\"}) { accessToken } }"}'\n` +
+        DEMO_QUERIES.map(([where, q]) => `  ${where.padEnd(5)} ${q}\n`).join(''),
     );
     if (problems.length > 0) throw new Error(`the demo did not go through: ${problems.join('; ')}`);
     say(`done in ${((Date.now() - t0) / 1000).toFixed(1)} s${once ? '' : '; Ctrl-C to stop'}`);
@@ -177,6 +187,13 @@ async function main(): Promise<void> {
     throw err;
   }
 }
+
+/** What a new user can ask next, once signed in (each is run by the demo's own check below). */
+export const DEMO_QUERIES: readonly (readonly ['node' | 'hub', string])[] = [
+  ['node', '{ incidents(search: {from: "2025-01-01", to: "2025-01-31", first: 5}) { total items { incidentCode clientCode reportedDate violenceType } } }'],
+  ['node', '{ standard(codelists: ["violence_type"]) { registerVersion codelists { codes { code labels { tg ru en } } } } }'],
+  ['hub', '{ statistics(query: {datasetId: "incidents_monthly", from: "2025-01", to: "2025-03", groupBy: ["violence_type"]}) { cells { key value obsStatus confStatus } } }'],
+];
 
 main().catch((err: unknown) => {
   console.error(err);
