@@ -15,3 +15,4 @@ export * from './cli';
 export * from './graphql/codelist.model';
 export * from './graphql/query-limits';
 export * from './graphql/introspection.plugin';
+export * from './rate-limiter';

@@ -78,6 +78,15 @@ export class NodeConfig {
   @Min(1024)
   MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
+  /**
+   * Requests per minute per staff account (per IP when signed out), as on the hub: a script run
+   * away, or an account in the wrong hands reading case after case, is slowed to this pace.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  RATE_LIMIT_PER_MINUTE = 600;
+
   /** Failed sign-ins per account (and, times four, per IP) within the window before a lockout. */
   @Transform(toInt)
   @IsInt()

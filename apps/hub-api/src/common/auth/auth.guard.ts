@@ -1,11 +1,11 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
+import { RateLimiter } from '@paivand/nest-common';
 import { HubConfig } from '../../config/hub-config';
 import { HubError } from '../errors/hub.error';
 import { requestOf, responseOf } from '../graphql/request-of';
 import { HubRole, Principal } from './principal';
-import { RateLimiter } from './rate-limiter';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
 
 /**

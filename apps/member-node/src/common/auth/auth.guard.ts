@@ -1,6 +1,8 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
+import { RateLimiter } from '@paivand/nest-common';
+import { NodeConfig } from '../../config/node-config';
 import { AccessLogService } from '../../access-log/access-log.service';
 import { NodeError } from '../errors/node.error';
 import { requestOf, responseOf } from '../graphql/request-of';
@@ -14,11 +16,16 @@ import { StaffStatusCache } from './staff-status.cache';
  */
 @Injectable()
 export class NodeAuthGuard implements CanActivate {
+  private readonly limiter: RateLimiter;
+
   constructor(
     private readonly reflector: Reflector,
     private readonly staffStatus: StaffStatusCache,
     private readonly accessLog: AccessLogService,
-  ) {}
+    config: NodeConfig,
+  ) {
+    this.limiter = new RateLimiter(config.RATE_LIMIT_PER_MINUTE);
+  }
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const targets = [ctx.getHandler(), ctx.getClass()];
@@ -30,6 +37,9 @@ export class NodeAuthGuard implements CanActivate {
     if (hasToken) {
       req.principal = await this.authenticate(ctx);
     }
+    // per staff account, per IP when signed out (sign-in attempts have their own, stricter limit)
+    const who = req.principal ? `staff:${req.principal.id}` : `ip:${req.ip ?? 'unknown'}`;
+    if (!this.limiter.take(who)) throw new NodeError('RATE_LIMITED', 'Too many requests; retry in a minute');
     if (isPublic) return true;
     if (!roles || roles.length === 0) {
       throw new NodeError('FORBIDDEN', 'This operation admits no role');

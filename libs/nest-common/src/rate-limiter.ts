@@ -1,6 +1,7 @@
 /**
- * Fixed-window request counter per key (account, node client or IP), in memory: one hub
- * process. Old windows are dropped as they pass, so memory stays bounded by active keys.
+ * Fixed-window request counter per key (an account, a node client or an IP), in memory: one
+ * process (both apps' guards). Old windows are dropped as they pass, so memory stays bounded
+ * by active keys.
  */
 export class RateLimiter {
   private window = 0;
