@@ -123,6 +123,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     const clientId = seed.data?.createClient.id as string;
     const incident = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-1' } }, caseworker);
     const incidentId = incident.data?.recordIncident.id as string;
+    const spareClientId = (await node.gql(CREATE_CLIENT, { i: validClient('MX-SPARE') }, caseworker)).data?.createClient.id as string;
     const doomed = await node.gql(RECORD_INCIDENT, { i: { ...cases[0].incident, clientCode: 'MX-0001', incidentCode: 'MX-INC-DEL', incidentDate: '2024-01-02', violenceTypes: ['forced_marriage'] } }, caseworker);
     const doomedId = doomed.data?.recordIncident.id as string;
     const serviceId = (await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker)).data?.recordService.id as string;
@@ -176,6 +177,7 @@ describe('member node: case register, roles, validation, encryption, access log'
         allowed: ['centre_admin'],
         run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
       },
+      { name: 'deleteClient', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: spareClientId }, t) },
       { name: 'deleteIncident', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteIncident(id: $id) { id } }', { id: doomedId }, t) },
       { name: 'incidents', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ incidents { total } }', {}, t) },
       { name: 'updateService', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, outcome: 'provided' } }, t) },
@@ -570,6 +572,23 @@ describe('member node: case register, roles, validation, encryption, access log'
     // the same incident can be recorded again, for the right client
     expect((await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DEL-1', incidentDate: '2025-09-01', reportedDate: '2025-09-02', district: 'TJ-DU-SIN', violenceTypes: ['sexual_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker)).errors).toBeUndefined();
     expect(node.logs.join('\n')).not.toContain('wrong woman');
+  });
+
+  it('merges a client registered twice: her incidents moved to the right record, then the duplicate removed by a manager', async () => {
+    const right = (await node.gql(CREATE_CLIENT, { i: validClient('DUP-1') }, caseworker)).data?.createClient.id as string;
+    const twin = (await node.gql(CREATE_CLIENT, { i: validClient('DUP-2') }, caseworker)).data?.createClient.id as string;
+    const inc = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DUP-2', incidentDate: '2025-10-01', reportedDate: '2025-10-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = inc.data?.recordIncident.id as string;
+    const DELETE = 'mutation($id: ID!) { deleteClient(id: $id) }';
+    expect((await node.gql(DELETE, { id: twin }, caseworker)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql(DELETE, { id: twin }, manager)).errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'HAS_INCIDENTS' } });
+    const moved = await node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { clientId } }', { i: { id: incidentId, clientCode: 'DUP-1' } }, caseworker);
+    expect(moved.data?.updateIncident.clientId).toBe(right);
+    expect((await node.gql(DELETE, { id: twin }, manager)).data?.deleteClient).toBe(twin);
+    expect((await node.gql('{ clientByCode(clientCode: "DUP-2") { id } }', {}, caseworker)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await node.gql(DELETE, { id: twin }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const log = await node.dataSource.query(`SELECT actor_role, object_type, details FROM access_log WHERE object_id = $1 AND action = 'case.delete'`, [twin]);
+    expect(log).toEqual([{ actor_role: 'manager', object_type: 'client', details: {} }]);
   });
 
   it('lists incidents newest reported first, by date range, type and client code, with no narrative and no case read logged', async () => {

@@ -83,6 +83,12 @@ export class RegisterResolver {
   }
 
   @Roles('manager')
+  @Mutation(() => ID, { description: 'Remove a client registered in error, once she has no incident (move them first); managers only. Returns her id; written to the access log.' })
+  deleteClient(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<string> {
+    return this.register.deleteClient(p, id);
+  }
+
+  @Roles('manager')
   @Mutation(() => DeletedIncidentModel, {
     description: 'Remove an incident entered in error, with its services and referrals (managers only). Released periods get a revision at the next release check. Written to the access log (ids and counts).',
   })

@@ -285,6 +285,25 @@ export class RegisterService {
     });
   }
 
+  /**
+   * Removes a client registered in error (twice under two codes, say), once she has no incident
+   * left: move them to her right record first (`updateIncident` with a client code), else
+   * CONFLICT / HAS_INCIDENTS. A manager's decision; the access log keeps the id only.
+   */
+  async deleteClient(p: Principal, id: string): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const client = await tx.getRepository(ClientEntity).findOne({ select: { id: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no client'] }] });
+      const incidents = await tx.getRepository(IncidentEntity).count({ where: { clientId: id, centreId: p.centreId } });
+      if (incidents > 0) {
+        throw new NodeError('CONFLICT', 'The client still has incidents; move them to her right record first', { reason: 'HAS_INCIDENTS', fields: [{ field: 'id', code: 'HAS_INCIDENTS', messages: [`${incidents} incident(s) recorded`] }] });
+      }
+      await tx.getRepository(ClientEntity).delete({ id, centreId: p.centreId });
+      await this.accessLog.record(tx, p, p.centreId, 'case.delete', 'client', id);
+      return id;
+    });
+  }
+
   /** The corrected incident's dates as they will stand: reported not before it happened, nothing done for it before it. */
   private async checkDates(tx: EntityManager, incident: IncidentEntity, input: UpdateIncidentInput): Promise<void> {
     const fields: { field: string; code: string; messages: string[] }[] = [];
