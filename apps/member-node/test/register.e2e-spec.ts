@@ -574,6 +574,32 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(node.logs.join('\n')).not.toContain('wrong woman');
   });
 
+  it('answers NOT_FOUND / REMOVED_MEANWHILE, not an internal error, when the incident a service is for is deleted by someone else at that moment', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('RACE-1') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-1', incidentDate: '2025-11-01', reportedDate: '2025-11-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const id = rec.data?.recordIncident.id as string;
+    const other = node.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    try {
+      await other.query('DELETE FROM incidents WHERE id = $1', [id]);
+      const pending = node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-11-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
+      // the service has found its incident and its insert now waits on the row the other session deletes
+      const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
+      for (let t = 0; (await waiting()) === 0; t++) {
+        if (t > 100) throw new Error('the service insert never waited on the incident row');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await other.commitTransaction();
+      const res = await pending;
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'REMOVED_MEANWHILE' } });
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect((await node.dataSource.query('SELECT count(*)::int AS n FROM service_deliveries WHERE incident_id = $1', [id]))[0].n).toBe(0);
+  });
+
   it('merges a client registered twice: her incidents moved to the right record, then the duplicate removed by a manager', async () => {
     const right = (await node.gql(CREATE_CLIENT, { i: validClient('DUP-1') }, caseworker)).data?.createClient.id as string;
     const twin = (await node.gql(CREATE_CLIENT, { i: validClient('DUP-2') }, caseworker)).data?.createClient.id as string;
