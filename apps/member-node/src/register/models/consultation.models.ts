@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { pageOf } from './page.model';
 
 @ObjectType('Consultation')
 export class ConsultationModel {
@@ -40,13 +41,4 @@ export class ConsultationModel {
 }
 
 @ObjectType('ConsultationPage')
-export class ConsultationPageModel {
-  @Field(() => [ConsultationModel])
-  items!: ConsultationModel[];
-
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  offset!: number;
-}
+export class ConsultationPageModel extends pageOf(ConsultationModel) {}

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { pageOf } from './page.model';
 
 @ObjectType('Consent')
 export class ConsentModel {
@@ -123,16 +124,7 @@ export class IncidentSummaryModel extends IncidentFieldsModel {
 }
 
 @ObjectType('IncidentPage')
-export class IncidentPageModel {
-  @Field(() => [IncidentSummaryModel])
-  items!: IncidentSummaryModel[];
-
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  offset!: number;
-}
+export class IncidentPageModel extends pageOf(IncidentSummaryModel) {}
 
 /** What `deleteIncident` removed. */
 @ObjectType('DeletedIncident')
@@ -176,16 +168,7 @@ export class ClientSummaryModel {
 }
 
 @ObjectType('ClientPage')
-export class ClientPageModel {
-  @Field(() => [ClientSummaryModel])
-  items!: ClientSummaryModel[];
-
-  @Field(() => Int)
-  total!: number;
-
-  @Field(() => Int)
-  offset!: number;
-}
+export class ClientPageModel extends pageOf(ClientSummaryModel) {}
 
 /** A client's whole case, identifiable fields decrypted; reading it writes the access log. */
 @ObjectType('Client')
