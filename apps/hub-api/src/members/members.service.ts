@@ -107,8 +107,7 @@ export class MembersService {
 
   /** The limits of `apply` for everyone but a coordinator; runs under the applications' advisory lock. */
   private async holdToLimits(tx: EntityManager, actor: Principal | null, address: string): Promise<void> {
-    const [{ open }]: { open: number }[] = await tx.query(`SELECT count(*)::int AS open FROM members WHERE status = 'applied'`);
-    if (open >= this.config.MAX_OPEN_APPLICATIONS) {
+    if ((await tx.getRepository(MemberEntity).count({ where: { status: 'applied' } })) >= this.config.MAX_OPEN_APPLICATIONS) {
       throw new HubError('RATE_LIMITED', 'The Association has too many undecided applications; try again later', { reason: 'APPLICATIONS_FULL' });
     }
     const source = actor ? `account:${sha256Hex(actor.id)}` : `address:${sha256Hex(address)}`;

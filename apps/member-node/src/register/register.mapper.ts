@@ -2,7 +2,7 @@ import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
 import { IncidentEntity } from './incident.entity';
-import { ClientModel, ClientSummaryModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
+import { ClientModel, ClientSummaryModel, IncidentFieldsModel, IncidentModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
 
@@ -36,7 +36,8 @@ export function toReferralModel(e: ReferralEntity, ring: KeyRing): ReferralModel
   };
 }
 
-export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: ServiceDeliveryModel[] = [], referrals: ReferralModel[] = []): IncidentModel {
+/** What an incident and its line in a list share: codes and dates, nothing identifiable. */
+export function toIncidentFields(e: IncidentEntity): IncidentFieldsModel {
   return {
     id: e.id,
     incidentCode: e.incidentCode,
@@ -44,11 +45,17 @@ export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: Serv
     incidentDate: e.incidentDate,
     reportedDate: e.reportedDate,
     district: e.district,
-    violenceTypes: e.violenceTypes,
     violenceType: e.violenceType,
     perpetratorRelationship: e.perpetratorRelationship,
     consent: { services: e.consentServices, reporting: e.consentReporting, givenOn: e.consentGivenOn },
     reportedByOtherMember: e.reportedByOtherMember,
+  };
+}
+
+export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: ServiceDeliveryModel[] = [], referrals: ReferralModel[] = []): IncidentModel {
+  return {
+    ...toIncidentFields(e),
+    violenceTypes: e.violenceTypes,
     narrative: ring.open(e.narrativeEnc, AAD.incidentNarrative),
     services,
     referrals,

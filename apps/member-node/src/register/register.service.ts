@@ -13,10 +13,10 @@ import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncide
 import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
-import { applyChanges } from './apply-changes';
+import { applyChanges, refuseCleared } from './apply-changes';
 import { ClientModel, ClientPageModel, DeletedIncidentModel, IncidentModel, IncidentPageModel, ReferralModel, ServiceDeliveryModel } from './models/register.models';
 import { ReferralEntity } from './referral.entity';
-import { toClientModel, toClientSummary, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
+import { toClientModel, toClientSummary, toIncidentFields, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
 import { clientCodeOf } from './fingerprint';
 
@@ -94,19 +94,7 @@ export class RegisterService {
     return {
       total,
       offset: q.offset,
-      items: entities.map((i, k) => ({
-        id: i.id,
-        incidentCode: i.incidentCode,
-        clientId: i.clientId,
-        clientCode: raw[k].client_code,
-        incidentDate: i.incidentDate,
-        reportedDate: i.reportedDate,
-        district: i.district,
-        violenceType: i.violenceType,
-        perpetratorRelationship: i.perpetratorRelationship,
-        consent: { services: i.consentServices, reporting: i.consentReporting, givenOn: i.consentGivenOn },
-        reportedByOtherMember: i.reportedByOtherMember,
-      })),
+      items: entities.map((i, k) => ({ ...toIncidentFields(i), clientCode: raw[k].client_code })),
     };
   }
 
@@ -230,19 +218,20 @@ export class RegisterService {
       const repo = tx.getRepository(IncidentEntity);
       const incident = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
-      for (const f of ['violenceTypes', 'clientCode'] as const) {
-        if (input[f] === null) throw new NodeError('BAD_USER_INPUT', `Invalid input: ${f}`, { reason: 'VALIDATION_FAILED', fields: [{ field: f, code: 'REQUIRED', messages: [`${f} cannot be cleared`] }] });
-      }
+      refuseCleared(input, ['clientCode', 'violenceTypes']);
       const clients = tx.getRepository(ClientEntity);
-      let client = await clients.findOneOrFail({ select: { id: true, clientCode: true }, where: { id: incident.clientId } });
       const changed: string[] = [];
-      const movedFrom = client.id;
-      if (input.clientCode !== undefined && clientCodeOf(input.clientCode) !== client.clientCode) {
+      const movedFrom = incident.clientId;
+      // the client the incident will belong to, when the correction names one (her code for the fingerprint)
+      let clientCode: string | undefined;
+      if (input.clientCode !== undefined) {
         const to = await clients.findOne({ select: { id: true, clientCode: true }, where: { clientCode: clientCodeOf(input.clientCode), centreId: p.centreId } });
         if (!to) throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'clientCode', code: 'NOT_FOUND', messages: ['clientCode names no client'] }] });
-        client = to;
-        incident.clientId = to.id;
-        changed.push('clientCode');
+        if (to.id !== incident.clientId) {
+          incident.clientId = to.id;
+          changed.push('clientCode');
+        }
+        clientCode = to.clientCode;
       }
       changed.push(...applyChanges(incident, input, ['incidentDate', 'reportedDate', 'district', 'perpetratorRelationship', 'reportedByOtherMember'] as const));
       if (input.violenceTypes && [...input.violenceTypes].sort().join() !== [...incident.violenceTypes].sort().join()) {
@@ -256,13 +245,17 @@ export class RegisterService {
       }
       await this.checkDates(tx, incident, input);
       if (changed.length > 0) {
-        incident.fingerprint = incidentFingerprint(client.clientCode, incident.incidentDate, incident.violenceType);
+        // what makes it "the same incident" (client, date, type) changed: its fingerprint follows
+        if (changed.some((f) => f === 'clientCode' || f === 'incidentDate' || f === 'violenceTypes')) {
+          clientCode ??= (await clients.findOneOrFail({ select: { id: true, clientCode: true }, where: { id: incident.clientId } })).clientCode;
+          incident.fingerprint = incidentFingerprint(clientCode, incident.incidentDate, incident.violenceType);
+        }
         await insertOrConflict(() => repo.save(incident), 'DUPLICATE_INCIDENT', 'id', {
           incidents_centre_fingerprint_key: { fields: ['clientCode', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
         });
       }
       // a move names both clients (ids, as every access-log row does), so either's history shows it
-      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, movedFrom === client.id ? { fields: changed } : { fields: changed, movedFrom, movedTo: client.id });
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, movedFrom === incident.clientId ? { fields: changed } : { fields: changed, movedFrom, movedTo: incident.clientId });
       const [model] = await this.withChildren(tx, [incident]);
       return model;
     });
