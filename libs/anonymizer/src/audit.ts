@@ -1,5 +1,6 @@
 import loadHighs from 'highs';
 import type { Highs, Model } from 'highs';
+import { LpTwin, TwinSolution } from './lp-twin';
 import { RealNullSpace } from './null-space';
 
 /**
@@ -98,6 +99,12 @@ export interface AuditOptions {
   readonly stopAfter?: number;
   /** Interior point instead of simplex wherever the component has at least this many unknown atoms (tests set 0; default: see IPM_COLD_MIN_COLUMNS). */
   readonly ipmMinColumns?: number;
+  /**
+   * Solve the maximum of a large component's aggregated rounds on a second thread while this
+   * one solves the minimum (lp-twin.ts; default true). Changes no result (an interior point solve
+   * carries nothing over from the solves before it), only the time.
+   */
+  readonly twin?: boolean;
 }
 
 const TOL = 1e-6;
@@ -185,6 +192,10 @@ const IPM_DEFAULT_TOLERANCE = 1e-8;
 
 /** One component's equality LP { x >= 0, A x = b } as a persistent HiGHS model. */
 class ComponentLp {
+  /** The model's rows (CSR of 1s) and right-hand side, as loaded (for a twin's copy, lp-twin.ts). */
+  readonly starts: Int32Array;
+  readonly indices: Int32Array;
+  readonly rhs: Float64Array;
   private readonly model: Model;
   private readonly costs: Float64Array;
   /** Which method (and, for interior point, which tolerance) the model's options are set for (none yet). */
@@ -203,6 +214,9 @@ class ComponentLp {
     const indices = new Int32Array(starts[rowCols.length]);
     for (let r = 0; r < rowCols.length; r++) indices.set(rowCols[r], starts[r]);
     const b = Float64Array.from(rhs);
+    this.starts = starts;
+    this.indices = indices;
+    this.rhs = b;
     this.costs = new Float64Array(n);
     this.model = highs.createModel({
       numCols: n,
@@ -271,7 +285,7 @@ interface Part {
 }
 
 export async function auditCells(nAtoms: number, cells: readonly AuditCell[], options: AuditOptions = {}): Promise<AuditOutcome> {
-  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects, stopAfter = Infinity, ipmMinColumns } = options;
+  const { hint, exact = false, settled: prior, seeds = [], boundsOnly = false, suspects, stopAfter = Infinity, ipmMinColumns, twin: useTwin = true } = options;
   const ipmThresholds = { cold: ipmMinColumns ?? IPM_COLD_MIN_COLUMNS, broad: ipmMinColumns ?? IPM_MIN_COLUMNS };
   const points: Float64Array[] = [];
   const MAX_POINTS = Math.min(2_000, Math.floor(POINT_BUDGET / Math.max(1, nAtoms)));
@@ -549,11 +563,11 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
 
     highs ??= await highsSolver();
     const lp = new ComponentLp(highs, rowCols, rhs, n, ipmThresholds);
+    let twin: { lp: LpTwin; model: number } | undefined;
     try {
       const costs = new Float64Array(n);
-      const solve = (sense: 'min' | 'max', broad = false): { x: Float64Array; value: number } | null | 'infeasible' => {
+      const take = (r: { x: Float64Array; value: number } | null | 'infeasible'): { x: Float64Array; value: number } | null | 'infeasible' => {
         linearPrograms++;
-        const r = lp.solve(costs, sense, broad);
         if (r !== 'infeasible' && r) {
           observe(r.x);
           if (points.length < MAX_POINTS) {
@@ -563,6 +577,23 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
           }
         }
         return r;
+      };
+      const solve = (sense: 'min' | 'max', broad = false): { x: Float64Array; value: number } | null | 'infeasible' => take(lp.solve(costs, sense, broad));
+      /**
+       * An aggregated round's maximum on the twin (lp-twin.ts) and its minimum here at once, where
+       * both are interior point solves (which carry no state from one solve to the next), taken in
+       * the order max, min; this model then ends the round with the minimum's basis, as one solve
+       * after the other would leave it. Without a twin, one after the other.
+       */
+      const maxAndMin = async (broad: boolean): Promise<boolean> => {
+        const shared = useTwin && broad && n >= ipmThresholds.broad ? LpTwin.shared() : null;
+        if (!shared) return solve('max', broad) !== 'infeasible' && solve('min', broad) !== 'infeasible';
+        twin ??= { lp: shared, model: shared.open(lp.starts, lp.indices, lp.rhs, n) };
+        const max = twin.lp.solve(twin.model, costs, 'max', IPM_BROAD_TOLERANCE).catch((): null => null);
+        const min = lp.solve(costs, 'min', broad);
+        const m = await max;
+        if ((m ? take(fromTwin(m)) : solve('max', broad)) === 'infeasible') return false;
+        return take(min) !== 'infeasible';
       };
       // aggregated objectives: one LP moves many unproven cells at once
       for (let round = 0; round < 8 && !exact; round++) {
@@ -575,7 +606,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
           for (let k = 0; k < cols.length; k++) costs[cols[k]] += wp;
         }
         const broad = open.length >= IPM_MIN_OBJECTIVE_CELLS;
-        if (solve('max', broad) === 'infeasible' || solve('min', broad) === 'infeasible') return inconsistent(linearPrograms);
+        if (!(await maxAndMin(broad))) return inconsistent(linearPrograms);
         const still = open.filter(({ part }) => !settled(part.cell)).length;
         if (still > 0.7 * open.length) break; // diminishing returns
       }
@@ -649,6 +680,7 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
       }
     } finally {
       lp.dispose();
+      if (twin) twin.lp.close(twin.model);
     }
   }
 
@@ -689,6 +721,11 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     if (seedUsed[i] && points.length < MAX_POINTS) points.push(p);
   });
   return { consistent: true, intervals, failing, minWidth, linearPrograms, points, complete: !stopped };
+}
+
+function fromTwin(r: TwinSolution): { x: Float64Array; value: number } | null | 'infeasible' {
+  if (r.status === 'infeasible') return 'infeasible';
+  return r.status === 'optimal' && r.x && r.value !== undefined ? { x: r.x, value: r.value } : null;
 }
 
 /**
