@@ -73,3 +73,72 @@ describe('membership applications: limits for an open mutation', () => {
     expect((await apply({ address: '192.0.2.44' })).data?.applyForMembership.status).toBe('applied');
   });
 });
+
+describe('membership applications: a burst larger than the connection pool', () => {
+  let hub: HubTestApp;
+  beforeAll(async () => {
+    hub = await startHubTestApp({ APPLICATIONS_PER_DAY: '2', MAX_OPEN_APPLICATIONS: '100', TRUST_PROXY: 'loopback' });
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('answers every one of 45 concurrent applications (pool of 20): two stored per address, the third refused and not counted', async () => {
+    // Applications queue on one advisory lock, each holding a pool connection meanwhile; the per-source
+    // count once ran on a second connection, which the lock holder then waited for forever.
+    const APPLY = 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id status } }';
+    const send = (address: string, name: string): Promise<{ data?: any; errors?: any[] }> =>
+      request(hub.app.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('x-forwarded-for', address)
+        .send({ query: APPLY, variables: { i: { name, centreType: 'shelter', region: 'TJ-SU', contactEmail: 'office@burst.example.tj' } } })
+        .then((r) => r.body as { data?: any; errors?: any[] });
+    const calls: Promise<{ data?: any; errors?: any[] }>[] = [];
+    for (let a = 1; a <= 15; a++) for (let k = 1; k <= 3; k++) calls.push(send(`198.51.100.${a}`, `Burst centre ${a}-${k}`));
+    const answers = await Promise.all(calls);
+    const stored = answers.filter((r) => r.data?.applyForMembership?.status === 'applied').length;
+    const refused = answers.filter((r) => r.errors?.[0]?.extensions?.details?.reason === 'TOO_MANY_APPLICATIONS').length;
+    expect({ stored, refused }).toEqual({ stored: 30, refused: 15 });
+    const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM members WHERE status = 'applied'`);
+    expect(n).toBe(30);
+    // the refused third application of each address counted nothing
+    const counts: { failures: number }[] = await hub.dataSource.query(`SELECT failures FROM application_attempts`);
+    expect(counts).toHaveLength(15);
+    for (const c of counts) expect(c.failures).toBe(2);
+  }, 60_000);
+
+  it('counts an IPv6 source by its /64 (one host holds all of it), and an IPv4 address mapped into IPv6 as the IPv4 address', async () => {
+    const APPLY = 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id status } }';
+    let k = 0;
+    const send = async (address: string): Promise<unknown> => {
+      const r = await request(hub.app.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('x-forwarded-for', address)
+        .send({ query: APPLY, variables: { i: { name: `Source centre ${++k}`, centreType: 'shelter', region: 'TJ-SU', contactEmail: 'office@source.example.tj' } } });
+      return r.body.data?.applyForMembership?.status ?? r.body.errors?.[0]?.extensions?.details?.reason;
+    };
+    expect(await send('2001:db8:7:7::1')).toBe('applied');
+    expect(await send('2001:db8:7:7:abcd:1234:5678:9')).toBe('applied');
+    expect(await send('2001:0db8:0007:0007::ffff')).toBe('TOO_MANY_APPLICATIONS');
+    expect(await send('2001:db8:7:8::1')).toBe('applied');
+    expect(await send('203.0.113.44')).toBe('applied');
+    expect(await send('203.0.113.44')).toBe('applied');
+    expect(await send('::ffff:203.0.113.44')).toBe('TOO_MANY_APPLICATIONS');
+  });
+
+  it('checks a name as it would be stored, trimmed: blanks and two letters with blanks around them are no name', async () => {
+    const APPLY = 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { name } }';
+    const send = (name: string) =>
+      request(hub.app.getHttpServer())
+        .post('/graphql')
+        .set('content-type', 'application/json')
+        .set('x-forwarded-for', '192.0.2.200')
+        .send({ query: APPLY, variables: { i: { name, centreType: 'shelter', region: 'TJ-SU', contactEmail: 'office@trim.example.tj' } } })
+        .then((r) => r.body as { data?: any; errors?: any[] });
+    for (const name of ['     ', '  ab  ']) {
+      const r = await send(name);
+      expect(r.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'VALIDATION_FAILED' } });
+    }
+    expect((await send('  Trimmed centre  ')).data?.applyForMembership.name).toBe('Trimmed centre');
+  });
+});

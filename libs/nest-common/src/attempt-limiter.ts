@@ -25,11 +25,16 @@ export class AttemptLimiter {
     private readonly sweepEveryMs = 60_000,
   ) {}
 
-  /** Counts one attempt of `key`; `locked` when the key is locked now, `lockedNow` when this attempt locked it. */
-  async take(key: string, limit: number): Promise<{ locked: boolean; lockedNow: boolean }> {
-    await this.sweep();
+  /**
+   * Counts one attempt of `key`; `locked` when the key is locked now, `lockedNow` when this attempt
+   * locked it. Given a transaction (`tx`), on its connection and as part of it: a caller that holds
+   * a connection and a lock while it counts must not wait for a second connection from the pool (the
+   * pool's every connection could be waiting on that lock), and the count goes if the transaction does.
+   */
+  async take(key: string, limit: number, tx: DataSource | EntityManager = this.db): Promise<{ locked: boolean; lockedNow: boolean }> {
+    await this.sweep(tx);
     const t = this.t.table;
-    const [{ locked, locked_now }]: { locked: boolean; locked_now: boolean }[] = await this.db.query(
+    const [{ locked, locked_now }]: { locked: boolean; locked_now: boolean }[] = await tx.query(
       `INSERT INTO ${t} (key, failures, window_started_at) VALUES ($1, 1, now())
        ON CONFLICT (key) DO UPDATE SET
          failures = CASE WHEN ${t}.locked_until > now() THEN ${t}.failures + 1
@@ -60,19 +65,19 @@ export class AttemptLimiter {
     await this.db.query(`UPDATE ${this.t.table} SET failures = greatest(failures - 1, 0) WHERE key = $1`, [key]);
   }
 
-  private async sweep(): Promise<void> {
+  private async sweep(tx: DataSource | EntityManager): Promise<void> {
     const now = Date.now();
     if (now - this.lastSweep < this.sweepEveryMs) return;
     this.lastSweep = now;
-    await this.sweepExpired();
+    await this.sweepExpired(tx);
   }
 
   /**
    * Removes the keys that no longer hold anything back: no lock, and a window that has passed (the
    * next attempt on such a key starts a new window anyway). Returns how many.
    */
-  async sweepExpired(): Promise<number> {
-    const [, removed]: [unknown, number] = await this.db.query(
+  async sweepExpired(tx: DataSource | EntityManager = this.db): Promise<number> {
+    const [, removed]: [unknown, number] = await tx.query(
       `DELETE FROM ${this.t.table} WHERE window_started_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`,
       [this.seconds],
     );

@@ -49,7 +49,8 @@ export const BOOLEAN_VARIABLE = { message: ({ property }: { property: string }):
  * TRUST_PROXY, Express's `trust proxy`: unset or no trusts no proxy (the address a request came
  * from is the peer's, and an X-Forwarded-For header is ignored, so no client picks the address the
  * sign-in limits count); a hop count (`1` behind one reverse proxy); or the proxies' addresses and
- * subnets, comma-separated, with Express's names `loopback`, `linklocal` and `uniquelocal`.
+ * subnets (no wider than /8, or /7 for IPv6), comma-separated, with Express's names `loopback`,
+ * `linklocal` and `uniquelocal`.
  */
 export const toTrustProxy = ({ value }: { value: unknown }): unknown => {
   if (typeof value !== 'string') return value;
@@ -66,7 +67,8 @@ function isProxyAddress(token: string): boolean {
   const family = isIP(address);
   if (family === 0 || extra !== undefined) return false;
   if (prefix === undefined) return true;
-  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
+  // no wider than a /8 (IPv4) or a /7 (IPv6, the unique local range): 0.0.0.0/0 would trust every client, as `true` does
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) >= (family === 4 ? 8 : 7) && Number(prefix) <= (family === 4 ? 32 : 128);
 }
 
 /** Validates TRUST_PROXY as `toTrustProxy` reads it; `true` (any client could name its own address) is refused. */

@@ -16,3 +16,4 @@ export * from './graphql/codelist.model';
 export * from './graphql/query-limits';
 export * from './graphql/introspection.plugin';
 export * from './rate-limiter';
+export * from './client-address';

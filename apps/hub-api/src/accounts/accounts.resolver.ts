@@ -1,4 +1,4 @@
-import { ParseIdPipe } from '@paivand/nest-common';
+import { ParseIdPipe, sourceAddress } from '@paivand/nest-common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -18,7 +18,7 @@ export class AccountsResolver {
   @Public()
   @Mutation(() => SessionModel, { description: 'Sign in with email and password; returns a short-lived token.' })
   login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<SessionModel> {
-    return this.service.login(input, req.ip ?? 'unknown');
+    return this.service.login(input, sourceAddress(req.ip));
   }
 
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
@@ -54,7 +54,7 @@ export class AccountsResolver {
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
   @Mutation(() => SessionModel, { description: 'Change your own password; your other sessions end and this returns a new one.' })
   changePassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangePasswordInput, @Context('req') req: Request): Promise<SessionModel> {
-    return this.service.changePassword(p, input.currentPassword, input.newPassword, req.ip ?? 'unknown');
+    return this.service.changePassword(p, input.currentPassword, input.newPassword, sourceAddress(req.ip));
   }
 
   @Roles('association_admin')

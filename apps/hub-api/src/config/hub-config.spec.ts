@@ -28,10 +28,12 @@ describe('loadHubConfig: TRUST_PROXY', () => {
     expect(loadHubConfig({ ...BASE, TRUST_PROXY: 'no' }).TRUST_PROXY).toBe(false);
     expect(loadHubConfig({ ...BASE, TRUST_PROXY: '1' }).TRUST_PROXY).toBe(1);
     expect(loadHubConfig({ ...BASE, TRUST_PROXY: 'loopback, 10.0.0.0/8,fd00::/8' }).TRUST_PROXY).toBe('loopback, 10.0.0.0/8,fd00::/8');
+    expect(loadHubConfig({ ...BASE, TRUST_PROXY: 'fc00::/7,192.168.0.0/16' }).TRUST_PROXY).toBe('fc00::/7,192.168.0.0/16');
   });
 
   it('refuses "true" (any client could name its own address) and anything that is no address', () => {
-    for (const v of ['true', 'yes', '10.0.0.0/33', 'proxy.example', '11', '1.2.3.4/8/1']) {
+    // and subnets so wide that any client would be a proxy (0.0.0.0/0 is `true` again)
+    for (const v of ['true', 'yes', '10.0.0.0/33', 'proxy.example', '11', '1.2.3.4/8/1', '0.0.0.0/0', 'loopback,::/0', '128.0.0.0/1', '10.0.0.0/7', '::/6']) {
       expect(() => loadHubConfig({ ...BASE, TRUST_PROXY: v })).toThrow(/TRUST_PROXY must be/);
     }
   });

@@ -1,4 +1,4 @@
-import { ParseIdPipe } from '@paivand/nest-common';
+import { ParseIdPipe, sourceAddress } from '@paivand/nest-common';
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
@@ -34,7 +34,7 @@ export class MembersResolver {
   @Public()
   @Mutation(() => MemberModel, { description: 'An organisation applies for membership (open membership).' })
   async applyForMembership(@CurrentPrincipal() p: Principal | undefined, @Args('input') input: ApplyMemberInput, @Context('req') req: Request): Promise<MemberModel> {
-    return toMemberModel(await this.service.apply(p ?? null, input, req.ip ?? 'unknown'));
+    return toMemberModel(await this.service.apply(p ?? null, input, sourceAddress(req.ip)));
   }
 
   @Roles('association_admin')

@@ -111,7 +111,9 @@ export class MembersService {
       throw new HubError('RATE_LIMITED', 'The Association has too many undecided applications; try again later', { reason: 'APPLICATIONS_FULL' });
     }
     const source = actor ? `account:${sha256Hex(actor.id)}` : `address:${sha256Hex(address)}`;
-    const { locked } = await this.applications.take(source, this.config.APPLICATIONS_PER_DAY);
+    // On the transaction's connection: every connection of the pool may be waiting on the advisory lock
+    // this one holds (a burst of applications), and a count on a second connection would wait for them.
+    const { locked } = await this.applications.take(source, this.config.APPLICATIONS_PER_DAY, tx);
     if (locked) {
       throw new HubError('RATE_LIMITED', `At most ${this.config.APPLICATIONS_PER_DAY} applications a day from one address or account; try again tomorrow`, {
         reason: 'TOO_MANY_APPLICATIONS',

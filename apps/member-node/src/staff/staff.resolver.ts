@@ -1,5 +1,5 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { ParseIdPipe } from '@paivand/nest-common';
+import { ParseIdPipe, sourceAddress } from '@paivand/nest-common';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
@@ -16,7 +16,7 @@ export class StaffResolver {
   @Public()
   @Mutation(() => SessionModel, { description: 'Sign in with username and password (rate-limited per account and per IP).' })
   login(@Args('input') input: LoginInput, @Context('req') req: Request): Promise<SessionModel> {
-    return this.staff.login(input, req.ip ?? 'unknown');
+    return this.staff.login(input, sourceAddress(req.ip));
   }
 
   @Roles('caseworker', 'manager', 'centre_admin')
@@ -24,7 +24,7 @@ export class StaffResolver {
     description: 'Change your own password (the current one is checked and counted by the sign-in limit). Your other sessions end; use the token returned.',
   })
   changeMyPassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangeMyPasswordInput, @Context('req') req: Request): Promise<SessionModel> {
-    return this.staff.changeMyPassword(p, input, req.ip ?? 'unknown');
+    return this.staff.changeMyPassword(p, input, sourceAddress(req.ip));
   }
 
   @Roles('caseworker', 'manager', 'centre_admin')

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
-import { RateLimiter } from '@paivand/nest-common';
+import { RateLimiter, sourceAddress } from '@paivand/nest-common';
 import { HubConfig } from '../../config/hub-config';
 import { HubError } from '../errors/hub.error';
 import { requestOf, responseOf } from '../graphql/request-of';
@@ -34,7 +34,7 @@ export class HubAuthGuard implements CanActivate {
       req.principal = await this.authenticate(ctx);
     }
     // Rate limit per account (or node client), per IP when anonymous.
-    const who = req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${req.ip ?? 'unknown'}`;
+    const who = req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${sourceAddress(req.ip)}`;
     if (!this.limiter.take(who)) throw new HubError('RATE_LIMITED', 'Too many requests; retry in a minute');
     if (isPublic) return true;
     if (!roles || roles.length === 0) {

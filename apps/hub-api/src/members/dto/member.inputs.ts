@@ -1,10 +1,13 @@
 import { Field, ID, InputType } from '@nestjs/graphql';
+import { Transform } from 'class-transformer';
 import { IsEmail, IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength, MinLength } from 'class-validator';
 import { MEMBER_STATUSES, MemberStatus } from '../member.entity';
 
 @InputType()
 export class ApplyMemberInput {
   @Field()
+  // checked as stored: trimmed ("   " is no name, and "a  " is stored as "a")
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString()
   @MinLength(3)
   @MaxLength(200)

@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport from 'passport';
-import { RateLimiter } from '@paivand/nest-common';
+import { RateLimiter, sourceAddress } from '@paivand/nest-common';
 import { NodeConfig } from '../../config/node-config';
 import { AccessLogService } from '../../access-log/access-log.service';
 import { NodeError } from '../errors/node.error';
@@ -38,7 +38,7 @@ export class NodeAuthGuard implements CanActivate {
       req.principal = await this.authenticate(ctx);
     }
     // per staff account, per IP when signed out (sign-in attempts have their own, stricter limit)
-    const who = req.principal ? `staff:${req.principal.id}` : `ip:${req.ip ?? 'unknown'}`;
+    const who = req.principal ? `staff:${req.principal.id}` : `ip:${sourceAddress(req.ip)}`;
     if (!this.limiter.take(who)) throw new NodeError('RATE_LIMITED', 'Too many requests; retry in a minute');
     if (isPublic) return true;
     if (!roles || roles.length === 0) {
