@@ -126,6 +126,8 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(list.data?.consultations).toEqual({ total: 1, offset: 0, items: [{ id, consultationCode: 'ENC-1', notes: null }] });
     expect((await node.gql('{ consultations { total } }', {}, admin)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
     expect((await node.gql('{ consultations(search: {from: "2026-13-01"}) { total } }', {}, caseworker)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    // a range that ends before it starts: refused, as the incidents list refuses it (not an empty page)
+    expect((await node.gql('{ consultations(search: {from: "2026-05-02", to: "2026-05-01"}) { total } }', {}, caseworker)).errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'to', code: 'DATE_ORDER' }] } });
     const one = await node.gql('query($id: ID!) { consultation(id: $id) { consultationCode notes } }', { id }, caseworker);
     expect(one.data?.consultation).toEqual({ consultationCode: 'ENC-1', notes });
     const reads = await node.dataSource.query(`SELECT actor_role FROM access_log WHERE object_id = $1 AND action = 'case.read'`, [id]);

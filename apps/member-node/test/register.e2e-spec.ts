@@ -494,6 +494,24 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
   });
 
+  it('a correction leaves the flag "already reported by another member" as it is unless it names it (releases leave such incidents out)', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('FIX-FLAG') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-FLAG', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true }, reportedByOtherMember: true } }, caseworker);
+    const id = rec.data?.recordIncident.id as string;
+    const flag = async (): Promise<boolean> => (await node.dataSource.query('SELECT reported_by_other_member AS f FROM incidents WHERE id = $1', [id]))[0].f;
+    expect(await flag()).toBe(true);
+    const UPDATE = 'mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }';
+    expect((await node.gql(UPDATE, { i: { id, narrative: 'Called again', district: 'TJ-DU-FIR' } }, caseworker)).errors).toBeUndefined();
+    expect(await flag()).toBe(true);
+    expect((await node.gql(UPDATE, { i: { id, reportedByOtherMember: false } }, caseworker)).errors).toBeUndefined();
+    expect(await flag()).toBe(false);
+    // and an incident recorded without it is not reported by another member
+    const plain = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-FLAG', incidentDate: '2026-03-04', reportedDate: '2026-03-05', district: 'TJ-DU-SIN', violenceTypes: ['rape'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    expect((await node.dataSource.query('SELECT reported_by_other_member AS f FROM incidents WHERE id = $1', [plain.data?.recordIncident.id]))[0].f).toBe(false);
+    const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' ORDER BY id`, [id]);
+    expect(log.map((l: { details: unknown }) => l.details)).toEqual([{ fields: ['district', 'narrative'] }, { fields: ['reportedByOtherMember'] }]);
+  });
+
   it('corrects a service and a referral, or records the referral\'s outcome: only the fields given, dates not before the incident, logged by field name', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('FIX-2') }, caseworker);
     const inc = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-2', incidentDate: '2026-04-01', reportedDate: '2026-04-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
@@ -574,30 +592,77 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(node.logs.join('\n')).not.toContain('wrong woman');
   });
 
-  it('answers NOT_FOUND / REMOVED_MEANWHILE, not an internal error, when the incident a service is for is deleted by someone else at that moment', async () => {
+  it('answers NOT_FOUND, not an internal error, when what a new record belongs to is deleted by someone else at that moment', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('RACE-1') }, caseworker);
     const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-1', incidentDate: '2025-11-01', reportedDate: '2025-11-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
     const id = rec.data?.recordIncident.id as string;
-    const other = node.dataSource.createQueryRunner();
-    await other.connect();
-    await other.startTransaction();
+    /** Runs `call` while another session holds `deletion` uncommitted, and commits it once the call waits on its row. */
+    const whileDeleting = async (deletion: [string, unknown[]], call: () => Promise<{ errors?: { extensions?: Record<string, unknown> }[] }>): Promise<{ errors?: { extensions?: Record<string, unknown> }[] }> => {
+      const other = node.dataSource.createQueryRunner();
+      await other.connect();
+      await other.startTransaction();
+      try {
+        await other.query(...deletion);
+        const pending = call();
+        const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
+        for (let t = 0; (await waiting()) === 0; t++) {
+          if (t > 100) throw new Error('the call never waited on the row being deleted');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        await other.commitTransaction();
+        return await pending;
+      } finally {
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await other.release();
+      }
+    };
+    // a service: its incident is read FOR SHARE (so that a correction of the incident's date cannot pass
+    // it by), which waits for the deletion and then finds no incident
+    const service = await whileDeleting(['DELETE FROM incidents WHERE id = $1', [id]], () =>
+      node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-11-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker),
+    );
+    expect(service.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+    expect((await node.dataSource.query('SELECT count(*)::int AS n FROM service_deliveries WHERE incident_id = $1', [id]))[0].n).toBe(0);
+    // an incident: its client found, then removed before the insert's foreign key check
+    const client = (await node.dataSource.query(`SELECT id FROM clients WHERE client_code = 'RACE-1'`))[0].id as string;
+    const incident = await whileDeleting(['DELETE FROM clients WHERE id = $1', [client]], () =>
+      node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-1', incidentDate: '2025-11-05', reportedDate: '2025-11-06', district: 'TJ-DU-SIN', violenceTypes: ['rape'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker),
+    );
+    expect(incident.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'REMOVED_MEANWHILE' } });
+    expect((await node.dataSource.query('SELECT count(*)::int AS n FROM incidents WHERE client_id = $1', [client]))[0].n).toBe(0);
+  });
+
+  it('a service dated before its incident cannot slip in while the incident\'s date is corrected: the two checks see each other', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('RACE-2') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-2', incidentDate: '2025-05-01', reportedDate: '2025-05-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const id = rec.data?.recordIncident.id as string;
+    // both requests reach their checks, then wait on the access log (a third session holds it) before they commit
+    const holder = node.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    let answers: { errors?: { extensions?: Record<string, unknown> }[] }[];
     try {
-      await other.query('DELETE FROM incidents WHERE id = $1', [id]);
-      const pending = node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-11-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
-      // the service has found its incident and its insert now waits on the row the other session deletes
+      await holder.query('LOCK TABLE access_log IN SHARE MODE');
+      const correction = node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id, incidentDate: '2025-05-05', reportedDate: '2025-05-06' } }, caseworker);
+      const service = node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-05-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
       const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
-      for (let t = 0; (await waiting()) === 0; t++) {
-        if (t > 100) throw new Error('the service insert never waited on the incident row');
+      for (let t = 0; (await waiting()) < 2; t++) {
+        if (t > 100) break; // one of them may already wait on the other's row instead: fine either way
         await new Promise((r) => setTimeout(r, 50));
       }
-      await other.commitTransaction();
-      const res = await pending;
-      expect(res.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'REMOVED_MEANWHILE' } });
+      await holder.commitTransaction();
+      answers = await Promise.all([correction, service]);
     } finally {
-      if (other.isTransactionActive) await other.rollbackTransaction();
-      await other.release();
+      if (holder.isTransactionActive) await holder.rollbackTransaction();
+      await holder.release();
     }
-    expect((await node.dataSource.query('SELECT count(*)::int AS n FROM service_deliveries WHERE incident_id = $1', [id]))[0].n).toBe(0);
+    // exactly one of the two stands, and the register never holds a service before its incident
+    expect(answers.filter((a) => a.errors === undefined)).toHaveLength(1);
+    const [row] = await node.dataSource.query(
+      `SELECT i.incident_date::text AS incident, min(s.date)::text AS first_service FROM incidents i LEFT JOIN service_deliveries s ON s.incident_id = i.id WHERE i.id = $1 GROUP BY i.incident_date`,
+      [id],
+    );
+    expect(row.first_service === null || row.first_service >= row.incident).toBe(true);
   });
 
   it('merges a client registered twice: her incidents moved to the right record, then the duplicate removed by a manager', async () => {

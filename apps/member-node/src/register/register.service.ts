@@ -152,7 +152,7 @@ export class RegisterService {
               consentServices: input.consent.services,
               consentReporting: input.consent.reporting,
               consentGivenOn: input.consent.givenOn ?? null,
-              reportedByOtherMember: input.reportedByOtherMember,
+              reportedByOtherMember: input.reportedByOtherMember ?? false,
               narrativeEnc: this.ring.seal(input.narrative, AAD.incidentNarrative),
               fingerprint,
               importJobId: null,
@@ -427,9 +427,17 @@ export class RegisterService {
     });
   }
 
-  /** The incident a service or referral is for; what is done for it cannot come before it happened. */
+  /**
+   * The incident a service or referral is for; what is done for it cannot come before it happened.
+   * Read FOR SHARE, held to the end of the transaction: a correction of the incident's date (which
+   * locks the incident FOR UPDATE, then counts its services and referrals) and this check then see
+   * each other's outcome. Read without a lock, each checked the other's old state and both passed:
+   * a service dated before its incident.
+   */
   private async requireIncident(tx: EntityManager, p: Principal, id: string, date: string): Promise<void> {
-    const incident = await tx.getRepository(IncidentEntity).findOne({ select: { id: true, incidentDate: true }, where: { id, centreId: p.centreId } });
+    const incident = await tx
+      .getRepository(IncidentEntity)
+      .findOne({ select: { id: true, incidentDate: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_read' } });
     if (!incident) {
       throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
     }

@@ -1,6 +1,6 @@
 import { Field, ID, InputType, PartialType, PickType } from '@nestjs/graphql';
 import { IsBoolean, IsDefined, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
-import { IsCode, IsIsoDate, IsNotInFuture } from '@paivand/schema';
+import { IsCode, IsIsoDate, IsNotBefore, IsNotInFuture } from '@paivand/schema';
 import { MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 import { PageInput } from './register.inputs';
 
@@ -92,6 +92,7 @@ export class ConsultationSearchInput extends PageInput {
   @Field({ nullable: true, description: 'To this date (YYYY-MM-DD), inclusive' })
   @IsOptional()
   @IsIsoDate()
+  @IsNotBefore('from')
   to?: string;
 
   @Field({ nullable: true, description: "A caller's pseudonymous code: all her calls" })

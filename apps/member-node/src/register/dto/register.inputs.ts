@@ -137,9 +137,10 @@ export class RecordIncidentInput {
   @Type(() => ConsentInput)
   consent!: ConsentInput;
 
+  /** GraphQL gives false when it is left out. No class initializer: a correction (UpdateIncidentInput) would inherit it and reset the flag. */
   @Field({ defaultValue: false })
   @IsBoolean()
-  reportedByOtherMember: boolean = false;
+  reportedByOtherMember!: boolean;
 
   @Field({ nullable: true, description: 'Identifiable: encrypted at rest' })
   @IsOptional()
@@ -304,7 +305,8 @@ export class UpdateClientInput extends PartialType(
 @InputType()
 export class UpdateIncidentInput extends PartialType(
   PickType(RecordIncidentInput, ['clientCode', 'incidentDate', 'reportedDate', 'district', 'violenceTypes', 'perpetratorRelationship', 'reportedByOtherMember', 'narrative'] as const, InputType),
-  InputType,
+  // no defaults: a field left out of a correction is not changed (recordIncident's default false would reset the flag)
+  { decorator: InputType, omitDefaultValues: true },
 ) {
   @Field(() => ID)
   @IsUUID()
