@@ -494,6 +494,22 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
   });
 
+  it('an incident recorded without a code gets one derived from it, and a free one when a corrected incident still holds that code', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('FIX-CODE') }, caseworker);
+    const input = { clientCode: 'FIX-CODE', incidentDate: '2026-02-01', reportedDate: '2026-02-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } };
+    const first = (await node.gql(RECORD_INCIDENT, { i: input }, caseworker)).data?.recordIncident as { id: string; incidentCode: string };
+    expect(first.incidentCode).toMatch(/^INC-[0-9A-F]{16}$/);
+    // the type was wrong: corrected, the incident keeps its code
+    expect((await node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { incidentCode } }', { i: { id: first.id, violenceTypes: ['rape'] } }, caseworker)).data?.updateIncident.incidentCode).toBe(first.incidentCode);
+    // the first combination recorded again is another incident now: it gets the next free code, not a CONFLICT about a code nobody gave
+    const again = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.recordIncident.incidentCode).toBe(`${first.incidentCode}-2`);
+    // and recorded a third time, it is the same incident as the second: refused as such
+    const twice = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
+    expect(twice.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+  });
+
   it('a correction leaves the flag "already reported by another member" as it is unless it names it (releases leave such incidents out)', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('FIX-FLAG') }, caseworker);
     const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'FIX-FLAG', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true }, reportedByOtherMember: true } }, caseworker);

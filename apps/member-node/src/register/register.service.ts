@@ -136,12 +136,13 @@ export class RegisterService {
       const violenceType = classifyViolence(input.violenceTypes);
       const fingerprint = incidentFingerprint(client.clientCode, input.incidentDate, violenceType);
       const repo = tx.getRepository(IncidentEntity);
+      const incidentCode = input.incidentCode ?? (await this.freeDerivedCode(tx, p.centreId, fingerprint));
       const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
               centreId: p.centreId,
-              incidentCode: input.incidentCode ?? derivedIncidentCode(fingerprint),
+              incidentCode,
               clientId: client.id,
               incidentDate: input.incidentDate,
               reportedDate: input.reportedDate,
@@ -168,6 +169,28 @@ export class RegisterService {
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'incident', saved.id, { clientId: client.id });
       return toIncidentModel(saved, this.ring);
     });
+  }
+
+  /**
+   * The code of an incident recorded without one: derived from what makes it the same incident, so
+   * that it is stable. An incident corrected since it was recorded keeps its code while its client,
+   * date or type change; recording that first combination again would meet the old code, held by an
+   * incident that is no longer the same one. Then the next free `-2`, `-3`, ... (a user who gave no
+   * code gets no CONFLICT about one). The same incident recorded twice keeps the derived code and is
+   * refused as DUPLICATE_INCIDENT.
+   */
+  private async freeDerivedCode(tx: EntityManager, centreId: string, fingerprint: string): Promise<string> {
+    const derived = derivedIncidentCode(fingerprint);
+    const held: { incident_code: string; fingerprint: string }[] = await tx.query(
+      `SELECT incident_code, fingerprint FROM incidents WHERE centre_id = $1 AND (incident_code = $2 OR incident_code LIKE $2 || '-%')`,
+      [centreId, derived],
+    );
+    const holder = held.find((h) => h.incident_code === derived);
+    if (!holder || holder.fingerprint === fingerprint) return derived;
+    const taken = new Set(held.map((h) => h.incident_code));
+    let n = 2;
+    while (taken.has(`${derived}-${n}`)) n++;
+    return `${derived}-${n}`;
   }
 
   /** Only the fields given change; the access log names which fields, never their values. */
