@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
 import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
+import request from 'supertest';
+import { INDEXED_BODY_CHARS } from '../src/libraries/library-store';
+import { admitTestMember } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 const LIMIT = 64 * 1024;
@@ -233,5 +236,76 @@ describe('hub libraries: moderation, versions and files', () => {
 
     expect(await count('library_blobs')).toBe(blobs);
     expect(await count('library_version_files')).toBe(links);
+  });
+
+  it('REST uploads keep a Tajik or Russian file name as sent (UTF-8) and refuse names the GraphQL input refuses', async () => {
+    const doc = await createDocument(hub, member);
+    /** A multipart body written by hand, so the file name's bytes are exactly these. */
+    const send = (name: Buffer, bytes: Buffer) => {
+      const B = 'paivand-boundary';
+      const body = Buffer.concat([
+        Buffer.from(`--${B}\r\nContent-Disposition: form-data; name="file"; filename="`),
+        name,
+        Buffer.from(`"\r\nContent-Type: application/pdf\r\n\r\n`),
+        bytes,
+        Buffer.from(`\r\n--${B}--\r\n`),
+      ]);
+      return request(hub.app.getHttpServer())
+        .post(`/library/documents/${doc.id}/files`)
+        .set('authorization', `Bearer ${member}`)
+        .set('content-type', `multipart/form-data; boundary=${B}`)
+        .send(body);
+    };
+    const named = await send(Buffer.from('Ҳисобот Отчёт 2025.pdf', 'utf8'), buildPdf(['utf-8 names']));
+    expect(named.status).toBe(201);
+    expect(named.body.fileName).toBe('Ҳисобот Отчёт 2025.pdf');
+    const links = await count('library_version_files');
+    for (const name of ['evil%0D%0ASet-Cookie: x=1.pdf', `${'a'.repeat(300)}.pdf`]) {
+      const refused = await send(Buffer.from(name, 'utf8'), buildPdf([`refused ${name.length}`]));
+      expect({ name: name.slice(0, 12), status: refused.status, reason: refused.body.details?.reason }).toEqual({ name: name.slice(0, 12), status: 400, reason: 'VALIDATION_FAILED' });
+    }
+    expect(await count('library_version_files')).toBe(links);
+  });
+
+  it('a member node reads the libraries but writes nothing in them: NODE_PRINCIPAL, not an internal error', async () => {
+    const node = await admitTestMember(hub);
+    const created = await hub.gql('mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }', { i: documentInput() }, node.token);
+    expect(created.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    const mine = await hub.gql(LIST, { i: { scope: 'MINE' } }, node.token);
+    expect(mine.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    // a document of its own member: an account of the member edits it, the node does not
+    const ownDoc = await createDocument(hub, await hub.signIn('member', node.memberId), { organisationName: undefined, organisationMemberId: node.memberId });
+    const edited = await hub.gql('mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { id } }', { i: { id: ownDoc.id, year: 2024 } }, node.token);
+    expect(edited.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });
+    const upload = await request(hub.app.getHttpServer())
+      .post(`/library/documents/${ownDoc.id}/files`)
+      .set('authorization', `Bearer ${node.token}`)
+      .attach('file', buildPdf(['by a node']), { filename: 'node.pdf', contentType: 'application/pdf' });
+    expect({ status: upload.status, reason: upload.body.details?.reason }).toEqual({ status: 403, reason: 'NODE_PRINCIPAL' });
+    const published = await hub.gql(LIST, { i: { scope: 'PUBLISHED' } }, node.token);
+    expect(published.errors).toBeUndefined();
+  });
+
+  it('indexes at most INDEXED_BODY_CHARS of a document\'s text, which fits a search vector whatever the words (400,000 did not)', async () => {
+    // varied Russian words: every one a new lexeme, in both the folded and the Russian configuration
+    const abc = 'абвгдежзиклмнопрстуфхцчшщыэюя';
+    let x = 2463534242;
+    const words: string[] = [];
+    for (let len = 0; len < 400_000; ) {
+      let w = '';
+      for (let i = 0; i < 11; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        w += abc[(x >>> 0) % abc.length];
+      }
+      words.push(`${w}ами`);
+      len += w.length + 4;
+    }
+    const body = words.join(' ');
+    const vector = (text: string) => hub.dataSource.query(`SELECT length(library_search_vector('т', 'т', 't', null, null, null, $1, 'ru', '')) AS n`, [text]);
+    await expect(vector(body.slice(0, 400_000))).rejects.toThrow(/too long for tsvector/);
+    const [{ n }] = await vector(body.slice(0, INDEXED_BODY_CHARS));
+    expect(n).toBeGreaterThan(10_000);
   });
 });

@@ -1,4 +1,5 @@
 import type { Principal } from '../common/auth/principal';
+import { HubError } from '../common/errors/hub.error';
 import type { AccessLevel } from './library-codes';
 
 /**
@@ -22,9 +23,17 @@ export function isModerator(p: Principal | undefined): boolean {
   return p?.role === 'association_admin';
 }
 
-/** The caller owns the document: its author account, or (for members) any account of the same member. */
+/**
+ * Library documents are written by people: a member node (client credentials, role `member`)
+ * reads what its member may read, but authors, edits and attaches nothing (FORBIDDEN, NODE_PRINCIPAL).
+ */
+export function assertPerson(p: Principal): void {
+  if (p.kind !== 'user') throw new HubError('FORBIDDEN', 'Library documents are written by people; a node may read them', { reason: 'NODE_PRINCIPAL' });
+}
+
+/** The caller owns the document: its author account, or (for members) any account of the same member. Never a node. */
 export function ownsDocument(p: Principal | undefined, doc: { ownerAccountId: string; ownerMemberId: string | null }): boolean {
-  if (!p) return false;
+  if (!p || p.kind !== 'user') return false;
   if (p.id === doc.ownerAccountId) return true;
   return p.role === 'member' && p.memberId !== null && p.memberId === doc.ownerMemberId;
 }

@@ -7,7 +7,7 @@ import { HubError } from '../common/errors/hub.error';
 import { CreateLibraryDocumentInput, UpdateLibraryDocumentInput } from './dto/library-document.input';
 import { ModerateLibraryDocumentInput } from './dto/moderation.input';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity } from './entities';
-import { managesDocument, ownsDocument } from './library-access';
+import { assertPerson, managesDocument, ownsDocument } from './library-access';
 import { toLibraryDocumentModel } from './library.mapper';
 import {
   checkFields,
@@ -30,6 +30,7 @@ export class LibraryDocumentsService {
   ) {}
 
   async create(actor: Principal, input: CreateLibraryDocumentInput): Promise<LibraryDocumentModel> {
+    assertPerson(actor);
     const fields = mergeFields(undefined, input);
     if (actor.role === 'member' && !fields.organisationMemberId && !fields.organisationName) fields.organisationMemberId = actor.memberId ?? undefined;
     checkFields(fields, actor);
@@ -132,6 +133,7 @@ export class LibraryDocumentsService {
 
   /** Locks a document the actor owns; one it cannot even see is NOT_FOUND, one it sees but does not own FORBIDDEN. */
   private async lockOwned(tx: EntityManager, actor: Principal, id: string): Promise<LibraryDocumentEntity> {
+    assertPerson(actor);
     const doc = await lockDocument(tx, id);
     if (ownsDocument(actor, doc)) return doc;
     if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author edits and submits a document', { reason: 'NOT_DOCUMENT_OWNER' });

@@ -17,13 +17,31 @@ export async function versionById(tx: EntityManager, id: string): Promise<Librar
 }
 
 /**
+ * Characters of a version's files' text that are indexed. A tsvector holds at most 1 MB, and a
+ * Russian or English body is indexed twice (folded, and by its language): 400,000 characters of
+ * varied Russian text made 1.5 MB and failed the upload. 150,000 characters (some 25,000 words)
+ * stay under the limit whatever the words.
+ */
+export const INDEXED_BODY_CHARS = 150_000;
+
+/**
  * Recomputes a version's extracted text and search vector from its metadata and files
  * (library_search_vector, defined in the migration, is the one definition of the index).
  */
 export async function refreshSearch(tx: EntityManager, versionId: string): Promise<void> {
+  try {
+    await updateSearch(tx, versionId);
+  } catch (err) {
+    // program_limit_exceeded: a search vector over 1 MB (titles and summaries are bounded, so hardly reachable)
+    if ((err as { code?: unknown }).code !== '54000') throw err;
+    throw new HubError('PAYLOAD_TOO_LARGE', 'The document has more text than the library can index', { reason: 'LIBRARY_TEXT_TOO_LARGE' });
+  }
+}
+
+async function updateSearch(tx: EntityManager, versionId: string): Promise<void> {
   await tx.query(
     `WITH body AS (
-       SELECT left(coalesce(string_agg(b.extracted_text, ' ' ORDER BY f.attached_at, f.sha256), ''), 400000) AS t
+       SELECT left(coalesce(string_agg(b.extracted_text, ' ' ORDER BY f.attached_at, f.sha256), ''), ${INDEXED_BODY_CHARS}) AS t
        FROM library_version_files f JOIN library_blobs b ON b.sha256 = f.sha256
        WHERE f.version_id = $1 AND b.extracted_text IS NOT NULL)
      UPDATE library_document_versions v

@@ -1,12 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../common/auth/principal';
 import { HubError } from '../../common/errors/hub.error';
 import { LibraryBlobEntity, LibraryDocumentEntity, LibraryVersionFileEntity } from '../entities';
-import { managesDocument, ownsDocument, readableAccessLevels } from '../library-access';
+import { assertPerson, managesDocument, ownsDocument, readableAccessLevels } from '../library-access';
 import type { LibraryFileType } from '../library-codes';
 import { LibraryConfig } from '../library.config';
 import { toLibraryFileModel } from '../library.mapper';
@@ -50,19 +50,21 @@ export class LibraryFilesService {
   }
 
   async attach(actor: Principal, documentId: string, file: IncomingFile): Promise<LibraryFileModel> {
+    assertPerson(actor);
     this.assertSize(file.bytes.length);
+    const fileName = checkFileName(file.fileName);
     const type = this.checkType(file);
+    // Who may attach is known before any slow work: a caller who does not own the document gets its
+    // answer without a PDF being parsed for it (the lock below checks again).
+    const owned = await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } });
+    if (!owned || !ownsDocument(actor, owned)) await this.db.transaction((tx) => this.lockOwned(tx, actor, documentId));
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     // Text extraction is slow CPU work: done before the transaction, and only for bytes not seen before.
     const known = await this.db.getRepository(LibraryBlobEntity).findOne({ where: { sha256 }, select: { sha256: true } });
     const text = !known && type === 'pdf' ? await this.pdfText(file.bytes) : null;
 
     return this.db.transaction(async (tx) => {
-      const doc = await lockDocument(tx, documentId);
-      if (!ownsDocument(actor, doc)) {
-        if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author attaches files', { reason: 'NOT_DOCUMENT_OWNER' });
-        throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
-      }
+      const doc = await this.lockOwned(tx, actor, documentId);
       const { version, created } = await editableVersion(tx, doc, actor);
       // Content-addressed: the same bytes from anyone are one row.
       const inserted: unknown[] = await tx.query(
@@ -72,9 +74,9 @@ export class LibraryFilesService {
       );
       const links = tx.getRepository(LibraryVersionFileEntity);
       if (await links.exists({ where: { versionId: version.id, sha256 } })) {
-        await links.update({ versionId: version.id, sha256 }, { fileName: file.fileName });
+        await links.update({ versionId: version.id, sha256 }, { fileName });
       } else {
-        await links.insert({ versionId: version.id, sha256, fileName: file.fileName });
+        await links.insert({ versionId: version.id, sha256, fileName });
       }
       await refreshSearch(tx, version.id);
       await this.audit.record(tx, actor, 'library.file.attach', 'library_document', doc.id, {
@@ -85,11 +87,20 @@ export class LibraryFilesService {
         sizeBytes: file.bytes.length,
         deduplicated: inserted.length === 0,
       });
-      return toLibraryFileModel(doc.id, { sha256, fileName: file.fileName, contentType: type, sizeBytes: file.bytes.length });
+      return toLibraryFileModel(doc.id, { sha256, fileName, contentType: type, sizeBytes: file.bytes.length });
     });
   }
 
+  /** Locks a document the actor owns; one it sees but does not own is FORBIDDEN, one it cannot see NOT_FOUND. */
+  private async lockOwned(tx: EntityManager, actor: Principal, documentId: string): Promise<LibraryDocumentEntity> {
+    const doc = await lockDocument(tx, documentId);
+    if (ownsDocument(actor, doc)) return doc;
+    if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author attaches files', { reason: 'NOT_DOCUMENT_OWNER' });
+    throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+  }
+
   async detach(actor: Principal, documentId: string, sha256: string): Promise<boolean> {
+    assertPerson(actor);
     return this.db.transaction(async (tx) => {
       const doc = await lockDocument(tx, documentId);
       if (!ownsDocument(actor, doc)) throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
@@ -152,7 +163,22 @@ export class LibraryFilesService {
     return type;
   }
 
+  /**
+   * One extraction at a time per hub process (each is a worker with up to 256 MB of heap for up to
+   * LIBRARY_PDF_TIMEOUT_MS): parallel uploads queue here instead of exhausting the hub's memory.
+   */
   private async pdfText(bytes: Buffer): Promise<string> {
+    const turn = this.pdfQueue.then(() => this.extract(bytes));
+    this.pdfQueue = turn.then(
+      () => undefined,
+      () => undefined,
+    );
+    return turn;
+  }
+
+  private pdfQueue: Promise<void> = Promise.resolve();
+
+  private async extract(bytes: Buffer): Promise<string> {
     try {
       return await extractPdfText(bytes, this.config.LIBRARY_PDF_TIMEOUT_MS);
     } catch (e) {
@@ -161,4 +187,20 @@ export class LibraryFilesService {
       throw new HubError('BAD_USER_INPUT', 'The file starts like a PDF but cannot be read as one', { reason: 'LIBRARY_FILE_UNREADABLE_PDF' });
     }
   }
+}
+
+/**
+ * A file name as stored and sent back in Content-Disposition: NFC, 1 to 255 characters, no path
+ * separator or control character (the rule of AttachLibraryFileInput, for the REST upload too).
+ */
+export function checkFileName(name: string): string {
+  const n = name.normalize('NFC').trim();
+  // eslint-disable-next-line no-control-regex
+  if (n.length === 0 || n.length > 255 || !/^[^/\\\u0000-\u001f\u007f]+$/.test(n)) {
+    throw new HubError('BAD_USER_INPUT', 'Invalid input: fileName', {
+      reason: 'VALIDATION_FAILED',
+      fields: [{ field: 'fileName', messages: ['fileName must be a plain file name of 1 to 255 characters'] }],
+    });
+  }
+  return n;
 }

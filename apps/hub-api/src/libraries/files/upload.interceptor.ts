@@ -9,7 +9,7 @@ interface MulterError extends Error {
 }
 type Middleware = (req: Request, res: Response, next: (err?: unknown) => void) => void;
 interface Multer {
-  (opts: { storage: unknown; limits: Record<string, number> }): { single(field: string): Middleware };
+  (opts: { storage: unknown; limits: Record<string, number>; defParamCharset?: string }): { single(field: string): Middleware };
   memoryStorage(): unknown;
 }
 // multer ships with @nestjs/platform-express but without type declarations.
@@ -35,6 +35,8 @@ export class LibraryUploadInterceptor implements NestInterceptor {
     this.upload = multer({
       storage: multer.memoryStorage(),
       limits: { fileSize: config.LIBRARY_MAX_FILE_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
+      // file names as UTF-8 (busboy's default is latin1: "Отчёт.pdf" was stored as mojibake)
+      defParamCharset: 'utf8',
     }).single('file');
   }
 

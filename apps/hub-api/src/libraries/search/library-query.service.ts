@@ -5,7 +5,7 @@ import type { Principal } from '../../common/auth/principal';
 import { HubError } from '../../common/errors/hub.error';
 import { LibraryScope, ListLibraryDocumentsInput, SearchLibraryInput } from '../dto/search.input';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity } from '../entities';
-import { isModerator, managesDocument, readableAccessLevels } from '../library-access';
+import { assertPerson, isModerator, managesDocument, readableAccessLevels } from '../library-access';
 import { toLibraryDocumentModel } from '../library.mapper';
 import { LibraryDocumentModel, LibraryDocumentPage, LibrarySearchResult } from '../models/library-document.model';
 import { applyFilter, buildSearchSql, readableVersions, snippetHtml, SqlWhere } from './library-sql';
@@ -55,6 +55,7 @@ export class LibraryQueryService {
       order = 'v.published_at DESC, v.id';
     } else {
       if (!p) throw new HubError('UNAUTHENTICATED', 'Sign in to list your documents');
+      assertPerson(p);
       if (input.scope === LibraryScope.ALL && !isModerator(p)) throw new HubError('FORBIDDEN', 'Only the Association lists every document');
       w.add('v.id = d.latest_version_id');
       if (input.scope === LibraryScope.MINE) {
