@@ -166,4 +166,34 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect(unauth.status).toBe(401);
     expect(STANDARD.version).toBe('2026.1');
   });
+
+  it('the same release sent again while the first send is being stored (a node retrying after its timeout) is ignored, never refused', async () => {
+    const c = await admitTestMember(hub);
+    const rest = (body: unknown) => request(hub.app.getHttpServer()).post('/api/v1/submissions').set('authorization', `Bearer ${c.token}`).send(body as object);
+    // a first release, three sends at once: one stored, the others the same content
+    const first = sign_(c, { cells: servicesCells(good), period: '2025-01' });
+    const firsts = await Promise.all([rest(first), rest(first), rest(first)]);
+    expect(firsts.map((r) => r.body.status).sort()).toEqual(['SUCCESS', 'WARNING', 'WARNING']);
+    // a revision, three sends at once
+    const revised = sign_(c, { cells: servicesCells((t, o) => good(t, o) + 1), period: '2025-01', revision: 2 });
+    const revisions = await Promise.all([rest(revised), rest(revised), rest(revised)]);
+    expect(revisions.map((r) => r.body.status).sort()).toEqual(['SUCCESS', 'WARNING', 'WARNING']);
+    // revision 1 sent again late: the same content as the history's revision 1, ignored; other content a conflict
+    expect((await rest(first)).body.status).toBe('WARNING');
+    const other = sign_(c, { cells: servicesCells((t, o) => good(t, o) + 2), period: '2025-01' });
+    expect(codes((await rest(other)).body)).toEqual(['REVISION_CONFLICT']);
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [c.memberId])).toBe(2);
+  });
+
+  it('a preparedAt that names no real instant (30 February, hour 24) is PAYLOAD_INVALID, in a dry run too, not an internal error', async () => {
+    for (const preparedAt of ['2025-02-30T08:00:00Z', '2025-04-31T08:00:00Z', '2025-03-01T24:00:00Z', '2025-03-01T08:00:00+25:00']) {
+      const s = sign_(a, { cells: servicesCells(good), period: '2025-05', preparedAt });
+      for (const dryRun of [true, false]) {
+        const r = await submit(a, s, dryRun);
+        expect({ preparedAt, dryRun, status: r.status, codes: codes(r) }).toEqual({ preparedAt, dryRun, status: 'ERROR', codes: ['PAYLOAD_INVALID'] });
+      }
+    }
+    // a leap day is a real one
+    expect((await submit(a, sign_(a, { cells: servicesCells(good), period: '2025-05', preparedAt: '2024-02-29T23:59:59+05:00' }), true)).status).toBe('SUCCESS');
+  });
 });

@@ -107,16 +107,19 @@ export class SubmissionsService {
       return { status: 'SUCCESS', description: `Stored: ${verb}.`, dryRun, counts, conflicts: [], reference: ref, submissionId: id };
     };
     if (dryRun) return run(this.db.manager);
-    try {
-      return await this.db.transaction(run);
-    } catch (e) {
-      // Two revisions of one key racing: the unique indexes keep one; the other is a conflict.
-      if ((e as { code?: string }).code === '23505') {
+    // Two sends of one period racing (a node retrying after its timeout while the first send is still
+    // being stored): the unique indexes keep one, and the other is decided again once it is stored, so
+    // the same release is `ignored` (WARNING) as when sent after it, and only other content a conflict.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction(run);
+      } catch (e) {
+        if ((e as { code?: string }).code !== '23505') throw e;
+        if (attempt === 0) continue;
         const list = new ConflictList();
         list.add('REVISION_CONFLICT', 'revision', 'another release of this period was stored at the same time; pull and retry');
         return refuse(list);
       }
-      throw e;
     }
   }
 
@@ -134,18 +137,20 @@ export class SubmissionsService {
       lock: tx.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
     });
     if (current && current.contentHash === p.contentHash) return { kind: 'ignored', existing: current };
+    // The same revision with the same content in the history: a send repeated after the release was stored
+    // (and, when the send raced the one that stored it, possibly revised since, or no longer found as current
+    // by a read that waited for it): nothing to do, as for the current one.
+    const stored = await tx.getRepository(SubmissionEntity).findOne({
+      where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
+    });
+    if (stored && stored.contentHash === p.contentHash) return { kind: 'ignored', existing: stored };
     if (current && p.revision <= current.revision) {
       list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
       return { kind: 'refused', list };
     }
-    if (!current) {
-      const sameRevision = await tx.getRepository(SubmissionEntity).exists({
-        where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
-      });
-      if (sameRevision) {
-        list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
-        return { kind: 'refused', list };
-      }
+    if (!current && stored) {
+      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
+      return { kind: 'refused', list };
     }
     return { kind: current ? 'revision' : 'new', replaces: current };
   }

@@ -20,6 +20,20 @@ export const MAX_INT = 2_147_483_647;
 /** preparedAt as a node writes it (`Date.toISOString()`), or any ISO 8601 time with an offset. */
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:\d{2})$/;
 
+/**
+ * An ISO 8601 time that names a real instant: JavaScript's Date.parse takes 2025-02-30 (as
+ * 2 March) and hours up to 24, which Postgres refuses when the submission is stored (an internal
+ * error after a dry run had said SUCCESS). Every field is checked against its calendar range.
+ */
+function isIsoTime(v: string): boolean {
+  const m = ISO_TIME.exec(v);
+  if (!m || Number.isNaN(Date.parse(v))) return false;
+  const [y, mo, d, h, mi, sec] = [v.slice(0, 4), v.slice(5, 7), v.slice(8, 10), v.slice(11, 13), v.slice(14, 16), v.length > 16 && v[16] === ':' ? v.slice(17, 19) : '00'].map(Number);
+  const lastDay = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+  const offset = /([+-])(\d{2}):(\d{2})$/.exec(v);
+  return y >= 1 && mo >= 1 && mo <= 12 && d >= 1 && d <= lastDay && h <= 23 && mi <= 59 && sec <= 59 && (!offset || (Number(offset[2]) <= 14 && Number(offset[3]) <= 59));
+}
+
 const OBS = new Set<string>(OBS_STATUS);
 const CONF = new Set<string>(CONF_STATUS);
 const CELL_KEYS = 'confStatus,key,obsStatus,value';
@@ -53,7 +67,7 @@ export function shapeError(input: unknown): string | null {
   }
   if (!Array.isArray(p.cells)) return 'payload.cells must be a list';
   if (p.cells.length > MAX_CELLS) return `payload.cells holds more than ${MAX_CELLS} cells`;
-  if (!ISO_TIME.test(p.preparedAt as string) || Number.isNaN(Date.parse(p.preparedAt as string))) {
+  if (!isIsoTime(p.preparedAt as string)) {
     return 'payload.preparedAt must be an ISO 8601 time with a time zone, e.g. 2026-02-01T08:00:00Z';
   }
   for (let i = 0; i < p.cells.length; i++) {
