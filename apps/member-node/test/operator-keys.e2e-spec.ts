@@ -1,8 +1,10 @@
 import request from 'supertest';
-import { iterateRegister } from '@paivand/synthetic';
+import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { KeyRing } from '../src/crypto/key-ring';
-import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { checkKeyRingOpensDatabase } from '../src/crypto/key-ring-check';
+import { rotateKeys } from '../src/crypto/rotate-keys';
+import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { runCli as cli } from './utils/cli';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
@@ -125,5 +127,67 @@ describe('member node, operator: encryption keys and their rotation', () => {
     expect((await cli('rotate-keys')).code).toBe(0);
     expect(await notUnder('k3')).toEqual({});
     expect((await cli('rotate-keys', '--batch-size', 'many')).code).toBe(2);
+  });
+});
+
+describe('member node, operator: an import accepted while the keys are rotated', () => {
+  it('leaves no value under the old key: staged rows are rotated first and every table is counted again at the end', async () => {
+    const k1 = newKey();
+    const k2 = newKey();
+    const first = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k1:${k1}`, FEDERATION_JOBS: 'false' });
+    let node: NodeTestApp | undefined;
+    try {
+      // an import staged under k1 and waiting for review, and hotline consultations under k1
+      const caseworker = await first.signIn('caseworker');
+      const created = await first.gql('mutation { createImport(input: {fileName: "register.csv", format: csv}) { id } }', {}, caseworker);
+      const jobId = created.data?.createImport.id as string;
+      await request(first.app.getHttpServer()).put(`/imports/${jobId}/file`).set('authorization', `Bearer ${caseworker}`).set('content-type', 'text/csv').send(Buffer.from(CSV)).expect(200);
+      await fillSyntheticConsultations(
+        first.dataSource,
+        new KeyRing(`k1:${k1}`),
+        TEST_CENTRE,
+        generateHotlineConsultations({ seed: 'rotation-race', centre: { id: 'OPK', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-01-31', count: 5 }),
+      );
+      await first.app.close();
+      // the procedure: the new key first, the node restarted with it, then the rotation
+      node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k2:${k2},k1:${k1}`, FEDERATION_JOBS: 'false' }, first.db);
+      const running = node;
+      const other = running.dataSource.createQueryRunner();
+      await other.connect();
+      await other.startTransaction();
+      let rotation: Promise<unknown> | undefined;
+      try {
+        // a consultation being edited holds the rotation up after clients and incidents are done
+        await other.query(`SELECT id FROM consultations WHERE notes_enc LIKE 'enc1:k1:%' LIMIT 1 FOR UPDATE`);
+        rotation = rotateKeys(running.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), { batchSize: 50, lockTimeoutMs: 30_000 });
+        rotation.catch(() => undefined);
+        const waiting = async (): Promise<number> => (await running.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
+        for (let t = 0; (await waiting()) === 0; t++) {
+          if (t > 200) throw new Error('the rotation never waited on the held consultation');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        // meanwhile a caseworker accepts the import: its staged ciphertext goes into clients and incidents as it is
+        const accepted = await running.gql('mutation($id: ID!) { acceptImport(id: $id) { status rowsImported } }', { id: jobId }, await running.signIn('caseworker'));
+        expect(accepted.data?.acceptImport).toEqual({ status: 'accepted', rowsImported: 2 });
+        await other.commitTransaction();
+        await rotation;
+      } finally {
+        if (other.isTransactionActive) await other.rollbackTransaction();
+        await other.release();
+      }
+      const left: Record<string, number> = {};
+      for (const c of ENCRYPTED_COLUMNS) {
+        const [{ n }] = await running.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} LIKE 'enc1:k1:%'`);
+        if (n > 0) left[`${c.table}.${c.column}`] = n;
+      }
+      expect(left).toEqual({});
+      // so dropping k1, as the rotation's success says one may, loses nothing
+      await expect(checkKeyRingOpensDatabase(running.dataSource, new KeyRing(`k2:${k2}`))).resolves.toBeUndefined();
+    } finally {
+      if (node) {
+        await node.close();
+        await first.db.drop();
+      } else await first.close().catch(() => first.db.drop());
+    }
   });
 });

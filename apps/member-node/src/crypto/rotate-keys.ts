@@ -37,20 +37,49 @@ const KEYS: Readonly<Record<string, string[]>> = {
  * batches, each batch in its own transaction (a crash loses nothing: old keys stay in
  * the ring until the rotation has finished, and a second run continues where it stopped).
  * A first pass skips rows other sessions hold; a second waits for them (up to
- * `lockTimeoutMs` per batch); then every table is counted again, and the rotation only
- * succeeds when no ciphertext under an old key is left, so that dropping the old keys
- * afterwards can never lose data.
+ * `lockTimeoutMs` per batch). Once every table is done, every table is counted again (an
+ * import accepted meanwhile copies staged ciphertext into clients and incidents as it is),
+ * what is left gets another round (at most ROUNDS), and the rotation only succeeds when no
+ * ciphertext under an old key is left in any table, so that dropping the old keys afterwards
+ * can never lose data.
  */
 export async function rotateKeys(db: DataSource, ring: KeyRing, options: RotationOptions = {}): Promise<RotationReport> {
   const batchSize = options.batchSize ?? 500;
   const lockTimeoutMs = Math.max(1, Math.floor(options.lockTimeoutMs ?? 60_000));
   const notCurrent = `${ring.currentPrefix.replace(/[%_\\]/g, (m) => `\\${m}`)}%`;
   const rows: Record<string, number> = {};
-  const remaining: Record<string, number> = {};
-  for (const table of [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))]) {
+  // Staged import rows first: accepting an import copies their ciphertext as it is into clients and
+  // incidents, so a table done before them could be given old-key values again afterwards.
+  const tables = [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))].sort((a, b) => Number(b === 'import_staged_rows') - Number(a === 'import_staged_rows'));
+  const staleWhere = (table: string): string =>
+    ENCRYPTED_COLUMNS.filter((c) => c.table === table)
+      .map((c) => `(${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1)`)
+      .join(' OR ');
+  /** Every table counted again, after all of them were done (what another session wrote meanwhile shows here). */
+  const left = async (among: readonly string[]): Promise<Record<string, number>> => {
+    const out: Record<string, number> = {};
+    for (const table of among) {
+      const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${staleWhere(table)}`, [notCurrent]);
+      if (n > 0) out[table] = n;
+    }
+    return out;
+  };
+  for (const table of tables) rows[table] = 0;
+  let todo = tables;
+  // A few rounds: a round takes what is left (rows held by others, ciphertext copied in by an import accepted
+  // meanwhile); a value still left after the last round fails the rotation.
+  for (let round = 0; round < ROUNDS && todo.length > 0; round++) {
+    for (const table of todo) await rotateTable(table);
+    todo = Object.keys(await left(tables));
+  }
+  const remaining = await left(tables);
+  if (Object.keys(remaining).length > 0) throw new RotationIncompleteError(remaining);
+  return { rows };
+
+  async function rotateTable(table: string): Promise<void> {
     const cols = ENCRYPTED_COLUMNS.filter((c) => c.table === table);
     const key = KEYS[table] ?? ['id'];
-    const stale = cols.map((c) => `(${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1)`).join(' OR ');
+    const stale = staleWhere(table);
     const batch = async (tx: EntityManager, lock: string): Promise<number> => {
       const found: Record<string, string | null>[] = await tx.query(
         `SELECT ${[...key, ...cols.map((c) => c.column)].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${batchSize} ${lock}`,
@@ -75,19 +104,17 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
         if (n > 0) options.onProgress?.(table, rows[table], false);
       }
     };
-    rows[table] = 0;
     // 1. everything nobody else holds, without waiting
     await drain('FOR UPDATE SKIP LOCKED');
-    // 2. the rows skipped: wait for their holders (a row locked past the timeout stays and is counted below)
+    // 2. the rows skipped: wait for their holders (a row locked past the timeout stays and is counted after the round)
     try {
       await drain('FOR UPDATE', `SET LOCAL lock_timeout = ${lockTimeoutMs}`);
     } catch (err) {
       if ((err as { code?: unknown }).code !== '55P03') throw err; // lock_not_available
     }
-    const [{ n }]: { n: number }[] = await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE ${stale}`, [notCurrent]);
-    if (n > 0) remaining[table] = n;
     options.onProgress?.(table, rows[table], true);
   }
-  if (Object.keys(remaining).length > 0) throw new RotationIncompleteError(remaining);
-  return { rows };
 }
+
+/** Rounds over the tables with values left (see rotateKeys). */
+const ROUNDS = 3;
