@@ -180,9 +180,10 @@ describe('member node behind a reverse proxy (TRUST_PROXY)', () => {
   });
   afterAll(() => node.close());
 
+  const login = (from: string, username: string, password: string) =>
+    request(node.app.getHttpServer()).post('/graphql').set('x-forwarded-for', from).send({ query: LOGIN, variables: { i: { username, password } } });
+
   it("counts each client's address that the trusted proxy forwards, so one client's guesses lock out only that client", async () => {
-    const login = (from: string, username: string, password: string) =>
-      request(node.app.getHttpServer()).post('/graphql').set('x-forwarded-for', from).send({ query: LOGIN, variables: { i: { username, password } } });
     await node.signIn('caseworker', 'behind.proxy');
     // four wrong sign-ins (four accounts, one each) from one client reach its address's limit (4 x 1)
     for (let i = 0; i < 5; i++) await login('203.0.113.5', `guess.${i}`, 'a wrong password');
@@ -192,5 +193,28 @@ describe('member node behind a reverse proxy (TRUST_PROXY)', () => {
     const other = await login('203.0.113.6', 'behind.proxy', TEST_PASSWORD);
     expect(other.body.errors).toBeUndefined();
     expect(other.body.data.login.accessToken).toEqual(expect.any(String));
+  });
+
+  it('wrong passwords for an account from one machine lock that machine out, not the account: the only admin still signs in from hers', async () => {
+    await node.signIn('centre_admin', 'the.only.admin');
+    // someone who knows the username, again and again from one address (LOGIN_MAX_FAILURES is 1 here)
+    for (let i = 0; i < 6; i++) await login('198.51.100.66', 'the.only.admin', `a guess ${i}`);
+    expect((await login('198.51.100.66', 'the.only.admin', TEST_PASSWORD)).body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    const own = await login('203.0.113.10', 'the.only.admin', TEST_PASSWORD);
+    expect(own.body.errors).toBeUndefined();
+    expect(own.body.data.login.accessToken).toEqual(expect.any(String));
+  });
+
+  it('guesses for one account from many addresses reach its own ceiling (ten times the limit), which locks it everywhere', async () => {
+    await node.signIn('caseworker', 'many.addresses');
+    for (let a = 1; a <= 10; a++) {
+      expect((await login(`192.0.2.${a}`, 'many.addresses', 'a wrong password')).body.errors?.[0].extensions?.details?.reason).toBe('BAD_CREDENTIALS');
+    }
+    const locked = await login('192.0.2.200', 'many.addresses', TEST_PASSWORD);
+    expect(locked.body.errors?.[0].extensions).toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'LOGIN_LOCKED' } });
+    // the table holds hashes of usernames and pairs, never a typed username
+    const keys: { key: string }[] = await node.dataSource.query(`SELECT key FROM login_throttle WHERE key NOT LIKE 'ip:%'`);
+    expect(JSON.stringify(keys)).not.toContain('many.addresses');
+    for (const { key } of keys) expect(key).toMatch(/^(account:[0-9a-f]{64}|pair:[0-9a-f]{64}:[0-9a-f]{64})$/);
   });
 });

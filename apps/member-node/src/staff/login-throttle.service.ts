@@ -7,6 +7,14 @@ import { NodeConfig } from '../config/node-config';
 
 /** Per-IP failures allowed, as a multiple of the per-account limit (several staff share one office IP). */
 const IP_FACTOR = 4;
+/**
+ * Failures of one account from all addresses together, as a multiple of the per-address limit: a
+ * ceiling on guessing from many addresses, high enough that no one address can reach it (its own
+ * pair and address limits stop it first), so nobody locks a colleague out from one machine.
+ */
+const ACCOUNT_FACTOR = 10;
+
+const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 
 /**
  * The throttle's key for what was typed as a username: a hash, not the text. People type
@@ -14,13 +22,21 @@ const IP_FACTOR = 4;
  * was kept in the table as typed, and nothing ever removed it.
  */
 function accountKey(username: string): string {
-  return `account:${createHash('sha256').update(username).digest('hex')}`;
+  return `account:${sha256(username)}`;
+}
+
+/** The key of one (username, address) pair: hashes only. */
+function pairKey(username: string, ip: string): string {
+  return `pair:${sha256(username)}:${sha256(ip)}`;
 }
 
 /**
- * Sign-in rate limit, kept in Postgres so it holds across restarts and replicas: after
- * LOGIN_MAX_FAILURES failed attempts for one account (or four times that from one IP) within
- * the window, the next attempt locks that key for LOGIN_LOCKOUT_SECONDS.
+ * Sign-in rate limit, kept in Postgres so it holds across restarts and replicas, as the hub's:
+ * LOGIN_MAX_FAILURES failed attempts for one username from one address lock that pair; four
+ * times that from one address (any usernames) lock the address; ten times that for one account
+ * from all addresses together lock the account. Each lock lasts LOGIN_LOCKOUT_SECONDS. (The
+ * account alone was the key: anyone could keep the only centre admin locked out with six wrong
+ * passwords every quarter of an hour, from one machine and without signing in.)
  */
 @Injectable()
 export class LoginThrottleService {
@@ -35,23 +51,23 @@ export class LoginThrottleService {
     this.attempts = new AttemptLimiter(db, { table: 'login_throttle' }, config.LOGIN_LOCKOUT_SECONDS);
   }
 
-  private keys(username: string, ip: string): { key: string; limit: number }[] {
-    return [
-      { key: accountKey(username), limit: this.config.LOGIN_MAX_FAILURES },
-      { key: `ip:${ip}`, limit: this.config.LOGIN_MAX_FAILURES * IP_FACTOR },
-    ];
-  }
-
   /**
-   * Takes one attempt for the account and for the address before the password is checked, so
-   * that guesses sent all at once count as surely as guesses sent one by one: false (the
-   * password is then not checked) when either key is locked or has no attempt left in its window.
-   * The attempt counts as a failure until `recordSuccess` gives it back (so a wrong password needs no call of its own).
+   * Takes one attempt before the password is checked, so that guesses sent all at once count as
+   * surely as guesses sent one by one: of the address, then of the (username, address) pair, then of
+   * the account; false (the password is then not checked) as soon as one is locked, and the keys after
+   * it are not counted (an address that is locked adds nothing to the account's count). The attempt
+   * counts as a failure until `recordSuccess` gives it back (so a wrong password needs no call of its own).
    */
   async begin(username: string, ip: string): Promise<boolean> {
-    let allowed = true;
-    for (const { key, limit } of this.keys(username, ip)) if ((await this.attempts.take(key, limit)).locked) allowed = false;
-    return allowed;
+    const max = this.config.LOGIN_MAX_FAILURES;
+    for (const { key, limit } of [
+      { key: `ip:${ip}`, limit: max * IP_FACTOR },
+      { key: pairKey(username, ip), limit: max },
+      { key: accountKey(username), limit: max * ACCOUNT_FACTOR },
+    ]) {
+      if ((await this.attempts.take(key, limit)).locked) return false;
+    }
+    return true;
   }
 
   /** Removes the rows without a lock whose window has passed; returns how many. */
@@ -59,14 +75,16 @@ export class LoginThrottleService {
     return this.attempts.sweepExpired();
   }
 
-  /** The attempt succeeded: the account starts afresh, and the address gets its attempt back. */
+  /** The attempt succeeded: the account and this pair start afresh, and the address gets its attempt back. */
   async recordSuccess(username: string, ip: string): Promise<void> {
+    await this.attempts.clear({ key: pairKey(username, ip) });
     await this.attempts.clear({ key: accountKey(username) });
     await this.attempts.giveBack(`ip:${ip}`);
   }
 
-  /** Forgets the account's failed attempts inside the caller's transaction (a new password). */
-  clearAccount(tx: EntityManager, username: string): Promise<void> {
-    return this.attempts.clear({ key: accountKey(username) }, tx);
+  /** Forgets the account's failed attempts, from every address, inside the caller's transaction (a new password). */
+  async clearAccount(tx: EntityManager, username: string): Promise<void> {
+    await this.attempts.clear({ key: accountKey(username) }, tx);
+    await this.attempts.clear({ prefix: `pair:${sha256(username)}:` }, tx);
   }
 }
