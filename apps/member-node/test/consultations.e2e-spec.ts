@@ -5,7 +5,8 @@ import { NodeSigningKey } from '../src/federation/signing-key';
 import { PrepareProgress, ReleasesService } from '../src/releases/releases.service';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
-import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+import { runCli as cli } from './utils/cli';
+import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers and stored reports are checked field by field */
 
@@ -52,8 +53,9 @@ describe('member node: hotline consultations and their differential-privacy rele
   /** Everything that must never leave the node: notes, caller and consultation codes. */
   const identifiers: string[] = [];
 
+  const signing = NodeSigningKey.generate().privateKeyPem;
   beforeAll(async () => {
-    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem, FEDERATION_JOBS: 'false' });
+    node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: signing, FEDERATION_JOBS: 'false' });
     [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
     releases = node.app.get(ReleasesService);
   });
@@ -275,7 +277,18 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(mar2.release).toMatchObject({ status: 'prepared' });
     // ...but the budget is cut before approval: approving it would overspend, so it is blocked, never signed
     await sync.store(withBudget('2026.4', 1));
-    const approved = await releases.approve(mar2.release.id, 'test');
+    // by the operator's CLI: exit 3, naming the reason (it exited 0, as if the release had been signed and queued)
+    const saved = { ...process.env };
+    Object.assign(process.env, { DATABASE_URL: node.db.url, CENTRE_ID: TEST_CENTRE, JWT_SECRET: TEST_JWT_SECRET, NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: signing, LOG_LEVEL: 'silent' });
+    delete process.env.HUB_URL;
+    let viaCli;
+    try {
+      viaCli = await cli('approve', mar2.release.id);
+    } finally {
+      process.env = saved;
+    }
+    expect(viaCli).toMatchObject({ code: 3, err: expect.stringContaining('blocked, not approved: BUDGET_EXHAUSTED') });
+    const approved = await releases.get(mar2.release.id);
     expect(approved).toMatchObject({ status: 'blocked', errorCode: 'BUDGET_EXHAUSTED' });
     const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM release_outbox WHERE dataset_id = $1`, [HOTLINE]);
     expect(n).toBe(2);

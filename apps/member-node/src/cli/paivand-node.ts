@@ -183,7 +183,15 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
         );
         if (failed.some((e) => e.code === 'NOT_FOUND')) throw new Exit(EXIT.USAGE, 'no such release');
         if (failed.length > 0) throw new Exit(EXIT.NOTHING, `${failed.length} of ${ids.length} release(s) not ${name === 'approve' ? 'approved' : 'held'}`);
-        if (out.some((r) => 'release' in r && r.release.status === 'stale')) throw new Exit(EXIT.NOTHING, 'a release was prepared against an older ledger: prepare again');
+        const after = out.flatMap((r) => ('release' in r ? [r.release] : []));
+        const blocked = after.filter((r) => r.status === 'blocked');
+        // a differential-privacy table whose budget this release would overspend is declined as `blocked`, not by an error
+        if (blocked.length > 0) throw new Exit(EXIT.NOTHING, `${blocked.length} release(s) blocked, not approved: ${[...new Set(blocked.map((r) => r.errorCode ?? 'BLOCKED'))].join(', ')}`);
+        const stale = after.filter((r) => r.status === 'stale');
+        if (stale.length > 0) {
+          const why = [...new Set(stale.map((r) => r.errorCode ?? 'STALE'))].join(', ');
+          throw new Exit(EXIT.NOTHING, `${stale.length} release(s) stale, not approved (${why}): prepare again`);
+        }
       });
   }
 
