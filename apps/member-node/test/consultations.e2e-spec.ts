@@ -295,4 +295,25 @@ describe('member node: hotline consultations and their differential-privacy rele
     const spent = (await releases.ledger()).filter((r) => r.datasetId === HOTLINE).reduce((s, r) => s + (r.payload.protection.epsilon ?? 0), 0);
     expect(spent).toBe(1);
   });
+
+  it('a release the hub refused is prepared again, keeping its revision, once the standard it was prepared on has changed; not before', async () => {
+    const sync = node.app.get(StandardSyncService);
+    for (let i = 0; i < 3; i++) {
+      expect((await node.gql(RECORD, { i: valid(`REFUSED-${i}`, { date: '2025-06-1' + i, notes: null }) }, caseworker)).errors).toBeUndefined();
+    }
+    const hotline = async (): Promise<any> => (await releases.prepare('2025-06', NOW)).releases.find((x) => x.datasetId === HOTLINE);
+    const first = await hotline();
+    expect(first).toMatchObject({ status: 'prepared', revision: 1 });
+    expect((await releases.approve(first.id, 'test')).status).toBe('approved');
+    // the hub refused it (say, for a k the Association had raised meanwhile), as the outbox records a refusal
+    await node.dataSource.query(`UPDATE releases SET status = 'refused', error_code = 'K_TOO_LOW' WHERE id = $1`, [first.id]);
+    // the same standard, the same figures: the same bytes would be refused again, nothing is prepared
+    expect(await hotline()).toBeUndefined();
+    // the node pulls the Association's new standard: the period is prepared again, as revision 1 still (the hub holds none)
+    await sync.store(withBudget('2026.9', 3));
+    const again = await hotline();
+    expect(again).toMatchObject({ status: 'prepared', revision: 1, schemaVersion: '2026.9' });
+    expect((await releases.get(first.id)).status).toBe('superseded');
+    expect(await hotline()).toBeUndefined();
+  });
 });

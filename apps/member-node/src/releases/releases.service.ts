@@ -154,12 +154,18 @@ export class ReleasesService {
         const mine = existing.filter((r) => r.datasetId === ds.id);
         const latest = mine.find((r) => LIVE.includes(r.status));
         if (mine.some((r) => r.status === 'blocked' && r.inputFingerprint === fingerprint && r.schemaVersion === standard.version && (!latest || r.preparedAt >= latest.preparedAt))) continue;
-        // A table prepared for another member id could never be accepted: it is prepared again (a refused
-        // one too: the hub stored nothing of it, so its replacement keeps the revision), as are changed figures.
+        // A table prepared for another member id could never be accepted: it is prepared again, as are changed figures.
         const forAnother = latest !== undefined && preparedForAnotherMember(latest, member);
+        // A table the hub refused: it stored nothing of it, so a replacement keeps the revision. Prepared again
+        // once anything that went into it has changed: the member id, the figures, or the standard (a refusal for
+        // a k or a zero rule the Association has since raised is answered by the standard the node then pulls;
+        // the same bytes sent again would only be refused again). Nothing changed: `retry` sends it again.
+        const refusedAndChanged =
+          latest?.status === 'refused' && (forAnother || latest.inputFingerprint !== fingerprint || latest.schemaVersion !== standard.version);
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
+        else if (refusedAndChanged) todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         else if (latest.inputFingerprint === fingerprint && !forAnother) continue;
-        else if (latest.status === 'prepared' || latest.status === 'held' || (latest.status === 'refused' && forAnother)) {
+        else if (latest.status === 'prepared' || latest.status === 'held') {
           todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         }
         // Differential privacy: no revision once released. Noising the period again would spend
