@@ -50,6 +50,23 @@ describe('coordinator: versions of the standard', () => {
     expect(std.data?.standard.version).toBe(STANDARD.version);
   });
 
+  it('refuses a version that takes away a codelist, a code, a dataset or a dataset\'s shape that members and the hub still use, and stores nothing', async () => {
+    const list = (d: any, id: string): any => d.codelists.find((l: any) => l.id === id);
+    const takenAway: [string, any, string][] = [
+      ['every dataset', draft('2026.2', (d) => (d.datasets = [])), 'datasets.'],
+      ['a codelist the hub reads (centre types: nobody could apply)', draft('2026.2', (d) => (d.codelists = d.codelists.filter((l: any) => l.id !== 'centre_type'))), 'codelists.centre_type'],
+      ['a code members record with', draft('2026.2', (d) => list(d, 'violence_type').codes.pop()), 'codelists.violence_type'],
+      ['a dimension of a dataset', draft('2026.2', (d) => d.datasets[0].dimensions.pop()), `datasets.${STANDARD.datasets[0].id}`],
+      ['a dataset\'s period type', draft('2026.2', (d) => (d.datasets[0].periodType = 'quarter')), `datasets.${STANDARD.datasets[0].id}`],
+    ];
+    for (const [what, doc, field] of takenAway) {
+      const res = await hub.gql(PUBLISH, { d: doc }, admin);
+      expect({ what, code: res.errors?.[0].extensions?.code, reason: res.errors?.[0].extensions?.details?.reason }).toEqual({ what, code: 'BAD_USER_INPUT', reason: 'STANDARD_INCOMPATIBLE' });
+      expect(res.errors?.[0].extensions?.details.fields.map((f: any) => f.field).join(' ')).toContain(field);
+    }
+    expect(await versions()).toEqual([STANDARD.version]);
+  });
+
   it('publishes only a version later than every published one; a published version cannot be replaced', async () => {
     const older = await hub.gql(PUBLISH, { d: draft('2025.9') }, admin);
     expect(older.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'VERSION_NOT_LATER' } });

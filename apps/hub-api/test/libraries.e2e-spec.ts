@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { STANDARD } from '@paivand/schema';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
 import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
@@ -307,5 +308,18 @@ describe('hub libraries: moderation, versions and files', () => {
     await expect(vector(body.slice(0, 400_000))).rejects.toThrow(/too long for tsvector/);
     const [{ n }] = await vector(body.slice(0, INDEXED_BODY_CHARS));
     expect(n).toBeGreaterThan(10_000);
+  });
+
+  it('checks themes against the standard the Association has published, not the one compiled into the hub', async () => {
+    const create = 'mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id themes } }';
+    const before = await hub.gql(create, { i: documentInput({ themes: ['online_violence'] }) }, researcher);
+    expect(before.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'themes' })] } });
+    const next = JSON.parse(JSON.stringify(STANDARD)) as { version: string; codelists: { id: string; codes: unknown[] }[] };
+    next.version = '2026.7';
+    next.codelists.find((l) => l.id === 'library_theme')?.codes.push({ code: 'online_violence', labels: { tg: 'Зӯроварии онлайн', ru: 'Насилие в сети', en: 'Online violence' } });
+    expect((await hub.gql('mutation($d: JSON!) { publishStandard(document: $d) { version } }', { d: next }, admin)).errors).toBeUndefined();
+    const after = await hub.gql(create, { i: documentInput({ themes: ['online_violence'] }) }, researcher);
+    expect(after.errors).toBeUndefined();
+    expect(after.data?.createLibraryDocument.themes).toEqual(['online_violence']);
   });
 });

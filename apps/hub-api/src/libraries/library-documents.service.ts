@@ -9,7 +9,9 @@ import { ModerateLibraryDocumentInput } from './dto/moderation.input';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity } from './entities';
 import { assertPerson, managesDocument, ownsDocument } from './library-access';
 import { toLibraryDocumentModel } from './library.mapper';
+import { StandardsService } from '../standards/standards.service';
 import {
+  checkCodes,
   checkFields,
   editableVersion,
   lockDocument,
@@ -27,6 +29,7 @@ export class LibraryDocumentsService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly audit: AuditService,
+    private readonly standards: StandardsService,
   ) {}
 
   async create(actor: Principal, input: CreateLibraryDocumentInput): Promise<LibraryDocumentModel> {
@@ -34,6 +37,7 @@ export class LibraryDocumentsService {
     const fields = mergeFields(undefined, input);
     if (actor.role === 'member' && !fields.organisationMemberId && !fields.organisationName) fields.organisationMemberId = actor.memberId ?? undefined;
     checkFields(fields, actor);
+    checkCodes(fields, await this.standards.current());
     return this.db.transaction(async (tx) => {
       const docs = tx.getRepository(LibraryDocumentEntity);
       const doc = await docs.save(docs.create({ ownerAccountId: actor.id, ownerMemberId: actor.memberId, latestVersionId: null, publishedVersionId: null }));
@@ -48,11 +52,14 @@ export class LibraryDocumentsService {
   }
 
   async update(actor: Principal, input: UpdateLibraryDocumentInput): Promise<LibraryDocumentModel> {
+    const standard = await this.standards.current();
     return this.db.transaction(async (tx) => {
       const doc = await this.lockOwned(tx, actor, input.id);
       const { version, created } = await editableVersion(tx, doc, actor);
       const fields = mergeFields(version, input);
       checkFields(fields, actor);
+      // only what this edit names: a theme the standard has dropped since stays on a document until it is edited
+      checkCodes({ themes: input.themes ?? undefined, datasetIds: input.datasetIds ?? undefined }, standard);
       await tx.getRepository(LibraryDocumentVersionEntity).update({ id: version.id }, versionColumns(fields));
       await refreshSearch(tx, version.id);
       await this.audit.record(tx, actor, 'library.document.update', 'library_document', doc.id, {

@@ -1,3 +1,4 @@
+import type { StandardIndex } from '@paivand/schema';
 import { EntityManager } from 'typeorm';
 import type { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
@@ -70,6 +71,21 @@ export function checkFields(merged: LibraryDocumentFields, actor: Principal): vo
     // null too: an update cannot clear a value the document needs.
     if (merged[key] === undefined || merged[key] === null) problems.push({ field: key, messages: ['required'] });
   }
+  if (problems.length > 0) {
+    throw new HubError('BAD_USER_INPUT', `Invalid input: ${problems.map((p) => p.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: problems });
+  }
+}
+
+/**
+ * Themes and dataset ids against the version of the standard current now (the input rules check
+ * the version this hub process last read, which another replica's publication may have changed).
+ */
+export function checkCodes(merged: LibraryDocumentFields, standard: StandardIndex): void {
+  const problems: { field: string; messages: string[] }[] = [];
+  const themes = (merged.themes ?? []).filter((t) => !standard.hasCode('library_theme', t));
+  if (themes.length > 0) problems.push({ field: 'themes', messages: [`themes: not in the library_theme codelist: ${themes.join(', ')}`] });
+  const datasets = (merged.datasetIds ?? []).filter((d) => standard.dataset(d) === undefined);
+  if (datasets.length > 0) problems.push({ field: 'datasetIds', messages: [`datasetIds: not a dataset of the standard: ${datasets.join(', ')}`] });
   if (problems.length > 0) {
     throw new HubError('BAD_USER_INPUT', `Invalid input: ${problems.map((p) => p.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: problems });
   }

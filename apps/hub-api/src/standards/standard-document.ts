@@ -100,3 +100,41 @@ export function checkStandardDocument(doc: unknown): Standard {
   }
   return doc as unknown as Standard;
 }
+
+/** Codelists the hub itself reads (applications, members, the libraries): every version must keep them. */
+export const HUB_CODELISTS = ['centre_type', 'region', 'district', 'library_theme'] as const;
+
+/**
+ * What a new version would take away from the current one, which members and the hub still use:
+ * a codelist, a code (a node's records and its earlier releases carry it; an applicant's centre type),
+ * a dataset, or a dataset's shape (unit, period type, dimensions and their codelists: a revision of an
+ * earlier period must have the shape of the release it replaces). Empty when nothing is taken away.
+ * Adding codes, codelists and datasets, new labels, and a stricter protection are all fine.
+ */
+export function incompatibilities(current: Standard, next: Standard): { field: string; messages: string[] }[] {
+  const out: { field: string; messages: string[] }[] = [];
+  const nextLists = new Map(next.codelists.map((l) => [l.id, new Set(l.codes.map((c) => c.code))]));
+  for (const id of HUB_CODELISTS) {
+    if (!nextLists.has(id)) out.push({ field: `codelists.${id}`, messages: [`the hub reads codelist ${id}: every version must have it`] });
+  }
+  for (const list of current.codelists) {
+    const codes = nextLists.get(list.id);
+    if (!codes) {
+      if (!(HUB_CODELISTS as readonly string[]).includes(list.id)) out.push({ field: `codelists.${list.id}`, messages: [`codelist ${list.id} of ${current.version} is missing`] });
+      continue;
+    }
+    const gone = list.codes.map((c) => c.code).filter((c) => !codes.has(c));
+    if (gone.length > 0) out.push({ field: `codelists.${list.id}`, messages: [`codes of ${current.version} are missing: ${gone.slice(0, 20).join(', ')}${gone.length > 20 ? ', ...' : ''}`] });
+  }
+  const nextSets = new Map(next.datasets.map((d) => [d.id, d]));
+  for (const d of current.datasets) {
+    const n = nextSets.get(d.id);
+    if (!n) {
+      out.push({ field: `datasets.${d.id}`, messages: [`dataset ${d.id} of ${current.version} is missing`] });
+      continue;
+    }
+    const shape = (x: typeof d): string => JSON.stringify([x.unit, x.periodType, x.dimensions.map((dim) => [dim.id, dim.codelist])]);
+    if (shape(n) !== shape(d)) out.push({ field: `datasets.${d.id}`, messages: [`the unit, period type or dimensions of ${d.id} differ from ${current.version}`] });
+  }
+  return out;
+}

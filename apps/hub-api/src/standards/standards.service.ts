@@ -6,7 +6,8 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { StandardVersionEntity } from './standard-version.entity';
-import { checkStandardDocument } from './standard-document';
+import { notePublishedStandard } from './published-standard';
+import { checkStandardDocument, incompatibilities } from './standard-document';
 
 /**
  * How long a replica trusts its idea of which version is current. Replicas share one database,
@@ -28,7 +29,11 @@ export class StandardsService implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     // Tests and the drift check boot the app before migrating nothing: only seed when the table exists.
     const exists = (await this.db.query<{ ok: boolean }[]>(`SELECT to_regclass('standard_versions') IS NOT NULL AS ok`));
-    if (exists[0]?.ok) await this.db.transaction((tx) => this.seed(tx));
+    if (exists[0]?.ok) {
+      await this.db.transaction((tx) => this.seed(tx));
+      // the rules that check input against the published version (publishedStandard) know it from the start
+      await this.current();
+    }
   }
 
   /** Stores the standard this code implements when no version is stored yet (idempotent). */
@@ -73,6 +78,7 @@ export class StandardsService implements OnApplicationBootstrap {
     const idx = await this.index(rows[0].version);
     if (!idx) throw new HubError('NOT_FOUND', 'No standard is published', { reason: 'STANDARD_UNKNOWN' });
     this.currentVersion = { version: rows[0].version, readAt: now };
+    notePublishedStandard(idx);
     return idx;
   }
 
@@ -92,6 +98,15 @@ export class StandardsService implements OnApplicationBootstrap {
       if (later.length > 0) {
         throw new HubError('CONFLICT', `Standard version ${standard.version} is not later than ${later.join(', ')}`, { reason: 'VERSION_NOT_LATER' });
       }
+      // Nothing members or the hub still use may go: once published, a version cannot be taken back.
+      const previous = await repo.findOne({ where: { isCurrent: true } });
+      const problems = previous ? incompatibilities(previous.document, standard) : [];
+      if (problems.length > 0) {
+        throw new HubError('BAD_USER_INPUT', `Standard version ${standard.version} takes away what ${previous?.version} has: ${problems.map((p) => p.field).join(', ')}`, {
+          reason: 'STANDARD_INCOMPATIBLE',
+          fields: problems,
+        });
+      }
       await repo.update({ isCurrent: true }, { isCurrent: false });
       const row = await repo.save(repo.create({ version: standard.version, document: standard, isCurrent: true }));
       await this.audit.record(tx, actor, 'standard.publish', 'standard', standard.version, { datasets: standard.datasets.map((d) => d.id) });
@@ -99,6 +114,7 @@ export class StandardsService implements OnApplicationBootstrap {
     });
     // After the commit: forgotten earlier, a concurrent read could cache the old current version again.
     this.currentVersion = null;
+    notePublishedStandard(new StandardIndex(standard));
     return saved;
   }
 }

@@ -1,4 +1,5 @@
-import { currentStandard, IsCode, propertyRule } from '@paivand/schema';
+import { propertyRule } from '@paivand/schema';
+import { publishedStandard } from '../../standards/published-standard';
 import { ValidationArguments, ValidationOptions } from 'class-validator';
 
 /** Only code-shaped values are named back in a message, never free text. */
@@ -8,20 +9,24 @@ function unknownCodes(value: unknown, known: (code: string) => boolean): string[
   return ([] as unknown[]).concat(value).filter((v): v is string => typeof v === 'string' && CODE_SHAPE.test(v) && !known(v));
 }
 
-/** A code (each code, with `{ each: true }`) of the library_theme codelist; the message names the unknown ones. */
+/** A code (each code, with `{ each: true }`) of the published standard's library_theme codelist; the message names the unknown ones. */
 export function IsLibraryTheme(options?: ValidationOptions): PropertyDecorator {
-  return IsCode('library_theme', {
-    ...options,
-    message: ({ property, value }: ValidationArguments) => {
-      const unknown = unknownCodes(value, (c) => currentStandard().hasCode('library_theme', c));
+  const known = (c: string): boolean => publishedStandard().hasCode('library_theme', c);
+  return propertyRule(
+    'isCode',
+    ({ property, value }: ValidationArguments) => {
+      const unknown = unknownCodes(value, known);
       return unknown.length > 0 ? `${property}: not in the library_theme codelist: ${unknown.join(', ')}` : `${property} must be a code of the library_theme codelist`;
     },
-  });
+    (value) => typeof value === 'string' && known(value),
+    options,
+    'library_theme',
+  );
 }
 
-/** The id (each id, with `{ each: true }`) of a dataset of the standard; the message names the unknown ones. */
+/** The id (each id, with `{ each: true }`) of a dataset of the published standard; the message names the unknown ones. */
 export function IsDatasetId(options?: ValidationOptions): PropertyDecorator {
-  const known = (id: string): boolean => currentStandard().dataset(id) !== undefined;
+  const known = (id: string): boolean => publishedStandard().dataset(id) !== undefined;
   return propertyRule(
     'isDatasetId',
     ({ property, value }: ValidationArguments) => {
