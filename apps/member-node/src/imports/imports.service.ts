@@ -119,9 +119,13 @@ export class ImportsService implements OnApplicationBootstrap {
       await this.validateRows(job, input, metered);
       await drain(input);
       const hash = metered.hash();
+      // The same file already accepted, read with the same mappings: nothing new can come of it. Read with
+      // other mappings (a value word mapped now that was refused then), it may bring rows in; rows the
+      // register holds are reported one by one as ALREADY_IN_REGISTER anyway.
       const same: unknown[] = await this.db.query(
-        `SELECT 1 FROM import_jobs WHERE centre_id = $1 AND content_hash = $2 AND status = 'accepted' AND id <> $3 LIMIT 1`,
-        [p.centreId, hash, id],
+        `SELECT 1 FROM import_jobs WHERE centre_id = $1 AND content_hash = $2 AND status = 'accepted' AND id <> $3
+            AND column_mapping = $4::jsonb AND value_mapping = $5::jsonb LIMIT 1`,
+        [p.centreId, hash, id, JSON.stringify(job.columnMapping), JSON.stringify(job.valueMapping)],
       );
       const status = same.length > 0 ? 'duplicate_file' : 'validated';
       if (status === 'duplicate_file') await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
@@ -252,16 +256,41 @@ export class ImportsService implements OnApplicationBootstrap {
     ]);
   }
 
-  /** Phase two: the valid rows enter the register, in one transaction, with an access-log row. */
+  /**
+   * Phase two: the valid rows enter the register, in one transaction, with an access-log row.
+   * Staged rows that are gone (the staging is UNLOGGED: Postgres empties it after a crash, and a
+   * promoted replica has it empty) fail the job (IMPORT_STAGING_LOST: upload the file again) instead
+   * of accepting nothing. A writer that takes one of the rows' codes at the same moment (a manual
+   * entry, another accept) makes it CONFLICT (IMPORT_RACED_REGISTER: accept again), not an error.
+   */
   async accept(p: Principal, id: string): Promise<ImportJobEntity> {
-    await this.db.transaction(async (tx) => {
-      const job = await tx.getRepository(ImportJobEntity).findOne({ where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
-      if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
-      if (job.status !== 'validated') throw new NodeError('CONFLICT', `Only a validated import can be accepted (this one is ${job.status})`, { reason: 'IMPORT_NOT_VALIDATED' });
-      const imported = await promoteStagedRows(tx, id, p.centreId);
-      await tx.query(`UPDATE import_jobs SET status = 'accepted', rows_imported = $2, finished_at = now() WHERE id = $1`, [id, imported]);
-      await this.accessLog.record(tx, p, p.centreId, 'import.accept', 'import_job', id, { imported });
-    });
+    let lost = false;
+    try {
+      await this.db.transaction(async (tx) => {
+        const job = await tx.getRepository(ImportJobEntity).findOne({ where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+        if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
+        if (job.status !== 'validated') throw new NodeError('CONFLICT', `Only a validated import can be accepted (this one is ${job.status})`, { reason: 'IMPORT_NOT_VALIDATED' });
+        const [{ staged }]: { staged: number }[] = await tx.query('SELECT count(*)::int AS staged FROM import_staged_rows WHERE job_id = $1', [id]);
+        if (staged < job.rowsValid) {
+          lost = true;
+          return;
+        }
+        const { imported, clientMismatch } = await promoteStagedRows(tx, id, p.centreId, job.columnMapping.clientCode ?? 'clientCode');
+        await tx.query(
+          `UPDATE import_jobs SET status = 'accepted', rows_imported = $2, rows_valid = rows_valid - $3, rows_invalid = rows_invalid + $3, finished_at = now() WHERE id = $1`,
+          [id, imported, clientMismatch],
+        );
+        await this.accessLog.record(tx, p, p.centreId, 'import.accept', 'import_job', id, { imported });
+      });
+    } catch (err) {
+      if ((err as { code?: unknown }).code !== '23505') throw err;
+      throw new NodeError('CONFLICT', 'The register took some of these rows while they were being accepted; accept again', { reason: 'IMPORT_RACED_REGISTER' });
+    }
+    if (lost) {
+      await this.db.query(`DELETE FROM import_staged_rows WHERE job_id = $1`, [id]);
+      await this.db.query(`UPDATE import_jobs SET status = 'failed', failure = 'STAGING_LOST', finished_at = now() WHERE id = $1 AND status = 'validated'`, [id]);
+      throw new NodeError('CONFLICT', 'The rows of this import are no longer staged (the database was restarted after a crash); upload the file again', { reason: 'IMPORT_STAGING_LOST' });
+    }
     return this.job(p, id);
   }
 

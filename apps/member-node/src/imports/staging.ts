@@ -289,7 +289,7 @@ export function importIdPrefix(): string {
  * into every unique index) is needed. A writer racing this transaction gets a unique
  * violation and the accept can simply be retried.
  */
-export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string): Promise<number> {
+export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string, clientCodeColumn: string): Promise<{ imported: number; clientMismatch: number }> {
   // Hash tables of a 100,000-row staging in memory, not on disk. No nested loops: every statement
   // here handles all of a job's rows at once, and a nested loop chosen on a stale estimate (a
   // register that looked empty when last analysed) scans the inner table once per staged row.
@@ -299,6 +299,18 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
   for (const key of ['fingerprint', 'incident_code']) {
     await tx.query(`DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.${key} = s.${key}`, [jobId, centreId]);
   }
+  // A client entered by hand since the upload under a code of the file, describing someone else: the
+  // rows of that code would put her incidents on that person's record. They leave with an issue each,
+  // as at the upload (CLIENT_MISMATCH), and the rest is imported.
+  const [{ n: clientMismatch }]: { n: number }[] = await tx.query(
+    `WITH gone AS (DELETE FROM import_staged_rows b USING clients a
+                    WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
+                    RETURNING b.row_number),
+          issues AS (INSERT INTO import_issues (job_id, row_number, field, column_name, reason)
+                     SELECT $1, row_number, 'clientCode', $3, 'CLIENT_MISMATCH' FROM gone ORDER BY row_number RETURNING 1)
+     SELECT count(*)::int AS n FROM issues`,
+    [jobId, centreId, clientCodeColumn],
+  );
   // A client new to the register comes from its first row in the file. The first rows are found
   // on the narrow (code, row number) pairs, grouped in a hash table that is complete before the
   // first insert (so the anti-join never reads the rows this statement adds); the wide rows are
@@ -329,7 +341,7 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
     true,
   );
   await clearStagedRows(tx, jobId);
-  return inserted.affected ?? 0;
+  return { imported: inserted.affected ?? 0, clientMismatch };
 }
 
 /**
