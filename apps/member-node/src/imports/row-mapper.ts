@@ -77,10 +77,13 @@ function importError(e: FieldError, rename: Readonly<Record<string, ImportField>
   return { field, reason: e.code };
 }
 
+/** The `'` the export puts before a text a spreadsheet would read as a formula (csv-writer.ts), which a re-import takes off. */
+const EXPORT_ESCAPE = /^'(?=[=+\-@\t\r])/;
+
 function text(cell: Cell): string | undefined {
   if (cell === null || cell === undefined) return undefined;
   if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? undefined : cell.toISOString().slice(0, 10);
-  const s = String(cell).trim();
+  const s = String(cell).replace(EXPORT_ESCAPE, '').trim();
   return s === '' ? undefined : s;
 }
 
