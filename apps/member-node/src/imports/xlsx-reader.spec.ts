@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { ImportFileError } from './import-file-error';
-import { sweepStaleSpools, xlsxWorksheetRows } from './xlsx-reader';
+import { sweepStaleSpools, XLSX_LIMITS, XlsxLimits, xlsxWorksheetRows } from './xlsx-reader';
 
 /** Synthetic values only. */
 const MARKER = 'Синтетика Маркерова';
@@ -99,6 +99,29 @@ describe('xlsxWorksheetRows', () => {
       const err = await refusal(bad);
       expect(err).toBeInstanceOf(ImportFileError);
       expect((err as ImportFileError).reason).toBe('MALFORMED_FILE');
+    }
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses, as FILE_TOO_LARGE, more shared strings or characters than it holds, and a text longer than a cell can be; leaves nothing behind', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('Журнал');
+    ws.addRow(['Шифр', 'Описание']);
+    // rich text too, which the reader keeps as plain text
+    for (let i = 0; i < 5; i++) ws.addRow([`XR-${i}`, { richText: [{ font: { bold: true }, text: `синтетика ${i} ` }, { text: 'x'.repeat(50) }] }]);
+    const file = Buffer.from(await wb.xlsx.writeBuffer());
+    const read = (limits: Partial<XlsxLimits>): Promise<unknown> =>
+      (async () => {
+        const rows: unknown[][] = [];
+        for await (const row of xlsxWorksheetRows(Readable.from([file]), tmp, { ...XLSX_LIMITS, ...limits })) rows.push((row.values as unknown[]).slice(1));
+        return rows;
+      })().catch((err: unknown) => err);
+    const rows = (await read({})) as unknown[][];
+    expect(rows).toHaveLength(6);
+    expect(rows[1]).toEqual(['XR-0', `синтетика 0 ${'x'.repeat(50)}`]);
+    for (const limits of [{ sharedStrings: 5 }, { sharedChars: 200 }, { textChars: 40 }, { partBytes: 100 }]) {
+      const err = await read(limits);
+      expect({ limits, err: err instanceof ImportFileError ? err.reason : String(err) }).toEqual({ limits, err: 'FILE_TOO_LARGE' });
     }
     expect(readdirSync(tmp)).toEqual([]);
   });

@@ -31,8 +31,31 @@ import { ImportFileError } from './import-file-error';
  * parser as text decoded across chunk boundaries (see `open` below).
  */
 
-/** A sheet's shared strings are held in memory: a bound on their uncompressed size. */
-export const XLSX_MAX_SHARED_STRINGS_BYTES = 256 * 1024 * 1024;
+/**
+ * Bounds on what an upload can make this process hold or parse. The shared strings are held in
+ * memory, as plain text (exceljs keeps rich text as objects: 250 MB of tiny formatted strings took
+ * 2.5 GB of heap, and two such files at once killed the node): at most `sharedStrings` of
+ * them, `sharedChars` characters in all. A text between two tags (a cell, a string) is at
+ * most `textChars` long (Excel's own limit for a cell is 32,767 characters; one inline cell
+ * of 700 MB was built as one string). A part is read at most `partBytes` uncompressed (yauzl
+ * checks the sizes an archive declares against what it inflates).
+ */
+export interface XlsxLimits {
+  readonly sharedStringsBytes: number;
+  readonly sharedStrings: number;
+  readonly sharedChars: number;
+  readonly textChars: number;
+  readonly partBytes: number;
+}
+export const XLSX_LIMITS: XlsxLimits = {
+  sharedStringsBytes: 256 * 1024 * 1024,
+  sharedStrings: 2_000_000,
+  sharedChars: 64 * 1024 * 1024,
+  textChars: 1024 * 1024,
+  partBytes: 1024 * 1024 * 1024,
+};
+/** XLSX uploads read at once by this process (each holds its shared strings); the others wait their turn. */
+const XLSX_READERS = 2;
 
 const BLOCK = 16;
 
@@ -82,6 +105,7 @@ class SealedSpool extends yauzl.RandomAccessReader {
 
 /** The parts of exceljs' streaming WorkbookReader this reader drives (not in its typings). */
 interface WorkbookReaderParts {
+  sharedStrings?: unknown[];
   workbookRels?: { Id: string; Target: string; Type: string }[];
   model?: { sheets?: { rId: string }[] };
   _parseRels(entry: Readable): Promise<void>;
@@ -147,29 +171,73 @@ function partPath(target: string): string {
   return target.startsWith('/') ? target.slice(1) : posix.normalize(posix.join('xl', target));
 }
 
+let reading = 0;
+const waiting: (() => void)[] = [];
+
+/** A turn among the XLSX_READERS; the returned function gives it back. */
+async function readerTurn(): Promise<() => void> {
+  if (reading >= XLSX_READERS) await new Promise<void>((resolve) => waiting.push(resolve));
+  else reading++;
+  let given = false;
+  return () => {
+    if (given) return;
+    given = true;
+    const next = waiting.shift();
+    if (next) next();
+    else reading--;
+  };
+}
+
+/**
+ * Refuses a text longer than `max` characters between two tags of an XML part (decoded text
+ * chunks in, the same chunks out), before the parser builds it as one string.
+ */
+function textRunLimit(max: number): Transform {
+  let run = 0;
+  return new Transform({
+    decodeStrings: false,
+    encoding: 'utf8',
+    transform(chunk: string, _enc, cb) {
+      const tags = /[<>]/g;
+      let from = 0;
+      for (let m = tags.exec(chunk); m; m = tags.exec(chunk)) {
+        if (run + (m.index - from) > max) return cb(new ImportFileError('FILE_TOO_LARGE'));
+        run = 0;
+        from = m.index + 1;
+      }
+      run += chunk.length - from;
+      if (run > max) return cb(new ImportFileError('FILE_TOO_LARGE'));
+      cb(null, chunk);
+    },
+  });
+}
+
 /**
  * The rows of the first worksheet of an XLSX upload, as exceljs rows. The whole upload is
  * read (and encrypted to a spool in a new directory under `spoolDir`) before the first row comes out.
  */
-export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir()): AsyncGenerator<ExcelJS.Row> {
+export async function* xlsxWorksheetRows(input: Readable, spoolDir = tmpdir(), limits: XlsxLimits = XLSX_LIMITS): AsyncGenerator<ExcelJS.Row> {
   const dir = await mkdtemp(join(spoolDir, `${SPOOL_PREFIX}${process.pid}-${PROCESS_MARK}-`));
+  let release: (() => void) | undefined;
   try {
     const spool = new SealedSpool(join(dir, 'upload'));
     // The upload's own errors (FILE_TOO_LARGE from the meter, a broken connection) as they are.
     const size = await spool.write(input);
+    release = await readerTurn();
     try {
-      yield* firstSheetRows(spool, size);
+      yield* firstSheetRows(spool, size, limits);
     } catch (err) {
       // Anything the archive or its XML throws: not a workbook this reader can read.
       throw err instanceof ImportFileError ? err : new ImportFileError('MALFORMED_FILE');
     }
   } finally {
+    release?.();
     await rm(dir, { recursive: true, force: true });
   }
 }
 
 /** The rows of the workbook's first sheet, its parts read in the order they are needed. */
-async function* firstSheetRows(spool: SealedSpool, size: number): AsyncGenerator<ExcelJS.Row> {
+async function* firstSheetRows(spool: SealedSpool, size: number, limits: XlsxLimits): AsyncGenerator<ExcelJS.Row> {
   const zip = await yauzl.fromRandomAccessReaderPromise(spool, size, { lazyEntries: true, autoClose: false });
   let worksheet: Readable | undefined;
   try {
@@ -178,16 +246,19 @@ async function* firstSheetRows(spool: SealedSpool, size: number): AsyncGenerator
     const open = async (path: string | undefined): Promise<Readable | undefined> => {
       const entry = path === undefined ? undefined : parts.get(path);
       if (!entry) return undefined;
+      if (entry.uncompressedSize > limits.partBytes) throw new ImportFileError('FILE_TOO_LARGE');
       const stream = await zip.openReadStreamPromise(entry);
       // Text, decoded across chunk boundaries: exceljs' parser decodes each Buffer chunk on its
       // own, which garbles a Cyrillic or Tajik letter whose two bytes fall in different chunks.
       stream.setEncoding('utf8');
-      return stream;
+      // An error of either stage ends the one the parser reads, with that error.
+      return pipeline(stream, textRunLimit(limits.textChars), () => undefined);
     };
 
     // exceljs' own reader object keeps the workbook's state (shared strings, styles, 1904 dates).
     const book = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([]), {
-      sharedStrings: 'cache',
+      // emitted, and kept here as plain text (see XLSX_LIMITS)
+      sharedStrings: 'emit',
       styles: 'cache',
       hyperlinks: 'ignore',
       worksheets: 'emit',
@@ -203,10 +274,21 @@ async function* firstSheetRows(spool: SealedSpool, size: number): AsyncGenerator
       return rel && partPath(rel.Target);
     };
     const strings = byType('sharedStrings');
-    if ((parts.get(strings ?? '')?.uncompressedSize ?? 0) > XLSX_MAX_SHARED_STRINGS_BYTES) throw new ImportFileError('FILE_TOO_LARGE');
+    if ((parts.get(strings ?? '')?.uncompressedSize ?? 0) > limits.sharedStringsBytes) throw new ImportFileError('FILE_TOO_LARGE');
     const stringsStream = await open(strings);
-    // Cached on the reader: the generator yields only in exceljs' 'emit' mode.
-    if (stringsStream) for await (const event of book._parseSharedStrings(stringsStream)) void event;
+    const table: string[] = [];
+    let chars = 0;
+    if (stringsStream) {
+      for await (const event of book._parseSharedStrings(stringsStream)) {
+        const { text } = event as { text: string | { richText: { text: string | null }[] } | null };
+        const plain = text === null ? '' : typeof text === 'string' ? text : text.richText.map((r) => r.text ?? '').join('');
+        chars += plain.length;
+        if (table.length >= limits.sharedStrings || chars > limits.sharedChars) throw new ImportFileError('FILE_TOO_LARGE');
+        table.push(plain);
+      }
+    }
+    // the worksheet reader looks strings up on the workbook reader
+    book.sharedStrings = table;
     const styles = await open(byType('styles'));
     if (styles) await book._parseStyles(styles);
 
