@@ -6,6 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
+import { MAX_STORED_ISSUES } from '../src/imports/imports.service';
 import { readAesZip } from './utils/aes-zip';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
@@ -261,6 +262,19 @@ describe('member node: import of existing registers and export', () => {
     }
     expect(answers.map((r) => r.data?.acceptImport?.rowsImported ?? 0).sort((x, y) => x - y)).toEqual([0, 300]);
     expect(await count(`clients WHERE client_code LIKE 'PAR-%'`)).toBe(300);
+  });
+
+  it('stores at most MAX_STORED_ISSUES problems of one file (the counters stay exact), names a long header by its first 200 characters, and a discard leaves none', async () => {
+    // a header padded so that it still names its field
+    const header = REGISTER_CSV.split('\r\n')[0].replace('Пол', `Пол${'_'.repeat(300)}`);
+    const rows = Array.from({ length: 21_000 }, (_, i) => `MANY-${i};абв;1990;Вахдат;;;01.06.2025;02.06.2025;побои;муж;да;да;`);
+    const job = await importFile(Buffer.from([header, ...rows].join('\r\n'), 'utf8'), 'csv');
+    expect(job).toMatchObject({ status: 'validated', rowsProcessed: 21_000, rowsInvalid: 21_000, rowsValid: 0 });
+    const [{ n, longest }] = await node.dataSource.query(`SELECT count(*)::int AS n, max(length(column_name))::int AS longest FROM import_issues WHERE job_id = $1`, [job.id]);
+    expect(n).toBe(MAX_STORED_ISSUES);
+    expect(longest).toBe(200);
+    await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id: job.id }, caseworker);
+    expect(await count(`import_issues WHERE job_id = '${String(job.id)}'`)).toBe(0);
   });
 
   it('shows progress while a large file is still arriving', async () => {

@@ -24,6 +24,13 @@ import { sweepStaleSpools } from './xlsx-reader';
 
 /** Rows validated, encrypted and sent to the staging COPY between progress updates. */
 export const IMPORT_BATCH = 1000;
+/**
+ * Problems stored for one upload, at most: the counters stay exact, the list stops (a file of empty
+ * rows under long headers made eight issues a row; 1 MB of it stored 4,000,000 issues, 676 MB).
+ */
+export const MAX_STORED_ISSUES = 20_000;
+/** A header as an issue names it: at most this many characters. */
+const MAX_COLUMN_NAME = 200;
 /** Valid rows sealed and written out as COPY lines together (few, so that they die young). */
 const SEAL_BATCH = 64;
 
@@ -148,6 +155,8 @@ export class ImportsService implements OnApplicationBootstrap {
           'import refused',
         );
         await this.db.query(`UPDATE import_jobs SET status = 'failed', failure = $2, finished_at = now() WHERE id = $1 AND status = 'validating'`, [id, failure]);
+        // a file refused as a whole: its failure says why, the rows' problems found before it are no use
+        await this.db.query('DELETE FROM import_issues WHERE job_id = $1', [id]);
       }
     }
     return this.job(p, id);
@@ -165,6 +174,7 @@ export class ImportsService implements OnApplicationBootstrap {
     const counts = { processed: 0, valid: 0, invalid: 0, duplicate: 0 };
     // Set when a progress update finds the job no longer validating (discarded meanwhile): the upload stops.
     let discarded = false;
+    let stored = 0;
     const columnOf = (field: ImportField): string => {
       const i = columns[field];
       return i === undefined ? field : headers[i] || field;
@@ -227,7 +237,10 @@ export class ImportsService implements OnApplicationBootstrap {
           counts.invalid++;
           // Left to right, as the user reads the row.
           const ordered = [...result.issues].sort((a, b) => (columns[a.field] ?? Infinity) - (columns[b.field] ?? Infinity));
-          for (const i of ordered) issues.push({ rowNumber, field: i.field, column: columnOf(i.field), reason: i.reason });
+          for (const i of ordered) {
+            if (stored++ >= MAX_STORED_ISSUES) break;
+            issues.push({ rowNumber, field: i.field, column: columnOf(i.field).slice(0, MAX_COLUMN_NAME), reason: i.reason });
+          }
         }
         if (pending >= IMPORT_BATCH || issues.length >= IMPORT_BATCH) await flush();
       }
@@ -300,6 +313,8 @@ export class ImportsService implements OnApplicationBootstrap {
       if (!job) throw new NodeError('NOT_FOUND', 'No such import in this centre');
       if (job.status === 'accepted') throw new NodeError('CONFLICT', 'An accepted import cannot be discarded', { reason: 'IMPORT_ACCEPTED' });
       await tx.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+      // the report of a discarded upload goes too: nothing of the file stays
+      await tx.query('DELETE FROM import_issues WHERE job_id = $1', [id]);
       await tx.query(`UPDATE import_jobs SET status = 'discarded', finished_at = now() WHERE id = $1`, [id]);
     });
     return this.job(p, id);
