@@ -9,6 +9,7 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
   const login = (email: string, password: string): ReturnType<HubTestApp['gql']> =>
     hub.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email, password } });
   const idOf = async (email: string): Promise<string> => (await hub.dataSource.query(`SELECT id FROM accounts WHERE email = $1`, [email]))[0].id;
+  const emailOf = async (token: string): Promise<string> => (await hub.gql('{ me { email } }', {}, token)).data?.me.email as string;
   const me = async (token: string): Promise<string | undefined> => {
     const res = await hub.gql('{ me { email } }', {}, token);
     return res.data?.me.email ?? res.errors?.[0].extensions?.code;
@@ -144,5 +145,25 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     expect(nodeChange.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const list = await hub.gql('{ accounts(filter: {role: association_admin}) { id role } }', {}, admin);
     expect(list.data?.accounts).toEqual([{ id: adminId, role: 'association_admin' }]);
+  });
+
+  it('a coordinator resets other people\'s passwords, not her own (changePassword checks the current one)', async () => {
+    const self = await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id } }', { i: { accountId: await idOf(await emailOf(admin)), password: 'a password of my own' } }, admin);
+    expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_RESET' } });
+    expect(await me(admin)).toEqual(expect.stringContaining('@'));
+  });
+
+  it('two coordinators deactivating each other at the same moment leave one of them', async () => {
+    const [one, two] = [await hub.signIn('association_admin', null, 'one.coordinator@example.test'), await hub.signIn('association_admin', null, 'two.coordinator@example.test')];
+    const ids = [await idOf('one.coordinator@example.test'), await idOf('two.coordinator@example.test')];
+    const accounts = hub.app.get(AccountsService);
+    const as = (id: string) => ({ kind: 'user' as const, id, role: 'association_admin' as const, memberId: null });
+    const outcomes = await Promise.allSettled([accounts.setActive(as(ids[0]), ids[1], false), accounts.setActive(as(ids[1]), ids[0], false)]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(HubError);
+    const active: unknown[] = await hub.dataSource.query(`SELECT 1 FROM accounts WHERE id = ANY($1) AND active`, [ids]);
+    expect(active).toHaveLength(1);
+    expect([await me(one), await me(two)].filter((m) => m === 'UNAUTHENTICATED')).toHaveLength(1);
   });
 });

@@ -142,6 +142,27 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(actions.map((a) => a.action)).toEqual(['staff.create', 'staff.change_role', 'staff.deactivate', 'staff.reactivate']);
   });
 
+  it('an admin does not reset her own password (changeMyPassword checks the current one), nor a colleague\'s to the username', async () => {
+    const RESET = 'mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }';
+    const self = await node.gql(RESET, { i: { accountId: await idOf(adminName), newPassword: 'a password she chose' } }, admin);
+    expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_RESET' } });
+    expect((await create('reset.target', 'a first password')).errors).toBeUndefined();
+    const asName = await node.gql(RESET, { i: { accountId: await idOf('reset.target'), newPassword: 'Reset.Target' + ' '.repeat(4) } }, admin);
+    expect(asName.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [expect.objectContaining({ field: 'newPassword' })] } });
+    expect(await login('reset.target', 'a first password')).toBeDefined();
+  });
+
+  it('a role changed and changed back: the tokens from before stay dead', async () => {
+    expect((await create('back.and.forth', 'a good long password', 'manager')).errors).toBeUndefined();
+    const id = await idOf('back.and.forth');
+    const before = (await login('back.and.forth', 'a good long password')) as string;
+    const ROLE = 'mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { role } }';
+    expect((await node.gql(ROLE, { i: { accountId: id, role: 'caseworker' } }, admin)).data?.changeStaffRole.role).toBe('caseworker');
+    expect((await node.gql(ROLE, { i: { accountId: id, role: 'manager' } }, admin)).data?.changeStaffRole.role).toBe('manager');
+    expect((await node.gql('{ me { role } }', {}, before)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await login('back.and.forth', 'a good long password')).toBeDefined();
+  });
+
   it('two admins deactivating each other at once leave one of them', async () => {
     for (const u of ['admin.one', 'admin.two']) expect((await create(u, 'an admin password', 'centre_admin')).errors).toBeUndefined();
     const [[one], [two]]: { id: string; centre_id: string }[][] = await Promise.all(

@@ -122,7 +122,9 @@ export class AccountsService {
     if (!active && actor.kind === 'user' && actor.id === accountId) {
       throw new HubError('CONFLICT', 'You cannot deactivate your own account', { reason: 'SELF' });
     }
-    const changed = await this.changeAccount(actor, accountId, active ? 'account.reactivate' : 'account.deactivate', (a) => {
+    // Deactivations one at a time, each by an account still active when it runs: two coordinators
+    // deactivating each other at the same moment both succeeded, and the hub was left without one.
+    const changed = await this.changeAccount(actor, accountId, active ? 'account.reactivate' : 'account.deactivate', !active, (a) => {
       if (a.active === active) return false;
       Object.assign(a, { active, failedLogins: 0, lockedUntil: null, tokenVersion: active ? a.tokenVersion : a.tokenVersion + 1 });
       return true;
@@ -132,7 +134,11 @@ export class AccountsService {
 
   /** The Association sets a new password (the holder forgot theirs); the holder's sessions end and a lock is lifted. */
   async resetPassword(actor: Principal, accountId: string, password: string): Promise<AccountEntity> {
-    return this.liftLocks(await this.changeAccount(actor, accountId, 'account.reset_password', withPassword(await hashSecret(password))));
+    // Not one's own: changePassword checks the current one (a stolen token could otherwise set a password and end the holder's sessions).
+    if (actor.kind === 'user' && actor.id === accountId) {
+      throw new HubError('BAD_USER_INPUT', 'Change your own password with changePassword', { reason: 'SELF_RESET' });
+    }
+    return this.liftLocks(await this.changeAccount(actor, accountId, 'account.reset_password', false, withPassword(await hashSecret(password))));
   }
 
   /** Lifts the address locks of an account's email too (the account's own lock goes with its counters). */
@@ -148,13 +154,22 @@ export class AccountsService {
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
-    return this.session(await this.changeAccount(actor, account.id, 'account.change_password', withPassword(await hashSecret(newPassword))));
+    return this.session(await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword))));
   }
 
-  /** In one transaction: the account, locked; `change` (false: nothing to change); saved; the action in the audit log. */
-  private changeAccount(actor: Principal, accountId: string, action: string, change: (a: AccountEntity) => boolean): Promise<AccountEntity> {
+  /**
+   * In one transaction: the account, locked; `change` (false: nothing to change); saved; the action in
+   * the audit log. `oneAtATime`: under an advisory lock, and only while the actor's own account is active.
+   */
+  private changeAccount(actor: Principal, accountId: string, action: string, oneAtATime: boolean, change: (a: AccountEntity) => boolean): Promise<AccountEntity> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(AccountEntity);
+      if (oneAtATime) {
+        await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.accounts.deactivations'))`);
+        if (actor.kind === 'user' && !(await repo.exists({ where: { id: actor.id, active: true } }))) {
+          throw new HubError('UNAUTHENTICATED', 'Account deactivated; sign in again');
+        }
+      }
       const a = await repo.findOne({ where: { id: accountId }, lock: { mode: 'pessimistic_write' } });
       if (!a) throw new HubError('NOT_FOUND', 'Account not found');
       if (!change(a)) return a;

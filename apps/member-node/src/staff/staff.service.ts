@@ -73,10 +73,24 @@ export class StaffService {
     return saved;
   }
 
+  /**
+   * The centre admin sets a new password for a colleague who forgot hers. Not her own: that is
+   * changeMyPassword, which checks the current one (a stolen admin token could otherwise set a
+   * password and end the real admin's sessions).
+   */
   async resetPassword(actor: Principal, input: ResetPasswordInput): Promise<StaffAccountEntity> {
+    if (input.accountId === actor.id) {
+      throw new NodeError('BAD_USER_INPUT', 'Change your own password with changeMyPassword', { reason: 'SELF_RESET' });
+    }
     const passwordHash = await hashSecret(input.newPassword);
     return this.db.transaction(async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
+      if (isTheUsername(input.newPassword, account.username)) {
+        throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
+          reason: 'VALIDATION_FAILED',
+          fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
+        });
+      }
       await this.setPassword(tx, account, passwordHash);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reset_password', 'staff_account', account.id);
       return account;
@@ -139,13 +153,17 @@ export class StaffService {
     });
   }
 
-  /** Another role for a member of staff; her tokens stop working at once (they name the old role). Not one's own. */
+  /**
+   * Another role for a member of staff; her tokens stop working at once, for good (the token version
+   * moves: a token that only named the old role came back to life when the role was changed back). Not one's own.
+   */
   async changeRole(actor: Principal, input: ChangeStaffRoleInput): Promise<StaffAccountEntity> {
     if (input.accountId === actor.id) throw new NodeError('BAD_USER_INPUT', 'You cannot change your own role', { reason: 'SELF_ROLE_CHANGE' });
     return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
       const from = account.role;
       account.role = input.role;
+      if (from !== input.role) account.passwordChangedAt = new Date();
       await tx.getRepository(StaffAccountEntity).save(account);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.change_role', 'staff_account', account.id, { from, to: input.role });
       return account;
