@@ -182,6 +182,22 @@ describe('CSV reader', () => {
     expect(await failure(Buffer.from('a\u0000;\u0000b\n'))).toMatchObject({ code: 'CSV_INVALID_ENCODING' });
   });
 
+  it('refuses a record of too many fields or too much text quickly, whatever the chunking (it was parsed again from its start at every chunk)', async () => {
+    const chunks = (text: string): Readable => Readable.from(Array.from({ length: Math.ceil(text.length / 65_536) }, (_, i) => Buffer.from(text.slice(i * 65_536, (i + 1) * 65_536))));
+    const refusal = (text: string): Promise<unknown> =>
+      (async () => {
+        for await (const batch of readCsv(chunks(text))) void batch;
+        return 'read';
+      })().catch((err: unknown) => err);
+    const started = performance.now();
+    for (const text of [`a;b\n${';'.repeat(6_000_000)}\n`, `a;b\n"${'x'.repeat(3_000_000)}`, `a;b\n${'x'.repeat(3_000_000)}\n`]) {
+      expect(await refusal(text)).toMatchObject({ code: 'CSV_MAX_RECORD_SIZE' });
+    }
+    expect(performance.now() - started).toBeLessThan(3_000);
+    // a wide but sane record still reads
+    expect((await read(Buffer.from(`a;b\n${Array.from({ length: 500 }, (_, i) => `v${i}`).join(';')}\n`))).records[1]).toHaveLength(500);
+  });
+
   it('names the problem of a malformed file without quoting it', async () => {
     const records = readCsv(Readable.from([Buffer.from('a,"secret\n"c,d')]));
     await expect(records.next()).rejects.toMatchObject({ code: 'CSV_INVALID_CLOSING_QUOTE', message: expect.not.stringContaining('secret') as unknown });
