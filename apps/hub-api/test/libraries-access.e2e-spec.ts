@@ -90,6 +90,8 @@ describe('hub libraries: access levels and full-text search in three languages',
       const res = await download(hub, token(role), file.downloadPath);
       if (expected[role].includes(k)) expect(res.status).toBe(200);
       if (!expected[role].includes(k)) expect(res.status).toBe(role === 'anonymous' ? 401 : 404);
+      // public files may be cached but are asked for again (a withdrawn one stops at once); the others never stored
+      if (res.status === 200) expect(res.headers['cache-control']).toBe(k === 'pub' ? 'public, no-cache' : 'private, no-store');
 
       const one = await hub.gql(`{ libraryDocument(id: "${docs[k].id}") { title { en ru tg } } }`, {}, token(role));
       if (expected[role].includes(k)) expect(one.data?.libraryDocument.title).toBeTruthy();

@@ -185,6 +185,15 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [c.memberId])).toBe(2);
   });
 
+  it('refuses a key the wire format does not have, signed or not (it would be accepted and lost: the stored row could not give back the signed bytes)', async () => {
+    const base = sign_(a, { cells: servicesCells(good), period: '2025-07' });
+    for (const extra of [{ note: 'free text' }, { payload: { ...base.payload, comment: 'free text' } }, { payload: { ...base.payload, protection: { ...base.payload.protection, note: 'x' } } }]) {
+      const r = await submit(a, { ...base, ...extra }, true);
+      expect({ extra: Object.keys(extra), codes: codes(r) }).toEqual({ extra: Object.keys(extra), codes: ['PAYLOAD_INVALID'] });
+    }
+    expect((await submit(a, base, true)).status).toBe('SUCCESS');
+  });
+
   it('a preparedAt that names no real instant (30 February, hour 24) is PAYLOAD_INVALID, in a dry run too, not an internal error', async () => {
     for (const preparedAt of ['2025-02-30T08:00:00Z', '2025-04-31T08:00:00Z', '2025-03-01T24:00:00Z', '2025-03-01T08:00:00+25:00']) {
       const s = sign_(a, { cells: servicesCells(good), period: '2025-05', preparedAt });

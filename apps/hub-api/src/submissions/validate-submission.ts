@@ -46,8 +46,22 @@ function isObject(v: unknown): v is Record<string, unknown> {
  * Structural check of a signed submission as received (JSON): every field of the wire
  * type with the right JSON type. Returns a message naming the first bad field, or null.
  */
+/** The keys a submission holds, and no others: a key the hub does not store would be signed and accepted, but the stored row could not give back the signed bytes (and free text could ride along). */
+const SUBMISSION_KEYS = new Set(['payload', 'signature', 'keyId']);
+const PAYLOAD_KEYS = new Set(['memberId', 'datasetId', 'schemaVersion', 'period', 'revision', 'dimensions', 'protection', 'cells', 'contentHash', 'preparedAt']);
+const PROTECTION_KEYS = new Set(['method', 'k', 'protectionRange', 'epsilon']);
+
+function unknownKey(o: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
+  return Object.keys(o).find((k) => !allowed.has(k));
+}
+
 export function shapeError(input: unknown): string | null {
   if (!isObject(input)) return 'submission must be an object';
+  if (unknownKey(input, SUBMISSION_KEYS) !== undefined) return 'submission holds a key other than payload, signature and keyId';
+  if (isObject(input.payload) && unknownKey(input.payload, PAYLOAD_KEYS) !== undefined) return 'payload holds a key the standard wire format does not have';
+  if (isObject(input.payload) && isObject(input.payload.protection) && unknownKey(input.payload.protection, PROTECTION_KEYS) !== undefined) {
+    return 'payload.protection holds a key other than method, k, protectionRange and epsilon';
+  }
   if (typeof input.signature !== 'string' || input.signature.length > 200) return 'signature must be a base64 string';
   if (typeof input.keyId !== 'string' || input.keyId.length > 100) return 'keyId must be a string';
   const p = input.payload;

@@ -31,12 +31,16 @@ export class HubClient {
   /** Sends the exact bytes of a signed submission; resolves with the hub's import summary. */
   async submit(body: string): Promise<ImportSummary> {
     const res = await this.authorized('/api/v1/submissions', { method: 'POST', body, headers: { 'content-type': 'application/json' } });
-    return (await res.json()) as ImportSummary;
+    const summary = await json<Partial<ImportSummary>>(res);
+    if (typeof summary.status !== 'string' || !Array.isArray(summary.conflicts)) throw notTheHub(res);
+    return summary as ImportSummary;
   }
 
   async standard(): Promise<Standard> {
     const res = await this.request('/api/v1/standard', { method: 'GET' });
-    return (await res.json()) as Standard;
+    const standard = await json<Partial<Standard>>(res);
+    if (typeof standard.version !== 'string' || !Array.isArray(standard.codelists)) throw notTheHub(res);
+    return standard as Standard;
   }
 
   private async authorized(path: string, init: RequestInit): Promise<Response> {
@@ -55,7 +59,8 @@ export class HubClient {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ clientId: this.opts.clientId, clientSecret: this.opts.clientSecret }),
     });
-    const body = (await res.json()) as { accessToken: string; expiresAt: string };
+    const body = await json<{ accessToken?: unknown; expiresAt?: unknown }>(res);
+    if (typeof body.accessToken !== 'string' || typeof body.expiresAt !== 'string') throw notTheHub(res);
     this.token = { value: body.accessToken, expiresAt: Date.parse(body.expiresAt) };
     return body.accessToken;
   }
@@ -84,5 +89,24 @@ export class HubClient {
     // 408/429/5xx: the hub or the path to it is struggling; anything else will not change by retrying.
     const retryable = res.status === 408 || res.status === 429 || res.status >= 500;
     throw new HubUnavailableError(`hub answered ${res.status}${code ? ` ${code}` : ''}`, retryable, res.status);
+  }
+}
+
+/**
+ * A 200 whose body is not what the hub answers (a captive portal on a rural link, a proxy's page):
+ * the hub was not reached, so the outbox tries again later, with its backoff.
+ */
+function notTheHub(res: Response): HubUnavailableError {
+  return new HubUnavailableError(`hub answered ${res.status} with a body that is not the hub's`, true, res.status);
+}
+
+async function json<T>(res: Response): Promise<T> {
+  try {
+    const body: unknown = await res.json();
+    if (typeof body !== 'object' || body === null) throw notTheHub(res);
+    return body as T;
+  } catch (err) {
+    if (err instanceof HubUnavailableError) throw err;
+    throw notTheHub(res);
   }
 }

@@ -44,7 +44,9 @@ export class LibraryFilesController {
     res.setHeader('content-type', file.contentType);
     res.setHeader('content-length', String(file.bytes.length));
     res.setHeader('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
-    res.setHeader('cache-control', file.isPublic ? 'public, max-age=300' : 'private, no-store');
+    // A public file may be cached, but not served again without asking: a document withdrawn for what it
+    // held must stop being served at once (the ETag makes the question cheap).
+    res.setHeader('cache-control', file.isPublic ? 'public, no-cache' : 'private, no-store');
     res.setHeader('etag', `"${sha256}"`);
     res.status(200).end(file.bytes);
   }
