@@ -1,5 +1,6 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsInt, Max, Min, validateSync } from 'class-validator';
+import { pickEnvironment } from '@paivand/nest-common';
 import { ConfigError } from '../config/hub-config';
 
 const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
@@ -22,8 +23,8 @@ export class LibraryConfig {
 }
 
 export function loadLibraryConfig(env: Record<string, string | undefined> = process.env): LibraryConfig {
-  const picked: Record<string, unknown> = {};
-  for (const key of Object.keys(new LibraryConfig())) if (env[key] !== undefined) picked[key] = env[key];
+  // FOO_FILE as for every other variable of the hub (Docker secrets and config files)
+  const picked = pickEnvironment(env, Object.keys(new LibraryConfig()), (key, reason) => new ConfigError([key], `Invalid library environment:\n${reason}`));
   const config = plainToInstance(LibraryConfig, picked);
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {
