@@ -58,6 +58,14 @@ describe('coordinator: versions of the standard', () => {
       ['a code members record with', draft('2026.2', (d) => list(d, 'violence_type').codes.pop()), 'codelists.violence_type'],
       ['a dimension of a dataset', draft('2026.2', (d) => d.datasets[0].dimensions.pop()), `datasets.${STANDARD.datasets[0].id}`],
       ['a dataset\'s period type', draft('2026.2', (d) => (d.datasets[0].periodType = 'quarter')), `datasets.${STANDARD.datasets[0].id}`],
+      [
+        'a dataset\'s protection method',
+        draft('2026.2', (d) => {
+          const dp = d.datasets.find((x: any) => x.protection.method === 'differential_privacy');
+          Object.assign(d.datasets.find((x: any) => x.protection.method === 'suppression').protection, { method: 'differential_privacy', differentialPrivacy: dp.protection.differentialPrivacy });
+        }),
+        'datasets.',
+      ],
     ];
     for (const [what, doc, field] of takenAway) {
       const res = await hub.gql(PUBLISH, { d: doc }, admin);

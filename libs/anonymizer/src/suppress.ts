@@ -6,7 +6,7 @@ import { GaussSuppressor } from './gauss';
 import { FIXED, HIDDEN, RELAXABLE, cheapestRelaxation } from './repair';
 import { LinkGroup, cellVectors } from './system';
 import { extIndexOf, fillMargins, totalsIn } from './table';
-import { DatasetDecl, protectionRangeOf, zeroProtectionRangeOf } from '@paivand/schema';
+import { DatasetDecl, protectionRangeOf } from '@paivand/schema';
 
 /**
  * Suppression of one linked system (see system.ts): primary suppression per table,
@@ -187,12 +187,12 @@ export async function suppressGroup(
     exts.push(ext);
     const vec = cellVectors(group, table);
     const range = protectionRangeOf(table.layout.dataset.protection);
-    const zeroRange = zeroProtectionRangeOf(table.layout.dataset.protection);
     tableStart.push(cells.length);
     for (let e = 0; e < table.layout.extSize; e++) {
-      // A hidden zero keeps the dataset's zero range (default the full range; standard 2026.1
-      // declares 1: not provable as zero), a hidden count always the full range.
-      const cellRange = ext[e] === 0 ? Math.min(range, zeroRange) : range;
+      // Every hidden cell keeps the full range, zeros too. The dataset's `zeroProtectionRange` (standard
+      // 2026.1 declares 1) is not applied: a rule that asks less of a zero tells it by its narrower
+      // interval (a hidden cell an adversary finds less than k wide could only be a zero).
+      const cellRange = range;
       cells.push({ table: t, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: ext[e], range: cellRange, totals: totalsIn(table.layout, e) });
     }
     const isPrimary = primarySuppression(table.layout.dataset, table.layout, ext);

@@ -112,10 +112,12 @@ export function buildLinkGroup(
   // the revisions the current release replaces: linked as twin slices, or only read by suppressGroup
   const replacedAll = latest.filter(isReplaced);
   const replaced = twins ? replacedAll : [];
-  // ledger entries of this unit, suppression method, not an earlier revision of the current release
+  // ledger entries of this unit released by suppression (exact figures: no epsilon, whatever the dataset's
+  // method is now: a dataset switched to differential privacy keeps its exact releases), not an earlier
+  // revision of the current release
   const pool = latest.filter((e) => {
     const d = resolve(e.datasetId);
-    return d !== undefined && d.unit === unit && d.protection.method === 'suppression' && !isReplaced(e);
+    return d !== undefined && d.unit === unit && e.epsilon === undefined && !isReplaced(e);
   });
   // transitive closure of overlap with the current period
   let [lo, hi] = monthSpan(period);

@@ -113,6 +113,18 @@ describe('worked example: monthly releases, then the quarter', () => {
     expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
     expect(report.datasets[0].audit.passed).toBe(true);
   });
+
+  it('the months stay in the system after the standard switches the monthly dataset to differential privacy (their figures were released exact)', async () => {
+    const ledger = await monthlyLedger();
+    const monthlyDp = {
+      ...monthly,
+      protection: { ...monthly.protection, method: 'differential_privacy' as const, differentialPrivacy: { epsilonPerRelease: 0.5, annualEpsilon: 6, maxContributionsPerClient: 1 } },
+    };
+    const switched = syntheticStandard(sizes, [monthlyDp, quarterly]);
+    const { tables } = await protectRelease({ standard: switched, datasets: [quarterly], period: '2026-Q1', records: allRecords, ledger });
+    const iv = marchC0Interval(ledger, tables[0]) as [number, number];
+    expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
+  });
 });
 
 describe('worked example: the quarter by sex alone beside monthly tables by sex and age band', () => {

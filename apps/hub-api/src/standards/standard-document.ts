@@ -108,7 +108,7 @@ export const HUB_CODELISTS = ['centre_type', 'region', 'district', 'library_them
  * What a new version would take away from the current one, which members and the hub still use:
  * a codelist, a code (a node's records and its earlier releases carry it; an applicant's centre type),
  * a dataset, or a dataset's shape (unit, period type, dimensions and their codelists: a revision of an
- * earlier period must have the shape of the release it replaces). Empty when nothing is taken away.
+ * earlier period must have the shape of the release it replaces) or protection method. Empty when nothing is taken away.
  * Adding codes, codelists and datasets, new labels, and a stricter protection are all fine.
  */
 export function incompatibilities(current: Standard, next: Standard): { field: string; messages: string[] }[] {
@@ -135,6 +135,9 @@ export function incompatibilities(current: Standard, next: Standard): { field: s
     }
     const shape = (x: typeof d): string => JSON.stringify([x.unit, x.periodType, x.dimensions.map((dim) => [dim.id, dim.codelist])]);
     if (shape(n) !== shape(d)) out.push({ field: `datasets.${d.id}`, messages: [`the unit, period type or dimensions of ${d.id} differ from ${current.version}`] });
+    // exact and noised figures of one dataset would be summed and compared as one series (and a member's
+    // earlier exact releases differenced against noised ones): a new method is a new dataset
+    else if (n.protection.method !== d.protection.method) out.push({ field: `datasets.${d.id}`, messages: [`the protection method of ${d.id} differs from ${current.version}: a new method needs a new dataset`] });
   }
   return out;
 }

@@ -62,8 +62,9 @@ export interface ProtectionPolicy {
   readonly protectionRange?: number;
   /**
    * The same for a suppressed cell whose true count is zero (default: `protectionRange`).
-   * A dataset may ask less of zeros: 1 means a hidden zero cannot be proven to be zero.
-   * Counts from 1 always keep `protectionRange`.
+   * Declared for zeros (1: a hidden zero cannot be proven to be zero). The anonymizer keeps the
+   * full `protectionRange` for every hidden cell anyway: a rule that asks less of a zero tells it by
+   * its narrower interval. Kept in the document for the versions that declare it.
    */
   readonly zeroProtectionRange?: number;
   readonly differentialPrivacy?: DifferentialPrivacyPolicy;
