@@ -79,6 +79,12 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     ['a period in the future', 'PERIOD_IN_FUTURE', (): unknown => sign_(b, { cells: servicesCells(good), period: '2999-01' })],
     ['a wrong content hash', 'CONTENT_HASH_MISMATCH', (): unknown => sign_(b, { cells: servicesCells(good) }, 'f'.repeat(64))],
     ['a missing inner cell', 'CELL_MISSING', (): unknown => sign_(b, { cells: servicesCells(good).slice(1) })],
+    ['a missing total', 'CELL_MISSING', (): unknown => {
+      // one service type's total over outcomes left out, every inner cell there
+      const cells = servicesCells(good);
+      const row = cells.findIndex((c) => c.key[0] !== '_T' && c.key[1] === '_T');
+      return sign_(b, { cells: [...cells.slice(0, row), ...cells.slice(row + 1)] });
+    }],
     ['an unknown schema version', 'SCHEMA_VERSION_UNKNOWN', (): unknown => sign_(b, { cells: servicesCells(good), schemaVersion: '1999.1' })],
     ['a payload without cells', 'PAYLOAD_INVALID', (): unknown => ({ payload: { memberId: b.memberId }, signature: 'x', keyId: b.keyId })],
   ])('refuses %s with %s, storing nothing', async (_name, code, make) => {

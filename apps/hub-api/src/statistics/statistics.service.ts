@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { DatasetDecl, formatPeriod, parsePeriod, PeriodError, periodEnd, periodRange, StandardIndex, TOTAL_CODE } from '@paivand/schema';
+import { DatasetDecl, formatPeriod, parsePeriod, PeriodError, periodEnd, periodRange, TOTAL_CODE } from '@paivand/schema';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
@@ -82,7 +82,7 @@ export class StatisticsService {
       new HubError('QUERY_TOO_COMPLEX', `The answer would exceed ${MAX_ANSWER_CELLS} cells; group by fewer dimensions or filter`, { reason: 'TOO_MANY_CELLS' });
     const perGroup = plan.groups.length * (q.byPeriod ? periods.length : 1);
     if (perGroup > MAX_ANSWER_CELLS) throw tooComplex();
-    const data = await this.load(dataset, layout, periods, audience === 'association' || audience === 'member' ? 'members' : 'combined');
+    const data = await this.load(std.version, dataset, layout, periods, audience === 'association' || audience === 'member' ? 'members' : 'combined');
     const cells: StatCellModel[] = [];
     const memberIds =
       audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...(d.members?.keys() ?? [])]))].sort() : [];
@@ -264,8 +264,11 @@ export class StatisticsService {
    * The fingerprint (a digest of the ids of the current submissions, so 32 bytes per period cross the
    * wire, not every id) is one query on an index; a changed period is rebuilt alone.
    */
-  private async load(dataset: DatasetDecl, L: TableLayout, periods: string[], need: Need): Promise<Map<string, PeriodData>> {
-    const std: StandardIndex = await this.standards.current();
+  /**
+   * `version`: the standard the layout was made from, read once by the caller (read again here, a
+   * version published meanwhile cached a table of the old layout under the new version's key).
+   */
+  private async load(version: string, dataset: DatasetDecl, L: TableLayout, periods: string[], need: Need): Promise<Map<string, PeriodData>> {
     const current = await this.db.query<{ period: string; fp: string }[]>(
       `SELECT period, md5(string_agg(id::text, ',' ORDER BY id)) AS fp FROM submissions
         WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
@@ -274,7 +277,7 @@ export class StatisticsService {
     const out = new Map<string, PeriodData>();
     const missing: string[] = [];
     for (const r of current) {
-      const cacheKey = `${dataset.id}|${std.version}|${r.period}`;
+      const cacheKey = `${dataset.id}|${version}|${r.period}`;
       let pd = this.cache.get(cacheKey);
       if (!pd || pd.fingerprint !== r.fp) {
         pd = { fingerprint: r.fp };

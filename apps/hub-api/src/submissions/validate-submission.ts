@@ -242,7 +242,11 @@ function checkNoLoneSuppression(L: Layout, seen: Int32Array, published: Uint8Arr
   }
 }
 
-/** Every inner cell present; every published margin equals the sum of its parts when all parts are published. */
+/**
+ * Every cell present, margins too (a table without one of its totals was accepted, and the hub, taking
+ * that total for hidden by the sender, hid nearly the whole combined table to protect it); every
+ * published margin equals the sum of its parts when all parts are published.
+ */
 function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Array, published: Uint8Array, out: ConflictList): void {
   const nd = L.sizes.length;
   const sums = new Float64Array(L.total);
@@ -250,6 +254,7 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
   const isMargin = new Uint8Array(L.total);
   const coords = new Array<number>(nd).fill(0);
   let missing = 0;
+  let missingMargins = 0;
   const subsets = 1 << nd;
   for (let idx = 0; idx < L.total; idx++) {
     let rem = idx;
@@ -261,6 +266,7 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
     }
     if (!inner) {
       isMargin[idx] = 1;
+      if (seen[idx] < 0) missingMargins++;
       continue;
     }
     if (seen[idx] < 0) {
@@ -275,6 +281,7 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
     }
   }
   if (missing > 0) out.add('CELL_MISSING', 'payload', `${missing} inner cells of the table are missing`);
+  if (missingMargins > 0) out.add('CELL_MISSING', 'payload', `${missingMargins} totals (margin cells) of the table are missing`);
   for (let m = 0; m < L.total; m++) {
     if (isMargin[m] && seen[m] >= 0 && published[m] && !unknownParts[m] && sums[m] !== values[m] && missing === 0) {
       out.add('MARGIN_MISMATCH', 'cell', 'a total does not equal the sum of its published parts', seen[m]);
