@@ -95,6 +95,30 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
     }
   });
 
+  it('a cell hidden in a table the hub served stays hidden when a late member reports: a member cannot combine the tables before and after its own figures', async () => {
+    const period = '2025-04';
+    const inner = (m: number) => (t: string, o: string) => (t === T0 && o === O0 ? (m === 0 ? 9 : 0) : 5 + ((t.length * 3 + o.length + m * 7) % 11));
+    for (const [m, n] of nodes.entries()) {
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells: servicesCells(inner(m)), schemaVersion, period }) }, n.token);
+      expect(res.data?.submitRelease.status).toBe('SUCCESS');
+    }
+    const shown = async (): Promise<Set<string>> => {
+      const t = await ask(undefined, { groupBy: ['service_type', 'service_outcome'], from: period, to: period });
+      return new Set(t.cells.filter((c: any) => c.value !== null).map((c: any) => c.key.join('|')));
+    };
+    const before = await shown();
+    expect(before.has(`${T0}|${O0}`)).toBe(false);
+    // a member that reports late, with figures of its own that move the smallest neighbours of the hidden cell
+    const late = await admitTestMember(hub);
+    const lateCells = servicesCells((t, o) => (t === T0 && o === O0 ? 0 : 5 + ((t.length + o.length * 5) % 13) * 3));
+    expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(late, { cells: lateCells, schemaVersion, period }) }, late.token)).data?.submitRelease.status).toBe('SUCCESS');
+    const after = await shown();
+    // every cell shown now was shown before: the second table tells the late member nothing about the others the first did not
+    expect([...after].filter((k) => !before.has(k))).toEqual([]);
+    const [{ n }] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM served_hidden_cells WHERE dataset_id = 'services_monthly' AND period = $1`, [period]);
+    expect(n).toBeGreaterThan(0);
+  });
+
   it('refuses a group-by that is not a dimension without quoting a huge input back', async () => {
     const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', groupBy: ['x'.repeat(100_000)] } }, researcher);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -93,7 +93,14 @@ export function protectTable(layout: TableLayout, members: readonly Float64Array
  * The same from the combined table itself (value NaN where a member's part is unknown, contributors
  * = members with a count above zero), as the hub's SQL aggregate returns it.
  */
-export function protectCombined(layout: TableLayout, value: Float64Array, contributors: Int32Array, minContributors: number): ProtectedTable {
+export function protectCombined(
+  layout: TableLayout,
+  value: Float64Array,
+  contributors: Int32Array,
+  minContributors: number,
+  /** Cells hidden in an earlier table of the same period: hidden again (as secondary), whatever they hold now. */
+  hiddenBefore: Iterable<number> = [],
+): ProtectedTable {
   const hidden = new Uint8Array(layout.total);
   const inner = new Uint8Array(layout.total);
   for (let i = 0; i < layout.total; i++) {
@@ -101,6 +108,7 @@ export function protectCombined(layout: TableLayout, value: Float64Array, contri
     if (Number.isNaN(value[i])) hidden[i] = Hidden.Sender;
     else if (value[i] > 0 && contributors[i] < minContributors) hidden[i] = Hidden.Primary;
   }
+  for (const i of hiddenBefore) if (hidden[i] === Hidden.No) hidden[i] = Hidden.Secondary;
   for (let round = 0; round < layout.total; round++) {
     const basis = buildBasis(layout, hidden, inner, value);
     const toHide = new Set<number>();

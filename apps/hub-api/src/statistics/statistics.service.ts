@@ -9,7 +9,7 @@ import { StandardsService } from '../standards/standards.service';
 import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
 import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
 import { answer, Hidden, ProtectedTable, protectCombined } from './protected-table';
-import { TableLayout, tableLayoutOf } from './table-layout';
+import { coordsOf, TableLayout, tableLayoutOf } from './table-layout';
 
 export type Audience = 'association' | 'member' | 'combined' | 'public';
 
@@ -31,6 +31,8 @@ interface PeriodData {
   members?: Map<string, Float64Array>;
   /** Protected combined table (audiences without member identity), from a SQL aggregate. */
   protectedTable?: ProtectedTable;
+  /** Whether the period was due when `protectedTable` was built (before that, it hides every cell). */
+  due?: boolean;
 }
 
 /** What an audience reads: member tables, or only the protected combined table. */
@@ -284,7 +286,7 @@ export class StatisticsService {
         this.cache.set(cacheKey, pd);
       }
       out.set(r.period, pd);
-      if (need === 'members' ? !pd.members : !pd.protectedTable) missing.push(r.period);
+      if (need === 'members' ? !pd.members : !pd.protectedTable || (pd.due === false && isDue(dataset, r.period))) missing.push(r.period);
     }
     if (missing.length > 0) {
       if (need === 'members') await this.loadMembers(dataset, L, missing, out);
@@ -356,9 +358,56 @@ export class StatisticsService {
       t.value[idx] = r.value === null ? Number.NaN : r.value;
       t.contributors[idx] = r.contributors;
     }
+    // Cells hidden in an earlier table of these periods stay hidden (served_hidden_cells): a table is
+    // built again whenever a member submits or revises, and two tables with different hidden cells
+    // could be combined by a member who subtracts its own figures from both.
+    const before = await this.db.query<{ period: string; cell_key: string }[]>(
+      `SELECT period, cell_key FROM served_hidden_cells WHERE dataset_id = $1 AND period = ANY($2)`,
+      [dataset.id, periods],
+    );
+    const hiddenBefore = new Map<string, number[]>();
+    for (const r of before) {
+      const idx = StatisticsService.indexOfKey(L, r.cell_key);
+      if (idx < 0) continue;
+      const list = hiddenBefore.get(r.period);
+      if (list) list.push(idx);
+      else hiddenBefore.set(r.period, [idx]);
+    }
+    const served: { period: string; keys: string[] }[] = [];
     for (const [p, t] of fresh) {
       const pd = out.get(p);
-      if (pd) pd.protectedTable = protectCombined(L, t.value, t.contributors, dataset.protection.minContributors);
+      if (!pd) continue;
+      // Not due yet: members are still reporting, and a table served now would be one of several that
+      // differ only by what the late ones add. Nothing is shown, and nothing is recorded as served.
+      const due = isDue(dataset, p);
+      const table = due
+        ? protectCombined(L, t.value, t.contributors, dataset.protection.minContributors, hiddenBefore.get(p) ?? [])
+        : protectCombined(L, t.value, t.contributors, dataset.protection.minContributors, Array.from({ length: L.total }, (_, i) => i));
+      pd.protectedTable = table;
+      pd.due = due;
+      if (!due) continue;
+      const known = new Set(hiddenBefore.get(p) ?? []);
+      const keys: string[] = [];
+      for (let i = 0; i < L.total; i++) if (table.hidden[i] !== Hidden.No && !known.has(i)) keys.push(keyOf(L, i));
+      if (keys.length > 0) served.push({ period: p, keys });
+    }
+    for (const { period, keys } of served) {
+      await this.db.query(
+        `INSERT INTO served_hidden_cells (dataset_id, period, cell_key) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
+        [dataset.id, period, keys],
+      );
     }
   }
+}
+
+/** When members' releases of a period are due (its end plus the dataset's dueDays): the hub serves its combined table from then on. */
+function isDue(dataset: DatasetDecl, period: string, now = Date.now()): boolean {
+  return periodEnd(period).getTime() + dataset.dueDays * 86_400_000 <= now;
+}
+
+/** The key of a cell of the layout: its codes joined by `|` (`_T` for a total). */
+function keyOf(L: TableLayout, idx: number): string {
+  return coordsOf(L, idx)
+    .map((c, d) => (c === L.sizes[d] - 1 ? TOTAL_CODE : L.codes[d][c]))
+    .join('|');
 }
