@@ -38,6 +38,7 @@ describe('coordinator: versions of the standard', () => {
       ['a code with a blank in it', draft('2026.2', (d) => list(d, 'service_outcome').codes.push({ code: 'two words', labels: { tg: 'x', ru: 'x', en: 'x' } })), 'codelists'],
       ['an unknown protection method', draft('2026.2', (d) => (d.datasets[0].protection.method = 'rounding')), 'datasets.0.protection.method'],
       ['a k that is no integer', draft('2026.2', (d) => (d.datasets[0].protection.k = 4.5)), 'datasets.0.protection'],
+      ['a protection range below k (the audit would ask nothing)', draft('2026.2', (d) => (d.datasets[0].protection.protectionRange = 0)), 'datasets.0.protection.protectionRange'],
     ];
     for (const [what, doc, field] of broken) {
       const res = await hub.gql(PUBLISH, { d: doc }, admin);

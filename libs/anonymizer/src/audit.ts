@@ -566,9 +566,19 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     let twin: { lp: LpTwin; model: number } | undefined;
     try {
       const costs = new Float64Array(n);
+      /** A solver's point is a witness only once checked against the rows, as hints and seeds are (checked, never trusted). */
+      const feasible = (x: Float64Array): boolean => {
+        for (let j = 0; j < n; j++) if (!(x[j] >= -TOL)) return false;
+        for (let r = 0; r < rowCols.length; r++) {
+          let sum = 0;
+          for (const j of rowCols[r]) sum += x[j];
+          if (Math.abs(sum - rhs[r]) > TOL * Math.max(1, Math.abs(rhs[r]))) return false;
+        }
+        return true;
+      };
       const take = (r: { x: Float64Array; value: number } | null | 'infeasible'): { x: Float64Array; value: number } | null | 'infeasible' => {
         linearPrograms++;
-        if (r !== 'infeasible' && r) {
+        if (r !== 'infeasible' && r && feasible(r.x)) {
           observe(r.x);
           if (points.length < MAX_POINTS) {
             const g = new Float64Array(nAtoms).fill(NaN);

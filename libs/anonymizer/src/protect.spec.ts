@@ -398,6 +398,15 @@ describe('left out records and refusals', () => {
     await expect(protectRelease({ standard, datasets: [ds], period: '2026-Q1', records: base })).rejects.toBeInstanceOf(AnonymizerError);
   });
 
+  it('refuses a dataset that asks a protection range below its k (a range of 0 would ask nothing of the audit)', async () => {
+    for (const protectionRange of [0, ds.protection.k - 1]) {
+      const weak = { ...ds, protection: { ...ds.protection, protectionRange } };
+      await expect(protectRelease({ standard, datasets: [weak], period: '2026-03', records: base })).rejects.toMatchObject({ code: 'INVALID_DATASET' });
+    }
+    const more = { ...ds, protection: { ...ds.protection, protectionRange: ds.protection.k + 2 } };
+    expect((await protectRelease({ standard, datasets: [more], period: '2026-03', records: base })).report.datasets[0].protectionRange).toBe(ds.protection.k + 2);
+  });
+
   it('refuses with LEDGER_INCONSISTENT when the extract contradicts what the months already published', async () => {
     const q = syntheticDataset('q1', sizes, { periodType: 'quarter' });
     const st = syntheticStandard(sizes, [ds, q]);

@@ -45,8 +45,12 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     if (d.periodType !== periodType) {
       throw new AnonymizerError('PERIOD_TYPE_MISMATCH', `dataset ${d.id} is released by ${d.periodType}, not by ${periodType} (${period})`);
     }
-    if (!Number.isInteger(d.protection.k) || d.protection.k < 1 || protectionRangeOf(d.protection) < 0) {
+    if (!Number.isInteger(d.protection.k) || d.protection.k < 1) {
       throw new AnonymizerError('INVALID_DATASET', `dataset ${d.id} has an invalid threshold k`);
+    }
+    // A dataset may ask more than k of a hidden cell's interval, never less (a range of 0 asked nothing of the audit).
+    if (!(protectionRangeOf(d.protection) >= d.protection.k)) {
+      throw new AnonymizerError('INVALID_DATASET', `dataset ${d.id} asks a protection range below its threshold k`);
     }
   }
   const resolve = (id: string): DatasetDecl | undefined => datasets.find((d) => d.id === id) ?? standard.dataset(id);

@@ -90,6 +90,8 @@ export function checkStandardDocument(doc: unknown): Standard {
     for (const f of ['protectionRange', 'zeroProtectionRange'] as const) {
       if (p[f] !== undefined && (typeof p[f] !== 'number' || !Number.isFinite(p[f]) || p[f] < 0)) fail(`datasets.${i}.protection.${f}`, 'must be a non-negative number');
     }
+    // a dataset may ask more of a hidden cell's interval than k, never less
+    if (p.protectionRange !== undefined && (p.protectionRange as number) < (p.k as number)) fail(`datasets.${i}.protection.protectionRange`, 'must be at least k');
     if (p.method === 'differential_privacy') {
       const dp = p.differentialPrivacy;
       const positive = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v) && v > 0;
