@@ -602,7 +602,10 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
         const max = twin.lp.solve(twin.model, costs, 'max', IPM_BROAD_TOLERANCE).catch((): null => null);
         const min = lp.solve(costs, 'min', broad);
         const m = await max;
-        if ((m ? take(fromTwin(m)) : solve('max', broad)) === 'infeasible') return false;
+        // the twin failed: both here, in the order of an audit without it (max, then min again, so this
+        // model ends the round with the minimum's basis; the first minimum is not counted)
+        if (!m) return solve('max', broad) !== 'infeasible' && solve('min', broad) !== 'infeasible';
+        if (take(fromTwin(m)) === 'infeasible') return false;
         return take(min) !== 'infeasible';
       };
       // aggregated objectives: one LP moves many unproven cells at once

@@ -32,7 +32,8 @@ export class AttemptLimiter {
    * pool's every connection could be waiting on that lock), and the count goes if the transaction does.
    */
   async take(key: string, limit: number, tx: DataSource | EntityManager = this.db): Promise<{ locked: boolean; lockedNow: boolean }> {
-    await this.sweep(tx);
+    // the sweep deletes across keys: never inside a caller's transaction, which would hold those rows to its end
+    if (tx === this.db) await this.sweep(this.db);
     const t = this.t.table;
     const [{ locked, locked_now }]: { locked: boolean; locked_now: boolean }[] = await tx.query(
       `INSERT INTO ${t} (key, failures, window_started_at) VALUES ($1, 1, now())
@@ -63,6 +64,11 @@ export class AttemptLimiter {
   /** Gives one attempt back to `key` (a right password from an address that also counts other accounts' attempts). */
   async giveBack(key: string): Promise<void> {
     await this.db.query(`UPDATE ${this.t.table} SET failures = greatest(failures - 1, 0) WHERE key = $1`, [key]);
+  }
+
+  /** The occasional sweep `take` runs, for a caller that takes inside its own transaction (run it before that). */
+  sweepNow(): Promise<void> {
+    return this.sweep(this.db);
   }
 
   private async sweep(tx: DataSource | EntityManager): Promise<void> {

@@ -77,6 +77,8 @@ export class MembersService {
       if (parent !== input.region) bad.push({ field: 'district', messages: ['must be a district of the region'] });
     }
     if (bad.length > 0) throw new HubError('BAD_USER_INPUT', `Invalid input: ${bad.map((b) => b.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: bad });
+    // the per-source counts are taken inside the transaction below; their occasional sweep runs outside it
+    await this.applications.sweepNow();
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(MemberEntity);
       // Applications one at a time, so that two with the same name cannot both pass the check

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { DatasetDecl, formatPeriod, parsePeriod, PeriodError, periodEnd, periodRange, TOTAL_CODE } from '@paivand/schema';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
@@ -360,8 +360,23 @@ export class StatisticsService {
     }
     // Cells hidden in an earlier table of these periods stay hidden (served_hidden_cells): a table is
     // built again whenever a member submits or revises, and two tables with different hidden cells
-    // could be combined by a member who subtracts its own figures from both.
-    const before = await this.db.query<{ period: string; cell_key: string }[]>(
+    // could be combined by a member who subtracts its own figures from both. One build of a dataset's
+    // tables at a time (across replicas): read, build, record, under one lock.
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.served-hidden:' || $1))`, [dataset.id]);
+      await this.buildCombined(tx, dataset, L, fresh, out);
+    });
+  }
+
+  private async buildCombined(
+    tx: EntityManager,
+    dataset: DatasetDecl,
+    L: TableLayout,
+    fresh: Map<string, { value: Float64Array; contributors: Int32Array }>,
+    out: Map<string, PeriodData>,
+  ): Promise<void> {
+    const periods = [...fresh.keys()];
+    const before = await tx.query<{ period: string; cell_key: string }[]>(
       `SELECT period, cell_key FROM served_hidden_cells WHERE dataset_id = $1 AND period = ANY($2)`,
       [dataset.id, periods],
     );
@@ -392,7 +407,7 @@ export class StatisticsService {
       if (keys.length > 0) served.push({ period: p, keys });
     }
     for (const { period, keys } of served) {
-      await this.db.query(
+      await tx.query(
         `INSERT INTO served_hidden_cells (dataset_id, period, cell_key) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
         [dataset.id, period, keys],
       );
