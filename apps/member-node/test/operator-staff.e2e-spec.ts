@@ -226,6 +226,13 @@ describe('member node behind a reverse proxy (TRUST_PROXY)', () => {
     expect(own.body.data.login.accessToken).toEqual(expect.any(String));
   });
 
+  it('wrong passwords for one account, again and again, spend nothing more of the office address once that pair is locked: a colleague there signs in', async () => {
+    await node.signIn('caseworker', 'office.colleague');
+    for (let i = 0; i < 8; i++) await login('198.51.100.77', 'someone.forgetful', `try ${i}`);
+    const colleague = await login('198.51.100.77', 'office.colleague', TEST_PASSWORD);
+    expect(colleague.body.errors).toBeUndefined();
+  });
+
   it('guesses for one account from many addresses reach its own ceiling (ten times the limit), which locks it everywhere', async () => {
     await node.signIn('caseworker', 'many.addresses');
     for (let a = 1; a <= 10; a++) {

@@ -508,6 +508,11 @@ describe('member node: case register, roles, validation, encryption, access log'
     // and recorded a third time, it is the same incident as the second: refused as such
     const twice = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
     expect(twice.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
+    // two records of a new combination at once: one is recorded, the other is its duplicate (not a clash over a code nobody gave)
+    const other = { ...input, incidentDate: '2026-02-05', reportedDate: '2026-02-06' };
+    const both = await Promise.all([node.gql(RECORD_INCIDENT, { i: other }, caseworker), node.gql(RECORD_INCIDENT, { i: other }, caseworker)]);
+    expect(both.filter((r) => r.errors === undefined)).toHaveLength(1);
+    expect(both.find((r) => r.errors)?.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
   });
 
   it('a correction leaves the flag "already reported by another member" as it is unless it names it (releases leave such incidents out)', async () => {

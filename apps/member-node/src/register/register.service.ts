@@ -181,6 +181,8 @@ export class RegisterService {
    */
   private async freeDerivedCode(tx: EntityManager, centreId: string, fingerprint: string): Promise<string> {
     const derived = derivedIncidentCode(fingerprint);
+    // two records of one combination at once: the second waits for the first, then sees its code (and is its duplicate)
+    await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`paivand.incident-code:${centreId}:${derived}`]);
     const held: { incident_code: string; fingerprint: string }[] = await tx.query(
       `SELECT incident_code, fingerprint FROM incidents WHERE centre_id = $1 AND (incident_code = $2 OR incident_code LIKE $2 || '-%')`,
       [centreId, derived],

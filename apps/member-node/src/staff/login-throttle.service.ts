@@ -53,16 +53,17 @@ export class LoginThrottleService {
 
   /**
    * Takes one attempt before the password is checked, so that guesses sent all at once count as
-   * surely as guesses sent one by one: of the address, then of the (username, address) pair, then of
+   * surely as guesses sent one by one: of the (username, address) pair, then of the address, then of
    * the account; false (the password is then not checked) as soon as one is locked, and the keys after
-   * it are not counted (an address that is locked adds nothing to the account's count). The attempt
-   * counts as a failure until `recordSuccess` gives it back (so a wrong password needs no call of its own).
+   * it are not counted (a locked pair spends nothing of the office address's budget, and a locked
+   * address adds nothing to the account's count). The attempt counts as a failure until
+   * `recordSuccess` gives it back (so a wrong password needs no call of its own).
    */
   async begin(username: string, ip: string): Promise<boolean> {
     const max = this.config.LOGIN_MAX_FAILURES;
     for (const { key, limit } of [
-      { key: `ip:${ip}`, limit: max * IP_FACTOR },
       { key: pairKey(username, ip), limit: max },
+      { key: `ip:${ip}`, limit: max * IP_FACTOR },
       { key: accountKey(username), limit: max * ACCOUNT_FACTOR },
     ]) {
       if ((await this.attempts.take(key, limit)).locked) return false;
