@@ -33,7 +33,7 @@ export class AttemptLimiter {
    */
   async take(key: string, limit: number, tx: DataSource | EntityManager = this.db): Promise<{ locked: boolean; lockedNow: boolean }> {
     // the sweep deletes across keys: never inside a caller's transaction, which would hold those rows to its end
-    if (tx === this.db) await this.sweep(this.db);
+    if (tx === this.db) await this.sweepNow();
     const t = this.t.table;
     const [{ locked, locked_now }]: { locked: boolean; locked_now: boolean }[] = await tx.query(
       `INSERT INTO ${t} (key, failures, window_started_at) VALUES ($1, 1, now())
@@ -66,24 +66,20 @@ export class AttemptLimiter {
     await this.db.query(`UPDATE ${this.t.table} SET failures = greatest(failures - 1, 0) WHERE key = $1`, [key]);
   }
 
-  /** The occasional sweep `take` runs, for a caller that takes inside its own transaction (run it before that). */
-  sweepNow(): Promise<void> {
-    return this.sweep(this.db);
-  }
-
-  private async sweep(tx: DataSource | EntityManager): Promise<void> {
+  /** The occasional sweep `take` runs (at most every sweepEveryMs), for a caller that takes inside its own transaction: run it before that. */
+  async sweepNow(): Promise<void> {
     const now = Date.now();
     if (now - this.lastSweep < this.sweepEveryMs) return;
     this.lastSweep = now;
-    await this.sweepExpired(tx);
+    await this.sweepExpired();
   }
 
   /**
    * Removes the keys that no longer hold anything back: no lock, and a window that has passed (the
    * next attempt on such a key starts a new window anyway). Returns how many.
    */
-  async sweepExpired(tx: DataSource | EntityManager = this.db): Promise<number> {
-    const [, removed]: [unknown, number] = await tx.query(
+  async sweepExpired(): Promise<number> {
+    const [, removed]: [unknown, number] = await this.db.query(
       `DELETE FROM ${this.t.table} WHERE window_started_at < now() - make_interval(secs => $1) AND (locked_until IS NULL OR locked_until <= now())`,
       [this.seconds],
     );

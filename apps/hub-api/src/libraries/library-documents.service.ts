@@ -7,7 +7,7 @@ import { HubError } from '../common/errors/hub.error';
 import { CreateLibraryDocumentInput, UpdateLibraryDocumentInput } from './dto/library-document.input';
 import { ModerateLibraryDocumentInput } from './dto/moderation.input';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity } from './entities';
-import { assertPerson, managesDocument, ownsDocument } from './library-access';
+import { assertPerson } from './library-access';
 import { toLibraryDocumentModel } from './library.mapper';
 import { StandardsService } from '../standards/standards.service';
 import {
@@ -15,6 +15,7 @@ import {
   checkFields,
   editableVersion,
   lockDocument,
+  lockOwnedDocument,
   mergeFields,
   refreshSearch,
   versionById,
@@ -138,13 +139,8 @@ export class LibraryDocumentsService {
     });
   }
 
-  /** Locks a document the actor owns; one it cannot even see is NOT_FOUND, one it sees but does not own FORBIDDEN. */
-  private async lockOwned(tx: EntityManager, actor: Principal, id: string): Promise<LibraryDocumentEntity> {
-    assertPerson(actor);
-    const doc = await lockDocument(tx, id);
-    if (ownsDocument(actor, doc)) return doc;
-    if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author edits and submits a document', { reason: 'NOT_DOCUMENT_OWNER' });
-    throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+  private lockOwned(tx: EntityManager, actor: Principal, id: string): Promise<LibraryDocumentEntity> {
+    return lockOwnedDocument(tx, actor, id, 'Only the author edits and submits a document');
   }
 
   private async view(tx: EntityManager, doc: LibraryDocumentEntity, versionId: string): Promise<LibraryDocumentModel> {

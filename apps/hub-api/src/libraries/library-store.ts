@@ -4,6 +4,7 @@ import type { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity, LibraryVersionFileEntity } from './entities';
 import { LibraryDocumentFields } from './dto/library-document.input';
+import { assertPerson, managesDocument, ownsDocument } from './library-access';
 import { editMode } from './moderation/transitions';
 
 /** Locks the document row for the rest of the transaction (one writer at a time per document). */
@@ -11,6 +12,19 @@ export async function lockDocument(tx: EntityManager, id: string): Promise<Libra
   const doc = await tx.getRepository(LibraryDocumentEntity).findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
   if (!doc) throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
   return doc;
+}
+
+/** A document the actor owns; one it sees but does not own is FORBIDDEN (`notOwner` says why), one it cannot see (or none) NOT_FOUND. */
+export function requireOwned(actor: Principal, doc: LibraryDocumentEntity | null, notOwner: string): LibraryDocumentEntity {
+  if (doc && ownsDocument(actor, doc)) return doc;
+  if (doc && managesDocument(actor, doc)) throw new HubError('FORBIDDEN', notOwner, { reason: 'NOT_DOCUMENT_OWNER' });
+  throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
+}
+
+/** Locks a document a person owns (see requireOwned); nodes write nothing in the libraries. */
+export async function lockOwnedDocument(tx: EntityManager, actor: Principal, id: string, notOwner: string): Promise<LibraryDocumentEntity> {
+  assertPerson(actor);
+  return requireOwned(actor, await lockDocument(tx, id), notOwner);
 }
 
 export async function versionById(tx: EntityManager, id: string): Promise<LibraryDocumentVersionEntity> {

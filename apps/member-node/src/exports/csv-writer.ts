@@ -5,7 +5,8 @@ import type { ExportValue } from './export-rows';
  * carriage return before one (OWASP's list). `+HYPERLINK("https://...?"&I2,"open")` in a narrative
  * would otherwise send the row's name and phone away when a manager opens the file in Excel.
  */
-export const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_CHARS = '[=+\\-@\\t\\r]';
+export const FORMULA_START = new RegExp(`^${FORMULA_CHARS}`);
 
 /** One RFC 4180 line. A text that a spreadsheet would read as a formula gets a leading `'` (the import takes it off again). */
 export function csvLine(values: readonly ExportValue[]): string {

@@ -1,4 +1,5 @@
 import { CaseRecordError, classifyViolence } from '@paivand/schema';
+import { FORMULA_CHARS } from '../exports/csv-writer';
 import { clientCodeOf, derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
 import { clientErrors, FieldError, incidentErrors, isIsoDateText, LatestDate, latestDate } from './row-validator';
@@ -78,7 +79,7 @@ function importError(e: FieldError, rename: Readonly<Record<string, ImportField>
 }
 
 /** The `'` the export puts before a text a spreadsheet would read as a formula (csv-writer.ts), which a re-import takes off. */
-const EXPORT_ESCAPE = /^'(?=[=+\-@\t\r])/;
+const EXPORT_ESCAPE = new RegExp(`^'(?=${FORMULA_CHARS})`);
 
 function text(cell: Cell): string | undefined {
   if (cell === null || cell === undefined) return undefined;

@@ -176,17 +176,28 @@ const CLIENTS_DISAGREE = `((a.sex <> b.sex AND a.sex <> 'U' AND b.sex <> 'U') OR
  * first one stays), leave the staging with one issue each; so do rows whose client code names
  * someone else (CLIENT_MISMATCH, see CLIENTS_DISAGREE).
  */
+/**
+ * Runs `deleted` (a DELETE of staged rows over $1 = job id, $2 = centre id, RETURNING their row
+ * numbers) and gives each removed row one issue; returns how many.
+ */
+async function moveToIssues(tx: EntityManager, jobId: string, centreId: string, deleted: string, field: string, column: string, reason: string): Promise<number> {
+  const [{ n }]: { n: number }[] = await tx.query(
+    `WITH gone AS (${deleted}),
+          issues AS (INSERT INTO import_issues (job_id, row_number, field, column_name, reason)
+                     SELECT $1, row_number, $3, $4, $5 FROM gone ORDER BY row_number RETURNING 1)
+     SELECT count(*)::int AS n FROM issues`,
+    [jobId, centreId, field, column, reason],
+  );
+  return n;
+}
+
+/** A register client of the staged row's code who is someone else (CLIENTS_DISAGREE): $1 job, $2 centre. */
+const REGISTER_CLIENT_MISMATCH = `DELETE FROM import_staged_rows b USING clients a
+  WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
+  RETURNING b.row_number`;
+
 export async function settleStagedRows(tx: EntityManager, jobId: string, centreId: string, clientCodeColumn: string, incidentCodeColumn: string): Promise<Settled> {
-  const moved = async (deleted: string, field: string, column: string, reason: string): Promise<number> => {
-    const [{ n }]: { n: number }[] = await tx.query(
-      `WITH gone AS (${deleted}),
-            issues AS (INSERT INTO import_issues (job_id, row_number, field, column_name, reason)
-                       SELECT $1, row_number, $3, $4, $5 FROM gone ORDER BY row_number RETURNING 1)
-       SELECT count(*)::int AS n FROM issues`,
-      [jobId, centreId, field, column, reason],
-    );
-    return n;
-  };
+  const moved = (deleted: string, field: string, column: string, reason: string): Promise<number> => moveToIssues(tx, jobId, centreId, deleted, field, column, reason);
   // Statistics for the joins below and the accept's, taken now rather than while the user waits for the
   // accept: how many rows the job has and how many distinct clients is what their plans turn on. A sample
   // of 3,000 rows (statistics target 10) tells that as well as the default 30,000, at a tenth of the time
@@ -213,14 +224,7 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
   // A row naming a client the register holds, but describing someone else, would add her incident to
   // that client's record: refused, as is a row that contradicts the file's first row of its client.
   const clientMismatch =
-    (await moved(
-      `DELETE FROM import_staged_rows b USING clients a
-        WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
-        RETURNING b.row_number`,
-      'clientCode',
-      clientCodeColumn,
-      'CLIENT_MISMATCH',
-    )) +
+    (await moved(REGISTER_CLIENT_MISMATCH, 'clientCode', clientCodeColumn, 'CLIENT_MISMATCH')) +
     (await moved(
       `DELETE FROM import_staged_rows b
         USING (SELECT DISTINCT ON (client_code) client_code, sex, birth_year FROM import_staged_rows WHERE job_id = $1 ORDER BY client_code, row_number) a
@@ -302,15 +306,7 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
   // A client entered by hand since the upload under a code of the file, describing someone else: the
   // rows of that code would put her incidents on that person's record. They leave with an issue each,
   // as at the upload (CLIENT_MISMATCH), and the rest is imported.
-  const [{ n: clientMismatch }]: { n: number }[] = await tx.query(
-    `WITH gone AS (DELETE FROM import_staged_rows b USING clients a
-                    WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
-                    RETURNING b.row_number),
-          issues AS (INSERT INTO import_issues (job_id, row_number, field, column_name, reason)
-                     SELECT $1, row_number, 'clientCode', $3, 'CLIENT_MISMATCH' FROM gone ORDER BY row_number RETURNING 1)
-     SELECT count(*)::int AS n FROM issues`,
-    [jobId, centreId, clientCodeColumn],
-  );
+  const clientMismatch = await moveToIssues(tx, jobId, centreId, REGISTER_CLIENT_MISMATCH, 'clientCode', clientCodeColumn, 'CLIENT_MISMATCH');
   // A client new to the register comes from its first row in the file. The first rows are found
   // on the narrow (code, row number) pairs, grouped in a hash table that is complete before the
   // first insert (so the anti-join never reads the rows this statement adds); the wide rows are

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource } from 'typeorm';
 import { AuditService } from '../../audit/audit.service';
 import type { Principal } from '../../common/auth/principal';
 import { HubError } from '../../common/errors/hub.error';
@@ -10,7 +10,7 @@ import { assertPerson, managesDocument, ownsDocument, readableAccessLevels } fro
 import type { LibraryFileType } from '../library-codes';
 import { LibraryConfig } from '../library.config';
 import { toLibraryFileModel } from '../library.mapper';
-import { editableVersion, lockDocument, refreshSearch } from '../library-store';
+import { editableVersion, lockDocument, lockOwnedDocument, refreshSearch, requireOwned } from '../library-store';
 import { LibraryFileModel } from '../models/library-document.model';
 import { claimMismatch, detectFileType, MIME_TYPES } from './content-type';
 import { extractPdfText, PdfTextError } from './pdf-text';
@@ -27,6 +27,8 @@ export interface Download {
   bytes: Buffer;
   isPublic: boolean;
 }
+
+const NOT_AUTHOR = 'Only the author attaches files';
 
 /** Attached files: checked by their bytes, stored once per content hash, downloaded only by who may read the document. */
 @Injectable()
@@ -56,15 +58,14 @@ export class LibraryFilesService {
     const type = this.checkType(file);
     // Who may attach is known before any slow work: a caller who does not own the document gets its
     // answer without a PDF being parsed for it (the lock below checks again).
-    const owned = await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } });
-    if (!owned || !ownsDocument(actor, owned)) await this.db.transaction((tx) => this.lockOwned(tx, actor, documentId));
+    requireOwned(actor, await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } }), NOT_AUTHOR);
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     // Text extraction is slow CPU work: done before the transaction, and only for bytes not seen before.
     const known = await this.db.getRepository(LibraryBlobEntity).findOne({ where: { sha256 }, select: { sha256: true } });
     const text = !known && type === 'pdf' ? await this.pdfText(file.bytes) : null;
 
     return this.db.transaction(async (tx) => {
-      const doc = await this.lockOwned(tx, actor, documentId);
+      const doc = await lockOwnedDocument(tx, actor, documentId, NOT_AUTHOR);
       const { version, created } = await editableVersion(tx, doc, actor);
       // Content-addressed: the same bytes from anyone are one row.
       const inserted: unknown[] = await tx.query(
@@ -89,14 +90,6 @@ export class LibraryFilesService {
       });
       return toLibraryFileModel(doc.id, { sha256, fileName, contentType: type, sizeBytes: file.bytes.length });
     });
-  }
-
-  /** Locks a document the actor owns; one it sees but does not own is FORBIDDEN, one it cannot see NOT_FOUND. */
-  private async lockOwned(tx: EntityManager, actor: Principal, documentId: string): Promise<LibraryDocumentEntity> {
-    const doc = await lockDocument(tx, documentId);
-    if (ownsDocument(actor, doc)) return doc;
-    if (managesDocument(actor, doc)) throw new HubError('FORBIDDEN', 'Only the author attaches files', { reason: 'NOT_DOCUMENT_OWNER' });
-    throw new HubError('NOT_FOUND', 'No such library document', { reason: 'LIBRARY_DOCUMENT_NOT_FOUND' });
   }
 
   async detach(actor: Principal, documentId: string, sha256: string): Promise<boolean> {
