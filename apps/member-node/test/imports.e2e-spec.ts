@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { MAX_STORED_ISSUES } from '../src/imports/imports.service';
+import { ImportsService, MAX_STORED_ISSUES } from '../src/imports/imports.service';
 import { readAesZip } from './utils/aes-zip';
 import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
@@ -605,6 +605,55 @@ describe('member node: import of existing registers and export', () => {
       const accepted = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id }, caseworker);
       expect(accepted.errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
       expect(await count(`clients WHERE client_code LIKE 'SLOW-%'`)).toBe(0);
+    });
+
+    it('an upload whose node process died is failed as INTERRUPTED by the sweep, with what it staged; a live upload beats and is left alone', async () => {
+      const service = node.app.get(ImportsService);
+      service.heartbeatMs = 50;
+      // a process that died after its COPY ended and before its last update: rows staged, job validating, no heartbeat for an hour
+      const dead = await importFile(Buffer.from([RU_HEADER, row('DEAD-00001'), row('DEAD-00002')].join('\r\n'), 'utf8'), 'csv');
+      expect(dead).toMatchObject({ status: 'validated', rowsValid: 2 });
+      await node.dataSource.query(`UPDATE import_jobs SET status = 'validating', heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [dead.id]);
+      expect(await count(`import_staged_rows WHERE job_id = '${String(dead.id)}'`)).toBe(2);
+      // a live upload, half sent: its heartbeat moves while the rest of the file is awaited
+      const rows = Array.from({ length: 3_000 }, (_, i) => row(`BEAT-${String(i).padStart(5, '0')}`));
+      const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
+      const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
+      const id = await createJob();
+      const server: Server = node.app.getHttpServer();
+      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const { port } = server.address() as AddressInfo;
+      const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
+      const answered = new Promise<number>((resolve, reject) => {
+        req.on('response', (res) => {
+          res.resume();
+          res.on('end', () => resolve(res.statusCode ?? 0));
+        });
+        req.on('error', reject);
+      });
+      req.write(first);
+      let mid = await jobOf(id);
+      for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
+        await new Promise((r) => setTimeout(r, 50));
+        mid = await jobOf(id);
+      }
+      expect(mid).toMatchObject({ status: 'validating' });
+      const beatAt = async (): Promise<number> => ((await node.dataSource.query('SELECT heartbeat_at FROM import_jobs WHERE id = $1', [id]))[0].heartbeat_at as Date).getTime();
+      const before = await beatAt();
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await beatAt()).toBeGreaterThan(before);
+
+      expect(await service.sweepInterrupted()).toBe(1);
+      expect(await jobOf(dead.id)).toMatchObject({ status: 'failed', failure: 'INTERRUPTED' });
+      expect(await count(`import_staged_rows WHERE job_id = '${String(dead.id)}'`)).toBe(0);
+      expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id: dead.id }, caseworker)).errors?.[0].extensions?.details.reason).toBe(
+        'IMPORT_NOT_VALIDATED',
+      );
+      req.end(rest);
+      expect(await answered).toBe(200);
+      expect(await jobOf(id)).toMatchObject({ status: 'validated', rowsValid: 3_000 });
+      await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id }, caseworker);
+      service.heartbeatMs = 15_000;
     });
 
     it('never quotes the content of these files in a failure, an issue or a log line', async () => {

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { InjectPinoLogger, PinoLogger } from 'nestjs-pino';
 import { createHash } from 'node:crypto';
@@ -31,6 +31,15 @@ export const IMPORT_BATCH = 1000;
 export const MAX_STORED_ISSUES = 20_000;
 /** A header as an issue names it: at most this many characters. */
 const MAX_COLUMN_NAME = 200;
+/**
+ * A node process validating an upload touches its job this often; a job left `validating` and
+ * untouched for IMPORT_STALE_AFTER_S (its process died: a restart, a crash, a killed container) is
+ * failed as INTERRUPTED by a sweep every IMPORT_SWEEP_MS, and whatever it had staged is deleted.
+ * The margin is wide: a busy event loop may fire a heartbeat late, never eight of them.
+ */
+export const IMPORT_HEARTBEAT_MS = 15_000;
+export const IMPORT_STALE_AFTER_S = 120;
+const IMPORT_SWEEP_MS = 60_000;
 /** Valid rows sealed and written out as COPY lines together (few, so that they die young). */
 const SEAL_BATCH = 64;
 
@@ -59,7 +68,11 @@ function meter(limit: number): Transform & { hash: () => string; bytes: () => nu
  * one batch of rows at a time, deduplication by set-based statements in Postgres.
  */
 @Injectable()
-export class ImportsService implements OnApplicationBootstrap {
+export class ImportsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  /** How often an upload touches its job (tests shorten it). */
+  heartbeatMs = IMPORT_HEARTBEAT_MS;
+  private sweeper: NodeJS.Timeout | undefined;
+
   constructor(
     @InjectPinoLogger(ImportsService.name) private readonly log: PinoLogger,
     @InjectDataSource() private readonly db: DataSource,
@@ -68,7 +81,10 @@ export class ImportsService implements OnApplicationBootstrap {
     private readonly config: NodeConfig,
   ) {}
 
-  /** XLSX spools a killed node process left behind (ciphertext only) are removed when a node starts. */
+  /**
+   * XLSX spools a killed node process left behind (ciphertext only) are removed when a node starts;
+   * uploads whose process died are failed (INTERRUPTED) then and every minute after.
+   */
   async onApplicationBootstrap(): Promise<void> {
     try {
       const removed = await sweepStaleSpools();
@@ -76,6 +92,38 @@ export class ImportsService implements OnApplicationBootstrap {
     } catch (err) {
       this.log.warn({ code: (err as NodeJS.ErrnoException).code }, 'could not sweep old XLSX import spools');
     }
+    const sweep = (): void =>
+      void this.sweepInterrupted().then(
+        (jobs) => jobs > 0 && this.log.info({ jobs }, 'failed uploads whose node process stopped (INTERRUPTED)'),
+        (err: unknown) => this.log.warn({ error: err instanceof Error ? err.name : 'unknown' }, 'could not sweep interrupted uploads'),
+      );
+    sweep();
+    this.sweeper = setInterval(sweep, IMPORT_SWEEP_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  /**
+   * Fails the uploads left `validating` with no heartbeat for IMPORT_STALE_AFTER_S (INTERRUPTED:
+   * upload the file again) and deletes what they staged, which a process that died between the end
+   * of its COPY and its last update leaves committed; returns how many. A live upload that only
+   * looked dead stops at its next progress update, as when discarded.
+   */
+  async sweepInterrupted(): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `WITH gone AS (
+         UPDATE import_jobs SET status = 'failed', failure = 'INTERRUPTED', finished_at = now()
+          WHERE status = 'validating' AND coalesce(heartbeat_at, created_at) < now() - make_interval(secs => $1)
+          RETURNING id),
+       staged AS (DELETE FROM import_staged_rows WHERE job_id IN (SELECT id FROM gone)),
+       issues AS (DELETE FROM import_issues WHERE job_id IN (SELECT id FROM gone))
+       SELECT count(*)::int AS n FROM gone`,
+      [IMPORT_STALE_AFTER_S],
+    );
+    return n;
   }
 
   async create(p: Principal, input: CreateImportInput): Promise<ImportJobEntity> {
@@ -111,7 +159,7 @@ export class ImportsService implements OnApplicationBootstrap {
   /** Phase one: stream, validate, map, encrypt and stage. The job's counters show progress meanwhile. */
   async upload(p: Principal, id: string, body: Readable, bytesTotal: number | null): Promise<ImportJobEntity> {
     const claimed: [unknown[], number] = await this.db.query(
-      `UPDATE import_jobs SET status = 'validating', bytes_total = $3 WHERE id = $1 AND centre_id = $2 AND status = 'created' RETURNING id`,
+      `UPDATE import_jobs SET status = 'validating', bytes_total = $3, heartbeat_at = now() WHERE id = $1 AND centre_id = $2 AND status = 'created' RETURNING id`,
       [id, p.centreId, bytesTotal],
     );
     if (claimed[1] === 0) {
@@ -122,6 +170,11 @@ export class ImportsService implements OnApplicationBootstrap {
     const metered = meter(this.config.MAX_IMPORT_BYTES);
     body.once('error', (err) => metered.destroy(err));
     const input = body.pipe(metered);
+    const beat = setInterval(
+      () => void this.db.query(`UPDATE import_jobs SET heartbeat_at = now() WHERE id = $1 AND status = 'validating'`, [id]).catch(() => undefined),
+      this.heartbeatMs,
+    );
+    beat.unref();
     try {
       await this.validateRows(job, input, metered);
       await drain(input);
@@ -158,6 +211,8 @@ export class ImportsService implements OnApplicationBootstrap {
         // a file refused as a whole: its failure says why, the rows' problems found before it are no use
         await this.db.query('DELETE FROM import_issues WHERE job_id = $1', [id]);
       }
+    } finally {
+      clearInterval(beat);
     }
     return this.job(p, id);
   }
@@ -198,7 +253,7 @@ export class ImportsService implements OnApplicationBootstrap {
       bookkeeping = (async () => {
         await insertIssues(this.db.manager, job.id, batch);
         const updated: [unknown[], number] = await this.db.query(
-          `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6
+          `UPDATE import_jobs SET rows_processed = $2, rows_valid = $3, rows_invalid = $4, rows_duplicate = $5, bytes_processed = $6, heartbeat_at = now()
             WHERE id = $1 AND status = 'validating' RETURNING id`,
           progress,
         );

@@ -4,6 +4,7 @@ import { Releases1764200000000 } from './1764200000000-releases';
 import { Consultations1764300000000 } from './1764300000000-consultations';
 import { ClientCodesUpper1764400000000 } from './1764400000000-client-codes-upper';
 import { ImportConsentDate1764500000000 } from './1764500000000-import-consent-date';
+import { ImportHeartbeat1764600000000 } from './1764600000000-import-heartbeat';
 
 /** Every migration of the member node, in order. Add new ones at the end; never edit a landed one. */
-export const NODE_MIGRATIONS = [CaseRegister1764100000000, ImportStagingBulk1764150000000, Releases1764200000000, Consultations1764300000000, ClientCodesUpper1764400000000, ImportConsentDate1764500000000];
+export const NODE_MIGRATIONS = [CaseRegister1764100000000, ImportStagingBulk1764150000000, Releases1764200000000, Consultations1764300000000, ClientCodesUpper1764400000000, ImportConsentDate1764500000000, ImportHeartbeat1764600000000];
