@@ -1,5 +1,6 @@
 import { TOTAL_CODE } from '@paivand/schema';
 import { AuditCell, auditCells, highsSolver } from './audit';
+import type { Worker } from 'node:worker_threads';
 import { LpTwin } from './lp-twin';
 
 /** Atom indexes of the cell with this key (c<i> or _T per dimension) in a table over `sizes`. */
@@ -99,5 +100,47 @@ describe('the LP twin: a second HiGHS in a worker thread for the audit\'s aggreg
       else expect(other?.hi).toBeCloseTo(iv.hi, 6);
     }
     expect(alone.linearPrograms).toBeGreaterThan(2);
+  });
+
+  // last in this file: the process's twin stays dead afterwards
+  it('a twin that dies in the middle of an audit: the audit solves the rest alone and finds what it finds without a twin', async () => {
+    const sizes = [5, 5, 5, 5];
+    const rnd = lcg(20261125);
+    const nAtoms = 625;
+    const counts = Array.from({ length: nAtoms }, () => (rnd() < 0.3 ? Math.floor(rnd() * 4) : 4 + Math.floor(rnd() * 40)));
+    const cells: AuditCell[] = allKeys(sizes).map((key) => {
+      const atoms = atomsOf(sizes, key);
+      const value = atoms.reduce((s, a) => s + counts[a], 0);
+      return { atoms, value: value < 4 || rnd() < 0.5 ? null : value, range: 5 };
+    });
+    const alone = await auditCells(nAtoms, cells, { hint: counts, ipmMinColumns: 0, twin: false });
+    const twin = LpTwin.shared();
+    expect(twin).not.toBeNull();
+    if (!twin) return;
+    // the worker is stopped while it solves its first maximum, as a crash of the thread would
+    const real = twin.solve.bind(twin);
+    let calls = 0;
+    const spy = jest.spyOn(twin, 'solve').mockImplementation((model, costs, sense, tolerance) => {
+      const answer = real(model, costs, sense, tolerance);
+      if (++calls === 1) void (twin as unknown as { worker: Worker }).worker.terminate();
+      return answer;
+    });
+    try {
+      const survived = await auditCells(nAtoms, cells, { hint: counts, ipmMinColumns: 0 });
+      expect(calls).toBe(1);
+      expect(LpTwin.shared()).toBeNull();
+      expect(survived.consistent).toBe(alone.consistent);
+      expect(survived.linearPrograms).toBe(alone.linearPrograms);
+      expect([...survived.failing].sort((a, b) => a - b)).toEqual([...alone.failing].sort((a, b) => a - b));
+      expect(survived.intervals.size).toBe(alone.intervals.size);
+      for (const [i, iv] of alone.intervals) {
+        expect(survived.intervals.get(i)?.lo).toBeCloseTo(iv.lo, 6);
+        const hi = survived.intervals.get(i)?.hi;
+        if (iv.hi === Infinity) expect(hi).toBe(Infinity);
+        else expect(hi).toBeCloseTo(iv.hi, 6);
+      }
+    } finally {
+      spy.mockRestore();
+    }
   });
 });
