@@ -16,11 +16,12 @@ describe('hub: statistics by audience, protected against aggregation and differe
   // Member 0 alone reports (T0, O0): one contributor, so the combined cell is primary-suppressed.
   const value = (m: number) => (t: string, o: string): number => (t === T0 && o === O0 ? (m === 0 ? 7 : 0) : 5 + ((t.length + o.length + m) % 4));
   let expectedGrand = 0;
+  let schemaVersion = '';
 
   beforeAll(async () => {
     hub = await startHubTestApp();
     // Members 1-3 publish their zero at (T0, O0): a service they do not offer, so the standard calls the zeros structural.
-    const schemaVersion = await publishStructuralZeros(hub, ['services_monthly']);
+    schemaVersion = await publishStructuralZeros(hub, ['services_monthly']);
     for (let m = 0; m < 4; m++) {
       const n = await admitTestMember(hub);
       nodes.push(n);
@@ -245,5 +246,40 @@ describe('hub: statistics by audience, protected against aggregation and differe
     }
     // a suppression dataset's published figures stay normal
     expect((await ask(researcher, {})).cells[0].obsStatus).toBe('A');
+  });
+
+  it('a period not yet due (members still reporting) is served with every cell hidden and nothing recorded as served; once due, its table', async () => {
+    // the current month: begun, so members may report it, and due 15 days after it ends
+    const now = new Date();
+    const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    let grand = 0;
+    for (const [m, n] of nodes.entries()) {
+      const cells = servicesCells(value(m));
+      grand += cells[cells.length - 1].value ?? 0;
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells, schemaVersion, period, preparedAt: now.toISOString() }) }, n.token);
+      expect(res.data?.submitRelease.status).toBe('SUCCESS');
+    }
+    const q = { from: period, to: period, byPeriod: true, groupBy: ['service_type'] };
+    const servedRows = async (): Promise<number> =>
+      (await hub.dataSource.query(`SELECT count(*)::int AS n FROM served_hidden_cells WHERE dataset_id = 'services_monthly' AND period = $1`, [period]))[0].n;
+    const early = await ask(researcher, q);
+    expect(early.cells.length).toBeGreaterThan(1);
+    expect(early.cells.every((c: any) => c.value === null && c.confStatus !== 'F')).toBe(true);
+    expect((await ask(researcher, { from: period, to: period })).cells[0].value).toBeNull();
+    expect(await servedRows()).toBe(0);
+
+    // 16 days after the month ends (only the clock moves: timers and I/O stay real)
+    const end = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1);
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      jest.setSystemTime(end + 16 * 86_400_000);
+      const later = await hub.signIn('researcher');
+      expect((await ask(later, { from: period, to: period })).cells[0]).toMatchObject({ value: grand, obsStatus: 'A', confStatus: 'F' });
+      const due = await ask(later, q);
+      expect(due.cells.some((c: any) => c.value !== null)).toBe(true);
+      expect(await servedRows()).toBeGreaterThan(0);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
