@@ -67,13 +67,20 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     // an email without an account answers the same way: the lock does not tell which emails exist
     for (let i = 0; i < 10; i++) expect(await attempt('nobody@example.test', `guess ${i}`, '203.0.113.66')).toBe('BAD_CREDENTIALS');
     expect(await attempt('nobody@example.test', 'guess 10', '203.0.113.66')).toBe('SIGN_IN_LOCKED');
-    // guessing from many addresses: 50 wrong passwords in a row lock the account itself
+    // guessing from many addresses: 50 wrong passwords within the window lock the email itself, with or without an
+    // account: the answers to the 51st attempt and after are the same for both, so they tell nobody which emails exist
     const spread = 'spread@example.test';
     await hub.signIn('researcher', null, spread);
-    for (let i = 0; i < 50; i++) expect(await attempt(spread, `botnet ${i}`, `192.0.2.${i % 5}`)).toBe('BAD_CREDENTIALS');
-    expect(await attempt(spread, TEST_PASSWORD, '198.51.100.11')).toBe('ACCOUNT_LOCKED');
+    for (const target of [spread, 'no-account@example.test']) {
+      for (let i = 0; i < 50; i++) expect(await attempt(target, `botnet ${i}`, `192.0.2.${i % 5}`)).toBe('BAD_CREDENTIALS');
+      expect(await attempt(target, TEST_PASSWORD, '198.51.100.11')).toBe('ACCOUNT_LOCKED');
+      expect(await attempt(target, `botnet 51`, '198.51.100.12')).toBe('ACCOUNT_LOCKED');
+    }
     const details = await hub.dataSource.query(`SELECT details FROM audit_log WHERE action = 'account.lock' AND object_id = $1`, [await idOf(spread)]);
     expect(details).toEqual([{ details: { minutes: 15, scope: 'account' } }]);
+    // the Association lifts it by setting a new password
+    await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id } }', { i: { accountId: await idOf(spread), password: 'reset after the botnet' } }, admin);
+    expect(await attempt(spread, 'reset after the botnet', '198.51.100.11')).toBe('ok');
   });
 
   it('a right password in between starts the count again', async () => {

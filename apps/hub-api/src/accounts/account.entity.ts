@@ -28,14 +28,6 @@ export class AccountEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
-  /** Wrong passwords in a row since the last sign-in (or the last lock). */
-  @Column({ name: 'failed_logins', type: 'integer', default: 0 })
-  failedLogins!: number;
-
-  /** Sign-in refused until then, after too many wrong passwords. */
-  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true })
-  lockedUntil!: Date | null;
-
   /** Carried by every token issued; raised by a password change or reset, which revokes the earlier tokens. */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion!: number;

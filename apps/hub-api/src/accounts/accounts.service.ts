@@ -16,9 +16,10 @@ import { TokenService } from './token.service';
 /** Wrong passwords from one address for one email within LOCK_MINUTES, after which that pair is locked for LOCK_MINUTES. */
 export const MAX_FAILED_LOGINS = 10;
 /**
- * Wrong passwords for one account from all addresses together, in a row, after which the account
- * itself is locked: a ceiling on guessing from many addresses, high enough that nobody locks a
- * colleague out by mistyping her email, or on purpose from one address.
+ * Wrong passwords for one email from all addresses together within LOCK_MINUTES, after which the
+ * email is locked for LOCK_MINUTES: a ceiling on guessing from many addresses, high enough that
+ * nobody locks a colleague out by mistyping her email, or on purpose from one address. Counted for
+ * emails without an account too, so that no lock tells which emails have one.
  */
 export const MAX_ACCOUNT_FAILURES = 50;
 export const LOCK_MINUTES = 15;
@@ -26,6 +27,8 @@ export const LOCK_MINUTES = 15;
 const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
 /** The key of an (email, address) pair: hashes, so the table holds neither what was typed nor where from. */
 const pairKey = (email: string, ip: string): string => `${sha256(email)}:${sha256(ip)}`;
+/** The key of an email's count over all addresses: under its pairs' prefix, so lifting an email's locks lifts it too. */
+const emailKey = (email: string): string => `${sha256(email)}:*`;
 
 @Injectable()
 export class AccountsService {
@@ -42,41 +45,41 @@ export class AccountsService {
   async login(input: LoginInput, ip: string): Promise<SessionModel> {
     const email = input.email.trim().toLowerCase();
     // Counted before the password is checked (guesses sent all at once count like guesses sent one by one), for
-    // known and unknown emails alike: the lock then says nothing about whether an account exists.
+    // known and unknown emails alike: the locks then say nothing about whether an account exists.
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
     await this.countAttempt(email, ip, account?.id);
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }
-    await this.db.getRepository(AccountEntity).update({ id: account.id }, { failedLogins: 0, lockedUntil: null });
     await this.attempts.clear({ key: pairKey(email, ip) });
+    await this.attempts.clear({ key: emailKey(email) });
     return this.session(account);
   }
 
   /**
-   * Counts one password attempt before the password is checked: of the (email, address) pair, and
-   * of the account when the email has one. RATE_LIMITED when either is locked (SIGN_IN_LOCKED,
-   * ACCOUNT_LOCKED); the account is not counted once its pair is locked.
+   * Counts one password attempt before the password is checked: of the (email, address) pair, then
+   * of the email from all addresses. RATE_LIMITED when either is locked (SIGN_IN_LOCKED,
+   * ACCOUNT_LOCKED); the email is not counted once its pair is locked. A lock is audited when the
+   * email has an account.
    */
   private async countAttempt(email: string, ip: string, accountId: string | undefined): Promise<void> {
-    if (!(await this.takePairAttempt(email, ip, accountId))) {
+    if (!(await this.take(pairKey(email, ip), MAX_FAILED_LOGINS, accountId, 'address'))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
     }
-    if (accountId && !(await this.takeAttempt(accountId))) {
+    if (!(await this.take(emailKey(email), MAX_ACCOUNT_FAILURES, accountId, 'account'))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
     }
   }
 
   /**
-   * Takes one attempt of the (email, address) pair: false when the pair is locked or this attempt is
-   * one past MAX_FAILED_LOGINS in its window (which locks it; audited when the email has an account).
-   * One statement on the pair's row, so concurrent attempts queue and each counts.
+   * Takes one attempt of a key: false when the key is locked or this attempt is one past `limit` in its
+   * window (which locks it). One statement on the key's row, so concurrent attempts queue and each counts.
    */
-  private async takePairAttempt(email: string, ip: string, accountId: string | undefined): Promise<boolean> {
-    const { locked, lockedNow } = await this.attempts.take(pairKey(email, ip), MAX_FAILED_LOGINS);
+  private async take(key: string, limit: number, accountId: string | undefined, scope: 'address' | 'account'): Promise<boolean> {
+    const { locked, lockedNow } = await this.attempts.take(key, limit);
     if (lockedNow && accountId) {
-      await this.db.transaction((tx) => this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES, scope: 'address' }));
+      await this.db.transaction((tx) => this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES, scope }));
     }
     return !locked;
   }
@@ -85,32 +88,6 @@ export class AccountsService {
     const principal: Principal = { kind: 'user', id: account.id, role: account.role, memberId: account.memberId };
     const { accessToken, expiresAt } = this.tokens.issue(principal, account.tokenVersion);
     return { accessToken, expiresAt, role: account.role, memberId: account.memberId };
-  }
-
-  /**
-   * Takes one sign-in attempt of the account, before its password is checked: false when the account
-   * is locked, or this attempt is one past MAX_ACCOUNT_FAILURES without a right password between (which
-   * locks it, audited). One statement on the account's row, so concurrent attempts queue and each
-   * counts. The count stays until a right password clears it; a lock that has run out starts it again.
-   */
-  private async takeAttempt(accountId: string): Promise<boolean> {
-    return this.db.transaction(async (tx) => {
-      // TypeORM answers an UPDATE ... RETURNING on Postgres with [rows, affected].
-      const [rows] = await tx.query<[{ locked: boolean; was_locked: boolean }[], number]>(
-        `WITH before AS (SELECT id, coalesce(locked_until > now(), false) AS was_locked FROM accounts WHERE id = $1 FOR UPDATE)
-         UPDATE accounts a SET
-           failed_logins = CASE WHEN before.was_locked THEN a.failed_logins WHEN a.locked_until IS NOT NULL THEN 1 ELSE a.failed_logins + 1 END,
-           locked_until = CASE WHEN before.was_locked THEN a.locked_until
-                               WHEN a.locked_until IS NULL AND a.failed_logins + 1 > $2 THEN now() + make_interval(mins => $3)
-                               ELSE NULL END
-          FROM before WHERE a.id = before.id
-         RETURNING coalesce(a.locked_until > now(), false) AS locked, before.was_locked`,
-        [accountId, MAX_ACCOUNT_FAILURES, LOCK_MINUTES],
-      );
-      const r = rows[0];
-      if (r?.locked && !r.was_locked) await this.audit.record(tx, null, 'account.lock', 'account', accountId, { minutes: LOCK_MINUTES, scope: 'account' });
-      return r ? !r.locked : true;
-    });
   }
 
   async list(role?: HubRole): Promise<AccountEntity[]> {
@@ -126,7 +103,7 @@ export class AccountsService {
     // deactivating each other at the same moment both succeeded, and the hub was left without one.
     const changed = await this.changeAccount(actor, accountId, active ? 'account.reactivate' : 'account.deactivate', !active, (a) => {
       if (a.active === active) return false;
-      Object.assign(a, { active, failedLogins: 0, lockedUntil: null, tokenVersion: active ? a.tokenVersion : a.tokenVersion + 1 });
+      Object.assign(a, { active, tokenVersion: active ? a.tokenVersion : a.tokenVersion + 1 });
       return true;
     });
     return active ? this.liftLocks(changed) : changed;
@@ -141,7 +118,7 @@ export class AccountsService {
     return this.liftLocks(await this.changeAccount(actor, accountId, 'account.reset_password', false, withPassword(await hashSecret(password))));
   }
 
-  /** Lifts the address locks of an account's email too (the account's own lock goes with its counters). */
+  /** Lifts the locks of an account's email: of every address, and of all addresses together. */
   private async liftLocks(a: AccountEntity): Promise<AccountEntity> {
     await this.attempts.clear({ prefix: `${sha256(a.email)}:` });
     return a;
@@ -154,7 +131,9 @@ export class AccountsService {
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
-    return this.session(await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword))));
+    const changed = await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword)));
+    await this.attempts.clear({ key: emailKey(changed.email) });
+    return this.session(changed);
   }
 
   /**
@@ -220,10 +199,10 @@ export class AccountsService {
   }
 }
 
-/** A new password: the sessions of the old one end (token version), and a lock is lifted. */
+/** A new password: the sessions of the old one end (token version); the callers lift the locks. */
 function withPassword(passwordHash: string): (a: AccountEntity) => boolean {
   return (a) => {
-    Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, failedLogins: 0, lockedUntil: null });
+    Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1 });
     return true;
   };
 }
