@@ -55,6 +55,20 @@ describe('hub: sign-in, deny by default, health', () => {
     expect(count).toBe(0);
   });
 
+  it('refuses U+0000 in any text input with BAD_USER_INPUT naming the field, signed in or not (Postgres cannot store it)', async () => {
+    const admin = await hub.signIn('association_admin');
+    const cases: [string, Record<string, unknown>, string | undefined, string][] = [
+      ['mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: 'a\u0000@example.test', password: 'whatever it is' } }, undefined, 'input.email'],
+      ['query($v: String!) { standard(version: $v) { version } }', { v: '2026.\u00001' }, undefined, 'version'],
+      ['mutation($i: CreateAccountInput!) { createAccount(input: $i) { id } }', { i: { email: 'nul@example.test', displayName: 'a\u0000b', password: 'a long enough password', role: 'ombudsman' } }, admin, 'input.displayName'],
+    ];
+    for (const [query, variables, token, field] of cases) {
+      const res = await hub.gql(query, variables, token);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field, code: 'INVALID_CHARACTERS' }] } });
+    }
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM accounts WHERE email = 'nul@example.test'`))[0].n).toBe(0);
+  });
+
   it('binds a member account only to a member the hub knows, and answers an id that is no UUID as bad input', async () => {
     const admin = await hub.signIn('association_admin');
     const ghost = await hub.gql(

@@ -44,6 +44,13 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect((await node.gql(LOGIN, { i: { username: 'case.target', password: 'the right password' } })).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
   });
 
+  it('refuses U+0000 in a username or a client code with BAD_USER_INPUT, not an internal error', async () => {
+    expect((await node.gql(LOGIN, { i: { username: 'x\u0000y', password: 'whatever it was' } })).errors?.[0].extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { fields: [{ field: 'input.username', code: 'INVALID_CHARACTERS' }] },
+    });
+  });
+
   it('keeps no typed username in the sign-in limit, and forgets keys that hold nothing back', async () => {
     // a name typed where the username goes (synthetic), and a password typed there
     for (const u of ['Zarina Sharipova', 'my secret passphrase']) {

@@ -38,9 +38,15 @@ export function classifyError(original: unknown): { code: ApiErrorCode; message:
     const code = typeof status === 'number' ? fromHttpStatus(status) : 'BAD_USER_INPUT';
     return { code, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : 'Request body refused' };
   }
+  // Postgres refusing a character (U+0000 in text, one the encoding lacks) in a value that reached it
+  // unchecked: the caller's input, not our fault. The statement failed whole; the message is fixed.
+  const pgCode = (original as { code?: unknown; driverError?: { code?: unknown } } | null)?.driverError?.code ?? (original as { code?: unknown } | null)?.code;
+  if (pgCode === '22021' || pgCode === '22P05') return { code: 'BAD_USER_INPUT', message: 'Invalid characters in input', details: { reason: 'INVALID_CHARACTERS' } };
   if (original instanceof HttpException) {
     const status = original.getStatus();
     const code = fromHttpStatus(status);
+    // Nest's own 404 names the path asked for, query string and all (`Cannot GET /x?variables=...`)
+    if (code === 'NOT_FOUND') return { code, message: 'Not found' };
     return { code, message: code === 'INTERNAL_SERVER_ERROR' ? 'Internal server error' : original.message };
   }
   return { code: 'INTERNAL_SERVER_ERROR', message: 'Internal server error' };

@@ -29,6 +29,9 @@ describe('withoutInputValues', () => {
     ['a literal of the wrong type', `{ client(i: {fullName: "x", birthYear: "${SECRET}"}) }`, {}, 'Int cannot represent non-integer value.'],
     ['a number literal for a String', `{ client(i: {fullName: ${PHONE}}) }`, {}, 'String cannot represent a non string value.'],
     ['an unknown enum literal', '{ client(i: {fullName: "x", sex: Zarina}) }', {}, 'The value does not exist in "Sex" enum.'],
+    ['a quote inside a string literal (the parser names the token after it)', '{ client(i: {fullName: "x "Mama Zarina"}) }', {}, 'Syntax Error: Expected ":".'],
+    ['a string after a quote inside a string literal', '{ client(i: {fullName: "Mama" "Zarina Testova"}) }', {}, 'Syntax Error: Expected Name.'],
+    ['an unexpected token', '{ client(i: {fullName: "x"}) } Zarina', {}, 'Syntax Error: Unexpected Name.'],
   ])('drops the value of %s', async (_what, source, variables, expected) => {
     const [m] = await messages(source, variables);
     // the case is real: graphql-js's own message holds the value

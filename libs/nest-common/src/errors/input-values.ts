@@ -7,6 +7,14 @@
  * rule) and drops every value. Messages without a value pass unchanged.
  */
 export function withoutInputValues(message: string): string {
+  // the parser quotes the token where it stopped (`Expected ":", found String " Rahimova".`), which is
+  // the caller's text when a quote inside a string literal ended it early
+  if (message.startsWith('Syntax Error:')) {
+    return message
+      .replace(/, found [\s\S]*$/, '.')
+      .replace(/^(Syntax Error: Unexpected [A-Za-z]+) [\s\S]*$/, '$1.')
+      .replace(/: "[\s\S]*$/, '.');
+  }
   const variable = /^Variable "(\$[_A-Za-z][_0-9A-Za-z]*)" got invalid value /.exec(message);
   if (variable) {
     const end = endOfValue(message, variable[0].length);
