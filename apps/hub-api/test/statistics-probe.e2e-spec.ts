@@ -119,6 +119,70 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
     expect(n).toBeGreaterThan(0);
   });
 
+  /** Every cell of services_monthly (inner and margins) for the public: key -> value (null when hidden). */
+  const everyCell = async (period: string): Promise<Map<string, number | null>> => {
+    const out = new Map<string, number | null>();
+    for (const groupBy of [['service_type', 'service_outcome'], ['service_type'], ['service_outcome'], []]) {
+      const t = await ask(undefined, { groupBy, from: period, to: period });
+      for (const c of t.cells) out.set(`${groupBy.join(',')}:${c.key.join('|')}`, c.value);
+    }
+    return out;
+  };
+  /** Jumps the clock (Date only: timers and I/O stay real) while `body` runs. */
+  const later = async (days: number, body: () => Promise<void>): Promise<void> => {
+    jest.useFakeTimers({ doNotFake: ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] });
+    try {
+      jest.setSystemTime(Date.now() + days * 86_400_000);
+      await body();
+    } finally {
+      jest.useRealTimers();
+    }
+  };
+
+  it("a late member's figures never show as the difference of two tables served to the public: frozen for 30 days, then every cell its figures move is hidden", async () => {
+    const period = '2025-06';
+    const inner = (m: number) => (t: string, o: string) => 5 + ((t.length * 3 + o.length + m * 7) % 11);
+    for (const [m, n] of nodes.entries()) {
+      expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells: servicesCells(inner(m)), schemaVersion, period }) }, n.token)).data?.submitRelease.status).toBe('SUCCESS');
+    }
+    const first = await everyCell(period);
+    expect([...first.values()].filter((v) => v !== null).length).toBeGreaterThan(10);
+    const late = await admitTestMember(hub);
+    const lateInner = (t: string, o: string): number => 5 + ((t.length + o.length * 5) % 13) * 3;
+    expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(late, { cells: servicesCells(lateInner), schemaVersion, period }) }, late.token)).data?.submitRelease.status).toBe('SUCCESS');
+    // at once: the table served before, value for value (before this, every shared cell differed by the late member's own figure)
+    expect(await everyCell(period)).toEqual(first);
+    await later(31, async () => {
+      const revised = await everyCell(period);
+      // the late member's figures move every cell (each of its cells is above zero): none of them is shown changed
+      for (const [k, v] of revised) if (v !== null && first.get(k) !== null) expect([k, v]).toEqual([k, first.get(k)]);
+      const [{ versions }] = await hub.dataSource.query(`SELECT max(version)::int AS versions FROM served_tables WHERE dataset_id = 'services_monthly' AND period = $1`, [period]);
+      expect(versions).toBe(2);
+    });
+  });
+
+  it('revisions by enough members together are served after 30 days: their combined change shows', async () => {
+    const period = '2025-07';
+    const inner = (m: number, r: number) => (t: string, o: string) => 5 + ((t.length * 3 + o.length + m * 7) % 11) + r * (1 + m);
+    for (const [m, n] of nodes.entries()) {
+      expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells: servicesCells(inner(m, 0)), schemaVersion, period }) }, n.token)).data?.submitRelease.status).toBe('SUCCESS');
+    }
+    const first = await everyCell(period);
+    let grand = 0;
+    for (const [m, n] of nodes.entries()) {
+      const cells = servicesCells(inner(m, 1));
+      grand += cells[cells.length - 1].value ?? 0;
+      expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells, schemaVersion, period, revision: 2 }) }, n.token)).data?.submitRelease.status).toBe('SUCCESS');
+    }
+    expect(await everyCell(period)).toEqual(first);
+    await later(31, async () => {
+      const revised = await everyCell(period);
+      // every member changed every cell: three contributors to each change, as minContributors asks
+      expect(revised.get(':')).toBe(grand);
+      expect([...revised.values()].filter((v) => v !== null).length).toBe([...first.values()].filter((v) => v !== null).length);
+    });
+  });
+
   it('refuses a group-by that is not a dimension without quoting a huge input back', async () => {
     const res = await hub.gql(Q, { q: { datasetId: 'services_monthly', from: '2025-03', to: '2025-03', groupBy: ['x'.repeat(100_000)] } }, researcher);
     expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');

@@ -135,6 +135,43 @@ export function protectCombined(
 }
 
 /**
+ * A period's combined table served again after members reported late or revised. Whoever saw the
+ * table served before can subtract it from this one, and the change, cell by cell, is then the
+ * figures of the members who changed: one late member's whole table, or one member's revision. So
+ * the change is protected as a table of its own (DESIGN rule 6): a cell whose change draws on fewer
+ * than `minContributors` members (those whose figure of it changed) is hidden in the new table,
+ * with what it takes to keep it from being derived from the changes of the cells still published;
+ * and the new table is protected again around those, until neither needs more. `servedValue` is the
+ * combined table served before (NaN where unknown); `changedMembers` per cell, how many members'
+ * figures of it differ between the two.
+ */
+export function protectRevision(
+  layout: TableLayout,
+  value: Float64Array,
+  contributors: Int32Array,
+  servedValue: Float64Array,
+  changedMembers: Int32Array,
+  minContributors: number,
+  hiddenBefore: Iterable<number>,
+): ProtectedTable {
+  // protectCombined treats a positive value drawn on too few members as primary: the size of the change counts, not its sign
+  const change = new Float64Array(layout.total);
+  for (let i = 0; i < layout.total; i++) change[i] = Math.abs(value[i] - servedValue[i]);
+  let hide = [...hiddenBefore];
+  for (let round = 0; round < 32; round++) {
+    const table = protectCombined(layout, value, contributors, minContributors, hide);
+    const hiddenNow: number[] = [];
+    for (let i = 0; i < layout.total; i++) if (table.hidden[i] !== Hidden.No) hiddenNow.push(i);
+    const changes = protectCombined(layout, change, changedMembers, minContributors, hiddenNow);
+    const more: number[] = [];
+    for (let i = 0; i < layout.total; i++) if (changes.hidden[i] !== Hidden.No && table.hidden[i] === Hidden.No) more.push(i);
+    if (more.length === 0) return table;
+    hide = [...hiddenNow, ...more];
+  }
+  throw new Error('revision protection did not converge');
+}
+
+/**
  * Whether the sum of `cells` (disjoint cells of the layout) follows from what this table
  * publishes: its vector, restricted to the hidden inner cells, lies in the published span.
  */

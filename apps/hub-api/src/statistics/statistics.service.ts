@@ -8,7 +8,7 @@ import { HubError } from '../common/errors/hub.error';
 import { StandardsService } from '../standards/standards.service';
 import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
 import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
-import { answer, Hidden, ProtectedTable, protectCombined } from './protected-table';
+import { answer, Hidden, ProtectedTable, protectCombined, protectRevision } from './protected-table';
 import { coordsOf, TableLayout, tableLayoutOf } from './table-layout';
 
 export type Audience = 'association' | 'member' | 'combined' | 'public';
@@ -16,6 +16,13 @@ export type Audience = 'association' | 'member' | 'combined' | 'public';
 /** Most cells one answer may hold. */
 export const MAX_ANSWER_CELLS = 20_000;
 const MAX_PERIODS = 240;
+/**
+ * Once served, a period's combined table stays as it was for this many days before late reports and
+ * revisions may change it (a revision policy, as statistical offices keep): the changes of several
+ * members then come together, and fewer cells are hidden to keep any one member's change from showing.
+ */
+export const REVISION_DAYS = 30;
+const DAY_MS = 86_400_000;
 
 /**
  * No member reported for any period the cell covers: SDMX OBS_STATUS M (missing), not a
@@ -33,6 +40,8 @@ interface PeriodData {
   protectedTable?: ProtectedTable;
   /** Whether the period was due when `protectedTable` was built (before that, it hides every cell). */
   due?: boolean;
+  /** When `protectedTable` is the table served before, kept while newer submissions wait for the revision: from when they may enter. */
+  revisableAt?: number;
 }
 
 /** What an audience reads: member tables, or only the protected combined table. */
@@ -286,7 +295,8 @@ export class StatisticsService {
         this.cache.set(cacheKey, pd);
       }
       out.set(r.period, pd);
-      if (need === 'members' ? !pd.members : !pd.protectedTable || (pd.due === false && isDue(dataset, r.period))) missing.push(r.period);
+      const stale = (pd.due === false && isDue(dataset, r.period)) || (pd.revisableAt !== undefined && Date.now() >= pd.revisableAt);
+      if (need === 'members' ? !pd.members : !pd.protectedTable || stale) missing.push(r.period);
     }
     if (missing.length > 0) {
       if (need === 'members') await this.loadMembers(dataset, L, missing, out);
@@ -334,48 +344,83 @@ export class StatisticsService {
   }
 
   /**
-   * The combined table per period summed by Postgres (one row per period and cell instead of one per
-   * member and cell): value unknown (NaN) when any member with a current submission did not publish
-   * the cell, contributors = members with a count above zero. Then primary and secondary suppression.
+   * The combined tables of these periods, protected for audiences without member identity, under one
+   * lock per dataset (across replicas): read what was served, build, record.
    */
   private async loadCombined(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
-    const rows = await this.db.query<{ period: string; k: string; value: number | null; contributors: number }[]>(
-      `WITH cur AS (
-         SELECT id, period, count(*) OVER (PARTITION BY period) AS members FROM submissions
-          WHERE dataset_id = $1 AND period = ANY($2) AND is_current)
+    await this.db.transaction(async (tx) => {
+      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.served-hidden:' || $1))`, [dataset.id]);
+      const current = await tx.query<{ period: string; ids: string[] }[]>(
+        `SELECT period, array_agg(id::text ORDER BY id) AS ids FROM submissions WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
+        [dataset.id, periods],
+      );
+      await this.buildCombined(tx, dataset, L, new Map(current.map((r) => [r.period, r.ids])), out);
+    });
+  }
+
+  /**
+   * The combined table of each period built from these submissions, summed by Postgres (one row per
+   * period and cell instead of one per member and cell): value unknown (NaN) when any of the
+   * submissions did not publish the cell, contributors = members with a count above zero.
+   */
+  private static async combined(tx: EntityManager, L: TableLayout, ids: string[]): Promise<Map<string, { value: Float64Array; contributors: Int32Array }>> {
+    const rows = await tx.query<{ period: string; k: string; value: number | null; contributors: number }[]>(
+      `WITH cur AS (SELECT id, period, count(*) OVER (PARTITION BY period) AS members FROM submissions WHERE id = ANY($1::uuid[]))
        SELECT cur.period, array_to_string(c.key, '|') AS k,
               CASE WHEN count(c.value) = min(cur.members) THEN sum(c.value)::float8 END AS value,
               (count(*) FILTER (WHERE c.value > 0))::int AS contributors
          FROM cur JOIN submission_cells c ON c.submission_id = cur.id
         GROUP BY cur.period, c.key`,
-      [dataset.id, periods],
+      [ids],
     );
-    const fresh = new Map(periods.map((p) => [p, { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) }]));
+    const out = new Map<string, { value: Float64Array; contributors: Int32Array }>();
     for (const r of rows) {
-      const t = fresh.get(r.period);
+      let t = out.get(r.period);
+      if (!t) {
+        t = { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
+        out.set(r.period, t);
+      }
       const idx = StatisticsService.indexOfKey(L, r.k);
-      if (!t || idx < 0) continue;
+      if (idx < 0) continue;
       t.value[idx] = r.value === null ? Number.NaN : r.value;
       t.contributors[idx] = r.contributors;
     }
-    // Cells hidden in an earlier table of these periods stay hidden (served_hidden_cells): a table is
-    // built again whenever a member submits or revises, and two tables with different hidden cells
-    // could be combined by a member who subtracts its own figures from both. One build of a dataset's
-    // tables at a time (across replicas): read, build, record, under one lock.
-    await this.db.transaction(async (tx) => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.served-hidden:' || $1))`, [dataset.id]);
-      await this.buildCombined(tx, dataset, L, fresh, out);
-    });
+    return out;
   }
 
-  private async buildCombined(
-    tx: EntityManager,
-    dataset: DatasetDecl,
-    L: TableLayout,
-    fresh: Map<string, { value: Float64Array; contributors: Int32Array }>,
-    out: Map<string, PeriodData>,
-  ): Promise<void> {
-    const periods = [...fresh.keys()];
+  /** Per cell, how many members' figures differ between two sets of submissions of one period (a member in one set only: all its cells). */
+  private static async changedMembers(tx: EntityManager, L: TableLayout, before: string[], after: string[]): Promise<Int32Array> {
+    const rows = await tx.query<{ k: string; changed: number }[]>(
+      `WITH o AS (SELECT s.member_id, array_to_string(c.key, '|') AS k, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id WHERE s.id = ANY($1::uuid[])),
+            n AS (SELECT s.member_id, array_to_string(c.key, '|') AS k, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id WHERE s.id = ANY($2::uuid[]))
+       SELECT coalesce(o.k, n.k) AS k,
+              (count(DISTINCT coalesce(o.member_id, n.member_id)) FILTER (WHERE o.member_id IS NULL OR n.member_id IS NULL OR o.value IS DISTINCT FROM n.value))::int AS changed
+         FROM o FULL JOIN n ON o.member_id = n.member_id AND o.k = n.k
+        GROUP BY 1`,
+      [before, after],
+    );
+    const changed = new Int32Array(L.total);
+    for (const r of rows) {
+      const idx = StatisticsService.indexOfKey(L, r.k);
+      if (idx >= 0) changed[idx] = r.changed;
+    }
+    return changed;
+  }
+
+  /**
+   * The protected combined table of each period from its current submissions (`current`: ids by
+   * period). Before a period is due nothing is shown: members are still reporting. Once due:
+   * - Cells hidden in an earlier table of the period stay hidden (served_hidden_cells): a table is
+   *   built again whenever a member submits or revises, and two tables with different hidden cells
+   *   could be combined by a member who subtracts its own figures from both.
+   * - The first table served is recorded (served_tables) and served as it is, from the same
+   *   submissions, for REVISION_DAYS, whatever members send meanwhile: anyone who saw it could
+   *   subtract it from a table with one more member, or one member's revision, and read that
+   *   member's figures (DESIGN rule 6). After that a table with the newer submissions is served,
+   *   protected against that difference too (protectRevision), and recorded as the next version.
+   */
+  private async buildCombined(tx: EntityManager, dataset: DatasetDecl, L: TableLayout, current: Map<string, string[]>, out: Map<string, PeriodData>): Promise<void> {
+    const periods = [...current.keys()];
     const before = await tx.query<{ period: string; cell_key: string }[]>(
       `SELECT period, cell_key FROM served_hidden_cells WHERE dataset_id = $1 AND period = ANY($2)`,
       [dataset.id, periods],
@@ -388,25 +433,65 @@ export class StatisticsService {
       if (list) list.push(idx);
       else hiddenBefore.set(r.period, [idx]);
     }
-    const served: { period: string; keys: string[] }[] = [];
-    for (const [p, t] of fresh) {
+    const served = new Map(
+      (
+        await tx.query<{ period: string; version: number; ids: string[]; served_at: Date }[]>(
+          `SELECT DISTINCT ON (period) period, version, submission_ids::text[] AS ids, served_at FROM served_tables
+            WHERE dataset_id = $1 AND period = ANY($2) ORDER BY period, version DESC`,
+          [dataset.id, periods],
+        )
+      ).map((r) => [r.period, r]),
+    );
+    const now = Date.now();
+    type Plan = { ids: string[]; kind: 'early' | 'first' | 'same' | 'frozen' | 'revision'; revisableAt?: number; servedIds?: string[]; version?: number };
+    const plans = new Map<string, Plan>();
+    for (const [p, ids] of current) {
+      const last = served.get(p);
+      if (!isDue(dataset, p, now)) plans.set(p, { ids, kind: 'early' });
+      else if (!last) plans.set(p, { ids, kind: 'first' });
+      else if (last.ids.length === ids.length && last.ids.every((id, i) => id === ids[i])) plans.set(p, { ids, kind: 'same' });
+      else if (now < last.served_at.getTime() + REVISION_DAYS * DAY_MS) plans.set(p, { ids: last.ids, kind: 'frozen', revisableAt: last.served_at.getTime() + REVISION_DAYS * DAY_MS });
+      else plans.set(p, { ids, kind: 'revision', servedIds: last.ids, version: last.version + 1 });
+    }
+    const tables = await StatisticsService.combined(tx, L, [...plans.values()].flatMap((x) => x.ids));
+    const revised = [...plans.values()].filter((x) => x.kind === 'revision');
+    const servedTables = revised.length > 0 ? await StatisticsService.combined(tx, L, revised.flatMap((x) => x.servedIds ?? [])) : new Map<string, { value: Float64Array; contributors: Int32Array }>();
+    const minContributors = dataset.protection.minContributors;
+    const everything = Array.from({ length: L.total }, (_, i) => i);
+    const recordHidden: { period: string; keys: string[] }[] = [];
+    for (const [p, plan] of plans) {
       const pd = out.get(p);
+      const t = tables.get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
+      const hidden = hiddenBefore.get(p) ?? [];
+      let table: ProtectedTable;
+      if (plan.kind === 'early') {
+        // Not due yet: a table served now would be one of several that differ only by what the late ones add. Nothing is shown or recorded.
+        table = protectCombined(L, t.value, t.contributors, minContributors, everything);
+      } else if (plan.kind === 'revision') {
+        const old = servedTables.get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
+        const changed = await StatisticsService.changedMembers(tx, L, plan.servedIds ?? [], plan.ids);
+        try {
+          table = protectRevision(L, t.value, t.contributors, old.value, changed, minContributors, hidden);
+        } catch {
+          // no pattern found: nothing of the revision is shown rather than something unprotected
+          table = protectCombined(L, t.value, t.contributors, minContributors, everything);
+        }
+        await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, $3, $4::uuid[])`, [dataset.id, p, plan.version, plan.ids]);
+      } else {
+        table = protectCombined(L, t.value, t.contributors, minContributors, hidden);
+        if (plan.kind === 'first') await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, 1, $3::uuid[])`, [dataset.id, p, plan.ids]);
+      }
       if (!pd) continue;
-      // Not due yet: members are still reporting, and a table served now would be one of several that
-      // differ only by what the late ones add. Nothing is shown, and nothing is recorded as served.
-      const due = isDue(dataset, p);
-      const table = due
-        ? protectCombined(L, t.value, t.contributors, dataset.protection.minContributors, hiddenBefore.get(p) ?? [])
-        : protectCombined(L, t.value, t.contributors, dataset.protection.minContributors, Array.from({ length: L.total }, (_, i) => i));
       pd.protectedTable = table;
-      pd.due = due;
-      if (!due) continue;
-      const known = new Set(hiddenBefore.get(p) ?? []);
+      pd.due = plan.kind !== 'early';
+      pd.revisableAt = plan.revisableAt;
+      if (plan.kind === 'early') continue;
+      const known = new Set(hidden);
       const keys: string[] = [];
       for (let i = 0; i < L.total; i++) if (table.hidden[i] !== Hidden.No && !known.has(i)) keys.push(keyOf(L, i));
-      if (keys.length > 0) served.push({ period: p, keys });
+      if (keys.length > 0) recordHidden.push({ period: p, keys });
     }
-    for (const { period, keys } of served) {
+    for (const { period, keys } of recordHidden) {
       await tx.query(
         `INSERT INTO served_hidden_cells (dataset_id, period, cell_key) SELECT $1, $2, unnest($3::text[]) ON CONFLICT DO NOTHING`,
         [dataset.id, period, keys],
