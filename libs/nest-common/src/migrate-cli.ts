@@ -31,9 +31,30 @@ export async function runMigrateCli(o: MigrateCliOptions): Promise<number> {
     }
     return 0;
   } catch (err) {
-    log.error({ err }, 'migration failed');
+    log.error({ err: migrationErrorOf(err) }, 'migration failed');
     return 1;
   }
+}
+
+/**
+ * What a failed migration's log line may say: the error's name, SQLSTATE and constraint. Not the
+ * query, its parameters, nor Postgres's message or detail: a data migration's refusal quotes rows
+ * of the register (`Key (client_code)=(...)`, `invalid input syntax for type uuid: "..."`), and
+ * those must not reach a log. An error a migration raises itself (no SQLSTATE, no query) keeps its
+ * message: it is written for the operator, without values (e.g. a count of clashing client codes).
+ */
+export function migrationErrorOf(err: unknown): { name: string; code?: string; constraint?: string; message?: string } {
+  const e = (typeof err === 'object' && err !== null ? err : {}) as { code?: unknown; constraint?: unknown; query?: unknown; driverError?: { code?: unknown; constraint?: unknown } };
+  const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+  const code = text(e.driverError?.code) ?? text(e.code);
+  const constraint = text(e.driverError?.constraint) ?? text(e.constraint);
+  const ownMessage = err instanceof Error && code === undefined && e.driverError === undefined && e.query === undefined;
+  return {
+    name: err instanceof Error ? err.name : 'error',
+    ...(code !== undefined ? { code } : {}),
+    ...(constraint !== undefined ? { constraint } : {}),
+    ...(ownMessage ? { message: err.message } : {}),
+  };
 }
 
 /** Runs the migrate command and exits with its code. */
