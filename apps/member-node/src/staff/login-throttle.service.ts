@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { AttemptLimiter } from '@paivand/nest-common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NodeConfig } from '../config/node-config';
@@ -14,20 +14,35 @@ const IP_FACTOR = 4;
  */
 const ACCOUNT_FACTOR = 10;
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-
 /**
- * The throttle's key for what was typed as a username: a hash, not the text. People type
- * passwords, and sometimes other people's names, into the username field; a wrong username
- * was kept in the table as typed, and nothing ever removed it.
+ * The throttle's keys for what was typed as a username: keyed hashes (HMAC under a key derived from
+ * JWT_SECRET), not the text. People type passwords, and sometimes other people's names, into the
+ * username field; a wrong username was kept in the table as typed, and nothing ever removed it; and a
+ * plain hash of a typed password is cracked offline from a copy of the table.
  */
-function accountKey(username: string): string {
-  return `account:${sha256(username)}`;
-}
+class ThrottleKeys {
+  private readonly key: Buffer;
 
-/** The key of one (username, address) pair: hashes only. */
-function pairKey(username: string, ip: string): string {
-  return `pair:${sha256(username)}:${sha256(ip)}`;
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'paivand node login throttle', 32));
+  }
+
+  private mac(s: string): string {
+    return createHmac('sha256', this.key).update(s).digest('hex');
+  }
+
+  account(username: string): string {
+    return `account:${this.mac(username)}`;
+  }
+
+  /** The key of one (username, address) pair. */
+  pair(username: string, ip: string): string {
+    return `${this.pairPrefix(username)}${this.mac(ip)}`;
+  }
+
+  pairPrefix(username: string): string {
+    return `pair:${this.mac(username)}:`;
+  }
 }
 
 /**
@@ -41,11 +56,13 @@ function pairKey(username: string, ip: string): string {
 @Injectable()
 export class LoginThrottleService {
   private readonly attempts: AttemptLimiter;
+  private readonly keys: ThrottleKeys;
 
   constructor(
     @InjectDataSource() db: DataSource,
     private readonly config: NodeConfig,
   ) {
+    this.keys = new ThrottleKeys(config.JWT_SECRET);
     // Sweeping the keys that hold nothing back matters here: every username ever typed wrong and every
     // address ever seen stayed in the table.
     this.attempts = new AttemptLimiter(db, { table: 'login_throttle' }, config.LOGIN_LOCKOUT_SECONDS);
@@ -62,9 +79,9 @@ export class LoginThrottleService {
   async begin(username: string, ip: string): Promise<boolean> {
     const max = this.config.LOGIN_MAX_FAILURES;
     for (const { key, limit } of [
-      { key: pairKey(username, ip), limit: max },
+      { key: this.keys.pair(username, ip), limit: max },
       { key: `ip:${ip}`, limit: max * IP_FACTOR },
-      { key: accountKey(username), limit: max * ACCOUNT_FACTOR },
+      { key: this.keys.account(username), limit: max * ACCOUNT_FACTOR },
     ]) {
       if ((await this.attempts.take(key, limit)).locked) return false;
     }
@@ -78,14 +95,14 @@ export class LoginThrottleService {
 
   /** The attempt succeeded: the account and this pair start afresh, and the address gets its attempt back. */
   async recordSuccess(username: string, ip: string): Promise<void> {
-    await this.attempts.clear({ key: pairKey(username, ip) });
-    await this.attempts.clear({ key: accountKey(username) });
+    await this.attempts.clear({ key: this.keys.pair(username, ip) });
+    await this.attempts.clear({ key: this.keys.account(username) });
     await this.attempts.giveBack(`ip:${ip}`);
   }
 
   /** Forgets the account's failed attempts, from every address, inside the caller's transaction (a new password). */
   async clearAccount(tx: EntityManager, username: string): Promise<void> {
-    await this.attempts.clear({ key: accountKey(username) }, tx);
-    await this.attempts.clear({ prefix: `pair:${sha256(username)}:` }, tx);
+    await this.attempts.clear({ key: this.keys.account(username) }, tx);
+    await this.attempts.clear({ prefix: this.keys.pairPrefix(username) }, tx);
   }
 }
