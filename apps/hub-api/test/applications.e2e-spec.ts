@@ -142,3 +142,36 @@ describe('membership applications: a burst larger than the connection pool', () 
     expect((await send('  Trimmed centre  ')).data?.applyForMembership.name).toBe('Trimmed centre');
   });
 });
+
+describe('membership applications: a refused application keeps no name', () => {
+  let hub: HubTestApp;
+  let admin: string;
+  beforeAll(async () => {
+    hub = await startHubTestApp();
+    admin = await hub.signIn('association_admin');
+  }, 120_000);
+  afterAll(() => hub.close());
+
+  it('a squatter under a real centre\'s name blocks it only until the coordinator refuses the squatter; then the centre applies under the same name', async () => {
+    const APPLY = 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id status name } }';
+    const apply = (name: string, contactEmail: string, token?: string) =>
+      hub.gql(APPLY, { i: { name, centreType: 'crisis_centre', region: 'TJ-DU', contactEmail } }, token);
+    const name = 'Маркази бӯҳронии «Имкон», Душанбе';
+    const squat = await apply(name, 'squatter@example.test');
+    expect(squat.data?.applyForMembership.status).toBe('applied');
+    // while it is undecided the name is taken (the coordinator decides which applicant is the centre)
+    expect((await apply(name.toUpperCase(), 'office@imkon.example.tj')).errors?.[0].extensions).toEqual({ code: 'CONFLICT', details: { reason: 'NAME_TAKEN' } });
+    const refused = await hub.gql(`mutation { refuseMember(memberId: "${squat.data?.applyForMembership.id}") { status } }`, {}, admin);
+    expect(refused.data?.refuseMember.status).toBe('refused');
+
+    // the exact name again (the unique index ignores refused rows too), from the centre and as registered by the coordinator
+    const real = await apply(name, 'office@imkon.example.tj');
+    expect(real.errors).toBeUndefined();
+    expect(real.data?.applyForMembership).toMatchObject({ status: 'applied', name });
+    // and the centre's application now holds the name, against the squatter as against anyone
+    expect((await apply(`  ${name.toLowerCase()} `, 'squatter@example.test')).errors?.[0].extensions).toEqual({ code: 'CONFLICT', details: { reason: 'NAME_TAKEN' } });
+    expect((await apply(name, 'office@imkon.example.tj', admin)).errors?.[0].extensions).toEqual({ code: 'CONFLICT', details: { reason: 'NAME_TAKEN' } });
+    const rows = await hub.dataSource.query(`SELECT status FROM members WHERE name = $1 ORDER BY applied_at`, [name]);
+    expect(rows).toEqual([{ status: 'refused' }, { status: 'applied' }]);
+  });
+});

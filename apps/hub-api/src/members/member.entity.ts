@@ -10,7 +10,8 @@ export class MemberEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
 
-  @Index('members_name_key', { unique: true })
+  /** Unique among applications not refused: a refused one (perhaps a squatter's) does not keep the name from the real centre. */
+  @Index('members_name_key', { unique: true, where: `status <> 'refused'` })
   @Column({ type: 'text' })
   name!: string;
 

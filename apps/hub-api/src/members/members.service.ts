@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomBytes } from 'node:crypto';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, Not } from 'typeorm';
 import { AttemptLimiter, dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { sha256Hex } from '@paivand/schema';
 import { TokenService } from '../accounts/token.service';
@@ -83,10 +83,12 @@ export class MembersService {
       const repo = tx.getRepository(MemberEntity);
       // Applications one at a time, so that two with the same name cannot both pass the check
       // (the unique index on name sees exact duplicates only). Compared in JS, not with SQL lower(),
-      // which lowers Cyrillic only under a database locale that knows it.
+      // which lowers Cyrillic only under a database locale that knows it. A refused application keeps
+      // no name (nor does the index): there is no rename or delete, so a squatter refused under a real
+      // centre's name would otherwise block that centre for good.
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.members.apply'))`);
       const key = memberNameKey(input.name);
-      const names = await repo.find({ select: { id: true, name: true } });
+      const names = await repo.find({ select: { id: true, name: true }, where: { status: Not('refused') } });
       if (names.some((m) => memberNameKey(m.name) === key)) {
         throw new HubError('CONFLICT', 'An organisation with this name has applied or is a member', { reason: 'NAME_TAKEN' });
       }
