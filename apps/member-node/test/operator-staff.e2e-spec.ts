@@ -189,6 +189,34 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(active).toHaveLength(1);
   });
 
+  it('two admins creating one username at once: the second is told it is taken (CONFLICT), as when one comes after the other', async () => {
+    // the other admin's account is inserted, not yet committed: this request's check finds no such username,
+    // then its insert waits on the unique index and fails once the other commits
+    const other = node.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    let answer: Awaited<ReturnType<typeof create>>;
+    try {
+      await other.query(`INSERT INTO staff_accounts (centre_id, username, display_name, password_hash, role) SELECT centre_id, 'same.name', 'First', password_hash, 'caseworker' FROM staff_accounts LIMIT 1`);
+      const pending = create('same.name', 'a good long password');
+      const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
+      for (let t = 0; (await waiting()) === 0; t++) {
+        if (t > 200) throw new Error('the request never waited on the other insert');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await other.commitTransaction();
+      answer = await pending;
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    const sequential = await create('same.name', 'a good long password');
+    expect(sequential.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'USERNAME_TAKEN' } });
+    expect(answer.errors?.[0].extensions).toEqual(sequential.errors?.[0].extensions);
+    expect(answer.errors?.[0].message).toBe(sequential.errors?.[0].message);
+    expect(await node.dataSource.query(`SELECT display_name FROM staff_accounts WHERE username = 'same.name'`)).toEqual([{ display_name: 'First' }]);
+  });
+
   it('counts sign-ins by the peer address, ignoring an X-Forwarded-For no proxy was trusted to set', async () => {
     await request(node.app.getHttpServer())
       .post('/graphql')

@@ -4,6 +4,10 @@ import { NodeError } from '../common/errors/node.error';
 const sqlState = (err: unknown): string | undefined => (err instanceof QueryFailedError ? (err.driverError as { code?: string } | undefined)?.code : undefined);
 const isUniqueViolation = (err: unknown): boolean => sqlState(err) === '23505';
 
+/** The unique index a failed insert or update ran into (23505), or undefined for any other error. */
+export const uniqueIndexOf = (err: unknown): string | undefined =>
+  isUniqueViolation(err) ? (((err as QueryFailedError).driverError as { constraint?: string }).constraint ?? '') : undefined;
+
 /** What a unique index of the register guards, for the error that names it: the fields and why. */
 export interface UniqueGuard {
   readonly fields: readonly string[];
@@ -21,8 +25,8 @@ export async function insertOrConflict<T>(insert: () => Promise<T>, reason: stri
     return await insert();
   } catch (err) {
     if (isUniqueViolation(err)) {
-      const index = ((err as QueryFailedError).driverError as { constraint?: string }).constraint;
-      const guard = (index !== undefined ? byIndex[index] : undefined) ?? { fields: [field], message: `${field} already exists` };
+      const index = uniqueIndexOf(err);
+      const guard = (index ? byIndex[index] : undefined) ?? { fields: [field], message: `${field} already exists` };
       throw new NodeError('CONFLICT', 'This record already exists in the register', { reason, fields: guard.fields.map((f) => ({ field: f, code: 'DUPLICATE', messages: [guard.message] })) });
     }
     if (sqlState(err) === '23503') throw new NodeError('NOT_FOUND', 'The record this belongs to was removed meanwhile', { reason: 'REMOVED_MEANWHILE' });

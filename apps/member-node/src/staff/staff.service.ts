@@ -11,6 +11,10 @@ import { LoginThrottleService } from './login-throttle.service';
 import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
+import { uniqueIndexOf } from '../register/insert-or-conflict';
+
+/** The unique index on staff_accounts.username (StaffAccountEntity). */
+const USERNAME_INDEX = 'staff_accounts_username_key';
 
 @Injectable()
 export class StaffService {
@@ -65,10 +69,16 @@ export class StaffService {
   ): Promise<StaffAccountEntity> {
     const username = a.username.trim().toLowerCase();
     const repo = tx.getRepository(StaffAccountEntity);
-    if (await repo.exists({ where: { username } })) throw new NodeError('CONFLICT', 'This username is taken', { reason: 'USERNAME_TAKEN' });
-    const saved = await repo.save(
-      repo.create({ centreId: this.config.CENTRE_ID, username, displayName: a.displayName, role: a.role, passwordHash: a.passwordHash, active: true }),
-    );
+    const taken = (): NodeError => new NodeError('CONFLICT', 'This username is taken', { reason: 'USERNAME_TAKEN' });
+    if (await repo.exists({ where: { username } })) throw taken();
+    // two admins creating one username at once: both pass the check above, the unique index refuses the second
+    let saved: StaffAccountEntity;
+    try {
+      saved = await repo.save(repo.create({ centreId: this.config.CENTRE_ID, username, displayName: a.displayName, role: a.role, passwordHash: a.passwordHash, active: true }));
+    } catch (err) {
+      if (uniqueIndexOf(err) === USERNAME_INDEX) throw taken();
+      throw err;
+    }
     await this.accessLog.record(tx, actor, this.config.CENTRE_ID, 'staff.create', 'staff_account', saved.id, { role: saved.role });
     return saved;
   }
