@@ -1,5 +1,7 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { AccountsService } from '../src/accounts/accounts.service';
 import { HubError } from '../src/common/errors/hub.error';
+import { publishedDocument } from './fixtures/libraries/library-api';
 import { admitTestMember } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp, TEST_PASSWORD } from './utils/hub-test-app';
 
@@ -152,6 +154,71 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     expect(nodeChange.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const list = await hub.gql('{ accounts(filter: {role: association_admin}) { id role } }', {}, admin);
     expect(list.data?.accounts).toEqual([{ id: adminId, role: 'association_admin' }]);
+  });
+
+  it("a suspended member's accounts do nothing: their tokens stop, signing in says why; reinstated, they sign in again", async () => {
+    const node = await admitTestMember(hub);
+    const email = 'manager.suspended@example.test';
+    const token = await hub.signIn('member', node.memberId, email);
+    const doc = await publishedDocument(hub, admin, admin, { accessLevel: 'members_only', title: { en: 'Internal safety plan' } });
+    const pem = generateKeyPairSync('ed25519').publicKey.export({ type: 'spki', format: 'pem' }).toString();
+    const ops = [
+      '{ me { email } }',
+      `{ libraryDocument(id: "${doc.id}") { accessLevel } }`,
+      `{ member(id: "${node.memberId}") { status } }`,
+      `mutation { createLibraryDocument(input: {kind: methodology, accessLevel: public, title: {en: "x"}, year: 2025, language: en}) { id } }`,
+      `mutation { rotateNodeCredentials(memberId: "${node.memberId}") { clientId } }`,
+      `mutation($k: String!) { registerNodeKey(input: {memberId: "${node.memberId}", publicKey: $k}) { keyId } }`,
+    ];
+    const codes = async (t: string): Promise<(string | undefined)[]> => Promise.all(ops.map(async (op) => (await hub.gql(op, { k: pem }, t)).errors?.[0].extensions?.code));
+    // admitted, the account reads the members' library and manages its node (registerNodeKey: the key is registered once)
+    expect((await hub.gql(ops[1], {}, token)).data?.libraryDocument.accessLevel).toBe('members_only');
+
+    expect((await hub.gql(`mutation { suspendMember(memberId: "${node.memberId}") { status } }`, {}, admin)).data?.suspendMember.status).toBe('suspended');
+    expect(await codes(token)).toEqual(ops.map(() => 'UNAUTHENTICATED'));
+    const documents = await hub.dataSource.query(`SELECT count(*)::int AS n FROM library_documents`);
+    const keys = await hub.dataSource.query(`SELECT key_id, active FROM member_keys WHERE member_id = $1`, [node.memberId]);
+    expect(keys).toEqual([{ key_id: node.keyId, active: true }]);
+    const creds = await hub.dataSource.query(`SELECT client_id FROM member_credentials WHERE member_id = $1 AND active`, [node.memberId]);
+    expect(creds).toEqual([{ client_id: node.clientId }]);
+    // the right password is told why; a wrong one learns nothing
+    expect((await login(email, TEST_PASSWORD)).errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED', details: { reason: 'MEMBER_NOT_ADMITTED', status: 'suspended' } });
+    expect((await login(email, 'not the password')).errors?.[0].extensions).toEqual({ code: 'UNAUTHENTICATED', details: { reason: 'BAD_CREDENTIALS' } });
+    // its node still gets a token, to be told MEMBER_SUSPENDED when it submits
+    const nodeToken = await hub.gql('mutation($i: NodeTokenInput!) { nodeToken(input: $i) { memberId } }', { i: { clientId: node.clientId, clientSecret: node.clientSecret } });
+    expect(nodeToken.data?.nodeToken.memberId).toBe(node.memberId);
+
+    expect((await hub.gql(`mutation { reinstateMember(memberId: "${node.memberId}") { status } }`, {}, admin)).data?.reinstateMember.status).toBe('admitted');
+    const again = (await login(email, TEST_PASSWORD)).data?.login.accessToken as string;
+    expect(await codes(again)).toEqual(ops.map(() => undefined));
+    expect(await hub.dataSource.query(`SELECT count(*)::int AS n FROM library_documents`)).toEqual([{ n: documents[0].n + 1 }]);
+  });
+
+  it('binds a member account to an admitted or suspended member only, never to an application or a refused one', async () => {
+    const CREATE = 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { id memberId } }';
+    const create = (email: string, memberId: string) => hub.gql(CREATE, { i: { email, displayName: 'Centre staff', password: TEST_PASSWORD, role: 'member', memberId } }, admin);
+    const apply = async (name: string): Promise<string> =>
+      (await hub.gql('mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id } }', { i: { name, centreType: 'shelter', region: 'TJ-SU', contactEmail: 'office@applicant.example.tj' } }, admin)).data
+        ?.applyForMembership.id;
+    const pending = await apply('Pending shelter Kulob');
+    const refused = await apply('Refused shelter Kulob');
+    await hub.gql(`mutation { refuseMember(memberId: "${refused}") { status } }`, {}, admin);
+    for (const [memberId, status] of [[pending, 'applied'], [refused, 'refused']]) {
+      const res = await create(`staff.${status}@example.test`, memberId);
+      expect(res.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'memberId', code: 'MEMBER_NOT_ADMITTED', messages: [expect.stringContaining(status)] }] } });
+    }
+    expect((await create('staff.unknown@example.test', '00000000-0000-4000-8000-000000000000')).errors?.[0].extensions).toMatchObject({
+      details: { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER' }] },
+    });
+    expect(await hub.dataSource.query(`SELECT email FROM accounts WHERE email LIKE 'staff.%'`)).toEqual([]);
+
+    // a suspended member's account may be prepared; it signs in once the member is reinstated
+    const node = await admitTestMember(hub);
+    await hub.gql(`mutation { suspendMember(memberId: "${node.memberId}") { status } }`, {}, admin);
+    expect((await create('staff.suspended@example.test', node.memberId)).data?.createAccount.memberId).toBe(node.memberId);
+    expect((await login('staff.suspended@example.test', TEST_PASSWORD)).errors?.[0].extensions?.details?.reason).toBe('MEMBER_NOT_ADMITTED');
+    await hub.gql(`mutation { reinstateMember(memberId: "${node.memberId}") { status } }`, {}, admin);
+    expect((await login('staff.suspended@example.test', TEST_PASSWORD)).data?.login.accessToken).toEqual(expect.any(String));
   });
 
   it('a coordinator resets other people\'s passwords, not her own (changePassword checks the current one)', async () => {

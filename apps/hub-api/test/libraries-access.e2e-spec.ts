@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { buildPdf } from './fixtures/libraries/pdf';
 import { download, LIST, ok, publishedDocument, SEARCH } from './fixtures/libraries/library-api';
+import { admitTestMember } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 type Role = 'anonymous' | 'ombudsman' | 'researcher' | 'member' | 'association_admin';
@@ -11,16 +11,19 @@ describe('hub libraries: access levels and full-text search in three languages',
   let author: string;
   let admin: string;
   const docs = {} as Record<'pub' | 'mr' | 'mo' | 'draft', Awaited<ReturnType<typeof ok>>>;
-  const authorMember = randomUUID();
+  // member accounts speak for admitted members only
+  let authorMember: string;
 
   beforeAll(async () => {
     hub = await startHubTestApp();
+    authorMember = (await admitTestMember(hub)).memberId;
+    const readerMember = (await admitTestMember(hub)).memberId;
     [author, admin, tokens.ombudsman, tokens.researcher, tokens.member] = await Promise.all([
       hub.signIn('member', authorMember),
       hub.signIn('association_admin'),
       hub.signIn('ombudsman'),
       hub.signIn('researcher'),
-      hub.signIn('member', randomUUID()),
+      hub.signIn('member', readerMember),
     ]);
     tokens.association_admin = admin;
 

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { STANDARD } from '@paivand/schema';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
@@ -15,7 +14,9 @@ describe('hub libraries: moderation, versions and files', () => {
   let admin: string;
   let member: string;
   let researcher: string;
-  const memberId = randomUUID();
+  // member accounts speak for admitted members only (an account of an unknown member is refused at every call)
+  let memberId: string;
+  const otherMemberAccount = async (): Promise<string> => hub.signIn('member', (await admitTestMember(hub)).memberId);
 
   const count = async (table: string): Promise<number> => (await hub.dataSource.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
   const auditActions = async (id: string): Promise<string[]> =>
@@ -26,6 +27,7 @@ describe('hub libraries: moderation, versions and files', () => {
   beforeAll(async () => {
     process.env.LIBRARY_MAX_FILE_BYTES = String(LIMIT);
     hub = await startHubTestApp();
+    memberId = (await admitTestMember(hub)).memberId;
     [admin, member, researcher] = await Promise.all([hub.signIn('association_admin'), hub.signIn('member', memberId), hub.signIn('researcher')]);
   }, 60_000);
   afterAll(async () => {
@@ -81,7 +83,7 @@ describe('hub libraries: moderation, versions and files', () => {
 
     const withdrawn = await moderate(hub, 'withdrawLibraryDocument', admin, doc.id, 'Superseded by the 2026 protocol');
     expect(withdrawn.status).toBe('withdrawn');
-    const gone = await hub.gql(`{ libraryDocument(id: "${doc.id}") { id } }`, {}, await hub.signIn('member', randomUUID()));
+    const gone = await hub.gql(`{ libraryDocument(id: "${doc.id}") { id } }`, {}, await otherMemberAccount());
     expect(gone.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
     expect(await auditActions(doc.id)).toEqual([
@@ -105,7 +107,7 @@ describe('hub libraries: moderation, versions and files', () => {
     }, researcher);
     expect(v2.updateLibraryDocument).toEqual({ version: 2, status: 'draft', publishedVersion: 1, title: { en: 'Shelter capacity 2025' } });
 
-    const reader = await hub.signIn('member', randomUUID());
+    const reader = await otherMemberAccount();
     const seen = async (): Promise<string> => (await ok(hub, `{ libraryDocument(id: "${doc.id}") { title { en } } }`, {}, reader)).libraryDocument.title.en;
     expect(await seen()).toBe('Shelter capacity 2024');
     await moderate(hub, 'submitLibraryDocument', researcher, doc.id);

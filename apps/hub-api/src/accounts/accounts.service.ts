@@ -5,7 +5,7 @@ import { DataSource, EntityManager } from 'typeorm';
 import { HubRole, Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { AuditService } from '../audit/audit.service';
-import { MemberEntity } from '../members/member.entity';
+import { ADMITTED_STATUSES, MemberEntity } from '../members/member.entity';
 import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
@@ -54,7 +54,27 @@ export class AccountsService {
     }
     await this.attempts.clear({ key: pairKey(email, ip) });
     await this.attempts.clear({ key: emailKey(email) });
+    await this.assertMemberAdmitted(account);
     return this.session(account);
+  }
+
+  /**
+   * An account of a member speaks for its organisation only while the Association admits it. Of a
+   * suspended member (or one never admitted) it may do nothing: not read the members' library, write
+   * documents, or manage the node's credentials and keys. Signing in with the right password says why
+   * (MEMBER_NOT_ADMITTED with the status; a guesser learns nothing), and the tokens it already holds
+   * stop working (TokenService.stillValid); reinstated, it signs in again. Its node keeps a token, to be
+   * told MEMBER_SUSPENDED when it submits.
+   */
+  private async assertMemberAdmitted(account: AccountEntity): Promise<void> {
+    if (!account.memberId) return;
+    const member = await this.db.getRepository(MemberEntity).findOne({ select: { id: true, status: true }, where: { id: account.memberId } });
+    if (member?.status !== 'admitted') {
+      throw new HubError('UNAUTHENTICATED', 'Your organisation is not an admitted member of the Association; ask the Association', {
+        reason: 'MEMBER_NOT_ADMITTED',
+        status: member?.status ?? null,
+      });
+    }
   }
 
   /**
@@ -174,9 +194,16 @@ export class AccountsService {
     }
     const passwordHash = await hashSecret(input.password);
     return this.db.transaction(async (tx) => {
-      // A member account speaks for its organisation: the organisation must be one the hub knows.
-      if (input.memberId && !(await tx.getRepository(MemberEntity).exists({ where: { id: input.memberId } }))) {
+      // A member account speaks for its organisation: one the Association has admitted (a suspended one
+      // too, whose accounts work again once it is reinstated), not an application or a refused one.
+      const member = input.memberId ? await tx.getRepository(MemberEntity).findOne({ select: { id: true, status: true }, where: { id: input.memberId } }) : null;
+      if (input.memberId && !member) {
         throw new HubError('BAD_USER_INPUT', 'No such member', { fields: [{ field: 'memberId', code: 'UNKNOWN_MEMBER', messages: ['no member has this id'] }] });
+      }
+      if (member && !ADMITTED_STATUSES.includes(member.status)) {
+        throw new HubError('BAD_USER_INPUT', 'This member is not admitted', {
+          fields: [{ field: 'memberId', code: 'MEMBER_NOT_ADMITTED', messages: [`the member is ${member.status}; only an admitted or suspended member has accounts`] }],
+        });
       }
       return this.insert(tx, actor, { ...input, passwordHash });
     });

@@ -29,8 +29,11 @@ export class TokenService {
 
   /**
    * Whether a token with a valid signature still speaks for someone: a user's account is active,
-   * with the role and organisation the token names and no password change since it was issued; a
-   * node's client credentials have not been rotated away. One indexed lookup per request.
+   * with the role and organisation the token names and no password change since it was issued, and
+   * the organisation of a member account is admitted (see AccountsService.login: an account of a
+   * suspended member may do nothing); a node's client credentials have not been rotated away (a
+   * suspended member's node keeps its token, to be told MEMBER_SUSPENDED when it submits). One
+   * indexed lookup per request.
    */
   async stillValid(claims: JwtClaims): Promise<boolean> {
     if (claims.kind === 'node') {
@@ -41,11 +44,12 @@ export class TokenService {
       return rows[0]?.ok === true;
     }
     if (!isUUID(claims.sub)) return false;
-    const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number }[]>(
-      `SELECT active, role, member_id, token_version FROM accounts WHERE id = $1`,
+    const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number; member_status: string | null }[]>(
+      `SELECT a.active, a.role, a.member_id, a.token_version, m.status AS member_status FROM accounts a LEFT JOIN members m ON m.id = a.member_id WHERE a.id = $1`,
       [claims.sub],
     );
     const a = rows[0];
-    return a !== undefined && a.active && a.role === claims.role && a.member_id === (claims.mid ?? null) && a.token_version === (claims.tv ?? 0);
+    if (a === undefined || !a.active || a.role !== claims.role || a.member_id !== (claims.mid ?? null) || a.token_version !== (claims.tv ?? 0)) return false;
+    return a.member_id === null || a.member_status === 'admitted';
   }
 }

@@ -3,6 +3,9 @@ import { Check, Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 export const MEMBER_STATUSES = ['applied', 'admitted', 'refused', 'suspended'] as const;
 export type MemberStatus = (typeof MEMBER_STATUSES)[number];
 
+/** Statuses of an organisation the Association has admitted (a suspended one still is, and may be reinstated). */
+export const ADMITTED_STATUSES: readonly MemberStatus[] = ['admitted', 'suspended'];
+
 /** An organisation of the Association (or one that applied to join). */
 @Entity({ name: 'members' })
 @Check('members_status_check', `status IN ('applied','admitted','refused','suspended')`)
