@@ -177,6 +177,45 @@ describe('hub libraries: moderation, versions and files', () => {
     expect(cleared.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'year' }, { field: 'language' }] } });
   });
 
+  it('credits a document to a member only as that member, or as the Association to a member it has admitted', async () => {
+    const create = 'mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id organisationMemberId } }';
+    const credit = (token: string, organisationMemberId: string) => hub.gql(create, { i: documentInput({ organisationName: undefined, organisationMemberId }) }, token);
+    const refusal = (code: string) => ({ code: 'BAD_USER_INPUT', details: { reason: 'VALIDATION_FAILED', fields: [{ field: 'organisationMemberId', code, messages: [expect.any(String)] }] } });
+    const other = await admitTestMember(hub);
+    const applied = (
+      await ok(hub, 'mutation($i: ApplyMemberInput!) { applyForMembership(input: $i) { id } }', {
+        i: { name: 'Applicant centre Vahdat', centreType: 'crisis_centre', region: 'TJ-DU', contactEmail: 'office@vahdat.example.tj' },
+      }, admin)
+    ).applyForMembership.id as string;
+    const before = await count('library_documents');
+    // a researcher has no member organisation (hers goes in organisationName); a member names only its own
+    expect((await credit(researcher, other.memberId)).errors?.[0].extensions).toEqual(refusal('NOT_OWN_MEMBER'));
+    expect((await credit(member, other.memberId)).errors?.[0].extensions).toEqual(refusal('NOT_OWN_MEMBER'));
+    // the Association credits a member it has admitted, not an id nobody has, nor an application
+    expect((await credit(admin, '00000000-0000-4000-8000-000000000000')).errors?.[0].extensions).toEqual(refusal('UNKNOWN_MEMBER'));
+    expect((await credit(admin, applied)).errors?.[0].extensions).toEqual(refusal('UNKNOWN_MEMBER'));
+    expect(await count('library_documents')).toBe(before);
+    expect((await credit(admin, other.memberId)).data?.createLibraryDocument.organisationMemberId).toBe(other.memberId);
+    // a suspended member's earlier work is still its own
+    await ok(hub, `mutation { suspendMember(memberId: "${other.memberId}") { status } }`, {}, admin);
+    expect((await credit(admin, other.memberId)).data?.createLibraryDocument.organisationMemberId).toBe(other.memberId);
+    expect((await credit(member, memberId)).data?.createLibraryDocument.organisationMemberId).toBe(memberId);
+
+    // an edit is held to the same rules, and a refused one changes nothing
+    const own = await createDocument(hub, researcher);
+    const UPDATE = 'mutation($i: UpdateLibraryDocumentInput!) { updateLibraryDocument(input: $i) { id } }';
+    const edit = await hub.gql(UPDATE, { i: { id: own.id, organisationName: null, organisationMemberId: other.memberId } }, researcher);
+    expect(edit.errors?.[0].extensions).toEqual(refusal('NOT_OWN_MEMBER'));
+    const mine = await ok(hub, `mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }`, { i: documentInput() }, admin);
+    const adminEdit = await hub.gql(UPDATE, { i: { id: mine.createLibraryDocument.id, organisationName: null, organisationMemberId: applied } }, admin);
+    expect(adminEdit.errors?.[0].extensions).toEqual(refusal('UNKNOWN_MEMBER'));
+    const versions = await hub.dataSource.query(`SELECT organisation_member_id, organisation_name FROM library_document_versions WHERE document_id = ANY($1)`, [[own.id, mine.createLibraryDocument.id]]);
+    expect(versions).toEqual([
+      { organisation_member_id: null, organisation_name: 'Independent Research Group' },
+      { organisation_member_id: null, organisation_name: 'Independent Research Group' },
+    ]);
+  });
+
   it('stores the same file once, whoever uploads it, and serves it back byte for byte', async () => {
     const pdf = buildPdf(['Dedup test paper']);
     const a = await createDocument(hub, member, { organisationName: undefined });

@@ -13,6 +13,7 @@ import { StandardsService } from '../standards/standards.service';
 import {
   checkCodes,
   checkFields,
+  checkOrganisationMember,
   editableVersion,
   lockDocument,
   lockOwnedDocument,
@@ -40,6 +41,7 @@ export class LibraryDocumentsService {
     checkFields(fields, actor);
     checkCodes(fields, await this.standards.current());
     return this.db.transaction(async (tx) => {
+      await checkOrganisationMember(tx, fields.organisationMemberId);
       const docs = tx.getRepository(LibraryDocumentEntity);
       const doc = await docs.save(docs.create({ ownerAccountId: actor.id, ownerMemberId: actor.memberId, latestVersionId: null, publishedVersionId: null }));
       const versions = tx.getRepository(LibraryDocumentVersionEntity);
@@ -59,6 +61,7 @@ export class LibraryDocumentsService {
       const { version, created } = await editableVersion(tx, doc, actor);
       const fields = mergeFields(version, input);
       checkFields(fields, actor);
+      await checkOrganisationMember(tx, fields.organisationMemberId);
       // only what this edit names: a theme the standard has dropped since stays on a document until it is edited
       checkCodes({ themes: input.themes ?? undefined, datasetIds: input.datasetIds ?? undefined }, standard);
       await tx.getRepository(LibraryDocumentVersionEntity).update({ id: version.id }, versionColumns(fields));

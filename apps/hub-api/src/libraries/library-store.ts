@@ -4,7 +4,8 @@ import type { Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { LibraryDocumentEntity, LibraryDocumentVersionEntity, LibraryVersionFileEntity } from './entities';
 import { LibraryDocumentFields } from './dto/library-document.input';
-import { assertPerson, managesDocument, ownsDocument } from './library-access';
+import { ADMITTED_STATUSES, MemberEntity } from '../members/member.entity';
+import { assertPerson, isModerator, managesDocument, ownsDocument } from './library-access';
 import { editMode } from './moderation/transitions';
 
 /** Locks the document row for the rest of the transaction (one writer at a time per document). */
@@ -70,16 +71,18 @@ async function updateSearch(tx: EntityManager, versionId: string): Promise<void>
 
 /**
  * The rules that need the merged document or the actor (the input's own rules are checked
- * at the edge, see CreateLibraryDocumentInput): one organisation, a member's own, and every
- * required value present after an update.
+ * at the edge, see CreateLibraryDocumentInput): one organisation, the caller's own member unless
+ * a coordinator credits it (see checkOrganisationMember), and every required value present after
+ * an update.
  */
 export function checkFields(merged: LibraryDocumentFields, actor: Principal): void {
-  const problems: { field: string; messages: string[] }[] = [];
+  const problems: { field: string; code?: string; messages: string[] }[] = [];
   if (!merged.title?.tg && !merged.title?.ru && !merged.title?.en) problems.push({ field: 'title', messages: ['give a title in at least one of tg, ru, en'] });
   if (!merged.organisationMemberId === !merged.organisationName) {
     problems.push({ field: 'organisationMemberId', messages: ['give either a member organisation or an outside organisation name'] });
-  } else if (actor.role === 'member' && merged.organisationMemberId && merged.organisationMemberId !== actor.memberId) {
-    problems.push({ field: 'organisationMemberId', messages: ['a member may name only its own organisation'] });
+  } else if (!isModerator(actor) && merged.organisationMemberId && merged.organisationMemberId !== actor.memberId) {
+    // a researcher has no member: an organisation of hers goes in organisationName
+    problems.push({ field: 'organisationMemberId', code: 'NOT_OWN_MEMBER', messages: ['you may name only your own member organisation; give another organisation as organisationName'] });
   }
   for (const key of ['kind', 'accessLevel', 'year', 'language'] as const) {
     // null too: an update cannot clear a value the document needs.
@@ -88,6 +91,21 @@ export function checkFields(merged: LibraryDocumentFields, actor: Principal): vo
   if (problems.length > 0) {
     throw new HubError('BAD_USER_INPUT', `Invalid input: ${problems.map((p) => p.field).join(', ')}`, { reason: 'VALIDATION_FAILED', fields: problems });
   }
+}
+
+/**
+ * A document is credited to a member (organisationMemberId) only if the Association has admitted it
+ * (a suspended one too: its earlier work stays its own). Else a document could be credited to an id
+ * no centre has, or to an application; see checkFields for who may credit whom.
+ */
+export async function checkOrganisationMember(tx: EntityManager, memberId: string | null | undefined): Promise<void> {
+  if (!memberId) return;
+  const member = await tx.getRepository(MemberEntity).findOne({ select: { id: true, status: true }, where: { id: memberId } });
+  if (member && ADMITTED_STATUSES.includes(member.status)) return;
+  throw new HubError('BAD_USER_INPUT', 'Invalid input: organisationMemberId', {
+    reason: 'VALIDATION_FAILED',
+    fields: [{ field: 'organisationMemberId', code: 'UNKNOWN_MEMBER', messages: ['no admitted member has this id'] }],
+  });
 }
 
 /**
