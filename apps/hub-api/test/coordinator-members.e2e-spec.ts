@@ -1,4 +1,5 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
+import { MAX_ACTIVE_KEYS } from '../src/members/members.service';
 import { admitTestMember, servicesCells, sign_, SUBMIT, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
@@ -76,6 +77,53 @@ describe('coordinator: member keys and credentials', () => {
     // The member's own account (a person at the centre) may.
     const centre = await hub.signIn('member', a.memberId);
     expect((await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(intruder.publicKey) } }, centre)).data?.registerNodeKey.active).toBe(true);
+  });
+
+  it('holds a member to MAX_ACTIVE_KEYS active signing keys, counting one being registered at the same moment', async () => {
+    const k = await admitTestMember(hub);
+    const fresh = (): string => pem(generateKeyPairSync('ed25519').publicKey);
+    const register = async (publicKey: string): Promise<any> => {
+      const res = await hub.gql(REGISTER, { i: { memberId: k.memberId, publicKey } }, admin);
+      return res.data?.registerNodeKey ?? res.errors?.[0].extensions;
+    };
+    const active = async (): Promise<number> => (await hub.dataSource.query(`SELECT count(*)::int AS n FROM member_keys WHERE member_id = $1 AND active`, [k.memberId]))[0].n;
+    for (let n = 1; n < MAX_ACTIVE_KEYS - 1; n++) expect((await register(fresh())).active).toBe(true);
+    expect(await active()).toBe(MAX_ACTIVE_KEYS - 1);
+    // registering a key it holds again is no new key
+    const own = (await hub.dataSource.query(`SELECT public_key FROM member_keys WHERE key_id = $1`, [k.keyId]))[0].public_key;
+    expect(await register(own)).toEqual({ keyId: k.keyId, active: true });
+
+    // another registration in flight, as registerKey makes one (the member's row locked, the key stored, not yet
+    // committed): this one waits for it and counts its key, rather than counting 9 and storing an 11th
+    const tooMany = { code: 'CONFLICT', details: { reason: 'TOO_MANY_KEYS', max: MAX_ACTIVE_KEYS } };
+    const inFlight = hub.dataSource.createQueryRunner();
+    await inFlight.startTransaction();
+    await inFlight.query(`SELECT 1 FROM members WHERE id = $1 FOR UPDATE`, [k.memberId]);
+    await inFlight.query(`INSERT INTO member_keys (key_id, member_id, public_key, active) VALUES ('ed25519:in-flight', $1, $2, true)`, [k.memberId, fresh()]);
+    const racing = register(fresh());
+    await new Promise((r) => setTimeout(r, 300));
+    await inFlight.commitTransaction();
+    await inFlight.release();
+    expect(await racing).toEqual(tooMany);
+    expect(await register(fresh())).toEqual(tooMany);
+    expect(await active()).toBe(MAX_ACTIVE_KEYS);
+    // a revoked key makes room
+    await hub.gql(REVOKE, { i: { memberId: k.memberId, keyId: k.keyId } }, admin);
+    expect((await register(fresh())).active).toBe(true);
+    expect(await active()).toBe(MAX_ACTIVE_KEYS);
+  });
+
+  it('memberKeys shows every active key, however many revoked keys are newer, then the newest revoked ones', async () => {
+    const k = await admitTestMember(hub);
+    // 60 revoked keys, all newer than the one active key (stored straight: 60 registrations would only slow the test)
+    await hub.dataSource.query(
+      `INSERT INTO member_keys (key_id, member_id, public_key, active, created_at)
+       SELECT 'ed25519:revoked-' || lpad(i::text, 2, '0'), $1, 'not a key', false, now() + i * interval '1 second' FROM generate_series(1, 60) i`,
+      [k.memberId],
+    );
+    const keys = await hub.gql(`{ memberKeys(memberId: "${k.memberId}") { keyId active } }`, {}, admin);
+    const revoked = Array.from({ length: MAX_ACTIVE_KEYS }, (_, i) => ({ keyId: `ed25519:revoked-${60 - i}`, active: false }));
+    expect(keys.data?.memberKeys).toEqual([{ keyId: k.keyId, active: true }, ...revoked]);
   });
 
   it('rotating credentials ends the tokens issued with the old ones, not only the old secret', async () => {

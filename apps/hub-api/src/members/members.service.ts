@@ -14,8 +14,14 @@ import { ApplyMemberInput } from './dto/member.inputs';
 import { MemberCredentialEntity } from './member-credential.entity';
 import { MemberKeyEntity } from './member-key.entity';
 import { memberNameKey } from './member-name';
-import { MemberEntity, MemberStatus } from './member.entity';
+import { ADMITTED_STATUSES, MemberEntity, MemberStatus } from './member.entity';
 import { keyIdOf, parseEd25519PublicKey, pemOf } from './node-keys';
+
+/**
+ * Active signing keys a member may hold at once: enough for a change-over on several nodes, and
+ * few enough that memberKeys shows every one (a key nobody sees is a key nobody revokes).
+ */
+export const MAX_ACTIVE_KEYS = 10;
 
 export interface IssuedCredentials {
   clientId: string;
@@ -55,9 +61,14 @@ export class MembersService {
     return m;
   }
 
+  /** Every active key of the member (at most MAX_ACTIVE_KEYS, unless older rows hold more), newest first, then as many of the newest revoked ones. */
   async keys(actor: Principal, memberId: string): Promise<MemberKeyEntity[]> {
     this.assertOwn(actor, memberId);
-    return this.db.getRepository(MemberKeyEntity).find({ where: { memberId }, order: { createdAt: 'DESC' }, take: 50 });
+    const repo = this.db.getRepository(MemberKeyEntity);
+    const order = { createdAt: 'DESC', keyId: 'ASC' } as const;
+    const active = await repo.find({ where: { memberId, active: true }, order });
+    const revoked = await repo.find({ where: { memberId, active: false }, order, take: MAX_ACTIVE_KEYS });
+    return [...active, ...revoked];
   }
 
   /**
@@ -179,7 +190,7 @@ export class MembersService {
     const issued = await this.newCredentials();
     return this.db.transaction(async (tx) => {
       const m = await tx.getRepository(MemberEntity).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
-      if (!m || (m.status !== 'admitted' && m.status !== 'suspended')) throw new HubError('NOT_FOUND', 'No admitted member with this id');
+      if (!m || !ADMITTED_STATUSES.includes(m.status)) throw new HubError('NOT_FOUND', 'No admitted member with this id');
       await tx.getRepository(MemberCredentialEntity).update({ memberId, active: true }, { active: false });
       await this.storeCredentials(tx, memberId, issued);
       await this.audit.record(tx, actor, 'member.rotate_credentials', 'member', memberId, { clientId: issued.clientId });
@@ -192,8 +203,9 @@ export class MembersService {
     this.assertOwn(actor, memberId);
     const parsed = parseEd25519PublicKey(publicKey);
     return this.db.transaction(async (tx) => {
-      const m = await tx.getRepository(MemberEntity).findOne({ where: { id: memberId } });
-      if (!m || (m.status !== 'admitted' && m.status !== 'suspended')) throw new HubError('NOT_FOUND', 'No admitted member with this id');
+      // locked: registrations of one member one at a time, so that two cannot both pass the cap on active keys
+      const m = await tx.getRepository(MemberEntity).findOne({ where: { id: memberId }, lock: { mode: 'pessimistic_write' } });
+      if (!m || !ADMITTED_STATUSES.includes(m.status)) throw new HubError('NOT_FOUND', 'No admitted member with this id');
       const key = await this.storeKey(tx, memberId, parsed);
       await this.audit.record(tx, actor, 'member.register_key', 'member', memberId, { keyId: key.keyId });
       return key;
@@ -226,7 +238,7 @@ export class MembersService {
     if (!cred || !ok) throw new HubError('UNAUTHENTICATED', 'Wrong client id or secret', { reason: 'BAD_CREDENTIALS' });
     const member = await this.db.getRepository(MemberEntity).findOne({ where: { id: cred.memberId } });
     // A suspended node may still sign in: its submissions are refused with MEMBER_SUSPENDED, which it must see.
-    if (!member || (member.status !== 'admitted' && member.status !== 'suspended')) {
+    if (!member || !ADMITTED_STATUSES.includes(member.status)) {
       throw new HubError('UNAUTHENTICATED', 'This member is not admitted', { reason: 'MEMBER_NOT_ADMITTED' });
     }
     const { accessToken, expiresAt } = this.tokens.issue({ kind: 'node', id: clientId, role: 'member', memberId: member.id });
@@ -282,6 +294,13 @@ export class MembersService {
       // A revoked key stays revoked: registering it again would undo the revocation of a leaked key.
       if (!existing.active) throw new HubError('CONFLICT', 'This key was revoked; generate a new one', { reason: 'KEY_REVOKED' });
       return existing;
+    }
+    // the callers hold the member's row locked (admit, registerKey) or have just inserted it
+    if ((await repo.count({ where: { memberId, active: true } })) >= MAX_ACTIVE_KEYS) {
+      throw new HubError('CONFLICT', `A member holds at most ${MAX_ACTIVE_KEYS} active signing keys; revoke one it no longer uses first`, {
+        reason: 'TOO_MANY_KEYS',
+        max: MAX_ACTIVE_KEYS,
+      });
     }
     return repo.save(repo.create({ keyId, memberId, publicKey: pemOf(key), active: true }));
   }
