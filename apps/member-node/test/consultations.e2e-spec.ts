@@ -1,4 +1,5 @@
-import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
+import { STANDARD, Standard, SubmissionPayload, validateCaseRecord } from '@paivand/schema';
+import { CONSULTATION_COLUMNS, consultationRows, ExportValue } from '../src/exports/export-rows';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
@@ -315,5 +316,21 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(again).toMatchObject({ status: 'prepared', revision: 1, schemaVersion: '2026.9' });
     expect((await releases.get(first.id)).status).toBe('superseded');
     expect(await hotline()).toBeUndefined();
+  });
+
+  it("exports each consultation as the standard's consultation record, its consent to reporting included", async () => {
+    expect((await node.gql(RECORD, { i: valid('EXP-C1', { consentReporting: false, date: '2025-04-02' }) }, caseworker)).errors).toBeUndefined();
+    const rows: ExportValue[][] = [];
+    for await (const row of consultationRows(node.dataSource, new KeyRing(keys), TEST_CENTRE)) rows.push(row);
+    expect(rows.map((r) => r[0])).toContain('EXP-C1');
+    const invalid: unknown[] = [];
+    for (const row of rows) {
+      // the export's columns are the node's field names: the consultation code is the record's id
+      const { consultationCode, ...fields } = Object.fromEntries(CONSULTATION_COLUMNS.map((c, i) => [c, row[i]]));
+      const r = validateCaseRecord('consultation', { consultationId: consultationCode, ...fields });
+      if (!r.valid) invalid.push({ consultationCode, errors: r.errors });
+      if (consultationCode === 'EXP-C1') expect(r.record?.consentReporting).toBe(false);
+    }
+    expect(invalid).toEqual([]);
   });
 });

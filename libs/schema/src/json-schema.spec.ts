@@ -71,6 +71,14 @@ describe('JSON Schemas', () => {
     expect(validate({ ...base, direction: 'outgoing' })).toBe(false);
   });
 
+  it('takes a consultation with its consent to reporting (a boolean, optional)', () => {
+    const validate = makeAjv().compile(schemas.consultation);
+    const call = { consultationId: 'H-1', date: '2026-03-03', topic: 'legal_questions', callerSex: 'F', callerIsSurvivor: true };
+    expect(validate({ ...call, consentReporting: false })).toBe(true);
+    expect(validate(call)).toBe(true);
+    expect(validate({ ...call, consentReporting: 'yes' })).toBe(false);
+  });
+
   it('describes a signed submission', () => {
     const validate = makeAjv().compile(signedSubmissionJsonSchema());
     const signed: SignedSubmission = {

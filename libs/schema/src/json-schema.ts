@@ -131,6 +131,7 @@ export function caseRecordJsonSchemas(standard: Standard = STANDARD): Readonly<R
         callerCode: idString,
         callerIsSurvivor: bool,
         referredTo: c('referral_destination'),
+        consentReporting: { ...bool, description: 'consent that the consultation counts in anonymized statistics (releases count only consultations with it)' },
         notes: identifiable(text(MAX_NOTES)),
       },
       ['consultationId', 'date', 'topic', 'callerSex', 'callerIsSurvivor'],

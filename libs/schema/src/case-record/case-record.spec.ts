@@ -52,6 +52,13 @@ describe('case record validation', () => {
     expect(ok.valid && ok.record.consent.reporting).toBe(true);
   });
 
+  it('carries a consultation\'s consent to reporting, as the node stores and exports it (a boolean, optional)', () => {
+    const call = { consultationId: 'H-1', date: '2026-03-03', topic: 'legal_questions', callerSex: 'F', callerIsSurvivor: true };
+    expect(errorsOf('consultation', { ...call, consentReporting: true })).toEqual([]);
+    expect(errorsOf('consultation', { ...call, consentReporting: false })).toEqual([]);
+    expect(errorsOf('consultation', { ...call, consentReporting: 'yes' })).toEqual([expect.objectContaining({ field: 'consentReporting', code: 'INVALID_TYPE' })]);
+  });
+
   it('refuses a missing code, naming the field', () => {
     const { sex: _sex, ...noSex } = client();
     expect(errorsOf('client', noSex)).toEqual([{ field: 'sex', code: 'REQUIRED', message: 'sex is required' }]);

@@ -45,6 +45,15 @@ export class ConsultationRecord {
   @IsCode('referral_destination')
   referredTo?: string;
 
+  /**
+   * Consent that the consultation counts in anonymized statistics: a node's releases count only
+   * consultations that have it (as incidents with `consent.reporting`). A node records it for
+   * every consultation; optional here so that records written before it was in the standard stay valid.
+   */
+  @IsOptional()
+  @IsBoolean()
+  consentReporting?: boolean;
+
   @IsOptional()
   @IsString()
   @MaxLength(MAX_NOTES)
