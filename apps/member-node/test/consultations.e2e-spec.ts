@@ -1,5 +1,7 @@
 import { STANDARD, Standard, SubmissionPayload, validateCaseRecord } from '@paivand/schema';
+import { CallerCodesUpper1764800000000 } from '../src/database/migrations/1764800000000-caller-codes-upper';
 import { CONSULTATION_COLUMNS, consultationRows, ExportValue } from '../src/exports/export-rows';
+import { ReleaseProjection } from '../src/releases/release-projection';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
@@ -316,6 +318,32 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(again).toMatchObject({ status: 'prepared', revision: 1, schemaVersion: '2026.9' });
     expect((await releases.get(first.id)).status).toBe('superseded');
     expect(await hotline()).toBeUndefined();
+  });
+
+  it('treats caller codes case-insensitively: kept in capitals, so one caller is one subject of the differential privacy caps', async () => {
+    const a = await node.gql(RECORD, { i: valid('CASE-C1', { callerCode: 'h-17', date: '2025-02-03', notes: null }) }, caseworker);
+    const b = await node.gql(RECORD, { i: valid('CASE-C2', { callerCode: 'H-17', date: '2025-02-04', notes: null }) }, caseworker);
+    expect([a.data?.recordConsultation.callerCode, b.data?.recordConsultation.callerCode]).toEqual(['H-17', 'H-17']);
+    const found = await node.gql('{ consultations(search: {callerCode: "h-17"}) { total items { consultationCode } } }', {}, caseworker);
+    expect(found.data?.consultations.total).toBe(2);
+    const hotline = STANDARD.datasets.find((d) => d.id === HOTLINE)!;
+    const february = async (): Promise<number> => {
+      const e = await node.app.get(ReleaseProjection).extract(node.dataSource.manager, TEST_CENTRE, 'consultation', [hotline], '2025-02');
+      return new Set(e.rows.map((r) => r.subject)).size;
+    };
+    expect(await february()).toBe(1);
+    // the migration puts codes written before in capitals
+    const id = a.data?.recordConsultation.id as string;
+    await node.dataSource.query(`UPDATE consultations SET caller_code = 'h-17' WHERE id = $1`, [id]);
+    expect(await february()).toBe(2);
+    const runner = node.dataSource.createQueryRunner();
+    try {
+      await new CallerCodesUpper1764800000000().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await node.dataSource.query(`SELECT caller_code FROM consultations WHERE id = $1`, [id])).toEqual([{ caller_code: 'H-17' }]);
+    expect(await february()).toBe(1);
   });
 
   it("exports each consultation as the standard's consultation record, its consent to reporting included", async () => {

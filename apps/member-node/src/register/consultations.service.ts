@@ -7,6 +7,7 @@ import { NodeError } from '../common/errors/node.error';
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ConsultationEntity } from './consultation.entity';
+import { callerCodeOf } from './fingerprint';
 import { insertOrConflict } from './insert-or-conflict';
 import { applyChanges } from './apply-changes';
 import { ConsultationSearchInput, RecordConsultationInput, UpdateConsultationInput } from './dto/consultation.inputs';
@@ -51,7 +52,7 @@ export class ConsultationsService {
             repo.create({
               centreId: p.centreId,
               consultationCode: input.consultationCode,
-              callerCode: input.callerCode ?? null,
+              callerCode: input.callerCode ? callerCodeOf(input.callerCode) : null,
               date: input.date,
               topic: input.topic,
               callerSex: input.callerSex,
@@ -102,7 +103,7 @@ export class ConsultationsService {
     const qb = this.db.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.centreId = :centre', { centre: p.centreId });
     if (q.from) qb.andWhere('c.date >= :from', { from: q.from });
     if (q.to) qb.andWhere('c.date <= :to', { to: q.to });
-    if (q.callerCode) qb.andWhere('c.callerCode = :caller', { caller: q.callerCode });
+    if (q.callerCode) qb.andWhere('c.callerCode = :caller', { caller: callerCodeOf(q.callerCode) });
     const [rows, total] = await qb.orderBy('c.date', 'DESC').addOrderBy('c.consultationCode', 'ASC').skip(q.offset).take(q.first).getManyAndCount();
     return { total, offset: q.offset, items: rows.map((r) => toConsultationModel(r, null)) };
   }

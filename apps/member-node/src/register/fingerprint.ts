@@ -9,6 +9,14 @@ export function clientCodeOf(code: string): string {
 }
 
 /**
+ * A hotline caller's code as the register keeps it: in capitals, as client codes. Differential
+ * privacy caps each caller's contribution by it, so `h-17` and `H-17` must be one caller.
+ */
+export function callerCodeOf(code: string): string {
+  return code.toUpperCase();
+}
+
+/**
  * What makes an incident "the same" across imports and manual entry: the client's code,
  * the incident date and the classified violence type. Unique per centre.
  */

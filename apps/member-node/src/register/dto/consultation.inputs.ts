@@ -13,7 +13,7 @@ export class RecordConsultationInput {
   @Matches(RECORD_ID_PATTERN)
   consultationCode!: string;
 
-  @Field({ nullable: true, description: "The hotline's pseudonymous code of a caller who calls again (never a name or a phone number); absent for an anonymous caller" })
+  @Field({ nullable: true, description: "The hotline's pseudonymous code of a caller who calls again (never a name or a phone number); absent for an anonymous caller. Case-insensitive, kept in capitals" })
   @IsOptional()
   @IsString()
   @Matches(RECORD_ID_PATTERN)
@@ -95,7 +95,7 @@ export class ConsultationSearchInput extends PageInput {
   @IsNotBefore('from')
   to?: string;
 
-  @Field({ nullable: true, description: "A caller's pseudonymous code: all her calls" })
+  @Field({ nullable: true, description: "A caller's pseudonymous code (case-insensitive): all her calls" })
   @IsOptional()
   @IsString()
   @Matches(RECORD_ID_PATTERN)
