@@ -613,6 +613,44 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(node.logs.join('\n')).not.toContain('wrong woman');
   });
 
+  it('refuses the side a referral\'s direction does not have when it is recorded, and lets null clear one recorded before', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('SIDE-1') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'SIDE-1', incidentDate: '2025-08-05', reportedDate: '2025-08-06', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = rec.data?.recordIncident.id as string;
+    const RECORD = 'mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id direction source destination } }';
+    const count = async (): Promise<number> => (await node.dataSource.query('SELECT count(*)::int AS n FROM referrals WHERE incident_id = $1', [incidentId]))[0].n;
+    const base = { incidentId, date: '2025-08-06', accepted: true };
+    for (const [i, field] of [
+      [{ ...base, direction: 'incoming', source: 'police', destination: 'shelter' }, 'destination'],
+      [{ ...base, direction: 'outgoing', source: 'police', destination: 'shelter' }, 'source'],
+      // a wrong side that is no code is refused for the side, too
+      [{ ...base, direction: 'incoming', source: 'police', destination: 'nowhere' }, 'destination'],
+    ] as const) {
+      const res = await node.gql(RECORD, { i }, caseworker);
+      expect({ i, ext: res.errors?.[0].extensions }).toMatchObject({ i, ext: { code: 'BAD_USER_INPUT', details: { reason: 'VALIDATION_FAILED', fields: [{ field, code: 'NOT_FOR_DIRECTION' }] } } });
+    }
+    expect(await count()).toBe(0);
+    // null is no value: accepted on either side it does not belong to
+    const incoming = await node.gql(RECORD, { i: { ...base, direction: 'incoming', source: 'police', destination: null } }, caseworker);
+    expect(incoming.data?.recordReferral).toMatchObject({ direction: 'incoming', source: 'police', destination: null });
+    const outgoing = await node.gql(RECORD, { i: { ...base, direction: 'outgoing', source: null, destination: 'shelter' } }, caseworker);
+    expect(outgoing.data?.recordReferral).toMatchObject({ direction: 'outgoing', source: null, destination: 'shelter' });
+    expect(await count()).toBe(2);
+
+    // a referral recorded before the refusal, holding a destination on an incoming referral: null clears it
+    const id = incoming.data?.recordReferral.id as string;
+    await node.dataSource.query(`UPDATE referrals SET destination = 'shelter' WHERE id = $1`, [id]);
+    const UPDATE = 'mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id source destination } }';
+    expect((await node.gql(UPDATE, { i: { id, destination: 'shelter' } }, caseworker)).errors?.[0].extensions).toMatchObject({ details: { fields: [{ field: 'destination', code: 'NOT_FOR_DIRECTION' }] } });
+    const cleared = await node.gql(UPDATE, { i: { id, destination: null } }, caseworker);
+    expect(cleared.data?.updateReferral).toEqual({ id, source: 'police', destination: null });
+    expect(await node.dataSource.query('SELECT source, destination FROM referrals WHERE id = $1', [id])).toEqual([{ source: 'police', destination: null }]);
+    // its own side is still required
+    expect((await node.gql(UPDATE, { i: { id, source: null } }, caseworker)).errors?.[0].extensions).toMatchObject({ details: { fields: [{ field: 'source', code: 'REQUIRED' }] } });
+    const log = await node.dataSource.query(`SELECT details FROM access_log WHERE object_id = $1 AND action = 'case.update' AND details ? 'fields' ORDER BY id`, [incidentId]);
+    expect(log.map((l: { details: unknown }) => l.details)).toEqual([{ referral: id, fields: ['destination'] }]);
+  });
+
   it('answers NOT_FOUND, not an internal error, when what a new record belongs to is deleted by someone else at that moment', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('RACE-1') }, caseworker);
     const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-1', incidentDate: '2025-11-01', reportedDate: '2025-11-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);

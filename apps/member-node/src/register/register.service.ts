@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { classifyViolence } from '@paivand/schema';
+import { classifyViolence, ReferralDirection } from '@paivand/schema';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
@@ -19,6 +19,20 @@ import { ReferralEntity } from './referral.entity';
 import { toClientModel, toClientSummary, toIncidentFields, toIncidentModel, toReferralModel, toServiceModel } from './register.mapper';
 import { ServiceDeliveryEntity } from './service-delivery.entity';
 import { clientCodeOf } from './fingerprint';
+
+/** The field a referral of this direction does not have: an incoming one has a source, an outgoing one a destination. */
+const wrongSideOf = (direction: ReferralDirection): 'source' | 'destination' => (direction === 'incoming' ? 'destination' : 'source');
+
+/** A value for the side the referral's direction does not have is refused (null is no value), before anything is written. */
+function refuseWrongSide(direction: ReferralDirection, input: { source?: string | null; destination?: string | null }): void {
+  const wrongSide = wrongSideOf(direction);
+  if (input[wrongSide] !== undefined && input[wrongSide] !== null) {
+    throw new NodeError('BAD_USER_INPUT', `Invalid input: ${wrongSide}`, {
+      reason: 'VALIDATION_FAILED',
+      fields: [{ field: wrongSide, code: 'NOT_FOR_DIRECTION', messages: [`an ${direction} referral has no ${wrongSide}`] }],
+    });
+  }
+}
 
 /**
  * The case register of the centre. Every query is scoped by the caller's centre; every
@@ -384,6 +398,7 @@ export class RegisterService {
 
   async recordReferral(p: Principal, input: RecordReferralInput): Promise<ReferralModel> {
     return this.db.transaction(async (tx) => {
+      refuseWrongSide(input.direction, input);
       await this.requireIncident(tx, p, input.incidentId, input.date);
       const repo = tx.getRepository(ReferralEntity);
       const saved = await insertOrConflict(
@@ -433,14 +448,14 @@ export class RegisterService {
       const repo = tx.getRepository(ReferralEntity);
       const referral = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!referral) throw new NodeError('NOT_FOUND', 'No such referral in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no referral'] }] });
-      const wrongSide = referral.direction === 'incoming' ? 'destination' : 'source';
-      if (input[wrongSide] !== undefined && input[wrongSide] !== null) {
-        throw new NodeError('BAD_USER_INPUT', `Invalid input: ${wrongSide}`, {
-          reason: 'VALIDATION_FAILED',
-          fields: [{ field: wrongSide, code: 'NOT_FOR_DIRECTION', messages: [`an ${referral.direction} referral has no ${wrongSide}`] }],
-        });
-      }
+      refuseWrongSide(referral.direction, input);
       const changed = applyChanges(referral, input, ['date', referral.direction === 'incoming' ? 'source' : 'destination', 'accepted'] as const);
+      // null clears a value on the wrong side (one recorded before it was refused there)
+      const wrongSide = wrongSideOf(referral.direction);
+      if (input[wrongSide] === null && referral[wrongSide] !== null) {
+        referral[wrongSide] = null;
+        changed.push(wrongSide);
+      }
       if (input.notes !== undefined) {
         referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes);
         changed.push('notes');

@@ -207,14 +207,15 @@ export class RecordReferralInput {
   @IsIn(REFERRAL_DIRECTIONS)
   direction!: ReferralDirection;
 
-  @Field({ nullable: true })
-  @ValidateIf((r: RecordReferralInput) => r.direction === 'incoming' || r.source !== undefined)
+  // the side a referral's direction does not have is refused by the service (NOT_FOR_DIRECTION, as updateReferral does)
+  @Field({ nullable: true, description: 'referral_source codelist: required on an incoming referral, refused on an outgoing one (NOT_FOR_DIRECTION)' })
+  @ValidateIf((r: RecordReferralInput) => r.direction === 'incoming')
   @IsDefined()
   @IsCode('referral_source')
   source?: string;
 
-  @Field({ nullable: true })
-  @ValidateIf((r: RecordReferralInput) => r.direction === 'outgoing' || r.destination !== undefined)
+  @Field({ nullable: true, description: 'referral_destination codelist: required on an outgoing referral, refused on an incoming one (NOT_FOR_DIRECTION)' })
+  @ValidateIf((r: RecordReferralInput) => r.direction === 'outgoing')
   @IsDefined()
   @IsCode('referral_destination')
   destination?: string;
@@ -324,7 +325,8 @@ export class UpdateServiceInput extends PartialType(PickType(RecordServiceInput,
 /**
  * Corrections to a referral, or its outcome learnt later (`accepted`): only the fields given
  * change; null clears the notes. Its direction stays; a source is for an incoming referral,
- * a destination for an outgoing one.
+ * a destination for an outgoing one (the other side is refused as NOT_FOR_DIRECTION, and null
+ * clears it where an older record holds one).
  */
 @InputType()
 export class UpdateReferralInput {
