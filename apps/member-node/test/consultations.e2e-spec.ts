@@ -346,6 +346,32 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(await february()).toBe(1);
   });
 
+  it('lets a manager remove a consultation entered in error, logged by id; a hotline table not yet approved is prepared again', async () => {
+    const first = await node.gql(RECORD, { i: valid('DEL-C1', { date: '2025-03-03', notes: null }) }, caseworker);
+    const twice = await node.gql(RECORD, { i: valid('DEL-C2', { date: '2025-03-03', notes: 'Entered twice by the night shift' }) }, caseworker);
+    const id = twice.data?.recordConsultation.id as string;
+    const hotline = async (): Promise<any> => (await releases.prepare('2025-03', NOW)).releases.find((x) => x.datasetId === HOTLINE);
+    const prepared = await hotline();
+    expect(prepared).toMatchObject({ status: 'prepared', revision: 1 });
+
+    const DELETE = 'mutation($id: ID!) { deleteConsultation(id: $id) }';
+    expect((await node.gql(DELETE, { id })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    for (const token of [caseworker, admin]) expect((await node.gql(DELETE, { id }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql(DELETE, { id }, manager)).data?.deleteConsultation).toBe(id);
+    expect((await node.gql(DELETE, { id }, manager)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { fields: [{ field: 'id', code: 'NOT_FOUND' }] } });
+    expect((await node.gql('query($id: ID!) { consultation(id: $id) { id } }', { id }, caseworker)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await node.gql('query($id: ID!) { consultation(id: $id) { id } }', { id: first.data?.recordConsultation.id }, caseworker)).errors).toBeUndefined();
+    const log = await node.dataSource.query(`SELECT actor_role, object_type, details FROM access_log WHERE object_id = $1 AND action = 'case.delete'`, [id]);
+    expect(log).toEqual([{ actor_role: 'manager', object_type: 'consultation', details: {} }]);
+
+    // the next release check noises the corrected month again (its earlier noise never left the node)
+    const again = await hotline();
+    expect(again).toMatchObject({ status: 'prepared', revision: 1 });
+    expect(again.inputFingerprint).not.toBe(prepared.inputFingerprint);
+    expect((await releases.get(prepared.id)).status).toBe('superseded');
+    expect(node.logs.join('\n')).not.toContain('night shift');
+  });
+
   it("exports each consultation as the standard's consultation record, its consent to reporting included", async () => {
     expect((await node.gql(RECORD, { i: valid('EXP-C1', { consentReporting: false, date: '2025-04-02' }) }, caseworker)).errors).toBeUndefined();
     const rows: ExportValue[][] = [];

@@ -3,6 +3,8 @@ import { KeyRing } from '../src/crypto/key-ring';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { currentStandard, DatasetDecl } from '@paivand/schema';
 import { ReleaseProjection } from '../src/releases/release-projection';
+import { ReleaseEntity } from '../src/releases/release.entity';
+import { ReleasesService } from '../src/releases/releases.service';
 import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { rotateKeys, RotationIncompleteError } from '../src/crypto/rotate-keys';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
@@ -128,6 +130,9 @@ describe('member node: case register, roles, validation, encryption, access log'
     const doomedId = doomed.data?.recordIncident.id as string;
     const serviceId = (await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker)).data?.recordService.id as string;
     const referralId = (await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: false } }, caseworker)).data?.recordReferral.id as string;
+    const doomedServiceId = (await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker)).data?.recordService.id as string;
+    const doomedReferralId = (await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2026-03-04', direction: 'incoming', source: 'self', accepted: false } }, caseworker)).data
+      ?.recordReferral.id as string;
     const staff = await node.gql('mutation { createStaffAccount(input: {username: "matrix.target", displayName: "M", password: "long enough password", role: caseworker}) { id } }', {}, admin);
     const staffId = staff.data?.createStaffAccount.id as string;
     let n = 0;
@@ -179,6 +184,8 @@ describe('member node: case register, roles, validation, encryption, access log'
       },
       { name: 'deleteClient', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: spareClientId }, t) },
       { name: 'deleteIncident', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteIncident(id: $id) { id } }', { id: doomedId }, t) },
+      { name: 'deleteService', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteService(id: $id) }', { id: doomedServiceId }, t) },
+      { name: 'deleteReferral', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteReferral(id: $id) }', { id: doomedReferralId }, t) },
       { name: 'incidents', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ incidents { total } }', {}, t) },
       { name: 'updateService', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, outcome: 'provided' } }, t) },
       { name: 'updateReferral', allowed: ['caseworker', 'manager'], run: (t) => node.gql('mutation($i: UpdateReferralInput!) { updateReferral(input: $i) { id } }', { i: { id: referralId, accepted: true } }, t) },
@@ -611,6 +618,58 @@ describe('member node: case register, roles, validation, encryption, access log'
     // the same incident can be recorded again, for the right client
     expect((await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DEL-1', incidentDate: '2025-09-01', reportedDate: '2025-09-02', district: 'TJ-DU-SIN', violenceTypes: ['sexual_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker)).errors).toBeUndefined();
     expect(node.logs.join('\n')).not.toContain('wrong woman');
+  });
+
+  it('lets a manager remove a service or a referral entered in error; logged by ids; the month\'s services table is prepared again at the next release check', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('DELS-1') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'DELS-1', incidentDate: '2025-08-01', reportedDate: '2025-08-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = rec.data?.recordIncident.id as string;
+    const SERVICE = 'mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }';
+    const service = { incidentId, date: '2025-08-03', serviceType: 'case_management', outcome: 'provided' };
+    const kept = (await node.gql(SERVICE, { i: service }, caseworker)).data?.recordService.id as string;
+    // the same service entered twice
+    const twice = (await node.gql(SERVICE, { i: { ...service, notes: 'Entered twice by the night shift' } }, caseworker)).data?.recordService.id as string;
+    const referralId = (await node.gql('mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id } }', { i: { incidentId, date: '2025-08-03', direction: 'incoming', source: 'self', accepted: true } }, caseworker)).data
+      ?.recordReferral.id as string;
+    const monthly = currentStandard().dataset('services_monthly') as DatasetDecl;
+    const august = async (): Promise<{ fingerprint: string; records: number }> => node.app.get(ReleaseProjection).extract(node.dataSource.manager, TEST_CENTRE, 'service', [monthly], '2025-08');
+    const releases = node.app.get(ReleasesService);
+    const servicesTable = async (): Promise<ReleaseEntity | undefined> => (await releases.prepare('2025-08', new Date())).releases.find((r) => r.datasetId === 'services_monthly');
+    const first = await servicesTable();
+    expect(first).toMatchObject({ status: 'prepared', revision: 1 });
+    const before = await august();
+    expect(first?.inputFingerprint).toBe(before.fingerprint);
+
+    const DELETE_SERVICE = 'mutation($id: ID!) { deleteService(id: $id) }';
+    expect((await node.gql(DELETE_SERVICE, { id: twice }, caseworker)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql(DELETE_SERVICE, { id: twice }, manager)).data?.deleteService).toBe(twice);
+    expect((await node.gql(DELETE_SERVICE, { id: twice }, manager)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { fields: [{ field: 'id', code: 'NOT_FOUND' }] } });
+    // a referral's id is no service, and an id of nothing is nothing
+    expect((await node.gql(DELETE_SERVICE, { id: referralId }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await node.gql(DELETE_SERVICE, { id: '00000000-0000-4000-8000-000000000000' }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const after = await august();
+    expect(after.records).toBe(before.records - 1);
+    expect(after.fingerprint).not.toBe(before.fingerprint);
+    // the next release check prepares the month again from the corrected register; once more, nothing
+    const second = await servicesTable();
+    expect(second).toMatchObject({ status: 'prepared', revision: 1, inputFingerprint: after.fingerprint });
+    expect((await releases.get(first?.id as string)).status).toBe('superseded');
+    expect(await servicesTable()).toBeUndefined();
+
+    const DELETE_REFERRAL = 'mutation($id: ID!) { deleteReferral(id: $id) }';
+    expect((await node.gql(DELETE_REFERRAL, { id: referralId }, caseworker)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await node.gql(DELETE_REFERRAL, { id: kept }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await node.gql(DELETE_REFERRAL, { id: referralId }, manager)).data?.deleteReferral).toBe(referralId);
+    expect((await node.gql(DELETE_REFERRAL, { id: referralId }, manager)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+
+    const incident = await node.gql('query($id: ID!) { incident(id: $id) { services { id } referrals { id } } }', { id: incidentId }, caseworker);
+    expect(incident.data?.incident).toEqual({ services: [{ id: kept }], referrals: [] });
+    const log = await node.dataSource.query(`SELECT actor_role, object_type, object_id, details FROM access_log WHERE action = 'case.delete' AND object_id = ANY($1) ORDER BY id`, [[twice, referralId]]);
+    expect(log).toEqual([
+      { actor_role: 'manager', object_type: 'service', object_id: twice, details: { incidentId } },
+      { actor_role: 'manager', object_type: 'referral', object_id: referralId, details: { incidentId } },
+    ]);
+    expect(node.logs.join('\n')).not.toContain('night shift');
   });
 
   it('refuses the side a referral\'s direction does not have when it is recorded, and lets null clear one recorded before', async () => {

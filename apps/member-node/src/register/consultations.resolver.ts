@@ -24,6 +24,15 @@ export class ConsultationsResolver {
     return this.service.updateConsultation(p, input);
   }
 
+  @Roles('manager')
+  @Mutation(() => ID, {
+    description:
+      'Remove a consultation entered in error (managers only). Returns its id. A hotline table not yet approved is prepared again at the next release check; a released one is not revised (differential privacy). Written to the access log (id only).',
+  })
+  deleteConsultation(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<string> {
+    return this.service.deleteConsultation(p, id);
+  }
+
   @Roles('caseworker', 'manager')
   @Query(() => ConsultationPageModel, { description: 'Consultations of the centre, newest first, without their notes.' })
   consultations(@CurrentPrincipal() p: Principal, @Args('search', { nullable: true }) search?: ConsultationSearchInput): Promise<ConsultationPageModel> {

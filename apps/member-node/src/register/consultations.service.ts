@@ -98,6 +98,23 @@ export class ConsultationsService {
     });
   }
 
+  /**
+   * Removes a consultation entered in error (twice, say). A manager's decision; the access log keeps
+   * the id only. A hotline table prepared but not yet approved is prepared again at the next release
+   * check; one already released is not revised (differential privacy: noising the month again would
+   * spend its budget a second time).
+   */
+  async deleteConsultation(p: Principal, id: string): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const repo = tx.getRepository(ConsultationEntity);
+      const c = await repo.findOne({ select: { id: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!c) throw new NodeError('NOT_FOUND', 'No such consultation in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no consultation'] }] });
+      await repo.delete({ id, centreId: p.centreId });
+      await this.accessLog.record(tx, p, p.centreId, 'case.delete', 'consultation', id);
+      return id;
+    });
+  }
+
   /** A page of consultations without their notes (nothing identifiable is decrypted for a list). */
   async searchConsultations(p: Principal, q: ConsultationSearchInput): Promise<ConsultationPageModel> {
     const qb = this.db.getRepository(ConsultationEntity).createQueryBuilder('c').where('c.centreId = :centre', { centre: p.centreId });

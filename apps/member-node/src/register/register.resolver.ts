@@ -96,6 +96,20 @@ export class RegisterResolver {
     return this.register.deleteIncident(p, id);
   }
 
+  @Roles('manager')
+  @Mutation(() => ID, {
+    description: 'Remove a service entered in error (managers only). Returns its id. Released periods get a revision at the next release check. Written to the access log (ids only).',
+  })
+  deleteService(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<string> {
+    return this.register.deleteService(p, id);
+  }
+
+  @Roles('manager')
+  @Mutation(() => ID, { description: 'Remove a referral entered in error (managers only). Returns its id. Written to the access log (ids only).' })
+  deleteReferral(@CurrentPrincipal() p: Principal, @Args('id', { type: () => ID }, ParseIdPipe) id: string): Promise<string> {
+    return this.register.deleteReferral(p, id);
+  }
+
   @Roles(...CASE_ROLES)
   @Mutation(() => ServiceDeliveryModel, { description: 'Correct a service delivered: only the fields given; null clears the notes. Written to the access log (field names only).' })
   updateService(@CurrentPrincipal() p: Principal, @Args('input') input: UpdateServiceInput): Promise<ServiceDeliveryModel> {

@@ -336,6 +336,32 @@ export class RegisterService {
     });
   }
 
+  /**
+   * Removes a service entered in error (twice, or for the wrong incident). A manager's decision; the
+   * access log keeps the ids only. Released periods get a revision at the next release check (the
+   * release's input fingerprint moves with the counts).
+   */
+  async deleteService(p: Principal, id: string): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const service = await tx.getRepository(ServiceDeliveryEntity).findOne({ select: { id: true, incidentId: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!service) throw new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
+      await tx.getRepository(ServiceDeliveryEntity).delete({ id, centreId: p.centreId });
+      await this.accessLog.record(tx, p, p.centreId, 'case.delete', 'service', id, { incidentId: service.incidentId });
+      return id;
+    });
+  }
+
+  /** Removes a referral entered in error. A manager's decision; the access log keeps the ids only. */
+  async deleteReferral(p: Principal, id: string): Promise<string> {
+    return this.db.transaction(async (tx) => {
+      const referral = await tx.getRepository(ReferralEntity).findOne({ select: { id: true, incidentId: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
+      if (!referral) throw new NodeError('NOT_FOUND', 'No such referral in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no referral'] }] });
+      await tx.getRepository(ReferralEntity).delete({ id, centreId: p.centreId });
+      await this.accessLog.record(tx, p, p.centreId, 'case.delete', 'referral', id, { incidentId: referral.incidentId });
+      return id;
+    });
+  }
+
   /** The corrected incident's dates as they will stand: reported not before it happened, nothing done for it before it. */
   private async checkDates(tx: EntityManager, incident: IncidentEntity, input: UpdateIncidentInput): Promise<void> {
     const fields: { field: string; code: string; messages: string[] }[] = [];

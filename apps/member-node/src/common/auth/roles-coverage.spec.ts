@@ -33,5 +33,9 @@ describe('every operation of the member node declares its roles', () => {
     // what leaves the centre is the manager's to decide; staff accounts are the admin's alone
     for (const m of Object.getOwnPropertyNames(ReleasesResolver.prototype).filter((x) => x !== 'constructor')) expect(`${m}: ${roles(ReleasesResolver, m).join(',')}`).toBe(`${m}: manager`);
     for (const m of ['staffAccounts', 'createStaffAccount', 'resetStaffPassword', 'deactivateStaffAccount']) expect(`${m}: ${roles(StaffResolver, m).join(',')}`).toBe(`${m}: centre_admin`);
+    // removing what was entered in error is the manager's decision
+    const removals = [RegisterResolver, ConsultationsResolver].flatMap((cls) => Object.getOwnPropertyNames(cls.prototype).filter((m) => m.startsWith('delete')).map((m) => [cls, m] as const));
+    expect(removals.map(([, m]) => m).sort()).toEqual(['deleteClient', 'deleteConsultation', 'deleteIncident', 'deleteReferral', 'deleteService']);
+    for (const [cls, m] of removals) expect(`${m}: ${roles(cls, m).join(',')}`).toBe(`${m}: manager`);
   });
 });
