@@ -94,7 +94,8 @@ describe('coordinator: versions of the standard', () => {
     const cells = servicesCells((t, o) => k + ((t.length + o.length) % 5));
     const old = await hub.gql(SUBMIT, { s: sign_(a, { cells, schemaVersion: STANDARD.version }), d: false }, a.token);
     expect(old.data?.submitRelease.status).toBe('ERROR');
-    expect(old.data?.submitRelease.conflicts.map((c: any) => c.code)).toEqual(['K_TOO_LOW']);
+    // the protection range defaults to k: raised with it
+    expect(old.data?.submitRelease.conflicts.map((c: any) => c.code)).toEqual(['K_TOO_LOW', 'PROTECTION_RANGE_TOO_LOW']);
     expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions`))[0].n).toBe(0);
     // A release of the old version that keeps the new k still gets in.
     const ok = await hub.gql(SUBMIT, { s: sign_(a, { cells: servicesCells(() => k + 5), schemaVersion: STANDARD.version, protection: { method: 'suppression', k: k + 5, protectionRange: k + 5 } }), d: true }, a.token);

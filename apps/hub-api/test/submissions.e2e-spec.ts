@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { STANDARD } from '@paivand/schema';
+import { STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, conflictCodes, servicesCells, sign_, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
@@ -76,6 +76,7 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
       return sign_(b, { cells });
     }],
     ['k lower than the dataset', 'K_TOO_LOW', (): unknown => sign_(b, { cells: servicesCells(good), protection: { method: 'suppression', k: 3, protectionRange: 3 } })],
+    ['a protection range narrower than the dataset\'s', 'PROTECTION_RANGE_TOO_LOW', (): unknown => sign_(b, { cells: servicesCells(good), protection: { method: 'suppression', k: 5, protectionRange: 4 } })],
     ['a period in the future', 'PERIOD_IN_FUTURE', (): unknown => sign_(b, { cells: servicesCells(good), period: '2999-01' })],
     ['a wrong content hash', 'CONTENT_HASH_MISMATCH', (): unknown => sign_(b, { cells: servicesCells(good) }, 'f'.repeat(64))],
     ['a missing inner cell', 'CELL_MISSING', (): unknown => sign_(b, { cells: servicesCells(good).slice(1) })],
@@ -107,20 +108,22 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     const one = servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? 0 : good(t, o)));
     const refused = await submit(c, sign_(c, { cells: one, period: '2025-02' }));
     expect(refused.conflicts).toEqual([expect.objectContaining({ code: 'SMALL_CELL_UNFLAGGED', cellIndexes: [at] })]);
-    // a version that declares the dataset's zeros structural (a service no centre offers, say) takes it, but
-    // not while the current version protects them: both must say so
+    // a dataset whose zeros are structural from its first version (a service no centre offers, say) takes it,
+    // but not while the current version protects them: both must say so (zeros once protected stay protected:
+    // a version that made them structural is refused, see coordinator-standards)
     const admin = await hub.signIn('association_admin');
-    const structural = (version: string, yes: boolean): Record<string, unknown> => {
+    const offered = (version: string, structural: boolean): Record<string, unknown> => {
       const d = JSON.parse(JSON.stringify(STANDARD));
       d.version = version;
-      d.datasets.find((x: { id: string }) => x.id === 'services_monthly').protection.structuralZeros = yes;
+      const services = d.datasets.find((x: { id: string }) => x.id === 'services_monthly');
+      d.datasets.push({ ...services, id: 'services_offered', protection: { ...services.protection, structuralZeros: structural } });
       return d;
     };
     const PUBLISH = 'mutation($d: JSON!) { publishStandard(document: $d) { version } }';
-    expect((await hub.gql(PUBLISH, { d: structural('2026.5', true) }, admin)).errors).toBeUndefined();
-    expect((await submit(c, sign_(c, { cells: one, period: '2025-02', schemaVersion: '2026.5' }))).status).toBe('SUCCESS');
-    expect((await hub.gql(PUBLISH, { d: structural('2026.6', false) }, admin)).errors).toBeUndefined();
-    const later = await submit(c, sign_(c, { cells: one, period: '2025-06', schemaVersion: '2026.5' }));
+    expect((await hub.gql(PUBLISH, { d: offered('2026.5', true) }, admin)).errors).toBeUndefined();
+    expect((await submit(c, sign_(c, { datasetId: 'services_offered', cells: one, period: '2025-02', schemaVersion: '2026.5' }))).status).toBe('SUCCESS');
+    expect((await hub.gql(PUBLISH, { d: offered('2026.6', false) }, admin)).errors).toBeUndefined();
+    const later = await submit(c, sign_(c, { datasetId: 'services_offered', cells: one, period: '2025-06', schemaVersion: '2026.5' }));
     expect(codes(later)).toEqual(['SMALL_CELL_UNFLAGGED']);
   });
 
@@ -210,5 +213,92 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     }
     // a leap day is a real one
     expect((await submit(a, sign_(a, { cells: servicesCells(good), period: '2025-05', preparedAt: '2024-02-29T23:59:59+05:00' }), true)).status).toBe('SUCCESS');
+  });
+  it('takes a signature only in the exact form of a 64-byte Ed25519 signature in base64, not one that merely decodes to it', async () => {
+    const s = sign_(a, { cells: servicesCells(good), period: '2025-08' });
+    const sig = s.signature;
+    // Buffer.from(.., 'base64') reads each of these as the same 64 bytes
+    const variants = [`${sig}!`, `${sig.slice(0, 40)}\n${sig.slice(40)}`, ` ${sig}`, sig.slice(0, 86), `${sig.slice(0, 86)}=`, `${sig}==`, sig.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(sig) ? '' : '.')];
+    for (const signature of variants) {
+      const r = await submit(a, { ...s, signature });
+      expect({ signature, status: r.status, codes: codes(r) }).toEqual({ signature, status: 'ERROR', codes: ['SIGNATURE_INVALID'] });
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND period = '2025-08'`, [a.memberId])).toBe(0);
+    const ok = await submit(a, s);
+    expect(ok.status).toBe('SUCCESS');
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND period = '2025-08' AND signature = $2`, [a.memberId, sig])).toBe(1);
+  });
+
+  /** A full hotline_monthly table (differential privacy: noised counts, all published). */
+  const hotlineCells = (): SubmissionCell[] => {
+    const std = new StandardIndex(STANDARD);
+    const hotline = std.dataset('hotline_monthly')!;
+    const [topics, sexes] = hotline.dimensions.map((d) => [...std.codes(d.codelist), TOTAL_CODE]);
+    const inner = (t: string, x: string): number => 3 + ((t.length * 7 + x.length) % 5);
+    return topics.flatMap((t) =>
+      sexes.map((x) => {
+        let value = 0;
+        for (const tt of topics.slice(0, -1)) for (const xx of sexes.slice(0, -1)) if ((t === TOTAL_CODE || t === tt) && (x === TOTAL_CODE || x === xx)) value += inner(tt, xx);
+        return { key: [t, x], value, obsStatus: 'E' as const, confStatus: 'F' as const };
+      }),
+    );
+  };
+  const hotline = (node: TestNode, protection: Record<string, unknown>, over: Record<string, unknown> = {}): unknown =>
+    sign_(node, { datasetId: 'hotline_monthly', dimensions: ['topic', 'caller_sex'], cells: hotlineCells(), protection: { method: 'differential_privacy', k: 5, protectionRange: 5, ...protection }, ...over });
+
+  it('a differential privacy release declares the epsilon it spent, a number no larger than the dataset\'s per release', async () => {
+    const cases: [string, Record<string, unknown>, string[]][] = [
+      ['more than the dataset allows', { epsilon: 0.6 }, ['EPSILON_TOO_HIGH']],
+      ['no epsilon', {}, ['PAYLOAD_INVALID']],
+      ['a string', { epsilon: '0.5' }, ['PAYLOAD_INVALID']],
+      ['zero', { epsilon: 0 }, ['PAYLOAD_INVALID']],
+      ['a protection range below k', { epsilon: 0.5, protectionRange: 2 }, ['PROTECTION_RANGE_TOO_LOW']],
+    ];
+    for (const [what, protection, expected] of cases) {
+      const r = await submit(a, hotline(a, protection));
+      expect({ what, status: r.status, codes: codes(r) }).toEqual({ what, status: 'ERROR', codes: expected });
+    }
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'hotline_monthly'`, [a.memberId])).toBe(0);
+    expect((await submit(a, hotline(a, { epsilon: 0.5 }), true)).status).toBe('SUCCESS');
+  });
+
+  it('over REST, ?dryRun= is true/1 or false/0; anything else is refused by name and nothing is stored', async () => {
+    const c = await admitTestMember(hub);
+    const server = hub.app.getHttpServer();
+    const s = sign_(c, { cells: servicesCells(good), period: '2025-03' });
+    const post = (query: string) => request(server).post(`/api/v1/submissions${query}`).set('authorization', `Bearer ${c.token}`).send(s);
+    for (const query of ['?dryRun=yes', '?dryRun=TRUE', '?dryRun=', '?dryRun=true&dryRun=true']) {
+      const r = await post(query);
+      expect({ query, status: r.status, code: r.body.code, fields: r.body.details?.fields?.map((f: any) => f.field) }).toEqual({ query, status: 400, code: 'BAD_USER_INPUT', fields: ['dryRun'] });
+    }
+    expect(await rows(c.memberId)).toBe(0);
+    expect((await post('?dryRun=1').expect(200)).body).toMatchObject({ status: 'SUCCESS', dryRun: true });
+    expect((await post('?dryRun=true').expect(200)).body).toMatchObject({ status: 'SUCCESS', dryRun: true });
+    expect(await rows(c.memberId)).toBe(0);
+    expect((await post('?dryRun=0').expect(200)).body).toMatchObject({ status: 'SUCCESS', dryRun: false, counts: { imported: 98 } });
+    expect((await post('?dryRun=false').expect(200)).body).toMatchObject({ status: 'WARNING', dryRun: false });
+    expect((await post('').expect(200)).body).toMatchObject({ status: 'WARNING', dryRun: false });
+    expect(await rows(c.memberId)).toBe(98);
+  });
+
+  it('a release prepared on an older version keeps the protection range and epsilon the current version has since set', async () => {
+    const c = await admitTestMember(hub);
+    const admin = await hub.signIn('association_admin');
+    const d = JSON.parse(JSON.stringify(STANDARD));
+    d.version = '2026.7';
+    const services = d.datasets.find((x: { id: string }) => x.id === 'services_monthly');
+    // services_offered came with 2026.5 (above): every later version keeps it
+    d.datasets.push({ ...services, id: 'services_offered', protection: { ...services.protection } });
+    services.protection.protectionRange = 8;
+    d.datasets.find((x: { id: string }) => x.id === 'hotline_monthly').protection.differentialPrivacy.epsilonPerRelease = 0.25;
+    expect((await hub.gql('mutation($d: JSON!) { publishStandard(document: $d) { version } }', { d }, admin)).errors).toBeUndefined();
+    // under 2026.1 these were right
+    const narrow = await submit(c, sign_(c, { cells: servicesCells(good), schemaVersion: STANDARD.version }), true);
+    expect(narrow.conflicts).toEqual([expect.objectContaining({ code: 'PROTECTION_RANGE_TOO_LOW', message: expect.stringContaining('at least 8 since standard 2026.7') })]);
+    const spent = await submit(c, hotline(c, { epsilon: 0.5 }, { schemaVersion: STANDARD.version }), true);
+    expect(spent.conflicts).toEqual([expect.objectContaining({ code: 'EPSILON_TOO_HIGH', message: expect.stringContaining('at most 0.25 since standard 2026.7') })]);
+    // the same releases keeping the new settings get in
+    expect((await submit(c, sign_(c, { cells: servicesCells(good), schemaVersion: STANDARD.version, protection: { method: 'suppression', k: 5, protectionRange: 8 } }), true)).status).toBe('SUCCESS');
+    expect((await submit(c, hotline(c, { epsilon: 0.25 }, { schemaVersion: STANDARD.version }), true)).status).toBe('SUCCESS');
   });
 });

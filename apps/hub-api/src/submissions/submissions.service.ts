@@ -14,7 +14,10 @@ import { canonicalForms } from './canonical';
 import { copyCells } from './copy-cells';
 import { ConflictList, errorSummary, SummaryReference } from './import-summary';
 import { SubmissionEntity } from './submission.entity';
-import { shapeError, validateCells } from './validate-submission';
+import { checkProtection, shapeError, validateCells } from './validate-submission';
+
+/** A 64-byte Ed25519 signature in base64, exactly as Buffer's toString('base64') writes it. */
+const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 
 type Outcome = { kind: 'refused'; list: ConflictList } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
 
@@ -60,8 +63,9 @@ export class SubmissionsService {
       return refuse(pre);
     }
     const forms = canonicalForms(p);
-    const signature = Buffer.from(s.signature, 'base64');
-    if (!verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), signature)) {
+    // Buffer.from(.., 'base64') skips what is not base64 and reads base64url too: without the exact form,
+    // many strings would verify as one signature, and the stored one would not be the node's.
+    if (!SIGNATURE.test(s.signature) || !verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), Buffer.from(s.signature, 'base64'))) {
       pre.add('SIGNATURE_INVALID', 'signature', 'the Ed25519 signature does not match the canonical payload');
       return refuse(pre);
     }
@@ -77,12 +81,10 @@ export class SubmissionsService {
       const currentDataset = current.dataset(p.datasetId);
       // Zeros are published only where both the release's version and the current one call them structural.
       validateCells(s, std, dataset, now, pre, { zerosProtected: !dataset.protection.structuralZeros || (currentDataset !== undefined && !currentDataset.protection.structuralZeros) });
-      // A release prepared on an older version is welcome (a node offline for days), but not below the k the
-      // Association has since raised the dataset to: the current version's k is the floor for every release.
-      const k = currentDataset?.protection.k;
-      if (current.version !== std.version && k !== undefined && p.protection.k < k && p.protection.k >= dataset.protection.k) {
-        pre.add('K_TOO_LOW', 'protection', `k must be at least ${k} since standard ${current.version}`);
-      }
+      // A release prepared on an older version is welcome (a node offline for days), but not below the protection
+      // the Association has since raised the dataset to: the current version's k, protection range and epsilon
+      // bound every release.
+      if (current.version !== std.version && currentDataset) checkProtection(p, currentDataset, pre, current.version);
     }
     if (pre.size > 0) return refuse(pre);
 

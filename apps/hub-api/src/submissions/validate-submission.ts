@@ -5,8 +5,10 @@ import {
   parsePeriod,
   PeriodError,
   periodStart,
+  protectionRangeOf,
   SignedSubmission,
   StandardIndex,
+  SubmissionPayload,
   TOTAL_CODE,
 } from '@paivand/schema';
 import { ConflictList } from './import-summary';
@@ -79,6 +81,7 @@ export function shapeError(input: unknown): string | null {
   if (!isObject(prot) || typeof prot.method !== 'string' || typeof prot.k !== 'number' || typeof prot.protectionRange !== 'number') {
     return 'payload.protection must hold method, k and protectionRange';
   }
+  if (prot.epsilon !== undefined && typeof prot.epsilon !== 'number') return 'payload.protection.epsilon must be a number';
   if (!Array.isArray(p.cells)) return 'payload.cells must be a list';
   if (p.cells.length > MAX_CELLS) return `payload.cells holds more than ${MAX_CELLS} cells`;
   if (!isIsoTime(p.preparedAt as string)) {
@@ -92,6 +95,27 @@ export function shapeError(input: unknown): string | null {
     if (typeof c.obsStatus !== 'string' || typeof c.confStatus !== 'string') return `payload.cells.${i} statuses must be strings`;
   }
   return null;
+}
+
+/**
+ * The protection a release declares, against the dataset's (of the release's version, or of the current
+ * one, `since`, which may have raised it): k and protection range no lower, and for differential privacy
+ * the epsilon spent no higher than the dataset's per release. The hub cannot recount a release, so what
+ * the node declares is what the hub holds it to.
+ */
+export function checkProtection(p: SubmissionPayload, dataset: DatasetDecl, out: ConflictList, since?: string): void {
+  const from = since ? ` since standard ${since}` : '';
+  if (p.protection.k < dataset.protection.k) out.add('K_TOO_LOW', 'protection', `k must be at least ${dataset.protection.k}${from}`);
+  const range = protectionRangeOf(dataset.protection);
+  if (p.protection.protectionRange < range) out.add('PROTECTION_RANGE_TOO_LOW', 'protection', `protectionRange must be at least ${range}${from}`);
+  const dp = dataset.protection.differentialPrivacy;
+  if (dataset.protection.method !== 'differential_privacy' || !dp) return;
+  const epsilon = p.protection.epsilon;
+  if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0) {
+    out.add('PAYLOAD_INVALID', 'protection', `${dataset.id} is protected by differential privacy: epsilon must be the positive privacy loss of the release`);
+  } else if (epsilon > dp.epsilonPerRelease) {
+    out.add('EPSILON_TOO_HIGH', 'protection', `epsilon must be at most ${dp.epsilonPerRelease}${from}`);
+  }
 }
 
 /** Mixed-radix layout of the full table: per dimension its codes, then `_T` at index n. */
@@ -140,7 +164,7 @@ export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: 
   if (p.protection.method !== dataset.protection.method) {
     out.add('PAYLOAD_INVALID', 'protection', `${dataset.id} is protected by ${dataset.protection.method}`);
   }
-  if (p.protection.k < dataset.protection.k) out.add('K_TOO_LOW', 'protection', `k must be at least ${dataset.protection.k}`);
+  checkProtection(p, dataset, out);
   const suppression = dataset.protection.method === 'suppression';
   const k = Math.max(dataset.protection.k, p.protection.k);
 
