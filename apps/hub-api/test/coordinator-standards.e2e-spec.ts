@@ -1,6 +1,7 @@
 import { STANDARD, Standard } from '@paivand/schema';
 import { createHubApp } from '../src/app.factory';
 import { loadHubConfig } from '../src/config/hub-config';
+import { StandardsService } from '../src/standards/standards.service';
 import { admitTestMember, servicesCells, sign_, SUBMIT, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp, TEST_JWT_SECRET } from './utils/hub-test-app';
 
@@ -39,6 +40,9 @@ describe('coordinator: versions of the standard', () => {
       ['an unknown protection method', draft('2026.2', (d) => (d.datasets[0].protection.method = 'rounding')), 'datasets.0.protection.method'],
       ['a k that is no integer', draft('2026.2', (d) => (d.datasets[0].protection.k = 4.5)), 'datasets.0.protection'],
       ['a protection range below k (the audit would ask nothing)', draft('2026.2', (d) => (d.datasets[0].protection.protectionRange = 0)), 'datasets.0.protection.protectionRange'],
+      ['a dimension reading an attribute no node keeps', draft('2026.2', (d) => (d.datasets[0].dimensions[0].attribute = 'no_such_attribute')), 'datasets.0.dimensions.0.attribute'],
+      ['no codelist for the attributes the dimensions read', draft('2026.2', (d) => (d.attributes = {})), 'attributes.'],
+      ["a dimension whose codes are not its attribute's (sex counted as regions)", draft('2026.2', (d) => (d.datasets[0].dimensions[0].attribute = 'sex')), 'datasets.0.dimensions.0.codelist'],
     ];
     for (const [what, doc, field] of broken) {
       const res = await hub.gql(PUBLISH, { d: doc }, admin);
@@ -51,8 +55,9 @@ describe('coordinator: versions of the standard', () => {
     expect(std.data?.standard.version).toBe(STANDARD.version);
   });
 
-  it('refuses a version that takes away a codelist, a code, a dataset or a dataset\'s shape that members and the hub still use, and stores nothing', async () => {
+  it('refuses a version that takes away a codelist, a code, a dataset, a dataset\'s shape or protection that members and the hub still use, and stores nothing', async () => {
     const list = (d: any, id: string): any => d.codelists.find((l: any) => l.id === id);
+    const dataset = (d: any, id: string): any => d.datasets.find((x: any) => x.id === id);
     const takenAway: [string, any, string][] = [
       ['every dataset', draft('2026.2', (d) => (d.datasets = [])), 'datasets.'],
       ['a codelist the hub reads (centre types: nobody could apply)', draft('2026.2', (d) => (d.codelists = d.codelists.filter((l: any) => l.id !== 'centre_type'))), 'codelists.centre_type'],
@@ -67,6 +72,14 @@ describe('coordinator: versions of the standard', () => {
         }),
         'datasets.',
       ],
+      ['what a dimension counts (the caller\'s sex read from the client\'s)', draft('2026.2', (d) => (dataset(d, 'hotline_monthly').dimensions[1].attribute = 'sex')), 'datasets.hotline_monthly'],
+      ['a lower k', draft('2026.2', (d) => (dataset(d, 'services_monthly').protection.k = 4)), 'datasets.services_monthly.protection.k'],
+      ['fewer members behind a combined cell', draft('2026.2', (d) => (dataset(d, 'services_monthly').protection.minContributors = 1)), 'datasets.services_monthly.protection.minContributors'],
+      ['a narrower protection range (k lowered with it)', draft('2026.2', (d) => Object.assign(dataset(d, 'services_monthly').protection, { k: 4, protectionRange: 4 })), 'datasets.services_monthly.protection.protectionRange'],
+      ['protected zeros made structural', draft('2026.2', (d) => (dataset(d, 'services_monthly').protection.structuralZeros = true)), 'datasets.services_monthly.protection.structuralZeros'],
+      ['a larger epsilon per release', draft('2026.2', (d) => (dataset(d, 'hotline_monthly').protection.differentialPrivacy.epsilonPerRelease = 1)), 'datasets.hotline_monthly.protection.differentialPrivacy.epsilonPerRelease'],
+      ['a larger annual epsilon', draft('2026.2', (d) => (dataset(d, 'hotline_monthly').protection.differentialPrivacy.annualEpsilon = 12)), 'datasets.hotline_monthly.protection.differentialPrivacy.annualEpsilon'],
+      ['more contributions per client', draft('2026.2', (d) => (dataset(d, 'hotline_monthly').protection.differentialPrivacy.maxContributionsPerClient = 10)), 'datasets.hotline_monthly.protection.differentialPrivacy.maxContributionsPerClient'],
     ];
     for (const [what, doc, field] of takenAway) {
       const res = await hub.gql(PUBLISH, { d: doc }, admin);
@@ -116,7 +129,11 @@ describe('coordinator: versions of the standard', () => {
       // The replica reads the current version (and remembers it)...
       expect((await apply('Mobile team Bokhtar')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       // ... then the Association publishes a version with a new centre type through the first replica.
-      const next = draft('2026.3', (d) => d.codelists.find((l: any) => l.id === 'centre_type').codes.push({ code: 'mobile_team', labels: { tg: 'Гурӯҳи сайёр', ru: 'Мобильная группа', en: 'Mobile team' } }));
+      const next = draft('2026.3', (d) => {
+        d.codelists.find((l: any) => l.id === 'centre_type').codes.push({ code: 'mobile_team', labels: { tg: 'Гурӯҳи сайёр', ru: 'Мобильная группа', en: 'Mobile team' } });
+        // keeps the k 2026.2 raised: a later version may not lower it
+        d.datasets.find((x: any) => x.id === 'services_monthly').protection.k += 5;
+      });
       expect((await hub.gql(PUBLISH, { d: next }, admin)).data?.publishStandard.isCurrent).toBe(true);
       await new Promise((r) => setTimeout(r, 5_500));
       expect((await apply('Mobile team Bokhtar')).data?.applyForMembership.status).toBe('applied');
@@ -129,4 +146,23 @@ describe('coordinator: versions of the standard', () => {
     const rows = await hub.dataSource.query(`SELECT object_id FROM audit_log WHERE action = 'standard.publish' ORDER BY id`);
     expect(rows.map((r: { object_id: string }) => r.object_id)).toEqual(['2026.2', '2026.3']);
   });
+
+  it('a hub started with code of a later version stores it only into an empty table: published versions stay as they are, and it can still be published', async () => {
+    // a hub of its own: once the replica above is closed, passport's one 'jwt' strategy is the closed replica's
+    const other = await startHubTestApp();
+    try {
+      const coordinator = await other.signIn('association_admin');
+      expect((await other.gql(PUBLISH, { d: draft('2026.2') }, coordinator)).data?.publishStandard.version).toBe('2026.2');
+      // the hub restarts with code that carries 2026.3
+      const seeded = await other.dataSource.transaction((tx) => other.app.get(StandardsService).seed(tx, draft('2026.3')));
+      expect((await other.gql('{ standardVersions { version isCurrent } }')).data?.standardVersions).toEqual([
+        { version: '2026.2', isCurrent: true },
+        { version: STANDARD.version, isCurrent: false },
+      ]);
+      expect(seeded).toBe(false);
+      expect((await other.gql(PUBLISH, { d: draft('2026.3') }, coordinator)).data?.publishStandard).toEqual({ version: '2026.3', isCurrent: true });
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });

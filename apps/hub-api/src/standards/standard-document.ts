@@ -1,4 +1,15 @@
-import { DatasetUnit, LANGUAGES, PeriodType, ProtectionMethod, Standard, TOTAL_CODE } from '@paivand/schema';
+import {
+  DatasetDecl,
+  DatasetUnit,
+  LANGUAGES,
+  PeriodType,
+  ProtectionMethod,
+  ProtectionPolicy,
+  protectionRangeOf,
+  RECORD_ATTRIBUTES,
+  Standard,
+  TOTAL_CODE,
+} from '@paivand/schema';
 import { HubError } from '../common/errors/hub.error';
 
 /**
@@ -31,6 +42,24 @@ function isPositiveInt(v: unknown): boolean {
 
 const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
 const UNITS: readonly DatasetUnit[] = ['incident', 'service', 'client', 'consultation'];
+const ATTRIBUTES: readonly string[] = RECORD_ATTRIBUTES;
+
+/** As many steps up a codelist hierarchy as a node's StandardIndex.generalize takes. */
+const MAX_GENERALIZATION = 8;
+
+/**
+ * The codelists from `from` up to `to` through `parentCodelist` (both included), or undefined when
+ * `to` is not reached: a node generalizes a record's code this way (district -> region).
+ */
+function pathUp(parents: ReadonlyMap<string, string | undefined>, from: string, to: string): string[] | undefined {
+  const path = [from];
+  while (path[path.length - 1] !== to) {
+    const up = parents.get(path[path.length - 1]);
+    if (up === undefined || path.length >= MAX_GENERALIZATION) return undefined;
+    path.push(up);
+  }
+  return path;
+}
 
 /**
  * Checks the structure a published standard must have before the hub relies on it: everything
@@ -44,6 +73,8 @@ export function checkStandardDocument(doc: unknown): Standard {
   if (!Array.isArray(doc.datasets) || doc.datasets.length > 200) fail('datasets', 'must be a list');
   if (!isObject(doc.attributes)) fail('attributes', 'must be an object');
   const lists = new Set<string>();
+  const parents = new Map<string, string | undefined>();
+  const parentCodes = new Map<string, Map<string, unknown>>();
   for (const [i, l] of (doc.codelists as unknown[]).entries()) {
     if (!isObject(l) || typeof l.id !== 'string' || !Array.isArray(l.codes) || l.codes.length === 0) fail(`codelists.${i}`, 'needs id and codes');
     if (lists.has(l.id)) fail(`codelists.${i}.id`, `repeats codelist ${l.id}`);
@@ -57,8 +88,15 @@ export function checkStandardDocument(doc: unknown): Standard {
       codes.add(c.code);
       for (const lang of LANGUAGES) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
     }
+    if (l.parentCodelist !== undefined && typeof l.parentCodelist !== 'string') fail(`codelists.${i}.parentCodelist`, 'must be a codelist id');
     lists.add(l.id);
+    parents.set(l.id, l.parentCodelist);
+    parentCodes.set(l.id, new Map((l.codes as Record<string, unknown>[]).map((c) => [c.code as string, c.parent])));
   }
+  for (const [id, parent] of parents) {
+    if (parent !== undefined && (!lists.has(parent) || parent === id)) fail(`codelists.${id}.parentCodelist`, 'must name another codelist of the document');
+  }
+  const attributes = doc.attributes;
   const datasets = new Set<string>();
   for (const [i, d] of (doc.datasets as unknown[]).entries()) {
     if (!isObject(d) || typeof d.id !== 'string' || d.id === '') fail(`datasets.${i}.id`, 'is missing');
@@ -80,6 +118,7 @@ export function checkStandardDocument(doc: unknown): Standard {
       if (dims.has(dim.id)) fail(`datasets.${i}.dimensions.${j}.id`, `repeats dimension ${dim.id}`);
       dims.add(dim.id);
       if (!isLabels(dim.label)) fail(`datasets.${i}.dimensions.${j}.label`, 'needs labels tg, ru and en');
+      checkAttribute(dim, `datasets.${i}.dimensions.${j}`, attributes, parents, parentCodes);
     }
     const p = d.protection;
     if (!isObject(p) || !isPositiveInt(p.k) || !isPositiveInt(p.minContributors)) {
@@ -103,14 +142,39 @@ export function checkStandardDocument(doc: unknown): Standard {
   return doc as unknown as Standard;
 }
 
+/**
+ * A dimension reads a record attribute the nodes keep, whose codes (the codelist `attributes` maps it to)
+ * are the dimension's or generalize to them: otherwise every node fails to prepare the dataset, or
+ * counts its records nowhere (a code without a parent in the dimension's codelist).
+ */
+function checkAttribute(
+  dim: Record<string, unknown>,
+  at: string,
+  attributes: Record<string, unknown>,
+  parents: ReadonlyMap<string, string | undefined>,
+  parentCodes: ReadonlyMap<string, ReadonlyMap<string, unknown>>,
+): void {
+  if (typeof dim.attribute !== 'string' || !ATTRIBUTES.includes(dim.attribute)) fail(`${at}.attribute`, `must be one of ${RECORD_ATTRIBUTES.join(', ')}`);
+  const source = attributes[dim.attribute];
+  if (typeof source !== 'string' || !parents.has(source)) fail(`attributes.${dim.attribute}`, `must name a codelist of the document (dimension ${String(dim.id)} reads it)`);
+  const path = pathUp(parents, source, dim.codelist as string);
+  if (!path) fail(`${at}.codelist`, `must be ${source}, the codelist of attribute ${dim.attribute}, or one it generalizes to`);
+  for (let s = 0; s + 1 < path.length; s++) {
+    const up = new Set(parentCodes.get(path[s + 1])?.keys());
+    const orphan = [...(parentCodes.get(path[s]) ?? new Map<string, unknown>())].find(([, parent]) => typeof parent !== 'string' || !up.has(parent));
+    if (orphan) fail(`codelists.${path[s]}`, `code ${orphan[0]} needs a parent in ${path[s + 1]} (dimension ${String(dim.id)} generalizes ${dim.attribute} to ${dim.codelist as string})`);
+  }
+}
+
 /** Codelists the hub itself reads (applications, members, the libraries): every version must keep them. */
 export const HUB_CODELISTS = ['centre_type', 'region', 'district', 'library_theme'] as const;
 
 /**
  * What a new version would take away from the current one, which members and the hub still use:
  * a codelist, a code (a node's records and its earlier releases carry it; an applicant's centre type),
- * a dataset, or a dataset's shape (unit, period type, dimensions and their codelists: a revision of an
- * earlier period must have the shape of the release it replaces) or protection method. Empty when nothing is taken away.
+ * a dataset, or a dataset's shape (unit, period type, dimensions with their codelists and the record
+ * attributes they read: a revision of an earlier period must have the shape of the release it replaces)
+ * or protection method; and any protection it would weaken. Empty when nothing is taken away.
  * Adding codes, codelists and datasets, new labels, and a stricter protection are all fine.
  */
 export function incompatibilities(current: Standard, next: Standard): { field: string; messages: string[] }[] {
@@ -129,17 +193,49 @@ export function incompatibilities(current: Standard, next: Standard): { field: s
     if (gone.length > 0) out.push({ field: `codelists.${list.id}`, messages: [`codes of ${current.version} are missing: ${gone.slice(0, 20).join(', ')}${gone.length > 20 ? ', ...' : ''}`] });
   }
   const nextSets = new Map(next.datasets.map((d) => [d.id, d]));
+  // a dimension that counts another attribute (caller_sex for sex), or the same one drawn from another codelist, counts something else
+  const shape = (std: Standard, x: DatasetDecl): string =>
+    JSON.stringify([x.unit, x.periodType, x.dimensions.map((dim) => [dim.id, dim.codelist, dim.attribute, std.attributes[dim.attribute]])]);
   for (const d of current.datasets) {
     const n = nextSets.get(d.id);
     if (!n) {
       out.push({ field: `datasets.${d.id}`, messages: [`dataset ${d.id} of ${current.version} is missing`] });
       continue;
     }
-    const shape = (x: typeof d): string => JSON.stringify([x.unit, x.periodType, x.dimensions.map((dim) => [dim.id, dim.codelist])]);
-    if (shape(n) !== shape(d)) out.push({ field: `datasets.${d.id}`, messages: [`the unit, period type or dimensions of ${d.id} differ from ${current.version}`] });
+    if (shape(next, n) !== shape(current, d)) out.push({ field: `datasets.${d.id}`, messages: [`the unit, period type or dimensions (their codelists and attributes) of ${d.id} differ from ${current.version}`] });
     // exact and noised figures of one dataset would be summed and compared as one series (and a member's
     // earlier exact releases differenced against noised ones): a new method is a new dataset
     else if (n.protection.method !== d.protection.method) out.push({ field: `datasets.${d.id}`, messages: [`the protection method of ${d.id} differs from ${current.version}: a new method needs a new dataset`] });
+    else out.push(...weakenedProtection(d.id, d.protection, n.protection, current.version));
+  }
+  return out;
+}
+
+/**
+ * Settings of a dataset's protection the next version would weaken. Members release every period under
+ * the current version's settings and the hub combines them: a lower threshold or range, zeros published,
+ * or a larger privacy loss would publish what earlier releases hid, next to them.
+ */
+function weakenedProtection(id: string, current: ProtectionPolicy, next: ProtectionPolicy, version: string): { field: string; messages: string[] }[] {
+  const out: { field: string; messages: string[] }[] = [];
+  const at = `datasets.${id}.protection`;
+  const floors: [string, number, number][] = [
+    ['k', current.k, next.k],
+    ['minContributors', current.minContributors, next.minContributors],
+    ['protectionRange', protectionRangeOf(current), protectionRangeOf(next)],
+  ];
+  for (const [setting, was, is] of floors) {
+    if (is < was) out.push({ field: `${at}.${setting}`, messages: [`${setting} of ${id} may not go below ${was}, its value in ${version}`] });
+  }
+  if (!current.structuralZeros && next.structuralZeros) {
+    out.push({ field: `${at}.structuralZeros`, messages: [`the zeros of ${id} are protected in ${version}: they cannot become structural (published)`] });
+  }
+  const was = current.differentialPrivacy;
+  const is = next.differentialPrivacy;
+  if (was && is) {
+    for (const setting of ['epsilonPerRelease', 'annualEpsilon', 'maxContributionsPerClient'] as const) {
+      if (is[setting] > was[setting]) out.push({ field: `${at}.differentialPrivacy.${setting}`, messages: [`${setting} of ${id} may not go above ${was[setting]}, its value in ${version}`] });
+    }
   }
   return out;
 }

@@ -1,4 +1,4 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { compareVersions, STANDARD, Standard, StandardIndex } from '@paivand/schema';
@@ -18,6 +18,7 @@ export const CURRENT_VERSION_TTL_MS = 5_000;
 /** Versions of the standard, stored as documents; indexes are cached (a published version never changes). */
 @Injectable()
 export class StandardsService implements OnApplicationBootstrap {
+  private readonly log = new Logger(StandardsService.name);
   private readonly indexes = new Map<string, StandardIndex>();
   private currentVersion: { version: string; readAt: number } | null = null;
 
@@ -30,20 +31,29 @@ export class StandardsService implements OnApplicationBootstrap {
     // Tests and the drift check boot the app before migrating nothing: only seed when the table exists.
     const exists = (await this.db.query<{ ok: boolean }[]>(`SELECT to_regclass('standard_versions') IS NOT NULL AS ok`));
     if (exists[0]?.ok) {
-      await this.db.transaction((tx) => this.seed(tx));
+      const seeded = await this.db.transaction((tx) => this.seed(tx));
       // the rules that check input against the published version (publishedStandard) know it from the start
-      await this.current();
+      const current = await this.current();
+      if (!seeded && current.version !== STANDARD.version) {
+        this.log.log(`Serving published standard ${current.version}; ${STANDARD.version}, the version built into this code, is not stored (the Association publishes versions)`);
+      }
     }
   }
 
-  /** Stores the standard this code implements when no version is stored yet (idempotent). */
-  async seed(tx: EntityManager, standard: Standard = STANDARD): Promise<void> {
-    await tx.query(
+  /**
+   * Stores the standard this code implements as the current version when no version is stored yet;
+   * true when it did. Once any version is stored, versions come only through publish(), which checks
+   * them: a code's version stored next to them would be served unchecked and could never be published.
+   */
+  async seed(tx: EntityManager, standard: Standard = STANDARD): Promise<boolean> {
+    const rows = await tx.query<{ version: string }[]>(
       `INSERT INTO standard_versions (version, document, is_current)
-       SELECT $1, $2::jsonb, NOT EXISTS (SELECT 1 FROM standard_versions WHERE is_current)
-       ON CONFLICT (version) DO NOTHING`,
+       SELECT $1, $2::jsonb, true WHERE NOT EXISTS (SELECT 1 FROM standard_versions)
+       ON CONFLICT (version) DO NOTHING
+       RETURNING version`,
       [standard.version, JSON.stringify(standard)],
     );
+    return rows.length > 0;
   }
 
   async versions(): Promise<StandardVersionEntity[]> {
