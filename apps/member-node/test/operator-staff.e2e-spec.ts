@@ -119,6 +119,19 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('signing out ends every session of the account (a shared office computer), and the next sign-in works', async () => {
+    expect((await create('shared.pc', 'the office password')).errors).toBeUndefined();
+    const here = (await login('shared.pc', 'the office password')) as string;
+    const elsewhere = (await login('shared.pc', 'the office password')) as string;
+    expect((await node.gql('mutation { signOut }', {})).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await node.gql('mutation { signOut }', {}, here)).data?.signOut).toBe(true);
+    for (const old of [here, elsewhere]) expect((await node.gql('{ me { role } }', {}, old)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const again = (await login('shared.pc', 'the office password')) as string;
+    expect((await node.gql('{ me { username } }', {}, again)).data?.me.username).toBe('shared.pc');
+    const logged: unknown[] = await node.dataSource.query(`SELECT 1 FROM access_log WHERE action = 'staff.sign_out' AND object_id = $1`, [await idOf('shared.pc')]);
+    expect(logged).toHaveLength(1);
+  });
+
   it('counts wrong current passwords against the sign-in limit', async () => {
     expect((await create('guessed.token', 'the real password')).errors).toBeUndefined();
     const token = (await login('guessed.token', 'the real password')) as string;

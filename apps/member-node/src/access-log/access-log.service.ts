@@ -30,7 +30,8 @@ export type AccessAction =
   | 'staff.deactivate'
   | 'staff.reactivate'
   | 'staff.change_role'
-  | 'staff.change_password';
+  | 'staff.change_password'
+  | 'staff.sign_out';
 
 @Injectable()
 export class AccessLogService {

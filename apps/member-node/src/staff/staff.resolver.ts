@@ -28,6 +28,12 @@ export class StaffResolver {
   }
 
   @Roles('caseworker', 'manager', 'centre_admin')
+  @Mutation(() => Boolean, { description: 'Sign out: ends every session of this account, this one and any on another device (a shared office computer).' })
+  signOut(@CurrentPrincipal() p: Principal): Promise<boolean> {
+    return this.staff.signOut(p);
+  }
+
+  @Roles('caseworker', 'manager', 'centre_admin')
   @Query(() => StaffAccountModel)
   async me(@CurrentPrincipal() p: Principal): Promise<StaffAccountModel> {
     return toStaffAccountModel(await this.staff.me(p));

@@ -140,6 +140,21 @@ export class StaffService {
     return this.session(saved);
   }
 
+  /**
+   * Signs out: every session of the account ends (this one and any other device), as a password
+   * change ends them, without one: a caseworker leaving a shared office computer. Tokens carry the
+   * time of the account's last password change (pv); moving it on is what ends them.
+   */
+  async signOut(p: Principal): Promise<boolean> {
+    await this.db.transaction(async (tx) => {
+      const account = await this.find(tx, p, p.id);
+      account.passwordChangedAt = new Date(Math.max(Date.now(), account.passwordChangedAt.getTime() + 1));
+      await tx.getRepository(StaffAccountEntity).save(account);
+      await this.accessLog.record(tx, p, p.centreId, 'staff.sign_out', 'staff_account', account.id);
+    });
+    return true;
+  }
+
   async deactivate(actor: Principal, accountId: string): Promise<StaffAccountEntity> {
     if (accountId === actor.id) throw new NodeError('BAD_USER_INPUT', 'You cannot deactivate your own account', { reason: 'SELF_DEACTIVATION' });
     return this.adminChange(actor, async (tx) => {
