@@ -124,4 +124,17 @@ describe('hub: the paivand-hub command line', () => {
       await admin.end();
     }
   });
+
+  it('the migrate command names a bad environment with exit 5, not a stack trace (both apps)', async () => {
+    for (const [script, name] of [
+      ['migrate.ts', 'hub-migrate'],
+      ['../../../member-node/src/cli/migrate.ts', 'node-migrate'],
+    ]) {
+      const r = await scriptProcess(script, { DATABASE_URL: 'mysql://not-postgres' }, '');
+      expect(r.code).toBe(5);
+      expect(r.err).toContain(`${name}: Invalid`);
+      expect(r.err).toContain('DATABASE_URL must be a postgres:// URL');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
 });
