@@ -136,7 +136,7 @@ async function main(): Promise<void> {
       const cells = r.data.statistics.cells as { memberId: string | null; key: string[]; value: number | null; obsStatus: string; confStatus: string }[];
       for (const c of cells.slice(0, 12)) process.stdout.write(`  ${who(c.memberId)}${c.key.join(' / ').padEnd(28)} ${String(c.value ?? '·').padStart(6)}  ${c.obsStatus}/${c.confStatus}\n`);
     };
-    process.stdout.write('\nWhat the hub serves ("·" = suppressed; OBS_STATUS/CONF_STATUS: A/F published, E/F published as an estimate (a differential-privacy dataset: noised), Q/A small count, Q/D hidden by the sender to protect another cell, Q/S hidden by the hub: too few contributing members, M/F nobody reported the period)\n');
+    process.stdout.write('\nWhat the hub serves ("·" = suppressed; OBS_STATUS/CONF_STATUS: A/F published, E/F published as an estimate (a differential-privacy dataset: noised), Q/C withheld by the member node (a small count or a cell hidden to protect one: which, is not told), Q/D a part some member withheld, Q/S hidden by the hub: too few contributing members, M/F nobody reported the period)\n');
     const [admin, researcher, ombudsman] = await Promise.all([login('coordinator@association.example.tj'), login('researcher@university.example.tj'), login('analyst@ombudsman.example.tj')]);
     await show('Services delivered by type, researcher, first month', researcher, { datasetId: 'services_monthly', from: '2025-01', to: '2025-01', groupBy: ['service_type'] });
     await show('Services delivered by outcome, Ombudsman, the quarter', ombudsman, { datasetId: 'services_monthly', groupBy: ['service_outcome'] });

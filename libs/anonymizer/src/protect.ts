@@ -119,14 +119,15 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
           case 'published':
             cells.push({ key, value: ext[e], obsStatus: 'A', confStatus: 'F' });
             break;
+          // one status for every withheld cell: primary (A) or secondary (D) would tell below k from at least k (schema's CONF_STATUS)
           case 'primary':
             primary++;
-            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'A' });
+            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'C' });
             break;
           case 'secondary':
             secondary++;
             lossValue += ext[e];
-            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'D' });
+            cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'C' });
             break;
         }
         const w = widths.get(e);

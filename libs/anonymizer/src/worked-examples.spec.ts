@@ -33,9 +33,9 @@ describe('worked example: a 3 x 3 table, k = 5', () => {
   it('hides exactly the cells a reader can derive by hand', async () => {
     const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, counts, '2026-01') });
     const t = tables[0];
-    expect([cell(t, 'c0', 'c0'), cell(t, 'c0', 'c1'), cell(t, 'c0', 'c2'), cell(t, 'c0', '_T')]).toEqual(['20 A/F', '- Q/A', '- Q/D', '38 A/F']);
-    expect([cell(t, 'c1', 'c0'), cell(t, 'c1', 'c1'), cell(t, 'c1', 'c2'), cell(t, 'c1', '_T')]).toEqual(['- Q/D', '25 A/F', '- Q/D', '45 A/F']);
-    expect([cell(t, 'c2', 'c0'), cell(t, 'c2', 'c1'), cell(t, 'c2', 'c2'), cell(t, 'c2', '_T')]).toEqual(['- Q/D', '- Q/D', '30 A/F', '50 A/F']);
+    expect([cell(t, 'c0', 'c0'), cell(t, 'c0', 'c1'), cell(t, 'c0', 'c2'), cell(t, 'c0', '_T')]).toEqual(['20 A/F', '- Q/C', '- Q/C', '38 A/F']);
+    expect([cell(t, 'c1', 'c0'), cell(t, 'c1', 'c1'), cell(t, 'c1', 'c2'), cell(t, 'c1', '_T')]).toEqual(['- Q/C', '25 A/F', '- Q/C', '45 A/F']);
+    expect([cell(t, 'c2', 'c0'), cell(t, 'c2', 'c1'), cell(t, 'c2', 'c2'), cell(t, 'c2', '_T')]).toEqual(['- Q/C', '- Q/C', '30 A/F', '50 A/F']);
     expect([cell(t, '_T', 'c0'), cell(t, '_T', 'c1'), cell(t, '_T', 'c2'), cell(t, '_T', '_T')]).toEqual(['41 A/F', '39 A/F', '53 A/F', '133 A/F']);
     const r = report.datasets[0];
     // the report a centre manager reads: the rule in words, k, the range every hidden cell keeps
@@ -47,6 +47,15 @@ describe('worked example: a 3 x 3 table, k = 5', () => {
     expect(r.audit.passed).toBe(true);
     expect(r.audit.minIntervalWidth).toBeGreaterThanOrEqual(5);
     expect(r.recordsCounted).toBe(133);
+  });
+
+  it('tells no hidden cell\'s reason in what leaves the centre: primary and secondary both read C (the report keeps the numbers)', async () => {
+    // counts 19, 5, 12, 0 and k = 5: the 0 is primary, the 5 its complement. Marked A and D, the D (at least k) and the
+    // published total 36 - 19 - 12 = 5 over both would give the D cell 5 and the A cell 0: no range left at all.
+    const one = syntheticDataset('one_d', [4]);
+    const { tables, report } = await protectRelease({ standard: syntheticStandard([4], [one]), datasets: [one], period: '2026-01', records: recordsFor([4], [19, 5, 12, 0], '2026-01') });
+    expect(tables[0].cells.map((c) => `${c.value ?? '-'} ${c.obsStatus}/${c.confStatus}`)).toEqual(['19 A/F', '- Q/C', '12 A/F', '- Q/C', '36 A/F']);
+    expect(report.datasets[0].cells).toMatchObject({ primary: 1, secondary: 1 });
   });
 });
 
@@ -108,7 +117,7 @@ describe('worked example: monthly releases, then the quarter', () => {
     const ledger = await monthlyLedger();
     const { tables, report } = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q1', records: allRecords, ledger });
     const q = tables[0];
-    expect(q.cells[0]).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'D' });
+    expect(q.cells[0]).toMatchObject({ value: null, obsStatus: 'Q', confStatus: 'C' });
     const iv = marchC0Interval(ledger, q) as [number, number];
     expect(iv[1] - iv[0]).toBeGreaterThanOrEqual(5);
     expect(report.datasets[0].audit.passed).toBe(true);
@@ -198,7 +207,7 @@ describe('worked example: a revision after a late entry', () => {
     const ledger: LedgerEntry[] = [{ datasetId: ds.id, period: '2026-01', revision: 1, cells: first.tables[0].cells }];
     const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 21, 30], '2026-01'), ledger });
     const t = tables[0];
-    expect([cell(t, 'c0'), cell(t, 'c1'), cell(t, 'c2'), cell(t, '_T')]).toEqual(['10 A/F', '- Q/A', '30 A/F', '- Q/A']);
+    expect([cell(t, 'c0'), cell(t, 'c1'), cell(t, 'c2'), cell(t, '_T')]).toEqual(['10 A/F', '- Q/C', '30 A/F', '- Q/C']);
     expect(report.datasets[0].cells).toMatchObject({ primary: 2, secondary: 0 });
     expect(report.datasets[0].rule).toContain('since the release it revises');
     const eqs: Equation[] = t.cells.filter((c) => c.value !== null).map((c) => ({ vars: innerCellsOf(sizes, c.key), value: c.value as number }));
@@ -219,6 +228,6 @@ describe('worked example: a revision after a late entry', () => {
     expect(fell.report.datasets[0].audit.passed).toBe(true);
     // 8 withdrawn, all in c1: a group of changes smaller than 2k wholly in one category, so c1 is hidden
     const few = await protectRelease({ standard, datasets: [ds], period: '2026-01', records: recordsFor(sizes, [10, 12, 30], '2026-01'), ledger });
-    expect(few.tables[0].cells.map((c) => `${c.value ?? '-'} ${c.confStatus}`)).toEqual(['- D', '- A', '30 F', '52 F']);
+    expect(few.tables[0].cells.map((c) => `${c.value ?? '-'} ${c.confStatus}`)).toEqual(['- C', '- C', '30 F', '52 F']);
   });
 });
