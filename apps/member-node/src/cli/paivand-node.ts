@@ -201,12 +201,19 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .action(async () => {
       const json = Boolean(program.opts().json);
       const stats = await withNode(async (s) => s.pusher.pushDue());
-      print(json, stats, () => `delivered ${stats.delivered}, refused ${stats.refused}, failed ${stats.failed}, hub unreachable ${stats.unreachable}, pending ${stats.pending}`);
+      print(
+        json,
+        stats,
+        () =>
+          `delivered ${stats.delivered}, refused ${stats.refused}, failed ${stats.failed}, hub unreachable ${stats.unreachable}, pending ${stats.pending}` +
+          (stats.errors > 0 ? `\n${stats.errors} row(s) not sent because of an error on the node` : ''),
+      );
       if (stats.unreachable > 0) throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable; rows wait for their backoff');
       if (stats.failed > 0) {
         throw new Exit(EXIT.NOTHING, "the hub turned away at least one release before reading it (the node's credentials, or a body it could not read): `outbox` shows why; fix the cause, then `retry <releaseIds>` and `push`");
       }
       if (stats.refused > 0) throw new Exit(EXIT.NOTHING, 'the hub refused at least one release: `outbox` shows its import summary');
+      if (stats.errors > 0) throw new Exit(EXIT.NOTHING, 'at least one row was not sent because of an error on the node: `outbox` shows it (it waits for its backoff, or is failed when its release is no longer approved)');
       if (stats.delivered === 0) throw new Exit(EXIT.NOTHING, 'nothing was due');
     });
 

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnModuleDestroy } f
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import type { ImportSummary } from '@paivand/schema';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
@@ -20,11 +20,16 @@ export interface PushStats {
   failed: number;
   /** Attempts that found the hub unreachable (the row waits for its backoff). */
   unreachable: number;
+  /**
+   * Rows not sent because of the node itself: an unexpected error (the row waits for its
+   * backoff, so it holds up no other row) or a release no longer approved (the row is failed).
+   */
+  errors: number;
   /** Rows still pending after this run. */
   pending: number;
 }
 
-type Attempt = 'delivered' | 'refused' | 'failed' | 'unreachable' | 'none';
+type Attempt = 'delivered' | 'refused' | 'failed' | 'unreachable' | 'errors' | 'none';
 
 /** The most outbox rows one listing shows. */
 export const MAX_OUTBOX_PAGE = 500;
@@ -36,6 +41,9 @@ export const MAX_OUTBOX_PAGE = 500;
  * never approved), no_such_release.
  */
 export type RequeueOutcome = 'requeued' | 'not_retryable' | 'member_changed' | 'not_in_outbox' | 'no_such_release';
+
+/** What an unexpected error leaves in a row's last_error: its kind only (a driver's message may quote values). */
+const faultOf = (err: unknown): string => `error on the node (${err instanceof Error ? err.name : 'unknown'}); retried after a backoff`;
 
 /**
  * Drains the outbox: one due row at a time, locked with FOR UPDATE SKIP LOCKED (several
@@ -79,7 +87,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
   }
 
   private async run(maxRows: number): Promise<PushStats> {
-    const stats: PushStats = { delivered: 0, refused: 0, failed: 0, unreachable: 0, pending: 0 };
+    const stats: PushStats = { delivered: 0, refused: 0, failed: 0, unreachable: 0, errors: 0, pending: 0 };
     if (!this.hub) throw new HubUnavailableError('HUB_URL, HUB_CLIENT_ID and HUB_CLIENT_SECRET are not configured', false);
     for (let i = 0; i < maxRows && !this.stopping; i++) {
       const outcome = await this.pushOne(this.hub);
@@ -92,49 +100,80 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     return stats;
   }
 
+  /**
+   * Sends the next due row. An unexpected error (a bug, a constraint the release breaks)
+   * rolls its attempt back, then counts an attempt and sets a backoff in a transaction of
+   * its own: the queue is ordered by age, so a row that always fails would otherwise be
+   * picked first forever and hold up every other release.
+   */
   private async pushOne(hub: HubClient): Promise<Attempt> {
-    return this.db.transaction(async (tx) => {
-      const rows: { id: string; release_id: string; body: string; attempts: number }[] = await tx.query(
-        `SELECT o.id, o.release_id, o.body, o.attempts FROM release_outbox o
-          WHERE o.status = 'pending' AND o.next_attempt_at <= now()
-            AND NOT EXISTS (SELECT 1 FROM release_outbox p WHERE p.status = 'pending' AND p.dataset_id = o.dataset_id AND p.period = o.period AND p.revision < o.revision)
-          ORDER BY o.created_at, o.revision
-          LIMIT 1 FOR UPDATE SKIP LOCKED`,
+    const picked: { row?: { id: string; release_id: string; attempts: number } } = {};
+    try {
+      return await this.db.transaction((tx) => this.attempt(tx, hub, (row) => (picked.row = row)));
+    } catch (err) {
+      const row = picked.row;
+      if (!row) throw err;
+      const delay = backoffDelayMs(row.attempts, this.backoff);
+      await this.db.query(
+        `UPDATE release_outbox SET attempts = attempts + 1, last_error = $2, next_attempt_at = now() + $3 * interval '1 millisecond' WHERE id = $1 AND status = 'pending'`,
+        [row.id, faultOf(err), delay],
       );
-      if (rows.length === 0) return 'none';
-      const row = rows[0];
-      const outbox = tx.getRepository(OutboxEntity);
-      let summary: ImportSummary;
-      try {
-        summary = await hub.submit(row.body);
-      } catch (err) {
-        if (!(err instanceof HubUnavailableError)) throw err;
-        const attempts = row.attempts + 1;
-        if (!err.retryable) {
-          await outbox.update(row.id, { status: 'failed', attempts, lastError: err.message });
-          this.log.error(`push refused before validation (${err.status ?? '-'}); release ${row.release_id} needs an operator`);
-          return 'failed';
-        }
-        const delay = backoffDelayMs(attempts - 1, this.backoff);
-        await outbox.update(row.id, { attempts, lastError: err.message, nextAttemptAt: new Date(Date.now() + delay) });
-        this.log.warn(`hub unreachable; retrying release ${row.release_id} in ${delay} ms (attempt ${attempts})`);
-        return 'unreachable';
+      this.log.error(`push of release ${row.release_id} failed on the node (${err instanceof Error ? err.name : 'error'}); retrying in ${delay} ms (attempt ${row.attempts + 1})`);
+      return 'errors';
+    }
+  }
+
+  private async attempt(tx: EntityManager, hub: HubClient, onPick: (row: { id: string; release_id: string; attempts: number }) => void): Promise<Attempt> {
+    // the release is locked with its row: nothing retires it while its figures are on their way
+    const rows: { id: string; release_id: string; body: string; attempts: number; release_status: string }[] = await tx.query(
+      `SELECT o.id, o.release_id, o.body, o.attempts, r.status AS release_status FROM release_outbox o JOIN releases r ON r.id = o.release_id
+        WHERE o.status = 'pending' AND o.next_attempt_at <= now()
+          AND NOT EXISTS (SELECT 1 FROM release_outbox p WHERE p.status = 'pending' AND p.dataset_id = o.dataset_id AND p.period = o.period AND p.revision < o.revision)
+        ORDER BY o.created_at, o.revision
+        LIMIT 1 FOR UPDATE OF o, r SKIP LOCKED`,
+    );
+    if (rows.length === 0) return 'none';
+    const row = rows[0];
+    onPick(row);
+    const outbox = tx.getRepository(OutboxEntity);
+    if (row.release_status !== 'approved') {
+      // Superseded or stale before it was sent: it is not in the ledger, so it must never reach the hub.
+      await outbox.update(row.id, { status: 'failed', lastError: `not sent: the release is ${row.release_status}, no longer approved` });
+      this.log.warn(`release ${row.release_id} is ${row.release_status}: its outbox row is failed, not sent`);
+      return 'errors';
+    }
+    let summary: ImportSummary;
+    try {
+      summary = await hub.submit(row.body);
+    } catch (err) {
+      if (!(err instanceof HubUnavailableError)) throw err;
+      const attempts = row.attempts + 1;
+      if (!err.retryable) {
+        await outbox.update(row.id, { status: 'failed', attempts, lastError: err.message });
+        this.log.error(`push refused before validation (${err.status ?? '-'}); release ${row.release_id} needs an operator`);
+        return 'failed';
       }
-      const refused = summary.status === 'ERROR';
-      await outbox.update(row.id, { status: refused ? 'refused' : 'delivered', attempts: row.attempts + 1, summary, lastError: null, deliveredAt: new Date() });
-      // a refusal's codes on the release too, where a manager reading the releases looks for them
-      const codes = [...new Set(summary.conflicts.map((c) => c.code))];
-      await tx
-        .getRepository(ReleaseEntity)
-        .update(
-          row.release_id,
-          refused
-            ? { status: 'refused', errorCode: codes[0] ?? 'REFUSED', errorMessage: `the hub refused this release${codes.length > 0 ? `: ${codes.join(', ')}` : ''} (its import summary is in the outbox)` }
-            : { status: 'pushed' },
-        );
-      if (refused) this.log.warn(`hub refused release ${row.release_id}: ${codes.join(', ')}`);
-      return refused ? 'refused' : 'delivered';
-    });
+      const delay = backoffDelayMs(attempts - 1, this.backoff);
+      await outbox.update(row.id, { attempts, lastError: err.message, nextAttemptAt: new Date(Date.now() + delay) });
+      this.log.warn(`hub unreachable; retrying release ${row.release_id} in ${delay} ms (attempt ${attempts})`);
+      return 'unreachable';
+    }
+    const refused = summary.status === 'ERROR';
+    await outbox.update(row.id, { status: refused ? 'refused' : 'delivered', attempts: row.attempts + 1, summary, lastError: null, deliveredAt: new Date() });
+    // a refusal's codes on the release too, where a manager reading the releases looks for them
+    const codes = [...new Set(summary.conflicts.map((c) => c.code))];
+    const { affected } = await tx
+      .getRepository(ReleaseEntity)
+      .update(
+        { id: row.release_id, status: 'approved' },
+        refused
+          ? { status: 'refused', errorCode: codes[0] ?? 'REFUSED', errorMessage: `the hub refused this release${codes.length > 0 ? `: ${codes.join(', ')}` : ''} (its import summary is in the outbox)` }
+          : { status: 'pushed' },
+      );
+    // (the row lock taken above makes this unreachable; an answer recorded against another status would corrupt the ledger)
+    if (affected !== 1) throw new Error('the release of an outbox row left the approved status while it was pushed');
+    if (refused) this.log.warn(`hub refused release ${row.release_id}: ${codes.join(', ')}`);
+    return refused ? 'refused' : 'delivered';
   }
 
   /** The latest `first` rows, newest first (callers check 1 <= first <= MAX_OUTBOX_PAGE). */

@@ -42,6 +42,9 @@ function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
 /** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
 const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 
+/** The advisory lock of a period: held alone by its preparation, shared by decisions on its releases. */
+const periodLock = (period: string): string => `paivand:release:${period}`;
+
 /** Protection methods the node applies (the anonymizer's). */
 const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
 
@@ -128,7 +131,7 @@ export class ReleasesService {
     if (datasets.length === 0) return empty;
 
     return this.db.transaction(async (tx) => {
-      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [`paivand:release:${period}`]);
+      const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [periodLock(period)]);
       if (!locked) return { ...empty, status: 'busy' as const };
 
       const units = [...new Set(datasets.map((d) => d.unit))];
@@ -207,6 +210,17 @@ export class ReleasesService {
             ...fields,
           }),
         );
+      /**
+       * Retires the release a new table replaces, unless it changed since `existing` was read
+       * (requeued by an operator, which takes no period lock): false, and the new table is dropped,
+       * so that a release on its way to the hub is never superseded.
+       */
+      const retire = async (old: ReleaseEntity, status: 'superseded' | 'stale'): Promise<boolean> => {
+        const { affected } = await tx.getRepository(ReleaseEntity).update({ id: old.id, status: old.status }, { status });
+        if (affected === 1) return true;
+        this.log.warn(`release of ${period} (${old.datasetId}) changed while it was prepared again; left as it is`);
+        return false;
+      };
       const created: ReleaseEntity[] = [];
       const blocked: ReleaseEntity[] = [];
       let errorCode: string | undefined;
@@ -229,7 +243,7 @@ export class ReleasesService {
           errorCode ??= err.code;
           const errorMessage = err.code === 'LEDGER_INCONSISTENT' ? err.message + (await refusedRevisionsNote(tx, period, ledger)) : err.message;
           for (const t of group) {
-            if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'stale' });
+            if (t.replaces) await retire(t.replaces, 'stale');
             blocked.push(await row(t, { batchId: randomUUID(), status: 'blocked', payload: null, contentHash: null, report: null, errorCode: err.code, errorMessage }));
           }
           continue;
@@ -257,7 +271,7 @@ export class ReleasesService {
             await tx.getRepository(ReleaseEntity).update(t.previous.id, { inputFingerprint: t.fingerprint });
             continue;
           }
-          if (t.replaces) await tx.getRepository(ReleaseEntity).update(t.replaces.id, { status: 'superseded' });
+          if (t.replaces && !(await retire(t.replaces, 'superseded'))) continue;
           const payload: SubmissionPayload = { ...body, contentHash };
           // A manager's hold outlives new figures: the table that replaces a held one is held too, for the
           // same reason, until someone approves it (auto-approval never does).
@@ -316,6 +330,7 @@ export class ReleasesService {
   }
 
   private async approveIn(tx: EntityManager, id: string, actor: Actor): Promise<ReleaseEntity> {
+    await this.lockPeriodOf(tx, id);
     const repo = tx.getRepository(ReleaseEntity);
     const release = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
     if (!release) throw new NodeError('NOT_FOUND', 'No such release');
@@ -369,6 +384,21 @@ export class ReleasesService {
     return saved;
   }
 
+  /**
+   * Takes the lock of the release's period, shared (decisions on one period do not wait for
+   * each other; a preparation, which takes it alone, waits for them: `busy`), or refuses while
+   * the period is being prepared: a decision taken then would be lost, the new table superseding
+   * the one decided. Inside `prepare` (auto-approval) the session holds the lock already: granted.
+   */
+  private async lockPeriodOf(tx: EntityManager, id: string): Promise<void> {
+    const [row] = await tx.query<{ period: string }[]>('SELECT period FROM releases WHERE id = $1', [id]);
+    if (!row) throw new NodeError('NOT_FOUND', 'No such release');
+    const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock_shared(hashtext($1)) AS locked', [periodLock(row.period)]);
+    if (!locked) {
+      throw new NodeError('CONFLICT', `period ${row.period} is being prepared; decide once its releases are prepared`, { reason: 'RELEASE_BUSY' });
+    }
+  }
+
   /** Whether the ledger's spending of the release's year plus this release stays within the dataset's annual budget. */
   private async budgetAllows(tx: EntityManager, release: ReleaseEntity, dataset: DatasetDecl): Promise<boolean> {
     const policy = dataset.protection.differentialPrivacy;
@@ -383,6 +413,7 @@ export class ReleasesService {
 
   async hold(id: string, actor: Actor, reason: string | null): Promise<ReleaseEntity> {
     return this.db.transaction(async (tx) => {
+      await this.lockPeriodOf(tx, id);
       const repo = tx.getRepository(ReleaseEntity);
       const release = await repo.findOne({ where: { id }, lock: { mode: 'pessimistic_write' } });
       if (!release) throw new NodeError('NOT_FOUND', 'No such release');

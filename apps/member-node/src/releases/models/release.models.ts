@@ -151,5 +151,6 @@ export class PushResultModel {
   @Field(() => Int) refused!: number;
   @Field(() => Int) failed!: number;
   @Field(() => Int) unreachable!: number;
+  @Field(() => Int, { description: 'Rows not sent because of an error on the node: they wait for their backoff (or are failed when their release is no longer approved).' }) errors!: number;
   @Field(() => Int) pending!: number;
 }

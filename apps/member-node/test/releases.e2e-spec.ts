@@ -1,0 +1,225 @@
+import { Logger } from '@nestjs/common';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { DataSource, EntityManager } from 'typeorm';
+import { SubmissionPayload } from '@paivand/schema';
+import { iterateRegister } from '@paivand/synthetic';
+import { KeyRing } from '../src/crypto/key-ring';
+import { HUB_CLIENT } from '../src/federation/federation.providers';
+import { HubClient } from '../src/federation/hub-client';
+import { NodeSigningKey } from '../src/federation/signing-key';
+import { OutboxPusher } from '../src/outbox/outbox.pusher';
+import { ReleaseEntity } from '../src/releases/release.entity';
+import { PrepareResult, ReleasesService } from '../src/releases/releases.service';
+import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+
+jest.setTimeout(300_000);
+
+const NOW = new Date('2025-04-20T00:00:00Z');
+const CENTRE = 'rel-centre';
+const MANAGER = 'staff:manager';
+
+/** A hub that answers every submission with SUCCESS, or ERROR when `refuse` says so; keeps the bodies it accepted. */
+class FakeHub {
+  refuse: (payload: SubmissionPayload) => boolean = () => false;
+  readonly accepted: SubmissionPayload[] = [];
+  private server!: Server;
+  url = '';
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      let body = '';
+      req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        if (req.url?.endsWith('/auth/token')) return res.end(JSON.stringify({ accessToken: 't', expiresAt: new Date(Date.now() + 3_600_000).toISOString() }));
+        const payload = (JSON.parse(body) as { payload: SubmissionPayload }).payload;
+        const refused = this.refuse(payload);
+        if (!refused) this.accepted.push(payload);
+        const summary = {
+          status: refused ? 'ERROR' : 'SUCCESS',
+          description: refused ? 'refused' : 'imported',
+          dryRun: false,
+          counts: { imported: refused ? 0 : 1, updated: 0, ignored: 0, rejected: refused ? 1 : 0 },
+          conflicts: refused ? [{ code: 'MEMBER_SUSPENDED', object: 'member', message: 'suspended', cellIndexes: [] }] : [],
+        };
+        return res.end(JSON.stringify(summary));
+      });
+    });
+    await new Promise<void>((r) => this.server.listen(0, '127.0.0.1', r));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  /** Whether the hub accepted the release's exact figures. */
+  took(release: ReleaseEntity): boolean {
+    return this.accepted.some((p) => p.contentHash === release.contentHash);
+  }
+
+  stop(): Promise<void> {
+    return new Promise((r) => this.server.close(() => r()));
+  }
+}
+
+/** Synthetic cases reported between `from` and `to`. */
+function fill(node: NodeTestApp, keys: string, prefix: string, from: string, to: string, incidents: number): Promise<unknown> {
+  const centre = { id: prefix, centreType: 'crisis_centre' as const, region: 'TJ-SU' };
+  return fillSyntheticRegister(node.dataSource, new KeyRing(keys), CENTRE, iterateRegister({ seed: `rel-${prefix}`, centre, from, to, incidents }));
+}
+
+/**
+ * Prepares `period` and holds the preparation right after it read the period's releases (at
+ * its read of the ledger), as a long suppression would; `during` runs meanwhile.
+ */
+async function whilePreparing<T>(node: NodeTestApp, period: string, during: () => Promise<T>): Promise<{ prepared: PrepareResult; during: PromiseSettledResult<T> }> {
+  const ds: DataSource = node.dataSource;
+  const transaction = ds.transaction.bind(ds) as (fn: (tx: EntityManager) => Promise<unknown>) => Promise<unknown>;
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  let reached!: () => void;
+  const atGate = new Promise<void>((r) => (reached = r));
+  const spy = jest.spyOn(ds, 'transaction').mockImplementationOnce(((fn: (tx: EntityManager) => Promise<unknown>) =>
+    transaction(async (tx) => {
+      const query = tx.query.bind(tx);
+      tx.query = (async (sql: string, params?: unknown[]) => {
+        if (sql.includes('in_ledger_seq AS seq')) {
+          reached();
+          await gate;
+        }
+        return query(sql, params);
+      }) as typeof tx.query;
+      return fn(tx);
+    })) as never);
+  const preparing = node.app.get(ReleasesService).prepare(period, NOW);
+  const held = await Promise.race([atGate.then(() => true), preparing.then(() => false, () => false)]);
+  spy.mockRestore();
+  if (!held) throw new Error(`the preparation of ${period} did not reach the ledger (${(await preparing).status})`);
+  const [done] = await Promise.allSettled([during()]);
+  release();
+  return { prepared: await preparing, during: done };
+}
+
+const byDataset = (r: PrepareResult, datasetId: string): ReleaseEntity | undefined => r.releases.find((x) => x.datasetId === datasetId);
+
+describe('member node: releases, their decisions and the outbox, under concurrency and failure', () => {
+  const keys = `k1:${newKey()}`;
+  const hub = new FakeHub();
+  let node: NodeTestApp;
+  let releases: ReleasesService;
+  let pusher: OutboxPusher;
+  const status = async (id: string): Promise<string> => (await releases.get(id)).status;
+  const outboxRow = async (id: string): Promise<{ status: string; attempts: number; last_error: string | null; due: boolean }> =>
+    (await node.dataSource.query('SELECT status, attempts, last_error, next_attempt_at <= now() AS due FROM release_outbox WHERE release_id = $1', [id]))[0];
+  /** Prepares a period and approves every table of it. */
+  const approvePeriod = async (period: string): Promise<Record<string, ReleaseEntity>> => {
+    const out: Record<string, ReleaseEntity> = {};
+    for (const r of (await releases.prepare(period, NOW)).releases) out[r.datasetId] = await releases.approve(r.id, MANAGER);
+    return out;
+  };
+
+  beforeAll(async () => {
+    await hub.start();
+    node = await startNodeTestApp({
+      CENTRE_ID: CENTRE,
+      MEMBER_ID: 'M1',
+      NODE_ENCRYPTION_KEYS: keys,
+      HUB_URL: hub.url,
+      HUB_CLIENT_ID: 'client',
+      HUB_CLIENT_SECRET: 's'.repeat(32),
+      NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem,
+      FEDERATION_JOBS: 'false',
+    });
+    // the app never listens here, so Nest keeps buffering the lines of its Logger: write them to the node's log
+    Logger.flush();
+    releases = node.app.get(ReleasesService);
+    pusher = node.app.get(OutboxPusher);
+  });
+  afterAll(async () => {
+    await node?.close();
+    await hub.stop();
+  });
+
+  it('an approval or a hold while the period is prepared again is refused (RELEASE_BUSY), not lost under the new tables; nothing stalls the outbox', async () => {
+    await fill(node, keys, 'JUL', '2024-07-01', '2024-07-31', 300);
+    const first = await releases.prepare('2024-07', NOW);
+    const incidents = byDataset(first, 'incidents_monthly') as ReleaseEntity;
+    const services = byDataset(first, 'services_monthly') as ReleaseEntity;
+    expect([incidents.status, services.status]).toEqual(['prepared', 'prepared']);
+    // late entries: the next preparation replaces both tables
+    await fill(node, keys, 'JULLATE', '2024-07-10', '2024-07-20', 40);
+
+    const { prepared, during } = await whilePreparing(node, '2024-07', async () => [
+      await releases.approve(incidents.id, MANAGER).catch((e: unknown) => e),
+      await releases.hold(services.id, MANAGER, 'check the figures').catch((e: unknown) => e),
+    ]);
+    const busy = { code: 'CONFLICT', details: { reason: 'RELEASE_BUSY' } };
+    expect(during).toMatchObject({ status: 'fulfilled', value: [busy, busy] });
+    expect(prepared.status).toBe('prepared');
+    const next = byDataset(prepared, 'incidents_monthly') as ReleaseEntity;
+    expect(next).toMatchObject({ status: 'prepared', revision: 1 });
+    expect([await status(incidents.id), await status(services.id)]).toEqual(['superseded', 'superseded']);
+    await expect(releases.approve(incidents.id, MANAGER)).rejects.toMatchObject({ code: 'CONFLICT', details: { reason: 'RELEASE_NOT_PENDING' } });
+
+    // decisions on one period do not exclude each other
+    const approved = await Promise.all(prepared.releases.map((r) => releases.approve(r.id, MANAGER)));
+    expect(approved.map((r) => r.status)).toEqual(['approved', 'approved']);
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 2, errors: 0, pending: 0 });
+    expect(await status(next.id)).toBe('pushed');
+    expect(hub.took(incidents)).toBe(false);
+  });
+
+  it('a refused release requeued while its period is prepared again stays requeued: the new table of it is dropped, and the release is pushed', async () => {
+    await fill(node, keys, 'AUG', '2024-08-01', '2024-08-31', 300);
+    const aug = await approvePeriod('2024-08');
+    hub.refuse = (p) => p.period === '2024-08';
+    expect(await pusher.pushDue()).toMatchObject({ refused: 2, pending: 0 });
+    hub.refuse = () => false;
+    await fill(node, keys, 'AUGLATE', '2024-08-05', '2024-08-25', 40);
+
+    // the operator requeues the incidents table (requeue takes no period lock) while the period is prepared again
+    const { prepared, during } = await whilePreparing(node, '2024-08', () => pusher.requeue([aug.incidents_monthly.id], MANAGER));
+    expect(during).toEqual({ status: 'fulfilled', value: [{ releaseId: aug.incidents_monthly.id, outcome: 'requeued' }] });
+    // the refused services table, left alone, is replaced; the requeued one is not
+    expect(prepared.releases.map((r) => `${r.datasetId} ${r.status}`)).toEqual(['services_monthly prepared']);
+    expect(await status(aug.services_monthly.id)).toBe('superseded');
+    expect(await status(aug.incidents_monthly.id)).toBe('approved');
+
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
+    expect(await status(aug.incidents_monthly.id)).toBe('pushed');
+    expect(hub.took(aug.incidents_monthly)).toBe(true);
+  });
+
+  it('a pending row whose release is no longer approved is failed, never sent; an unexpected error on one row backs it off and the others are pushed', async () => {
+    await fill(node, keys, 'SEP', '2024-09-01', '2024-09-30', 300);
+    const sep = await approvePeriod('2024-09');
+    // the state an approval overtaken by a preparation left behind: superseded, its row still pending
+    await node.dataSource.query(`UPDATE releases SET status = 'superseded' WHERE id = $1`, [sep.incidents_monthly.id]);
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 1, pending: 0 });
+    expect(await outboxRow(sep.incidents_monthly.id)).toMatchObject({ status: 'failed', last_error: 'not sent: the release is superseded, no longer approved' });
+    expect(hub.took(sep.incidents_monthly)).toBe(false);
+    expect(await status(sep.services_monthly.id)).toBe('pushed');
+
+    await fill(node, keys, 'JUN', '2024-06-01', '2024-06-30', 300);
+    const jun = await approvePeriod('2024-06');
+    const client = node.app.get<HubClient>(HUB_CLIENT);
+    const submit = client.submit.bind(client);
+    let thrown = 0;
+    const spy = jest.spyOn(client, 'submit').mockImplementation((body) => (thrown++ === 0 ? Promise.reject(new TypeError('Dilnoza Karimova +992 900 000 000')) : submit(body)));
+    try {
+      expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 1, pending: 1 });
+    } finally {
+      spy.mockRestore();
+    }
+    const stuck = Object.values(jun).find((r) => !hub.took(r)) as ReleaseEntity;
+    const row = await outboxRow(stuck.id);
+    expect(row).toMatchObject({ status: 'pending', attempts: 1, due: false });
+    expect(row.last_error).toBe('error on the node (TypeError); retried after a backoff');
+    expect(node.logs.join('')).toContain(`push of release ${stuck.id} failed on the node (TypeError)`);
+    expect(node.logs.join('')).not.toContain('Dilnoza');
+    expect(await status(stuck.id)).toBe('approved');
+    // once its backoff is over it goes as any other row
+    await node.dataSource.query(`UPDATE release_outbox SET next_attempt_at = now() WHERE release_id = $1`, [stuck.id]);
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
+    expect(await status(stuck.id)).toBe('pushed');
+  });
+});
