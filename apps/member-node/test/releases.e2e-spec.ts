@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource, EntityManager } from 'typeorm';
-import { SubmissionPayload } from '@paivand/schema';
+import { STANDARD, SubmissionPayload } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { HUB_CLIENT } from '../src/federation/federation.providers';
@@ -12,6 +12,7 @@ import { OutboxPusher } from '../src/outbox/outbox.pusher';
 import { ReleaseEntity } from '../src/releases/release.entity';
 import { PrepareResult, ReleasesService } from '../src/releases/releases.service';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
 import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
 jest.setTimeout(300_000);
@@ -198,6 +199,7 @@ describe('member node: releases, their decisions and the outbox, under concurren
     expect(await outboxRow(sep.incidents_monthly.id)).toMatchObject({ status: 'failed', last_error: 'not sent: the release is superseded, no longer approved' });
     expect(hub.took(sep.incidents_monthly)).toBe(false);
     expect(await status(sep.services_monthly.id)).toBe('pushed');
+    expect(await pusher.requeue([sep.incidents_monthly.id], MANAGER)).toEqual([{ releaseId: sep.incidents_monthly.id, outcome: 'superseded' }]);
 
     await fill(node, keys, 'JUN', '2024-06-01', '2024-06-30', 300);
     const jun = await approvePeriod('2024-06');
@@ -221,5 +223,65 @@ describe('member node: releases, their decisions and the outbox, under concurren
     await node.dataSource.query(`UPDATE release_outbox SET next_attempt_at = now() WHERE release_id = $1`, [stuck.id]);
     expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
     expect(await status(stuck.id)).toBe('pushed');
+  });
+
+  it('requeue leaves a refused release that was prepared again since (superseded); nothing is sent', async () => {
+    await fill(node, keys, 'MAY', '2024-05-01', '2024-05-31', 200);
+    const may = await approvePeriod('2024-05');
+    hub.refuse = (p) => p.period === '2024-05';
+    await pusher.pushDue();
+    hub.refuse = () => false;
+    await fill(node, keys, 'MAYLATE', '2024-05-05', '2024-05-25', 30);
+    const again = await releases.prepare('2024-05', NOW);
+    expect(again.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`)).toEqual(['incidents_monthly 1 prepared', 'services_monthly 1 prepared']);
+    expect(await status(may.incidents_monthly.id)).toBe('superseded');
+
+    const sent = hub.accepted.length;
+    expect(await pusher.requeue([may.incidents_monthly.id], MANAGER)).toEqual([{ releaseId: may.incidents_monthly.id, outcome: 'superseded' }]);
+    expect(await outboxRow(may.incidents_monthly.id)).toMatchObject({ status: 'refused' });
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 0, errors: 0, pending: 0 });
+    expect(hub.accepted.length).toBe(sent);
+  });
+
+  it('a refused release re-enters the ledger only if nothing overlapping was approved while it was out, and at a fresh position', async () => {
+    await fill(node, keys, 'QA', '2025-01-01', '2025-03-31', 400);
+    await fill(node, keys, 'QB', '2024-10-01', '2024-12-31', 400);
+    const months: Record<string, Record<string, ReleaseEntity>> = {};
+    for (const p of ['2024-10', '2024-11', '2024-12', '2025-01', '2025-02', '2025-03']) months[p] = await approvePeriod(p);
+    hub.refuse = (p) => p.period === '2025-01' || p.period === '2024-10';
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 8, refused: 4 });
+    hub.refuse = () => false;
+    // the Association adds a quarterly incidents table
+    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
+    await node.app.get(StandardSyncService).store({ ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] });
+
+    // The first quarter is approved while January is refused: audited without it. January cannot go now.
+    const q1 = byDataset(await releases.prepare('2025-Q1', NOW), 'incidents_quarterly') as ReleaseEntity;
+    expect((await releases.approve(q1.id, MANAGER)).status).toBe('approved');
+    await pusher.pushDue();
+    const jan = months['2025-01'];
+    expect(await pusher.requeue([jan.incidents_monthly.id, jan.services_monthly.id], MANAGER)).toEqual([
+      { releaseId: jan.incidents_monthly.id, outcome: 'stale' },
+      // services are another unit: no quarterly table counts them
+      { releaseId: jan.services_monthly.id, outcome: 'requeued' },
+    ]);
+    expect(await releases.get(jan.incidents_monthly.id)).toMatchObject({ status: 'stale', errorCode: 'LEDGER_CHANGED' });
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
+    expect(hub.took(jan.incidents_monthly)).toBe(false);
+    expect(hub.took(jan.services_monthly)).toBe(true);
+
+    // The fourth quarter is prepared while October is refused, October goes again: it re-enters the ledger
+    // after the quarter was prepared, so the quarter, audited without it, is stale at approval.
+    const q4 = byDataset(await releases.prepare('2024-Q4', NOW), 'incidents_quarterly') as ReleaseEntity;
+    const oct = months['2024-10'];
+    expect(await pusher.requeue([oct.incidents_monthly.id], MANAGER)).toEqual([{ releaseId: oct.incidents_monthly.id, outcome: 'requeued' }]);
+    const readmitted = await releases.get(oct.incidents_monthly.id);
+    expect(readmitted).toMatchObject({ status: 'approved', errorCode: null });
+    const [{ max }] = await node.dataSource.query(`SELECT max(in_ledger_seq)::text AS max FROM releases`);
+    expect(readmitted.inLedgerSeq).toBe(max);
+    expect(await releases.approve(q4.id, MANAGER)).toMatchObject({ status: 'stale', errorCode: 'LEDGER_CHANGED' });
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
+    expect(await status(oct.incidents_monthly.id)).toBe('pushed');
+    expect(hub.took(q4)).toBe(false);
   });
 });

@@ -226,6 +226,10 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       print(json, out, () => out.map((r) => `${r.releaseId}: ${r.outcome}`).join('\n'));
       if (out.some((r) => r.outcome === 'no_such_release')) throw new Exit(EXIT.USAGE, 'no such release');
       if (out.some((r) => r.outcome === 'member_changed')) throw new Exit(EXIT.NOTHING, 'a release names another member than MEMBER_ID: `prepare` its period again, then approve and push the new release');
+      if (out.some((r) => r.outcome === 'stale' || r.outcome === 'blocked')) {
+        throw new Exit(EXIT.NOTHING, 'a refused release can no longer be sent (an overlapping release was approved meanwhile, or its privacy budget is spent): `prepare` its period again');
+      }
+      if (out.some((r) => r.outcome === 'superseded')) throw new Exit(EXIT.NOTHING, 'a release was replaced or went stale since it was pushed: approve and push the release that replaced it');
       if (!out.some((r) => r.outcome === 'requeued')) throw new Exit(EXIT.NOTHING, 'no failed or refused push among these releases');
     });
 

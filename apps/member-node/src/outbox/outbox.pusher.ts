@@ -11,6 +11,7 @@ import { BACKOFF_POLICY, HUB_CLIENT, memberIdOf, SIGNING_KEY } from '../federati
 import { HubClient, HubUnavailableError } from '../federation/hub-client';
 import type { NodeSigningKey } from '../federation/signing-key';
 import { ReleaseEntity } from '../releases/release.entity';
+import { ReleasesService } from '../releases/releases.service';
 import { OutboxEntity } from './outbox.entity';
 import { payloadBytesOf, payloadMember, signedBody } from './signed-body';
 
@@ -36,11 +37,14 @@ export const MAX_OUTBOX_PAGE = 500;
 
 /**
  * What `requeue` did with one release: put its failed or refused row back in the queue, or
- * why not: not_retryable (pending or delivered: left alone), member_changed (the payload
- * names another member than MEMBER_ID: prepare the period again), not_in_outbox (a release
- * never approved), no_such_release.
+ * why not: superseded (the release was replaced or went stale since: its row stays as it
+ * is), stale (refused, and an overlapping release was approved while it was refused: it is
+ * now stale, prepare the period again), blocked (refused differential-privacy table whose
+ * year's budget was spent meanwhile), not_retryable (pending or delivered: left alone),
+ * member_changed (the payload names another member than MEMBER_ID: prepare the period
+ * again), not_in_outbox (a release never approved), no_such_release.
  */
-export type RequeueOutcome = 'requeued' | 'not_retryable' | 'member_changed' | 'not_in_outbox' | 'no_such_release';
+export type RequeueOutcome = 'requeued' | 'superseded' | 'stale' | 'blocked' | 'not_retryable' | 'member_changed' | 'not_in_outbox' | 'no_such_release';
 
 /** What an unexpected error leaves in a row's last_error: its kind only (a driver's message may quote values). */
 const faultOf = (err: unknown): string => `error on the node (${err instanceof Error ? err.name : 'unknown'}); retried after a backoff`;
@@ -65,6 +69,7 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     private readonly config: NodeConfig,
     private readonly scheduler: SchedulerRegistry,
     @Inject(SIGNING_KEY) private readonly key: NodeSigningKey | null,
+    private readonly releases: ReleasesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -191,7 +196,11 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
    * hub ignores an identical resend of an accepted release, so a retry never counts a
    * release twice, and a release the hub refuses on its merits is simply refused again. A
    * payload that names another member than MEMBER_ID could never be accepted: it is left
-   * for `prepare`, which replaces it. Pending and delivered rows are left alone.
+   * for `prepare`, which replaces it. Pending and delivered rows are left alone, and so are
+   * rows whose release is no longer what the row says (a refused release prepared again
+   * since, a failed one gone stale): `superseded`. A refused release left the ledger; it
+   * re-enters it only if nothing overlapping was approved meanwhile (see
+   * ReleasesService.readmitIn), otherwise it is `stale` (or `blocked`) and not sent.
    */
   async requeue(releaseIds: readonly string[], actor: string): Promise<{ releaseId: string; outcome: RequeueOutcome }[]> {
     const ids = [...new Set(releaseIds)];
@@ -200,20 +209,33 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const member = memberIdOf(this.config);
     const outcomes = await this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string; release_id: string; body: string }[]>(
-        `SELECT id, release_id, body FROM release_outbox WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') ORDER BY release_id FOR UPDATE`,
+      const rows = await tx.query<{ id: string; release_id: string; body: string; status: 'failed' | 'refused' }[]>(
+        `SELECT id, release_id, body, status FROM release_outbox WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') ORDER BY release_id FOR UPDATE`,
         [ids],
       );
       const out = new Map<string, RequeueOutcome>();
+      const releases = tx.getRepository(ReleaseEntity);
       for (const r of rows) {
+        const release = await releases.findOne({ where: { id: r.release_id }, lock: { mode: 'pessimistic_write' } });
+        // refused by the hub: the release is refused too; turned away before validation: it stayed approved
+        if (release?.status !== (r.status === 'refused' ? 'refused' : 'approved')) {
+          out.set(r.release_id, 'superseded');
+          continue;
+        }
         const payload = payloadBytesOf(r.body);
         if (payloadMember(payload) !== member) {
           out.set(r.release_id, 'member_changed');
           continue;
         }
+        if (r.status === 'refused') {
+          const readmitted = await this.releases.readmitIn(tx, release, actor);
+          if (readmitted.status !== 'approved') {
+            out.set(r.release_id, readmitted.status === 'blocked' ? 'blocked' : 'stale');
+            continue;
+          }
+        }
         const body = this.key ? signedBody(payload, this.key) : r.body;
         await tx.query(`UPDATE release_outbox SET status = 'pending', next_attempt_at = now(), last_error = NULL, body = $2 WHERE id = $1`, [r.id, body]);
-        await tx.query(`UPDATE releases SET status = 'approved', error_code = NULL, error_message = NULL WHERE id = $1 AND status = 'refused'`, [r.release_id]);
         out.set(r.release_id, 'requeued');
       }
       return out;

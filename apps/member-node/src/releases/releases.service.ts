@@ -338,50 +338,49 @@ export class ReleasesService {
       throw new NodeError('CONFLICT', `release is ${release.status}, not awaiting a decision`, { reason: 'RELEASE_NOT_PENDING' });
     }
     if (!this.key) throw new NodeError('CONFLICT', 'NODE_SIGNING_KEY is not configured: the node cannot sign releases', { reason: 'SIGNING_KEY_MISSING' });
-    /** The release is not signed: it ends with this status and why (stale or blocked). */
-    const decline = (status: ReleaseStatus, errorCode: string, errorMessage: string): Promise<ReleaseEntity> => {
-      Object.assign(release, { status, errorCode, errorMessage, decidedAt: new Date(), decidedBy: actor });
-      return repo.save(release);
-    };
     if (preparedForAnotherMember(release, memberIdOf(this.config))) {
       // the hub would refuse it (MEMBER_MISMATCH) and a resend could never succeed
-      return decline('stale', 'MEMBER_CHANGED', `prepared for member ${payloadMember(release.payload)} but this node is now ${memberIdOf(this.config)} (MEMBER_ID); prepare it again`);
+      return this.decline(tx, release, actor, {
+        status: 'stale',
+        errorCode: 'MEMBER_CHANGED',
+        errorMessage: `prepared for member ${payloadMember(release.payload)} but this node is now ${memberIdOf(this.config)} (MEMBER_ID); prepare it again`,
+      });
     }
-    // Serialise approvals: the ledger check and the ledger append must not interleave.
-    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:release-ledger']);
-    const newer: { dataset_id: string; period: string }[] = await tx.query(
-      'SELECT dataset_id, period FROM releases WHERE in_ledger_seq > $1 AND batch_id <> $2 AND status = ANY($3)',
-      [release.ledgerSeq, release.batchId, ['approved', 'pushed']],
-    );
-    // the anonymizer links releases of the same unit with overlapping periods: only those make this audit outdated
-    const standard = await this.standards.current();
-    const dataset = standard.dataset(release.datasetId);
-    const unitOf = (id: string): string | undefined => standard.dataset(id)?.unit;
-    // (a differential-privacy table is noised on its own: the ledger's growth does not change it)
-    const linked = (id: string): boolean => !isDp(dataset) && !isDp(standard.dataset(id));
-    if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId) && linked(r.dataset_id))) {
-      // audited against a ledger that has since grown: never pushed, prepare again
-      return decline('stale', 'LEDGER_CHANGED', 'released figures for an overlapping period were approved after this release was prepared; prepare it again');
-    }
-    if (isDp(dataset) && !(await this.budgetAllows(tx, release, dataset as DatasetDecl))) {
-      // the year's budget was spent after this table was prepared (e.g. a new standard lowered it)
-      return decline(
-        'blocked',
-        'BUDGET_EXHAUSTED',
-        `approving would spend more than the annual differential privacy budget of ${release.datasetId} for ${release.period.slice(0, 4)}`,
-      );
-    }
+    const refusal = await this.ledgerRefusal(tx, release, release.ledgerSeq, 'released figures for an overlapping period were approved after this release was prepared; prepare it again');
+    if (refusal) return this.decline(tx, release, actor, refusal);
     const body = signedBody(release.payload as string, this.key);
-    const [{ seq }] = await tx.query<{ seq: string }[]>(`SELECT nextval('release_ledger_seq') AS seq`);
     release.status = 'approved';
     release.decidedAt = new Date();
     release.decidedBy = actor;
     // the reason of a hold that has ended no longer describes the release
     release.holdReason = null;
-    release.inLedgerSeq = seq;
+    release.inLedgerSeq = await nextLedgerSeq(tx);
     const saved = await repo.save(release);
     await tx.getRepository(OutboxEntity).insert({ releaseId: release.id, datasetId: release.datasetId, period: release.period, revision: release.revision, body, status: 'pending', nextAttemptAt: new Date() });
     return saved;
+  }
+
+  /**
+   * A release the hub refused, about to be sent again (`retry`): it left the ledger when it
+   * was refused, so releases approved since were audited without it. It re-enters the ledger
+   * only if none of them overlaps it (and a differential-privacy table only within its year's
+   * budget), at a fresh position, so that a table prepared while it was out of the ledger is
+   * stale at approval. Otherwise it becomes stale (or blocked) and its period must be prepared
+   * again. The caller holds the release's row lock and checked that it is `refused`.
+   */
+  async readmitIn(tx: EntityManager, release: ReleaseEntity, actor: Actor): Promise<ReleaseEntity> {
+    const refusal = await this.ledgerRefusal(
+      tx,
+      release,
+      release.inLedgerSeq ?? release.ledgerSeq,
+      'released figures for an overlapping period were approved while the hub had refused this release; prepare it again',
+    );
+    if (refusal) return this.decline(tx, release, actor, refusal);
+    release.status = 'approved';
+    release.errorCode = null;
+    release.errorMessage = null;
+    release.inLedgerSeq = await nextLedgerSeq(tx);
+    return tx.getRepository(ReleaseEntity).save(release);
   }
 
   /**
@@ -397,6 +396,46 @@ export class ReleasesService {
     if (!locked) {
       throw new NodeError('CONFLICT', `period ${row.period} is being prepared; decide once its releases are prepared`, { reason: 'RELEASE_BUSY' });
     }
+  }
+
+  /**
+   * Why the release cannot enter the ledger now, or null: a suppression table audited
+   * against a ledger that has since grown (after `since`) by a linked release of an
+   * overlapping period is stale; a DP table that would overspend its year's budget is
+   * blocked. Takes the ledger lock, held until the caller appends the release.
+   */
+  private async ledgerRefusal(tx: EntityManager, release: ReleaseEntity, since: string, staleMessage: string): Promise<Refusal | null> {
+    // Serialise approvals: the ledger check and the ledger append must not interleave.
+    await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:release-ledger']);
+    const newer: { dataset_id: string; period: string }[] = await tx.query(
+      'SELECT dataset_id, period FROM releases WHERE in_ledger_seq > $1 AND batch_id <> $2 AND status = ANY($3)',
+      [since, release.batchId, LEDGER_STATUSES],
+    );
+    // the anonymizer links releases of the same unit with overlapping periods: only those make this audit outdated
+    const standard = await this.standards.current();
+    const dataset = standard.dataset(release.datasetId);
+    const unitOf = (id: string): string | undefined => standard.dataset(id)?.unit;
+    // (a differential-privacy table is noised on its own: the ledger's growth does not change it)
+    const linked = (id: string): boolean => !isDp(dataset) && !isDp(standard.dataset(id));
+    if (newer.some((r) => periodsOverlap(r.period, release.period) && unitOf(r.dataset_id) === unitOf(release.datasetId) && linked(r.dataset_id))) {
+      // audited against a ledger that has since grown: never pushed, prepare again
+      return { status: 'stale', errorCode: 'LEDGER_CHANGED', errorMessage: staleMessage };
+    }
+    if (isDp(dataset) && !(await this.budgetAllows(tx, release, dataset as DatasetDecl))) {
+      // the year's budget was spent after this table was prepared (e.g. a new standard lowered it)
+      return {
+        status: 'blocked',
+        errorCode: 'BUDGET_EXHAUSTED',
+        errorMessage: `approving would spend more than the annual differential privacy budget of ${release.datasetId} for ${release.period.slice(0, 4)}`,
+      };
+    }
+    return null;
+  }
+
+  /** The release is not signed (or not sent again): it ends with the refusal's status and why. */
+  private decline(tx: EntityManager, release: ReleaseEntity, actor: Actor, refusal: Refusal): Promise<ReleaseEntity> {
+    Object.assign(release, refusal, { decidedAt: new Date(), decidedBy: actor });
+    return tx.getRepository(ReleaseEntity).save(release);
   }
 
   /** Whether the ledger's spending of the release's year plus this release stays within the dataset's annual budget. */
@@ -439,6 +478,19 @@ export class ReleasesService {
   async ledger(): Promise<Awaited<ReturnType<typeof ledgerRows>>> {
     return this.db.transaction((tx) => ledgerRows(tx));
   }
+}
+
+/** Why a release does not enter the ledger: the status it ends with, and a code and message for the manager. */
+interface Refusal {
+  readonly status: 'stale' | 'blocked';
+  readonly errorCode: string;
+  readonly errorMessage: string;
+}
+
+/** The next position in the ledger (callers hold the ledger lock). */
+async function nextLedgerSeq(tx: EntityManager): Promise<string> {
+  const [{ seq }] = await tx.query<{ seq: string }[]>(`SELECT nextval('release_ledger_seq') AS seq`);
+  return seq;
 }
 
 /**
