@@ -115,6 +115,8 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
             ),
       ).finally(progress.end);
       print(json, results, () => results.map((r) => `${r.period} ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.releases.map((x) => `\n  ${x.id} ${x.datasetId} rev ${x.revision} ${x.status}`).join('')}`).join('\n') || 'no closed period with data');
+      const failed = results.filter((r) => r.status === 'failed');
+      if (failed.length > 0) throw new Exit(EXIT.NOTHING, `${failed.length} period(s) failed (${[...new Set(failed.map((r) => r.errorCode))].join(', ')}): the node log says why; the other periods were prepared`);
       // a mixed run (suppression tables prepared, a differential-privacy table blocked) carries an errorCode
       if (results.some((r) => r.status === 'blocked' || r.releases.some((x) => x.status === 'blocked'))) {
         throw new Exit(EXIT.NOTHING, 'the anonymizer refused at least one release');

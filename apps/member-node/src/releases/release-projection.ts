@@ -128,6 +128,12 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
   },
 };
 
+/** Attributes of the dataset's dimensions the register does not keep for its unit (none: the node can project it). */
+export function missingAttributes(d: DatasetDecl): RecordAttribute[] {
+  const spec = UNIT_SQL[d.unit];
+  return [...new Set(d.dimensions.map((dim) => dim.attribute))].filter((a) => spec?.attributes[a] === undefined).sort();
+}
+
 /**
  * The register as the anonymizer reads it, aggregated in Postgres: one row per distinct
  * combination of month, consent, other-member flag and the attributes the datasets need,

@@ -2,7 +2,8 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { comparePeriods, formatPeriod, generalizePeriod, Period, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
+import { comparePeriods, formatPeriod, generalizePeriod, parsePeriod, Period, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
+import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { PrepareProgress, PrepareResult, ReleasesService } from './releases.service';
@@ -67,7 +68,7 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
       const periods = await this.duePeriods(now);
       const results: PrepareResult[] = [];
       for (const [i, p] of periods.entries()) {
-        const r = await this.releases.prepare(p, now, onProgress);
+        const r = await this.prepareOne(p, now, onProgress);
         results.push(r);
         onPeriod?.(r, i + 1, periods.length);
       }
@@ -77,6 +78,18 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
       return await this.running;
     } finally {
       this.running = null;
+    }
+  }
+
+  /** One period of a run: an error fails that period only, so one bad period never holds up the later ones. */
+  private async prepareOne(period: string, now: Date, onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult> {
+    try {
+      return await this.releases.prepare(period, now, onProgress);
+    } catch (err) {
+      const errorCode = err instanceof NodeError ? String(err.details?.reason ?? err.code) : 'INTERNAL';
+      // the kind of error only: a driver's message may quote values
+      this.log.error(`release of ${period} failed (${err instanceof Error ? err.name : 'error'}${err instanceof NodeError ? ` ${errorCode}` : ''}); the next run tries again`);
+      return { period, periodType: parsePeriod(period).type, status: 'failed', releases: [], errorCode };
     }
   }
 }

@@ -24,7 +24,7 @@ import { OutboxEntity } from '../outbox/outbox.entity';
 import { payloadMember, signedBody } from '../outbox/signed-body';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
 import { ledgerRows, toLedgerEntries } from './release-ledger';
-import { PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
+import { missingAttributes, PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
 import { LEDGER_STATUSES, ReleaseEntity, ReleaseStatus } from './release.entity';
 
 /** Statuses that hold a revision number of a (dataset, period). */
@@ -58,11 +58,12 @@ export interface PrepareResult {
   readonly periodType: string;
   /**
    * prepared: new releases wait for approval (or were auto-approved); nothing: up to date;
-   * busy: another process holds the lock; blocked: the anonymizer refused everything.
+   * busy: another process holds the lock; blocked: the anonymizer refused everything;
+   * failed: an error stopped the period (the scheduled job goes on with the next one; `errorCode` says which).
    * `prepared` may come with blocked releases too (e.g. the suppression tables were
    * prepared while a differential-privacy table's budget was spent): `errorCode` is then set.
    */
-  readonly status: 'prepared' | 'nothing' | 'busy' | 'blocked';
+  readonly status: 'prepared' | 'nothing' | 'busy' | 'blocked' | 'failed';
   /** The releases prepared, then those blocked. */
   readonly releases: ReleaseEntity[];
   readonly errorCode?: string;
@@ -90,6 +91,8 @@ export type Actor = string;
 @Injectable()
 export class ReleasesService {
   private readonly log = new Logger(ReleasesService.name);
+  /** Datasets already reported as left out (standard version and dataset id), so the job logs each once. */
+  private readonly unprojectable = new Set<string>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -108,7 +111,19 @@ export class ReleasesService {
   async datasetsFor(periodType: string): Promise<DatasetDecl[]> {
     const standard = await this.standards.current();
     const units = await this.unitsKept();
-    return standard.datasets.filter((d) => d.periodType === periodType && METHODS.includes(d.protection.method) && units.includes(d.unit));
+    return standard.datasets.filter((d) => {
+      if (d.periodType !== periodType || !METHODS.includes(d.protection.method) || !units.includes(d.unit)) return false;
+      // A dataset of a newer standard over an attribute the register does not keep for its unit
+      // cannot be released here; preparing it would fail every period of its type.
+      const missing = missingAttributes(d);
+      if (missing.length === 0) return true;
+      const key = `${standard.version}|${d.id}`;
+      if (!this.unprojectable.has(key)) {
+        this.unprojectable.add(key);
+        this.log.warn(`dataset ${d.id} of standard ${standard.version} left out: the register has no ${missing.join(', ')} for ${d.unit} records`);
+      }
+      return false;
+    });
   }
 
   private async unitsKept(): Promise<DatasetUnit[]> {

@@ -116,7 +116,7 @@ export class ReleasePreviewModel {
 export class PrepareResultModel {
   @Field() period!: string;
   @Field() periodType!: string;
-  @Field({ description: 'prepared, nothing, busy or blocked' }) status!: string;
+  @Field({ description: 'prepared, nothing, busy, blocked or failed (an error stopped this period; errorCode says which)' }) status!: string;
   @Field(() => String, { nullable: true }) errorCode!: string | null;
   @Field(() => [ReleaseModel]) releases!: ReleaseModel[];
 }
