@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import { types } from 'pg';
 import { STANDARD, Standard } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
@@ -32,8 +33,21 @@ describe('member node: the release job', () => {
     Logger.flush();
     scheduler = node.app.get(ReleaseScheduler);
     await fill(node, keys, 'JOB', '2025-01-01', '2025-03-31', 200);
+    // the register's first day is the first of a month
+    await node.dataSource.query(`UPDATE incidents SET reported_date = '2025-01-01' WHERE id = (SELECT id FROM incidents ORDER BY reported_date, id LIMIT 1)`);
   });
   afterAll(() => node?.close());
+
+  it('finds the due periods from the first day with data east of UTC too (a date is not read as local midnight)', async () => {
+    // node-postgres reads a `date` as local midnight: here as it would in Dushanbe (UTC+5), whatever the machine's zone
+    const readDate = types.getTypeParser(types.builtins.DATE);
+    types.setTypeParser(types.builtins.DATE, (v: string) => new Date(`${v}T00:00:00+05:00`));
+    try {
+      expect(await scheduler.duePeriods(NOW)).toEqual(['2025-01', '2025-02', '2025-03', '2025-Q1']);
+    } finally {
+      types.setTypeParser(types.builtins.DATE, readDate);
+    }
+  });
 
   it('leaves out a dataset of a newer standard the register cannot count (logged once, by id), and prepares every period', async () => {
     const quarterly = STANDARD.datasets.find((d) => d.periodType === 'quarter') as Standard['datasets'][number];

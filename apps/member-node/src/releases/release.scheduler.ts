@@ -38,13 +38,14 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
   async duePeriods(now: Date = new Date()): Promise<string[]> {
     const standard = await this.standards.current();
     const types = [...new Set(standard.datasets.map((d) => d.periodType))];
-    const [{ first }] = await this.db.query<{ first: Date | string | null }[]>(
-      `SELECT least((SELECT min(reported_date) FROM incidents WHERE centre_id = $1), (SELECT min(date) FROM service_deliveries WHERE centre_id = $1),
-                    (SELECT min(date) FROM consultations WHERE centre_id = $1)) AS first`,
+    // as text: node-postgres reads a `date` as local midnight, which east of UTC is the day before in UTC
+    const [{ first }] = await this.db.query<{ first: string | null }[]>(
+      `SELECT to_char(least((SELECT min(reported_date) FROM incidents WHERE centre_id = $1), (SELECT min(date) FROM service_deliveries WHERE centre_id = $1),
+                    (SELECT min(date) FROM consultations WHERE centre_id = $1)), 'YYYY-MM-DD') AS first`,
       [this.config.CENTRE_ID],
     );
     if (!first) return [];
-    const firstDate = new Date(first);
+    const firstDate = new Date(`${first}T00:00:00Z`);
     const lookback = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - this.config.RELEASE_LOOKBACK_MONTHS, 1));
     const start = firstDate > lookback ? firstDate : lookback;
     const out: Period[] = [];
