@@ -1,3 +1,4 @@
+import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
@@ -7,8 +8,8 @@ import { RestExceptionFilter, apiValidationPipe, bodyParserErrors, requestIdMidd
 import { HubConfig } from './config/hub-config';
 
 /** Builds the hub application exactly as production runs it (main.ts, tests and the demo share this). */
-export async function createHubApp(config: HubConfig, databaseUrl: string): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(HubAppModule.forRoot(config, databaseUrl), {
+export async function createHubApp(config: HubConfig, databaseUrl: string, options: { logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(HubAppModule.forRoot(config, databaseUrl, options.logDestination), {
     bufferLogs: true,
     bodyParser: false,
     // A module that fails to start (the database) is an error for main's handler, not process.abort().

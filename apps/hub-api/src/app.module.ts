@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { PassportModule } from '@nestjs/passport';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { AccountsModule } from './accounts/accounts.module';
 import { AuditModule } from './audit/audit.module';
 import { HubAuthGuard } from './common/auth/auth.guard';
@@ -26,19 +27,19 @@ const FEATURES: Type[] = [AuditModule, AccountsModule, StandardsModule, MembersM
 
 @Module({})
 export class HubAppModule {
-  static forRoot(config: HubConfig, databaseUrl: string): DynamicModule {
+  /** `logDestination`: where the logs go (standard output by default; the operator commands send them to standard error). */
+  static forRoot(config: HubConfig, databaseUrl: string, logDestination?: DestinationStream): DynamicModule {
+    const logOptions = {
+      level: config.LOG_LEVEL,
+      genReqId: assignRequestId,
+      redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
+      serializers: REQUEST_LOG_SERIALIZERS,
+    };
     return {
       module: HubAppModule,
       imports: [
         HubConfigModule.forRoot(config),
-        LoggerModule.forRoot({
-          pinoHttp: {
-            level: config.LOG_LEVEL,
-            genReqId: assignRequestId,
-            redact: { paths: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]'], remove: true },
-            serializers: REQUEST_LOG_SERIALIZERS,
-          },
-        }),
+        LoggerModule.forRoot({ pinoHttp: logDestination ? [logOptions, logDestination] : logOptions }),
         // forRootAsync: forRoot records the data source's name in a registry of the whole process and warns when a
         // second app in it (the demo's hub and nodes, the tests) registers the same default name, though each app's
         // data source lives in its own container and nothing is overridden.

@@ -48,7 +48,8 @@ describe('hub: the paivand-hub command line', () => {
   it('creates the first Association coordinator, who signs in and admits a member; the password never appears', async () => {
     // A process of its own, as an operator runs it (in this one, its app would take over passport, which is
     // process-wide, from the test's hub; the other cases here end before the app starts, or need no sign-in).
-    const r = await scriptProcess('paivand-hub.ts', {}, `${PASSWORD}\n`, '--json', 'create-admin', 'Coordinator@Association.example.tj', '--name', 'Association coordinator');
+    // as under Compose (LOG_LEVEL info): whatever the app logs goes to standard error, standard output is the result alone
+    const r = await scriptProcess('paivand-hub.ts', { LOG_LEVEL: 'info' }, `${PASSWORD}\n`, '--json', 'create-admin', 'Coordinator@Association.example.tj', '--name', 'Association coordinator');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toMatchObject({ email: 'coordinator@association.example.tj', role: 'association_admin' });
     expect(r.out + r.err).not.toContain(PASSWORD);

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
 import { withDatabase } from '@paivand/devdb';
 import { Standard, STANDARD } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
@@ -215,6 +217,29 @@ describe('member node: the paivand-node command line', () => {
     for (const r of [created]) expect(r.out + r.err).not.toContain(password);
   });
 
+  it('as a process of its own: what the node logs goes to standard error, so --json output parses; sync-standard tells an unreachable hub (4) from none (5)', async () => {
+    const spawnCli = (env: Record<string, string | undefined>, ...args: string[]): Promise<{ code: number; out: string; err: string }> =>
+      new Promise((resolve, reject) => {
+        const merged: Record<string, string> = {};
+        for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
+        const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli/paivand-node.ts'), ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
+      });
+    // the hub is a closed port: standard output is the JSON answer alone, the reason on standard error
+    const unreachable = await spawnCli({ LOG_LEVEL: 'warn' }, '--json', 'sync-standard');
+    expect(unreachable.code).toBe(4);
+    expect(JSON.parse(unreachable.out)).toMatchObject({ status: 'unreachable' });
+    expect(unreachable.err).toContain('the hub is unreachable');
+    const none = await spawnCli({ HUB_URL: undefined, LOG_LEVEL: 'warn' }, 'sync-standard');
+    expect(none.code).toBe(5);
+    expect(none.err).toContain('HUB_URL, HUB_CLIENT_ID and HUB_CLIENT_SECRET are not configured');
+  });
+
   it('names what is missing from the environment with 5: the hub, the signing key, a key file, a key that is no key', async () => {
     const withEnv = async (env: Record<string, string | undefined>, ...args: string[]): Promise<Awaited<ReturnType<typeof cli>>> => {
       const before = { ...process.env };
@@ -244,7 +269,7 @@ describe('member node: the paivand-node command line', () => {
     const empty = `cli_unmigrated_${Date.now()}`;
     await node.dataSource.query(`CREATE DATABASE ${empty}`);
     try {
-      expect(await withEnv({ DATABASE_URL: withDatabase(node.db.url, empty) }, 'ledger')).toMatchObject({ code: 5, err: expect.stringContaining('run `npm run node:migrate` first') });
+      expect(await withEnv({ DATABASE_URL: withDatabase(node.db.url, empty) }, 'ledger')).toMatchObject({ code: 5, err: expect.stringContaining('run the migrations first (`npm run node:migrate`') });
       expect(await withEnv({ DATABASE_URL: withDatabase(node.db.url, `${empty}_absent`) }, 'outbox')).toMatchObject({ code: 5, err: expect.stringContaining('does not exist') });
     } finally {
       await node.dataSource.query(`DROP DATABASE ${empty} WITH (FORCE)`);

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { accountFromInput, ApiError, CLI_EXIT as EXIT, CliExit as Exit, commandDatabase, hashSecret, ignoreClosedOutput, lastResortExit, printResult, reportExit } from '@paivand/nest-common';
 import { AccountsService } from '../accounts/accounts.service';
 import { CreateAccountInput } from '../accounts/dto/create-account.input';
+import pino from 'pino';
 import { createHubApp } from '../app.factory';
 import { ConfigError, loadHubConfig } from '../config/hub-config';
 
@@ -30,7 +31,8 @@ async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource })
     } finally {
       await probe.end().catch(() => undefined);
     }
-    const app = await createHubApp(config, db.url);
+    // its logs on standard error: standard output carries only the command's result (--json is parsed by scripts)
+    const app = await createHubApp(config, db.url, { logDestination: pino.destination(2) });
     try {
       return await fn({ accounts: app.get(AccountsService), db: app.get(DataSource) });
     } finally {

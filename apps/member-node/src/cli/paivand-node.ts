@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { isUUID } from 'class-validator';
 import { Command, CommanderError } from 'commander';
 import { userInfo } from 'node:os';
+import pino from 'pino';
 import { DataSource } from 'typeorm';
 import { createNodeApp } from '../app.factory';
 import { NodeError } from '../common/errors/node.error';
@@ -32,7 +33,8 @@ async function withNode<T>(fn: (s: Services) => Promise<T>, defaults: Record<str
   const db = await commandDatabase(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/node-pg', 'paivand_node');
   let app: Awaited<ReturnType<typeof createNodeApp>>;
   try {
-    app = await createNodeApp(config, db.url, { databaseRetries: 0, quietBoot: true });
+    // its logs on standard error: standard output carries only the command's result (--json is parsed by scripts)
+    app = await createNodeApp(config, db.url, { databaseRetries: 0, quietBoot: true, logDestination: pino.destination(2) });
   } catch (err) {
     await db.stop();
     throw err;
@@ -141,7 +143,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
         print(json, p, () => {
           const head = `${r.datasetId} ${r.period} rev ${r.revision} [${r.status}] hash ${r.contentHash ?? '-'}`;
           const rep = p.report ? `k=${p.report.k} published ${p.report.cellsPublished}/${p.report.cellsTotal}, primary ${p.report.cellsPrimary}, secondary ${p.report.cellsSecondary}, audit ${p.report.auditPassed ? 'passed' : 'FAILED'}` : (r.errorCode ?? '');
-          const cells = p.cells.filter((c) => c.value !== null || c.confStatus !== 'A').map((c) => `  ${c.labels.map((l) => l[lang]).join(' / ')}: ${c.value ?? '·'} ${c.obsStatus}/${c.confStatus}`);
+          const cells = p.cells.map((c) => `  ${c.labels.map((l) => l[lang]).join(' / ')}: ${c.value ?? '·'} ${c.obsStatus}/${c.confStatus}`);
           return [head, rep, ...cells].join('\n');
         });
       });
@@ -323,6 +325,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       const r = await withNode((s) => s.standards.sync());
       print(Boolean(program.opts().json), r, () => `standard ${r.version}: ${r.status}`);
       if (r.status === 'unreachable') throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable');
+      if (r.status === 'offline') throw new Exit(EXIT.CONFIG, 'HUB_URL, HUB_CLIENT_ID and HUB_CLIENT_SECRET are not configured');
     });
   return program;
 }
@@ -345,7 +348,7 @@ export async function run(argv: string[], input: NodeJS.ReadableStream = process
       if (err.details?.reason === 'SIGNING_KEY_MISSING') return EXIT.CONFIG;
       return err.code === 'BAD_USER_INPUT' || err.code === 'NOT_FOUND' ? EXIT.USAGE : EXIT.NOTHING;
     }
-    return reportExit(lastResortExit(err, 'register tables: run `npm run node:migrate` first'));
+    return reportExit(lastResortExit(err, 'register tables: run the migrations first (`npm run node:migrate`; in the image, the entrypoint or `node dist/apps/member-node/apps/member-node/src/cli/migrate.js`)'));
   }
 }
 

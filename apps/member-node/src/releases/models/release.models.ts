@@ -69,7 +69,7 @@ export class PreviewCellModel {
   @Field(() => [CodeLabelModel]) labels!: CodeLabelModel[];
   @Field(() => Int, { nullable: true }) value!: number | null;
   @Field({ description: 'SDMX OBS_STATUS: A normal, E estimated (differential privacy: noised), Q suppressed' }) obsStatus!: string;
-  @Field({ description: 'SDMX CONF_STATUS: F free, A primary, D secondary by the sender' }) confStatus!: string;
+  @Field({ description: 'SDMX CONF_STATUS: F free, C withheld by this node (a small count or a cell hidden to protect one: the report counts each, the cells do not tell which)' }) confStatus!: string;
 }
 
 @ObjectType('LeftOut')
