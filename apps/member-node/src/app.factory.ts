@@ -22,6 +22,10 @@ export async function createNodeApp(config: NodeConfig, databaseUrl: string, opt
     ...(options.quietBoot ? { logger: false as const } : {}),
   });
   app.useLogger(app.get(Logger));
+  // Lines logged through Nest's Logger (the services' own) were buffered until listen(): an app that never
+  // listens (the operator commands, the tests) lost them, so no test could see what they say. From here on
+  // they go to pino.
+  app.flushLogs();
   app.use(requestIdMiddleware);
   // the address the sign-in limits count: the peer's, unless the operator names the proxies in front
   app.set('trust proxy', config.TRUST_PROXY);

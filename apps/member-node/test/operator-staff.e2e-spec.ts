@@ -1,3 +1,4 @@
+import { Logger } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import { Principal } from '../src/common/auth/principal';
 import { LoginThrottleService } from '../src/staff/login-throttle.service';
@@ -43,6 +44,11 @@ describe('member node, operator: staff accounts and sign-in', () => {
       expect((await node.gql(LOGIN, { i: { username: u, password: 'wrong one' } })).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     }
     expect((await node.gql(LOGIN, { i: { username: 'case.target', password: 'the right password' } })).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it("writes what the services log through Nest's Logger into the app's log at once (an app that never listens lost it), so tests can read it", () => {
+    new Logger('LogProbe').warn('a line a service logs');
+    expect(node.logs.join('\n')).toContain('a line a service logs');
   });
 
   it('refuses U+0000 in a username with BAD_USER_INPUT, not an internal error', async () => {
