@@ -2,16 +2,27 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { comparePeriods, formatPeriod, generalizePeriod, parsePeriod, Period, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
+import { comparePeriods, formatPeriod, generalizePeriod, parsePeriod, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
-import { PrepareProgress, PrepareResult, ReleasesService } from './releases.service';
+import { PrepareOptions, PrepareProgress, PrepareResult, ReleasesService } from './releases.service';
+
+/** A period the job checks, and how. */
+interface DuePeriod {
+  readonly period: string;
+  /** Past the window of new periods: only its released tables are revised. */
+  readonly revisionsOnly: boolean;
+}
 
 /**
  * The release job: for every period type the node releases, each closed period from the
  * first month with data (at most RELEASE_LOOKBACK_MONTHS back) is prepared when it has
- * never been released, and revised when late entries changed its counts.
+ * never been released, and revised when late entries changed its counts. Every period with
+ * a live release is checked too, whatever its age and whether or not data remains for it
+ * (a withdrawn consent or a deleted case leaves its next revision): its released tables are
+ * revised when their figures changed. An unchanged period costs its aggregation queries,
+ * never a protection run (`prepare` compares input fingerprints first).
  */
 @Injectable()
 export class ReleaseScheduler implements OnApplicationBootstrap {
@@ -36,6 +47,10 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
 
   /** Closed periods that may need a release, oldest first. */
   async duePeriods(now: Date = new Date()): Promise<string[]> {
+    return (await this.due(now)).map((d) => d.period);
+  }
+
+  private async due(now: Date): Promise<DuePeriod[]> {
     const standard = await this.standards.current();
     const types = [...new Set(standard.datasets.map((d) => d.periodType))];
     // as text: node-postgres reads a `date` as local midnight, which east of UTC is the day before in UTC
@@ -44,32 +59,37 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
                     (SELECT min(date) FROM consultations WHERE centre_id = $1)), 'YYYY-MM-DD') AS first`,
       [this.config.CENTRE_ID],
     );
-    if (!first) return [];
-    const firstDate = new Date(`${first}T00:00:00Z`);
     const lookback = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - this.config.RELEASE_LOOKBACK_MONTHS, 1));
-    const start = firstDate > lookback ? firstDate : lookback;
-    const out: Period[] = [];
+    const firstDate = first ? new Date(`${first}T00:00:00Z`) : null;
+    // no data left at all: only released periods remain to check
+    const start = firstDate && (firstDate > lookback ? firstDate : lookback);
+    const out: DuePeriod[] = [];
     for (const type of types) {
-      if ((await this.releases.datasetsFor(type)).length === 0) continue;
+      const datasets = await this.releases.datasetsFor(type);
+      if (datasets.length === 0) continue;
       let last = previousPeriod(periodOfDate(now, type));
       if (periodEnd(last) > now) last = previousPeriod(last);
-      const from = generalizePeriod(formatPeriod(periodOfDate(start, 'month')), type);
-      if (comparePeriods(from, last) > 0) continue;
-      out.push(...periodRange(from, last));
+      const window = new Set<string>();
+      const from = start && generalizePeriod(formatPeriod(periodOfDate(start, 'month')), type);
+      if (from && comparePeriods(from, last) <= 0) for (const p of periodRange(from, last)) window.add(formatPeriod(p));
+      for (const period of window) out.push({ period, revisionsOnly: false });
+      for (const period of await this.releases.revisablePeriods(datasets)) {
+        if (!window.has(period) && comparePeriods(period, last) <= 0) out.push({ period, revisionsOnly: true });
+      }
     }
     // by the end of the period; a month before the quarter that ends with it
-    out.sort((a, b) => periodEnd(a).getTime() - periodEnd(b).getTime() || comparePeriods(b, a));
-    return out.map(formatPeriod);
+    out.sort((a, b) => periodEnd(a.period).getTime() - periodEnd(b.period).getTime() || comparePeriods(b.period, a.period));
+    return out;
   }
 
   /** One run of the job (also `paivand-node prepare` without a period). Runs are never concurrent in one process. */
   async runDue(now: Date = new Date(), onPeriod?: (r: PrepareResult, i: number, n: number) => void, onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult[]> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const periods = await this.duePeriods(now);
+      const periods = await this.due(now);
       const results: PrepareResult[] = [];
-      for (const [i, p] of periods.entries()) {
-        const r = await this.prepareOne(p, now, onProgress);
+      for (const [i, { period, revisionsOnly }] of periods.entries()) {
+        const r = await this.prepareOne(period, now, onProgress, { revisionsOnly });
         results.push(r);
         onPeriod?.(r, i + 1, periods.length);
       }
@@ -83,9 +103,9 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
   }
 
   /** One period of a run: an error fails that period only, so one bad period never holds up the later ones. */
-  private async prepareOne(period: string, now: Date, onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult> {
+  private async prepareOne(period: string, now: Date, onProgress: ((p: PrepareProgress) => void) | undefined, options: PrepareOptions): Promise<PrepareResult> {
     try {
-      return await this.releases.prepare(period, now, onProgress);
+      return await this.releases.prepare(period, now, onProgress, options);
     } catch (err) {
       const errorCode = err instanceof NodeError ? String(err.details?.reason ?? err.code) : 'INTERNAL';
       // the kind of error only: a driver's message may quote values

@@ -50,6 +50,22 @@ const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_priva
 
 const isDp = (d: DatasetDecl | undefined): boolean => d?.protection.method === 'differential_privacy';
 
+/**
+ * Whether a dataset's table of a period is kept up to date by the job whatever the period's age:
+ * it has a live release (latest status `latest`), unless it is a released differential-privacy
+ * table, which gets no revision.
+ */
+const revisable = (ds: DatasetDecl, latest: ReleaseStatus | undefined): boolean => latest !== undefined && !(isDp(ds) && LEDGER_STATUSES.includes(latest));
+
+export interface PrepareOptions {
+  /**
+   * Only the tables of the period that have a live release are prepared again (when their figures
+   * changed); no first release of another dataset. The job's checks of released periods past its
+   * window of new periods (RELEASE_LOOKBACK_MONTHS, or before the register's first data).
+   */
+  readonly revisionsOnly?: boolean;
+}
+
 /** How the suppression of a period's release is getting on (for an operator's progress line; counts only). */
 export type PrepareProgress = SuppressionProgress & { readonly period: string };
 
@@ -126,6 +142,23 @@ export class ReleasesService {
     });
   }
 
+  /**
+   * Periods with a table of one of `datasets` the job keeps up to date (see `revisable`),
+   * whatever their age and whether or not the register still holds data for them: a withdrawn
+   * consent or a deleted case must leave the next revision of every released period.
+   */
+  async revisablePeriods(datasets: readonly DatasetDecl[]): Promise<string[]> {
+    if (datasets.length === 0) return [];
+    // the latest live release of each (dataset, period), as `prepare` picks it
+    const rows = await this.db.query<{ dataset_id: string; period: string; status: ReleaseStatus }[]>(
+      `SELECT DISTINCT ON (dataset_id, period) dataset_id, period, status FROM releases
+        WHERE status = ANY($1) AND dataset_id = ANY($2) ORDER BY dataset_id, period, revision DESC, prepared_at DESC`,
+      [LIVE, datasets.map((d) => d.id)],
+    );
+    const byId = new Map(datasets.map((d) => [d.id, d]));
+    return [...new Set(rows.filter((r) => revisable(byId.get(r.dataset_id) as DatasetDecl, r.status)).map((r) => r.period))];
+  }
+
   private async unitsKept(): Promise<DatasetUnit[]> {
     const [{ hotline }] = await this.db.query<{ hotline: boolean }[]>('SELECT EXISTS (SELECT 1 FROM consultations WHERE centre_id = $1) AS hotline', [this.config.CENTRE_ID]);
     return PROJECTED_UNITS.filter((u) => u !== 'consultation' || hotline);
@@ -136,7 +169,7 @@ export class ReleasesService {
    * protected system. Two processes never prepare the same period: the second gets `busy`.
    * `onProgress` hears after every audit of the suppression (a large month takes many).
    */
-  async prepare(period: string, now: Date = new Date(), onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult> {
+  async prepare(period: string, now: Date = new Date(), onProgress?: (p: PrepareProgress) => void, options: PrepareOptions = {}): Promise<PrepareResult> {
     if (!isPeriod(period)) throw new NodeError('BAD_USER_INPUT', 'period must be an SDMX period (2026, 2026-Q3, 2026-07)', { reason: 'PERIOD_INVALID' });
     const periodType = parsePeriod(period).type;
     if (periodEnd(period) > now) throw new NodeError('BAD_USER_INPUT', `period ${period} has not closed yet`, { reason: 'PERIOD_OPEN' });
@@ -149,14 +182,18 @@ export class ReleasesService {
       const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [periodLock(period)]);
       if (!locked) return { ...empty, status: 'busy' as const };
 
-      const units = [...new Set(datasets.map((d) => d.unit))];
+      const existing = await tx.getRepository(ReleaseEntity).find({ where: { period, datasetId: In(datasets.map((d) => d.id)) }, order: { revision: 'DESC', preparedAt: 'DESC' } });
+      const latestStatus = (ds: DatasetDecl): ReleaseStatus | undefined => existing.find((r) => r.datasetId === ds.id && LIVE.includes(r.status))?.status;
+      const due = options.revisionsOnly ? datasets.filter((ds) => revisable(ds, latestStatus(ds))) : datasets;
+      if (due.length === 0) return empty;
+
+      const units = [...new Set(due.map((d) => d.unit))];
       const extracts = new Map<DatasetUnit, UnitExtract>();
       for (const unit of units) {
         // earlier releases of any suppression dataset of the unit may be linked to this one
         const linked = standard.datasets.filter((d) => d.unit === unit && d.protection.method === 'suppression' && d.periodType !== periodType);
-        extracts.set(unit, await this.projection.extract(tx, this.config.CENTRE_ID, unit, datasets.filter((d) => d.unit === unit), period, linked));
+        extracts.set(unit, await this.projection.extract(tx, this.config.CENTRE_ID, unit, due.filter((d) => d.unit === unit), period, linked));
       }
-      const existing = await tx.getRepository(ReleaseEntity).find({ where: { period, datasetId: In(datasets.map((d) => d.id)) }, order: { revision: 'DESC', preparedAt: 'DESC' } });
 
       interface Todo {
         ds: DatasetDecl;
@@ -167,7 +204,7 @@ export class ReleasesService {
       }
       const todo: Todo[] = [];
       const member = memberIdOf(this.config);
-      for (const ds of datasets) {
+      for (const ds of due) {
         const fingerprint = (extracts.get(ds.unit) as UnitExtract).fingerprint;
         const mine = existing.filter((r) => r.datasetId === ds.id);
         const latest = mine.find((r) => LIVE.includes(r.status));

@@ -1,0 +1,105 @@
+import { Logger } from '@nestjs/common';
+import { SubmissionPayload } from '@paivand/schema';
+import { iterateRegister } from '@paivand/synthetic';
+import { KeyRing } from '../src/crypto/key-ring';
+import { NodeSigningKey } from '../src/federation/signing-key';
+import { ReleaseScheduler } from '../src/releases/release.scheduler';
+import { ReleaseEntity } from '../src/releases/release.entity';
+import { PrepareResult, ReleasesService } from '../src/releases/releases.service';
+import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+
+// The release job keeps every released period up to date, whatever its age and whether or not
+// the register still holds data for it: a withdrawn consent or a deleted case leaves the hub.
+
+jest.setTimeout(300_000);
+
+const NOW = new Date('2025-04-20T00:00:00Z');
+
+/** A node that can sign (approve) releases, with its own database. */
+async function startNode(centre: string, keys: string, env: Record<string, string> = {}): Promise<NodeTestApp> {
+  const node = await startNodeTestApp({ CENTRE_ID: centre, MEMBER_ID: 'M1', NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: NodeSigningKey.generate().privateKeyPem, FEDERATION_JOBS: 'false', ...env });
+  // the app never listens here, so Nest keeps buffering the lines of its Logger: write them to the node's log
+  Logger.flush();
+  return node;
+}
+
+/** Synthetic cases reported between `from` and `to`. */
+function fill(node: NodeTestApp, keys: string, centreId: string, prefix: string, from: string, to: string, incidents: number): Promise<unknown> {
+  const centre = { id: prefix, centreType: 'crisis_centre' as const, region: 'TJ-SU' };
+  return fillSyntheticRegister(node.dataSource, new KeyRing(keys), centreId, iterateRegister({ seed: `rev-${prefix}`, centre, from, to, incidents }));
+}
+
+/** Prepares a period and approves every table of it: its figures are in the ledger. */
+async function approvePeriod(releases: ReleasesService, period: string): Promise<Record<string, ReleaseEntity>> {
+  const out: Record<string, ReleaseEntity> = {};
+  for (const r of (await releases.prepare(period, NOW)).releases) out[r.datasetId] = await releases.approve(r.id, 'staff:manager');
+  return out;
+}
+
+const resultOf = (results: PrepareResult[], period: string): PrepareResult | undefined => results.find((r) => r.period === period);
+const tableOf = (r: PrepareResult | undefined, datasetId: string): ReleaseEntity | undefined => r?.releases.find((x) => x.datasetId === datasetId);
+const cellsOf = (r: ReleaseEntity): SubmissionPayload['cells'] => (JSON.parse(r.payload as string) as SubmissionPayload).cells;
+
+describe('member node: the release job revises every released period', () => {
+  const keys = `k1:${newKey()}`;
+  const nodes: NodeTestApp[] = [];
+  afterAll(() => Promise.all(nodes.map((n) => n.close())));
+
+  it('a consent withdrawn for an incident of a released period older than RELEASE_LOOKBACK_MONTHS leaves its next revision', async () => {
+    const centre = 'rev-old';
+    const node = await startNode(centre, keys, { RELEASE_LOOKBACK_MONTHS: '3' });
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    const scheduler = node.app.get(ReleaseScheduler);
+    await fill(node, keys, centre, 'OLD', '2024-06-01', '2024-06-30', 200);
+    const june = await approvePeriod(releases, '2024-06');
+    expect(june.incidents_monthly).toMatchObject({ status: 'approved', revision: 1 });
+
+    // nothing changed: the old period is checked and left as it is
+    expect(resultOf(await scheduler.runDue(NOW), '2024-06')).toMatchObject({ status: 'nothing', releases: [] });
+
+    const [incident] = await node.dataSource.query<{ id: string }[]>(
+      `SELECT id FROM incidents WHERE centre_id = $1 AND consent_reporting AND reported_date >= '2024-06-01' AND reported_date < '2024-07-01' ORDER BY id LIMIT 1`,
+      [centre],
+    );
+    const caseworker = await node.signIn('caseworker');
+    const withdrawn = await node.gql('mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { consent { reporting } } }', { i: { incidentId: incident.id, consent: { services: true, reporting: false } } }, caseworker);
+    expect(withdrawn.data?.updateConsent.consent).toEqual({ reporting: false });
+
+    expect(await scheduler.duePeriods(NOW)).toContain('2024-06');
+    const revised = resultOf(await scheduler.runDue(NOW), '2024-06');
+    expect(revised?.status).toBe('prepared');
+    const next = tableOf(revised, 'incidents_monthly') as ReleaseEntity;
+    expect(next).toMatchObject({ status: 'prepared', revision: 2 });
+    expect(next.inputFingerprint).not.toBe(june.incidents_monthly.inputFingerprint);
+    // the window of new periods is unchanged: no month before it is prepared for the first time
+    expect(await scheduler.duePeriods(NOW)).toEqual(['2024-06', '2025-01', '2025-02', '2025-03', '2025-Q1']);
+  });
+
+  it("the centre's first month, released, then every incident of it deleted: revised with no incident counted", async () => {
+    const centre = 'rev-first';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    const scheduler = node.app.get(ReleaseScheduler);
+    await fill(node, keys, centre, 'JAN', '2025-01-01', '2025-01-31', 20);
+    await fill(node, keys, centre, 'LATER', '2025-02-01', '2025-03-31', 100);
+    const jan = await approvePeriod(releases, '2025-01');
+    expect(cellsOf(jan.incidents_monthly).some((c) => (c.value ?? 0) > 0)).toBe(true);
+
+    const manager = await node.signIn('manager');
+    const doomed = await node.dataSource.query<{ id: string }[]>(`SELECT id FROM incidents WHERE centre_id = $1 AND reported_date < '2025-02-01'`, [centre]);
+    expect(doomed.length).toBeGreaterThan(0);
+    for (const { id } of doomed) expect((await node.gql('mutation($id: ID!) { deleteIncident(id: $id) { id } }', { id }, manager)).errors).toBeUndefined();
+
+    expect(await scheduler.duePeriods(NOW)).toContain('2025-01');
+    const revised = resultOf(await scheduler.runDue(NOW), '2025-01');
+    expect(revised?.status).toBe('prepared');
+    const next = tableOf(revised, 'incidents_monthly') as ReleaseEntity;
+    expect(next).toMatchObject({ status: 'prepared', revision: 2 });
+    expect(next.report).toMatchObject({ recordsCounted: 0 });
+    // zeros, or hidden where a cell moved by 1..k-1 since the release it revises: nothing counted
+    expect(cellsOf(next).filter((c) => (c.value ?? 0) > 0)).toEqual([]);
+  });
+});
