@@ -310,6 +310,7 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect((await releases.approve(first.id, 'test')).status).toBe('approved');
     // the hub refused it (say, for a k the Association had raised meanwhile), as the outbox records a refusal
     await node.dataSource.query(`UPDATE releases SET status = 'refused', error_code = 'K_TOO_LOW' WHERE id = $1`, [first.id]);
+    await node.dataSource.query(`UPDATE release_outbox SET status = 'refused', attempts = 1, summary = '{"status":"ERROR"}'::jsonb WHERE release_id = $1`, [first.id]);
     // the same standard, the same figures: the same bytes would be refused again, nothing is prepared
     expect(await hotline()).toBeUndefined();
     // the node pulls the Association's new standard: the period is prepared again, as revision 1 still (the hub holds none)
@@ -317,6 +318,8 @@ describe('member node: hotline consultations and their differential-privacy rele
     const again = await hotline();
     expect(again).toMatchObject({ status: 'prepared', revision: 1, schemaVersion: '2026.9' });
     expect((await releases.get(first.id)).status).toBe('superseded');
+    // the refused table's noise reached the hub: its epsilon stays spent, out of the ledger as it is (3 - 0.5 - 0.5)
+    expect(again.report.epsilonRemaining).toBe(2);
     expect(await hotline()).toBeUndefined();
   });
 

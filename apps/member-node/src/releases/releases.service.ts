@@ -42,6 +42,14 @@ function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
 /** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
 const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 
+/**
+ * A release out of the ledger (SQL over alias `r`, $4 = the ledger's statuses) whose payload the hub
+ * was sent all the same: its outbox row has an answer or an attempt (a refused release, then
+ * replaced). Its noise was seen: a differential-privacy table of it spends its epsilon, though its
+ * cells are not in the suppression ledger.
+ */
+const SENT_OUT_OF_LEDGER = `(NOT (status = ANY($4)) AND EXISTS (SELECT 1 FROM release_outbox o WHERE o.release_id = r.id AND (o.summary IS NOT NULL OR o.attempts > 0)))`;
+
 /** The advisory lock of a period: held alone by its preparation, shared by decisions on its releases. */
 const periodLock = (period: string): string => `paivand:release:${period}`;
 
@@ -361,11 +369,13 @@ export class ReleasesService {
   private async reservedBudget(tx: EntityManager, dpTodo: readonly { ds: DatasetDecl; replaces?: ReleaseEntity }[]): Promise<Record<string, Record<string, number>>> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:dp-budget']);
     const replaced = dpTodo.flatMap((t) => (t.replaces ? [t.replaces.id] : []));
+    // and, out of the ledger, what the hub was sent all the same (SENT_OUT_OF_LEDGER)
     const rows: { dataset_id: string; year: string; epsilon: number | null }[] = await tx.query(
       `SELECT dataset_id, left(period, 4) AS year, sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS epsilon
-         FROM releases WHERE status = ANY($1) AND dataset_id = ANY($2) AND payload IS NOT NULL AND NOT (id = ANY($3::uuid[]))
+         FROM releases r WHERE dataset_id = ANY($2) AND payload IS NOT NULL
+          AND ((status = ANY($1) AND NOT (id = ANY($3::uuid[]))) OR ${SENT_OUT_OF_LEDGER})
         GROUP BY 1, 2`,
-      [PENDING, dpTodo.map((t) => t.ds.id), replaced],
+      [PENDING, dpTodo.map((t) => t.ds.id), replaced, LEDGER_STATUSES],
     );
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) if (r.epsilon) (out[r.dataset_id] ??= {})[r.year] = Number(r.epsilon);
@@ -495,9 +505,11 @@ export class ReleasesService {
     const policy = dataset.protection.differentialPrivacy;
     const epsilon = (JSON.parse(release.payload as string) as SubmissionPayload).protection.epsilon;
     if (!policy || epsilon === undefined) return false;
+    // the ledger's, and what the hub was sent out of it (SENT_OUT_OF_LEDGER), but for this release itself (a refused one retried)
     const [{ spent }] = await tx.query<{ spent: number | null }[]>(
-      `SELECT sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS spent FROM releases WHERE status = ANY($1) AND dataset_id = $2 AND left(period, 4) = $3`,
-      [LEDGER_STATUSES, release.datasetId, release.period.slice(0, 4)],
+      `SELECT sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS spent FROM releases r
+        WHERE dataset_id = $2 AND left(period, 4) = $3 AND id <> $4 AND (status = ANY($1) OR ${SENT_OUT_OF_LEDGER.replace('$4', '$1')})`,
+      [LEDGER_STATUSES, release.datasetId, release.period.slice(0, 4), release.id],
     );
     return Number(spent ?? 0) + epsilon <= policy.annualEpsilon + 1e-12;
   }
