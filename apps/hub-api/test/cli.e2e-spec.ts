@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { withDatabase } from '@paivand/devdb';
-import { CliResult, runInProcess } from '../../../test/harness/cli';
+import { CliResult, runInProcess, runScript } from '../../../test/harness/cli';
 import { run } from '../src/cli/paivand-hub';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
@@ -12,18 +11,8 @@ jest.setTimeout(60_000);
 const cli = (stdin: string, ...args: string[]): Promise<CliResult> => runInProcess(run, 'paivand-hub', stdin, args);
 
 /** A command of src/cli (`script`) as a child process, from the sources. */
-function scriptProcess(script: string, env: Record<string, string>, stdin: string, ...args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli', script), ...args], { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-    child.stdin.end(stdin);
-  });
-}
+const scriptProcess = (script: string, env: Record<string, string | undefined>, stdin: string, ...args: string[]): Promise<CliResult> =>
+  runScript(join(__dirname, '../src/cli', script), env, stdin, args);
 
 /**
  * A new hub's first coordinator, made on the command line (the API admits members and creates

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { withDatabase } from '@paivand/devdb';
 import { Standard, STANDARD } from '@paivand/schema';
@@ -8,6 +7,7 @@ import { NodeSigningKey } from '../src/federation/signing-key';
 import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
+import { CliResult, runScript } from '../../../test/harness/cli';
 import { runCli as cli, runCliWithInput } from './utils/cli';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
@@ -218,18 +218,7 @@ describe('member node: the paivand-node command line', () => {
   });
 
   it('as a process of its own: what the node logs goes to standard error, so --json output parses; sync-standard tells an unreachable hub (4) from none (5)', async () => {
-    const spawnCli = (env: Record<string, string | undefined>, ...args: string[]): Promise<{ code: number; out: string; err: string }> =>
-      new Promise((resolve, reject) => {
-        const merged: Record<string, string> = {};
-        for (const [k, v] of Object.entries({ ...process.env, ...env })) if (v !== undefined) merged[k] = v;
-        const child = spawn(process.execPath, ['-r', '@swc-node/register', join(__dirname, '../src/cli/paivand-node.ts'), ...args], { env: merged, stdio: ['ignore', 'pipe', 'pipe'] });
-        let out = '';
-        let err = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code: code ?? -1, out, err }));
-      });
+    const spawnCli = (env: Record<string, string | undefined>, ...args: string[]): Promise<CliResult> => runScript(join(__dirname, '../src/cli/paivand-node.ts'), env, '', args);
     // the hub is a closed port: standard output is the JSON answer alone, the reason on standard error
     const unreachable = await spawnCli({ LOG_LEVEL: 'warn' }, '--json', 'sync-standard');
     expect(unreachable.code).toBe(4);

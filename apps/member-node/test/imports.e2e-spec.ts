@@ -51,6 +51,24 @@ describe('member node: import of existing registers and export', () => {
     expect(existsSync(staleSpool)).toBe(false);
   });
 
+  /** Starts the upload of a file in two parts and sends only the first (a file still arriving); `finish` sends the rest. */
+  async function halfSent(id: string, first: Buffer, rest: Buffer): Promise<{ finish: () => void; answered: Promise<{ status: number; body: string }> }> {
+    const server: Server = node.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
+    const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
+      req.on('response', (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      });
+      req.on('error', reject);
+    });
+    req.write(first);
+    return { finish: () => req.end(rest), answered };
+  }
+
   const count = async (sql: string): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${sql}`))[0].n;
 
   async function importFile(file: Buffer, format: 'csv' | 'xlsx', token = caseworker, extra = ''): Promise<Record<string, unknown>> {
@@ -284,18 +302,7 @@ describe('member node: import of existing registers and export', () => {
     const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
     const created = await node.gql('mutation { createImport(input: {fileName: "big.csv", format: csv}) { id } }', {}, caseworker);
     const id = created.data?.createImport.id as string;
-    const server: Server = node.app.getHttpServer();
-    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as AddressInfo;
-    const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
-    const answered = new Promise<number>((resolve, reject) => {
-      req.on('response', (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-      });
-      req.on('error', reject);
-    });
-    req.write(first);
+    const { finish, answered } = await halfSent(id, first, rest);
     // half the file sent: the job shows the rows done so far and the share of bytes read
     const job = async (): Promise<Record<string, number | string>> => (await node.gql(`query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`, { id }, caseworker)).data?.importJob;
     let mid = await job();
@@ -306,8 +313,8 @@ describe('member node: import of existing registers and export', () => {
     expect(mid).toMatchObject({ status: 'validating', rowsProcessed: 1_000 });
     expect(mid.progress).toBeGreaterThan(0.3);
     expect(mid.progress).toBeLessThan(0.6);
-    req.end(rest);
-    expect(await answered).toBe(200);
+    finish();
+    expect((await answered).status).toBe(200);
     expect(await job()).toMatchObject({ status: 'validated', rowsProcessed: 3_000, rowsValid: 3_000, progress: 1 });
     await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
   });
@@ -573,19 +580,7 @@ describe('member node: import of existing registers and export', () => {
       const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
       const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
       const id = await createJob();
-      const server: Server = node.app.getHttpServer();
-      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
-      const answered = new Promise<{ status: number; body: string }>((resolve, reject) => {
-        req.on('response', (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-        });
-        req.on('error', reject);
-      });
-      req.write(first);
+      const { finish, answered } = await halfSent(id, first, rest);
       let mid = await jobOf(id);
       for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -594,7 +589,7 @@ describe('member node: import of existing registers and export', () => {
       expect(mid).toMatchObject({ status: 'validating' });
       const discarded = await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
       expect(discarded.data?.discardImport.status).toBe('discarded');
-      req.end(rest);
+      finish();
       const done = await answered;
       expect(done.status).toBe(200);
       expect(JSON.parse(done.body)).toMatchObject({ status: 'discarded' });
@@ -620,18 +615,7 @@ describe('member node: import of existing registers and export', () => {
       const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
       const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
       const id = await createJob();
-      const server: Server = node.app.getHttpServer();
-      if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      const { port } = server.address() as AddressInfo;
-      const req = httpRequest({ method: 'PUT', host: '127.0.0.1', port, path: `/imports/${id}/file`, headers: { authorization: `Bearer ${caseworker}`, 'content-type': 'text/csv', 'content-length': first.length + rest.length } });
-      const answered = new Promise<number>((resolve, reject) => {
-        req.on('response', (res) => {
-          res.resume();
-          res.on('end', () => resolve(res.statusCode ?? 0));
-        });
-        req.on('error', reject);
-      });
-      req.write(first);
+      const { finish, answered } = await halfSent(id, first, rest);
       let mid = await jobOf(id);
       for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
         await new Promise((r) => setTimeout(r, 50));
@@ -649,8 +633,8 @@ describe('member node: import of existing registers and export', () => {
       expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id: dead.id }, caseworker)).errors?.[0].extensions?.details.reason).toBe(
         'IMPORT_NOT_VALIDATED',
       );
-      req.end(rest);
-      expect(await answered).toBe(200);
+      finish();
+      expect((await answered).status).toBe(200);
       expect(await jobOf(id)).toMatchObject({ status: 'validated', rowsValid: 3_000 });
       await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id }, caseworker);
       service.heartbeatMs = 15_000;

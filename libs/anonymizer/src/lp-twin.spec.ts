@@ -25,6 +25,23 @@ function lcg(seed: number): () => number {
   return () => (s = (s * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
 }
 
+/**
+ * A 5^4 table with its margins, about 30% of its inner counts small, the small cells and half the others
+ * hidden (so that components are large and many cells open): the audit's cells and the true counts.
+ */
+function randomTable(seed: number): { nAtoms: number; counts: number[]; cells: AuditCell[] } {
+  const sizes = [5, 5, 5, 5];
+  const rnd = lcg(seed);
+  const nAtoms = 625;
+  const counts = Array.from({ length: nAtoms }, () => (rnd() < 0.3 ? Math.floor(rnd() * 4) : 4 + Math.floor(rnd() * 40)));
+  const cells: AuditCell[] = allKeys(sizes).map((key) => {
+    const atoms = atomsOf(sizes, key);
+    const value = atoms.reduce((s, a) => s + counts[a], 0);
+    return { atoms, value: value < 4 || rnd() < 0.5 ? null : value, range: 5 };
+  });
+  return { nAtoms, counts, cells };
+}
+
 describe('the LP twin: a second HiGHS in a worker thread for the audit\'s aggregated rounds', () => {
   it('solves a component model as the main thread does: optimum and point, and infeasibility', async () => {
     const twin = LpTwin.shared();
@@ -69,16 +86,7 @@ describe('the LP twin: a second HiGHS in a worker thread for the audit\'s aggreg
   });
 
   it('an audit with the twin finds what the audit without it finds, cell for cell, and the twin did solve', async () => {
-    const sizes = [5, 5, 5, 5];
-    const rnd = lcg(20261124);
-    const nAtoms = 625;
-    const counts = Array.from({ length: nAtoms }, () => (rnd() < 0.3 ? Math.floor(rnd() * 4) : 4 + Math.floor(rnd() * 40)));
-    const cells: AuditCell[] = allKeys(sizes).map((key) => {
-      const atoms = atomsOf(sizes, key);
-      const value = atoms.reduce((s, a) => s + counts[a], 0);
-      // the small cells and a share of the others hidden, so that components are large and many cells open
-      return { atoms, value: value < 4 || rnd() < 0.5 ? null : value, range: 5 };
-    });
+    const { nAtoms, counts, cells } = randomTable(20261124);
     const twin = LpTwin.shared();
     const before = twin?.solved ?? 0;
     // interior point everywhere (components of any size), as components of 2,000 atoms and more have it
@@ -104,15 +112,7 @@ describe('the LP twin: a second HiGHS in a worker thread for the audit\'s aggreg
 
   // last in this file: the process's twin stays dead afterwards
   it('a twin that dies in the middle of an audit: the audit solves the rest alone and finds what it finds without a twin', async () => {
-    const sizes = [5, 5, 5, 5];
-    const rnd = lcg(20261125);
-    const nAtoms = 625;
-    const counts = Array.from({ length: nAtoms }, () => (rnd() < 0.3 ? Math.floor(rnd() * 4) : 4 + Math.floor(rnd() * 40)));
-    const cells: AuditCell[] = allKeys(sizes).map((key) => {
-      const atoms = atomsOf(sizes, key);
-      const value = atoms.reduce((s, a) => s + counts[a], 0);
-      return { atoms, value: value < 4 || rnd() < 0.5 ? null : value, range: 5 };
-    });
+    const { nAtoms, counts, cells } = randomTable(20261125);
     const alone = await auditCells(nAtoms, cells, { hint: counts, ipmMinColumns: 0, twin: false });
     const twin = LpTwin.shared();
     expect(twin).not.toBeNull();
