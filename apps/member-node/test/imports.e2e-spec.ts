@@ -408,6 +408,22 @@ describe('member node: import of existing registers and export', () => {
       return created.data?.createImport.id as string;
     };
 
+    /** A new import of 3,000 rows (codes `<prefix>-00000`...) half sent, once its first 1,000 rows are validated. */
+    const halfValidated = async (prefix: string): Promise<{ id: string; finish: () => void; answered: Promise<{ status: number; body: string }> }> => {
+      const rows = Array.from({ length: 3_000 }, (_, i) => row(`${prefix}-${String(i).padStart(5, '0')}`));
+      const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
+      const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
+      const id = await createJob();
+      const sent = await halfSent(id, first, rest);
+      let mid = await jobOf(id);
+      for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
+        await new Promise((r) => setTimeout(r, 50));
+        mid = await jobOf(id);
+      }
+      expect(mid).toMatchObject({ status: 'validating' });
+      return { id, ...sent };
+    };
+
     it('reads a semicolon file as Russian Excel writes it (BOM, CRLF), commas inside unquoted values included', async () => {
       const file = '\ufeff' + [RU_HEADER, row('SEMI-001', { address: 'г. Душанбе, ул. Синтетическая, 12', note: 'Муж избил, угрожал', types: 'побои, угрозы', narrative: 'Синтетика, без запятых не бывает' })].join('\r\n') + '\r\n';
       const job = await importFile(Buffer.from(file, 'utf8'), 'csv');
@@ -576,17 +592,7 @@ describe('member node: import of existing registers and export', () => {
     });
 
     it('an import discarded while its file is still arriving stays discarded and can never be accepted', async () => {
-      const rows = Array.from({ length: 3_000 }, (_, i) => row(`SLOW-${String(i).padStart(5, '0')}`));
-      const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
-      const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
-      const id = await createJob();
-      const { finish, answered } = await halfSent(id, first, rest);
-      let mid = await jobOf(id);
-      for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
-        await new Promise((r) => setTimeout(r, 50));
-        mid = await jobOf(id);
-      }
-      expect(mid).toMatchObject({ status: 'validating' });
+      const { id, finish, answered } = await halfValidated('SLOW');
       const discarded = await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
       expect(discarded.data?.discardImport.status).toBe('discarded');
       finish();
@@ -611,17 +617,7 @@ describe('member node: import of existing registers and export', () => {
       await node.dataSource.query(`UPDATE import_jobs SET status = 'validating', heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [dead.id]);
       expect(await count(`import_staged_rows WHERE job_id = '${String(dead.id)}'`)).toBe(2);
       // a live upload, half sent: its heartbeat moves while the rest of the file is awaited
-      const rows = Array.from({ length: 3_000 }, (_, i) => row(`BEAT-${String(i).padStart(5, '0')}`));
-      const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
-      const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
-      const id = await createJob();
-      const { finish, answered } = await halfSent(id, first, rest);
-      let mid = await jobOf(id);
-      for (let tries = 0; tries < 100 && !(Number(mid.rowsProcessed) >= 1_000); tries++) {
-        await new Promise((r) => setTimeout(r, 50));
-        mid = await jobOf(id);
-      }
-      expect(mid).toMatchObject({ status: 'validating' });
+      const { id, finish, answered } = await halfValidated('BEAT');
       const beatAt = async (): Promise<number> => ((await node.dataSource.query('SELECT heartbeat_at FROM import_jobs WHERE id = $1', [id]))[0].heartbeat_at as Date).getTime();
       const before = await beatAt();
       await new Promise((r) => setTimeout(r, 300));
