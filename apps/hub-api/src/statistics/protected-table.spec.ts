@@ -1,6 +1,6 @@
 import { STANDARD, StandardIndex, TOTAL_CODE } from '@paivand/schema';
 import fc from 'fast-check';
-import { answer, Hidden, isAnswerable, protectTable } from './protected-table';
+import { answer, combine, Hidden, isAnswerable, protectRevision, protectTable } from './protected-table';
 import { indexOf, isInner, supportOf, tableLayoutOf } from './table-layout';
 import { indicator, SpanBasis } from './span-basis';
 
@@ -151,5 +151,54 @@ describe('protectTable: counts are non-negative', () => {
       }),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('protectRevision: the change between two served tables is protected too', () => {
+  const cell = indexOf(layout, [0, 0]);
+  const base = (m: number) => (s: number, o: number): number => (s < 3 && o < 3 ? 6 + m : 0);
+  /** Per cell, how many of the member tables differ between `a` and `b`. */
+  const changed = (a: readonly Float64Array[], b: readonly Float64Array[]): Int32Array => {
+    const out = new Int32Array(layout.total);
+    for (let m = 0; m < a.length; m++) for (let i = 0; i < layout.total; i++) if (a[m][i] !== b[m][i]) out[i]++;
+    return out;
+  };
+  const published = (t: { hidden: Uint8Array }, i: number): boolean => t.hidden[i] === Hidden.No;
+
+  it('hides a cell whose changes cancel out between two members (+5 and -5 tell each the other), and every cell one member changed', () => {
+    const v1 = [0, 1, 2].map((m) => memberTable(base(m)));
+    const v2 = [
+      memberTable((s, o) => base(0)(s, o) + (s === 0 && o === 0 ? 5 : 0)),
+      memberTable((s, o) => base(1)(s, o) - (s === 0 && o === 0 ? 5 : 0)),
+      memberTable((s, o) => base(2)(s, o) + (s === 1 && o === 1 ? 4 : 0)),
+    ];
+    const now = combine(layout, v2);
+    const t = protectRevision(layout, now.value, now.contributors, [{ value: combine(layout, v1).value, changedMembers: changed(v1, v2) }], 3, []);
+    expect(published(t, cell)).toBe(false);
+    expect(published(t, indexOf(layout, [1, 1]))).toBe(false);
+    // a published cell that moved drew its change on three members or more (the grand total: +5, -5 and +4)
+    const before = combine(layout, v1).value;
+    const moved = changed(v1, v2);
+    for (let i = 0; i < layout.total; i++) if (published(t, i) && t.value[i] !== before[i]) expect(moved[i]).toBeGreaterThanOrEqual(3);
+  });
+
+  it('against every table served before: a revision that undoes part of the last one does not show the first one\'s difference', () => {
+    const v1 = [0, 1, 2, 3].map((m) => memberTable(base(m)));
+    // v2: members 0, 1 and 2 each add 2 to the cell (three changers: shown)
+    const v2 = v1.map((t, m) => (m < 3 ? memberTable((s, o) => base(m)(s, o) + (s === 0 && o === 0 ? 2 : 0)) : t));
+    // v3: members 1 and 2 take theirs back, member 3 adds 6: against v2 three changers, against v1 members 0 and 3 only
+    const v3 = [v2[0], v1[1], v1[2], memberTable((s, o) => base(3)(s, o) + (s === 0 && o === 0 ? 6 : 0))];
+    const now = combine(layout, v3);
+    const onlyLast = protectRevision(layout, now.value, now.contributors, [{ value: combine(layout, v2).value, changedMembers: changed(v2, v3) }], 3, []);
+    expect(published(onlyLast, cell)).toBe(true);
+    const all = protectRevision(
+      layout,
+      now.value,
+      now.contributors,
+      [v1, v2].map((v) => ({ value: combine(layout, v).value, changedMembers: changed(v, v3) })),
+      3,
+      [],
+    );
+    expect(published(all, cell)).toBe(false);
   });
 });

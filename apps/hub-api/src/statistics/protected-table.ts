@@ -135,37 +135,45 @@ export function protectCombined(
 }
 
 /**
- * A period's combined table served again after members reported late or revised. Whoever saw the
+ * A period's combined table served again after members reported late or revised. Whoever saw a
  * table served before can subtract it from this one, and the change, cell by cell, is then the
  * figures of the members who changed: one late member's whole table, or one member's revision. So
- * the change is protected as a table of its own (DESIGN rule 6): a cell whose change draws on fewer
- * than `minContributors` members (those whose figure of it changed) is hidden in the new table,
- * with what it takes to keep it from being derived from the changes of the cells still published;
- * and the new table is protected again around those, until neither needs more. `servedValue` is the
- * combined table served before (NaN where unknown); `changedMembers` per cell, how many members'
- * figures of it differ between the two.
+ * the change against every table served before (`earlier`: its values, NaN where unknown, and per
+ * cell how many members' figures of it differ from now) is protected as a table of its own (DESIGN
+ * rule 6): a cell changed by fewer than `minContributors` members is hidden in the new table (also
+ * when the changes cancel out: +5 of one member and -5 of another tell each the other's), with what
+ * it takes to keep it from being derived from the changes of the cells still published; and the new
+ * table is protected again around those, until nothing needs more.
  */
 export function protectRevision(
   layout: TableLayout,
   value: Float64Array,
   contributors: Int32Array,
-  servedValue: Float64Array,
-  changedMembers: Int32Array,
+  earlier: readonly { value: Float64Array; changedMembers: Int32Array }[],
   minContributors: number,
   hiddenBefore: Iterable<number>,
 ): ProtectedTable {
-  // protectCombined treats a positive value drawn on too few members as primary: the size of the change counts, not its sign
-  const change = new Float64Array(layout.total);
-  for (let i = 0; i < layout.total; i++) change[i] = Math.abs(value[i] - servedValue[i]);
+  // protectCombined treats a positive value drawn on too few members as primary: the size of the change counts, not its sign,
+  // and a change that nets to zero between members who changed still counts as one
+  const changes = earlier.map((e) => {
+    const change = new Float64Array(layout.total);
+    for (let i = 0; i < layout.total; i++) {
+      const d = value[i] - e.value[i];
+      change[i] = Number.isNaN(d) ? Number.NaN : d !== 0 ? Math.abs(d) : e.changedMembers[i] > 0 ? 1 : 0;
+    }
+    return { change, changedMembers: e.changedMembers };
+  });
   let hide = [...hiddenBefore];
   for (let round = 0; round < 32; round++) {
     const table = protectCombined(layout, value, contributors, minContributors, hide);
     const hiddenNow: number[] = [];
     for (let i = 0; i < layout.total; i++) if (table.hidden[i] !== Hidden.No) hiddenNow.push(i);
-    const changes = protectCombined(layout, change, changedMembers, minContributors, hiddenNow);
-    const more: number[] = [];
-    for (let i = 0; i < layout.total; i++) if (changes.hidden[i] !== Hidden.No && table.hidden[i] === Hidden.No) more.push(i);
-    if (more.length === 0) return table;
+    const more = new Set<number>();
+    for (const c of changes) {
+      const t = protectCombined(layout, c.change, c.changedMembers, minContributors, hiddenNow);
+      for (let i = 0; i < layout.total; i++) if (t.hidden[i] !== Hidden.No && table.hidden[i] === Hidden.No) more.add(i);
+    }
+    if (more.size === 0) return table;
     hide = [...hiddenNow, ...more];
   }
   throw new Error('revision protection did not converge');

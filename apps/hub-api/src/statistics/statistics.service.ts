@@ -348,14 +348,20 @@ export class StatisticsService {
    * lock per dataset (across replicas): read what was served, build, record.
    */
   private async loadCombined(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
+    let built = new Map<string, Required<Pick<PeriodData, 'protectedTable' | 'due'>> & Pick<PeriodData, 'revisableAt'>>();
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.served-hidden:' || $1))`, [dataset.id]);
       const current = await tx.query<{ period: string; ids: string[] }[]>(
         `SELECT period, array_agg(id::text ORDER BY id) AS ids FROM submissions WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
         [dataset.id, periods],
       );
-      await this.buildCombined(tx, dataset, L, new Map(current.map((r) => [r.period, r.ids])), out);
+      built = await this.buildCombined(tx, dataset, L, new Map(current.map((r) => [r.period, r.ids])));
     });
+    // into the cache once recorded: a table whose record did not commit is never served
+    for (const [p, b] of built) {
+      const pd = out.get(p);
+      if (pd) Object.assign(pd, b);
+    }
   }
 
   /**
@@ -419,7 +425,13 @@ export class StatisticsService {
    *   member's figures (DESIGN rule 6). After that a table with the newer submissions is served,
    *   protected against that difference too (protectRevision), and recorded as the next version.
    */
-  private async buildCombined(tx: EntityManager, dataset: DatasetDecl, L: TableLayout, current: Map<string, string[]>, out: Map<string, PeriodData>): Promise<void> {
+  private async buildCombined(
+    tx: EntityManager,
+    dataset: DatasetDecl,
+    L: TableLayout,
+    current: Map<string, string[]>,
+  ): Promise<Map<string, Required<Pick<PeriodData, 'protectedTable' | 'due'>> & Pick<PeriodData, 'revisableAt'>>> {
+    const built = new Map<string, Required<Pick<PeriodData, 'protectedTable' | 'due'>> & Pick<PeriodData, 'revisableAt'>>();
     const periods = [...current.keys()];
     const before = await tx.query<{ period: string; cell_key: string }[]>(
       `SELECT period, cell_key FROM served_hidden_cells WHERE dataset_id = $1 AND period = ANY($2)`,
@@ -433,17 +445,14 @@ export class StatisticsService {
       if (list) list.push(idx);
       else hiddenBefore.set(r.period, [idx]);
     }
-    const served = new Map(
-      (
-        await tx.query<{ period: string; version: number; ids: string[]; served_at: Date }[]>(
-          `SELECT DISTINCT ON (period) period, version, submission_ids::text[] AS ids, served_at FROM served_tables
-            WHERE dataset_id = $1 AND period = ANY($2) ORDER BY period, version DESC`,
-          [dataset.id, periods],
-        )
-      ).map((r) => [r.period, r]),
+    // every table served of these periods, oldest first: the last decides what is served now, a revision is protected against all
+    const servedAll = await tx.query<{ period: string; version: number; ids: string[]; served_at: Date }[]>(
+      `SELECT period, version, submission_ids::text[] AS ids, served_at FROM served_tables WHERE dataset_id = $1 AND period = ANY($2) ORDER BY period, version`,
+      [dataset.id, periods],
     );
+    const served = new Map(servedAll.map((r) => [r.period, r]));
     const now = Date.now();
-    type Plan = { ids: string[]; kind: 'early' | 'first' | 'same' | 'frozen' | 'revision'; revisableAt?: number; servedIds?: string[]; version?: number };
+    type Plan = { ids: string[]; kind: 'early' | 'first' | 'same' | 'frozen' | 'revision'; revisableAt?: number; version?: number };
     const plans = new Map<string, Plan>();
     for (const [p, ids] of current) {
       const last = served.get(p);
@@ -451,16 +460,13 @@ export class StatisticsService {
       else if (!last) plans.set(p, { ids, kind: 'first' });
       else if (last.ids.length === ids.length && last.ids.every((id, i) => id === ids[i])) plans.set(p, { ids, kind: 'same' });
       else if (now < last.served_at.getTime() + REVISION_DAYS * DAY_MS) plans.set(p, { ids: last.ids, kind: 'frozen', revisableAt: last.served_at.getTime() + REVISION_DAYS * DAY_MS });
-      else plans.set(p, { ids, kind: 'revision', servedIds: last.ids, version: last.version + 1 });
+      else plans.set(p, { ids, kind: 'revision', version: last.version + 1 });
     }
     const tables = await StatisticsService.combined(tx, L, [...plans.values()].flatMap((x) => x.ids));
-    const revised = [...plans.values()].filter((x) => x.kind === 'revision');
-    const servedTables = revised.length > 0 ? await StatisticsService.combined(tx, L, revised.flatMap((x) => x.servedIds ?? [])) : new Map<string, { value: Float64Array; contributors: Int32Array }>();
     const minContributors = dataset.protection.minContributors;
     const everything = Array.from({ length: L.total }, (_, i) => i);
     const recordHidden: { period: string; keys: string[] }[] = [];
     for (const [p, plan] of plans) {
-      const pd = out.get(p);
       const t = tables.get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
       const hidden = hiddenBefore.get(p) ?? [];
       let table: ProtectedTable;
@@ -468,10 +474,14 @@ export class StatisticsService {
         // Not due yet: a table served now would be one of several that differ only by what the late ones add. Nothing is shown or recorded.
         table = protectCombined(L, t.value, t.contributors, minContributors, everything);
       } else if (plan.kind === 'revision') {
-        const old = servedTables.get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
-        const changed = await StatisticsService.changedMembers(tx, L, plan.servedIds ?? [], plan.ids);
+        // against every version served before (a revision that undoes part of the last one would otherwise show the first's difference)
+        const earlier: { value: Float64Array; changedMembers: Int32Array }[] = [];
+        for (const v of servedAll.filter((r) => r.period === p)) {
+          const old = (await StatisticsService.combined(tx, L, v.ids)).get(p);
+          earlier.push({ value: old?.value ?? new Float64Array(L.total).fill(Number.NaN), changedMembers: await StatisticsService.changedMembers(tx, L, v.ids, plan.ids) });
+        }
         try {
-          table = protectRevision(L, t.value, t.contributors, old.value, changed, minContributors, hidden);
+          table = protectRevision(L, t.value, t.contributors, earlier, minContributors, hidden);
         } catch {
           // no pattern found: nothing of the revision is shown rather than something unprotected
           table = protectCombined(L, t.value, t.contributors, minContributors, everything);
@@ -481,10 +491,7 @@ export class StatisticsService {
         table = protectCombined(L, t.value, t.contributors, minContributors, hidden);
         if (plan.kind === 'first') await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, 1, $3::uuid[])`, [dataset.id, p, plan.ids]);
       }
-      if (!pd) continue;
-      pd.protectedTable = table;
-      pd.due = plan.kind !== 'early';
-      pd.revisableAt = plan.revisableAt;
+      built.set(p, { protectedTable: table, due: plan.kind !== 'early', revisableAt: plan.revisableAt });
       if (plan.kind === 'early') continue;
       const known = new Set(hidden);
       const keys: string[] = [];
@@ -497,6 +504,7 @@ export class StatisticsService {
         [dataset.id, period, keys],
       );
     }
+    return built;
   }
 }
 
