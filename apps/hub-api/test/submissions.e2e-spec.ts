@@ -218,7 +218,11 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     const s = sign_(a, { cells: servicesCells(good), period: '2025-08' });
     const sig = s.signature;
     // Buffer.from(.., 'base64') reads each of these as the same 64 bytes
-    const variants = [`${sig}!`, `${sig.slice(0, 40)}\n${sig.slice(40)}`, ` ${sig}`, sig.slice(0, 86), `${sig.slice(0, 86)}=`, `${sig}==`, sig.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(sig) ? '' : '.')];
+    // the 86th character with a padding bit set: the same 64 bytes, a different string
+    const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+    const lastBits = `${sig.slice(0, 85)}${B64[B64.indexOf(sig[85]) | 1]}==`;
+    const variants = [`${sig}!`, `${sig.slice(0, 40)}\n${sig.slice(40)}`, ` ${sig}`, sig.slice(0, 86), `${sig.slice(0, 86)}=`, `${sig}==`, sig.replace(/\+/g, '-').replace(/\//g, '_') + (/[+/]/.test(sig) ? '' : '.'), lastBits];
+    expect(Buffer.from(lastBits, 'base64').equals(Buffer.from(sig, 'base64'))).toBe(true);
     for (const signature of variants) {
       const r = await submit(a, { ...s, signature });
       expect({ signature, status: r.status, codes: codes(r) }).toEqual({ signature, status: 'ERROR', codes: ['SIGNATURE_INVALID'] });

@@ -18,6 +18,8 @@ import { checkProtection, shapeError, validateCells } from './validate-submissio
 
 /** A 64-byte Ed25519 signature in base64, exactly as Buffer's toString('base64') writes it. */
 const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
+/** The form above whose padding bits are zero too: the one string that decodes to those bytes (16 others would verify). */
+const canonicalSignature = (sig: string): boolean => SIGNATURE.test(sig) && Buffer.from(sig, 'base64').toString('base64') === sig;
 
 type Outcome = { kind: 'refused'; list: ConflictList } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
 
@@ -65,7 +67,7 @@ export class SubmissionsService {
     const forms = canonicalForms(p);
     // Buffer.from(.., 'base64') skips what is not base64 and reads base64url too: without the exact form,
     // many strings would verify as one signature, and the stored one would not be the node's.
-    if (!SIGNATURE.test(s.signature) || !verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), Buffer.from(s.signature, 'base64'))) {
+    if (!canonicalSignature(s.signature) || !verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), Buffer.from(s.signature, 'base64'))) {
       pre.add('SIGNATURE_INVALID', 'signature', 'the Ed25519 signature does not match the canonical payload');
       return refuse(pre);
     }
