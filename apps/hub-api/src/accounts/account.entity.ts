@@ -28,6 +28,18 @@ export class AccountEntity {
   @Column({ type: 'boolean', default: true })
   active!: boolean;
 
+  /**
+   * Unused: the sign-in lock is counted per email in sign_in_attempts. Kept one release longer
+   * (expand, then contract) so that replicas still running the code before it, which read and write
+   * these, keep working during a rolling update; a later migration drops them.
+   */
+  @Column({ name: 'failed_logins', type: 'integer', default: 0, select: false })
+  failedLogins?: number;
+
+  /** Unused, as failedLogins. */
+  @Column({ name: 'locked_until', type: 'timestamptz', nullable: true, select: false })
+  lockedUntil?: Date | null;
+
   /** Carried by every token issued; raised by a password change or reset, which revokes the earlier tokens. */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion!: number;

@@ -1,11 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHmac, hkdfSync } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { HubRole, Principal } from '../common/auth/principal';
 import { HubError } from '../common/errors/hub.error';
 import { AuditService } from '../audit/audit.service';
 import { ADMITTED_STATUSES, MemberEntity } from '../members/member.entity';
+import { HubConfig } from '../config/hub-config';
 import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
@@ -24,22 +25,51 @@ export const MAX_FAILED_LOGINS = 10;
 export const MAX_ACCOUNT_FAILURES = 50;
 export const LOCK_MINUTES = 15;
 
-const sha256 = (s: string): string => createHash('sha256').update(s).digest('hex');
-/** The key of an (email, address) pair: hashes, so the table holds neither what was typed nor where from. */
-const pairKey = (email: string, ip: string): string => `${sha256(email)}:${sha256(ip)}`;
-/** The key of an email's count over all addresses: under its pairs' prefix, so lifting an email's locks lifts it too. */
-const emailKey = (email: string): string => `${sha256(email)}:*`;
+/**
+ * The keys of sign_in_attempts: keyed hashes (HMAC under a key derived from JWT_SECRET) of what was
+ * typed as the email and of the address, never the text. People type passwords into the email field,
+ * and a plain hash of one in a copy of the table is cracked offline (the address space even more so).
+ */
+class AttemptKeys {
+  private readonly key: Buffer;
+
+  constructor(secret: string) {
+    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'paivand hub sign-in attempts', 32));
+  }
+
+  private mac(s: string): string {
+    return createHmac('sha256', this.key).update(s).digest('hex');
+  }
+
+  /** What every key of an email starts with: lifting its locks clears them all. */
+  prefix(email: string): string {
+    return `${this.mac(email)}:`;
+  }
+
+  /** An (email, address) pair. */
+  pair(email: string, ip: string): string {
+    return `${this.prefix(email)}${this.mac(ip)}`;
+  }
+
+  /** An email's count over all addresses. */
+  email(email: string): string {
+    return `${this.prefix(email)}*`;
+  }
+}
 
 @Injectable()
 export class AccountsService {
   private readonly attempts: AttemptLimiter;
+  private readonly keys: AttemptKeys;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly tokens: TokenService,
     private readonly audit: AuditService,
+    config: HubConfig,
   ) {
     this.attempts = new AttemptLimiter(db, { table: 'sign_in_attempts' }, LOCK_MINUTES * 60);
+    this.keys = new AttemptKeys(config.JWT_SECRET);
   }
 
   async login(input: LoginInput, ip: string): Promise<SessionModel> {
@@ -52,8 +82,8 @@ export class AccountsService {
     if (!account || !ok || !account.active) {
       throw new HubError('UNAUTHENTICATED', 'Wrong email or password', { reason: 'BAD_CREDENTIALS' });
     }
-    await this.attempts.clear({ key: pairKey(email, ip) });
-    await this.attempts.clear({ key: emailKey(email) });
+    await this.attempts.clear({ key: this.keys.pair(email, ip) });
+    await this.attempts.clear({ key: this.keys.email(email) });
     await this.assertMemberAdmitted(account);
     return this.session(account);
   }
@@ -84,10 +114,10 @@ export class AccountsService {
    * email has an account.
    */
   private async countAttempt(email: string, ip: string, accountId: string | undefined): Promise<void> {
-    if (!(await this.take(pairKey(email, ip), MAX_FAILED_LOGINS, accountId, 'address'))) {
+    if (!(await this.take(this.keys.pair(email, ip), MAX_FAILED_LOGINS, accountId, 'address'))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'SIGN_IN_LOCKED' });
     }
-    if (!(await this.take(emailKey(email), MAX_ACCOUNT_FAILURES, accountId, 'account'))) {
+    if (!(await this.take(this.keys.email(email), MAX_ACCOUNT_FAILURES, accountId, 'account'))) {
       throw new HubError('RATE_LIMITED', 'Too many wrong passwords; try again later', { reason: 'ACCOUNT_LOCKED' });
     }
   }
@@ -140,7 +170,7 @@ export class AccountsService {
 
   /** Lifts the locks of an account's email: of every address, and of all addresses together. */
   private async liftLocks(a: AccountEntity): Promise<AccountEntity> {
-    await this.attempts.clear({ prefix: `${sha256(a.email)}:` });
+    await this.attempts.clear({ prefix: this.keys.prefix(a.email) });
     return a;
   }
 
@@ -152,7 +182,7 @@ export class AccountsService {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
     const changed = await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword)));
-    await this.attempts.clear({ key: emailKey(changed.email) });
+    await this.attempts.clear({ key: this.keys.email(changed.email) });
     return this.session(changed);
   }
 
