@@ -169,7 +169,7 @@ describe('member node: releases, their decisions and the outbox, under concurren
     expect(hub.took(incidents)).toBe(false);
   });
 
-  it('a refused release requeued while its period is prepared again stays requeued: the new table of it is dropped, and the release is pushed', async () => {
+  it('a refused release requeued while its period is prepared again is left alone (busy), never deadlocking the preparation; the new tables go instead', async () => {
     await fill(node, keys, 'AUG', '2024-08-01', '2024-08-31', 300);
     const aug = await approvePeriod('2024-08');
     hub.refuse = (p) => p.period === '2024-08';
@@ -177,17 +177,22 @@ describe('member node: releases, their decisions and the outbox, under concurren
     hub.refuse = () => false;
     await fill(node, keys, 'AUGLATE', '2024-08-05', '2024-08-25', 40);
 
-    // the operator requeues the incidents table (requeue takes no period lock) while the period is prepared again
-    const { prepared, during } = await whilePreparing(node, '2024-08', () => pusher.requeue([aug.incidents_monthly.id], MANAGER));
-    expect(during).toEqual({ status: 'fulfilled', value: [{ releaseId: aug.incidents_monthly.id, outcome: 'requeued' }] });
-    // the refused services table, left alone, is replaced; the requeued one is not
-    expect(prepared.releases.map((r) => `${r.datasetId} ${r.status}`)).toEqual(['services_monthly prepared']);
-    expect(await status(aug.services_monthly.id)).toBe('superseded');
-    expect(await status(aug.incidents_monthly.id)).toBe('approved');
+    // The operator retries both refused tables while the period is prepared again. A requeue that locked
+    // one release, then waited for the ledger lock while the preparation held the other: 40P01.
+    const { prepared, during } = await whilePreparing(node, '2024-08', () => pusher.requeue([aug.incidents_monthly.id, aug.services_monthly.id], MANAGER));
+    expect(during.status).toBe('fulfilled');
+    expect(during.status === 'fulfilled' && [...during.value].sort((a, b) => a.releaseId.localeCompare(b.releaseId))).toEqual(
+      [aug.incidents_monthly.id, aug.services_monthly.id].sort().map((releaseId) => ({ releaseId, outcome: 'busy' })),
+    );
+    expect(await outboxRow(aug.incidents_monthly.id)).toMatchObject({ status: 'refused' });
+    // both refused tables are replaced (same revision); the old ones can no longer be requeued
+    expect(prepared.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`)).toEqual(['incidents_monthly 1 prepared', 'services_monthly 1 prepared']);
+    expect([await status(aug.incidents_monthly.id), await status(aug.services_monthly.id)]).toEqual(['superseded', 'superseded']);
+    expect(await pusher.requeue([aug.incidents_monthly.id], MANAGER)).toEqual([{ releaseId: aug.incidents_monthly.id, outcome: 'superseded' }]);
 
-    expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
-    expect(await status(aug.incidents_monthly.id)).toBe('pushed');
-    expect(hub.took(aug.incidents_monthly)).toBe(true);
+    for (const r of prepared.releases) await releases.approve(r.id, MANAGER);
+    expect(await pusher.pushDue()).toMatchObject({ delivered: 2, errors: 0, pending: 0 });
+    expect(hub.took(aug.incidents_monthly)).toBe(false);
   });
 
   it('a pending row whose release is no longer approved is failed, never sent; an unexpected error on one row backs it off and the others are pushed', async () => {

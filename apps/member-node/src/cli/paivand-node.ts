@@ -233,6 +233,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       if (out.some((r) => r.outcome === 'stale' || r.outcome === 'blocked')) {
         throw new Exit(EXIT.NOTHING, 'a refused release can no longer be sent (an overlapping release was approved meanwhile, or its privacy budget is spent): `prepare` its period again');
       }
+      if (out.some((r) => r.outcome === 'busy')) throw new Exit(EXIT.NOTHING, 'the period of a release is being prepared (by the job or another operator): retry once it is done');
       if (out.some((r) => r.outcome === 'superseded')) throw new Exit(EXIT.NOTHING, 'a release was replaced or went stale since it was pushed: approve and push the release that replaced it');
       if (!out.some((r) => r.outcome === 'requeued')) throw new Exit(EXIT.NOTHING, 'no failed or refused push among these releases');
     });

@@ -11,7 +11,7 @@ import { BACKOFF_POLICY, HUB_CLIENT, memberIdOf, SIGNING_KEY } from '../federati
 import { HubClient, HubUnavailableError } from '../federation/hub-client';
 import type { NodeSigningKey } from '../federation/signing-key';
 import { ReleaseEntity } from '../releases/release.entity';
-import { ReleasesService } from '../releases/releases.service';
+import { periodLock, ReleasesService } from '../releases/releases.service';
 import { OutboxEntity } from './outbox.entity';
 import { payloadBytesOf, payloadMember, signedBody } from './signed-body';
 
@@ -42,9 +42,10 @@ export const MAX_OUTBOX_PAGE = 500;
  * now stale, prepare the period again), blocked (refused differential-privacy table whose
  * year's budget was spent meanwhile), not_retryable (pending or delivered: left alone),
  * member_changed (the payload names another member than MEMBER_ID: prepare the period
- * again), not_in_outbox (a release never approved), no_such_release.
+ * again), busy (its period is being prepared: left alone, retry once it is done),
+ * not_in_outbox (a release never approved), no_such_release.
  */
-export type RequeueOutcome = 'requeued' | 'superseded' | 'stale' | 'blocked' | 'not_retryable' | 'member_changed' | 'not_in_outbox' | 'no_such_release';
+export type RequeueOutcome = 'requeued' | 'superseded' | 'stale' | 'blocked' | 'not_retryable' | 'member_changed' | 'busy' | 'not_in_outbox' | 'no_such_release';
 
 /** What an unexpected error leaves in a row's last_error: its kind only (a driver's message may quote values). */
 const faultOf = (err: unknown): string => `error on the node (${err instanceof Error ? err.name : 'unknown'}); retried after a backoff`;
@@ -200,7 +201,8 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
    * rows whose release is no longer what the row says (a refused release prepared again
    * since, a failed one gone stale): `superseded`. A refused release left the ledger; it
    * re-enters it only if nothing overlapping was approved meanwhile (see
-   * ReleasesService.readmitIn), otherwise it is `stale` (or `blocked`) and not sent.
+   * ReleasesService.readmitIn), otherwise it is `stale` (or `blocked`) and not sent. A release
+   * whose period is being prepared is left alone (`busy`): retry once the preparation is done.
    */
   async requeue(releaseIds: readonly string[], actor: string): Promise<{ releaseId: string; outcome: RequeueOutcome }[]> {
     const ids = [...new Set(releaseIds)];
@@ -209,11 +211,26 @@ export class OutboxPusher implements OnApplicationBootstrap, OnModuleDestroy {
     }
     const member = memberIdOf(this.config);
     const outcomes = await this.db.transaction(async (tx) => {
-      const rows = await tx.query<{ id: string; release_id: string; body: string; status: 'failed' | 'refused' }[]>(
-        `SELECT id, release_id, body, status FROM release_outbox WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') ORDER BY release_id FOR UPDATE`,
+      const out = new Map<string, RequeueOutcome>();
+      // The periods' locks first, shared as approve and hold take them, in order and before any row
+      // lock: a preparation holds its period's lock alone, locks the releases it retires and (auto-
+      // approval) waits for the ledger lock a readmission holds, so a requeue that locked a release
+      // of that period first would deadlock with it. A period being prepared is left alone: busy.
+      const candidates = await tx.query<{ release_id: string; period: string }[]>(
+        `SELECT release_id, period FROM release_outbox WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') ORDER BY period`,
         [ids],
       );
-      const out = new Map<string, RequeueOutcome>();
+      const busy: string[] = [];
+      for (const period of [...new Set(candidates.map((c) => c.period))]) {
+        const [{ locked }] = await tx.query<{ locked: boolean }[]>('SELECT pg_try_advisory_xact_lock_shared(hashtext($1)) AS locked', [periodLock(period)]);
+        if (!locked) busy.push(period);
+      }
+      for (const c of candidates) if (busy.includes(c.period)) out.set(c.release_id, 'busy');
+      const rows = await tx.query<{ id: string; release_id: string; body: string; status: 'failed' | 'refused' }[]>(
+        `SELECT id, release_id, body, status FROM release_outbox
+          WHERE release_id = ANY($1::uuid[]) AND status IN ('failed', 'refused') AND NOT (period = ANY($2::text[])) ORDER BY release_id FOR UPDATE`,
+        [ids, busy],
+      );
       const releases = tx.getRepository(ReleaseEntity);
       for (const r of rows) {
         const release = await releases.findOne({ where: { id: r.release_id }, lock: { mode: 'pessimistic_write' } });

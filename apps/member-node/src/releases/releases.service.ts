@@ -51,7 +51,7 @@ const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 const SENT_OUT_OF_LEDGER = `(NOT (status = ANY($4)) AND EXISTS (SELECT 1 FROM release_outbox o WHERE o.release_id = r.id AND (o.summary IS NOT NULL OR o.attempts > 0)))`;
 
 /** The advisory lock of a period: held alone by its preparation, shared by decisions on its releases. */
-const periodLock = (period: string): string => `paivand:release:${period}`;
+export const periodLock = (period: string): string => `paivand:release:${period}`;
 
 /** Protection methods the node applies (the anonymizer's). */
 const METHODS: readonly ProtectionMethod[] = ['suppression', 'differential_privacy'];
@@ -272,8 +272,8 @@ export class ReleasesService {
         );
       /**
        * Retires the release a new table replaces, unless it changed since `existing` was read
-       * (requeued by an operator, which takes no period lock): false, and the new table is dropped,
-       * so that a release on its way to the hub is never superseded.
+       * (decisions and requeues take the period's lock, so only a process that ignores it): false,
+       * and the new table is dropped, so that a release on its way to the hub is never superseded.
        */
       const retire = async (old: ReleaseEntity, status: 'superseded' | 'stale'): Promise<boolean> => {
         const { affected } = await tx.getRepository(ReleaseEntity).update({ id: old.id, status: old.status }, { status });

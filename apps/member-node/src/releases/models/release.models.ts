@@ -140,7 +140,7 @@ export class RequeueResultModel {
   @Field(() => ID) releaseId!: string;
   @Field({
     description:
-      'requeued (signed again with the current key), superseded (the release was replaced or went stale since: left alone), stale (refused, and an overlapping release was approved meanwhile: now stale, prepare the period again), blocked (refused differential-privacy table whose budget was spent meanwhile), not_retryable (pending or delivered: left alone), member_changed (names another member than MEMBER_ID: prepare the period again), not_in_outbox (never approved) or no_such_release',
+      'requeued (signed again with the current key), superseded (the release was replaced or went stale since: left alone), stale (refused, and an overlapping release was approved meanwhile: now stale, prepare the period again), blocked (refused differential-privacy table whose budget was spent meanwhile), not_retryable (pending or delivered: left alone), member_changed (names another member than MEMBER_ID: prepare the period again), busy (its period is being prepared: left alone, retry once it is done), not_in_outbox (never approved) or no_such_release',
   })
   outcome!: string;
 }
