@@ -176,6 +176,8 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     const codes = async (t: string): Promise<(string | undefined)[]> => Promise.all(ops.map(async (op) => (await hub.gql(op, { k: pem }, t)).errors?.[0].extensions?.code));
     // admitted, the account reads the members' library and manages its node (registerNodeKey: the key is registered once)
     expect((await hub.gql(ops[1], {}, token)).data?.libraryDocument.accessLevel).toBe('members_only');
+    // its node's token reads public documents only (a node's token outlives a suspension)
+    expect((await hub.gql(ops[1], {}, node.token)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
     expect((await hub.gql(`mutation { suspendMember(memberId: "${node.memberId}") { status } }`, {}, admin)).data?.suspendMember.status).toBe('suspended');
     expect(await codes(token)).toEqual(ops.map(() => 'UNAUTHENTICATED'));

@@ -309,7 +309,7 @@ describe('hub libraries: moderation, versions and files', () => {
     expect(await count('library_version_files')).toBe(links);
   });
 
-  it('a member node reads the libraries but writes nothing in them: NODE_PRINCIPAL, not an internal error', async () => {
+  it('a member node reads the public library but writes nothing in it: NODE_PRINCIPAL, not an internal error', async () => {
     const node = await admitTestMember(hub);
     const created = await hub.gql('mutation($i: CreateLibraryDocumentInput!) { createLibraryDocument(input: $i) { id } }', { i: documentInput() }, node.token);
     expect(created.errors?.[0].extensions).toMatchObject({ code: 'FORBIDDEN', details: { reason: 'NODE_PRINCIPAL' } });

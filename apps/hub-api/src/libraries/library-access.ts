@@ -7,6 +7,9 @@ import type { AccessLevel } from './library-codes';
  * documents only: "members and researchers" names exactly who else may read.
  */
 export function readableAccessLevels(p: Principal | undefined): AccessLevel[] {
+  // A member node is a machine that pushes releases and pulls the standard; it reads nothing a
+  // person of its member could not share in public (its token outlived the member's suspension).
+  if (p?.kind === 'node') return ['public'];
   switch (p?.role) {
     case undefined:
     case 'ombudsman':
@@ -25,7 +28,7 @@ export function isModerator(p: Principal | undefined): boolean {
 
 /**
  * Library documents are written by people: a member node (client credentials, role `member`)
- * reads what its member may read, but authors, edits and attaches nothing (FORBIDDEN, NODE_PRINCIPAL).
+ * reads public documents only, and authors, edits and attaches nothing (FORBIDDEN, NODE_PRINCIPAL).
  */
 export function assertPerson(p: Principal): void {
   if (p.kind !== 'user') throw new HubError('FORBIDDEN', 'Library documents are written by people; a node may read them', { reason: 'NODE_PRINCIPAL' });
