@@ -1,5 +1,5 @@
 import { generateKeyPairSync } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import { DataSource, Not } from 'typeorm';
 import { STANDARD } from '@paivand/schema';
 import { AccountsService } from '../accounts/accounts.service';
 import { hashSecret } from '@paivand/nest-common';
@@ -39,7 +39,8 @@ export async function seedHub(
   await db.transaction(async (tx) => {
     await services.standards.seed(tx, STANDARD);
     for (const m of FOUNDING_MEMBERS) {
-      if (await tx.getRepository(MemberEntity).exists({ where: { name: m.name } })) continue;
+      // a refused application under a founding member's name does not hold it (the name is free again)
+      if (await tx.getRepository(MemberEntity).exists({ where: { name: m.name, status: Not('refused') } })) continue;
       const { publicKey, privateKey } = generateKeyPairSync('ed25519');
       const pem = publicKey.export({ type: 'spki', format: 'pem' }).toString();
       const r = await services.members.insertAdmitted(tx, { ...m }, pem);
@@ -52,7 +53,7 @@ export async function seedHub(
         privateKeyPem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
       });
     }
-    const firstMember = await tx.getRepository(MemberEntity).findOne({ where: { name: FOUNDING_MEMBERS[0].name } });
+    const firstMember = await tx.getRepository(MemberEntity).findOne({ where: { name: FOUNDING_MEMBERS[0].name, status: Not('refused') } });
     const demo: { email: string; role: HubRole; memberId: string | null; displayName: string }[] = [
       { email: 'coordinator@association.example.tj', role: 'association_admin', memberId: null, displayName: 'Association coordinator' },
       { email: 'researcher@university.example.tj', role: 'researcher', memberId: null, displayName: 'Researcher' },

@@ -14,7 +14,7 @@ import { canonicalForms } from './canonical';
 import { copyCells } from './copy-cells';
 import { ConflictList, errorSummary, SummaryReference } from './import-summary';
 import { SubmissionEntity } from './submission.entity';
-import { checkProtection, shapeError, validateCells } from './validate-submission';
+import { shapeError, validateCells } from './validate-submission';
 
 /** A 64-byte Ed25519 signature in base64, exactly as Buffer's toString('base64') writes it. */
 const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
@@ -82,11 +82,13 @@ export class SubmissionsService {
       const current = await this.standards.current();
       const currentDataset = current.dataset(p.datasetId);
       // Zeros are published only where both the release's version and the current one call them structural.
-      validateCells(s, std, dataset, now, pre, { zerosProtected: !dataset.protection.structuralZeros || (currentDataset !== undefined && !currentDataset.protection.structuralZeros) });
       // A release prepared on an older version is welcome (a node offline for days), but not below the protection
       // the Association has since raised the dataset to: the current version's k, protection range and epsilon
-      // bound every release.
-      if (current.version !== std.version && currentDataset) checkProtection(p, currentDataset, pre, current.version);
+      // bound every release too.
+      validateCells(s, std, dataset, now, pre, {
+        zerosProtected: !dataset.protection.structuralZeros || (currentDataset !== undefined && !currentDataset.protection.structuralZeros),
+        current: current.version !== std.version && currentDataset ? { dataset: currentDataset, version: current.version } : undefined,
+      });
     }
     if (pre.size > 0) return refuse(pre);
 

@@ -98,23 +98,26 @@ export function shapeError(input: unknown): string | null {
 }
 
 /**
- * The protection a release declares, against the dataset's (of the release's version, or of the current
- * one, `since`, which may have raised it): k and protection range no lower, and for differential privacy
- * the epsilon spent no higher than the dataset's per release. The hub cannot recount a release, so what
- * the node declares is what the hub holds it to.
+ * The release's declared protection against the stricter of its own version of the standard and the
+ * current one (`current`, when the release was prepared on another): k and protection range at least,
+ * epsilon at most. Each refusal names the floor that binds (and "since standard X" when it is the
+ * current version's), so the node knows what to prepare again.
  */
-export function checkProtection(p: SubmissionPayload, dataset: DatasetDecl, out: ConflictList, since?: string): void {
-  const from = since ? ` since standard ${since}` : '';
-  if (p.protection.k < dataset.protection.k) out.add('K_TOO_LOW', 'protection', `k must be at least ${dataset.protection.k}${from}`);
-  const range = protectionRangeOf(dataset.protection);
-  if (p.protection.protectionRange < range) out.add('PROTECTION_RANGE_TOO_LOW', 'protection', `protectionRange must be at least ${range}${from}`);
+export function checkProtection(p: SubmissionPayload, dataset: DatasetDecl, out: ConflictList, current?: { dataset: DatasetDecl; version: string }): void {
+  const floor = (own: number, now: number | undefined, higher: boolean): { value: number; from: string } =>
+    now !== undefined && (higher ? now > own : now < own) ? { value: now, from: ` since standard ${current?.version ?? ''}` } : { value: own, from: '' };
+  const k = floor(dataset.protection.k, current?.dataset.protection.k, true);
+  if (p.protection.k < k.value) out.add('K_TOO_LOW', 'protection', `k must be at least ${k.value}${k.from}`);
+  const range = floor(protectionRangeOf(dataset.protection), current ? protectionRangeOf(current.dataset.protection) : undefined, true);
+  if (p.protection.protectionRange < range.value) out.add('PROTECTION_RANGE_TOO_LOW', 'protection', `protectionRange must be at least ${range.value}${range.from}`);
   const dp = dataset.protection.differentialPrivacy;
   if (dataset.protection.method !== 'differential_privacy' || !dp) return;
   const epsilon = p.protection.epsilon;
+  const ceiling = floor(dp.epsilonPerRelease, current?.dataset.protection.differentialPrivacy?.epsilonPerRelease, false);
   if (typeof epsilon !== 'number' || !Number.isFinite(epsilon) || epsilon <= 0) {
     out.add('PAYLOAD_INVALID', 'protection', `${dataset.id} is protected by differential privacy: epsilon must be the positive privacy loss of the release`);
-  } else if (epsilon > dp.epsilonPerRelease) {
-    out.add('EPSILON_TOO_HIGH', 'protection', `epsilon must be at most ${dp.epsilonPerRelease}${from}`);
+  } else if (epsilon > ceiling.value) {
+    out.add('EPSILON_TOO_HIGH', 'protection', `epsilon must be at most ${ceiling.value}${ceiling.from}`);
   }
 }
 
@@ -146,7 +149,14 @@ function layoutOf(std: StandardIndex, dataset: DatasetDecl): Layout {
  * Checks every cell of a payload against its dataset: dimensions, codes, counts,
  * statuses, period, duplicates, completeness of the inner table, margins and protection.
  */
-export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: DatasetDecl, now: Date, out: ConflictList, o: { zerosProtected: boolean } = { zerosProtected: !dataset.protection.structuralZeros }): void {
+export function validateCells(
+  s: SignedSubmission,
+  std: StandardIndex,
+  dataset: DatasetDecl,
+  now: Date,
+  out: ConflictList,
+  o: { zerosProtected: boolean; current?: { dataset: DatasetDecl; version: string } } = { zerosProtected: !dataset.protection.structuralZeros },
+): void {
   const p = s.payload;
   const dims = dataset.dimensions.map((d) => d.id);
   if (p.dimensions.length !== dims.length || p.dimensions.some((d, i) => d !== dims[i])) {
@@ -164,7 +174,7 @@ export function validateCells(s: SignedSubmission, std: StandardIndex, dataset: 
   if (p.protection.method !== dataset.protection.method) {
     out.add('PAYLOAD_INVALID', 'protection', `${dataset.id} is protected by ${dataset.protection.method}`);
   }
-  checkProtection(p, dataset, out);
+  checkProtection(p, dataset, out, o.current);
   const suppression = dataset.protection.method === 'suppression';
   const k = Math.max(dataset.protection.k, p.protection.k);
 
