@@ -36,6 +36,53 @@ export async function ledgerRows(tx: EntityManager): Promise<LedgerRow[]> {
   }));
 }
 
+/**
+ * A release out of the ledger (SQL over alias `r`, `statuses` = the placeholder of the ledger's
+ * statuses) whose payload the hub was sent all the same: its outbox row has an answer or an
+ * attempt (a refused release, replaced since or not). Its figures were seen.
+ */
+export const sentOutOfLedger = (statuses: string): string =>
+  `(NOT (status = ANY(${statuses})) AND EXISTS (SELECT 1 FROM release_outbox o WHERE o.release_id = r.id AND (o.summary IS NOT NULL OR o.attempts > 0)))`;
+
+/**
+ * Suppression tables out of the ledger the hub was sent all the same (`sentOutOfLedger`), oldest
+ * approval first. Not in the ledger (no revision is numbered after them, nothing waits for them),
+ * but audited against: a replacement of a refused table published beside it would tell, cell by
+ * cell, what changed in between. (A differential-privacy table's epsilon is counted apart.)
+ */
+export async function sentOutOfLedgerRows(tx: EntityManager): Promise<LedgerRow[]> {
+  const rows: { id: string; dataset_id: string; period: string; revision: number; status: string; content_hash: string; payload: string; decided_at: Date | null; seq: string }[] =
+    await tx.query(
+      `SELECT id, dataset_id, period, revision, status, content_hash, payload, decided_at, in_ledger_seq AS seq
+         FROM releases r WHERE payload IS NOT NULL AND payload::jsonb -> 'protection' -> 'epsilon' IS NULL AND ${sentOutOfLedger('$1')}
+        ORDER BY in_ledger_seq`,
+      [LEDGER_STATUSES],
+    );
+  return rows.map((r) => ({
+    id: r.id,
+    datasetId: r.dataset_id,
+    period: r.period,
+    revision: r.revision,
+    status: r.status,
+    contentHash: r.content_hash,
+    payload: JSON.parse(r.payload) as SubmissionPayload,
+    decidedAt: r.decided_at,
+    seq: Number(r.seq),
+  }));
+}
+
+/**
+ * What the anonymizer audits a preparation against: the ledger and the suppression tables sent out
+ * of it. A refused table and its replacement share a revision: of one (dataset, period, revision)
+ * only the last sent is kept (the anonymizer links the latest revision of each table, and the
+ * replacement was audited against the refused one).
+ */
+export function auditEntries(ledger: readonly LedgerRow[], sent: readonly LedgerRow[]): LedgerEntry[] {
+  const last = new Map<string, LedgerRow>();
+  for (const r of [...ledger, ...sent].sort((a, b) => a.seq - b.seq)) last.set(`${r.datasetId}\u0000${r.period}\u0000${r.revision}`, r);
+  return toLedgerEntries([...last.values()]);
+}
+
 /** The ledger as the anonymizer audits against it. */
 export function toLedgerEntries(rows: readonly LedgerRow[]): LedgerEntry[] {
   return rows.map((r) => ({

@@ -23,7 +23,7 @@ import { NodeSigningKey } from '../federation/signing-key';
 import { OutboxEntity } from '../outbox/outbox.entity';
 import { payloadMember, signedBody } from '../outbox/signed-body';
 import { StandardSyncService } from '../standard-sync/standard-sync.service';
-import { ledgerRows, toLedgerEntries } from './release-ledger';
+import { auditEntries, ledgerRows, sentOutOfLedger, sentOutOfLedgerRows } from './release-ledger';
 import { missingAttributes, PROJECTED_UNITS, recordsOf, ReleaseProjection, UnitExtract } from './release-projection';
 import { LEDGER_STATUSES, ReleaseEntity, ReleaseStatus } from './release.entity';
 
@@ -43,12 +43,11 @@ function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
 const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 
 /**
- * A release out of the ledger (SQL over alias `r`, $4 = the ledger's statuses) whose payload the hub
- * was sent all the same: its outbox row has an answer or an attempt (a refused release, then
- * replaced). Its noise was seen: a differential-privacy table of it spends its epsilon, though its
- * cells are not in the suppression ledger.
+ * A release out of the ledger (SQL over alias `r`, $4 = the ledger's statuses) the hub was sent
+ * all the same (`sentOutOfLedger`): a differential-privacy table of it spends its epsilon, and a
+ * suppression table of it is audited against (`auditEntries`), though neither is in the ledger.
  */
-const SENT_OUT_OF_LEDGER = `(NOT (status = ANY($4)) AND EXISTS (SELECT 1 FROM release_outbox o WHERE o.release_id = r.id AND (o.summary IS NOT NULL OR o.attempts > 0)))`;
+const SENT_OUT_OF_LEDGER = sentOutOfLedger('$4');
 
 /** The advisory lock of a period: held alone by its preparation, shared by decisions on its releases. */
 export const periodLock = (period: string): string => `paivand:release:${period}`;
@@ -242,7 +241,7 @@ export class ReleasesService {
 
       const ledger = await ledgerRows(tx);
       const ledgerSeq = ledger.reduce((m, r) => Math.max(m, r.seq), 0);
-      const ledgerEntries = toLedgerEntries(ledger);
+      const ledgerEntries = auditEntries(ledger, await sentOutOfLedgerRows(tx));
       // suppression tables are protected as one linked system; each DP table is noised on its
       // own, so a spent budget blocks that table only
       const groups: Todo[][] = [];
@@ -508,7 +507,7 @@ export class ReleasesService {
     // the ledger's, and what the hub was sent out of it (SENT_OUT_OF_LEDGER), but for this release itself (a refused one retried)
     const [{ spent }] = await tx.query<{ spent: number | null }[]>(
       `SELECT sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS spent FROM releases r
-        WHERE dataset_id = $2 AND left(period, 4) = $3 AND id <> $4 AND (status = ANY($1) OR ${SENT_OUT_OF_LEDGER.replace('$4', '$1')})`,
+        WHERE dataset_id = $2 AND left(period, 4) = $3 AND id <> $4 AND (status = ANY($1) OR ${sentOutOfLedger('$1')})`,
       [LEDGER_STATUSES, release.datasetId, release.period.slice(0, 4), release.id],
     );
     return Number(spent ?? 0) + epsilon <= policy.annualEpsilon + 1e-12;
