@@ -618,12 +618,15 @@ describe('member node: import of existing registers and export', () => {
       expect(await count(`import_staged_rows WHERE job_id = '${String(dead.id)}'`)).toBe(2);
       // a live upload, half sent: its heartbeat moves while the rest of the file is awaited
       const { id, finish, answered } = await halfValidated('BEAT');
+      // started an hour ago, last beat an hour ago: only its beats keep it from the sweep
+      await node.dataSource.query(`UPDATE import_jobs SET created_at = now() - interval '1 hour', heartbeat_at = now() - interval '1 hour' WHERE id = $1`, [id]);
       const beatAt = async (): Promise<number> => ((await node.dataSource.query('SELECT heartbeat_at FROM import_jobs WHERE id = $1', [id]))[0].heartbeat_at as Date).getTime();
       const before = await beatAt();
       await new Promise((r) => setTimeout(r, 300));
       expect(await beatAt()).toBeGreaterThan(before);
 
       expect(await service.sweepInterrupted()).toBe(1);
+      expect(await jobOf(id)).toMatchObject({ status: 'validating' });
       expect(await jobOf(dead.id)).toMatchObject({ status: 'failed', failure: 'INTERRUPTED' });
       expect(await count(`import_staged_rows WHERE job_id = '${String(dead.id)}'`)).toBe(0);
       expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id: dead.id }, caseworker)).errors?.[0].extensions?.details.reason).toBe(
