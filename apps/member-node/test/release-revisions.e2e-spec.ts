@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import * as anonymizer from '@paivand/anonymizer';
 import { SubmissionPayload } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
@@ -13,6 +14,12 @@ import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 // the register still holds data for it: a withdrawn consent or a deleted case leaves the hub.
 
 jest.setTimeout(300_000);
+
+// protectRelease as it is, unless a test says otherwise (mockImplementationOnce)
+jest.mock('@paivand/anonymizer', () => {
+  const actual = jest.requireActual<typeof anonymizer>('@paivand/anonymizer');
+  return { ...actual, protectRelease: jest.fn(actual.protectRelease) };
+});
 
 const NOW = new Date('2025-04-20T00:00:00Z');
 
@@ -101,5 +108,31 @@ describe('member node: the release job revises every released period', () => {
     expect(next.report).toMatchObject({ recordsCounted: 0 });
     // zeros, or hidden where a cell moved by 1..k-1 since the release it revises: nothing counted
     expect(cellsOf(next).filter((c) => (c.value ?? 0) > 0)).toEqual([]);
+  });
+
+  it('a refused table that changed while the anonymizer refused its replacement is left as it is, and so is the period: the next run revises it', async () => {
+    const centre = 'rev-refused';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    await fill(node, keys, centre, 'MAR', '2025-03-01', '2025-03-31', 200);
+    const march = await approvePeriod(releases, '2025-03');
+    const ids = Object.values(march).map((r) => r.id);
+    // the hub refused both tables
+    await node.dataSource.query(`UPDATE releases SET status = 'refused' WHERE id = ANY($1::uuid[])`, [ids]);
+    await fill(node, keys, centre, 'MARLATE', '2025-03-10', '2025-03-20', 30);
+
+    // while the anonymizer works on their replacements, the refused tables are sent again (approved), then it refuses
+    jest.mocked(anonymizer.protectRelease).mockImplementationOnce(async () => {
+      await node.dataSource.query(`UPDATE releases SET status = 'approved' WHERE id = ANY($1::uuid[])`, [ids]);
+      throw new anonymizer.AnonymizerError('TABLE_TOO_LARGE', 'too large');
+    });
+    const refused = await releases.prepare('2025-03', NOW);
+    expect(refused).toMatchObject({ status: 'nothing', releases: [] });
+    expect(await node.dataSource.query(`SELECT status FROM releases WHERE period = '2025-03' ORDER BY status`)).toEqual([{ status: 'approved' }, { status: 'approved' }]);
+
+    // the late entries are still to be released: the next run revises both tables
+    const next = await releases.prepare('2025-03', NOW);
+    expect(next.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`).sort()).toEqual(['incidents_monthly 2 prepared', 'services_monthly 2 prepared']);
   });
 });

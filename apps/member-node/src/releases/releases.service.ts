@@ -302,7 +302,9 @@ export class ReleasesService {
           errorCode ??= err.code;
           const errorMessage = err.code === 'LEDGER_INCONSISTENT' ? err.message + (await refusedRevisionsNote(tx, period, ledger)) : err.message;
           for (const t of group) {
-            if (t.replaces) await retire(t.replaces, 'stale');
+            // a release changed meanwhile is left as it is, and so is the period: a blocked row would mark
+            // these figures as checked, and the next run would skip the table of the release's new status
+            if (t.replaces && !(await retire(t.replaces, 'stale'))) continue;
             blocked.push(await row(t, { batchId: randomUUID(), status: 'blocked', payload: null, contentHash: null, report: null, errorCode: err.code, errorMessage }));
           }
           continue;
