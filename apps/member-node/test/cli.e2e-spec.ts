@@ -5,6 +5,7 @@ import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
 import { ReleaseScheduler } from '../src/releases/release.scheduler';
+import { ReleasesService } from '../src/releases/releases.service';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
 import { CliResult, runScript } from '../../../test/harness/cli';
@@ -134,6 +135,23 @@ describe('member node: the paivand-node command line', () => {
     }
     // the lock is the period's: once it is free, the period is simply up to date
     expect((await cli('prepare', '--period', '2026-01')).out).toMatch(/^2026-01 nothing$/m);
+  });
+
+  it('prepare without a period exits 1 when a period failed on an error of the node, 6 when its database stopped answering (not 3, nothing to do)', async () => {
+    const failing = (err: Error): jest.SpyInstance => jest.spyOn(ReleasesService.prototype, 'prepare').mockRejectedValue(err);
+    let spy = failing(new TypeError('a bug'));
+    try {
+      const internal = await cli('prepare');
+      expect(internal).toMatchObject({ code: 1, err: expect.stringContaining('failed (INTERNAL)') });
+    } finally {
+      spy.mockRestore();
+    }
+    spy = failing(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5432'), { code: 'ECONNREFUSED' }));
+    try {
+      expect(await cli('prepare')).toMatchObject({ code: 6, err: expect.stringContaining('failed (DATABASE_UNREACHABLE)') });
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('knows which periods are due: each closed month from the first with data, and a quarter after its last month', async () => {

@@ -118,7 +118,12 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       ).finally(progress.end);
       print(json, results, () => results.map((r) => `${r.period} ${r.status}${r.errorCode ? ` ${r.errorCode}` : ''}${r.releases.map((x) => `\n  ${x.id} ${x.datasetId} rev ${x.revision} ${x.status}`).join('')}`).join('\n') || 'no closed period with data');
       const failed = results.filter((r) => r.status === 'failed');
-      if (failed.length > 0) throw new Exit(EXIT.NOTHING, `${failed.length} period(s) failed (${[...new Set(failed.map((r) => r.errorCode))].join(', ')}): the node log says why; the other periods were prepared`);
+      if (failed.length > 0) {
+        const message = `${failed.length} period(s) failed (${[...new Set(failed.map((r) => r.errorCode))].join(', ')}): the node log says why; the other periods were prepared`;
+        // an error of the node or its database is no refusal: a script must not read it as "nothing to do"
+        const code = failed.some((r) => r.errorCode === 'DATABASE_UNREACHABLE') ? EXIT.DATABASE_UNREACHABLE : failed.some((r) => r.errorCode === 'INTERNAL') ? EXIT.ERROR : EXIT.NOTHING;
+        throw new Exit(code, message);
+      }
       // a mixed run (suppression tables prepared, a differential-privacy table blocked) carries an errorCode
       if (results.some((r) => r.status === 'blocked' || r.releases.some((x) => x.status === 'blocked'))) {
         throw new Exit(EXIT.NOTHING, 'the anonymizer refused at least one release');

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { CLI_EXIT, databaseExit } from '@paivand/nest-common';
 import { comparePeriods, formatPeriod, generalizePeriod, parsePeriod, periodEnd, periodOfDate, periodRange, previousPeriod } from '@paivand/schema';
 import { NodeError } from '../common/errors/node.error';
 import { NodeConfig } from '../config/node-config';
@@ -107,7 +108,8 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
     try {
       return await this.releases.prepare(period, now, onProgress, options);
     } catch (err) {
-      const errorCode = err instanceof NodeError ? String(err.details?.reason ?? err.code) : 'INTERNAL';
+      const errorCode =
+        err instanceof NodeError ? String(err.details?.reason ?? err.code) : databaseExit(err, '')?.code === CLI_EXIT.DATABASE_UNREACHABLE ? 'DATABASE_UNREACHABLE' : 'INTERNAL';
       // the kind of error only: a driver's message may quote values
       this.log.error(`release of ${period} failed (${err instanceof Error ? err.name : 'error'}${err instanceof NodeError ? ` ${errorCode}` : ''}); the next run tries again`);
       return { period, periodType: parsePeriod(period).type, status: 'failed', releases: [], errorCode };

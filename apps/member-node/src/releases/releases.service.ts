@@ -82,7 +82,8 @@ export interface PrepareResult {
   /**
    * prepared: new releases wait for approval (or were auto-approved); nothing: up to date;
    * busy: another process holds the lock; blocked: the anonymizer refused everything;
-   * failed: an error stopped the period (the scheduled job goes on with the next one; `errorCode` says which).
+   * failed: an error stopped the period (the scheduled job goes on with the next one; `errorCode` says which:
+   * a NodeError's reason or code, DATABASE_UNREACHABLE, or INTERNAL for anything else).
    * `prepared` may come with blocked releases too (e.g. the suppression tables were
    * prepared while a differential-privacy table's budget was spent): `errorCode` is then set.
    */
