@@ -63,8 +63,8 @@ describe('member node: the release job revises every released period', () => {
     const june = await approvePeriod(releases, '2024-06');
     expect(june.incidents_monthly).toMatchObject({ status: 'approved', revision: 1 });
 
-    // nothing changed: the old period is checked and left as it is
-    expect(resultOf(await scheduler.runDue(NOW), '2024-06')).toMatchObject({ status: 'nothing', releases: [] });
+    // nothing changed: the old period is checked and left as it is (the day's first scheduled run checks it)
+    expect(resultOf(await scheduler.runScheduled(NOW), '2024-06')).toMatchObject({ status: 'nothing', releases: [] });
 
     const [incident] = await node.dataSource.query<{ id: string }[]>(
       `SELECT id FROM incidents WHERE centre_id = $1 AND consent_reporting AND reported_date >= '2024-06-01' AND reported_date < '2024-07-01' ORDER BY id LIMIT 1`,
@@ -75,7 +75,10 @@ describe('member node: the release job revises every released period', () => {
     expect(withdrawn.data?.updateConsent.consent).toEqual({ reporting: false });
 
     expect(await scheduler.duePeriods(NOW)).toContain('2024-06');
-    const revised = resultOf(await scheduler.runDue(NOW), '2024-06');
+    // the hourly job checks periods before the lookback window once a day: a first run today did, the next leaves June for tomorrow
+    const later = new Date(NOW.getTime() + 3_600_000);
+    expect(resultOf(await scheduler.runScheduled(later), '2024-06')).toBeUndefined();
+    const revised = resultOf(await scheduler.runScheduled(new Date(NOW.getTime() + 86_400_000)), '2024-06');
     expect(revised?.status).toBe('prepared');
     const next = tableOf(revised, 'incidents_monthly') as ReleaseEntity;
     expect(next).toMatchObject({ status: 'prepared', revision: 2 });

@@ -29,6 +29,8 @@ interface DuePeriod {
 export class ReleaseScheduler implements OnApplicationBootstrap {
   private readonly log = new Logger(ReleaseScheduler.name);
   private running: Promise<PrepareResult[]> | null = null;
+  /** The UTC day the scheduled run last checked the released periods before the lookback window. */
+  private oldPeriodsCheckedOn: string | null = null;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -42,7 +44,7 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
     if (!this.config.FEDERATION_JOBS) return;
     this.scheduler.addInterval(
       'release-check',
-      setInterval(() => void this.runDue().catch((err: unknown) => this.log.error(`release job failed: ${err instanceof Error ? err.name : 'error'}`)), this.config.RELEASE_CHECK_INTERVAL_MS),
+      setInterval(() => void this.runScheduled().catch((err: unknown) => this.log.error(`release job failed: ${err instanceof Error ? err.name : 'error'}`)), this.config.RELEASE_CHECK_INTERVAL_MS),
     );
   }
 
@@ -83,11 +85,33 @@ export class ReleaseScheduler implements OnApplicationBootstrap {
     return out;
   }
 
-  /** One run of the job (also `paivand-node prepare` without a period). Runs are never concurrent in one process. */
-  async runDue(now: Date = new Date(), onPeriod?: (r: PrepareResult, i: number, n: number) => void, onProgress?: (p: PrepareProgress) => void): Promise<PrepareResult[]> {
+  /**
+   * The interval's run: the periods of the lookback window every time, the released periods before it
+   * (revisions only) on the first run of each UTC day. Each of those costs its aggregation queries, and
+   * a centre with years of releases would run them by the hundred every hour for changes (a consent
+   * withdrawn, a record deleted) that can wait a day.
+   */
+  async runScheduled(now: Date = new Date()): Promise<PrepareResult[]> {
+    const day = now.toISOString().slice(0, 10);
+    const old = this.oldPeriodsCheckedOn !== day;
+    const results = await this.runDue(now, undefined, undefined, { oldPeriods: old });
+    if (old) this.oldPeriodsCheckedOn = day;
+    return results;
+  }
+
+  /**
+   * One run of the job (also `paivand-node prepare` without a period). Runs are never concurrent in one
+   * process. `oldPeriods: false` leaves out the released periods before the lookback window.
+   */
+  async runDue(
+    now: Date = new Date(),
+    onPeriod?: (r: PrepareResult, i: number, n: number) => void,
+    onProgress?: (p: PrepareProgress) => void,
+    { oldPeriods = true }: { oldPeriods?: boolean } = {},
+  ): Promise<PrepareResult[]> {
     if (this.running) return this.running;
     this.running = (async () => {
-      const periods = await this.due(now);
+      const periods = (await this.due(now)).filter((d) => oldPeriods || !d.revisionsOnly);
       const results: PrepareResult[] = [];
       for (const [i, { period, revisionsOnly }] of periods.entries()) {
         const r = await this.prepareOne(period, now, onProgress, { revisionsOnly });
