@@ -138,4 +138,22 @@ describe('member node: the release job revises every released period', () => {
     const next = await releases.prepare('2025-03', NOW);
     expect(next.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`).sort()).toEqual(['incidents_monthly 2 prepared', 'services_monthly 2 prepared']);
   });
+  it("a hotline table prepared before the centre's only consultation was deleted (entered in error) is prepared again without it", async () => {
+    const centre = 'rev-hotline';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    const caseworker = await node.signIn('caseworker');
+    const manager = await node.signIn('manager');
+    const input = { consultationCode: 'ERR-1', callerCode: 'CALLER-1', date: '2025-02-12', topic: 'legal_questions', callerSex: 'F', callerAgeBand: 'Y25T34', district: 'TJ-DU-SIN', callerIsSurvivor: true, referredTo: 'legal_aid', consentReporting: true };
+    const recorded = await node.gql('mutation($i: RecordConsultationInput!) { recordConsultation(input: $i) { id } }', { i: input }, caseworker);
+    const id = recorded.data?.recordConsultation.id as string;
+    const first = tableOf(await releases.prepare('2025-02', NOW), 'hotline_monthly') as ReleaseEntity;
+    expect(first).toMatchObject({ status: 'prepared', revision: 1 });
+    expect((await node.gql('mutation($id: ID!) { deleteConsultation(id: $id) }', { id }, manager)).data?.deleteConsultation).toBe(id);
+    // no consultation left: the table that counts the deleted one is not left approvable
+    const again = tableOf(await releases.prepare('2025-02', NOW), 'hotline_monthly') as ReleaseEntity;
+    expect(again).toMatchObject({ status: 'prepared', revision: 1 });
+    expect((await releases.get(first.id)).status).toBe('superseded');
+  });
 });

@@ -167,8 +167,17 @@ export class ReleasesService {
     return [...new Set(rows.filter((r) => revisable(byId.get(r.dataset_id) as DatasetDecl, r.status)).map((r) => r.period))];
   }
 
+  /**
+   * The units the centre releases: consultations once it has recorded one, or while a hotline table is
+   * live (deleting the last consultation, entered in error, must still replace a table that counts it).
+   */
   private async unitsKept(): Promise<DatasetUnit[]> {
-    const [{ hotline }] = await this.db.query<{ hotline: boolean }[]>('SELECT EXISTS (SELECT 1 FROM consultations WHERE centre_id = $1) AS hotline', [this.config.CENTRE_ID]);
+    const hotlineIds = (await this.standards.current()).datasets.filter((d) => d.unit === 'consultation').map((d) => d.id);
+    const [{ hotline }] = await this.db.query<{ hotline: boolean }[]>(
+      `SELECT EXISTS (SELECT 1 FROM consultations WHERE centre_id = $1)
+           OR EXISTS (SELECT 1 FROM releases WHERE dataset_id = ANY($2) AND status = ANY($3)) AS hotline`,
+      [this.config.CENTRE_ID, hotlineIds, ['prepared', 'held', 'approved', 'pushed']],
+    );
     return PROJECTED_UNITS.filter((u) => u !== 'consultation' || hotline);
   }
 
