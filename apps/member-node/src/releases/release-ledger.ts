@@ -72,15 +72,20 @@ export async function sentOutOfLedgerRows(tx: EntityManager): Promise<LedgerRow[
 }
 
 /**
- * What the anonymizer audits a preparation against: the ledger and the suppression tables sent out
- * of it. A refused table and its replacement share a revision: of one (dataset, period, revision)
- * only the last sent is kept (the anonymizer links the latest revision of each table, and the
- * replacement was audited against the refused one).
+ * What the anonymizer audits a preparation against: the ledger, and the suppression tables sent out
+ * of it (refused by the hub: its operator saw them) for a table and period of which nothing was
+ * published, the latest sent of each (a first release refused: its replacement is audited against
+ * it). Where a revision was published, that one is linked, not a later one the hub refused: the
+ * anonymizer links one revision per table and period, and the public holds the published one (March
+ * as first published beside a quarter that counts entries of a refused March revision must stay
+ * LEDGER_INCONSISTENT until a March revision is published).
  */
 export function auditEntries(ledger: readonly LedgerRow[], sent: readonly LedgerRow[]): LedgerEntry[] {
+  const tableOf = (r: LedgerRow): string => `${r.datasetId}\u0000${r.period}`;
+  const published = new Set(ledger.map(tableOf));
   const last = new Map<string, LedgerRow>();
-  for (const r of [...ledger, ...sent].sort((a, b) => a.seq - b.seq)) last.set(`${r.datasetId}\u0000${r.period}\u0000${r.revision}`, r);
-  return toLedgerEntries([...last.values()]);
+  for (const r of [...sent].sort((a, b) => a.seq - b.seq)) if (!published.has(tableOf(r))) last.set(tableOf(r), r);
+  return toLedgerEntries([...ledger, ...last.values()]);
 }
 
 /** The ledger as the anonymizer audits against it. */
