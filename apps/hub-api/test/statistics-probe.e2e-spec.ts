@@ -139,7 +139,7 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
     }
   };
 
-  it("a late member's figures never show as the difference of two tables served to the public: frozen for 30 days, then every cell its figures move is hidden", async () => {
+  it("a late member's figures never show as the difference of two tables served to the public: frozen for 30 days, then every cell its figures move is hidden, the others shown", async () => {
     const period = '2025-06';
     const inner = (m: number) => (t: string, o: string) => 5 + ((t.length * 3 + o.length + m * 7) % 11);
     for (const [m, n] of nodes.entries()) {
@@ -148,7 +148,8 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
     const first = await everyCell(period);
     expect([...first.values()].filter((v) => v !== null).length).toBeGreaterThan(10);
     const late = await admitTestMember(hub);
-    const lateInner = (t: string, o: string): number => 5 + ((t.length + o.length * 5) % 13) * 3;
+    // it offers no service of type T1 (structural zeros): those cells do not move
+    const lateInner = (t: string, o: string): number => (t === T1 ? 0 : 5 + ((t.length + o.length * 5) % 13) * 3);
     expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(late, { cells: servicesCells(lateInner), schemaVersion, period }) }, late.token)).data?.submitRelease.status).toBe('SUCCESS');
     // at once: the table served before, value for value (before this, every shared cell differed by the late member's own figure)
     expect(await everyCell(period)).toEqual(first);
@@ -156,6 +157,9 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
       const revised = await everyCell(period);
       // the late member's figures move every cell (each of its cells is above zero): none of them is shown changed
       for (const [k, v] of revised) if (v !== null && first.get(k) !== null) expect([k, v]).toEqual([k, first.get(k)]);
+      // and what it does not move is still shown: the row of T1, where it reports nothing
+      const unmoved = [...revised].filter(([k, v]) => k.startsWith(`service_type,service_outcome:${T1}|`) && v !== null);
+      expect(unmoved.length).toBeGreaterThan(0);
       const [{ versions }] = await hub.dataSource.query(`SELECT max(version)::int AS versions FROM served_tables WHERE dataset_id = 'services_monthly' AND period = $1`, [period]);
       expect(versions).toBe(2);
     });

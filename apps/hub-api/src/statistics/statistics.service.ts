@@ -394,13 +394,18 @@ export class StatisticsService {
     return out;
   }
 
-  /** Per cell, how many members' figures differ between two sets of submissions of one period (a member in one set only: all its cells). */
+  /**
+   * Per cell, how many members' figures differ between two sets of submissions of one period: a cell a
+   * member withheld in either, or a count that moved (a member in one set only: its cells above zero; a
+   * zero it adds or takes away moves nothing, as a zero makes no contributor of a combined cell).
+   */
   private static async changedMembers(tx: EntityManager, L: TableLayout, before: string[], after: string[]): Promise<Int32Array> {
     const rows = await tx.query<{ k: string; changed: number }[]>(
       `WITH o AS (SELECT s.member_id, array_to_string(c.key, '|') AS k, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id WHERE s.id = ANY($1::uuid[])),
             n AS (SELECT s.member_id, array_to_string(c.key, '|') AS k, c.value FROM submissions s JOIN submission_cells c ON c.submission_id = s.id WHERE s.id = ANY($2::uuid[]))
        SELECT coalesce(o.k, n.k) AS k,
-              (count(DISTINCT coalesce(o.member_id, n.member_id)) FILTER (WHERE o.member_id IS NULL OR n.member_id IS NULL OR o.value IS DISTINCT FROM n.value))::int AS changed
+              (count(DISTINCT coalesce(o.member_id, n.member_id)) FILTER (
+                 WHERE (o.member_id IS NOT NULL AND o.value IS NULL) OR (n.member_id IS NOT NULL AND n.value IS NULL) OR coalesce(o.value, 0) <> coalesce(n.value, 0)))::int AS changed
          FROM o FULL JOIN n ON o.member_id = n.member_id AND o.k = n.k
         GROUP BY 1`,
       [before, after],
