@@ -294,7 +294,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
         'only after it exits 0. The node refuses to start with a ring that lacks a key still in use.',
         'Exit codes: 0 done (also when nothing was left), 2 usage, 3 rows still under an old key (held',
         'by another session, or written by a process whose first key is still the old one: run again),',
-        '5 a key still in use is not in the ring, 6 the database does not answer.',
+        '5 a key still in use is not in the ring, 6 the database does not answer, 1 an unexpected error.',
       ].join('\n'),
     )
     .action(async (o: { batchSize: string; lockTimeout: string }) => {
