@@ -248,7 +248,8 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(byId.errors).toBeUndefined();
     expect(byId.data?.client.clientCode).toBe('MX-0001');
     expect((await node.gql('query($id: ID!) { incident(id: $id) { id } }', { id: incidentId }, manager)).data?.incident.id).toBe(incidentId);
-    expect([await reads('client', clientId), await reads('incident', incidentId)]).toEqual([c0 + 1, i0 + 1]);
+    // the client's whole case holds the incident: read with it, then by itself
+    expect([await reads('client', clientId), await reads('incident', incidentId)]).toEqual([c0 + 1, i0 + 2]);
   });
 
   it('refuses every invalid client field with a coded error naming it, and writes nothing', async () => {
@@ -498,6 +499,17 @@ describe('member node: case register, roles, validation, encryption, access log'
       { fields: ['incidentDate', 'narrative'] },
       { fields: ['clientCode'], movedFrom: fromId, movedTo: right },
     ]);
+    // each client's history shows the move, by the client's id
+    for (const [client, details] of [[fromId, { incidentMovedOut: id }], [right, { incidentMovedIn: id }]] as const) {
+      const rows = await node.dataSource.query(`SELECT details FROM access_log WHERE object_type = 'client' AND object_id = $1 AND action = 'case.update'`, [client]);
+      expect(rows.map((l: { details: unknown }) => l.details)).toEqual([details]);
+    }
+    // reading the whole case reads its incidents: each one's history shows it
+    const reads = async (): Promise<number> =>
+      (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE object_type = 'incident' AND object_id = $1 AND action = 'case.read'`, [id]))[0].n;
+    const readsBefore = await reads();
+    await node.gql('query($c: String!) { clientByCode(clientCode: $c) { id } }', { c: 'FIX-1B' }, caseworker);
+    expect(await reads()).toBe(readsBefore + 1);
     expect(node.logs.join('\n')).not.toMatch(/neighbour|sister/);
   });
 

@@ -124,6 +124,8 @@ export class RegisterService {
       }
       const model = await this.clientModel(tx, client);
       await this.accessLog.record(tx, p, p.centreId, 'case.read', 'client', client.id);
+      // the whole case: each incident's narrative and notes were read too ("who read incident X" finds it)
+      await this.accessLog.recordMany(tx, p, 'case.read', 'incident', model.incidents.map((i) => i.id));
       return model;
     });
   }
@@ -293,8 +295,13 @@ export class RegisterService {
           incidents_centre_fingerprint_key: { fields: ['clientCode', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
         });
       }
-      // a move names both clients (ids, as every access-log row does), so either's history shows it
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, movedFrom === incident.clientId ? { fields: changed } : { fields: changed, movedFrom, movedTo: incident.clientId });
+      // a move changes both clients' cases: a row for each (ids only), so that either's history, which the
+      // log is searched by (object type and id), shows it
+      if (movedFrom !== incident.clientId) {
+        await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', movedFrom, { incidentMovedOut: incident.id });
+        await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', incident.clientId, { incidentMovedIn: incident.id });
+      }
       const [model] = await this.withChildren(tx, [incident]);
       return model;
     });
