@@ -172,4 +172,21 @@ describe('differential privacy release', () => {
     await expect(protectRelease({ standard, datasets: [ds], period: '2027-01', records, ledger, random: bufferedRandom() })).resolves.toBeDefined();
     await expect(protectRelease({ standard, datasets: [ds], period: '2027-01', records, ledger, dpBudget: { dp: { '2027': 1.75 } } })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
   });
+
+  it("the budget is the member's across its differential-privacy datasets: a client in both tables loses the sum", async () => {
+    const first = dpDataset([2]);
+    const second: DatasetDecl = { ...dpDataset([2]), id: 'dp2' };
+    const standard = syntheticStandard([2], [first, second]);
+    const records = recordsFor([2], [10, 3], '2026-03');
+    // 1.5 of 2 spent on the first dataset this year
+    const ledger: LedgerEntry[] = ['2026-01', '2026-02', '2026-03'].map((m) => ({ datasetId: 'dp', period: m, revision: 1, cells: [], epsilon: 0.5 }));
+    const one = await protectRelease({ standard, datasets: [second], period: '2026-03', records, ledger, random: bufferedRandom() });
+    expect(one.report.datasets[0].epsilonRemaining).toBeCloseTo(0);
+    ledger.push({ datasetId: 'dp2', period: '2026-03', revision: 1, cells: one.tables[0].cells, epsilon: 0.5 });
+    await expect(protectRelease({ standard, datasets: [second], period: '2026-04', records, ledger })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+    // two tables of one call spend one after the other: 1.5 spent leaves room for one of them, not both
+    await expect(protectRelease({ standard, datasets: [first, second], period: '2026-03', records, ledger: ledger.slice(0, 3) })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+    // pending tables of another dataset (dpBudget) count too
+    await expect(protectRelease({ standard, datasets: [second], period: '2026-03', records, ledger: ledger.slice(0, 2), dpBudget: { dp: { '2026': 1 } } })).rejects.toMatchObject({ code: 'BUDGET_EXHAUSTED' });
+  });
 });

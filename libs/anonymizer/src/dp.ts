@@ -17,19 +17,17 @@ import { DatasetReport, LedgerEntry, ProtectedTable } from './types';
  *   with margins instead would need 2^d times the noise.
  * - Post-processing: inner cells clamped at 0, margins summed: a non-negative integer
  *   table whose margins add up.
- * - Budget: per member per dataset per calendar year, from the ledger's recorded
- *   epsilons (every release and revision spends) plus `dpBudget`; a release that would
- *   exceed the dataset's `annualEpsilon` is refused before any noise is drawn.
+ * - Budget: per member per calendar year, across every differential-privacy dataset (a
+ *   client who called the hotline and came to the centre is in both tables: her privacy
+ *   loss is the sum), from the ledger's recorded epsilons (every release and revision
+ *   spends) plus `dpBudget`; a release that would take the member's spending of the year
+ *   past the dataset's `annualEpsilon` is refused before any noise is drawn.
  */
-export function dpSpent(
-  dataset: DatasetDecl,
-  year: number,
-  ledger: readonly LedgerEntry[],
-  extra?: Readonly<Record<string, Readonly<Record<string, number>>>>,
-): number {
-  let spent = extra?.[dataset.id]?.[String(year)] ?? 0;
+export function dpSpent(year: number, ledger: readonly LedgerEntry[], extra?: Readonly<Record<string, Readonly<Record<string, number>>>>): number {
+  let spent = 0;
+  for (const byYear of Object.values(extra ?? {})) spent += byYear[String(year)] ?? 0;
   for (const e of ledger) {
-    if (e.datasetId !== dataset.id || e.epsilon === undefined) continue;
+    if (e.epsilon === undefined) continue;
     try {
       if (parsePeriod(e.period).year === year) spent += e.epsilon;
     } catch {
@@ -49,7 +47,7 @@ export function checkBudget(dataset: DatasetDecl, period: string, spent: number)
   if (spent + epsilon > policy.annualEpsilon + 1e-12) {
     throw new AnonymizerError(
       'BUDGET_EXHAUSTED',
-      `dataset ${dataset.id}: releasing ${period} would spend epsilon ${epsilon} on top of ${spent} already spent in ${parsePeriod(period).year} (annual budget ${policy.annualEpsilon})`,
+      `dataset ${dataset.id}: releasing ${period} would spend epsilon ${epsilon} on top of ${spent} this member already spent in ${parsePeriod(period).year} (annual budget ${policy.annualEpsilon}, across its differential-privacy datasets)`,
     );
   }
   return { epsilon, remaining: policy.annualEpsilon - spent - epsilon };

@@ -58,7 +58,13 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   // differential privacy: refuse an overspend before reading anything
   const year = parsePeriod(period).year;
   const dpSets = datasets.filter((d) => d.protection.method === 'differential_privacy');
-  const budgets = dpSets.map((d) => checkBudget(d, period, dpSpent(d, year, ledger, input.dpBudget)));
+  // one budget per member and year across its DP datasets: the tables of this call spend one after another
+  let spent = dpSpent(year, ledger, input.dpBudget);
+  const budgets = dpSets.map((d) => {
+    const b = checkBudget(d, period, spent);
+    spent += b.epsilon;
+    return b;
+  });
   const months = new Set(monthsOf(period).map(formatPeriod));
   const dpCounters = dpSets.map((d) => new DpCounter(standard, d, months));
 

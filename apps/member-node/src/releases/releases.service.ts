@@ -42,13 +42,6 @@ function preparedForAnotherMember(r: ReleaseEntity, member: string): boolean {
 /** Statuses whose differential-privacy budget is reserved: prepared tables that may still be approved. */
 const PENDING: readonly ReleaseStatus[] = ['prepared', 'held'];
 
-/**
- * A release out of the ledger (SQL over alias `r`, $4 = the ledger's statuses) the hub was sent
- * all the same (`sentOutOfLedger`): a differential-privacy table of it spends its epsilon, and a
- * suppression table of it is audited against (`auditEntries`), though neither is in the ledger.
- */
-const SENT_OUT_OF_LEDGER = sentOutOfLedger('$4');
-
 /** The advisory lock of a period: held alone by its preparation, shared by decisions on its releases. */
 export const periodLock = (period: string): string => `paivand:release:${period}`;
 
@@ -380,13 +373,14 @@ export class ReleasesService {
   private async reservedBudget(tx: EntityManager, dpTodo: readonly { ds: DatasetDecl; replaces?: ReleaseEntity }[]): Promise<Record<string, Record<string, number>>> {
     await tx.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['paivand:dp-budget']);
     const replaced = dpTodo.flatMap((t) => (t.replaces ? [t.replaces.id] : []));
-    // and, out of the ledger, what the hub was sent all the same (SENT_OUT_OF_LEDGER)
+    // and, out of the ledger, what the hub was sent all the same (`sentOutOfLedger`: its noise was seen, its epsilon spent)
+    // of every differential-privacy dataset: the budget is the member's, across them (dp.ts)
     const rows: { dataset_id: string; year: string; epsilon: number | null }[] = await tx.query(
       `SELECT dataset_id, left(period, 4) AS year, sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS epsilon
-         FROM releases r WHERE dataset_id = ANY($2) AND payload IS NOT NULL
-          AND ((status = ANY($1) AND NOT (id = ANY($3::uuid[]))) OR ${SENT_OUT_OF_LEDGER})
+         FROM releases r WHERE payload IS NOT NULL AND payload::jsonb -> 'protection' -> 'epsilon' IS NOT NULL
+          AND ((status = ANY($1) AND NOT (id = ANY($2::uuid[]))) OR ${sentOutOfLedger('$3')})
         GROUP BY 1, 2`,
-      [PENDING, dpTodo.map((t) => t.ds.id), replaced, LEDGER_STATUSES],
+      [PENDING, replaced, LEDGER_STATUSES],
     );
     const out: Record<string, Record<string, number>> = {};
     for (const r of rows) if (r.epsilon) (out[r.dataset_id] ??= {})[r.year] = Number(r.epsilon);
@@ -516,11 +510,12 @@ export class ReleasesService {
     const policy = dataset.protection.differentialPrivacy;
     const epsilon = (JSON.parse(release.payload as string) as SubmissionPayload).protection.epsilon;
     if (!policy || epsilon === undefined) return false;
-    // the ledger's, and what the hub was sent out of it (SENT_OUT_OF_LEDGER), but for this release itself (a refused one retried)
+    // the ledger's, and what the hub was sent out of it (`sentOutOfLedger`), but for this release itself (a refused one
+    // retried), of every differential-privacy dataset: the budget of the year is the member's, across them (dp.ts)
     const [{ spent }] = await tx.query<{ spent: number | null }[]>(
       `SELECT sum((payload::jsonb -> 'protection' ->> 'epsilon')::float8) AS spent FROM releases r
-        WHERE dataset_id = $2 AND left(period, 4) = $3 AND id <> $4 AND (status = ANY($1) OR ${sentOutOfLedger('$1')})`,
-      [LEDGER_STATUSES, release.datasetId, release.period.slice(0, 4), release.id],
+        WHERE payload IS NOT NULL AND left(period, 4) = $2 AND id <> $3 AND (status = ANY($1) OR ${sentOutOfLedger('$1')})`,
+      [LEDGER_STATUSES, release.period.slice(0, 4), release.id],
     );
     return Number(spent ?? 0) + epsilon <= policy.annualEpsilon + 1e-12;
   }

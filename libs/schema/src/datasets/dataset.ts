@@ -44,7 +44,11 @@ export type ProtectionMethod = 'suppression' | 'differential_privacy';
 export interface DifferentialPrivacyPolicy {
   /** Privacy loss of one release of one period. */
   readonly epsilonPerRelease: number;
-  /** Budget per member per calendar year. */
+  /**
+   * Budget per member per calendar year, across all of its differential-privacy datasets (one client
+   * can be in several: her loss is the sum): a release of this dataset is refused once the member's
+   * spending of the year would pass it.
+   */
   readonly annualEpsilon: number;
   /** Most records one client may contribute to one period's table (contributions are capped). */
   readonly maxContributionsPerClient: number;
