@@ -118,6 +118,17 @@ describe('member node: releases, their decisions and the outbox, under concurren
     return out;
   };
 
+  /** A month of `cases` synthetic cases, prepared, approved and pushed to a hub that refuses it: its tables, and the push. */
+  const refusedMonth = async (prefix: string, period: string, cases: number): Promise<{ approved: Record<string, ReleaseEntity>; pushed: Awaited<ReturnType<OutboxPusher['pushDue']>> }> => {
+    const lastDay = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).getUTCDate(); // day 0 of the next month
+    await fill(node, keys, prefix, `${period}-01`, `${period}-${lastDay}`, cases);
+    const approved = await approvePeriod(period);
+    hub.refuse = (p) => p.period === period;
+    const pushed = await pusher.pushDue();
+    hub.refuse = () => false;
+    return { approved, pushed };
+  };
+
   beforeAll(async () => {
     await hub.start();
     node = await startNodeTestApp({
@@ -170,11 +181,8 @@ describe('member node: releases, their decisions and the outbox, under concurren
   });
 
   it('a refused release requeued while its period is prepared again is left alone (busy), never deadlocking the preparation; the new tables go instead', async () => {
-    await fill(node, keys, 'AUG', '2024-08-01', '2024-08-31', 300);
-    const aug = await approvePeriod('2024-08');
-    hub.refuse = (p) => p.period === '2024-08';
-    expect(await pusher.pushDue()).toMatchObject({ refused: 2, pending: 0 });
-    hub.refuse = () => false;
+    const { approved: aug, pushed } = await refusedMonth('AUG', '2024-08', 300);
+    expect(pushed).toMatchObject({ refused: 2, pending: 0 });
     await fill(node, keys, 'AUGLATE', '2024-08-05', '2024-08-25', 40);
 
     // The operator retries both refused tables while the period is prepared again. A requeue that locked
@@ -196,11 +204,8 @@ describe('member node: releases, their decisions and the outbox, under concurren
   });
 
   it('a refused suppression table is audited against when its replacement is prepared: no cell the hub saw moves by less than k', async () => {
-    await fill(node, keys, 'NOV', '2023-11-01', '2023-11-30', 300);
-    const nov = await approvePeriod('2023-11');
-    hub.refuse = (p) => p.period === '2023-11';
-    expect(await pusher.pushDue()).toMatchObject({ refused: 2, pending: 0 });
-    hub.refuse = () => false;
+    const { approved: nov, pushed } = await refusedMonth('NOV', '2023-11', 300);
+    expect(pushed).toMatchObject({ refused: 2, pending: 0 });
     // a few late cases: the replacement (same revision: the hub stored nothing) counts them
     await fill(node, keys, 'NOVLATE', '2023-11-10', '2023-11-12', 3);
     const again = byDataset(await releases.prepare('2023-11', NOW), 'incidents_monthly') as ReleaseEntity;
@@ -253,11 +258,7 @@ describe('member node: releases, their decisions and the outbox, under concurren
   });
 
   it('requeue leaves a refused release that was prepared again since (superseded); nothing is sent', async () => {
-    await fill(node, keys, 'MAY', '2024-05-01', '2024-05-31', 200);
-    const may = await approvePeriod('2024-05');
-    hub.refuse = (p) => p.period === '2024-05';
-    await pusher.pushDue();
-    hub.refuse = () => false;
+    const { approved: may } = await refusedMonth('MAY', '2024-05', 200);
     await fill(node, keys, 'MAYLATE', '2024-05-05', '2024-05-25', 30);
     const again = await releases.prepare('2024-05', NOW);
     expect(again.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`)).toEqual(['incidents_monthly 1 prepared', 'services_monthly 1 prepared']);

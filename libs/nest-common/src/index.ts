@@ -17,3 +17,4 @@ export * from './graphql/query-limits';
 export * from './graphql/introspection.plugin';
 export * from './rate-limiter';
 export * from './client-address';
+export * from './keyed-hash';

@@ -1,5 +1,4 @@
 import { Injectable } from '@nestjs/common';
-import { createHmac, hkdfSync } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { HubRole, Principal } from '../common/auth/principal';
@@ -11,7 +10,7 @@ import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
 import { SessionModel } from './models/session.model';
-import { AttemptLimiter, dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
+import { AttemptLimiter, dummyHash, hashSecret, keyedHash, verifySecret } from '@paivand/nest-common';
 import { TokenService } from './token.service';
 
 /** Wrong passwords from one address for one email within LOCK_MINUTES, after which that pair is locked for LOCK_MINUTES. */
@@ -26,19 +25,14 @@ export const MAX_ACCOUNT_FAILURES = 50;
 export const LOCK_MINUTES = 15;
 
 /**
- * The keys of sign_in_attempts: keyed hashes (HMAC under a key derived from JWT_SECRET) of what was
- * typed as the email and of the address, never the text. People type passwords into the email field,
- * and a plain hash of one in a copy of the table is cracked offline (the address space even more so).
+ * The keys of sign_in_attempts: keyed hashes (`keyedHash`, under JWT_SECRET) of what was typed as the
+ * email and of the address, never the text.
  */
 class AttemptKeys {
-  private readonly key: Buffer;
+  private readonly mac: (text: string) => string;
 
   constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'paivand hub sign-in attempts', 32));
-  }
-
-  private mac(s: string): string {
-    return createHmac('sha256', this.key).update(s).digest('hex');
+    this.mac = keyedHash(secret, 'paivand hub sign-in attempts');
   }
 
   /** What every key of an email starts with: lifting its locks clears them all. */

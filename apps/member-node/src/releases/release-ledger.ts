@@ -15,12 +15,12 @@ export interface LedgerRow {
   readonly seq: number;
 }
 
-/** Every release this node approved or pushed (refused ones never reached anyone), oldest first. */
-export async function ledgerRows(tx: EntityManager): Promise<LedgerRow[]> {
+/** Releases matching `where` (SQL over alias `r`, $1 = the ledger's statuses), oldest approval first. */
+async function releaseRows(tx: EntityManager, where: string): Promise<LedgerRow[]> {
   const rows: { id: string; dataset_id: string; period: string; revision: number; status: string; content_hash: string; payload: string; decided_at: Date | null; seq: string }[] =
     await tx.query(
       `SELECT id, dataset_id, period, revision, status, content_hash, payload, decided_at, in_ledger_seq AS seq
-         FROM releases WHERE status = ANY($1) ORDER BY in_ledger_seq`,
+         FROM releases r WHERE ${where} ORDER BY in_ledger_seq`,
       [LEDGER_STATUSES],
     );
   return rows.map((r) => ({
@@ -34,6 +34,11 @@ export async function ledgerRows(tx: EntityManager): Promise<LedgerRow[]> {
     decidedAt: r.decided_at,
     seq: Number(r.seq),
   }));
+}
+
+/** Every release this node approved or pushed (refused ones never reached anyone), oldest first. */
+export function ledgerRows(tx: EntityManager): Promise<LedgerRow[]> {
+  return releaseRows(tx, 'status = ANY($1)');
 }
 
 /**
@@ -50,25 +55,8 @@ export const sentOutOfLedger = (statuses: string): string =>
  * but audited against: a replacement of a refused table published beside it would tell, cell by
  * cell, what changed in between. (A differential-privacy table's epsilon is counted apart.)
  */
-export async function sentOutOfLedgerRows(tx: EntityManager): Promise<LedgerRow[]> {
-  const rows: { id: string; dataset_id: string; period: string; revision: number; status: string; content_hash: string; payload: string; decided_at: Date | null; seq: string }[] =
-    await tx.query(
-      `SELECT id, dataset_id, period, revision, status, content_hash, payload, decided_at, in_ledger_seq AS seq
-         FROM releases r WHERE payload IS NOT NULL AND payload::jsonb -> 'protection' -> 'epsilon' IS NULL AND ${sentOutOfLedger('$1')}
-        ORDER BY in_ledger_seq`,
-      [LEDGER_STATUSES],
-    );
-  return rows.map((r) => ({
-    id: r.id,
-    datasetId: r.dataset_id,
-    period: r.period,
-    revision: r.revision,
-    status: r.status,
-    contentHash: r.content_hash,
-    payload: JSON.parse(r.payload) as SubmissionPayload,
-    decidedAt: r.decided_at,
-    seq: Number(r.seq),
-  }));
+export function sentOutOfLedgerRows(tx: EntityManager): Promise<LedgerRow[]> {
+  return releaseRows(tx, `payload IS NOT NULL AND payload::jsonb -> 'protection' -> 'epsilon' IS NULL AND ${sentOutOfLedger('$1')}`);
 }
 
 /**

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createHmac, hkdfSync } from 'node:crypto';
-import { AttemptLimiter } from '@paivand/nest-common';
+import { AttemptLimiter, keyedHash } from '@paivand/nest-common';
 import { DataSource, EntityManager } from 'typeorm';
 import { NodeConfig } from '../config/node-config';
 
@@ -15,20 +14,15 @@ const IP_FACTOR = 4;
 const ACCOUNT_FACTOR = 10;
 
 /**
- * The throttle's keys for what was typed as a username: keyed hashes (HMAC under a key derived from
- * JWT_SECRET), not the text. People type passwords, and sometimes other people's names, into the
- * username field; a wrong username was kept in the table as typed, and nothing ever removed it; and a
- * plain hash of a typed password is cracked offline from a copy of the table.
+ * The throttle's keys for what was typed as a username: keyed hashes (`keyedHash`, under JWT_SECRET),
+ * not the text. People type passwords, and sometimes other people's names, into the username field; a
+ * wrong username was kept in the table as typed, and nothing ever removed it.
  */
 class ThrottleKeys {
-  private readonly key: Buffer;
+  private readonly mac: (text: string) => string;
 
   constructor(secret: string) {
-    this.key = Buffer.from(hkdfSync('sha256', secret, Buffer.alloc(0), 'paivand node login throttle', 32));
-  }
-
-  private mac(s: string): string {
-    return createHmac('sha256', this.key).update(s).digest('hex');
+    this.mac = keyedHash(secret, 'paivand node login throttle');
   }
 
   account(username: string): string {
