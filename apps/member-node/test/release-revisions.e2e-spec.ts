@@ -138,6 +138,43 @@ describe('member node: the release job revises every released period', () => {
     const next = await releases.prepare('2025-03', NOW);
     expect(next.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`).sort()).toEqual(['incidents_monthly 2 prepared', 'services_monthly 2 prepared']);
   });
+  it('the true counts of the cells a release hides stay on the node, and its revision is audited with them', async () => {
+    const centre = 'rev-withheld';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    await fill(node, keys, centre, 'WHF', '2025-02-01', '2025-02-28', 200);
+    const feb = await approvePeriod(releases, '2025-02');
+    const first = feb.incidents_monthly;
+    // kept beside the release (approving it keeps them), one per hidden cell, never loaded with it
+    const [{ withheld }] = await node.dataSource.query<{ withheld: { key: string[]; value: number }[] }[]>('SELECT withheld FROM releases WHERE id = $1', [first.id]);
+    expect(withheld).not.toBeNull();
+    expect(first.withheld ?? undefined).toBeUndefined();
+    expect(await releases.get(first.id)).not.toHaveProperty('withheld');
+    const hidden = cellsOf(first).filter((c) => c.value === null);
+    expect(hidden.length).toBeGreaterThan(0);
+    expect(withheld.map((c) => c.key)).toEqual(hidden.map((c) => c.key));
+    expect(withheld.every((c) => Number.isInteger(c.value) && c.value >= 0)).toBe(true);
+    expect(withheld.some((c) => c.value > 0)).toBe(true);
+    // nor in what the manager previews (or what is pushed: the payload)
+    expect(first.payload).not.toContain('withheld');
+    const manager = await node.signIn('manager');
+    const preview = await node.gql('query($id: ID!) { releasePreview(id: $id) { payload } }', { id: first.id }, manager);
+    expect(preview.errors).toBeUndefined();
+    expect(JSON.stringify(preview.data)).not.toContain('withheld');
+
+    // late entries: the revision's audit reads the ledger with the counts the first release hid
+    await fill(node, keys, centre, 'WHL', '2025-02-01', '2025-02-28', 120);
+    const protect = anonymizer.protectRelease as jest.Mock;
+    protect.mockClear();
+    const revised = tableOf(await releases.prepare('2025-02', NOW), 'incidents_monthly') as ReleaseEntity;
+    expect(revised).toMatchObject({ status: 'prepared', revision: 2 });
+    const ledger = (protect.mock.calls[0][0] as anonymizer.ProtectReleaseInput).ledger ?? [];
+    const entry = ledger.find((e) => e.datasetId === 'incidents_monthly' && e.period === '2025-02');
+    expect(entry?.cells.filter((c) => c.value === null).map((c) => [c.key, c.withheld])).toEqual(withheld.map((c) => [c.key, c.value]));
+    expect(entry?.cells.filter((c) => c.value !== null).every((c) => c.withheld === undefined)).toBe(true);
+  });
+
   it("a hotline table prepared before the centre's only consultation was deleted (entered in error) is prepared again without it", async () => {
     const centre = 'rev-hotline';
     const node = await startNode(centre, keys);

@@ -39,6 +39,13 @@ export interface AuditCell {
   readonly value: number | null;
   /** Required interval width when suppressed. */
   readonly range: number;
+  /**
+   * Only these values need the range (default: every value): a hidden cell that the published
+   * figures confine entirely below `lo` or above `hi` passes, however narrow its interval. For
+   * the entries added to a cell since the revision it replaces (suppress.ts): an adversary who
+   * proves none were added, or at least k, learns what publishing both values would tell.
+   */
+  readonly sensitive?: { readonly lo: number; readonly hi: number };
 }
 
 export interface CellInterval {
@@ -439,23 +446,6 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
     cellParts.set(s, { known: k0, unbounded, parts });
   }
-  /** Width seen over feasible points reaches the range: the cell is safe. */
-  const proven = (s: number): boolean => {
-    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
-    if (cp.unbounded) return true;
-    let w = 0;
-    for (const p of cp.parts) w += Math.max(0, p.hi - p.lo);
-    return w >= cells[s].range - TOL;
-  };
-  /** Outer bounds narrower than the range: the cell fails, whatever its exact ends. */
-  const doomed = (s: number): boolean => {
-    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
-    if (cp.unbounded) return false;
-    let w = 0;
-    for (const p of cp.parts) w += p.ubBound - p.lbBound;
-    return w < cells[s].range - TOL;
-  };
-  const settled = (s: number): boolean => !exact && (proven(s) || doomed(s));
   /** The proven outer bounds of a cell's interval (what a failing cell reports). */
   const outer = (cp: { known: number; parts: readonly Part[] }): CellInterval => {
     let lo = cp.known;
@@ -466,6 +456,30 @@ export async function auditCells(nAtoms: number, cells: readonly AuditCell[], op
     }
     return { lo, hi, exact: false };
   };
+  /** Outer bounds outside the cell's sensitive values: nothing to protect there. */
+  const exempt = (s: number): boolean => {
+    const sensitive = cells[s].sensitive;
+    if (!sensitive) return false;
+    const o = outer(cellParts.get(s) as { known: number; parts: Part[] });
+    return o.hi < sensitive.lo - TOL || o.lo > sensitive.hi + TOL;
+  };
+  /** Width seen over feasible points reaches the range: the cell is safe. */
+  const proven = (s: number): boolean => {
+    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
+    if (cp.unbounded) return true;
+    let w = 0;
+    for (const p of cp.parts) w += Math.max(0, p.hi - p.lo);
+    return w >= cells[s].range - TOL || exempt(s);
+  };
+  /** Outer bounds narrower than the range: the cell fails, whatever its exact ends. */
+  const doomed = (s: number): boolean => {
+    const cp = cellParts.get(s) as { unbounded: boolean; parts: Part[] };
+    if (cp.unbounded) return false;
+    let w = 0;
+    for (const p of cp.parts) w += p.ubBound - p.lbBound;
+    return w < cells[s].range - TOL && !exempt(s);
+  };
+  const settled = (s: number): boolean => !exact && (proven(s) || doomed(s));
   if (boundsOnly) {
     const failing = suppressed.filter((s) => cellParts.has(s) && doomed(s));
     let minWidth = Infinity;

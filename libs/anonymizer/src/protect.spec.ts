@@ -77,13 +77,16 @@ const revisionArb = (maxDims: number, lateMin: number) =>
   );
 
 /** A month released, then its revision after the late changes (which must pass its audit). */
-async function releaseAndRevise(sizes: number[], counts: readonly number[], late: readonly [number, number][]) {
+async function releaseAndRevise(sizes: number[], counts: readonly number[], late: readonly [number, number][], keepWithheld = false) {
   const ds = syntheticDataset('m', sizes);
   const standard = syntheticStandard(sizes, [ds]);
   const first = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
   const revised = [...counts];
   for (const [i, d] of late) revised[i] = Math.max(0, revised[i] + d);
-  const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells: first.tables[0].cells }];
+  // the ledger as a node keeps it: with the true counts of the hidden cells (ProtectedRelease.withheld), or without
+  const kept = new Map(first.withheld[0].cells.map((c) => [c.key.join('|'), c.value]));
+  const cells = keepWithheld ? first.tables[0].cells.map((c) => ({ key: c.key, value: c.value, withheld: kept.get(c.key.join('|')) })) : first.tables[0].cells;
+  const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells }];
   const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
   expect(report.datasets[0].audit.passed).toBe(true);
   return { first, revised, tables };
@@ -246,6 +249,49 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(checked).toBeGreaterThan(400);
   });
 
+  it.each([
+    ['without', false],
+    ['with', true],
+  ])('revisions after late additions, %s the true counts of the hidden cells kept: where a cell is hidden in both, the adversary cannot narrow the number of entries added to it (1 to k-1) below its range', async (_, keepWithheld) => {
+    let checked = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        revisionArb(3, 1),
+        async ({ sizes, counts, late }) => {
+          const { first, revised, tables } = await releaseAndRevise(sizes, counts, late, keepWithheld);
+          // variables as above: the counts as first released (0..n-1), what was added since (n..2n-1)
+          const n = counts.length;
+          const eqs: Equation[] = [...equationsOf(sizes, first.tables[0].cells), ...equationsOf(sizes, tables[0].cells, (i) => [i, n + i])];
+          const hiddenBefore = new Set(first.tables[0].cells.filter((c) => c.value === null).map((c) => c.key.join('|')));
+          const added = tables[0].cells
+            .filter((c) => c.value === null && hiddenBefore.has(c.key.join('|')))
+            .map((c) => innerCellsOf(sizes, c.key))
+            .filter((inner) => {
+              const d = inner.reduce((s, i) => s + revised[i] - counts[i], 0);
+              return d >= 1 && d < 5;
+            })
+            .map((inner) => inner.map((i) => n + i));
+          checked += await expectWideToLp(2 * n, eqs, added, 5);
+        },
+      ),
+      { numRuns: 150, seed: 7 },
+    );
+    expect(checked).toBeGreaterThan(20);
+  });
+
+  it('revisions after late additions, worked: [1, 4, 5] then [2, 4, 10] does not tell that one entry went to the two cells hidden both times', async () => {
+    const { first, revised, tables } = await releaseAndRevise([3], [1, 4, 5], [[2, 5], [0, 1]]);
+    expect(first.tables[0].cells.map((c) => c.value)).toEqual([null, null, 5, 10]);
+    expect(revised).toEqual([2, 4, 10]);
+    // Publishing the 10 and the 16 beside the 5 and the 10 of the first release would pin the
+    // entries added to the two hidden cells at exactly 1 (6 added in all, 5 of them to the third).
+    const eqs: Equation[] = [...equationsOf([3], first.tables[0].cells), ...equationsOf([3], tables[0].cells, (i) => [i, 3 + i])];
+    for (const added of [[3], [4], [3, 4]]) {
+      const [lo, hi] = await lpInterval(6, eqs, added);
+      expect(hi - lo).toBeGreaterThanOrEqual(5);
+    }
+  });
+
   it('repair without re-running Gauss suppression (how systems of more than 5,000 cells repair): passes its audit, and an independent adversary cannot narrow any hidden cell', async () => {
     let checked = 0;
     let extraHidden = 0;
@@ -349,6 +395,20 @@ describe('primary rules beyond small counts', () => {
 });
 
 describe('output carries nothing of the input beyond the dimensions', () => {
+  it('the true counts of the hidden cells come apart from the tables (withheld, for the node\'s own ledger): one per hidden cell, none for a published one', async () => {
+    const sizes = [3, 2];
+    const counts = [9, 1, 14, 0, 22, 7];
+    const ds = syntheticDataset('t', sizes);
+    const standard = syntheticStandard(sizes, [ds]);
+    const out = await protectRelease({ standard, datasets: [ds], period: '2026-02', records: recordsFor(sizes, counts, '2026-02') });
+    const hidden = out.tables[0].cells.filter((c) => c.value === null);
+    expect(hidden.length).toBeGreaterThanOrEqual(4);
+    expect(out.withheld).toHaveLength(1);
+    expect(out.withheld[0].datasetId).toBe('t');
+    expect(out.withheld[0].cells.map((c) => c.key.join('|'))).toEqual(hidden.map((c) => c.key.join('|')));
+    for (const c of out.withheld[0].cells) expect(c.value).toBe(trueValue(sizes, counts, c.key));
+  });
+
   it('type and serialized payload hold only dimension codes, values and status codes', async () => {
     const sizes = [3, 2];
     const ds = syntheticDataset('t', sizes, { periodType: 'quarter' });

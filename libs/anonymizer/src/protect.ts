@@ -15,7 +15,7 @@ import { ExactSampler } from './sampler';
 import { suppressGroup } from './suppress';
 import { AtomCounter, buildLinkGroup } from './system';
 import { extKey } from './table';
-import { DatasetReport, ProtectReleaseInput, ProtectedRelease, ProtectedTable } from './types';
+import { DatasetReport, ProtectReleaseInput, ProtectedRelease, ProtectedTable, WithheldCounts } from './types';
 
 /**
  * Turns one extract of reportable records into the protected tables of one release.
@@ -96,6 +96,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   for (const c of counters) c.checkAttributes();
 
   const out = new Map<string, { table: ProtectedTable; report: DatasetReport }>();
+  const withheld: WithheldCounts[] = [];
   for (let gi = 0; gi < groups.length; gi++) {
     const group = groups[gi];
     const counter = counters[gi];
@@ -115,6 +116,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       const ds = layout.dataset;
       const { ext, state, widths } = outcome.tables[t];
       const cells: SubmissionCell[] = [];
+      const hidden: { key: readonly string[]; value: number }[] = [];
       let primary = 0;
       let secondary = 0;
       let lossValue = 0;
@@ -129,11 +131,13 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
           case 'primary':
             primary++;
             cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'C' });
+            hidden.push({ key, value: ext[e] });
             break;
           case 'secondary':
             secondary++;
             lossValue += ext[e];
             cells.push({ key, value: null, obsStatus: 'Q', confStatus: 'C' });
+            hidden.push({ key, value: ext[e] });
             break;
         }
         const w = widths.get(e);
@@ -141,6 +145,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       }
       const k = ds.protection.k;
       const range = protectionRangeOf(ds.protection);
+      withheld.push({ datasetId: ds.id, cells: hidden });
       out.set(ds.id, {
         table: { datasetId: ds.id, period, dimensions: ds.dimensions.map((d) => d.id), method: 'suppression', cells },
         report: {
@@ -149,7 +154,8 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
           rule:
             `suppression: counts 1..${k - 1}${ds.protection.structuralZeros ? '' : ' and zeros (unless the period has no record at all)'} hidden (primary); ` +
             `in a group of fewer than ${2 * k} that falls entirely in one category of another dimension, that category's cell is hidden; ` +
-            `in a revision, so is a cell whose value moved by 1..${k - 1} since the release it revises; ` +
+            `in a revision, so is a cell whose value moved by 1..${k - 1} since the release it revises, ` +
+            `and where both hide a cell, 1..${k - 1} entries added to it are kept as wide as a hidden cell; ` +
             `secondary cells by Gaussian elimination (Langsrud) over all linked tables and earlier releases, ` +
             `then more until the audit proves every hidden cell's interval at least ${range} wide`,
           k,
@@ -186,5 +192,5 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     tables.push(r.table);
     reports.push(r.report);
   }
-  return { tables, report: { period, datasets: reports } };
+  return { tables, report: { period, datasets: reports }, withheld };
 }

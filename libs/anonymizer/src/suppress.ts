@@ -45,6 +45,8 @@ export interface SystemCell {
   readonly value: number | null;
   readonly range: number;
   readonly totals: number;
+  /** Only these values need the range (AuditCell.sensitive); the entries added to a cell since the revision it replaces. */
+  readonly sensitive?: { readonly lo: number; readonly hi: number };
 }
 
 export type CellState = 'published' | 'primary' | 'secondary';
@@ -219,6 +221,32 @@ export async function suppressGroup(
       cells.push({ table: -1, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: c.value, range, totals: totalsIn(table.layout, e) });
     }
   }
+  // The entries added since the replaced revision to each cell it hid (the current cell stays hidden,
+  // see `forced`): the cell's atoms in the regular time slices (twinOf), never published, audited as a
+  // hidden cell of their own. An adversary who assumes late entries only add can otherwise pin a small
+  // number of them where both revisions hide the cell: [1, 4, 5] then [2, 4, 10] with the 5, the 10 and
+  // the totals published tells that exactly one entry was added to the two hidden cells together.
+  // Only 1 to k-1 added entries need the range, as when both values are published (revisionPrimary).
+  // Where the ledger kept the cell's true count then (`withheld`), that is known; where it did not,
+  // every hidden cell's added entries are audited, and pass once the published figures confine them
+  // to none or to k or more (`sensitive`), which hides more.
+  const nRegularAtoms = group.twinOf.length * group.keySize;
+  const linksReplaced = group.linked.some((lt) => lt.replaced);
+  group.current.forEach((table, t) => {
+    if (!linksReplaced || !table.replaces) return;
+    const k = table.layout.dataset.protection.k;
+    if (k < 2) return;
+    for (const c of table.replaces.cells) {
+      if (c.value !== null) continue;
+      const e = extIndexOf(table.layout, c.key);
+      if (e < 0) continue;
+      const cell = cells[tableStart[t] + e];
+      const added = c.withheld === undefined ? undefined : (cell.value as number) - c.withheld;
+      if (added !== undefined && !(added >= 1 && added < k)) continue;
+      const atoms = cell.atoms.filter((a) => a < nRegularAtoms);
+      cells.push({ ...cell, table: -1, atoms, value: null, ...(added === undefined ? { sensitive: { lo: 1, hi: k - 1 } } : {}) });
+    }
+  });
   const isPrimary = (i: number): boolean => i < nCurrent && primary[cells[i].table][cells[i].e];
 
   // candidates: descending count; ties: more totals first, then table and position (deterministic)
@@ -332,7 +360,7 @@ export async function suppressGroup(
   for (; ; rounds++) {
     audit = await auditCells(
       group.nAtoms,
-      cells.map((c, i) => ({ atoms: c.atoms, value: hidden[i] ? null : c.value, range: c.range })),
+      cells.map((c, i) => ({ atoms: c.atoms, value: hidden[i] ? null : c.value, range: c.range, sensitive: c.sensitive })),
       { hint: atomCounts, seeds, boundsOnly, suspects, stopAfter: FAILURES_PER_ROUND },
     );
     if (audit.consistent && audit.failing.length === 0 && !audit.complete) {
@@ -373,6 +401,9 @@ export async function suppressGroup(
       }
     }
     const needOf = (f: number): number => {
+      // added entries (f >= nCurrent): the extract's counts put every record in the regular slices, so
+      // their value there is not the number added; the move must carry them the whole range
+      if (f >= nCurrent) return cells[f].range;
       const iv = audit.intervals.get(f);
       let v = 0;
       for (const a of cells[f].atoms) v += atomCounts[a];

@@ -4,6 +4,12 @@ import { DatasetDecl, DatasetUnit, ProtectionMethod, ReportableRecord, StandardI
 export interface LedgerCell {
   readonly key: readonly string[];
   readonly value: number | null;
+  /**
+   * A suppressed cell's true count, where the node kept it (`ProtectedRelease.withheld`; never
+   * published). A revision of the release then knows how many entries were added to the cell
+   * since, and protects that number only where it is 1 to k-1 (see suppress.ts).
+   */
+  readonly withheld?: number;
 }
 
 /** What this node already released: the audit treats it as published. */
@@ -114,7 +120,19 @@ export interface ProtectionReport {
   readonly datasets: readonly DatasetReport[];
 }
 
+/**
+ * The true counts of the cells a suppression table hides: for the node's own ledger only
+ * (`LedgerCell.withheld`), never for the hub, a preview or a log. Kept apart from the
+ * tables, so that a payload built from a table cannot carry them.
+ */
+export interface WithheldCounts {
+  readonly datasetId: string;
+  readonly cells: readonly { readonly key: readonly string[]; readonly value: number }[];
+}
+
 export interface ProtectedRelease {
   readonly tables: readonly ProtectedTable[];
   readonly report: ProtectionReport;
+  /** Per suppression table, the true counts of its hidden cells (see WithheldCounts). */
+  readonly withheld: readonly WithheldCounts[];
 }

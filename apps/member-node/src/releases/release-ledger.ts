@@ -11,15 +11,27 @@ export interface LedgerRow {
   readonly status: string;
   readonly contentHash: string;
   readonly payload: SubmissionPayload;
+  /** True counts of the cells the table hides, where kept (ReleaseEntity.withheld): node-only. */
+  readonly withheld: readonly { key: readonly string[]; value: number }[] | null;
   readonly decidedAt: Date | null;
   readonly seq: number;
 }
 
 /** Releases matching `where` (SQL over alias `r`, $1 = the ledger's statuses), oldest approval first. */
 async function releaseRows(tx: EntityManager, where: string): Promise<LedgerRow[]> {
-  const rows: { id: string; dataset_id: string; period: string; revision: number; status: string; content_hash: string; payload: string; decided_at: Date | null; seq: string }[] =
-    await tx.query(
-      `SELECT id, dataset_id, period, revision, status, content_hash, payload, decided_at, in_ledger_seq AS seq
+  const rows: {
+    id: string;
+    dataset_id: string;
+    period: string;
+    revision: number;
+    status: string;
+    content_hash: string;
+    payload: string;
+    withheld: { key: string[]; value: number }[] | null;
+    decided_at: Date | null;
+    seq: string;
+  }[] = await tx.query(
+      `SELECT id, dataset_id, period, revision, status, content_hash, payload, withheld, decided_at, in_ledger_seq AS seq
          FROM releases r WHERE ${where} ORDER BY in_ledger_seq`,
       [LEDGER_STATUSES],
     );
@@ -31,6 +43,7 @@ async function releaseRows(tx: EntityManager, where: string): Promise<LedgerRow[
     status: r.status,
     contentHash: r.content_hash,
     payload: JSON.parse(r.payload) as SubmissionPayload,
+    withheld: r.withheld,
     decidedAt: r.decided_at,
     seq: Number(r.seq),
   }));
@@ -78,11 +91,18 @@ export function auditEntries(ledger: readonly LedgerRow[], sent: readonly Ledger
 
 /** The ledger as the anonymizer audits against it. */
 export function toLedgerEntries(rows: readonly LedgerRow[]): LedgerEntry[] {
-  return rows.map((r) => ({
-    datasetId: r.datasetId,
-    period: r.period,
-    revision: r.revision,
-    cells: r.payload.cells.map((c) => ({ key: c.key, value: c.value })),
-    ...(r.payload.protection.epsilon !== undefined ? { epsilon: r.payload.protection.epsilon } : {}),
-  }));
+  const keyOf = (key: readonly string[]): string => key.join('\u0000');
+  return rows.map((r) => {
+    const withheld = new Map((r.withheld ?? []).map((c) => [keyOf(c.key), c.value]));
+    return {
+      datasetId: r.datasetId,
+      period: r.period,
+      revision: r.revision,
+      cells: r.payload.cells.map((c) => {
+        const kept = c.value === null ? withheld.get(keyOf(c.key)) : undefined;
+        return { key: c.key, value: c.value, ...(kept !== undefined ? { withheld: kept } : {}) };
+      }),
+      ...(r.payload.protection.epsilon !== undefined ? { epsilon: r.payload.protection.epsilon } : {}),
+    };
+  });
 }

@@ -56,6 +56,14 @@ export class ReleaseEntity {
   @Column({ type: 'jsonb', nullable: true })
   report!: Record<string, unknown> | null;
 
+  /**
+   * The true counts of the cells a suppression table hides (`ProtectedRelease.withheld`): for the
+   * anonymizer's audit of this table's revisions only (release-ledger.ts). Never pushed, never
+   * shown; not loaded with the row.
+   */
+  @Column({ type: 'jsonb', nullable: true, select: false })
+  withheld?: { key: string[]; value: number }[] | null;
+
   @Column({ name: 'error_code', type: 'text', nullable: true })
   errorCode!: string | null;
 

@@ -258,7 +258,7 @@ export class ReleasesService {
       /** A release row of this preparation for one dataset (the fields every outcome shares). */
       const row = (
         t: Todo,
-        fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'> & Partial<Pick<ReleaseEntity, 'holdReason' | 'decidedAt' | 'decidedBy'>>,
+        fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'> & Partial<Pick<ReleaseEntity, 'holdReason' | 'decidedAt' | 'decidedBy' | 'withheld'>>,
       ): Promise<ReleaseEntity> =>
         tx.getRepository(ReleaseEntity).save(
           tx.getRepository(ReleaseEntity).create({
@@ -347,6 +347,7 @@ export class ReleasesService {
               ...(held ? { holdReason: held.holdReason, decidedAt: held.decidedAt, decidedBy: held.decidedBy } : {}),
               payload: canonicalJson(payload),
               contentHash,
+              withheld: protectedRelease.withheld.find((w) => w.datasetId === t.ds.id)?.cells.map((c) => ({ key: [...c.key], value: c.value })) ?? null,
               report: JSON.parse(JSON.stringify({ ...report, audit: { ...report.audit, minIntervalWidth: Number.isFinite(report.audit.minIntervalWidth) ? report.audit.minIntervalWidth : null } })) as Record<string, unknown>,
               errorCode: null,
               errorMessage: null,
