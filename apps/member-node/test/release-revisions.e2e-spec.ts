@@ -1,6 +1,6 @@
 import { Logger } from '@nestjs/common';
 import * as anonymizer from '@paivand/anonymizer';
-import { SubmissionPayload } from '@paivand/schema';
+import { STANDARD, Standard, SubmissionPayload } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
@@ -8,6 +8,7 @@ import { ReleaseScheduler } from '../src/releases/release.scheduler';
 import { ReleaseEntity } from '../src/releases/release.entity';
 import { PrepareResult, ReleasesService } from '../src/releases/releases.service';
 import { fillSyntheticRegister } from '../src/releases/synthetic-register';
+import { StandardSyncService } from '../src/standard-sync/standard-sync.service';
 import { newKey, NodeTestApp, startNodeTestApp } from './utils/node-test-app';
 
 // The release job keeps every released period up to date, whatever its age and whether or not
@@ -138,6 +139,33 @@ describe('member node: the release job revises every released period', () => {
     const next = await releases.prepare('2025-03', NOW);
     expect(next.releases.map((r) => `${r.datasetId} ${r.revision} ${r.status}`).sort()).toEqual(['incidents_monthly 2 prepared', 'services_monthly 2 prepared']);
   });
+  it('late entries for a month of a quarter already released: the month is revised, then the quarter (each blocked the other before)', async () => {
+    const centre = 'rev-quarter';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    // the Association adds a quarterly incidents table beside the monthly one
+    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
+    const next: Standard = { ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] };
+    await node.app.get(StandardSyncService).store(next);
+    await fill(node, keys, centre, 'QTR', '2025-01-01', '2025-03-31', 450);
+    for (const period of ['2025-01', '2025-02', '2025-03']) expect((await approvePeriod(releases, period)).incidents_monthly).toMatchObject({ status: 'approved', revision: 1 });
+    const q1 = await approvePeriod(releases, '2025-Q1');
+    expect(q1.incidents_quarterly).toMatchObject({ status: 'approved', revision: 1 });
+
+    // late February entries: February first, as the release job takes periods, then the quarter
+    await fill(node, keys, centre, 'QLATE', '2025-02-03', '2025-02-25', 100);
+    const feb = await releases.prepare('2025-02', NOW);
+    expect(feb).toMatchObject({ status: 'prepared' });
+    expect(tableOf(feb, 'incidents_monthly')).toMatchObject({ status: 'prepared', revision: 2, errorCode: null });
+    for (const r of feb.releases) await releases.approve(r.id, 'staff:manager');
+    const quarter = await releases.prepare('2025-Q1', NOW);
+    expect(tableOf(quarter, 'incidents_quarterly')).toMatchObject({ status: 'prepared', revision: 2, errorCode: null });
+    const before = new Map(cellsOf(q1.incidents_quarterly).map((c) => [c.key.join('|'), c.value]));
+    // the late entries show: a published figure of the quarter moved
+    expect(cellsOf(tableOf(quarter, 'incidents_quarterly') as ReleaseEntity).some((c) => c.value !== null && (before.get(c.key.join('|')) ?? null) !== null && before.get(c.key.join('|')) !== c.value)).toBe(true);
+  });
+
   it('the true counts of the cells a release hides stay on the node, and its revision is audited with them', async () => {
     const centre = 'rev-withheld';
     const node = await startNode(centre, keys);

@@ -107,7 +107,7 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       // A revision whose counts fell somewhere since the release it replaces (a withdrawn
       // consent, a corrected code) refutes "late entries only add": the adversary cannot
       // assume it either, and the revision is protected without that link.
-      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.twinOf.some((t) => t >= 0))) throw err;
+      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.linked.some((lt) => lt.replaced))) throw err;
       const plain = groupOf(group.unit, false);
       outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), input.onProgress, input.regaussMaxCells);
     }

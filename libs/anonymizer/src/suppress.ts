@@ -222,7 +222,7 @@ export async function suppressGroup(
     }
   }
   // The entries added since the replaced revision to each cell it hid (the current cell stays hidden,
-  // see `forced`): the cell's atoms in the regular time slices (twinOf), never published, audited as a
+  // see `forced`): the cell's atoms in the time slices of entries made since (addedSince), never published, audited as a
   // hidden cell of their own. An adversary who assumes late entries only add can otherwise pin a small
   // number of them where both revisions hide the cell: [1, 4, 5] then [2, 4, 10] with the 5, the 10 and
   // the totals published tells that exactly one entry was added to the two hidden cells together.
@@ -230,7 +230,6 @@ export async function suppressGroup(
   // Where the ledger kept the cell's true count then (`withheld`), that is known; where it did not,
   // every hidden cell's added entries are audited, and pass once the published figures confine them
   // to none or to k or more (`sensitive`), which hides more.
-  const nRegularAtoms = group.twinOf.length * group.keySize;
   const linksReplaced = group.linked.some((lt) => lt.replaced);
   group.current.forEach((table, t) => {
     if (!linksReplaced || !table.replaces) return;
@@ -243,7 +242,7 @@ export async function suppressGroup(
       const cell = cells[tableStart[t] + e];
       const added = c.withheld === undefined ? undefined : (cell.value as number) - c.withheld;
       if (added !== undefined && !(added >= 1 && added < k)) continue;
-      const atoms = cell.atoms.filter((a) => a < nRegularAtoms);
+      const atoms = cell.atoms.filter((a) => group.addedSince[Math.floor(a / group.keySize)] === 1);
       cells.push({ ...cell, table: -1, atoms, value: null, ...(added === undefined ? { sensitive: { lo: 1, hi: k - 1 } } : {}) });
     }
   });

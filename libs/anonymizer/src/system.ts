@@ -47,8 +47,16 @@ export interface LinkedTable {
   readonly ledger?: LedgerEntry;
   /** Current release: the latest revision of its dataset and period that it replaces, if any. */
   readonly replaces?: LedgerEntry;
-  /** The revision the current release replaces: its cells sum the period's counts as they were then (the twin slices). */
+  /** The revision the current release replaces (linked as one of the `epochs`). */
   readonly replaced?: boolean;
+  /**
+   * An earlier release that counted months of the current period as they were then: per
+   * regular time slice of the current period, how many of its epochs (`LinkGroup.epochs`) it
+   * counts (its place among the releases of that slice, plus one); 0 where it does not cover
+   * the slice. Undefined: every epoch and the regular slice (the current release, and earlier
+   * releases of other months).
+   */
+  readonly epochsCounted?: Int32Array;
 }
 
 export interface LinkGroup {
@@ -56,18 +64,29 @@ export interface LinkGroup {
   readonly dims: readonly AtomDim[];
   readonly strides: readonly number[];
   readonly keySize: number;
-  /** Time slices, twins included. */
+  /** Time slices, epoch slices included. */
   readonly nTime: number;
   readonly nAtoms: number;
   /**
-   * Per time slice, its twin or -1. When the release revises an earlier one, each slice of
-   * the period gets a twin after the regular slices: the counts as the replaced revision
-   * saw them (o); the regular slice then holds what was added since (d >= 0), and every
-   * table but the replaced one counts o + d. An adversary who assumes late entries only
-   * add (revised >= earlier, cell by cell) knows exactly this; without it, a hidden revised
-   * cell could sit between its earlier published value and little more.
+   * Per regular time slice, its epoch slices (oldest first; empty for most). When the release
+   * revises an earlier one, the months of the current period are counted as they grew: every
+   * earlier release that covers a slice of them (the replaced revision, a quarter released
+   * since, the months of a quarter being revised) saw the counts of its day, and late entries
+   * only add. So a slice with m such releases gets m epoch slices after the regular ones:
+   * epoch j holds what was entered between the j-th release and the one before it, the
+   * regular slice what was entered since the last; the j-th release counts epochs 0..j, the
+   * current release all of them. An adversary who assumes late entries only add (revised >=
+   * earlier, cell by cell), and who knows the order of the releases but not when an entry was
+   * made, knows exactly this; without it, a hidden revised cell could sit between its earlier
+   * published value and little more. (One epoch, the replaced revision alone, was the "twin"
+   * model: a quarter released between a month and its revision, counted as the revision,
+   * made both revisions contradict it, and neither could be released.)
    */
-  readonly twinOf: Int32Array;
+  readonly epochs: readonly Int32Array[];
+  /** Per time slice: 1 where it counts entries made since the replaced revision (its later epochs and the regular slice). */
+  readonly addedSince: Uint8Array;
+  /** Regular time slices (the epoch slices come after them). */
+  readonly nRegular: number;
   /** Time slice of each month of the current period (SDMX month -> slice). */
   readonly currentMonths: Map<string, number>;
   readonly current: LinkedTable[];
@@ -103,13 +122,13 @@ export function buildLinkGroup(
   ledger: readonly LedgerEntry[],
   resolve: (id: string) => DatasetDecl | undefined,
   maxCells: number,
-  /** Model a replaced revision of the current release as counts that late entries only added to (see `twinOf`). */
+  /** Model a replaced revision of the current release, and the releases covering its months, as counts that late entries only added to (see `epochs`). */
   twins = false,
 ): LinkGroup {
   const currentIds = new Set(datasets.map((d) => d.id));
   const latest = latestRevisions(ledger);
   const isReplaced = (e: LedgerEntry): boolean => currentIds.has(e.datasetId) && e.period === period;
-  // the revisions the current release replaces: linked as twin slices, or only read by suppressGroup
+  // the revisions the current release replaces: linked over epoch slices, or only read by suppressGroup
   const replacedAll = latest.filter(isReplaced);
   const replaced = twins ? replacedAll : [];
   // ledger entries of this unit released by suppression (exact figures: no epsilon, whatever the dataset's
@@ -157,11 +176,32 @@ export function buildLinkGroup(
     return s;
   };
   const nRegular = cutList.length - 1;
-  const twinOf = new Int32Array(nRegular).fill(-1);
   let nTime = nRegular;
+  // epochs of the current period's slices (see LinkGroup.epochs): the releases covering each, in
+  // the order the ledger lists them (the order they were released)
+  const epochs: Int32Array[] = Array.from({ length: nRegular }, () => new Int32Array(0));
+  const counted = new Map<LedgerEntry, Int32Array>();
+  let replacedPlace: Int32Array | undefined;
   if (replaced.length > 0) {
     const [a, b] = monthSpan(period);
-    for (let t = sliceOfMonth(a); t <= sliceOfMonth(b); t++) twinOf[t] = nTime++;
+    const releasedBefore = [...linkedEntries, ...replaced].sort((x, y) => ledger.indexOf(x) - ledger.indexOf(y));
+    for (const e of releasedBefore) counted.set(e, new Int32Array(nRegular));
+    for (let t = sliceOfMonth(a); t <= sliceOfMonth(b); t++) {
+      const covering = releasedBefore.filter((e) => {
+        const [from, to] = monthSpan(e.period);
+        return sliceOfMonth(from) <= t && t <= sliceOfMonth(to);
+      });
+      epochs[t] = Int32Array.from(covering, () => nTime++);
+      covering.forEach((e, j) => ((counted.get(e) as Int32Array)[t] = j + 1));
+    }
+    replacedPlace = counted.get(replaced[0]);
+  }
+  const addedSince = new Uint8Array(nTime);
+  if (replacedPlace) {
+    for (let t = 0; t < nRegular; t++) {
+      addedSince[t] = 1;
+      for (let j = replacedPlace[t]; j < epochs[t].length; j++) addedSince[epochs[t][j]] = 1;
+    }
   }
 
   // union of dimensions
@@ -205,6 +245,7 @@ export function buildLinkGroup(
       ledger: entry,
       replaced: twinsOnly,
       replaces: entry ? undefined : replacedAll.find((e) => e.datasetId === decl.id),
+      ...(entry && counted.has(entry) ? { epochsCounted: counted.get(entry) } : {}),
     };
   };
   const currentMonths = new Map<string, number>();
@@ -219,7 +260,9 @@ export function buildLinkGroup(
     keySize,
     nTime,
     nAtoms,
-    twinOf,
+    epochs,
+    addedSince,
+    nRegular,
     currentMonths,
     current: datasets.map((d) => mkTable(d, period)),
     linked: [
@@ -374,8 +417,15 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
     const coords = new Int32Array(d);
     const slices: number[] = [];
     for (let t = table.timeFrom; t <= table.timeTo; t++) {
-      if (!table.replaced) slices.push(t);
-      if (group.twinOf[t] >= 0) slices.push(group.twinOf[t]);
+      const epochs = group.epochs[t];
+      if (table.epochsCounted) {
+        // an earlier release covering the current period: the epochs up to its own
+        for (let j = 0; j < table.epochsCounted[t]; j++) slices.push(epochs[j]);
+        if (table.epochsCounted[t] === 0) slices.push(t);
+      } else {
+        slices.push(t);
+        for (let j = 0; j < epochs.length; j++) slices.push(epochs[j]);
+      }
     }
     for (const t of slices) {
       for (let key = 0; key < group.keySize; key++) {

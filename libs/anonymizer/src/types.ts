@@ -32,7 +32,11 @@ export interface ProtectReleaseInput {
   /** SDMX period of the release (`2026-07`, `2026-Q3`, `2026`); must match every dataset's period type. */
   readonly period: string;
   readonly records: Iterable<ReportableRecord> | AsyncIterable<ReportableRecord>;
-  /** Everything this node already released (all datasets, periods, revisions). */
+  /**
+   * Everything this node already released (all datasets, periods, revisions), in the order it
+   * released them, oldest first: a revision is audited with the counts each earlier release of
+   * its months saw in their day (`LinkGroup.epochs`).
+   */
   readonly ledger?: readonly LedgerEntry[];
   /** Differential privacy already spent per dataset id per year, on top of what the ledger records. */
   readonly dpBudget?: Readonly<Record<string, Readonly<Record<string, number>>>>;

@@ -86,7 +86,8 @@ export function auditEntries(ledger: readonly LedgerRow[], sent: readonly Ledger
   const published = new Set(ledger.map(tableOf));
   const last = new Map<string, LedgerRow>();
   for (const r of [...sent].sort((a, b) => a.seq - b.seq)) if (!published.has(tableOf(r))) last.set(tableOf(r), r);
-  return toLedgerEntries([...ledger, ...last.values()]);
+  // in the order they were approved: the anonymizer reads a revision's epochs from it (system.ts)
+  return toLedgerEntries([...ledger, ...last.values()].sort((a, b) => a.seq - b.seq));
 }
 
 /** The ledger as the anonymizer audits against it. */
