@@ -436,6 +436,63 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(refused).toBeLessThan(4);
   });
 
+  it('a month revised twice after late additions: the adversary over all three releases cannot narrow any hidden cell, nor the entries added since either earlier release where it and the last hide a cell', async () => {
+    let checked = 0;
+    let refused = 0;
+    const lateArb = (n: number) => fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 });
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }).chain((d) =>
+          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            return fc.record({ sizes: fc.constant(sizes), counts: fc.array(countArb, { minLength: n, maxLength: n }), late1: lateArb(n), late2: lateArb(n) });
+          }),
+        ),
+        async ({ sizes, counts, late1, late2 }) => {
+          const n = counts.length;
+          const ds = syntheticDataset('m', sizes);
+          const standard = syntheticStandard(sizes, [ds]);
+          const second = [...counts];
+          for (const [i, d] of late1) second[i] += d;
+          const third = [...second];
+          for (const [i, d] of late2) third[i] += d;
+          const ledger: LedgerEntry[] = [];
+          const releases = [];
+          try {
+            for (const [revision, c] of [counts, second, third].entries()) {
+              const out = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, c, '2026-05', `r${revision}`), ledger });
+              const kept = new Map(out.withheld[0].cells.map((x) => [x.key.join('|'), x.value]));
+              ledger.push({ datasetId: 'm', period: '2026-05', revision: revision + 1, cells: out.tables[0].cells.map((x) => ({ ...x, withheld: kept.get(x.key.join('|')) })) });
+              releases.push(out.tables[0].cells);
+            }
+          } catch (err) {
+            if (!(err instanceof AnonymizerError)) throw err;
+            refused++;
+            return;
+          }
+          // the counts as first released (i), added before the second release (n + i), before the third (2n + i)
+          const vars = (upTo: number) => (i: number) => [0, 1, 2].slice(0, upTo + 1).map((e) => e * n + i);
+          const eqs: Equation[] = releases.flatMap((cells, r) => equationsOf(sizes, cells, vars(r)));
+          const hidden = (r: number) => new Set(releases[r].filter((c) => c.value === null).map((c) => c.key.join('|')));
+          const added: number[][] = [];
+          for (const since of [0, 1]) {
+            const before = since === 0 ? counts : second;
+            for (const c of releases[2]) {
+              if (c.value !== null || !hidden(since).has(c.key.join('|'))) continue;
+              const inner = innerCellsOf(sizes, c.key);
+              const d = inner.reduce((sum, i) => sum + third[i] - before[i], 0);
+              if (d >= 1 && d < 5) added.push(inner.flatMap((i) => (since === 0 ? [n + i, 2 * n + i] : [2 * n + i])));
+            }
+          }
+          checked += await expectWideToLp(3 * n, eqs, [...releases.flatMap((cells, r) => hiddenOf(sizes, cells, vars(r))), ...added], 5);
+        },
+      ),
+      { numRuns: 60, seed: 14 },
+    );
+    expect(checked).toBeGreaterThan(100);
+    expect(refused).toBeLessThan(6);
+  });
+
   it('repair without re-running Gauss suppression (how systems of more than 5,000 cells repair): passes its audit, and an independent adversary cannot narrow any hidden cell', async () => {
     let checked = 0;
     let extraHidden = 0;
