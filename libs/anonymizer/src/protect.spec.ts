@@ -368,7 +368,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(refused).toBeLessThan(4);
   });
 
-  it('then the quarter revised too, after the month: released, and the adversary over every release, both revisions of the month included, cannot narrow any hidden cell', async () => {
+  it('then more late May entries and the quarter revised: released, and the adversary over every release, both revisions of the month included, cannot narrow any hidden cell, nor the entries added between two revisions of one table where both hide a cell', async () => {
     let checked = 0;
     let refused = 0;
     await fc.assert(
@@ -380,10 +380,11 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
               sizes: fc.constant(sizes),
               months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
               late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }),
+              later: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }),
             });
           }),
         ),
-        async ({ sizes, months, late }) => {
+        async ({ sizes, months, late, later }) => {
           const n = months[0].length;
           const monthly = syntheticDataset('m', sizes);
           const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
@@ -391,20 +392,26 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           const names = ['2026-04', '2026-05', '2026-06'];
           const may = [...months[1]];
           for (const [i, d] of late) may[i] += d;
-          const recordsOf = (withLate: boolean) => [0, 1, 2].flatMap((m) => recordsFor(sizes, m === 1 && withLate ? may : months[m], names[m], withLate && m === 1 ? 'late' : 's'));
+          const mayLater = [...may];
+          for (const [i, d] of later) mayLater[i] += d;
+          const recordsOf = (mayNow: readonly number[]) => [0, 1, 2].flatMap((m) => recordsFor(sizes, m === 1 ? mayNow : months[m], names[m]));
+          // the ledger as the node keeps it: with the true counts of the hidden cells
+          const entry = (datasetId: string, period: string, revision: number, out: Awaited<ReturnType<typeof protectRelease>>): LedgerEntry => {
+            const kept = new Map(out.withheld[0].cells.map((c) => [c.key.join('|'), c.value]));
+            return { datasetId, period, revision, cells: out.tables[0].cells.map((c) => ({ ...c, withheld: kept.get(c.key.join('|')) })) };
+          };
           const ledger: LedgerEntry[] = [];
           for (const m of names) {
-            const { tables } = await protectRelease({ standard, datasets: [monthly], period: m, records: recordsOf(false), ledger });
-            ledger.push({ datasetId: 'm', period: m, revision: 1, cells: tables[0].cells });
+            ledger.push(entry('m', m, 1, await protectRelease({ standard, datasets: [monthly], period: m, records: recordsOf(months[1]), ledger })));
           }
-          const quarter = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsOf(false), ledger });
-          ledger.push({ datasetId: 'q', period: '2026-Q2', revision: 1, cells: quarter.tables[0].cells });
+          const quarter = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsOf(months[1]), ledger });
+          ledger.push(entry('q', '2026-Q2', 1, quarter));
           let mayRevised;
           let quarterRevised;
           try {
-            mayRevised = await protectRelease({ standard, datasets: [monthly], period: '2026-05', records: recordsOf(true), ledger });
-            ledger.push({ datasetId: 'm', period: '2026-05', revision: 2, cells: mayRevised.tables[0].cells });
-            quarterRevised = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsOf(true), ledger });
+            mayRevised = await protectRelease({ standard, datasets: [monthly], period: '2026-05', records: recordsOf(may), ledger });
+            ledger.push(entry('m', '2026-05', 2, mayRevised));
+            quarterRevised = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsOf(mayLater), ledger });
           } catch (err) {
             if (!(err instanceof AnonymizerError)) throw err;
             refused++;
@@ -412,6 +419,16 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           }
           // the months as first released (m * n + i); May's entries made between its release and the
           // quarter's (3n + i), between the quarter's and May's revision (4n + i), and since (5n + i)
+          const hiddenIn = (cells: readonly { key: readonly string[]; value: number | null }[]) => new Set(cells.filter((c) => c.value === null).map((c) => c.key.join('|')));
+          const addedTo = (before: readonly { key: readonly string[]; value: number | null }[], after: readonly { key: readonly string[]; value: number | null }[], was: readonly number[], now: readonly number[], vars: (i: number) => number[]) =>
+            after
+              .filter((c) => c.value === null && hiddenIn(before).has(c.key.join('|')))
+              .map((c) => innerCellsOf(sizes, c.key))
+              .filter((inner) => {
+                const d = inner.reduce((sum, i) => sum + now[i] - was[i], 0);
+                return d >= 1 && d < 5;
+              })
+              .map((inner) => inner.flatMap(vars));
           const firstVars = (m: number) => (i: number) => [m * n + i];
           const quarterVars = (i: number) => [i, n + i, 3 * n + i, 2 * n + i];
           const mayVars = (i: number) => [n + i, 3 * n + i, 4 * n + i];
@@ -427,6 +444,9 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
             ...hiddenOf(sizes, quarter.tables[0].cells, quarterVars),
             ...hiddenOf(sizes, mayRevised.tables[0].cells, mayVars),
             ...hiddenOf(sizes, quarterRevised.tables[0].cells, quarterRevisedVars),
+            // what May's revision added to a cell both May releases hide, and the quarter's revision to one both quarters hide
+            ...addedTo(ledger[1].cells, mayRevised.tables[0].cells, months[1], may, (i) => [3 * n + i, 4 * n + i]),
+            ...addedTo(quarter.tables[0].cells, quarterRevised.tables[0].cells, months[1], mayLater, (i) => [4 * n + i, 5 * n + i]),
           ], 5);
         },
       ),
@@ -457,7 +477,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           const third = [...second];
           for (const [i, d] of late2) third[i] += d;
           const ledger: LedgerEntry[] = [];
-          const releases = [];
+          const releases: (readonly { key: readonly string[]; value: number | null }[])[] = [];
           try {
             for (const [revision, c] of [counts, second, third].entries()) {
               const out = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, c, '2026-05', `r${revision}`), ledger });

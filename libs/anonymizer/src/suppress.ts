@@ -4,7 +4,8 @@ import { AuditOutcome, auditCells, highsSolver } from './audit';
 import { AnonymizerError } from './errors';
 import { GaussSuppressor } from './gauss';
 import { FIXED, HIDDEN, RELAXABLE, cheapestRelaxation } from './repair';
-import { LinkGroup, cellVectors } from './system';
+import { CellVectors, LinkGroup, LinkedTable, addedBetween, cellVectors } from './system';
+import { LedgerCell, LedgerEntry } from './types';
 import { extIndexOf, fillMargins, totalsIn } from './table';
 import { DatasetDecl, protectionRangeOf } from '@paivand/schema';
 
@@ -212,40 +213,77 @@ export async function suppressGroup(
     }
   });
   const nCurrent = cells.length;
+  const vectors = new Map<LinkedTable, CellVectors>();
+  const cellAtomsOf = (table: LinkedTable, e: number): Int32Array => {
+    let vec = vectors.get(table);
+    if (!vec) vectors.set(table, (vec = cellVectors(group, table)));
+    return vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]);
+  };
   for (const table of group.linked) {
-    const vec = cellVectors(group, table);
     const range = protectionRangeOf(table.layout.dataset.protection);
     for (const c of table.ledger?.cells ?? []) {
       const e = extIndexOf(table.layout, c.key);
       if (e < 0) continue;
-      cells.push({ table: -1, e, atoms: vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]), value: c.value, range, totals: totalsIn(table.layout, e) });
+      cells.push({ table: -1, e, atoms: cellAtomsOf(table, e), value: c.value, range, totals: totalsIn(table.layout, e) });
     }
   }
-  // The entries added since the replaced revision to each cell it hid (the current cell stays hidden,
-  // see `forced`): the cell's atoms in the time slices of entries made since (addedSince), never published, audited as a
-  // hidden cell of their own. An adversary who assumes late entries only add can otherwise pin a small
-  // number of them where both revisions hide the cell: [1, 4, 5] then [2, 4, 10] with the 5, the 10 and
-  // the totals published tells that exactly one entry was added to the two hidden cells together.
-  // Only 1 to k-1 added entries need the range, as when both values are published (revisionPrimary).
-  // Where the ledger kept the cell's true count then (`withheld`), that is known; where it did not,
-  // every hidden cell's added entries are audited, and pass once the published figures confine them
-  // to none or to k or more (`sensitive`), which hides more.
-  const linksReplaced = group.linked.some((lt) => lt.replaced);
-  group.current.forEach((table, t) => {
-    if (!linksReplaced || !table.replaces) return;
-    const k = table.layout.dataset.protection.k;
-    if (k < 2) return;
-    for (const c of table.replaces.cells) {
-      if (c.value !== null) continue;
-      const e = extIndexOf(table.layout, c.key);
-      if (e < 0) continue;
-      const cell = cells[tableStart[t] + e];
-      const added = c.withheld === undefined ? undefined : (cell.value as number) - c.withheld;
-      if (added !== undefined && !(added >= 1 && added < k)) continue;
-      const atoms = cell.atoms.filter((a) => group.addedSince[Math.floor(a / group.keySize)] === 1);
-      cells.push({ ...cell, table: -1, atoms, value: null, ...(added === undefined ? { sensitive: { lo: 1, hi: k - 1 } } : {}) });
+  // The entries added between two revisions of one table to a cell both hide: the later one's atoms in
+  // the epochs after the earlier one (addedBetween), never published, audited as a hidden cell of their
+  // own. An adversary who assumes late entries only add can otherwise pin a small number of them:
+  // [1, 4, 5] then [2, 4, 10] with the 5, the 10 and the totals published tells that exactly one entry
+  // was added to the two hidden cells together. Only 1 to k-1 added entries need the range, as when
+  // both values are published (revisionPrimary). The numbers are known where the ledger kept the true
+  // counts (`withheld`); where it did not, the added entries of every cell the replaced revision hid
+  // are audited and pass once the published figures confine them to none or to k or more
+  // (`sensitive`), which hides more. Pairs of revisions linked here are audited again: a later table
+  // (a quarter revised beside them) can narrow what an earlier audit left wide.
+  if (group.linked.some((lt) => lt.replaced)) {
+    const chains = new Map<string, { table: LinkedTable; current?: number }[]>();
+    const chainOf = (entry: LedgerEntry): { table: LinkedTable; current?: number }[] => {
+      const id = `${entry.datasetId}\u0000${entry.period}`;
+      let chain = chains.get(id);
+      if (!chain) chains.set(id, (chain = []));
+      return chain;
+    };
+    for (const lt of group.linked) if (lt.ledger && !lt.replaced) chainOf(lt.ledger).push({ table: lt });
+    for (const lt of group.linked) if (lt.ledger && lt.replaced) chainOf(lt.ledger).push({ table: lt });
+    group.current.forEach((table, t) => {
+      if (table.replaces) chainOf(table.replaces).push({ table, current: t });
+    });
+    for (const chain of chains.values()) {
+      // oldest first: the earlier revisions by number, the current release last
+      chain.sort((x, y) => (x.current !== undefined ? Infinity : (x.table.ledger as LedgerEntry).revision) - (y.current !== undefined ? Infinity : (y.table.ledger as LedgerEntry).revision));
+      const k = chain[0].table.layout.dataset.protection.k;
+      if (k < 2) continue;
+      const layout = chain[0].table.layout;
+      const hiddenIn = chain.map((x) => (x.table.ledger ? new Map(x.table.ledger.cells.filter((c) => c.value === null).map((c) => [c.key.join('\u0000'), c])) : undefined));
+      const replacedHidden = chain.find((x) => x.table.replaced)?.table.ledger;
+      const forcedKeys = new Set((replacedHidden?.cells ?? []).filter((c) => c.value === null).map((c) => c.key.join('\u0000')));
+      for (let b = 1; b < chain.length; b++) {
+        const later = chain[b];
+        for (let a = 0; a < b; a++) {
+          const earlier = chain[a];
+          for (const [key, c] of hiddenIn[a] as Map<string, LedgerCell>) {
+            // the later one hides it too: a linked revision said so; the current release hides every cell the replaced one hid
+            const laterCell = later.current === undefined ? (hiddenIn[b] as Map<string, LedgerCell>).get(key) : undefined;
+            if (later.current === undefined ? !laterCell : !forcedKeys.has(key)) continue;
+            const e = extIndexOf(layout, c.key);
+            if (e < 0) continue;
+            const laterValue = later.current === undefined ? laterCell?.withheld : (cells[tableStart[later.current] + e].value as number);
+            const added = c.withheld === undefined || laterValue === undefined ? undefined : laterValue - c.withheld;
+            let sensitive: { lo: number; hi: number } | undefined;
+            if (added === undefined) {
+              // unknown: only where the current release replaces the earlier one
+              if (later.current === undefined || !earlier.table.replaced) continue;
+              sensitive = { lo: 1, hi: k - 1 };
+            } else if (!(added >= 1 && added < k)) continue;
+            const atoms = addedBetween(group, earlier.table, later.table, later.current === undefined ? cellAtomsOf(later.table, e) : cells[tableStart[later.current] + e].atoms);
+            cells.push({ table: -1, e, atoms, value: null, range: protectionRangeOf(layout.dataset.protection), totals: totalsIn(layout, e), ...(sensitive ? { sensitive } : {}) });
+          }
+        }
+      }
     }
-  });
+  }
   const isPrimary = (i: number): boolean => i < nCurrent && primary[cells[i].table][cells[i].e];
 
   // candidates: descending count; ties: more totals first, then table and position (deterministic)

@@ -83,8 +83,9 @@ export interface LinkGroup {
    * made both revisions contradict it, and neither could be released.)
    */
   readonly epochs: readonly Int32Array[];
-  /** Per time slice: 1 where it counts entries made since the replaced revision (its later epochs and the regular slice). */
-  readonly addedSince: Uint8Array;
+  /** Per time slice: the regular slice it belongs to, and its place among that slice's epochs (`epochs[t].length` for the regular slice itself). */
+  readonly sliceOf: Int32Array;
+  readonly epochOf: Int32Array;
   /** Regular time slices (the epoch slices come after them). */
   readonly nRegular: number;
   /** Time slice of each month of the current period (SDMX month -> slice). */
@@ -181,7 +182,24 @@ export function buildLinkGroup(
   // the order the ledger lists them (the order they were released)
   const epochs: Int32Array[] = Array.from({ length: nRegular }, () => new Int32Array(0));
   const counted = new Map<LedgerEntry, Int32Array>();
-  let replacedPlace: Int32Array | undefined;
+  // Every revision of a table covering the current period is linked, not only the latest: the public
+  // holds them all, and the earlier ones tell what the later ones added (a quarter beside the first and
+  // the second revision of a month pinned a hidden cell of the month's second revision).
+  const [curFrom, curTo] = monthSpan(period);
+  const latestSet = new Set(latest);
+  const older: LedgerEntry[] =
+    replaced.length === 0
+      ? []
+      : ledger.filter((e) => {
+          if (latestSet.has(e) || e.epsilon !== undefined || resolve(e.datasetId)?.unit !== unit) return false;
+          try {
+            const [from, to] = monthSpan(e.period);
+            return from <= curTo && curFrom <= to;
+          } catch {
+            return false;
+          }
+        });
+  linkedEntries.push(...older);
   if (replaced.length > 0) {
     const [a, b] = monthSpan(period);
     const releasedBefore = [...linkedEntries, ...replaced].sort((x, y) => ledger.indexOf(x) - ledger.indexOf(y));
@@ -194,14 +212,17 @@ export function buildLinkGroup(
       epochs[t] = Int32Array.from(covering, () => nTime++);
       covering.forEach((e, j) => ((counted.get(e) as Int32Array)[t] = j + 1));
     }
-    replacedPlace = counted.get(replaced[0]);
   }
-  const addedSince = new Uint8Array(nTime);
-  if (replacedPlace) {
-    for (let t = 0; t < nRegular; t++) {
-      addedSince[t] = 1;
-      for (let j = replacedPlace[t]; j < epochs[t].length; j++) addedSince[epochs[t][j]] = 1;
-    }
+  // per time slice: its regular slice, and its place among that slice's epochs (the regular slice last)
+  const sliceOf = new Int32Array(nTime);
+  const epochOf = new Int32Array(nTime);
+  for (let t = 0; t < nRegular; t++) {
+    sliceOf[t] = t;
+    epochOf[t] = epochs[t].length;
+    epochs[t].forEach((slice, j) => {
+      sliceOf[slice] = t;
+      epochOf[slice] = j;
+    });
   }
 
   // union of dimensions
@@ -261,7 +282,8 @@ export function buildLinkGroup(
     nTime,
     nAtoms,
     epochs,
-    addedSince,
+    sliceOf,
+    epochOf,
     nRegular,
     currentMonths,
     current: datasets.map((d) => mkTable(d, period)),
@@ -270,6 +292,24 @@ export function buildLinkGroup(
       ...replaced.map((e) => mkTable(resolve(e.datasetId) as DatasetDecl, e.period, e, true)),
     ],
   };
+}
+
+/**
+ * How many epochs of regular slice t a table counts: an earlier release covering the current
+ * period its own (`epochsCounted`), any other table all of them and the regular slice.
+ */
+export function epochsCountedBy(group: LinkGroup, table: LinkedTable, t: number): number {
+  return table.epochsCounted && table.epochsCounted[t] > 0 ? table.epochsCounted[t] : group.epochs[t].length + 1;
+}
+
+/** Of a cell of `later`, the atoms of entries made after `earlier` counted them: what was added in between. */
+export function addedBetween(group: LinkGroup, earlier: LinkedTable, later: LinkedTable, atoms: Int32Array): Int32Array {
+  return atoms.filter((a) => {
+    const slice = Math.floor(a / group.keySize);
+    const t = group.sliceOf[slice];
+    const j = group.epochOf[slice];
+    return j >= epochsCountedBy(group, earlier, t) && j < epochsCountedBy(group, later, t);
+  });
 }
 
 /** Code index of a record value on an atom dimension (generalized), or -1. Memoized. */

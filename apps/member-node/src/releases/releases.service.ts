@@ -260,18 +260,25 @@ export class ReleasesService {
         t: Todo,
         fields: Pick<ReleaseEntity, 'batchId' | 'status' | 'payload' | 'contentHash' | 'report' | 'errorCode' | 'errorMessage'> & Partial<Pick<ReleaseEntity, 'holdReason' | 'decidedAt' | 'decidedBy' | 'withheld'>>,
       ): Promise<ReleaseEntity> =>
-        tx.getRepository(ReleaseEntity).save(
-          tx.getRepository(ReleaseEntity).create({
-            datasetId: t.ds.id,
-            period,
-            periodType,
-            revision: t.revision,
-            schemaVersion: standard.version,
-            inputFingerprint: t.fingerprint,
-            ledgerSeq: String(ledgerSeq),
-            ...fields,
-          }),
-        );
+        tx
+          .getRepository(ReleaseEntity)
+          .save(
+            tx.getRepository(ReleaseEntity).create({
+              datasetId: t.ds.id,
+              period,
+              periodType,
+              revision: t.revision,
+              schemaVersion: standard.version,
+              inputFingerprint: t.fingerprint,
+              ledgerSeq: String(ledgerSeq),
+              ...fields,
+            }),
+          )
+          .then((saved) => {
+            // the true counts stay in the table: the row goes back to callers (the CLI prints it as JSON)
+            delete saved.withheld;
+            return saved;
+          });
       /**
        * Retires the release a new table replaces, unless it changed since `existing` was read
        * (decisions and requeues take the period's lock, so only a process that ignores it): false,
