@@ -283,6 +283,30 @@ export async function suppressGroup(
         }
       }
     }
+    // The same across tables: the entries added since an earlier release of a table of the same
+    // dimensions over part of the current period (a month beside its quarter's revision), to a cell that
+    // release hid: the current cell's atoms in its months, in the epochs after it (1 to k-1 of them).
+    group.current.forEach((table, t) => {
+      const k = table.layout.dataset.protection.k;
+      if (k < 2) return;
+      const dimsOf = (d: DatasetDecl): string => d.dimensions.map((x) => x.id).join('\u0000');
+      for (const lt of group.linked) {
+        const counted = lt.epochsCounted;
+        if (!lt.ledger || !counted || lt.layout.dataset.id === table.layout.dataset.id || dimsOf(lt.layout.dataset) !== dimsOf(table.layout.dataset)) continue;
+        if (lt.timeFrom < table.timeFrom || lt.timeTo > table.timeTo || (lt.timeFrom === table.timeFrom && lt.timeTo === table.timeTo)) continue;
+        for (const c of lt.ledger.cells) {
+          if (c.value !== null || c.withheld === undefined) continue;
+          const e = extIndexOf(table.layout, c.key);
+          if (e < 0) continue;
+          const own = cells[tableStart[t] + e].atoms;
+          let part = 0;
+          for (const a of own) if (counted[group.sliceOf[Math.floor(a / group.keySize)]] > 0) part += atomCounts[a];
+          const added = part - c.withheld;
+          if (!(added >= 1 && added < k)) continue;
+          cells.push({ table: -1, e, atoms: addedBetween(group, lt, table, own), value: null, range: protectionRangeOf(table.layout.dataset.protection), totals: totalsIn(table.layout, e) });
+        }
+      }
+    });
   }
   const isPrimary = (i: number): boolean => i < nCurrent && primary[cells[i].table][cells[i].e];
 
