@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { DATASETS, STANDARD, StandardIndex, TOTAL_CODE, ReportableRecord, RecordAttribute, protectionRangeOf } from '@paivand/schema';
 import { protectRelease } from './protect';
 import { AnonymizerError } from './errors';
-import { LedgerEntry, ProtectedTable, SuppressionProgress } from './types';
+import { LedgerCell, LedgerEntry, ProtectedRelease, ProtectedTable, SuppressionProgress } from './types';
 import { Equation, innerCellsOf, integerInterval, lpInterval, recordsFor, syntheticDataset, syntheticStandard } from '../test/fixtures';
 
 /** Inner counts, skewed towards small values as real registers are. */
@@ -63,6 +63,15 @@ async function monthsThenQuarter(sizes: readonly number[], quarterSizes: readonl
   return { ledger, tables };
 }
 
+/** Late changes to a table of n inner cells: a few records added to (or, below 0, taken from) random inner cells. */
+const lateArb = (n: number, lateMin = 1) => fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: lateMin, max: 3 })), { minLength: 1, maxLength: 3 });
+
+/** A release's cells as the node's ledger keeps them: with the true counts of the hidden ones (ProtectedRelease.withheld). */
+function keptCells(out: ProtectedRelease): LedgerCell[] {
+  const kept = new Map(out.withheld[0].cells.map((c) => [c.key.join('|'), c.value]));
+  return out.tables[0].cells.map((c) => ({ key: c.key, value: c.value, withheld: kept.get(c.key.join('|')) }));
+}
+
 /** A table of 1 to maxDims dimensions (2 or 3 codes each) and late changes: a few records added to (or, below 0, taken from) random inner cells. */
 const revisionArb = (maxDims: number, lateMin: number) =>
   fc.integer({ min: 1, max: maxDims }).chain((d) =>
@@ -71,7 +80,7 @@ const revisionArb = (maxDims: number, lateMin: number) =>
       return fc.record({
         sizes: fc.constant(sizes),
         counts: fc.array(countArb, { minLength: n, maxLength: n }),
-        late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: lateMin, max: 3 })), { minLength: 1, maxLength: 3 }),
+        late: lateArb(n, lateMin),
       });
     }),
   );
@@ -84,8 +93,7 @@ async function releaseAndRevise(sizes: number[], counts: readonly number[], late
   const revised = [...counts];
   for (const [i, d] of late) revised[i] = Math.max(0, revised[i] + d);
   // the ledger as a node keeps it: with the true counts of the hidden cells (ProtectedRelease.withheld), or without
-  const kept = new Map(first.withheld[0].cells.map((c) => [c.key.join('|'), c.value]));
-  const cells = keepWithheld ? first.tables[0].cells.map((c) => ({ key: c.key, value: c.value, withheld: kept.get(c.key.join('|')) })) : first.tables[0].cells;
+  const cells = keepWithheld ? keptCells(first) : first.tables[0].cells;
   const ledger: LedgerEntry[] = [{ datasetId: 'm', period: '2026-05', revision: 1, cells }];
   const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, revised, '2026-05'), ledger });
   expect(report.datasets[0].audit.passed).toBe(true);
@@ -303,8 +311,8 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
             return fc.record({
               sizes: fc.constant(sizes),
               months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
-              late: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }),
-              later: fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 }),
+              late: lateArb(n),
+              later: lateArb(n),
             });
           }),
         ),
@@ -320,10 +328,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           for (const [i, d] of later) mayLater[i] += d;
           const recordsOf = (mayNow: readonly number[]) => [0, 1, 2].flatMap((m) => recordsFor(sizes, m === 1 ? mayNow : months[m], names[m]));
           // the ledger as the node keeps it: with the true counts of the hidden cells
-          const entry = (datasetId: string, period: string, revision: number, out: Awaited<ReturnType<typeof protectRelease>>): LedgerEntry => {
-            const kept = new Map(out.withheld[0].cells.map((c) => [c.key.join('|'), c.value]));
-            return { datasetId, period, revision, cells: out.tables[0].cells.map((c) => ({ ...c, withheld: kept.get(c.key.join('|')) })) };
-          };
+          const entry = (datasetId: string, period: string, revision: number, out: ProtectedRelease): LedgerEntry => ({ datasetId, period, revision, cells: keptCells(out) });
           const ledger: LedgerEntry[] = [];
           for (const m of names) {
             ledger.push(entry('m', m, 1, await protectRelease({ standard, datasets: [monthly], period: m, records: recordsOf(months[1]), ledger })));
@@ -385,7 +390,6 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
   it('a month revised twice after late additions: the adversary over all three releases cannot narrow any hidden cell, nor the entries added since either earlier release where it and the last hide a cell', async () => {
     let checked = 0;
     let refused = 0;
-    const lateArb = (n: number) => fc.array(fc.tuple(fc.nat(n - 1), fc.integer({ min: 1, max: 3 })), { minLength: 1, maxLength: 3 });
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 3 }).chain((d) =>
@@ -407,8 +411,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
           try {
             for (const [revision, c] of [counts, second, third].entries()) {
               const out = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, c, '2026-05', `r${revision}`), ledger });
-              const kept = new Map(out.withheld[0].cells.map((x) => [x.key.join('|'), x.value]));
-              ledger.push({ datasetId: 'm', period: '2026-05', revision: revision + 1, cells: out.tables[0].cells.map((x) => ({ ...x, withheld: kept.get(x.key.join('|')) })) });
+              ledger.push({ datasetId: 'm', period: '2026-05', revision: revision + 1, cells: keptCells(out) });
               releases.push(out.tables[0].cells);
             }
           } catch (err) {

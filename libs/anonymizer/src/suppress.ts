@@ -245,27 +245,28 @@ export async function suppressGroup(
       if (!chain) chains.set(id, (chain = []));
       return chain;
     };
-    for (const lt of group.linked) if (lt.ledger && !lt.replaced) chainOf(lt.ledger).push({ table: lt });
-    for (const lt of group.linked) if (lt.ledger && lt.replaced) chainOf(lt.ledger).push({ table: lt });
+    for (const lt of group.linked) if (lt.ledger) chainOf(lt.ledger).push({ table: lt });
     group.current.forEach((table, t) => {
       if (table.replaces) chainOf(table.replaces).push({ table, current: t });
     });
+    // oldest first: the earlier revisions by number, the current release last
+    const order = (x: { table: LinkedTable; current?: number }): number => (x.current !== undefined ? Infinity : (x.table.ledger as LedgerEntry).revision);
     for (const chain of chains.values()) {
-      // oldest first: the earlier revisions by number, the current release last
-      chain.sort((x, y) => (x.current !== undefined ? Infinity : (x.table.ledger as LedgerEntry).revision) - (y.current !== undefined ? Infinity : (y.table.ledger as LedgerEntry).revision));
-      const k = chain[0].table.layout.dataset.protection.k;
+      chain.sort((x, y) => order(x) - order(y));
+      const { layout } = chain[0].table;
+      const k = layout.dataset.protection.k;
       if (k < 2) continue;
-      const layout = chain[0].table.layout;
-      const hiddenIn = chain.map((x) => (x.table.ledger ? new Map(x.table.ledger.cells.filter((c) => c.value === null).map((c) => [c.key.join('\u0000'), c])) : undefined));
-      const replacedHidden = chain.find((x) => x.table.replaced)?.table.ledger;
-      const forcedKeys = new Set((replacedHidden?.cells ?? []).filter((c) => c.value === null).map((c) => c.key.join('\u0000')));
+      const range = protectionRangeOf(layout.dataset.protection);
+      const hiddenIn = chain.map((x) => new Map((x.table.ledger?.cells ?? []).filter((c) => c.value === null).map((c) => [c.key.join('\u0000'), c])));
+      // the current release hides every cell the replaced revision hid (`forced`)
+      const forcedKeys = hiddenIn[chain.findIndex((x) => x.table.replaced)] ?? new Map<string, LedgerCell>();
       for (let b = 1; b < chain.length; b++) {
         const later = chain[b];
         for (let a = 0; a < b; a++) {
           const earlier = chain[a];
-          for (const [key, c] of hiddenIn[a] as Map<string, LedgerCell>) {
-            // the later one hides it too: a linked revision said so; the current release hides every cell the replaced one hid
-            const laterCell = later.current === undefined ? (hiddenIn[b] as Map<string, LedgerCell>).get(key) : undefined;
+          for (const [key, c] of hiddenIn[a]) {
+            // the later one hides it too
+            const laterCell = later.current === undefined ? hiddenIn[b].get(key) : undefined;
             if (later.current === undefined ? !laterCell : !forcedKeys.has(key)) continue;
             const e = extIndexOf(layout, c.key);
             if (e < 0) continue;
@@ -278,7 +279,7 @@ export async function suppressGroup(
               sensitive = { lo: 1, hi: k - 1 };
             } else if (!(added >= 1 && added < k)) continue;
             const atoms = addedBetween(group, earlier.table, later.table, later.current === undefined ? cellAtomsOf(later.table, e) : cells[tableStart[later.current] + e].atoms);
-            cells.push({ table: -1, e, atoms, value: null, range: protectionRangeOf(layout.dataset.protection), totals: totalsIn(layout, e), ...(sensitive ? { sensitive } : {}) });
+            cells.push({ table: -1, e, atoms, value: null, range, totals: totalsIn(layout, e), ...(sensitive ? { sensitive } : {}) });
           }
         }
       }
@@ -286,10 +287,11 @@ export async function suppressGroup(
     // The same across tables: the entries added since an earlier release of a table of the same
     // dimensions over part of the current period (a month beside its quarter's revision), to a cell that
     // release hid: the current cell's atoms in its months, in the epochs after it (1 to k-1 of them).
+    const dimsOf = (d: DatasetDecl): string => d.dimensions.map((x) => x.id).join('\u0000');
     group.current.forEach((table, t) => {
       const k = table.layout.dataset.protection.k;
       if (k < 2) return;
-      const dimsOf = (d: DatasetDecl): string => d.dimensions.map((x) => x.id).join('\u0000');
+      const range = protectionRangeOf(table.layout.dataset.protection);
       for (const lt of group.linked) {
         const counted = lt.epochsCounted;
         if (!lt.ledger || !counted || lt.layout.dataset.id === table.layout.dataset.id || dimsOf(lt.layout.dataset) !== dimsOf(table.layout.dataset)) continue;
@@ -303,7 +305,7 @@ export async function suppressGroup(
           for (const a of own) if (counted[group.sliceOf[Math.floor(a / group.keySize)]] > 0) part += atomCounts[a];
           const added = part - c.withheld;
           if (!(added >= 1 && added < k)) continue;
-          cells.push({ table: -1, e, atoms: addedBetween(group, lt, table, own), value: null, range: protectionRangeOf(table.layout.dataset.protection), totals: totalsIn(table.layout, e) });
+          cells.push({ table: -1, e, atoms: addedBetween(group, lt, table, own), value: null, range, totals: totalsIn(table.layout, e) });
         }
       }
     });

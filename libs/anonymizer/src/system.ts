@@ -86,8 +86,6 @@ export interface LinkGroup {
   /** Per time slice: the regular slice it belongs to, and its place among that slice's epochs (`epochs[t].length` for the regular slice itself). */
   readonly sliceOf: Int32Array;
   readonly epochOf: Int32Array;
-  /** Regular time slices (the epoch slices come after them). */
-  readonly nRegular: number;
   /** Time slice of each month of the current period (SDMX month -> slice). */
   readonly currentMonths: Map<string, number>;
   readonly current: LinkedTable[];
@@ -201,10 +199,9 @@ export function buildLinkGroup(
         });
   linkedEntries.push(...older);
   if (replaced.length > 0) {
-    const [a, b] = monthSpan(period);
     const releasedBefore = [...linkedEntries, ...replaced].sort((x, y) => ledger.indexOf(x) - ledger.indexOf(y));
     for (const e of releasedBefore) counted.set(e, new Int32Array(nRegular));
-    for (let t = sliceOfMonth(a); t <= sliceOfMonth(b); t++) {
+    for (let t = sliceOfMonth(curFrom); t <= sliceOfMonth(curTo); t++) {
       const covering = releasedBefore.filter((e) => {
         const [from, to] = monthSpan(e.period);
         return sliceOfMonth(from) <= t && t <= sliceOfMonth(to);
@@ -284,7 +281,6 @@ export function buildLinkGroup(
     epochs,
     sliceOf,
     epochOf,
-    nRegular,
     currentMonths,
     current: datasets.map((d) => mkTable(d, period)),
     linked: [
@@ -457,15 +453,11 @@ export function cellVectors(group: LinkGroup, table: LinkedTable): CellVectors {
     const coords = new Int32Array(d);
     const slices: number[] = [];
     for (let t = table.timeFrom; t <= table.timeTo; t++) {
+      // the epochs up to its own (an earlier release covering the current period), or all and the regular slice
       const epochs = group.epochs[t];
-      if (table.epochsCounted) {
-        // an earlier release covering the current period: the epochs up to its own
-        for (let j = 0; j < table.epochsCounted[t]; j++) slices.push(epochs[j]);
-        if (table.epochsCounted[t] === 0) slices.push(t);
-      } else {
-        slices.push(t);
-        for (let j = 0; j < epochs.length; j++) slices.push(epochs[j]);
-      }
+      const n = epochsCountedBy(group, table, t);
+      if (n > epochs.length) slices.push(t);
+      for (let j = 0; j < Math.min(n, epochs.length); j++) slices.push(epochs[j]);
     }
     for (const t of slices) {
       for (let key = 0; key < group.keySize; key++) {
