@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import * as yauzl from 'yauzl';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,6 +124,26 @@ describe('xlsxWorksheetRows', () => {
       const err = await read(limits);
       expect({ limits, err: err instanceof ImportFileError ? err.reason : String(err) }).toEqual({ limits, err: 'FILE_TOO_LARGE' });
     }
+    expect(readdirSync(tmp)).toEqual([]);
+  });
+
+  it('refuses, as FILE_TOO_LARGE, a styles part larger than it builds in memory (a few bytes of upload can inflate to a gigabyte of empty styles)', async () => {
+    const file = await workbook();
+    const zip = await yauzl.fromBufferPromise(file, { lazyEntries: true });
+    const size = new Map<string, number>();
+    for await (const entry of zip.eachEntry()) size.set(entry.fileName, entry.uncompressedSize);
+    const styles = size.get('xl/styles.xml') as number;
+    const others = Math.max(size.get('xl/workbook.xml') as number, size.get('xl/_rels/workbook.xml.rels') as number);
+    expect(styles).toBeGreaterThan(others);
+    const read = (metadataBytes: number): Promise<unknown> =>
+      (async () => {
+        const rows: unknown[][] = [];
+        for await (const row of xlsxWorksheetRows(Readable.from([file]), tmp, { ...XLSX_LIMITS, metadataBytes })) rows.push((row.values as unknown[]).slice(1));
+        return rows;
+      })().catch((err: unknown) => (err instanceof ImportFileError ? err.reason : err));
+    expect(await read(others)).toBe('FILE_TOO_LARGE');
+    expect(await read(styles)).toHaveLength(3);
+    expect(XLSX_LIMITS.metadataBytes).toBeLessThanOrEqual(16 * 1024 * 1024);
     expect(readdirSync(tmp)).toEqual([]);
   });
 
