@@ -250,6 +250,10 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.gql('query($id: ID!) { incident(id: $id) { id } }', { id: incidentId }, manager)).data?.incident.id).toBe(incidentId);
     // the client's whole case holds the incident: read with it, then by itself
     expect([await reads('client', clientId), await reads('incident', incidentId)]).toEqual([c0 + 1, i0 + 2]);
+    // a change answers with the whole case too: its incidents were read (an update that changes nothing is a read)
+    const updated = await node.gql('mutation($i: UpdateClientInput!) { updateClient(input: $i) { incidents { id narrative } } }', { i: { id: clientId } }, caseworker);
+    expect(updated.data?.updateClient.incidents.map((i: { id: string }) => i.id)).toContain(incidentId);
+    expect(await reads('incident', incidentId)).toBe(i0 + 3);
   });
 
   it('refuses every invalid client field with a coded error naming it, and writes nothing', async () => {

@@ -242,7 +242,10 @@ export class RegisterService {
       }
       if (changed.length > 0) await repo.save(client);
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'client', client.id, { fields: changed });
-      return this.clientModel(tx, client);
+      const model = await this.clientModel(tx, client);
+      // the answer is her whole case, as `readClient` gives it: each incident's narrative and notes are read too
+      await this.accessLog.recordMany(tx, p, 'case.read', 'incident', model.incidents.map((i) => i.id));
+      return model;
     });
   }
 
