@@ -150,25 +150,29 @@ describe('member node, operator: staff accounts and sign-in', () => {
   });
 
   it('changes a role (tokens naming the old one stop working) and lets a leaver back in with a new password', async () => {
-    expect((await create('moving.up', 'a good long password')).errors).toBeUndefined();
-    const id = await idOf('moving.up');
-    const before = (await login('moving.up', 'a good long password')) as string;
+    expect((await create('moving.up.again', 'a good long password')).errors).toBeUndefined();
+    const id = await idOf('moving.up.again');
+    const before = (await login('moving.up.again', 'a good long password')) as string;
     const ROLE = 'mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { role } }';
     expect((await node.gql(ROLE, { i: { accountId: id, role: 'manager' } }, admin)).data?.changeStaffRole.role).toBe('manager');
     expect((await node.gql('{ me { role } }', {}, before)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    const after = (await login('moving.up', 'a good long password')) as string;
+    const after = (await login('moving.up.again', 'a good long password')) as string;
     expect((await node.gql('{ me { role } }', {}, after)).data?.me.role).toBe('manager');
     const self = await node.gql(ROLE, { i: { accountId: await idOf(adminName), role: 'manager' } }, admin);
     expect(self.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_ROLE_CHANGE' } });
 
     await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id }, admin);
-    expect(await login('moving.up', 'a good long password')).toBeUndefined();
+    expect(await login('moving.up.again', 'a good long password')).toBeUndefined();
     const REACTIVATE = 'mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { active } }';
+    // not with her username as the password (as a reset refuses it), and nothing changes
+    const own = await node.gql(REACTIVATE, { i: { accountId: id, newPassword: 'Moving.Up.Again' } }, admin);
+    expect(own.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'newPassword', code: 'INVALID_VALUE' }] } });
+    expect((await node.dataSource.query('SELECT active FROM staff_accounts WHERE id = $1', [id]))[0].active).toBe(false);
     expect((await node.gql(REACTIVATE, { i: { accountId: id, newPassword: 'welcome back password' } }, admin)).data?.reactivateStaffAccount.active).toBe(true);
     // the token from before the deactivation stays dead, and so does the old password
     expect((await node.gql('{ me { role } }', {}, after)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    expect(await login('moving.up', 'a good long password')).toBeUndefined();
-    expect(await login('moving.up', 'welcome back password')).toBeDefined();
+    expect(await login('moving.up.again', 'a good long password')).toBeUndefined();
+    expect(await login('moving.up.again', 'welcome back password')).toBeDefined();
     const actions: { action: string }[] = await node.dataSource.query(`SELECT action FROM access_log WHERE object_id = $1 ORDER BY id`, [id]);
     expect(actions.map((a) => a.action)).toEqual(['staff.create', 'staff.change_role', 'staff.deactivate', 'staff.reactivate']);
   });

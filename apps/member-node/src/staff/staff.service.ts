@@ -13,6 +13,16 @@ import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
 import { uniqueIndexOf } from '../register/insert-or-conflict';
 
+/** A new password (set by anyone, for any account) must not be the account's username. */
+function refuseTheUsername(newPassword: string, username: string): void {
+  if (isTheUsername(newPassword, username)) {
+    throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
+      reason: 'VALIDATION_FAILED',
+      fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
+    });
+  }
+}
+
 /** The unique index on staff_accounts.username (StaffAccountEntity). */
 const USERNAME_INDEX = 'staff_accounts_username_key';
 
@@ -95,12 +105,7 @@ export class StaffService {
     const passwordHash = await hashSecret(input.newPassword);
     return this.db.transaction(async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
-      if (isTheUsername(input.newPassword, account.username)) {
-        throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
-          reason: 'VALIDATION_FAILED',
-          fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
-        });
-      }
+      refuseTheUsername(input.newPassword, account.username);
       await this.setPassword(tx, account, passwordHash);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reset_password', 'staff_account', account.id);
       return account;
@@ -114,12 +119,7 @@ export class StaffService {
    */
   async changeMyPassword(p: Principal, input: ChangeMyPasswordInput, ip: string): Promise<SessionModel> {
     const account = await this.me(p);
-    if (isTheUsername(input.newPassword, account.username)) {
-      throw new NodeError('BAD_USER_INPUT', 'Invalid input: newPassword', {
-        reason: 'VALIDATION_FAILED',
-        fields: [{ field: 'newPassword', code: 'INVALID_VALUE', messages: ['password must not be the username'] }],
-      });
-    }
+    refuseTheUsername(input.newPassword, account.username);
     if (input.newPassword === input.currentPassword) {
       throw new NodeError('BAD_USER_INPUT', 'The new password is the current one', { reason: 'PASSWORD_UNCHANGED' });
     }
@@ -171,6 +171,7 @@ export class StaffService {
     const passwordHash = await hashSecret(input.newPassword);
     return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
+      refuseTheUsername(input.newPassword, account.username);
       account.active = true;
       await this.setPassword(tx, account, passwordHash);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reactivate', 'staff_account', account.id);
