@@ -442,6 +442,75 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(refused).toBeLessThan(6);
   });
 
+  it('the first release of a quarter after one of its months was revised: the adversary over every release, the month\'s first release included, cannot narrow any hidden cell, nor the entries added between the month\'s two releases where both hide a cell', async () => {
+    let checked = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 3 }).chain((d) =>
+          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            return fc.record({
+              sizes: fc.constant(sizes),
+              quarterDims: fc.integer({ min: 1, max: d }),
+              months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
+              late: lateArb(n),
+            });
+          }),
+        ),
+        async ({ sizes, quarterDims, months, late }) => {
+          const n = months[0].length;
+          // the quarter by the months' first dimensions: its inner cell j sums the months' j * tail .. j * tail + tail - 1
+          const quarterSizes = sizes.slice(0, quarterDims);
+          const tail = n / quarterSizes.reduce((a, b) => a * b, 1);
+          const monthly = syntheticDataset('m', sizes);
+          const quarterly = syntheticDataset('q', quarterSizes, { periodType: 'quarter' });
+          const standard = syntheticStandard(sizes, [monthly, quarterly]);
+          const names = ['2026-04', '2026-05', '2026-06'];
+          const june = [...months[2]];
+          for (const [i, d] of late) june[i] += d;
+          const recordsWith = (last: readonly number[]) => [months[0], months[1], last].flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+          // variables: April (i), May (n + i), June as first released (2n + i), added before its revision (3n + i),
+          // added since (4n + i: none, which the adversary does not know)
+          const releases: { sizes: readonly number[]; cells: readonly { key: readonly string[]; value: number | null }[]; vars: (i: number) => number[] }[] = [];
+          const ledger: LedgerEntry[] = [];
+          try {
+            for (const [m, period] of names.entries()) {
+              const out = await protectRelease({ standard, datasets: [monthly], period, records: recordsWith(months[2]), ledger });
+              ledger.push({ datasetId: 'm', period, revision: 1, cells: keptCells(out) });
+              releases.push({ sizes, cells: out.tables[0].cells, vars: (i) => [m * n + i] });
+            }
+            const revised = await protectRelease({ standard, datasets: [monthly], period: '2026-06', records: recordsWith(june), ledger });
+            ledger.push({ datasetId: 'm', period: '2026-06', revision: 2, cells: keptCells(revised) });
+            releases.push({ sizes, cells: revised.tables[0].cells, vars: (i) => [2 * n + i, 3 * n + i] });
+            const quarter = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsWith(june), ledger });
+            expect(quarter.report.datasets[0].audit.passed).toBe(true);
+            const months5 = (i: number) => [0, 1, 2, 3, 4].map((b) => b * n + i);
+            releases.push({ sizes: quarterSizes, cells: quarter.tables[0].cells, vars: (j) => Array.from({ length: tail }, (_, t) => months5(j * tail + t)).flat() });
+          } catch (err) {
+            if (!(err instanceof AnonymizerError)) throw err;
+            refused++;
+            return;
+          }
+          const eqs = releases.flatMap((r) => equationsOf(r.sizes, r.cells, r.vars));
+          const targets = releases.flatMap((r) => hiddenOf(r.sizes, r.cells, r.vars));
+          // the entries added to a cell both of June's releases hide, where there are 1 to k-1 of them
+          const hiddenFirst = new Set(releases[2].cells.filter((c) => c.value === null).map((c) => c.key.join('|')));
+          for (const c of releases[3].cells) {
+            if (c.value !== null || !hiddenFirst.has(c.key.join('|'))) continue;
+            const inner = innerCellsOf(sizes, c.key);
+            const added = inner.reduce((sum, i) => sum + june[i] - months[2][i], 0);
+            if (added >= 1 && added < 5) targets.push(inner.map((i) => 3 * n + i));
+          }
+          checked += await expectWideToLp(5 * n, eqs, targets, 5);
+        },
+      ),
+      { numRuns: 60, seed: 15 },
+    );
+    expect(checked).toBeGreaterThan(100);
+    expect(refused).toBeLessThan(6);
+  });
+
   it('repair without re-running Gauss suppression (how systems of more than 5,000 cells repair): passes its audit, and an independent adversary cannot narrow any hidden cell', async () => {
     let checked = 0;
     let extraHidden = 0;

@@ -105,9 +105,10 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       outcome = await suppressGroup(group, counter.atoms, input.onProgress, input.regaussMaxCells);
     } catch (err) {
       // A revision whose counts fell somewhere since the release it replaces (a withdrawn
-      // consent, a corrected code) refutes "late entries only add": the adversary cannot
-      // assume it either, and the revision is protected without that link.
-      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.linked.some((lt) => lt.replaced))) throw err;
+      // consent, a corrected code), or earlier revisions that fell from one to the next, refute
+      // "late entries only add": the adversary cannot assume it either, and the release is
+      // protected without that link (against the latest revision of each earlier table).
+      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.linked.some((lt) => lt.replaced || lt.epochsCounted))) throw err;
       const plain = groupOf(group.unit, false);
       outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), input.onProgress, input.regaussMaxCells);
     }

@@ -237,7 +237,7 @@ export async function suppressGroup(
   // are audited and pass once the published figures confine them to none or to k or more
   // (`sensitive`), which hides more. Pairs of revisions linked here are audited again: a later table
   // (a quarter revised beside them) can narrow what an earlier audit left wide.
-  if (group.linked.some((lt) => lt.replaced)) {
+  if (group.linked.some((lt) => lt.replaced || lt.epochsCounted)) {
     const chains = new Map<string, { table: LinkedTable; current?: number }[]>();
     const chainOf = (entry: LedgerEntry): { table: LinkedTable; current?: number }[] => {
       const id = `${entry.datasetId}\u0000${entry.period}`;

@@ -182,11 +182,14 @@ export function buildLinkGroup(
   const counted = new Map<LedgerEntry, Int32Array>();
   // Every revision of a table covering the current period is linked, not only the latest: the public
   // holds them all, and the earlier ones tell what the later ones added (a quarter beside the first and
-  // the second revision of a month pinned a hidden cell of the month's second revision).
+  // the second revision of a month pinned a hidden cell of the month's second revision). So for a first
+  // release too: a quarter released for the first time after a month's revision, audited beside the
+  // latest revision only, confined hidden cells of the month holding 0 to 4 to [0, 1] (review finding).
+  // Without `twins` (the fallback once late entries are refuted, see protect.ts) only the latest count.
   const [curFrom, curTo] = monthSpan(period);
   const latestSet = new Set(latest);
   const older: LedgerEntry[] =
-    replaced.length === 0
+    !twins
       ? []
       : ledger.filter((e) => {
           if (latestSet.has(e) || e.epsilon !== undefined || resolve(e.datasetId)?.unit !== unit) return false;
@@ -198,7 +201,7 @@ export function buildLinkGroup(
           }
         });
   linkedEntries.push(...older);
-  if (replaced.length > 0) {
+  if (replaced.length > 0 || older.length > 0) {
     const releasedBefore = [...linkedEntries, ...replaced].sort((x, y) => ledger.indexOf(x) - ledger.indexOf(y));
     for (const e of releasedBefore) counted.set(e, new Int32Array(nRegular));
     for (let t = sliceOfMonth(curFrom); t <= sliceOfMonth(curTo); t++) {
