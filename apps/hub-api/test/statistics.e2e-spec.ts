@@ -185,6 +185,21 @@ describe('hub: statistics by audience, protected against aggregation and differe
     ).toEqual(['filters.dimension']);
   });
 
+  it('one request gets at most 20,000 cells from all its fields together (aliases of one field share the limit)', async () => {
+    // 864 cells a month by every dimension of incidents_monthly (public): 12 months are 10,368 cells, two such fields more than 20,000
+    const field = (alias: string): string =>
+      `${alias}: statistics(query: { datasetId: "incidents_monthly", from: "2025-01", to: "2025-12", byPeriod: true, groupBy: ["region", "violence_type", "sex", "age_band"] }) { cells { value } }`;
+    const one = await hub.gql(`{ ${field('a')} }`, {});
+    expect(one.errors).toBeUndefined();
+    expect(one.data?.a.cells).toHaveLength(10_368);
+    const two = await hub.gql(`{ ${field('a')} ${field('b')} }`, {});
+    expect(two.errors?.map((e: { extensions?: { code?: string; details?: { reason?: string } } }) => [e.extensions?.code, e.extensions?.details?.reason])).toEqual([['QUERY_TOO_COMPLEX', 'TOO_MANY_CELLS']]);
+    // both fields are non-null: the request answers the error alone (GraphQL's null bubbles up to data)
+    expect(two.data ?? null).toBeNull();
+    // the next request has its own budget
+    expect((await hub.gql(`{ ${field('c')} }`, {})).data?.c.cells).toHaveLength(10_368);
+  });
+
   it('CSV: a boolean parameter is exactly true or false (absent: false); any other value is a 400 naming it', async () => {
     const csv = (params: string) =>
       request(hub.app.getHttpServer())

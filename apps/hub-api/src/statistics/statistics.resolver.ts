@@ -1,10 +1,10 @@
-import { Args, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Query, Resolver } from '@nestjs/graphql';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
 import { CompletenessInput, StatisticsQueryInput } from './dto/statistics.input';
 import { CompletenessCellModel, StatCellModel, StatisticsTableModel } from './models/statistics.model';
-import { StatisticsService } from './statistics.service';
+import { cellBudgetOf, StatisticsService } from './statistics.service';
 
 @Resolver()
 export class StatisticsResolver {
@@ -15,14 +15,14 @@ export class StatisticsResolver {
     description:
       'Query a dataset. The audience follows the caller: the Association sees per-member figures, a member its own, researchers and the Ombudsman protected combined figures, anyone else the same for public datasets only.',
   })
-  statistics(@CurrentPrincipal() p: Principal | undefined, @Args('query') query: StatisticsQueryInput): Promise<StatisticsTableModel> {
-    return this.stats.query(p, query);
+  statistics(@CurrentPrincipal() p: Principal | undefined, @Args('query') query: StatisticsQueryInput, @Context('req') req: object): Promise<StatisticsTableModel> {
+    return this.stats.query(p, query, cellBudgetOf(req));
   }
 
   @Public()
   @Query(() => [StatCellModel], { description: 'The total per period over a range (a time series), with the same audience rules.' })
-  async timeSeries(@CurrentPrincipal() p: Principal | undefined, @Args('query') query: StatisticsQueryInput): Promise<StatCellModel[]> {
-    return (await this.stats.query(p, { ...query, byPeriod: true })).cells;
+  async timeSeries(@CurrentPrincipal() p: Principal | undefined, @Args('query') query: StatisticsQueryInput, @Context('req') req: object): Promise<StatCellModel[]> {
+    return (await this.stats.query(p, { ...query, byPeriod: true }, cellBudgetOf(req))).cells;
   }
 
   @Roles('association_admin', 'member')
