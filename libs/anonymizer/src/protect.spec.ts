@@ -511,6 +511,33 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(refused).toBeLessThan(6);
   });
 
+  it('the first release of a quarter after a month revised downwards (consents withdrawn): released against the latest revisions, as "late entries only add" no longer holds', async () => {
+    const sizes = [2, 2];
+    const monthly = syntheticDataset('m', sizes);
+    const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
+    const standard = syntheticStandard(sizes, [monthly, quarterly]);
+    const names = ['2026-04', '2026-05', '2026-06'];
+    const months = [
+      [12, 9, 8, 7],
+      [10, 11, 6, 9],
+      [30, 8, 7, 6],
+    ];
+    const recordsWith = (june: readonly number[]) => [months[0], months[1], june].flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+    const ledger: LedgerEntry[] = [];
+    for (const period of names) {
+      const out = await protectRelease({ standard, datasets: [monthly], period, records: recordsWith(months[2]), ledger });
+      ledger.push({ datasetId: 'm', period, revision: 1, cells: keptCells(out) });
+    }
+    // twelve consents withdrawn: a difference of 2k or more, published (a smaller group of changes falling in one cell is hidden)
+    const june = [18, 8, 7, 6];
+    const revised = await protectRelease({ standard, datasets: [monthly], period: '2026-06', records: recordsWith(june), ledger });
+    expect(revised.tables[0].cells.find((c) => c.key.join() === 'c0,c0')?.value).toBe(18);
+    ledger.push({ datasetId: 'm', period: '2026-06', revision: 2, cells: keptCells(revised) });
+    const quarter = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsWith(june), ledger });
+    expect(quarter.report.datasets[0].audit.passed).toBe(true);
+    expect(quarter.tables[0].cells.find((c) => c.key.every((k) => k === TOTAL_CODE))?.value).toBe(months[0].concat(months[1], june).reduce((a, b) => a + b, 0));
+  });
+
   it('repair without re-running Gauss suppression (how systems of more than 5,000 cells repair): passes its audit, and an independent adversary cannot narrow any hidden cell', async () => {
     let checked = 0;
     let extraHidden = 0;
