@@ -12,6 +12,7 @@ import {
   TOTAL_CODE,
 } from '@paivand/schema';
 import { ConflictList } from './import-summary';
+import { indicator, SpanBasis } from '../statistics/span-basis';
 
 /** Most cells one submission may hold. */
 export const MAX_CELLS = 100_000;
@@ -223,7 +224,7 @@ export function validateCells(
   }
   if (suppression && o.zerosProtected) checkNoPublishedZero(L, seen, values, published, k, out);
   checkCompleteAndMargins(L, seen, values, published, out);
-  if (suppression) checkNoLoneSuppression(L, seen, published, out);
+  if (suppression) checkSuppressionHolds(L, seen, values, published, protectionRangeOf(dataset.protection), out);
 }
 
 /**
@@ -243,36 +244,93 @@ function checkNoPublishedZero(L: Layout, seen: Int32Array, values: Float64Array,
 }
 
 /**
- * A published total with exactly one hidden part along one dimension gives that part away
- * (total minus the others). The node's audit proves much more than this; the hub re-checks at
- * least this, so a table whose secondary suppression is missing never gets in.
+ * What the published cells of the table tell about each suppressed one, worked out as an adversary
+ * would, by two tests that never refuse a table the node's audit passed (that audit saw these cells
+ * and more, and proved every hidden cell at least the range wide):
+ * 1. a suppressed cell that is a linear combination of published cells is given away (a total
+ *    with one hidden part, or two rows and two columns of totals around a hidden block);
+ * 2. bounds propagated over the published totals (hidden counts are >= 0, so each hidden part of
+ *    a total lies between the total less its other parts' upper bounds and the total less their
+ *    lower bounds) confine a suppressed cell to an interval narrower than the protection range (a
+ *    hidden 1 beside hidden zeros in a total of 1 is 0 or 1).
+ * Either refuses the cell with SUPPRESSION_DISCLOSED. The node's LP audit proves more; the hub
+ * re-checks this much, so that a faulty or outdated node's table never gets in. Only complete
+ * tables whose margins hold are tested (CELL_MISSING and MARGIN_MISMATCH refuse the others).
  */
-function checkNoLoneSuppression(L: Layout, seen: Int32Array, published: Uint8Array, out: ConflictList): void {
+function checkSuppressionHolds(L: Layout, seen: Int32Array, values: Float64Array, published: Uint8Array, range: number, out: ConflictList): void {
   const nd = L.sizes.length;
-  const disclosed = new Set<number>();
-  for (let m = 0; m < L.total; m++) {
-    if (!published[m]) continue;
+  for (let m = 0; m < L.total; m++) if (seen[m] < 0) return;
+  // inner cells as atoms; every cell's atoms
+  const atomsOf: number[][] = Array.from({ length: L.total }, () => []);
+  const atomValue: number[] = [];
+  const atomKnown: boolean[] = [];
+  const coords = new Array<number>(nd).fill(0);
+  for (let idx = 0; idx < L.total; idx++) {
+    let rem = idx;
+    let inner = true;
     for (let d = 0; d < nd; d++) {
-      const last = L.sizes[d] - 1;
-      const coord = Math.floor(m / L.strides[d]) % L.sizes[d];
-      if (coord !== last) continue;
-      const first = m - last * L.strides[d];
-      let hidden = -1;
-      let hiddenCount = 0;
-      for (let c = 0; c < last && hiddenCount < 2; c++) {
-        const part = first + c * L.strides[d];
-        if (seen[part] < 0) {
-          hiddenCount = 2; // a missing part is reported as CELL_MISSING
-        } else if (!published[part]) {
-          hidden = part;
-          hiddenCount++;
-        }
-      }
-      if (hiddenCount === 1) disclosed.add(seen[hidden]);
+      coords[d] = Math.floor(rem / L.strides[d]);
+      rem -= coords[d] * L.strides[d];
+      if (coords[d] === L.sizes[d] - 1) inner = false;
+    }
+    if (!inner) continue;
+    const a = atomValue.length;
+    atomValue.push(values[idx]);
+    atomKnown.push(published[idx] === 1);
+    for (let mask = 0; mask < 1 << nd; mask++) {
+      let m = idx;
+      for (let d = 0; d < nd; d++) if (mask & (1 << d)) m += (L.sizes[d] - 1 - coords[d]) * L.strides[d];
+      atomsOf[m].push(a);
     }
   }
-  for (const i of [...disclosed].sort((x, y) => x - y)) {
-    out.add('SUPPRESSION_DISCLOSED', 'cell', 'a suppressed cell is the only hidden part of a published total, which gives it away (secondary suppression is missing)', i);
+  // published cells over the hidden atoms: what the hidden atoms of each add up to
+  const rows: { atoms: number[]; rest: number }[] = [];
+  const basis = new SpanBasis();
+  for (let m = 0; m < L.total; m++) {
+    if (!published[m]) continue;
+    const unknown = atomsOf[m].filter((a) => !atomKnown[a]);
+    if (unknown.length === 0) continue;
+    let rest = values[m];
+    for (const a of atomsOf[m]) if (atomKnown[a]) rest -= atomValue[a];
+    if (rest < 0) return; // MARGIN_MISMATCH
+    rows.push({ atoms: unknown, rest });
+    basis.add(indicator(unknown));
+  }
+  const lb = new Float64Array(atomValue.length);
+  const ub = new Float64Array(atomValue.length).fill(Infinity);
+  for (let pass = 0, changed = true; pass < 20 && changed; pass++) {
+    changed = false;
+    for (const { atoms, rest } of rows) {
+      let sumLb = 0;
+      let sumUb = 0;
+      for (const a of atoms) {
+        sumLb += lb[a];
+        sumUb += ub[a];
+      }
+      for (const a of atoms) {
+        const hi = rest - (sumLb - lb[a]);
+        const lo = ub[a] === Infinity ? (sumUb === Infinity ? 0 : rest - sumUb) : rest - (sumUb - ub[a]);
+        if (hi < ub[a] - 1e-9) {
+          sumUb = ub[a] === Infinity ? Infinity : sumUb - ub[a] + hi;
+          ub[a] = hi;
+          changed = true;
+        }
+        if (lo > lb[a] + 1e-9) {
+          sumLb += lo - lb[a];
+          lb[a] = lo;
+          changed = true;
+        }
+      }
+    }
+  }
+  for (let m = 0; m < L.total; m++) {
+    if (published[m]) continue;
+    const unknown = atomsOf[m].filter((a) => !atomKnown[a]);
+    let width = 0;
+    for (const a of unknown) width += ub[a] - lb[a];
+    if (unknown.length === 0 || basis.reduce(indicator(unknown)).size === 0 || width < range - 1e-9) {
+      out.add('SUPPRESSION_DISCLOSED', 'cell', `the published cells give a suppressed cell away, or confine it to an interval narrower than the protection range (${range}): secondary suppression is missing`, seen[m]);
+    }
   }
 }
 
@@ -317,8 +375,10 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
   if (missing > 0) out.add('CELL_MISSING', 'payload', `${missing} inner cells of the table are missing`);
   if (missingMargins > 0) out.add('CELL_MISSING', 'payload', `${missingMargins} totals (margin cells) of the table are missing`);
   for (let m = 0; m < L.total; m++) {
-    if (isMargin[m] && seen[m] >= 0 && published[m] && !unknownParts[m] && sums[m] !== values[m] && missing === 0) {
-      out.add('MARGIN_MISMATCH', 'cell', 'a total does not equal the sum of its published parts', seen[m]);
-    }
+    if (!isMargin[m] || seen[m] < 0 || !published[m] || missing > 0) continue;
+    // with hidden parts, counts >= 0: the published parts add up to the total at most (a row total of 5 over parts of 40, or a
+    // grand total of 0 that made the table "all zero" and let protected zeros through, were accepted)
+    if (!unknownParts[m] && sums[m] !== values[m]) out.add('MARGIN_MISMATCH', 'cell', 'a total does not equal the sum of its published parts', seen[m]);
+    else if (unknownParts[m] && sums[m] > values[m]) out.add('MARGIN_MISMATCH', 'cell', 'a total is less than the sum of its published parts (hidden parts are counts, never negative)', seen[m]);
   }
 }
