@@ -261,6 +261,18 @@ describe('hub: statistics by audience, protected against aggregation and differe
     }
     // a suppression dataset's published figures stay normal
     expect((await ask(researcher, {})).cells[0].obsStatus).toBe('A');
+    // released once: a revision's fresh noise could be averaged with the first (nodes never send one; the hub refuses it too)
+    const again = sign_(nodes[0], {
+      datasetId: dataset.id,
+      revision: 2,
+      dimensions: dataset.dimensions.map((d) => d.id),
+      protection: { method: 'differential_privacy', k: 5, protectionRange: 5, epsilon: 0.5 },
+      cells: topics.flatMap((t) =>
+        sexes.map((x) => ({ key: [t, x], value: 4 * (t === TOTAL_CODE ? topics.length - 1 : 1) * (x === TOTAL_CODE ? sexes.length - 1 : 1), obsStatus: 'E' as const, confStatus: 'F' as const })),
+      ),
+    });
+    const revised = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status conflicts { code } } }', { s: again }, nodes[0].token);
+    expect(revised.data?.submitRelease).toMatchObject({ status: 'ERROR', conflicts: [{ code: 'REVISION_CONFLICT' }] });
   });
 
   it('a period not yet due (members still reporting) is served with every cell hidden and nothing recorded as served; once due, its table', async () => {

@@ -158,6 +158,12 @@ export class SubmissionsService {
       list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
       return { kind: 'refused', list };
     }
+    // A differential-privacy table is released once per period (as nodes do): each revision would bring fresh noise
+    // on the same counts, and the versions the hub served could be averaged to take the noise away (its budget spent again).
+    if (current && p.protection.method === 'differential_privacy') {
+      list.add('REVISION_CONFLICT', 'revision', `a differential-privacy release is not revised: the hub holds revision ${current.revision} of this period`);
+      return { kind: 'refused', list };
+    }
     return { kind: current ? 'revision' : 'new', replaces: current };
   }
 
