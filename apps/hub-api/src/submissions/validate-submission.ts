@@ -243,6 +243,25 @@ function checkNoPublishedZero(L: Layout, seen: Int32Array, values: Float64Array,
   }
 }
 
+/** Writes the coordinates of cell `idx` into `coords`; true for an inner cell (no coordinate a total). */
+function decode(L: Layout, idx: number, coords: number[]): boolean {
+  let rem = idx;
+  let inner = true;
+  for (let d = 0; d < L.sizes.length; d++) {
+    coords[d] = Math.floor(rem / L.strides[d]);
+    rem -= coords[d] * L.strides[d];
+    if (coords[d] === L.sizes[d] - 1) inner = false;
+  }
+  return inner;
+}
+
+/** The cell that is `idx` (at `coords`) with the total on every dimension of `mask`: a margin holding it. */
+function totalOn(L: Layout, idx: number, coords: readonly number[], mask: number): number {
+  let m = idx;
+  for (let d = 0; d < L.sizes.length; d++) if (mask & (1 << d)) m += (L.sizes[d] - 1 - coords[d]) * L.strides[d];
+  return m;
+}
+
 /**
  * What the published cells of the table tell about each suppressed one, worked out as an adversary
  * would, by two tests that never refuse a table the node's audit passed (that audit saw these cells
@@ -266,22 +285,12 @@ function checkSuppressionHolds(L: Layout, seen: Int32Array, values: Float64Array
   const atomKnown: boolean[] = [];
   const coords = new Array<number>(nd).fill(0);
   for (let idx = 0; idx < L.total; idx++) {
-    let rem = idx;
-    let inner = true;
-    for (let d = 0; d < nd; d++) {
-      coords[d] = Math.floor(rem / L.strides[d]);
-      rem -= coords[d] * L.strides[d];
-      if (coords[d] === L.sizes[d] - 1) inner = false;
-    }
+    const inner = decode(L, idx, coords);
     if (!inner) continue;
     const a = atomValue.length;
     atomValue.push(values[idx]);
     atomKnown.push(published[idx] === 1);
-    for (let mask = 0; mask < 1 << nd; mask++) {
-      let m = idx;
-      for (let d = 0; d < nd; d++) if (mask & (1 << d)) m += (L.sizes[d] - 1 - coords[d]) * L.strides[d];
-      atomsOf[m].push(a);
-    }
+    for (let mask = 0; mask < 1 << nd; mask++) atomsOf[totalOn(L, idx, coords, mask)].push(a);
   }
   // published cells over the hidden atoms: what the hidden atoms of each add up to
   const rows: { atoms: number[]; rest: number }[] = [];
@@ -349,13 +358,7 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
   let missingMargins = 0;
   const subsets = 1 << nd;
   for (let idx = 0; idx < L.total; idx++) {
-    let rem = idx;
-    let inner = true;
-    for (let d = 0; d < nd; d++) {
-      coords[d] = Math.floor(rem / L.strides[d]);
-      rem -= coords[d] * L.strides[d];
-      if (coords[d] === L.sizes[d] - 1) inner = false;
-    }
+    const inner = decode(L, idx, coords);
     if (!inner) {
       isMargin[idx] = 1;
       if (seen[idx] < 0) missingMargins++;
@@ -366,8 +369,7 @@ function checkCompleteAndMargins(L: Layout, seen: Int32Array, values: Float64Arr
       continue;
     }
     for (let mask = 1; mask < subsets; mask++) {
-      let m = idx;
-      for (let d = 0; d < nd; d++) if (mask & (1 << d)) m += (L.sizes[d] - 1 - coords[d]) * L.strides[d];
+      const m = totalOn(L, idx, coords, mask);
       if (published[idx]) sums[m] += values[idx];
       else unknownParts[m] = 1;
     }
