@@ -511,6 +511,77 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(refused).toBeLessThan(6);
   });
 
+  it('the first release of a quarter after one month grew and another fell: the month that only grew keeps its first release linked, and the adversary who takes its entries as only added cannot narrow any hidden cell', async () => {
+    let checked = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 2 }).chain((d) =>
+          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+            const n = sizes.reduce((a, b) => a * b, 1);
+            return fc.record({
+              sizes: fc.constant(sizes),
+              months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
+              late: lateArb(n),
+              withdrawn: lateArb(n),
+            });
+          }),
+        ),
+        async ({ sizes, months, late, withdrawn }) => {
+          const n = months[0].length;
+          const monthly = syntheticDataset('m', sizes);
+          const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
+          const standard = syntheticStandard(sizes, [monthly, quarterly]);
+          const names = ['2026-04', '2026-05', '2026-06'];
+          const april = [...months[0]];
+          for (const [i, d] of late) april[i] += d;
+          const june = [...months[2]];
+          for (const [i, d] of withdrawn) june[i] = Math.max(0, june[i] - d);
+          const recordsWith = (a: readonly number[], j: readonly number[]) => [a, months[1], j].flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+          // variables: April as first released (i), added before its revision (n + i), May (2n + i), June as first
+          // released (3n + i) and as revised (4n + i: not tied to the first, counts fell), and the entries added
+          // since each month's last release, which the adversary does not know (April 5n + i, May 6n + i, June 7n + i)
+          const releases: { cells: readonly { key: readonly string[]; value: number | null }[]; vars: (i: number) => number[] }[] = [];
+          const ledger: LedgerEntry[] = [];
+          try {
+            for (const [m, period] of names.entries()) {
+              const out = await protectRelease({ standard, datasets: [monthly], period, records: recordsWith(months[0], months[2]), ledger });
+              ledger.push({ datasetId: 'm', period, revision: 1, cells: keptCells(out) });
+              releases.push({ cells: out.tables[0].cells, vars: (i) => [(m === 2 ? 3 : m === 1 ? 2 : 0) * n + i] });
+            }
+            const aprilRevised = await protectRelease({ standard, datasets: [monthly], period: '2026-04', records: recordsWith(april, months[2]), ledger });
+            ledger.push({ datasetId: 'm', period: '2026-04', revision: 2, cells: keptCells(aprilRevised) });
+            releases.push({ cells: aprilRevised.tables[0].cells, vars: (i) => [i, n + i] });
+            const juneRevised = await protectRelease({ standard, datasets: [monthly], period: '2026-06', records: recordsWith(april, june), ledger });
+            ledger.push({ datasetId: 'm', period: '2026-06', revision: 2, cells: keptCells(juneRevised) });
+            releases.push({ cells: juneRevised.tables[0].cells, vars: (i) => [4 * n + i] });
+            const quarter = await protectRelease({ standard, datasets: [quarterly], period: '2026-Q2', records: recordsWith(april, june), ledger });
+            expect(quarter.report.datasets[0].audit.passed).toBe(true);
+            releases.push({ cells: quarter.tables[0].cells, vars: (i) => [i, n + i, 5 * n + i, 2 * n + i, 6 * n + i, 4 * n + i, 7 * n + i] });
+          } catch (err) {
+            if (!(err instanceof AnonymizerError)) throw err;
+            refused++;
+            return;
+          }
+          const eqs = releases.flatMap((r) => equationsOf(sizes, r.cells, r.vars));
+          const targets = releases.flatMap((r) => hiddenOf(sizes, r.cells, r.vars));
+          // the entries added to an April cell both its releases hide, where there are 1 to k-1 of them
+          const hiddenFirst = new Set(releases[0].cells.filter((c) => c.value === null).map((c) => c.key.join('|')));
+          for (const c of releases[3].cells) {
+            if (c.value !== null || !hiddenFirst.has(c.key.join('|'))) continue;
+            const inner = innerCellsOf(sizes, c.key);
+            const added = inner.reduce((sum, i) => sum + april[i] - months[0][i], 0);
+            if (added >= 1 && added < 5) targets.push(inner.map((i) => n + i));
+          }
+          checked += await expectWideToLp(8 * n, eqs, targets, 5);
+        },
+      ),
+      { numRuns: 60, seed: 16 },
+    );
+    expect(checked).toBeGreaterThan(100);
+    expect(refused).toBeLessThan(6);
+  });
+
   it('the first release of a quarter after a month revised downwards (consents withdrawn): released against the latest revisions, as "late entries only add" no longer holds', async () => {
     const sizes = [2, 2];
     const monthly = syntheticDataset('m', sizes);

@@ -113,6 +113,48 @@ export function latestRevisions(ledger: readonly LedgerEntry[]): LedgerEntry[] {
   return [...latest.values()];
 }
 
+/**
+ * Months (monthIndex) in which one table's revisions, one after the other, show a count that fell: a cell
+ * whose known count (published, or the true count the ledger kept of a hidden one) is lower in a later
+ * revision than in the one before.
+ */
+function refutedMonths(ledger: readonly LedgerEntry[]): Set<number> {
+  const chains = new Map<string, LedgerEntry[]>();
+  for (const e of ledger) {
+    if (e.epsilon !== undefined) continue;
+    const id = `${e.datasetId}\u0000${e.period}`;
+    const chain = chains.get(id);
+    if (chain) chain.push(e);
+    else chains.set(id, [e]);
+  }
+  const out = new Set<number>();
+  for (const chain of chains.values()) {
+    if (chain.length < 2) continue;
+    chain.sort((a, b) => a.revision - b.revision);
+    const known = (e: LedgerEntry): Map<string, number> => {
+      const m = new Map<string, number>();
+      for (const c of e.cells) {
+        const v = c.value ?? c.withheld;
+        if (v !== undefined) m.set(c.key.join('\u0000'), v);
+      }
+      return m;
+    };
+    let fell = false;
+    for (let i = 1; i < chain.length && !fell; i++) {
+      const before = known(chain[i - 1]);
+      for (const [key, v] of known(chain[i])) if ((before.get(key) ?? -Infinity) > v) fell = true;
+    }
+    if (!fell) continue;
+    try {
+      const [from, to] = monthSpan(chain[0].period);
+      for (let m = from; m <= to; m++) out.add(m);
+    } catch {
+      // a period the anonymizer cannot read is never linked
+    }
+  }
+  return out;
+}
+
 export function buildLinkGroup(
   standard: StandardIndex,
   unit: DatasetUnit,
@@ -186,8 +228,13 @@ export function buildLinkGroup(
   // release too: a quarter released for the first time after a month's revision, audited beside the
   // latest revision only, confined hidden cells of the month holding 0 to 4 to [0, 1] (review finding).
   // Without `twins` (the fallback once late entries are refuted, see protect.ts) only the latest count.
+  // Months where two revisions of one table show a count that fell (consents withdrawn, a corrected code) refute
+  // "late entries only add" there: the earlier revisions over such a month are not linked (its latest revision
+  // is), and the other months keep theirs (dropping every earlier revision of the period for one refuted month
+  // reopened the hole above for the months that only grew).
   const [curFrom, curTo] = monthSpan(period);
   const latestSet = new Set(latest);
+  const refuted = twins ? refutedMonths(ledger.filter((e) => resolve(e.datasetId)?.unit === unit)) : new Set<number>();
   const older: LedgerEntry[] =
     !twins
       ? []
@@ -195,7 +242,9 @@ export function buildLinkGroup(
           if (latestSet.has(e) || e.epsilon !== undefined || resolve(e.datasetId)?.unit !== unit) return false;
           try {
             const [from, to] = monthSpan(e.period);
-            return from <= curTo && curFrom <= to;
+            if (!(from <= curTo && curFrom <= to)) return false;
+            for (let m = from; m <= to; m++) if (refuted.has(m)) return false;
+            return true;
           } catch {
             return false;
           }
