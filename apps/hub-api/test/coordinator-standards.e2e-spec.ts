@@ -116,6 +116,21 @@ describe('coordinator: versions of the standard', () => {
     expect((await hub.gql(SUBMIT, { s: sign_(a, { cells: servicesCells(full), schemaVersion: '2026.9' }), d: true }, a.token)).data?.submitRelease.conflicts.map((c: any) => c.code)).toEqual(['SCHEMA_VERSION_UNKNOWN']);
   });
 
+  it('a release the hub stored before k was raised, sent again (its acknowledgement lost), is answered as a repeat, not refused by the new floor', async () => {
+    const k = (await hub.gql(`{ standard { document } }`)).data?.standard.document.datasets.find((x: any) => x.id === 'services_monthly').protection.k as number;
+    const signed = sign_(a, { cells: servicesCells(() => k), schemaVersion: await current(), period: '2025-05', protection: { method: 'suppression', k, protectionRange: k } });
+    const first = await hub.gql(SUBMIT, { s: signed, d: false }, a.token);
+    expect(first.errors ?? first.data?.submitRelease.conflicts).toEqual([]);
+    expect(first.data?.submitRelease.status).toBe('SUCCESS');
+    const raised = draft('2026.3', (d) => (d.datasets.find((x: any) => x.id === 'services_monthly').protection.k = k + 5));
+    expect((await hub.gql(PUBLISH, { d: raised }, admin)).data?.publishStandard).toEqual({ version: '2026.3', isCurrent: true });
+    const again = (await hub.gql(SUBMIT, { s: signed, d: false }, a.token)).data?.submitRelease;
+    expect(again).toMatchObject({ status: 'WARNING', counts: { imported: 0, ignored: signed.payload.cells.length } });
+    // other content under the old k is refused by the new floor
+    const other = sign_(a, { cells: servicesCells(() => k + 1), schemaVersion: signed.payload.schemaVersion, period: '2025-05', revision: 2, protection: { method: 'suppression', k, protectionRange: k } });
+    expect((await hub.gql(SUBMIT, { s: other, d: false }, a.token)).data?.submitRelease.conflicts.map((c: any) => c.code)).toContain('K_TOO_LOW');
+  });
+
   it('a version published through one hub replica becomes current at the others too', async () => {
     const config = loadHubConfig({ JWT_SECRET: TEST_JWT_SECRET, LOG_LEVEL: 'silent', DATABASE_URL: hub.db.url });
     const replica = await createHubApp(config, hub.db.url);
@@ -129,10 +144,10 @@ describe('coordinator: versions of the standard', () => {
       // The replica reads the current version (and remembers it)...
       expect((await apply('Mobile team Bokhtar')).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
       // ... then the Association publishes a version with a new centre type through the first replica.
-      const next = draft('2026.3', (d) => {
+      const next = draft('2026.4', (d) => {
         d.codelists.find((l: any) => l.id === 'centre_type').codes.push({ code: 'mobile_team', labels: { tg: 'Гурӯҳи сайёр', ru: 'Мобильная группа', en: 'Mobile team' } });
-        // keeps the k 2026.2 raised: a later version may not lower it
-        d.datasets.find((x: any) => x.id === 'services_monthly').protection.k += 5;
+        // keeps the k 2026.2 and 2026.3 raised: a later version may not lower it
+        d.datasets.find((x: any) => x.id === 'services_monthly').protection.k += 10;
       });
       expect((await hub.gql(PUBLISH, { d: next }, admin)).data?.publishStandard.isCurrent).toBe(true);
       await new Promise((r) => setTimeout(r, 5_500));
@@ -144,7 +159,7 @@ describe('coordinator: versions of the standard', () => {
 
   it('every publication lands in the audit log', async () => {
     const rows = await hub.dataSource.query(`SELECT object_id FROM audit_log WHERE action = 'standard.publish' ORDER BY id`);
-    expect(rows.map((r: { object_id: string }) => r.object_id)).toEqual(['2026.2', '2026.3']);
+    expect(rows.map((r: { object_id: string }) => r.object_id)).toEqual(['2026.2', '2026.3', '2026.4']);
   });
 
   it('a hub started with code of a later version stores it only into an empty table: published versions stay as they are, and it can still be published', async () => {
@@ -165,4 +180,5 @@ describe('coordinator: versions of the standard', () => {
       await other.close();
     }
   }, 60_000);
+
 });
