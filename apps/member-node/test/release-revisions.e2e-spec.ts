@@ -166,6 +166,28 @@ describe('member node: the release job revises every released period', () => {
     expect(cellsOf(tableOf(quarter, 'incidents_quarterly') as ReleaseEntity).some((c) => c.value !== null && (before.get(c.key.join('|')) ?? null) !== null && before.get(c.key.join('|')) !== c.value)).toBe(true);
   });
 
+  it('a quarter whose months were never revised in the ledger, prepared after late entries whose revision the hub refused: blocked, and the manager reads which revision was refused', async () => {
+    const centre = 'rev-refused';
+    const node = await startNode(centre, keys);
+    nodes.push(node);
+    const releases = node.app.get(ReleasesService);
+    const quarterly = { ...STANDARD.datasets[0], id: 'incidents_quarterly', periodType: 'quarter' as const, dimensions: STANDARD.datasets[0].dimensions.slice(0, 2) };
+    await node.app.get(StandardSyncService).store({ ...STANDARD, version: '2026.2', datasets: [...STANDARD.datasets, quarterly] });
+    await fill(node, keys, centre, 'RQ', '2025-01-01', '2025-03-31', 450);
+    for (const period of ['2025-01', '2025-02', '2025-03']) await approvePeriod(releases, period);
+    // late March entries; March's revision is approved, and the hub refuses it: the ledger keeps March as first released
+    await fill(node, keys, centre, 'RQLATE', '2025-03-03', '2025-03-28', 60);
+    const march = await approvePeriod(releases, '2025-03');
+    expect(march.incidents_monthly).toMatchObject({ status: 'approved', revision: 2 });
+    await node.dataSource.query(`UPDATE releases SET status = 'refused' WHERE period = '2025-03' AND revision = 2`);
+    // no earlier revision in the ledger covers the quarter: every release counts as it stands, and the quarter's
+    // counts contradict March as released
+    const quarter = tableOf(await releases.prepare('2025-Q1', NOW), 'incidents_quarterly');
+    expect(quarter).toMatchObject({ status: 'blocked', errorCode: 'LEDGER_INCONSISTENT', payload: null });
+    expect(quarter?.errorMessage).toContain('the hub refused incidents_monthly 2025-03 rev 2');
+    expect(quarter?.errorMessage).toContain('so the ledger still holds the earlier figures');
+  });
+
   it('the true counts of the cells a release hides stay on the node, and its revision is audited with them', async () => {
     const centre = 'rev-withheld';
     const node = await startNode(centre, keys);
