@@ -112,9 +112,9 @@ describe('member node: hotline consultations and their differential-privacy rele
     const id = res.data?.recordConsultation.id as string;
     identifiers.push('ENC-1', 'CALLER-0002', notes);
     const [raw] = await node.dataSource.query('SELECT * FROM consultations WHERE id = $1', [id]);
-    expect(raw.notes_enc).toMatch(/^enc1:k1:/);
+    expect(raw.notes_enc).toMatch(/^enc2:k1:/);
     expect(JSON.stringify(raw)).not.toContain('Gulnora');
-    expect(new KeyRing(keys).open(raw.notes_enc, 'consultations.notes_enc')).toBe(notes);
+    expect(new KeyRing(keys).open(raw.notes_enc, 'consultations.notes_enc', id)).toBe(notes);
 
     const log = await node.dataSource.query(`SELECT action, object_type, actor_role, details FROM access_log WHERE object_id = $1`, [id]);
     expect(log).toEqual([{ action: 'case.create', object_type: 'consultation', actor_role: 'manager', details: {} }]);
@@ -152,7 +152,7 @@ describe('member node: hotline consultations and their differential-privacy rele
     const row = async () => (await node.dataSource.query('SELECT topic, caller_age_band, consent_reporting, caller_sex, notes_enc FROM consultations WHERE id = $1', [id]))[0];
     const saved = await row();
     expect(saved).toMatchObject({ topic: 'domestic_violence', caller_age_band: null, consent_reporting: false });
-    expect(saved.notes_enc).toMatch(/^enc1:k1:/);
+    expect(saved.notes_enc).toMatch(/^enc2:k1:/);
     for (const [i, field, code] of [
       [{ callerSex: null }, 'callerSex', 'REQUIRED'],
       [{ topic: 'weather' }, 'topic', 'UNKNOWN_CODE'],

@@ -31,7 +31,7 @@ describe('member node, operator: encryption keys and their rotation', () => {
   const notUnder = async (keyId: string): Promise<Record<string, number>> => {
     const out: Record<string, number> = {};
     for (const c of ENCRYPTED_COLUMNS) {
-      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1`, [`enc1:${keyId}:%`]);
+      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1`, [`enc2:${keyId}:%`]);
       if (n > 0) out[c.table] = (out[c.table] ?? 0) + (n as number);
     }
     return out;
@@ -158,7 +158,7 @@ describe('member node, operator: an import accepted while the keys are rotated',
       let rotation: Promise<unknown> | undefined;
       try {
         // a consultation being edited holds the rotation up after clients and incidents are done
-        await other.query(`SELECT id FROM consultations WHERE notes_enc LIKE 'enc1:k1:%' LIMIT 1 FOR UPDATE`);
+        await other.query(`SELECT id FROM consultations WHERE notes_enc LIKE 'enc2:k1:%' LIMIT 1 FOR UPDATE`);
         rotation = rotateKeys(running.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), { batchSize: 50, lockTimeoutMs: 30_000 });
         rotation.catch(() => undefined);
         const waiting = async (): Promise<number> => (await running.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
@@ -177,7 +177,7 @@ describe('member node, operator: an import accepted while the keys are rotated',
       }
       const left: Record<string, number> = {};
       for (const c of ENCRYPTED_COLUMNS) {
-        const [{ n }] = await running.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} LIKE 'enc1:k1:%'`);
+        const [{ n }] = await running.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} LIKE 'enc2:k1:%'`);
         if (n > 0) left[`${c.table}.${c.column}`] = n;
       }
       expect(left).toEqual({});

@@ -1,4 +1,5 @@
 import request from 'supertest';
+import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
 import { KeyRing } from '../src/crypto/key-ring';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { currentStandard, DatasetDecl } from '@paivand/schema';
@@ -354,7 +355,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(await rows()).toEqual([1, 1]);
     for (const t of ['service_deliveries', 'referrals']) {
       const [raw] = await node.dataSource.query(`SELECT * FROM ${t} WHERE incident_id = $1`, [incidentId]);
-      expect(raw.notes_enc).toMatch(/^enc1:k1:/);
+      expect(raw.notes_enc).toMatch(/^enc2:k1:/);
       expect(JSON.stringify(raw)).not.toContain('SRV-VAL');
     }
   });
@@ -460,7 +461,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     const after = await row(id);
     expect(after.violence_type).toBe('rape');
     expect(after.fingerprint).not.toBe(before.fingerprint);
-    expect(after.narrative_enc).toMatch(/^enc1:/);
+    expect(after.narrative_enc).toMatch(/^enc2:/);
     expect(after.narrative_enc).not.toContain('sister');
     expect(await marchInput()).not.toBe(march);
 
@@ -586,7 +587,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     const outcome = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, accepted: true, destination: 'health_facility', notes: 'Seen by the district doctor' } }, manager);
     expect(outcome.data?.updateReferral).toEqual({ id: referralId, date: '2026-04-04', direction: 'outgoing', source: null, destination: 'health_facility', accepted: true, notes: 'Seen by the district doctor' });
     const [refRow] = await node.dataSource.query('SELECT notes_enc FROM referrals WHERE id = $1', [referralId]);
-    expect(refRow.notes_enc).toMatch(/^enc1:/);
+    expect(refRow.notes_enc).toMatch(/^enc2:/);
     const wrongSide = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, source: 'police' } }, caseworker);
     expect(wrongSide.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'source', code: 'NOT_FOR_DIRECTION' }] } });
     const early = await node.gql(UPDATE_REFERRAL, { i: { id: referralId, date: '2026-03-01', accepted: false } }, caseworker);
@@ -869,12 +870,12 @@ describe('member node: case register, roles, validation, encryption, access log'
     const [raw] = await node.dataSource.query('SELECT * FROM clients WHERE id = $1', [id]);
     for (const col of ['full_name_enc', 'phone_enc', 'address_enc', 'date_of_birth_enc']) {
       if (raw[col] === null) continue;
-      expect(raw[col]).toMatch(/^enc1:k1:/);
+      expect(raw[col]).toMatch(/^enc2:k1:/);
     }
     const rawText = JSON.stringify(raw);
     for (const v of [client.fullName, client.phone, client.address, client.dateOfBirth, client.notes] as unknown[]) if (typeof v === 'string') expect(rawText).not.toContain(v);
     const [rawIncident] = await node.dataSource.query('SELECT narrative_enc FROM incidents WHERE id = $1', [rec.data?.recordIncident.id]);
-    if (incident.narrative) expect(rawIncident.narrative_enc).toMatch(/^enc1:k1:/);
+    if (incident.narrative) expect(rawIncident.narrative_enc).toMatch(/^enc2:k1:/);
 
     const before = (await node.dataSource.query(`SELECT count(*)::int AS n FROM access_log WHERE action = 'case.read' AND object_id = $1`, [id]))[0].n;
     const read = await node.gql(`query($c: String!) { clientByCode(clientCode: $c) { ${CLIENT_FIELDS} incidents { narrative violenceType } } }`, { c: client.clientCode }, manager);
@@ -886,10 +887,31 @@ describe('member node: case register, roles, validation, encryption, access log'
     const log = await node.gql('query($id: ID!) { accessLog(filter: {objectId: $id, action: "case.read"}) { total items { action objectType objectId actorRole at } } }', { id }, admin);
     expect(log.data?.accessLog.items[0]).toMatchObject({ action: 'case.read', objectType: 'client', objectId: id, actorRole: 'manager' });
 
+    // A value moved to another row does not open there: someone who can write to the database cannot put one
+    // client's phone number on another's record (each value is sealed to its row); the read fails, naming nothing
+    const [zarinaRow] = await node.dataSource.query(`SELECT id, phone_enc FROM clients WHERE client_code = 'MX-0001'`);
+    const mine = raw.phone_enc as string | null;
+    await node.dataSource.query('UPDATE clients SET phone_enc = $1 WHERE id = $2', [zarinaRow.phone_enc, id]);
+    const swapped = await node.gql(`query($c: String!) { clientByCode(clientCode: $c) { phone } }`, { c: client.clientCode }, manager);
+    expect(swapped.data?.clientByCode ?? null).toBeNull();
+    expect(JSON.stringify(swapped.errors)).not.toContain('+992 93 555 0101');
+    await node.dataSource.query('UPDATE clients SET phone_enc = $1 WHERE id = $2', [mine, id]);
+    // a value sealed before rows were bound (enc1:, by its column alone) still opens, and the rotation binds it to its row
+    const legacy = (() => {
+      const nonce = randomBytes(12);
+      const cipher = createCipheriv('aes-256-gcm', Buffer.from(k1, 'base64'), nonce);
+      cipher.setAAD(Buffer.from(AAD.clientNotes, 'utf8'));
+      const body = Buffer.concat([cipher.update('A note from before', 'utf8'), cipher.final()]);
+      return `enc1:k1:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
+    })();
+    await node.dataSource.query('UPDATE clients SET notes_enc = $1 WHERE id = $2', [legacy, id]);
+    expect((await node.gql(`query($c: String!) { clientByCode(clientCode: $c) { notes } }`, { c: client.clientCode }, manager)).data?.clientByCode.notes).toBe('A note from before');
+
     // Rotate: k2 becomes current, k1 stays in the ring until the rotation ends.
     const report = await rotateKeys(node.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), { batchSize: 2 });
+    expect((await node.dataSource.query('SELECT notes_enc FROM clients WHERE id = $1', [id]))[0].notes_enc).toMatch(/^enc2:k2:/);
     expect(report.rows.clients).toBeGreaterThan(0);
-    const stale = (await node.dataSource.query(`SELECT count(*)::int AS n FROM clients WHERE full_name_enc LIKE 'enc1:k1:%' OR phone_enc LIKE 'enc1:k1:%'`))[0].n;
+    const stale = (await node.dataSource.query(`SELECT count(*)::int AS n FROM clients WHERE full_name_enc LIKE 'enc2:k1:%' OR phone_enc LIKE 'enc2:k1:%'`))[0].n;
     expect(stale).toBe(0);
     // A node that only knows k2 reads everything.
     const rotated = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k2:${k2}` }, node.db);
@@ -898,6 +920,7 @@ describe('member node: case register, roles, validation, encryption, access log'
       const again = await rotated.gql(`query($c: String!) { clientByCode(clientCode: $c) { fullName phone address dateOfBirth notes incidents { narrative } } }`, { c: client.clientCode }, t);
       expect(again.errors).toBeUndefined();
       expect(again.data?.clientByCode).toMatchObject({ fullName: client.fullName ?? null, phone: client.phone ?? null, dateOfBirth: client.dateOfBirth ?? null });
+      expect((await rotated.gql(`query($c: String!) { clientByCode(clientCode: $c) { notes } }`, { c: client.clientCode }, t)).data?.clientByCode.notes).toBe('A note from before');
       const zarina = await rotated.gql('{ clientByCode(clientCode: "MX-0001") { fullName phone } }', {}, t);
       expect(zarina.data?.clientByCode).toEqual({ fullName: 'Zarina Testova', phone: '+992 93 555 0101' });
     } finally {
@@ -911,22 +934,24 @@ describe('member node: case register, roles, validation, encryption, access log'
     await fillSyntheticConsultations(node.dataSource, new KeyRing(`k1:${k1}`), 'DSH', generateHotlineConsultations({ seed: 'rotation', centre: { id: 'ROT', centreType: 'hotline', region: 'TJ-DU' }, from: '2026-01-01', to: '2026-01-31', count: 20 }));
     // the synthetic register writes no service or referral notes: one of each, sealed as the register seals them
     const k1Ring = new KeyRing(`k1:${k1}`);
-    await node.dataSource.query(`UPDATE service_deliveries SET notes_enc = $1 WHERE id = (SELECT min(id::text)::uuid FROM service_deliveries)`, [k1Ring.seal('Synthetic service note', AAD.serviceNotes)]);
+    const [{ id: serviceId }] = await node.dataSource.query(`SELECT min(id::text) AS id FROM service_deliveries`);
+    await node.dataSource.query(`UPDATE service_deliveries SET notes_enc = $1 WHERE id = $2`, [k1Ring.seal('Synthetic service note', AAD.serviceNotes, serviceId), serviceId]);
+    const referralId = randomUUID();
     await node.dataSource.query(
-      `INSERT INTO referrals (centre_id, referral_code, incident_id, date, direction, destination, accepted, notes_enc)
-       SELECT 'DSH', 'ROT-REF-1', id, incident_date, 'outgoing', 'legal_aid', true, $1 FROM incidents ORDER BY id LIMIT 1`,
-      [k1Ring.seal('Synthetic referral note', AAD.referralNotes)],
+      `INSERT INTO referrals (id, centre_id, referral_code, incident_id, date, direction, destination, accepted, notes_enc)
+       SELECT $2, 'DSH', 'ROT-REF-1', id, incident_date, 'outgoing', 'legal_aid', true, $1 FROM incidents ORDER BY id LIMIT 1`,
+      [k1Ring.seal('Synthetic referral note', AAD.referralNotes, referralId), referralId],
     );
     /** Ciphertexts per encrypted column not under the given key. */
     const notUnder = async (keyId: string): Promise<number> => {
       let n = 0;
       for (const c of ENCRYPTED_COLUMNS) {
-        n += (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1`, [`enc1:${keyId}:%`]))[0].n as number;
+        n += (await node.dataSource.query(`SELECT count(*)::int AS n FROM ${c.table} WHERE ${c.column} IS NOT NULL AND ${c.column} NOT LIKE $1`, [`enc2:${keyId}:%`]))[0].n as number;
       }
       return n;
     };
     for (const t of ['clients', 'incidents', 'service_deliveries', 'referrals', 'consultations']) {
-      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${t} WHERE ${t === 'clients' ? 'full_name_enc' : t === 'incidents' ? 'narrative_enc' : 'notes_enc'} LIKE 'enc1:k1:%'`);
+      const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM ${t} WHERE ${t === 'clients' ? 'full_name_enc' : t === 'incidents' ? 'narrative_enc' : 'notes_enc'} LIKE 'enc2:k1:%'`);
       expect(`${t} ${n > 0}`).toBe(`${t} true`);
     }
     const k3 = newKey();
@@ -936,7 +961,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     try {
       // another session holds a client row: past the lock timeout the rotation fails, naming counts only
       await other.startTransaction();
-      await other.query(`SELECT id FROM clients WHERE full_name_enc LIKE 'enc1:k1:%' LIMIT 1 FOR UPDATE`);
+      await other.query(`SELECT id FROM clients WHERE full_name_enc LIKE 'enc2:k1:%' LIMIT 1 FOR UPDATE`);
       await expect(rotateKeys(node.dataSource, ring, { batchSize: 7, lockTimeoutMs: 200 })).rejects.toThrow(new RotationIncompleteError({ clients: 1 }));
       // held again, and let go while the rotation waits for it: the rotation finishes
       const waiting = rotateKeys(node.dataSource, ring, { batchSize: 7 });

@@ -18,11 +18,13 @@ export async function checkKeyRingOpensDatabase(db: DataSource, ring: KeyRing): 
   // One scan per table: every encrypted column of a row at once, grouped by column and key id.
   for (const table of [...new Set(ENCRYPTED_COLUMNS.map((c) => c.table))]) {
     const cols = ENCRYPTED_COLUMNS.filter((c) => c.table === table);
-    let found: { col: number; key_id: string; n: number; sample: string }[];
+    let found: { col: number; key_id: string; n: number; sample: string; row_id: string }[];
     try {
+      // a sample per column and key, with the id of the row it is sealed to
       found = await db.query(
-        `SELECT v.col, split_part(v.value, ':', 2) AS key_id, count(*)::int AS n, min(v.value) AS sample
-           FROM ${table} t, LATERAL (VALUES ${cols.map((c, i) => `(${i}, t.${c.column})`).join(', ')}) AS v(col, value)
+        `SELECT v.col, split_part(v.value, ':', 2) AS key_id, count(*)::int AS n, (array_agg(v.value ORDER BY v.value))[1] AS sample,
+                (array_agg(v.row_id ORDER BY v.value))[1] AS row_id
+           FROM ${table} t, LATERAL (VALUES ${cols.map((c, i) => `(${i}, t.${c.column}, ${c.rowId})`).join(', ')}) AS v(col, value, row_id)
           WHERE v.value IS NOT NULL GROUP BY 1, 2`,
       );
     } catch (err) {
@@ -40,7 +42,7 @@ export async function checkKeyRingOpensDatabase(db: DataSource, ring: KeyRing): 
         continue;
       }
       try {
-        ring.decrypt(r.sample, cols[r.col].aad);
+        ring.decrypt(r.sample, cols[r.col].aad, r.row_id);
       } catch (err) {
         if (!(err instanceof KeyRingError)) throw err;
         wrong.add(r.key_id);

@@ -3,12 +3,18 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 /**
  * AES-256-GCM encryption of identifiable fields at rest.
  *
- * Stored form: `enc1:<keyId>:<base64(nonce[12] | tag[16] | ciphertext)>`. The key id says
+ * Stored form: `enc2:<keyId>:<base64(nonce[12] | tag[16] | ciphertext)>`. The key id says
  * which key of the ring decrypts it, so keys can rotate without losing data. The
- * additional authenticated data is the column's name (`clients.phone`), so a ciphertext
- * copied into another column does not decrypt.
+ * additional authenticated data is the column's name and the row's id
+ * (`clients.phone_enc`, NUL, the client's id): a ciphertext copied into another column, or
+ * into the same column of another row (one client's phone number put on another's
+ * record by someone who can write to the database), does not decrypt.
+ *
+ * `enc1:` values (the column's name alone) were written before rows were bound; they still
+ * open, and a key rotation seals them again as `enc2:` under the current key.
  */
-export const CIPHERTEXT_PREFIX = 'enc1:';
+export const CIPHERTEXT_PREFIX = 'enc2:';
+const LEGACY_PREFIX = 'enc1:';
 const NONCE = 12;
 const TAG = 16;
 
@@ -68,17 +74,23 @@ export class KeyRing {
     return n;
   }
 
-  /** The AAD of a column as bytes, made once per column rather than once per value. */
+  /** The AAD of a legacy (`enc1:`) value: its column's name, as bytes, made once per column. */
   private aadBytes(aad: string): Buffer {
     let bytes = this.aads.get(aad);
     if (!bytes) this.aads.set(aad, (bytes = Buffer.from(aad, 'utf8')));
     return bytes;
   }
 
-  encrypt(plaintext: string, aad: string): string {
+  /** The AAD of a value: its column's name and its row's id. */
+  private static rowAad(aad: string, rowId: string): Buffer {
+    return Buffer.from(`${aad}\u0000${rowId}`, 'utf8');
+  }
+
+  /** Seals `plaintext` for column `aad` of row `rowId`. */
+  encrypt(plaintext: string, aad: string, rowId: string): string {
     const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce);
-    cipher.setAAD(this.aadBytes(aad));
+    cipher.setAAD(KeyRing.rowAad(aad, rowId));
     const body = cipher.update(plaintext, 'utf8');
     const rest = cipher.final(); // empty for GCM, a stream mode
     // nonce | tag | ciphertext in one buffer, one base64 encoding.
@@ -91,8 +103,8 @@ export class KeyRing {
   }
 
   /** Encrypts a nullable value (null stays null: absence is not a secret). */
-  seal(plaintext: string | null | undefined, aad: string): string | null {
-    return plaintext === null || plaintext === undefined || plaintext === '' ? null : this.encrypt(plaintext, aad);
+  seal(plaintext: string | null | undefined, aad: string, rowId: string): string | null {
+    return plaintext === null || plaintext === undefined || plaintext === '' ? null : this.encrypt(plaintext, aad, rowId);
   }
 
   /**
@@ -103,12 +115,14 @@ export class KeyRing {
    * removed: the authentication half of the cipher in our own table-driven code is not
    * worth a benchmark, and the import misses its 10x target either way.
    */
-  sealMany(plaintexts: readonly (string | null | undefined)[], aads: readonly string[]): (string | null)[] {
-    return plaintexts.map((v, i) => this.seal(v, aads[i]));
+  sealMany(plaintexts: readonly (string | null | undefined)[], aads: readonly string[], rowIds: readonly string[]): (string | null)[] {
+    return plaintexts.map((v, i) => this.seal(v, aads[i], rowIds[i]));
   }
 
-  decrypt(stored: string, aad: string): string {
-    if (!stored.startsWith(CIPHERTEXT_PREFIX)) throw new KeyRingError('value is not a ciphertext');
+  /** Opens a value of column `aad` of row `rowId` (a legacy `enc1:` value by its column alone). */
+  decrypt(stored: string, aad: string, rowId: string): string {
+    const legacy = stored.startsWith(LEGACY_PREFIX);
+    if (!legacy && !stored.startsWith(CIPHERTEXT_PREFIX)) throw new KeyRingError('value is not a ciphertext');
     const rest = stored.slice(CIPHERTEXT_PREFIX.length);
     const colon = rest.indexOf(':');
     const keyId = rest.slice(0, colon);
@@ -117,7 +131,7 @@ export class KeyRing {
     const raw = Buffer.from(rest.slice(colon + 1), 'base64');
     if (raw.length < NONCE + TAG) throw new KeyRingError('ciphertext too short');
     const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, NONCE));
-    decipher.setAAD(this.aadBytes(aad));
+    decipher.setAAD(legacy ? this.aadBytes(aad) : KeyRing.rowAad(aad, rowId));
     decipher.setAuthTag(raw.subarray(NONCE, NONCE + TAG));
     try {
       return Buffer.concat([decipher.update(raw.subarray(NONCE + TAG)), decipher.final()]).toString('utf8');
@@ -126,13 +140,13 @@ export class KeyRing {
     }
   }
 
-  open(stored: string | null | undefined, aad: string): string | null {
-    return stored === null || stored === undefined ? null : this.decrypt(stored, aad);
+  open(stored: string | null | undefined, aad: string, rowId: string): string | null {
+    return stored === null || stored === undefined ? null : this.decrypt(stored, aad, rowId);
   }
 
-  /** Re-encrypts with the current key (no-op for values already under it). */
-  reseal(stored: string | null, aad: string): string | null {
+  /** Re-encrypts with the current key, bound to the row (no-op for values already sealed so under it). */
+  reseal(stored: string | null, aad: string, rowId: string): string | null {
     if (stored === null || stored.startsWith(this.currentPrefix)) return stored;
-    return this.encrypt(this.decrypt(stored, aad), aad);
+    return this.encrypt(this.decrypt(stored, aad, rowId), aad, rowId);
   }
 }

@@ -81,12 +81,14 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
     const key = KEYS[table] ?? ['id'];
     const stale = staleWhere(table);
     const batch = async (tx: EntityManager, lock: string): Promise<number> => {
+      // each value with the id of the row it is sealed to (r0, r1, ...)
       const found: Record<string, string | null>[] = await tx.query(
-        `SELECT ${[...key, ...cols.map((c) => c.column)].join(', ')} FROM ${table} WHERE ${stale} LIMIT ${batchSize} ${lock}`,
+        `SELECT ${[...key.map((k) => `t.${k}`), ...cols.map((c) => `t.${c.column}`), ...cols.map((c, i) => `${c.rowId} AS r${i}`)].join(', ')}
+           FROM ${table} t WHERE ${stale} LIMIT ${batchSize} ${lock.replace('FOR UPDATE', 'FOR UPDATE OF t')}`,
         [notCurrent],
       );
       for (const r of found) {
-        const values = cols.map((c) => ring.reseal(r[c.column], c.aad));
+        const values = cols.map((c, i) => ring.reseal(r[c.column], c.aad, r[`r${i}`] ?? ''));
         const set = cols.map((c, i) => `${c.column} = $${i + 1}`).join(', ');
         const where = key.map((k, i) => `${k} = $${cols.length + i + 1}`).join(' AND ');
         await tx.query(`UPDATE ${table} SET ${set} WHERE ${where}`, [...values, ...key.map((k) => r[k])]);

@@ -49,6 +49,9 @@ interface RegisterRow {
   consent_given_on: string | null;
   reported_by_other_member: boolean | null;
   narrative_enc: string | null;
+  /** The rows' ids (each value is sealed to its row). */
+  client_id: string;
+  incident_id: string | null;
 }
 
 /** Every client of the centre with each of her incidents (a client without incidents gets one row), decrypted. */
@@ -61,7 +64,7 @@ export async function* registerRows(db: DataSource, ring: KeyRing, centreId: str
               c.address_enc, c.date_of_birth_enc, c.notes_enc, i.incident_code, to_char(i.incident_date, 'YYYY-MM-DD') AS incident_date,
               to_char(i.reported_date, 'YYYY-MM-DD') AS reported_date, i.district AS incident_district, i.violence_types, i.violence_type,
               i.perpetrator_relationship, i.consent_services, i.consent_reporting, to_char(i.consent_given_on, 'YYYY-MM-DD') AS consent_given_on,
-              i.reported_by_other_member, i.narrative_enc
+              i.reported_by_other_member, i.narrative_enc, c.id AS client_id, i.id AS incident_id
          FROM clients c LEFT JOIN incidents i ON i.client_id = c.id
         WHERE c.centre_id = $1 AND (c.client_code, coalesce(i.incident_code, '')) > ($2, $3)
         ORDER BY c.client_code, coalesce(i.incident_code, '')
@@ -71,11 +74,12 @@ export async function* registerRows(db: DataSource, ring: KeyRing, centreId: str
     for (const r of rows) {
       yield [
         r.client_code, r.sex, r.birth_year, r.district, r.marital_status, r.migration_status, r.has_disability, r.registered_on,
-        ring.open(r.full_name_enc, AAD.clientFullName), ring.open(r.phone_enc, AAD.clientPhone), ring.open(r.address_enc, AAD.clientAddress),
-        ring.open(r.date_of_birth_enc, AAD.clientDateOfBirth), ring.open(r.notes_enc, AAD.clientNotes),
+        ring.open(r.full_name_enc, AAD.clientFullName, r.client_id), ring.open(r.phone_enc, AAD.clientPhone, r.client_id),
+        ring.open(r.address_enc, AAD.clientAddress, r.client_id), ring.open(r.date_of_birth_enc, AAD.clientDateOfBirth, r.client_id),
+        ring.open(r.notes_enc, AAD.clientNotes, r.client_id),
         r.incident_code, r.incident_date, r.reported_date, r.incident_district, r.violence_types?.join(';') ?? null, r.violence_type,
         r.perpetrator_relationship, r.consent_services, r.consent_reporting, r.consent_given_on, r.reported_by_other_member,
-        ring.open(r.narrative_enc, AAD.incidentNarrative),
+        r.incident_id === null ? null : ring.open(r.narrative_enc, AAD.incidentNarrative, r.incident_id),
       ];
     }
     if (rows.length < PAGE) return;
@@ -99,19 +103,20 @@ async function* byKey<R extends { k: string }>(db: DataSource, select: string, c
 }
 
 export async function* serviceRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
-  const rows = byKey<{ k: string; incident_code: string; date: string; service_type: string; outcome: string; notes_enc: string | null }>(
+  const rows = byKey<{ k: string; id: string; incident_code: string; date: string; service_type: string; outcome: string; notes_enc: string | null }>(
     db,
-    `SELECT s.service_code AS k, i.incident_code, to_char(s.date, 'YYYY-MM-DD') AS date, s.service_type, s.outcome, s.notes_enc
+    `SELECT s.service_code AS k, s.id, i.incident_code, to_char(s.date, 'YYYY-MM-DD') AS date, s.service_type, s.outcome, s.notes_enc
        FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id
       WHERE s.centre_id = $1 AND s.service_code > $2 ORDER BY s.service_code`,
     centreId,
   );
-  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.service_type, r.outcome, ring.open(r.notes_enc, AAD.serviceNotes)];
+  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.service_type, r.outcome, ring.open(r.notes_enc, AAD.serviceNotes, r.id)];
 }
 
 export async function* referralRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   const rows = byKey<{
     k: string;
+    id: string;
     incident_code: string;
     date: string;
     direction: string;
@@ -121,17 +126,18 @@ export async function* referralRows(db: DataSource, ring: KeyRing, centreId: str
     notes_enc: string | null;
   }>(
     db,
-    `SELECT r.referral_code AS k, i.incident_code, to_char(r.date, 'YYYY-MM-DD') AS date, r.direction, r.source, r.destination, r.accepted, r.notes_enc
+    `SELECT r.referral_code AS k, r.id, i.incident_code, to_char(r.date, 'YYYY-MM-DD') AS date, r.direction, r.source, r.destination, r.accepted, r.notes_enc
        FROM referrals r JOIN incidents i ON i.id = r.incident_id
       WHERE r.centre_id = $1 AND r.referral_code > $2 ORDER BY r.referral_code`,
     centreId,
   );
-  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.direction, r.source, r.destination, r.accepted, ring.open(r.notes_enc, AAD.referralNotes)];
+  for await (const r of rows) yield [r.incident_code, r.k, r.date, r.direction, r.source, r.destination, r.accepted, ring.open(r.notes_enc, AAD.referralNotes, r.id)];
 }
 
 export async function* consultationRows(db: DataSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   const rows = byKey<{
     k: string;
+    id: string;
     caller_code: string | null;
     date: string;
     topic: string;
@@ -144,7 +150,7 @@ export async function* consultationRows(db: DataSource, ring: KeyRing, centreId:
     notes_enc: string | null;
   }>(
     db,
-    `SELECT consultation_code AS k, caller_code, to_char(date, 'YYYY-MM-DD') AS date, topic, caller_sex, caller_age_band, district, caller_is_survivor,
+    `SELECT consultation_code AS k, id, caller_code, to_char(date, 'YYYY-MM-DD') AS date, topic, caller_sex, caller_age_band, district, caller_is_survivor,
             referred_to, consent_reporting, notes_enc
        FROM consultations WHERE centre_id = $1 AND consultation_code > $2 ORDER BY consultation_code`,
     centreId,
@@ -152,7 +158,7 @@ export async function* consultationRows(db: DataSource, ring: KeyRing, centreId:
   for await (const r of rows) {
     yield [
       r.k, r.caller_code, r.date, r.topic, r.caller_sex, r.caller_age_band, r.district, r.caller_is_survivor, r.referred_to, r.consent_reporting,
-      ring.open(r.notes_enc, AAD.consultationNotes),
+      ring.open(r.notes_enc, AAD.consultationNotes, r.id),
     ];
   }
 }

@@ -71,4 +71,11 @@ export class ImportJobEntity {
 
   @Column({ name: 'finished_at', type: 'timestamptz', nullable: true })
   finishedAt!: Date | null;
+
+  /** The id prefixes the accept gives the job's clients and incidents (staging.ts), chosen at the upload: staged values are sealed to those ids. */
+  @Column({ name: 'client_id_prefix', type: 'text', nullable: true, select: false })
+  clientIdPrefix!: string | null;
+
+  @Column({ name: 'incident_id_prefix', type: 'text', nullable: true, select: false })
+  incidentIdPrefix!: string | null;
 }

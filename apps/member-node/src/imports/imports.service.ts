@@ -18,7 +18,7 @@ import { mappingErrors } from './import-mappings';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
-import { insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
+import { importIdPrefix, insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
 import { sweepStaleSpools } from './xlsx-reader';
 
@@ -158,9 +158,12 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
 
   /** Phase one: stream, validate, map, encrypt and stage. The job's counters show progress meanwhile. */
   async upload(p: Principal, id: string, body: Readable, bytesTotal: number | null): Promise<ImportJobEntity> {
+    // the ids the accept will give the rows' clients and incidents: their identifiable fields are sealed to them
+    const ids = { client: importIdPrefix(), incident: importIdPrefix() };
     const claimed: [unknown[], number] = await this.db.query(
-      `UPDATE import_jobs SET status = 'validating', bytes_total = $3, heartbeat_at = now() WHERE id = $1 AND centre_id = $2 AND status = 'created' RETURNING id`,
-      [id, p.centreId, bytesTotal],
+      `UPDATE import_jobs SET status = 'validating', bytes_total = $3, heartbeat_at = now(), client_id_prefix = $4, incident_id_prefix = $5
+        WHERE id = $1 AND centre_id = $2 AND status = 'created' RETURNING id`,
+      [id, p.centreId, bytesTotal, ids.client, ids.incident],
     );
     if (claimed[1] === 0) {
       await this.job(p, id);
@@ -176,7 +179,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     );
     beat.unref();
     try {
-      await this.validateRows(job, input, metered);
+      await this.validateRows(job, ids, input, metered);
       await drain(input);
       const hash = metered.hash();
       // The same file already accepted, read with the same mappings: nothing new can come of it. Read with
@@ -217,12 +220,17 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
     return this.job(p, id);
   }
 
-  private async validateRows(job: ImportJobEntity, input: Readable, metered: { bytes: () => number }): Promise<void> {
+  private async validateRows(
+    job: ImportJobEntity,
+    ids: { readonly client: string; readonly incident: string },
+    input: Readable,
+    metered: { bytes: () => number },
+  ): Promise<void> {
     const dictionary = new ValueDictionary(job.valueMapping);
     let mapper: RowMapper | undefined;
     let headers: string[] = [];
     let columns: Partial<Record<ImportField, number>> = {};
-    const staged = new StagingBuffer(job.id, this.ring);
+    const staged = new StagingBuffer(job.id, this.ring, ids);
     const valid: StagedRow[] = [];
     let pending = 0;
     let issues: IssueRow[] = [];
@@ -343,7 +351,13 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
           lost = true;
           return;
         }
-        const { imported, clientMismatch } = await promoteStagedRows(tx, id, p.centreId, job.columnMapping.clientCode ?? 'clientCode');
+        const [prefixes]: { client: string | null; incident: string | null }[] = await tx.query(
+          'SELECT client_id_prefix AS client, incident_id_prefix AS incident FROM import_jobs WHERE id = $1',
+          [id],
+        );
+        // a job staged before rows were bound (no prefixes) gets new ones: its values open by their column alone
+        const ids = prefixes.client !== null && prefixes.incident !== null ? { client: prefixes.client, incident: prefixes.incident } : undefined;
+        const { imported, clientMismatch } = await promoteStagedRows(tx, id, p.centreId, job.columnMapping.clientCode ?? 'clientCode', ids);
         await tx.query(
           `UPDATE import_jobs SET status = 'accepted', rows_imported = $2, rows_valid = rows_valid - $3, rows_invalid = rows_invalid + $3, finished_at = now() WHERE id = $1`,
           [id, imported, clientMismatch],

@@ -46,12 +46,15 @@ export class StagingBuffer {
   private at = 0;
   private readonly plain: (string | null)[] = [];
   private readonly aads: string[] = [];
-  /** Ciphertexts are `enc1:<key id>:<base64>`: only a key id could need escaping. */
+  private readonly rowIds: string[] = [];
+  /** Ciphertexts are `enc2:<key id>:<base64>`: only a key id could need escaping. */
   private readonly escapeSealed: boolean;
 
+  /** `ids`: the id prefixes the accept gives this job's clients and incidents (stagedRowId): each value is sealed to its row's. */
   constructor(
     private readonly jobId: string,
     private readonly ring: KeyRing,
+    private readonly ids: { readonly client: string; readonly incident: string },
     capacity = 1 << 20,
   ) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -63,15 +66,17 @@ export class StagingBuffer {
   }
 
   add(rows: readonly StagedRow[]): void {
-    const plain = this.plain;
-    const aads = this.aads;
+    const { plain, aads, rowIds } = this;
     plain.length = 0;
     aads.length = 0;
+    rowIds.length = 0;
     for (const r of rows) {
       plain.push(r.fullName, r.phone, r.address, r.dateOfBirth, r.clientNotes, r.narrative);
       aads.push(...SEALED_AADS);
+      const client = stagedRowId(this.ids.client, r.rowNumber);
+      rowIds.push(client, client, client, client, client, stagedRowId(this.ids.incident, r.rowNumber));
     }
-    const sealed = this.ring.sealMany(plain, aads);
+    const sealed = this.ring.sealMany(plain, aads, rowIds);
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i];
       const e = i * SEALED_PER_ROW;
@@ -285,6 +290,11 @@ export function importIdPrefix(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 24)}`;
 }
 
+/** The id the accept gives the client or incident of staged row `rowNumber` (importIdPrefix; the same as promoteStagedRows' SQL). */
+export function stagedRowId(prefix: string, rowNumber: number): string {
+  return prefix + rowNumber.toString(16).padStart(8, '0');
+}
+
 /**
  * Moves the staged rows of a job into the register (clients first, then incidents);
  * returns incidents added. Plain set-based inserts: rows the register took meanwhile
@@ -293,7 +303,13 @@ export function importIdPrefix(): string {
  * into every unique index) is needed. A writer racing this transaction gets a unique
  * violation and the accept can simply be retried.
  */
-export async function promoteStagedRows(tx: EntityManager, jobId: string, centreId: string, clientCodeColumn: string): Promise<{ imported: number; clientMismatch: number }> {
+export async function promoteStagedRows(
+  tx: EntityManager,
+  jobId: string,
+  centreId: string,
+  clientCodeColumn: string,
+  ids: { readonly client: string; readonly incident: string } = { client: importIdPrefix(), incident: importIdPrefix() },
+): Promise<{ imported: number; clientMismatch: number }> {
   // Hash tables of a 100,000-row staging in memory, not on disk. No nested loops: every statement
   // here handles all of a job's rows at once, and a nested loop chosen on a stale estimate (a
   // register that looked empty when last analysed) scans the inner table once per staged row.
@@ -322,7 +338,7 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
               SELECT min(e.row_number) FROM import_staged_rows e
                WHERE e.job_id = $1 AND NOT EXISTS (SELECT 1 FROM clients c WHERE c.centre_id = $2 AND c.client_code = e.client_code)
                GROUP BY e.client_code)`,
-    [jobId, centreId, importIdPrefix()],
+    [jobId, centreId, ids.client],
   );
   const inserted = await tx.queryRunner!.query(
     `INSERT INTO incidents (id, centre_id, incident_code, client_id, incident_date, reported_date, district, violence_types, violence_type,
@@ -333,7 +349,7 @@ export async function promoteStagedRows(tx: EntityManager, jobId: string, centre
             s.fingerprint, s.job_id
        FROM import_staged_rows s JOIN clients c ON c.centre_id = $2 AND c.client_code = s.client_code
       WHERE s.job_id = $1`,
-    [jobId, centreId, importIdPrefix()],
+    [jobId, centreId, ids.incident],
     true,
   );
   await clearStagedRows(tx, jobId);

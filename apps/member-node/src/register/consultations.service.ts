@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
@@ -26,7 +27,7 @@ export function toConsultationModel(e: ConsultationEntity, ring: KeyRing | null)
     callerIsSurvivor: e.callerIsSurvivor,
     referredTo: e.referredTo,
     consentReporting: e.consentReporting,
-    notes: ring ? ring.open(e.notesEnc, AAD.consultationNotes) : null,
+    notes: ring ? ring.open(e.notesEnc, AAD.consultationNotes, e.id) : null,
   };
 }
 
@@ -46,10 +47,13 @@ export class ConsultationsService {
   async recordConsultation(p: Principal, input: RecordConsultationInput): Promise<ConsultationModel> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(ConsultationEntity);
+      const id = randomUUID();
       const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
+              // the id first: the notes are sealed to it
+              id,
               centreId: p.centreId,
               consultationCode: input.consultationCode,
               callerCode: input.callerCode ? callerCodeOf(input.callerCode) : null,
@@ -61,7 +65,7 @@ export class ConsultationsService {
               callerIsSurvivor: input.callerIsSurvivor,
               referredTo: input.referredTo ?? null,
               consentReporting: input.consentReporting,
-              notesEnc: this.ring.seal(input.notes, AAD.consultationNotes),
+              notesEnc: this.ring.seal(input.notes, AAD.consultationNotes, id),
             }),
           ),
         'CONSULTATION_CODE_TAKEN',
@@ -89,7 +93,7 @@ export class ConsultationsService {
         ['callerAgeBand', 'district', 'referredTo'] as const,
       );
       if (input.notes !== undefined) {
-        c.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.consultationNotes);
+        c.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.consultationNotes, c.id);
         changed.push('notes');
       }
       if (changed.length > 0) await repo.save(c);

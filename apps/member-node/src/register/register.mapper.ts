@@ -18,7 +18,7 @@ export function toServiceModel(e: ServiceDeliveryEntity, ring: KeyRing): Service
     date: e.date,
     serviceType: e.serviceType,
     outcome: e.outcome,
-    notes: ring.open(e.notesEnc, AAD.serviceNotes),
+    notes: ring.open(e.notesEnc, AAD.serviceNotes, e.id),
   };
 }
 
@@ -32,7 +32,7 @@ export function toReferralModel(e: ReferralEntity, ring: KeyRing): ReferralModel
     source: e.source,
     destination: e.destination,
     accepted: e.accepted,
-    notes: ring.open(e.notesEnc, AAD.referralNotes),
+    notes: ring.open(e.notesEnc, AAD.referralNotes, e.id),
   };
 }
 
@@ -56,7 +56,7 @@ export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: Serv
   return {
     ...toIncidentFields(e),
     violenceTypes: e.violenceTypes,
-    narrative: ring.open(e.narrativeEnc, AAD.incidentNarrative),
+    narrative: ring.open(e.narrativeEnc, AAD.incidentNarrative, e.id),
     services,
     referrals,
   };
@@ -68,11 +68,11 @@ export function toClientModel(e: ClientEntity, ring: KeyRing, incidents: Inciden
     maritalStatus: e.maritalStatus,
     migrationStatus: e.migrationStatus,
     hasDisability: e.hasDisability,
-    fullName: ring.open(e.fullNameEnc, AAD.clientFullName),
-    phone: ring.open(e.phoneEnc, AAD.clientPhone),
-    address: ring.open(e.addressEnc, AAD.clientAddress),
-    dateOfBirth: ring.open(e.dateOfBirthEnc, AAD.clientDateOfBirth),
-    notes: ring.open(e.notesEnc, AAD.clientNotes),
+    fullName: ring.open(e.fullNameEnc, AAD.clientFullName, e.id),
+    phone: ring.open(e.phoneEnc, AAD.clientPhone, e.id),
+    address: ring.open(e.addressEnc, AAD.clientAddress, e.id),
+    dateOfBirth: ring.open(e.dateOfBirthEnc, AAD.clientDateOfBirth, e.id),
+    notes: ring.open(e.notesEnc, AAD.clientNotes, e.id),
     incidents,
   };
 }

@@ -49,7 +49,10 @@ export class RegisterService {
   async createClient(p: Principal, input: CreateClientInput): Promise<ClientModel> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(ClientEntity);
+      // the id first: the identifiable fields are sealed to it
+      const id = randomUUID();
       const entity = repo.create({
+        id,
         centreId: p.centreId,
         clientCode: clientCodeOf(input.clientCode),
         sex: input.sex,
@@ -59,11 +62,11 @@ export class RegisterService {
         migrationStatus: input.migrationStatus,
         hasDisability: input.hasDisability,
         registeredOn: input.registeredOn,
-        fullNameEnc: this.ring.seal(input.fullName, AAD.clientFullName),
-        phoneEnc: this.ring.seal(input.phone, AAD.clientPhone),
-        addressEnc: this.ring.seal(input.address, AAD.clientAddress),
-        dateOfBirthEnc: this.ring.seal(input.dateOfBirth, AAD.clientDateOfBirth),
-        notesEnc: this.ring.seal(input.notes, AAD.clientNotes),
+        fullNameEnc: this.ring.seal(input.fullName, AAD.clientFullName, id),
+        phoneEnc: this.ring.seal(input.phone, AAD.clientPhone, id),
+        addressEnc: this.ring.seal(input.address, AAD.clientAddress, id),
+        dateOfBirthEnc: this.ring.seal(input.dateOfBirth, AAD.clientDateOfBirth, id),
+        notesEnc: this.ring.seal(input.notes, AAD.clientNotes, id),
         importJobId: null,
       });
       const saved = await insertOrConflict(() => repo.save(entity), 'CLIENT_CODE_TAKEN', 'clientCode');
@@ -153,10 +156,12 @@ export class RegisterService {
       const fingerprint = incidentFingerprint(client.clientCode, input.incidentDate, violenceType);
       const repo = tx.getRepository(IncidentEntity);
       const incidentCode = input.incidentCode ?? (await this.freeDerivedCode(tx, p.centreId, fingerprint));
+      const id = randomUUID();
       const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
+              id,
               centreId: p.centreId,
               incidentCode,
               clientId: client.id,
@@ -170,7 +175,7 @@ export class RegisterService {
               consentReporting: input.consent.reporting,
               consentGivenOn: input.consent.givenOn ?? null,
               reportedByOtherMember: input.reportedByOtherMember ?? false,
-              narrativeEnc: this.ring.seal(input.narrative, AAD.incidentNarrative),
+              narrativeEnc: this.ring.seal(input.narrative, AAD.incidentNarrative, id),
               fingerprint,
               importJobId: null,
             }),
@@ -237,7 +242,7 @@ export class RegisterService {
       for (const [f, column, aad] of sealed) {
         const v = input[f];
         if (v === undefined) continue;
-        client[column] = this.ring.seal(v ?? undefined, aad);
+        client[column] = this.ring.seal(v ?? undefined, aad, client.id);
         changed.push(f);
       }
       if (changed.length > 0) await repo.save(client);
@@ -284,7 +289,7 @@ export class RegisterService {
         changed.push('violenceTypes');
       }
       if (input.narrative !== undefined) {
-        incident.narrativeEnc = this.ring.seal(input.narrative ?? undefined, AAD.incidentNarrative);
+        incident.narrativeEnc = this.ring.seal(input.narrative ?? undefined, AAD.incidentNarrative, incident.id);
         changed.push('narrative');
       }
       await this.checkDates(tx, incident, input);
@@ -411,17 +416,19 @@ export class RegisterService {
     return this.db.transaction(async (tx) => {
       await this.requireIncident(tx, p, input.incidentId, input.date);
       const repo = tx.getRepository(ServiceDeliveryEntity);
+      const id = randomUUID();
       const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
+              id,
               centreId: p.centreId,
               serviceCode: input.serviceCode ?? `SRV-${randomUUID().slice(0, 13).toUpperCase()}`,
               incidentId: input.incidentId,
               date: input.date,
               serviceType: input.serviceType,
               outcome: input.outcome,
-              notesEnc: this.ring.seal(input.notes, AAD.serviceNotes),
+              notesEnc: this.ring.seal(input.notes, AAD.serviceNotes, id),
             }),
           ),
         'SERVICE_CODE_TAKEN',
@@ -437,10 +444,12 @@ export class RegisterService {
       refuseWrongSide(input.direction, input);
       await this.requireIncident(tx, p, input.incidentId, input.date);
       const repo = tx.getRepository(ReferralEntity);
+      const id = randomUUID();
       const saved = await insertOrConflict(
         () =>
           repo.save(
             repo.create({
+              id,
               centreId: p.centreId,
               referralCode: input.referralCode ?? `REF-${randomUUID().slice(0, 13).toUpperCase()}`,
               incidentId: input.incidentId,
@@ -449,7 +458,7 @@ export class RegisterService {
               source: input.source ?? null,
               destination: input.destination ?? null,
               accepted: input.accepted,
-              notesEnc: this.ring.seal(input.notes, AAD.referralNotes),
+              notesEnc: this.ring.seal(input.notes, AAD.referralNotes, id),
             }),
           ),
         'REFERRAL_CODE_TAKEN',
@@ -468,7 +477,7 @@ export class RegisterService {
       if (!service) throw new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
       const changed = applyChanges(service, input, ['date', 'serviceType', 'outcome'] as const);
       if (input.notes !== undefined) {
-        service.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.serviceNotes);
+        service.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.serviceNotes, service.id);
         changed.push('notes');
       }
       if (input.date) await this.requireIncident(tx, p, service.incidentId, service.date);
@@ -493,7 +502,7 @@ export class RegisterService {
         changed.push(wrongSide);
       }
       if (input.notes !== undefined) {
-        referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes);
+        referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes, referral.id);
         changed.push('notes');
       }
       if (input.date) await this.requireIncident(tx, p, referral.incidentId, referral.date);

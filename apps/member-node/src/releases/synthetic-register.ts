@@ -57,9 +57,9 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
       if (services.length > 0) {
         const col = (i: number): unknown[] => services.map((r) => r[i]);
         await tx.query(
-          `INSERT INTO service_deliveries (centre_id, service_code, incident_id, date, service_type, outcome, notes_enc)
-           SELECT * FROM unnest($1::text[], $2::text[], $3::uuid[], $4::date[], $5::text[], $6::text[], $7::text[])`,
-          Array.from({ length: 7 }, (_, i) => col(i)),
+          `INSERT INTO service_deliveries (id, centre_id, service_code, incident_id, date, service_type, outcome, notes_enc)
+           SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::date[], $6::text[], $7::text[], $8::text[])`,
+          Array.from({ length: 8 }, (_, i) => col(i)),
         );
       }
     });
@@ -89,11 +89,11 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
         c.migrationStatus,
         c.hasDisability,
         c.registeredOn,
-        ring.seal(c.fullName, AAD.clientFullName),
-        ring.seal(c.phone, AAD.clientPhone),
-        ring.seal(c.address, AAD.clientAddress),
-        ring.seal(c.dateOfBirth, AAD.clientDateOfBirth),
-        ring.seal(c.notes, AAD.clientNotes),
+        ring.seal(c.fullName, AAD.clientFullName, clientId),
+        ring.seal(c.phone, AAD.clientPhone, clientId),
+        ring.seal(c.address, AAD.clientAddress, clientId),
+        ring.seal(c.dateOfBirth, AAD.clientDateOfBirth, clientId),
+        ring.seal(c.notes, AAD.clientNotes, clientId),
       ]);
       result.clients++;
     }
@@ -114,12 +114,13 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
       i.consent.reporting,
       i.consent.givenOn ?? null,
       i.reportedByOtherMember,
-      ring.seal(i.narrative, AAD.incidentNarrative),
+      ring.seal(i.narrative, AAD.incidentNarrative, incidentId),
       fp,
     ]);
     result.incidents++;
     for (const s of b.services) {
-      services.push([centreId, s.serviceId, incidentId, s.date, s.serviceType, s.outcome, ring.seal(s.notes, AAD.serviceNotes)]);
+      const serviceId = randomUUID();
+      services.push([serviceId, centreId, s.serviceId, incidentId, s.date, s.serviceType, s.outcome, ring.seal(s.notes, AAD.serviceNotes, serviceId)]);
       result.services++;
     }
     if (incidents.length >= batchSize) await flush();
@@ -164,11 +165,11 @@ export async function fillSyntheticConsultations(
     if (rows.length === 0) return;
     const col = (i: number): unknown[] => rows.map((r) => r[i]);
     const inserted: unknown[] = await db.query(
-      `INSERT INTO consultations (centre_id, consultation_code, caller_code, date, topic, caller_sex, caller_age_band, district, caller_is_survivor, referred_to, consent_reporting, notes_enc)
-       SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::text[], $8::text[], $9::bool[], $10::text[], $11::bool[], $12::text[])
+      `INSERT INTO consultations (id, centre_id, consultation_code, caller_code, date, topic, caller_sex, caller_age_band, district, caller_is_survivor, referred_to, consent_reporting, notes_enc)
+       SELECT * FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::bool[], $11::text[], $12::bool[], $13::text[])
        ON CONFLICT (centre_id, consultation_code) DO NOTHING
        RETURNING id`,
-      Array.from({ length: 12 }, (_, i) => col(i)),
+      Array.from({ length: 13 }, (_, i) => col(i)),
     );
     result.consultations += inserted.length;
     result.skipped += rows.length - inserted.length;
@@ -186,7 +187,9 @@ export async function fillSyntheticConsultations(
       callers.add(c.callerCode);
       result.identifiers.push(c.callerCode);
     }
+    const id = randomUUID();
     rows.push([
+      id,
       centreId,
       c.consultationId,
       c.callerCode ?? null,
@@ -198,7 +201,7 @@ export async function fillSyntheticConsultations(
       c.callerIsSurvivor,
       c.referredTo ?? null,
       consent(c),
-      ring.seal(c.notes, AAD.consultationNotes),
+      ring.seal(c.notes, AAD.consultationNotes, id),
     ]);
     if (rows.length >= batchSize) await flush();
   }
