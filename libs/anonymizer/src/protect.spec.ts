@@ -85,6 +85,24 @@ const revisionArb = (maxDims: number, lateMin: number) =>
     }),
   );
 
+/** Three months of one table of 1 to maxDims dimensions (2 or 3 codes each), and `more` arbitraries by its number of inner cells and dimensions. */
+function threeMonthsArb<T>(maxDims: number, more: (n: number, dims: number) => { [K in keyof T]: fc.Arbitrary<T[K]> }): fc.Arbitrary<{ sizes: number[]; months: number[][] } & T> {
+  return fc.integer({ min: 1, max: maxDims }).chain((d) =>
+    fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
+      const n = sizes.reduce((a, b) => a * b, 1);
+      const arbs = { sizes: fc.constant(sizes), months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }), ...more(n, d) };
+      return fc.record(arbs) as unknown as fc.Arbitrary<{ sizes: number[]; months: number[][] } & T>;
+    }),
+  );
+}
+
+/** A monthly table 'm' of `sizes` and a quarterly one 'q' of `quarterSizes` (its first dimensions), and the months of 2026-Q2. */
+function monthsAndQuarter(sizes: readonly number[], quarterSizes: readonly number[] = sizes) {
+  const monthly = syntheticDataset('m', sizes);
+  const quarterly = syntheticDataset('q', quarterSizes, { periodType: 'quarter' });
+  return { monthly, quarterly, standard: syntheticStandard(sizes, [monthly, quarterly]), names: ['2026-04', '2026-05', '2026-06'] };
+}
+
 /** A month released, then its revision after the late changes (which must pass its audit). */
 async function releaseAndRevise(sizes: number[], counts: readonly number[], late: readonly [number, number][], keepWithheld = false) {
   const ds = syntheticDataset('m', sizes);
@@ -305,23 +323,10 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 }).chain((d) =>
-          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
-            const n = sizes.reduce((a, b) => a * b, 1);
-            return fc.record({
-              sizes: fc.constant(sizes),
-              months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
-              late: lateArb(n),
-              later: lateArb(n),
-            });
-          }),
-        ),
+        threeMonthsArb(2, (n) => ({ late: lateArb(n), later: lateArb(n) })),
         async ({ sizes, months, late, later }) => {
           const n = months[0].length;
-          const monthly = syntheticDataset('m', sizes);
-          const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
-          const standard = syntheticStandard(sizes, [monthly, quarterly]);
-          const names = ['2026-04', '2026-05', '2026-06'];
+          const { monthly, quarterly, standard, names } = monthsAndQuarter(sizes);
           const may = [...months[1]];
           for (const [i, d] of late) may[i] += d;
           const mayLater = [...may];
@@ -447,26 +452,13 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 3 }).chain((d) =>
-          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
-            const n = sizes.reduce((a, b) => a * b, 1);
-            return fc.record({
-              sizes: fc.constant(sizes),
-              quarterDims: fc.integer({ min: 1, max: d }),
-              months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
-              late: lateArb(n),
-            });
-          }),
-        ),
+        threeMonthsArb(3, (n, d) => ({ quarterDims: fc.integer({ min: 1, max: d }), late: lateArb(n) })),
         async ({ sizes, quarterDims, months, late }) => {
           const n = months[0].length;
           // the quarter by the months' first dimensions: its inner cell j sums the months' j * tail .. j * tail + tail - 1
           const quarterSizes = sizes.slice(0, quarterDims);
           const tail = n / quarterSizes.reduce((a, b) => a * b, 1);
-          const monthly = syntheticDataset('m', sizes);
-          const quarterly = syntheticDataset('q', quarterSizes, { periodType: 'quarter' });
-          const standard = syntheticStandard(sizes, [monthly, quarterly]);
-          const names = ['2026-04', '2026-05', '2026-06'];
+          const { monthly, quarterly, standard, names } = monthsAndQuarter(sizes, quarterSizes);
           const june = [...months[2]];
           for (const [i, d] of late) june[i] += d;
           const recordsWith = (last: readonly number[]) => [months[0], months[1], last].flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
@@ -516,23 +508,10 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     let refused = 0;
     await fc.assert(
       fc.asyncProperty(
-        fc.integer({ min: 1, max: 2 }).chain((d) =>
-          fc.array(fc.integer({ min: 2, max: 3 }), { minLength: d, maxLength: d }).chain((sizes) => {
-            const n = sizes.reduce((a, b) => a * b, 1);
-            return fc.record({
-              sizes: fc.constant(sizes),
-              months: fc.array(fc.array(countArb, { minLength: n, maxLength: n }), { minLength: 3, maxLength: 3 }),
-              late: lateArb(n),
-              withdrawn: lateArb(n),
-            });
-          }),
-        ),
+        threeMonthsArb(2, (n) => ({ late: lateArb(n), withdrawn: lateArb(n) })),
         async ({ sizes, months, late, withdrawn }) => {
           const n = months[0].length;
-          const monthly = syntheticDataset('m', sizes);
-          const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
-          const standard = syntheticStandard(sizes, [monthly, quarterly]);
-          const names = ['2026-04', '2026-05', '2026-06'];
+          const { monthly, quarterly, standard, names } = monthsAndQuarter(sizes);
           const april = [...months[0]];
           for (const [i, d] of late) april[i] += d;
           const june = [...months[2]];
@@ -584,10 +563,7 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
 
   it('the first release of a quarter after a month revised downwards (consents withdrawn): released against the latest revisions, as "late entries only add" no longer holds', async () => {
     const sizes = [2, 2];
-    const monthly = syntheticDataset('m', sizes);
-    const quarterly = syntheticDataset('q', sizes, { periodType: 'quarter' });
-    const standard = syntheticStandard(sizes, [monthly, quarterly]);
-    const names = ['2026-04', '2026-05', '2026-06'];
+    const { monthly, quarterly, standard, names } = monthsAndQuarter(sizes);
     const months = [
       [12, 9, 8, 7],
       [10, 11, 6, 9],
