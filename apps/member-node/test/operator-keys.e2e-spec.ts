@@ -1,6 +1,7 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
-import { ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
+import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
 import { KeyRing } from '../src/crypto/key-ring';
 import { checkKeyRingOpensDatabase } from '../src/crypto/key-ring-check';
 import { rotateKeys } from '../src/crypto/rotate-keys';
@@ -131,6 +132,48 @@ describe('member node, operator: encryption keys and their rotation', () => {
 });
 
 describe('member node, operator: an import accepted while the keys are rotated', () => {
+  it('an import staged before values were bound to rows (enc1:, no ids chosen), rotated, then accepted: its clients open', async () => {
+    const k1 = newKey();
+    const node = await startNodeTestApp({ NODE_ENCRYPTION_KEYS: `k1:${k1}`, FEDERATION_JOBS: 'false' });
+    try {
+      const caseworker = await node.signIn('caseworker');
+      const jobId = (await node.gql('mutation { createImport(input: {fileName: "register.csv", format: csv}) { id } }', {}, caseworker)).data?.createImport.id as string;
+      await request(node.app.getHttpServer()).put(`/imports/${jobId}/file`).set('authorization', `Bearer ${caseworker}`).set('content-type', 'text/csv').send(Buffer.from(CSV)).expect(200);
+      // as an older node staged it: no ids chosen, each value bound to its column alone
+      await node.dataSource.query('UPDATE import_jobs SET client_id_prefix = NULL, incident_id_prefix = NULL WHERE id = $1', [jobId]);
+      const legacy = (plaintext: string, aad: string): string => {
+        const nonce = randomBytes(12);
+        const cipher = createCipheriv('aes-256-gcm', Buffer.from(k1, 'base64'), nonce);
+        cipher.setAAD(Buffer.from(aad, 'utf8'));
+        const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+        return `enc1:k1:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
+      };
+      for (const [code, name, narrative] of [
+        ['OPK-001', 'Синтетика Первая', 'Синтетическое описание один'],
+        ['OPK-002', 'Синтетика Вторая', 'Синтетическое описание два'],
+      ]) {
+        await node.dataSource.query(
+          `UPDATE import_staged_rows SET full_name_enc = $3, phone_enc = NULL, address_enc = NULL, date_of_birth_enc = NULL, client_notes_enc = NULL, narrative_enc = $4
+            WHERE job_id = $1 AND client_code = $2`,
+          [jobId, code, legacy(name, AAD.clientFullName), legacy(narrative, AAD.incidentNarrative)],
+        );
+      }
+      // the rotation binds them to the ids the accept will give
+      await rotateKeys(node.dataSource, new KeyRing(`k1:${k1}`));
+      const [job] = await node.dataSource.query('SELECT client_id_prefix, incident_id_prefix FROM import_jobs WHERE id = $1', [jobId]);
+      expect(job.client_id_prefix).toEqual(expect.any(String));
+      const [staged] = await node.dataSource.query(`SELECT full_name_enc FROM import_staged_rows WHERE job_id = $1 AND client_code = 'OPK-001'`, [jobId]);
+      expect(staged.full_name_enc).toMatch(/^enc2:k1:/);
+      expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id: jobId }, caseworker)).data?.acceptImport.status).toBe('accepted');
+      const read = await node.gql('{ clientByCode(clientCode: "OPK-001") { fullName incidents { narrative } } }', {}, caseworker);
+      expect(read.errors).toBeUndefined();
+      expect(read.data?.clientByCode).toEqual({ fullName: 'Синтетика Первая', incidents: [{ narrative: 'Синтетическое описание один' }] });
+      await expect(checkKeyRingOpensDatabase(node.dataSource, new KeyRing(`k1:${k1}`))).resolves.toBeUndefined();
+    } finally {
+      await node.close();
+    }
+  });
+
   it('leaves no value under the old key: staged rows are rotated first and every table is counted again at the end', async () => {
     const k1 = newKey();
     const k2 = newKey();

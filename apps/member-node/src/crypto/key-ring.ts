@@ -88,6 +88,8 @@ export class KeyRing {
 
   /** Seals `plaintext` for column `aad` of row `rowId`. */
   encrypt(plaintext: string, aad: string, rowId: string): string {
+    // bound to no row, a value could never be told from one moved there
+    if (rowId === '') throw new KeyRingError('a value is sealed to its row: no row id');
     const nonce = this.nonce();
     const cipher = createCipheriv('aes-256-gcm', this.currentKey, nonce);
     cipher.setAAD(KeyRing.rowAad(aad, rowId));

@@ -1,6 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { ENCRYPTED_COLUMNS } from './encrypted-columns';
 import { KeyRing } from './key-ring';
+import { importIdPrefix } from '../imports/staging';
 
 export interface RotationReport {
   /** table -> rows re-encrypted */
@@ -65,6 +66,18 @@ export async function rotateKeys(db: DataSource, ring: KeyRing, options: Rotatio
     return out;
   };
   for (const table of tables) rows[table] = 0;
+  // Staged rows of a job uploaded before values were bound to rows (enc1:) have no ids yet: the rotation seals them to
+  // the ids the accept will give (as an upload does now), or they would be bound to no row and never open again.
+  const unbound: { id: string }[] = await db.query(
+    `SELECT j.id FROM import_jobs j WHERE (j.client_id_prefix IS NULL OR j.incident_id_prefix IS NULL) AND EXISTS (SELECT 1 FROM import_staged_rows s WHERE s.job_id = j.id)`,
+  );
+  for (const { id } of unbound) {
+    await db.query(`UPDATE import_jobs SET client_id_prefix = $2, incident_id_prefix = $3 WHERE id = $1 AND (client_id_prefix IS NULL OR incident_id_prefix IS NULL)`, [
+      id,
+      importIdPrefix(),
+      importIdPrefix(),
+    ]);
+  }
   let todo = tables;
   // A few rounds: a round takes what is left (rows held by others, ciphertext copied in by an import accepted
   // meanwhile); a value still left after the last round fails the rotation.

@@ -4,6 +4,7 @@ import { readCsv } from './csv-reader';
 import type { ImportFormat } from './import-job.entity';
 import type { Cell } from './row-mapper';
 import { xlsxWorksheetRows } from './xlsx-reader';
+import { ImportFileError } from './import-file-error';
 
 /** Rows of a file as cells with their row number as a spreadsheet shows it (header = 1), streamed. */
 export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
@@ -30,9 +31,16 @@ function cellValue(v: ExcelJS.CellValue): Cell {
   return undefined;
 }
 
+/** Excel's last row. */
+const XLSX_MAX_ROW = 1_048_576;
+
 /** The first worksheet of an XLSX workbook (see xlsx-reader.ts for why not exceljs' streaming reader as it is). */
 async function* xlsxRows(input: Readable): RowSource {
   for await (const row of xlsxWorksheetRows(input)) {
+    // the sheet's own row numbers (`<row r="...">`): a row of the register is 1 to 1,048,576 (Excel's last row); any other
+    // number (negative, past the int4 the staging keeps) is no workbook Excel wrote, and would seal the row to an id
+    // the accept never gives it (staging.ts: stagedRowId)
+    if (!Number.isInteger(row.number) || row.number < 1 || row.number > XLSX_MAX_ROW) throw new ImportFileError('MALFORMED_FILE');
     const values = row.values as ExcelJS.CellValue[];
     // exceljs rows are 1-based: values[0] is empty.
     yield { rowNumber: row.number, cells: Array.from(values.slice(1), cellValue) };

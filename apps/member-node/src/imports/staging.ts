@@ -292,6 +292,8 @@ export function importIdPrefix(): string {
 
 /** The id the accept gives the client or incident of staged row `rowNumber` (importIdPrefix; the same as promoteStagedRows' SQL). */
 export function stagedRowId(prefix: string, rowNumber: number): string {
+  // to_hex of a negative int4 is its two's complement, not this: the readers give row numbers from 1 (file-sources.ts)
+  if (!Number.isInteger(rowNumber) || rowNumber < 1 || rowNumber > 0x7fffffff) throw new Error(`row number ${rowNumber} out of range`);
   return prefix + rowNumber.toString(16).padStart(8, '0');
 }
 
