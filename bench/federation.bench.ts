@@ -81,11 +81,22 @@ function weighted(list: Codelist, s: number, boost: (code: string) => number = (
 /** `($n::text[])[random index]`: one skewed code per row. */
 const pick = (param: number): string => `($${param}::text[])[1 + floor(random() * cardinality($${param}::text[]))::int]`;
 
-/** The same age band rule as the node's projection and `ageBandOf`. */
+/**
+ * The same age band rule as the node's projection and `ageBandOf`, written as the projection writes it (a
+ * `width_bucket` over the bands' first years, decoded to codes after the query): the plain query gets the same
+ * cheap expression, so the comparison is of the work, not of how the band is spelled.
+ */
 function ageBandSql(year: string, birthYear: string): string {
-  const age = `(${year} - ${birthYear})`;
-  const arms = AGE_BAND.codes.filter((c) => c.min !== undefined && c.max !== undefined).map((c) => `WHEN ${age} BETWEEN ${c.min} AND ${c.max} THEN '${c.code}'`);
-  return `CASE WHEN ${birthYear} IS NULL OR ${age} < 0 OR ${age} > 120 THEN 'UNK' ${arms.join(' ')} ELSE 'UNK' END`;
+  const bands = AGE_BAND.codes.filter((c) => c.min !== undefined && c.max !== undefined);
+  // 0 for an unknown birth year: a null is the cube's total
+  return `coalesce(width_bucket(${year} - ${birthYear}, ARRAY[${[...bands.map((c) => Number(c.min)), Number(bands[bands.length - 1].max) + 1].join(', ')}]::int[]), 0)`;
+}
+
+/** A bucket of ageBandSql as its code (null: the margin's total, as the cube gives it). */
+function ageBandCode(bucket: number | null): string | null {
+  if (bucket === null) return null;
+  const bands = AGE_BAND.codes.filter((c) => c.min !== undefined && c.max !== undefined);
+  return bucket >= 1 && bucket <= bands.length ? bands[bucket - 1].code : 'UNK';
 }
 
 /** Fills the node's register (its own tables, as migrated) with one month of synthetic incidents, in SQL. */
@@ -191,7 +202,7 @@ async function main(): Promise<void> {
     const cube: number[] = [];
     const projection: number[] = [];
     const prep: number[] = [];
-    let cubeRows: { region: string | null; violence_type: string | null; sex: string | null; age_band: string | null; n: number }[] = [];
+    let cubeRows: { region: string | null; violence_type: string | null; sex: string | null; age_band: number | null; n: number }[] = [];
     const incDs = (await releases.datasetsFor('month')).filter((d) => d.id === 'incidents_monthly');
     const nodeDb = app.get(DataSource);
     const projector = app.get(ReleaseProjection);
@@ -244,7 +255,7 @@ async function main(): Promise<void> {
     if (!payload) throw new Error('no payload');
 
     // every published cell of the release equals the plain query's count (zero when the cube has no row)
-    const counts = new Map(cubeRows.map((c) => [[c.region, c.violence_type, c.sex, c.age_band].map((v) => v ?? TOTAL_CODE).join('|'), c.n]));
+    const counts = new Map(cubeRows.map((c) => [[c.region, c.violence_type, c.sex, ageBandCode(c.age_band)].map((v) => v ?? TOTAL_CODE).join('|'), c.n]));
     const published = payload.cells.filter((c) => c.value !== null);
     const disagree = published.filter((c) => c.value !== (counts.get(c.key.join('|')) ?? 0)).length;
     const total = payload.cells.find((c) => c.key.every((k) => k === TOTAL_CODE));

@@ -1,4 +1,4 @@
-import { DatasetDecl, STANDARD } from '@paivand/schema';
+import { ageBandOf, DatasetDecl, STANDARD } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { NodeSigningKey } from '../src/federation/signing-key';
@@ -59,6 +59,39 @@ describe('member node: the release projection with linked datasets', () => {
     expect(linked.fingerprint).toBe(own.fingerprint);
     // the fingerprint does move with the released datasets' own counts: by region and violence type is another input
     expect((await extract([monthly])).fingerprint).not.toBe(own.fingerprint);
+  });
+
+  it('gives each record the age band ageBandOf gives its age in the incident\'s year and the month it was reported, as codes (grouped as integers in the query)', async () => {
+    // ages around every band's edges, unknown, negative and past 120, on a few clients of their own
+    const ages = [null, -3, 0, 11, 12, 17, 18, 24, 25, 34, 35, 49, 50, 64, 65, 120, 121, 130];
+    for (const [k, age] of ages.entries()) {
+      await node.dataSource.query(
+        `WITH c AS (INSERT INTO clients (centre_id, client_code, sex, birth_year, district, marital_status, migration_status, has_disability, registered_on)
+                    VALUES ($1, $2, 'F', $3, 'TJ-DU-DSH', 'UNK', 'UNK', false, '2026-01-01') RETURNING id)
+         INSERT INTO incidents (centre_id, incident_code, client_id, incident_date, reported_date, district, violence_types, violence_type, perpetrator_relationship,
+                                consent_services, consent_reporting, reported_by_other_member, fingerprint)
+         SELECT $1, $4, c.id, '2026-02-10', '2026-03-02', 'TJ-DU-DSH', ARRAY['physical_assault'], 'physical_assault', 'husband', true, true, false, md5($4) FROM c`,
+        [TEST_CENTRE, `AGE-${k}`, age === null ? null : 2026 - age, `AGE-I-${k}`],
+      );
+    }
+    const expected = new Map<string, number>();
+    const raw: { month: string; age: number | null }[] = await node.dataSource.query(
+      `SELECT to_char(i.reported_date, 'YYYY-MM') AS month, extract(year from i.incident_date)::int - c.birth_year AS age
+         FROM incidents i JOIN clients c ON c.id = i.client_id WHERE i.centre_id = $1 AND i.reported_date >= '2026-01-01' AND i.reported_date < '2026-04-01'`,
+      [TEST_CENTRE],
+    );
+    for (const r of raw) {
+      const k = `${r.month}|${ageBandOf(r.age)}`;
+      expected.set(k, (expected.get(k) ?? 0) + 1);
+    }
+    const got = new Map<string, number>();
+    for (const r of (await extract([monthly])).rows) {
+      const k = `${r.month}|${r.attributes.age_band}`;
+      got.set(k, (got.get(k) ?? 0) + r.n);
+    }
+    expect(got).toEqual(expected);
+    expect([...got.keys()].some((k) => k.endsWith('|UNK'))).toBe(true);
+    expect([...got.keys()].some((k) => k.endsWith('|Y65T120'))).toBe(true);
   });
 
   it('ignores a linked dataset over attributes the register does not keep for the unit (never released from it), and refuses such a dataset of its own', async () => {

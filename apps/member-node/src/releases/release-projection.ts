@@ -31,14 +31,46 @@ export interface UnitExtract {
 
 const quote = (s: string): string => `'${s.replace(/'/g, "''")}'`;
 
-/** SQL of the age band at a date, from the codelist (the same rule as `ageBandOf`). */
+/**
+ * The codelist's bounded age bands in order, when they follow one another without a gap and end by
+ * 120 (`ageBandOf` calls an age over 120 unknown): then an age's band is its `width_bucket` over the
+ * bands' first years, an integer the aggregate groups by far faster than a CASE of text (evaluated
+ * up to 16 times a record) and decoded here. A projection of 100,000 incidents took 380 to 450 ms
+ * with the CASE and the month as text, 160 to 190 ms with both as integers, on the benchmark's register.
+ */
+const AGE_BUCKETS = ((): { thresholds: readonly number[]; codes: readonly string[] } | null => {
+  const banded = AGE_BAND.codes.filter((c) => c.min !== undefined && c.max !== undefined).sort((a, b) => Number(a.min) - Number(b.min));
+  if (banded.length === 0 || Number(banded[banded.length - 1].max) > 120) return null;
+  for (let i = 1; i < banded.length; i++) if (Number(banded[i].min) !== Number(banded[i - 1].max) + 1) return null;
+  return { thresholds: [...banded.map((c) => Number(c.min)), Number(banded[banded.length - 1].max) + 1], codes: banded.map((c) => c.code) };
+})();
+
+/** SQL of the age band at a date, from the codelist (the same rule as `ageBandOf`): a bucket number (AGE_BUCKETS) or the code. */
 function ageBandSql(yearOfEvent: string, birthYear: string): string {
   const age = `(${yearOfEvent} - ${birthYear})`;
+  if (AGE_BUCKETS) return `width_bucket(${age}, ARRAY[${AGE_BUCKETS.thresholds.join(', ')}]::int[])`;
   const arms = AGE_BAND.codes
     .filter((c) => c.min !== undefined && c.max !== undefined)
     .map((c) => `WHEN ${age} BETWEEN ${Number(c.min)} AND ${Number(c.max)} THEN ${quote(c.code)}`)
     .join(' ');
   return `CASE WHEN ${birthYear} IS NULL OR ${age} < 0 OR ${age} > 120 THEN 'UNK' ${arms} ELSE 'UNK' END`;
+}
+
+/** An age band as the query gives it: a code, or a bucket number (0 below the first band, past the last one, or null: unknown). */
+function ageBandOfValue(v: unknown): string | undefined {
+  if (typeof v === 'string') return v;
+  if (v === null) return 'UNK';
+  if (typeof v === 'number' && AGE_BUCKETS) return v >= 1 && v <= AGE_BUCKETS.codes.length ? AGE_BUCKETS.codes[v - 1] : 'UNK';
+  return undefined;
+}
+
+/** SQL of a date's month as one integer (year * 12 + month - 1): grouped by faster than its text. */
+const monthSql = (date: string): string => `(extract(year from ${date})::int * 12 + extract(month from ${date})::int - 1)`;
+
+/** `YYYY-MM` of a monthSql number. */
+function monthOfValue(v: unknown): string {
+  const m = Number(v);
+  return `${String(Math.floor(m / 12)).padStart(4, '0')}-${String((m % 12) + 1).padStart(2, '0')}`;
 }
 
 interface UnitSql {
@@ -61,7 +93,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
   incident: {
     from: `incidents i JOIN clients c ON c.id = i.client_id
             WHERE i.centre_id = $1 AND i.reported_date >= $2 AND i.reported_date < $3`,
-    month: `to_char(i.reported_date, 'YYYY-MM')`,
+    month: monthSql('i.reported_date'),
     consent: 'i.consent_reporting',
     other: 'i.reported_by_other_member',
     subject: 'c.id::text',
@@ -78,7 +110,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
   service: {
     from: `service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
             WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3`,
-    month: `to_char(s.date, 'YYYY-MM')`,
+    month: monthSql('s.date'),
     consent: 'i.consent_reporting',
     // each centre counts the services it delivered itself
     other: 'false',
@@ -99,7 +131,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
               FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
              WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3
              ORDER BY c.id, s.date, s.id) f WHERE true`,
-    month: `to_char(f.first_date, 'YYYY-MM')`,
+    month: monthSql('f.first_date'),
     consent: 'f.consent_reporting',
     other: 'false',
     subject: 'f.id::text',
@@ -113,7 +145,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
   },
   consultation: {
     from: `consultations k WHERE k.centre_id = $1 AND k.date >= $2 AND k.date < $3`,
-    month: `to_char(k.date, 'YYYY-MM')`,
+    month: monthSql('k.date'),
     consent: 'k.consent_reporting',
     // hotlines count the consultations they gave themselves
     other: 'false',
@@ -165,7 +197,9 @@ export class ReleaseProjection {
       ? `SELECT ${['month', 'consent', 'other', ...needed.map((_, i) => `a${i}`), 'n'].map((c) => `g.${c}`).join(', ')}, dense_rank() OVER (ORDER BY g.s)::int AS subject
            FROM (SELECT ${cols.join(', ')}, ${spec.subject} AS s, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy}, ${cols.length + 1}) g
           ORDER BY ${groupBy}, subject`
-      : `SELECT ${cols.join(', ')}, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy} ORDER BY ${groupBy}`;
+      : // no ORDER BY: the counts do not depend on the rows' order (the fingerprint sorts its keys), and sorted output
+        // made Postgres sort every record to group them instead of hashing (373 ms against about 170 ms for 100,000)
+        `SELECT ${cols.join(', ')}, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy}`;
     const from = periodStart(period).toISOString().slice(0, 10);
     const to = periodEnd(period).toISOString().slice(0, 10);
     const raw: Record<string, unknown>[] = await tx.query(sql, [centreId, from, to]);
@@ -175,11 +209,11 @@ export class ReleaseProjection {
     const rows = raw.map((r): AggregatedRow => {
       const attributes: Partial<Record<RecordAttribute, string>> = {};
       needed.forEach((a, i) => {
-        const v = r[`a${i}`];
+        const v = a === 'age_band' ? ageBandOfValue(r[`a${i}`]) : r[`a${i}`];
         if (typeof v === 'string') attributes[a] = v;
       });
       const subject = bySubject ? String(r.subject) : undefined;
-      const row: AggregatedRow = { month: String(r.month), consent: r.consent === true, other: r.other === true, attributes, ...(subject !== undefined ? { subject } : {}), n: Number(r.n) };
+      const row: AggregatedRow = { month: monthOfValue(r.month), consent: r.consent === true, other: r.other === true, attributes, ...(subject !== undefined ? { subject } : {}), n: Number(r.n) };
       records += row.n;
       const key = `${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${own.map((a) => attributes[a] ?? '').join('|')}${subject !== undefined ? `|${subject}` : ''}`;
       counts.set(key, (counts.get(key) ?? 0) + row.n);
