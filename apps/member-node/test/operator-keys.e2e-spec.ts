@@ -1,4 +1,3 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
 import request from 'supertest';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { AAD, ENCRYPTED_COLUMNS } from '../src/crypto/encrypted-columns';
@@ -7,6 +6,7 @@ import { checkKeyRingOpensDatabase } from '../src/crypto/key-ring-check';
 import { rotateKeys } from '../src/crypto/rotate-keys';
 import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releases/synthetic-register';
 import { runCli as cli } from './utils/cli';
+import { legacySeal } from './utils/legacy-seal';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
 jest.setTimeout(120_000);
@@ -141,13 +141,7 @@ describe('member node, operator: an import accepted while the keys are rotated',
       await request(node.app.getHttpServer()).put(`/imports/${jobId}/file`).set('authorization', `Bearer ${caseworker}`).set('content-type', 'text/csv').send(Buffer.from(CSV)).expect(200);
       // as an older node staged it: no ids chosen, each value bound to its column alone
       await node.dataSource.query('UPDATE import_jobs SET client_id_prefix = NULL, incident_id_prefix = NULL WHERE id = $1', [jobId]);
-      const legacy = (plaintext: string, aad: string): string => {
-        const nonce = randomBytes(12);
-        const cipher = createCipheriv('aes-256-gcm', Buffer.from(k1, 'base64'), nonce);
-        cipher.setAAD(Buffer.from(aad, 'utf8'));
-        const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-        return `enc1:k1:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
-      };
+      const legacy = (plaintext: string, aad: string): string => legacySeal(k1, 'k1', plaintext, aad);
       for (const [code, name, narrative] of [
         ['OPK-001', 'Синтетика Первая', 'Синтетическое описание один'],
         ['OPK-002', 'Синтетика Вторая', 'Синтетическое описание два'],

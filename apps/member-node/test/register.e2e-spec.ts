@@ -1,6 +1,7 @@
 import request from 'supertest';
-import { createCipheriv, randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../src/crypto/key-ring';
+import { legacySeal } from './utils/legacy-seal';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
 import { currentStandard, DatasetDecl } from '@paivand/schema';
 import { ReleaseProjection } from '../src/releases/release-projection';
@@ -897,14 +898,7 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(JSON.stringify(swapped.errors)).not.toContain('+992 93 555 0101');
     await node.dataSource.query('UPDATE clients SET phone_enc = $1 WHERE id = $2', [mine, id]);
     // a value sealed before rows were bound (enc1:, by its column alone) still opens, and the rotation binds it to its row
-    const legacy = (() => {
-      const nonce = randomBytes(12);
-      const cipher = createCipheriv('aes-256-gcm', Buffer.from(k1, 'base64'), nonce);
-      cipher.setAAD(Buffer.from(AAD.clientNotes, 'utf8'));
-      const body = Buffer.concat([cipher.update('A note from before', 'utf8'), cipher.final()]);
-      return `enc1:k1:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
-    })();
-    await node.dataSource.query('UPDATE clients SET notes_enc = $1 WHERE id = $2', [legacy, id]);
+    await node.dataSource.query('UPDATE clients SET notes_enc = $1 WHERE id = $2', [legacySeal(k1, 'k1', 'A note from before', AAD.clientNotes), id]);
     expect((await node.gql(`query($c: String!) { clientByCode(clientCode: $c) { notes } }`, { c: client.clientCode }, manager)).data?.clientByCode.notes).toBe('A note from before');
 
     // Rotate: k2 becomes current, k1 stays in the ring until the rotation ends.

@@ -140,9 +140,11 @@ function refutedMonths(ledger: readonly LedgerEntry[]): Set<number> {
       return m;
     };
     let fell = false;
+    let before = known(chain[0]);
     for (let i = 1; i < chain.length && !fell; i++) {
-      const before = known(chain[i - 1]);
-      for (const [key, v] of known(chain[i])) if ((before.get(key) ?? -Infinity) > v) fell = true;
+      const now = known(chain[i]);
+      for (const [key, v] of now) if ((before.get(key) ?? -Infinity) > v) fell = true;
+      before = now;
     }
     if (!fell) continue;
     try {

@@ -1,18 +1,10 @@
-import { createCipheriv, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { legacySeal } from '../../test/utils/legacy-seal';
 import { KeyRing, KeyRingError } from './key-ring';
 
 const key = (): string => randomBytes(32).toString('base64');
 const ROW = '0f6a4a52-0000-4000-8000-000000000001';
 const OTHER_ROW = '0f6a4a52-0000-4000-8000-000000000002';
-
-/** A value as nodes sealed it before rows were bound: `enc1:`, the column's name alone as AAD. */
-function legacySeal(keyB64: string, keyId: string, plaintext: string, aad: string): string {
-  const nonce = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', Buffer.from(keyB64, 'base64'), nonce);
-  cipher.setAAD(Buffer.from(aad, 'utf8'));
-  const body = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
-  return `enc1:${keyId}:${Buffer.concat([nonce, cipher.getAuthTag(), body]).toString('base64')}`;
-}
 
 describe('KeyRing', () => {
   const k1 = key();

@@ -73,9 +73,9 @@ export class ImportJobEntity {
   finishedAt!: Date | null;
 
   /** The id prefixes the accept gives the job's clients and incidents (staging.ts), chosen at the upload: staged values are sealed to those ids. */
-  @Column({ name: 'client_id_prefix', type: 'text', nullable: true, select: false })
+  @Column({ name: 'client_id_prefix', type: 'text', nullable: true })
   clientIdPrefix!: string | null;
 
-  @Column({ name: 'incident_id_prefix', type: 'text', nullable: true, select: false })
+  @Column({ name: 'incident_id_prefix', type: 'text', nullable: true })
   incidentIdPrefix!: string | null;
 }

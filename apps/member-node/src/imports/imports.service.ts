@@ -18,7 +18,7 @@ import { mappingErrors } from './import-mappings';
 import { ImportIssueEntity } from './import-issue.entity';
 import { ImportJobEntity } from './import-job.entity';
 import { RowMapper, StagedRow } from './row-mapper';
-import { importIdPrefix, insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
+import { importIdPrefix, ImportRowIds, insertIssues, IssueRow, promoteStagedRows, settleStagedRows, StagingBuffer, StagingCopy } from './staging';
 import { ValueDictionary } from './value-dictionary';
 import { sweepStaleSpools } from './xlsx-reader';
 
@@ -222,7 +222,7 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
 
   private async validateRows(
     job: ImportJobEntity,
-    ids: { readonly client: string; readonly incident: string },
+    ids: ImportRowIds,
     input: Readable,
     metered: { bytes: () => number },
   ): Promise<void> {
@@ -351,12 +351,8 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
           lost = true;
           return;
         }
-        const [prefixes]: { client: string | null; incident: string | null }[] = await tx.query(
-          'SELECT client_id_prefix AS client, incident_id_prefix AS incident FROM import_jobs WHERE id = $1',
-          [id],
-        );
         // a job staged before rows were bound (no prefixes) gets new ones: its values open by their column alone
-        const ids = prefixes.client !== null && prefixes.incident !== null ? { client: prefixes.client, incident: prefixes.incident } : undefined;
+        const ids = job.clientIdPrefix !== null && job.incidentIdPrefix !== null ? { client: job.clientIdPrefix, incident: job.incidentIdPrefix } : undefined;
         const { imported, clientMismatch } = await promoteStagedRows(tx, id, p.centreId, job.columnMapping.clientCode ?? 'clientCode', ids);
         await tx.query(
           `UPDATE import_jobs SET status = 'accepted', rows_imported = $2, rows_valid = rows_valid - $3, rows_invalid = rows_invalid + $3, finished_at = now() WHERE id = $1`,

@@ -54,7 +54,7 @@ export class StagingBuffer {
   constructor(
     private readonly jobId: string,
     private readonly ring: KeyRing,
-    private readonly ids: { readonly client: string; readonly incident: string },
+    private readonly ids: ImportRowIds,
     capacity = 1 << 20,
   ) {
     this.buf = Buffer.allocUnsafe(capacity);
@@ -290,6 +290,12 @@ export function importIdPrefix(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 24)}`;
 }
 
+/** The id prefixes (importIdPrefix) an import's accept gives its clients and incidents, chosen at the upload. */
+export interface ImportRowIds {
+  readonly client: string;
+  readonly incident: string;
+}
+
 /** The id the accept gives the client or incident of staged row `rowNumber` (importIdPrefix; the same as promoteStagedRows' SQL). */
 export function stagedRowId(prefix: string, rowNumber: number): string {
   // to_hex of a negative int4 is its two's complement, not this: the readers give row numbers from 1 (file-sources.ts)
@@ -310,7 +316,7 @@ export async function promoteStagedRows(
   jobId: string,
   centreId: string,
   clientCodeColumn: string,
-  ids: { readonly client: string; readonly incident: string } = { client: importIdPrefix(), incident: importIdPrefix() },
+  ids: ImportRowIds = { client: importIdPrefix(), incident: importIdPrefix() },
 ): Promise<{ imported: number; clientMismatch: number }> {
   // Hash tables of a 100,000-row staging in memory, not on disk. No nested loops: every statement
   // here handles all of a job's rows at once, and a nested loop chosen on a stale estimate (a
