@@ -1,7 +1,9 @@
 import { STANDARD } from '@paivand/schema';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
-import { buildPdf, TINY_PNG } from './fixtures/libraries/pdf';
+import { buildPdf, buildPdfBomb, TINY_PNG } from './fixtures/libraries/pdf';
 import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
+import { request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { INDEXED_BODY_CHARS } from '../src/libraries/library-store';
 import { admitTestMember } from './utils/hub-fixtures';
@@ -25,13 +27,13 @@ describe('hub libraries: moderation, versions and files', () => {
     );
 
   beforeAll(async () => {
-    process.env.LIBRARY_MAX_FILE_BYTES = String(LIMIT);
+    Object.assign(process.env, { LIBRARY_MAX_FILE_BYTES: String(LIMIT), LIBRARY_UPLOADS_MAX: '2', LIBRARY_PDF_MAX_MEMORY_MB: '48' });
     hub = await startHubTestApp();
     memberId = (await admitTestMember(hub)).memberId;
     [admin, member, researcher] = await Promise.all([hub.signIn('association_admin'), hub.signIn('member', memberId), hub.signIn('researcher')]);
   }, 60_000);
   afterAll(async () => {
-    delete process.env.LIBRARY_MAX_FILE_BYTES;
+    for (const v of ['LIBRARY_MAX_FILE_BYTES', 'LIBRARY_UPLOADS_MAX', 'LIBRARY_PDF_MAX_MEMORY_MB']) delete process.env[v];
     await hub.close();
   });
 
@@ -278,6 +280,59 @@ describe('hub libraries: moderation, versions and files', () => {
 
     expect(await count('library_blobs')).toBe(blobs);
     expect(await count('library_version_files')).toBe(links);
+  });
+
+  it('reads no byte of an upload it would refuse, holds at most LIBRARY_UPLOADS_MAX in memory, and stops a PDF that inflates past its memory limit', async () => {
+    const doc = await createDocument(hub, researcher);
+    const blobs = await count('library_blobs');
+    // who may not attach is told so before the body is read: not the size of a body it never read
+    const big = Buffer.alloc(LIMIT * 4, 0x20);
+    const stranger = await upload(hub, member, doc.id, big, 'big.pdf').expect(404);
+    expect(stranger.body.details?.reason).toBe('LIBRARY_DOCUMENT_NOT_FOUND');
+    const noId = await upload(hub, researcher, 'not-a-document', big, 'big.pdf').expect(400);
+    expect(noId.body.details?.reason).toBe('VALIDATION_FAILED');
+
+    // two uploads that never finish sending hold both places
+    const server = hub.app.getHttpServer();
+    if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    const stalled = [0, 1].map(() => {
+      const r = httpRequest({
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: `/library/documents/${doc.id}/files`,
+        headers: { authorization: `Bearer ${researcher}`, 'content-type': 'multipart/form-data; boundary=B', 'content-length': String(LIMIT) },
+      });
+      r.on('error', () => undefined);
+      r.write('--B\r\nContent-Disposition: form-data; name="file"; filename="slow.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n');
+      return r;
+    });
+    // the server counts a stalled upload once its guard has passed: ask until it has (or give up)
+    const until = async (status: number, together: number): Promise<request.Response[]> => {
+      for (let i = 0; ; i++) {
+        const res = await Promise.all(Array.from({ length: together }, (_, j) => upload(hub, researcher, doc.id, buildPdf([`try ${status} ${i} ${j}`]), `try-${i}-${j}.pdf`)));
+        if (res.every((r) => r.status === status) || i === 100) return res;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    const [busy] = await until(429, 1);
+    expect({ status: busy.status, code: busy.body.code, reason: busy.body.details?.reason }).toEqual({ status: 429, code: 'RATE_LIMITED', reason: 'LIBRARY_UPLOADS_BUSY' });
+    // gone, they free both places (two uploads at once pass)
+    for (const r of stalled) r.destroy();
+    expect((await until(201, 2)).map((r) => r.status)).toEqual([201, 201]);
+
+    // a 63 KB PDF whose content stream inflates to 62 MB (about 120 MB of the process while pdf.js reads it)
+    const bomb = await buildPdfBomb(62);
+    expect(bomb.length).toBeLessThan(LIMIT);
+    const stopped = await upload(hub, researcher, doc.id, bomb, 'bomb.pdf').expect(400);
+    expect(stopped.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'LIBRARY_PDF_TOO_COSTLY' } });
+    expect(stopped.body.message).toMatch(/memory/);
+    // the hub goes on reading ordinary PDFs
+    expect((await upload(hub, researcher, doc.id, buildPdf(['after the stop']), 'after.pdf')).status).toBe(201);
+    const stored: { n: number }[] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM library_blobs WHERE extracted_text LIKE '%(bomb)%' OR extracted_text LIKE 'bomb%'`);
+    expect(stored[0].n).toBe(0);
+    expect(await count('library_blobs')).toBeGreaterThan(blobs);
   });
 
   it('REST uploads keep a Tajik or Russian file name as sent (UTF-8) and refuse names the GraphQL input refuses', async () => {

@@ -207,7 +207,7 @@ describe('member node: the paivand-node command line', () => {
       process.env.NODE_ENCRYPTION_KEYS = keysBefore;
     }
     // a release id that is no UUID: a usage error, before any query
-    for (const command of ['preview', 'approve', 'hold']) expect(await cli(command, 'not-a-release')).toMatchObject({ code: 2, err: expect.stringContaining('not a release id') });
+    for (const command of ['preview', 'approve', 'hold', 'retry']) expect(await cli(command, 'not-a-release')).toMatchObject({ code: 2, err: expect.stringContaining('not a release id') });
   });
 
   it("creates a new node's first centre admin, who can then sign in; the password comes from stdin and is printed nowhere", async () => {

@@ -285,12 +285,16 @@ describe('member node: hotline consultations and their differential-privacy rele
     Object.assign(process.env, { DATABASE_URL: node.db.url, CENTRE_ID: TEST_CENTRE, JWT_SECRET: TEST_JWT_SECRET, NODE_ENCRYPTION_KEYS: keys, NODE_SIGNING_KEY: signing, LOG_LEVEL: 'silent' });
     delete process.env.HUB_URL;
     let viaCli;
+    let blockedPayload;
     try {
       viaCli = await cli('approve', mar2.release.id);
+      // March as first refused has no bytes to leave the centre: 3, not an empty line with 0 (read by a script as the payload)
+      blockedPayload = await cli('preview', '--payload', mar.release.id);
     } finally {
       process.env = saved;
     }
     expect(viaCli).toMatchObject({ code: 3, err: expect.stringContaining('blocked, not approved: BUDGET_EXHAUSTED') });
+    expect(blockedPayload).toMatchObject({ code: 3, out: '', err: expect.stringContaining('has no payload: it is blocked (BUDGET_EXHAUSTED)') });
     const approved = await releases.get(mar2.release.id);
     expect(approved).toMatchObject({ status: 'blocked', errorCode: 'BUDGET_EXHAUSTED' });
     const [{ n }] = await node.dataSource.query(`SELECT count(*)::int AS n FROM release_outbox WHERE dataset_id = $1`, [HOTLINE]);

@@ -143,7 +143,11 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       const lang = o.lang;
       await withNode(async (s) => {
         const r = await s.releases.get(id);
-        if (o.payload) return void process.stdout.write(`${r.payload ?? ''}\n`);
+        if (o.payload) {
+          // a blocked release has no payload: nothing would leave the centre (an empty line read as the bytes to sign)
+          if (r.payload === null) throw new Exit(EXIT.NOTHING, `release ${id} has no payload: it is ${r.status}${r.errorCode ? ` (${r.errorCode})` : ''}`);
+          return void process.stdout.write(`${r.payload}\n`);
+        }
         const p = toPreviewModel(r, await s.standards.current(), null);
         print(json, p, () => {
           const head = `${r.datasetId} ${r.period} rev ${r.revision} [${r.status}] hash ${r.contentHash ?? '-'}`;
@@ -231,6 +235,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
     .description('put failed or refused pushes back in the queue once the cause is fixed (then: push)')
     .action(async (ids: string[]) => {
       const json = Boolean(program.opts().json);
+      checkReleaseIds(ids);
       const out = await withNode((s) => s.pusher.requeue(ids, operator()));
       print(json, out, () => out.map((r) => `${r.releaseId}: ${r.outcome}`).join('\n'));
       if (out.some((r) => r.outcome === 'no_such_release')) throw new Exit(EXIT.USAGE, 'no such release');

@@ -51,6 +51,12 @@ export class LibraryFilesService {
     }
   }
 
+  /** Who may attach to the document (its author, or a colleague of her member): asked before an upload's bytes are read. */
+  async assertMayAttach(actor: Principal, documentId: string): Promise<void> {
+    assertPerson(actor);
+    requireOwned(actor, await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } }), NOT_AUTHOR);
+  }
+
   async attach(actor: Principal, documentId: string, file: IncomingFile): Promise<LibraryFileModel> {
     assertPerson(actor);
     this.assertSize(file.bytes.length);
@@ -58,7 +64,7 @@ export class LibraryFilesService {
     const type = this.checkType(file);
     // Who may attach is known before any slow work: a caller who does not own the document gets its
     // answer without a PDF being parsed for it (the lock below checks again).
-    requireOwned(actor, await this.db.getRepository(LibraryDocumentEntity).findOne({ where: { id: documentId } }), NOT_AUTHOR);
+    await this.assertMayAttach(actor, documentId);
     const sha256 = createHash('sha256').update(file.bytes).digest('hex');
     // Text extraction is slow CPU work: done before the transaction, and only for bytes not seen before.
     const known = await this.db.getRepository(LibraryBlobEntity).findOne({ where: { sha256 }, select: { sha256: true } });
@@ -157,11 +163,20 @@ export class LibraryFilesService {
   }
 
   /**
-   * One extraction at a time per hub process (each is a worker with up to 256 MB of heap for up to
-   * LIBRARY_PDF_TIMEOUT_MS): parallel uploads queue here instead of exhausting the hub's memory.
+   * One extraction at a time per hub process (each is a worker with up to 256 MB of heap and
+   * LIBRARY_PDF_MAX_MEMORY_MB in all, for up to LIBRARY_PDF_TIMEOUT_MS): parallel uploads queue here
+   * instead of exhausting the hub's memory, and past LIBRARY_PDF_QUEUE_MAX waiting they are refused
+   * (each waiting upload holds its bytes).
    */
   private async pdfText(bytes: Buffer): Promise<string> {
-    const turn = this.pdfQueue.then(() => this.extract(bytes));
+    if (this.pdfWaiting >= this.config.LIBRARY_PDF_QUEUE_MAX) {
+      throw new HubError('RATE_LIMITED', 'The hub is reading other PDFs; upload this one again in a minute', { reason: 'LIBRARY_PDF_QUEUE_FULL' });
+    }
+    this.pdfWaiting++;
+    const turn = this.pdfQueue.then(() => {
+      this.pdfWaiting--;
+      return this.extract(bytes);
+    });
     this.pdfQueue = turn.then(
       () => undefined,
       () => undefined,
@@ -170,13 +185,19 @@ export class LibraryFilesService {
   }
 
   private pdfQueue: Promise<void> = Promise.resolve();
+  private pdfWaiting = 0;
 
   private async extract(bytes: Buffer): Promise<string> {
     try {
-      return await extractPdfText(bytes, this.config.LIBRARY_PDF_TIMEOUT_MS);
+      return await extractPdfText(bytes, { timeoutMs: this.config.LIBRARY_PDF_TIMEOUT_MS, maxMemoryBytes: this.config.LIBRARY_PDF_MAX_MEMORY_MB * 1024 * 1024 });
     } catch (e) {
       if (!(e instanceof PdfTextError)) throw e;
       this.log.warn(`PDF refused: ${e.message}`);
+      if (e.failure !== 'unreadable') {
+        throw new HubError('BAD_USER_INPUT', `Reading the text of this PDF takes more ${e.failure === 'memory' ? 'memory' : 'time'} than the hub allows`, {
+          reason: 'LIBRARY_PDF_TOO_COSTLY',
+        });
+      }
       throw new HubError('BAD_USER_INPUT', 'The file starts like a PDF but cannot be read as one', { reason: 'LIBRARY_FILE_UNREADABLE_PDF' });
     }
   }

@@ -1,8 +1,12 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
+import { ParseIdPipe } from '@paivand/nest-common';
 import type { Request, Response } from 'express';
 import { Observable } from 'rxjs';
+import type { Principal } from '../../common/auth/principal';
 import { HubError } from '../../common/errors/hub.error';
+import type { HubRequest } from '../../common/graphql/request-of';
 import { LibraryConfig } from '../library.config';
+import { LibraryFilesService } from './library-files.service';
 
 interface MulterError extends Error {
   code: string;
@@ -24,14 +28,22 @@ export interface UploadedBuffer {
 }
 
 /**
- * Reads one multipart field `file` into memory, stopping at the size limit (runs after the
- * guard, so an anonymous or unauthorised caller never gets a byte read).
+ * Reads one multipart field `file` into memory, stopping at the size limit. Runs after the
+ * guard (an anonymous or unauthorised caller never gets a byte read), and reads nothing either
+ * for a document id that is no UUID, a document the caller may not attach to, or while
+ * LIBRARY_UPLOADS_MAX other uploads are held in memory (RATE_LIMITED): the checks the
+ * handler makes again cost a query, not twenty megabytes per request.
  */
 @Injectable()
 export class LibraryUploadInterceptor implements NestInterceptor {
   private readonly upload: Middleware;
+  private readonly ids = new ParseIdPipe();
+  private inFlight = 0;
 
-  constructor(private readonly config: LibraryConfig) {
+  constructor(
+    private readonly config: LibraryConfig,
+    private readonly files: LibraryFilesService,
+  ) {
     this.upload = multer({
       storage: multer.memoryStorage(),
       limits: { fileSize: config.LIBRARY_MAX_FILE_BYTES, files: 1, fields: 4, parts: 5, fieldSize: 1024 },
@@ -41,8 +53,22 @@ export class LibraryUploadInterceptor implements NestInterceptor {
   }
 
   async intercept(ctx: ExecutionContext, next: CallHandler): Promise<Observable<unknown>> {
-    const req = ctx.switchToHttp().getRequest<Request>();
+    const req = ctx.switchToHttp().getRequest<HubRequest>();
     const res = ctx.switchToHttp().getResponse<Response>();
+    const documentId = await this.ids.transform(String(req.params.documentId), { type: 'param', data: 'documentId' });
+    await this.files.assertMayAttach(req.principal as Principal, documentId);
+    if (this.inFlight >= this.config.LIBRARY_UPLOADS_MAX) {
+      throw new HubError('RATE_LIMITED', 'The hub is receiving other files; upload this one again in a minute', { reason: 'LIBRARY_UPLOADS_BUSY' });
+    }
+    // counted until the answer has gone (the bytes live as long as the request)
+    this.inFlight++;
+    let counted = true;
+    const done = (): void => {
+      if (counted) this.inFlight--;
+      counted = false;
+    };
+    res.once('finish', done);
+    res.once('close', done);
     await new Promise<void>((resolve, reject) =>
       this.upload(req, res, (err) => (err ? reject(this.toHubError(err)) : resolve())),
     );
