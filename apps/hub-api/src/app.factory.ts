@@ -1,5 +1,6 @@
 import type { DestinationStream } from 'pino';
 import { NestFactory } from '@nestjs/core';
+import { migrateHub } from './database/data-source';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -9,6 +10,9 @@ import { HubConfig } from './config/hub-config';
 
 /** Builds the hub application exactly as production runs it (main.ts, tests and the demo share this). */
 export async function createHubApp(config: HubConfig, databaseUrl: string, options: { logDestination?: DestinationStream } = {}): Promise<NestExpressApplication> {
+  // MIGRATIONS_RUN: before the app, not by TypeORM's `migrationsRun` inside it, where a failing migration's
+  // error (Postgres's message quotes values) was logged whole by Nest's and TypeORM's own loggers
+  if (config.MIGRATIONS_RUN) await migrateHub(databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(HubAppModule.forRoot(config, databaseUrl, options.logDestination), {
     bufferLogs: true,
     bodyParser: false,

@@ -1,4 +1,5 @@
 import { NestFactory } from '@nestjs/core';
+import { migrateNode } from './database/data-source';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import helmet from 'helmet';
 import { Logger } from 'nestjs-pino';
@@ -13,6 +14,9 @@ const JSON_MEDIA_TYPE = /^\s*application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
 /** Builds the member node exactly as production runs it (main.ts, tests, the drift check and the demo share this). */
 export async function createNodeApp(config: NodeConfig, databaseUrl: string, options: NodeAppOptions = {}): Promise<NestExpressApplication> {
+  // MIGRATIONS_RUN: before the app, not by TypeORM's `migrationsRun` inside it, where a failing migration's
+  // error (Postgres's message quotes values) was logged whole by Nest's and TypeORM's own loggers
+  if (config.MIGRATIONS_RUN) await migrateNode(databaseUrl);
   const app = await NestFactory.create<NestExpressApplication>(NodeAppModule.forRoot(config, databaseUrl, options), {
     bufferLogs: true,
     bodyParser: false,

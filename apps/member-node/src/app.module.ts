@@ -61,7 +61,7 @@ export class NodeAppModule {
         }),
         // forRootAsync: see the hub's AppModule (forRoot warns of a "duplicate" default data source when several apps share a process).
         TypeOrmModule.forRootAsync({
-          useFactory: () => ({ ...nodeDataSourceOptions(databaseUrl), migrationsRun: config.MIGRATIONS_RUN, retryAttempts: options.databaseRetries ?? 9 }),
+          useFactory: () => ({ ...nodeDataSourceOptions(databaseUrl), retryAttempts: options.databaseRetries ?? 9 }),
         }),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { createNodeApp } from './app.factory';
 import { ConfigError, loadNodeConfig } from './config/node-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
+import { migrationErrorOf } from '@paivand/nest-common';
 
 async function main(): Promise<void> {
   const config = loadNodeConfig();
@@ -13,6 +14,11 @@ async function main(): Promise<void> {
 
 main().catch((err: unknown) => {
   // Config errors name the bad variable, the embedded server gives its reason; anything else is printed without request data.
-  console.error(err instanceof ConfigError || err instanceof EmbeddedPostgresError ? err.message : err instanceof Error ? err.name : 'startup failed');
+  // (a failing migration, MIGRATIONS_RUN: its name and SQLSTATE; Postgres's message may quote a value of the register)
+  if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) console.error(err.message);
+  else {
+    const { name, code } = migrationErrorOf(err);
+    console.error(`startup failed: ${name}${code ? ` (SQLSTATE ${code})` : ''}`);
+  }
   process.exit(1);
 });

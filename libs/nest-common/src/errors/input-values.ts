@@ -23,6 +23,10 @@ export function withoutInputValues(message: string): string {
     if (!tail) return `Variable "${variable[1]}" got an invalid value.`;
     return `Variable "${variable[1]}" got an invalid value${tail[1] ?? ''}; ${withoutValue(tail[2])}`;
   }
+  // execution's check of an argument written in the query: it prints the argument whole (`Argument "i" has
+  // invalid value {fullName: $f, phone: "..."}.`), values written beside the variable that made it invalid
+  const argument = /^(Argument "[_A-Za-z][_0-9A-Za-z]*") has invalid value /.exec(message);
+  if (argument) return `${argument[1]} has an invalid value.`;
   return withoutValue(message);
 }
 
