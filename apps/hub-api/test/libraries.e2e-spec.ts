@@ -1,7 +1,7 @@
 import { STANDARD } from '@paivand/schema';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, buildPdfBomb, TINY_PNG } from './fixtures/libraries/pdf';
-import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, upload } from './fixtures/libraries/library-api';
+import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, publishedDocument, SEARCH, upload } from './fixtures/libraries/library-api';
 import { request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
@@ -333,6 +333,41 @@ describe('hub libraries: moderation, versions and files', () => {
     const stored: { n: number }[] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM library_blobs WHERE extracted_text LIKE '%(bomb)%' OR extracted_text LIKE 'bomb%'`);
     expect(stored[0].n).toBe(0);
     expect(await count('library_blobs')).toBeGreaterThan(blobs);
+  });
+
+  it('the Association purges a file uploaded by mistake from every document and version: bytes, text, search and links; audited with the reason', async () => {
+    // a synthetic survivor's name in a published paper, and the same bytes in another author's draft
+    const pdf = buildPdf(['Case study', 'Synthetic Survivor Zuhrobonu Purgeova']);
+    const published = await publishedDocument(hub, researcher, admin, { accessLevel: 'public' }, [{ name: 'case.pdf', bytes: pdf }]);
+    const draft = await createDocument(hub, member, { organisationName: undefined });
+    const sha256 = (await upload(hub, member, draft.id, pdf, 'copy.pdf').expect(201)).body.sha256 as string;
+    const hits = async (): Promise<string[]> => (await ok(hub, SEARCH, { i: { query: 'Purgeova' } }, researcher)).searchLibrary.hits.map((h: { document: { id: string } }) => h.document.id);
+    expect(await hits()).toEqual([published.id]);
+    const path = `/library/documents/${published.id}/files/${sha256}`;
+    await download(hub, undefined, path).expect(200);
+
+    const PURGE = 'mutation($i: PurgeLibraryFileInput!) { purgeLibraryFile(input: $i) { sha256 sizeBytes documentIds versions } }';
+    const reason = 'holds a survivor name';
+    // only the Association; authors detach from their own drafts
+    for (const token of [member, researcher]) expect((await hub.gql(PURGE, { i: { sha256, reason } }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await hub.gql(PURGE, { i: { sha256, reason: '' } }, admin)).errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const purged = (await ok(hub, PURGE, { i: { sha256, reason } }, admin)).purgeLibraryFile;
+    expect(purged).toEqual({ sha256, sizeBytes: pdf.length, documentIds: [published.id, draft.id].sort(), versions: 2 });
+    expect((await hub.dataSource.query('SELECT count(*)::int AS n FROM library_blobs WHERE sha256 = $1', [sha256]))[0].n).toBe(0);
+    expect((await hub.dataSource.query('SELECT count(*)::int AS n FROM library_version_files WHERE sha256 = $1', [sha256]))[0].n).toBe(0);
+    await download(hub, undefined, path).expect(404);
+    expect(await hits()).toEqual([]);
+    // the documents stay, the published one still published, without the file
+    const still = await ok(hub, `query { libraryDocument(id: "${published.id}") { status files { sha256 } } }`, {}, researcher);
+    expect(still.libraryDocument).toEqual({ status: 'published', files: [] });
+    const audit: { object_id: string; details: { reason: string; sha256: string } }[] = await hub.dataSource.query(
+      `SELECT object_id, details FROM audit_log WHERE action = 'library.file.purge' AND details->>'sha256' = $1 ORDER BY object_id`,
+      [sha256],
+    );
+    expect(audit.map((a) => [a.object_id, a.details.reason])).toEqual([published.id, draft.id].sort().map((id) => [id, reason]));
+    // gone: a second purge finds nothing
+    expect((await hub.gql(PURGE, { i: { sha256, reason } }, admin)).errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'LIBRARY_FILE_NOT_FOUND' } });
   });
 
   it('REST uploads keep a Tajik or Russian file name as sent (UTF-8) and refuse names the GraphQL input refuses', async () => {

@@ -5,7 +5,7 @@ import { DataSource } from 'typeorm';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import type { Principal } from '../common/auth/principal';
 import { Public, Roles } from '../common/auth/roles.decorator';
-import { AttachLibraryFileInput, DetachLibraryFileInput } from './dto/attach-file.input';
+import { AttachLibraryFileInput, DetachLibraryFileInput, PurgeLibraryFileInput } from './dto/attach-file.input';
 import { CreateLibraryDocumentInput, UpdateLibraryDocumentInput } from './dto/library-document.input';
 import { ModerateLibraryDocumentInput } from './dto/moderation.input';
 import { ListLibraryDocumentsInput, SearchLibraryInput } from './dto/search.input';
@@ -13,7 +13,7 @@ import { versionFilesLoader } from './files/library-files.loader';
 import { LibraryFilesService } from './files/library-files.service';
 import { LibraryDocumentsService } from './library-documents.service';
 import { toLibraryFileModel } from './library.mapper';
-import { LibraryDocumentModel, LibraryDocumentPage, LibraryFileModel, LibrarySearchResult } from './models/library-document.model';
+import { LibraryDocumentModel, LibraryDocumentPage, LibraryFileModel, LibrarySearchResult, PurgedLibraryFileModel } from './models/library-document.model';
 import { LibraryQueryService } from './search/library-query.service';
 
 const AUTHORS = ['member', 'researcher', 'association_admin'] as const;
@@ -108,6 +108,14 @@ export class LibrariesResolver {
   @Mutation(() => LibraryDocumentModel, { description: 'Takes the published version off the libraries (kept for history).' })
   withdrawLibraryDocument(@CurrentPrincipal() p: Principal, @Args('input') input: ModerateLibraryDocumentInput): Promise<LibraryDocumentModel> {
     return this.documents.withdraw(p, input);
+  }
+
+  @Roles('association_admin')
+  @Mutation(() => PurgedLibraryFileModel, {
+    description: 'Erases a file from every document and version that holds it (bytes, extracted text, links), e.g. one holding personal data; audited with the reason.',
+  })
+  purgeLibraryFile(@CurrentPrincipal() p: Principal, @Args('input') input: PurgeLibraryFileInput): Promise<PurgedLibraryFileModel> {
+    return this.fileStore.purge(p, input.sha256, input.reason);
   }
 
   // A field of a document already authorised by its parent query.

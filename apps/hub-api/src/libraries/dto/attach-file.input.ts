@@ -36,3 +36,15 @@ export class DetachLibraryFileInput {
   @Matches(/^[0-9a-f]{64}$/)
   sha256!: string;
 }
+
+@InputType({ description: "A file to erase from the libraries, every document and version that holds it: bytes, extracted text and links." })
+export class PurgeLibraryFileInput {
+  @Field()
+  @Matches(/^[0-9a-f]{64}$/)
+  sha256!: string;
+
+  @Field({ description: 'Why (kept in the audit log): e.g. the file holds a survivor’s personal data.' })
+  @IsString()
+  @Length(1, 500)
+  reason!: string;
+}

@@ -11,7 +11,7 @@ import type { LibraryFileType } from '../library-codes';
 import { LibraryConfig } from '../library.config';
 import { toLibraryFileModel } from '../library.mapper';
 import { editableVersion, lockDocument, lockOwnedDocument, refreshSearch, requireOwned } from '../library-store';
-import { LibraryFileModel } from '../models/library-document.model';
+import { LibraryFileModel, PurgedLibraryFileModel } from '../models/library-document.model';
 import { claimMismatch, detectFileType, MIME_TYPES } from './content-type';
 import { extractPdfText, PdfTextError } from './pdf-text';
 
@@ -109,6 +109,33 @@ export class LibraryFilesService {
       await refreshSearch(tx, version.id);
       await this.audit.record(tx, actor, 'library.file.detach', 'library_document', doc.id, { version: version.version, sha256 });
       return true;
+    });
+  }
+
+  /**
+   * Erases a file from the libraries (the Association's remedy for a file that should never have been
+   * uploaded, e.g. one holding a survivor's personal data): its bytes and extracted text, and its link
+   * from every version of every document, published ones included (their search text is rebuilt).
+   * Versions keep their history otherwise; the audit log keeps who purged what and why, not the file.
+   */
+  async purge(actor: Principal, sha256: string, reason: string): Promise<PurgedLibraryFileModel> {
+    return this.db.transaction(async (tx) => {
+      const linked: { version_id: string; document_id: string }[] = await tx.query(
+        `SELECT f.version_id, v.document_id FROM library_version_files f JOIN library_document_versions v ON v.id = f.version_id WHERE f.sha256 = $1`,
+        [sha256],
+      );
+      const documentIds = [...new Set(linked.map((l) => l.document_id))].sort();
+      // the documents' locks, in one order: an edit or an attach of one of them waits, then sees the file gone
+      for (const id of documentIds) await lockDocument(tx, id);
+      // (TypeORM answers a DELETE ... RETURNING with [rows, count])
+      const [links]: [{ version_id: string }[], number] = await tx.query('DELETE FROM library_version_files WHERE sha256 = $1 RETURNING version_id', [sha256]);
+      const [blob]: [{ size_bytes: number }[], number] = await tx.query('DELETE FROM library_blobs WHERE sha256 = $1 RETURNING size_bytes', [sha256]);
+      if (blob.length === 0) throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
+      const versions = [...new Set(links.map((l) => l.version_id))];
+      for (const v of versions) await refreshSearch(tx, v);
+      for (const id of documentIds) await this.audit.record(tx, actor, 'library.file.purge', 'library_document', id, { sha256, reason, versions: versions.length });
+      if (documentIds.length === 0) await this.audit.record(tx, actor, 'library.file.purge', 'library_blob', sha256, { sha256, reason, versions: 0 });
+      return { sha256, sizeBytes: Number(blob[0].size_bytes), documentIds, versions: versions.length };
     });
   }
 

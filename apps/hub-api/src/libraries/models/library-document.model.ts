@@ -28,6 +28,14 @@ export class LibraryFileModel {
   @Field({ description: 'GET with the same bearer token; access is checked on every download.' }) downloadPath!: string;
 }
 
+@ObjectType({ description: 'What purgeLibraryFile erased.' })
+export class PurgedLibraryFileModel {
+  @Field() sha256!: string;
+  @Field(() => Int) sizeBytes!: number;
+  @Field(() => [ID], { description: 'Documents that held the file in some version.' }) documentIds!: string[];
+  @Field(() => Int, { description: 'Versions the file was taken off (published ones included).' }) versions!: number;
+}
+
 /** One version of a document as the caller may see it (readers: the published one). */
 @ObjectType('LibraryDocument')
 export class LibraryDocumentModel {
