@@ -223,6 +223,7 @@ describe('member node: hotline consultations and their differential-privacy rele
     // the report: every consented January consultation, at most three per caller
     const [truth] = await node.dataSource.query(
       `SELECT (SELECT count(*)::int FROM consultations WHERE date < '2026-02-01' AND NOT consent_reporting) AS no_consent,
+              (SELECT count(*)::int FROM consultations WHERE date < '2026-02-01' AND consent_reporting AND caller_code IS NULL) AS anonymous,
               (SELECT sum(least(n, 3))::int FROM (SELECT count(*) AS n FROM consultations WHERE date < '2026-02-01' AND consent_reporting
                 GROUP BY coalesce(caller_code, id::text)) s) AS counted`,
     );
@@ -230,12 +231,16 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(report).toMatchObject({ method: 'differential_privacy', epsilon: 0.5, epsilonRemaining: 5.5, recordsCounted: truth.counted, leftOut: { noConsent: truth.no_consent } });
     expect(report.leftOut.overContributionCap).toBeGreaterThanOrEqual(3);
     expect(report.rule).toContain('at most 3 records per client');
+    // callers without a code: each consultation its own subject, said in the report the manager previews
+    expect(truth.anonymous).toBeGreaterThan(0);
+    expect(report.anonymousRecords).toBe(truth.anonymous);
+    expect(report.rule).toContain(`${truth.anonymous} record(s) of clients without a code (anonymous callers)`);
     // a sanity bound only: 30 inner cells noised at scale 3/0.5 and clamped at 0 (sd of the total ~46, upward bias ~60)
     expect(Math.abs((value.get('_T|_T') as number) - truth.counted)).toBeLessThan(400);
 
     // the manager's preview shows the budget
-    const preview = await node.gql(`query($id: ID!) { releasePreview(id: $id) { report { method epsilon epsilonRemaining recordsCounted leftOut { overContributionCap } } } }`, { id: release.id }, manager);
-    expect(preview.data?.releasePreview.report).toMatchObject({ method: 'differential_privacy', epsilon: 0.5, epsilonRemaining: 5.5, recordsCounted: truth.counted });
+    const preview = await node.gql(`query($id: ID!) { releasePreview(id: $id) { report { method epsilon epsilonRemaining recordsCounted anonymousRecords leftOut { overContributionCap } } } }`, { id: release.id }, manager);
+    expect(preview.data?.releasePreview.report).toMatchObject({ method: 'differential_privacy', epsilon: 0.5, epsilonRemaining: 5.5, recordsCounted: truth.counted, anonymousRecords: truth.anonymous });
 
     // nothing identifiable in any payload nor in the logs
     const everything = jan.releases.map((r) => r.payload ?? '').join('\n');

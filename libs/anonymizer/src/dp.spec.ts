@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { randomBytes } from 'node:crypto';
 import { DatasetDecl, TOTAL_CODE } from '@paivand/schema';
+import { DpCounter } from './dp';
 import { ExactSampler, discreteLaplaceVariance, toRational } from './sampler';
 import { protectRelease } from './protect';
 import { LedgerEntry } from './types';
@@ -127,6 +128,37 @@ describe('differential privacy release', () => {
     const { report } = await protectRelease({ standard, datasets: [ds], period: '2026-02', records, random: bufferedRandom() });
     expect(report.datasets[0].recordsCounted).toBe(2);
     expect(report.datasets[0].leftOut.overContributionCap).toBe(8);
+  });
+
+  it('keeps a uniformly random choice of a client\'s records past the cap, whatever their order (the node sorts its extract by code)', () => {
+    const ds = dpDataset([10], { epsilonPerRelease: 0.5, annualEpsilon: 2, maxContributionsPerClient: 3 });
+    const standard = syntheticStandard([10], [ds]);
+    // one client, one record in each of the ten cells, always in the same order
+    const records = recordsFor([10], Array<number>(10).fill(1), '2026-02').map((r) => ({ ...r, subject: 'same-client' }));
+    const sampler = new ExactSampler(bufferedRandom());
+    const runs = 3_000;
+    const kept = new Array<number>(10).fill(0);
+    for (let i = 0; i < runs; i++) {
+      const counter = new DpCounter(standard, ds, new Set(['2026-02']), sampler);
+      for (const r of records) counter.add(r);
+      expect(counter.counted).toBe(3);
+      expect(counter.left.overContributionCap).toBe(7);
+      counter.inner.forEach((v, c) => (kept[c] += v));
+    }
+    // each cell kept in 3 runs of 10 (binomial sd about 25): the first three cells were kept every time
+    for (const k of kept) expect(Math.abs(k - runs * 0.3)).toBeLessThan(125);
+  });
+
+  it('says how many records are of anonymous subjects (their own subject each): for them the guarantee is per record', async () => {
+    const ds = dpDataset([2]);
+    const standard = syntheticStandard([2], [ds]);
+    const records = recordsFor([2], [4, 3], '2026-02').map((r, i) => (i < 5 ? { ...r, subject: `anonymous-${i}`, anonymous: true } : r));
+    const { report } = await protectRelease({ standard, datasets: [ds], period: '2026-02', records, random: bufferedRandom() });
+    expect(report.datasets[0]).toMatchObject({ recordsCounted: 7, anonymousRecords: 5 });
+    expect(report.datasets[0].rule).toContain('5 record(s) of clients without a code (anonymous callers) count each as a client of its own');
+    const named = await protectRelease({ standard, datasets: [ds], period: '2026-02', records: recordsFor([2], [4, 3], '2026-02'), random: bufferedRandom() });
+    expect(named.report.datasets[0].anonymousRecords).toBe(0);
+    expect(named.report.datasets[0].rule).not.toContain('anonymous');
   });
 
   it('leaves out, by reason, what suppression leaves out: no consent, reported by another member, outside the period, unknown codes', async () => {

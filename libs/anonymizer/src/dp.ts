@@ -8,8 +8,12 @@ import { DatasetReport, LedgerEntry, ProtectedTable } from './types';
  * Differential privacy as a dataset's alternative policy.
  *
  * - Unit of privacy: the client (`record.subject`); each client contributes at most
- *   `maxContributionsPerClient` records to a period's table (the first ones in stream
- *   order, a rule that does not look at the data's values).
+ *   `maxContributionsPerClient` records to a period's table, chosen uniformly at random among
+ *   hers (reservoir sampling from the cryptographic source): keeping the first ones in stream
+ *   order kept those whose codes sort first, since the node's extract is sorted by code.
+ *   A record whose subject is its own (`anonymous`: a caller without a caller code) cannot
+ *   be linked to the caller's other records: for her the guarantee is per record, and the
+ *   report counts such records (`anonymousRecords`) and says so.
  * - Only the inner cells are noised. One client changes the inner cells by at most the
  *   cap in L1, so discrete Laplace noise of scale cap / epsilon per inner cell gives
  *   epsilon-DP for the inner table; margins are sums of the noisy inner cells
@@ -57,15 +61,19 @@ export function checkBudget(dataset: DatasetDecl, period: string, spent: number)
 export class DpCounter {
   readonly layout: TableLayout;
   readonly inner: Float64Array;
-  private readonly perClient = new Map<string, number>();
+  /** Per client: how many of her records were seen, and the inner cells of those kept (at most the cap). */
+  private readonly perClient = new Map<string, { seen: number; kept: Int32Array }>();
   private readonly lookups: Map<string, number>[];
   readonly left = { noConsent: 0, outsidePeriod: 0, reportedByOtherMember: 0, missingOrUnknownCode: 0, overContributionCap: 0 };
   counted = 0;
+  /** Counted records whose subject is their own (anonymous callers). */
+  anonymous = 0;
 
   constructor(
     private readonly standard: StandardIndex,
     readonly dataset: DatasetDecl,
     private readonly months: ReadonlySet<string>,
+    private readonly sampler: ExactSampler,
   ) {
     this.layout = tableLayout(standard, dataset);
     this.inner = new Float64Array(this.layout.innerSize);
@@ -91,11 +99,25 @@ export class DpCounter {
       idx = idx * this.layout.sizes[d] + c;
     }
     const cap = this.dataset.protection.differentialPrivacy?.maxContributionsPerClient ?? 1;
-    const used = this.perClient.get(r.subject) ?? 0;
-    if (used >= cap) return void this.left.overContributionCap++;
-    this.perClient.set(r.subject, used + 1);
-    this.inner[idx]++;
-    this.counted++;
+    let client = this.perClient.get(r.subject);
+    if (!client) this.perClient.set(r.subject, (client = { seen: 0, kept: new Int32Array(cap) }));
+    const seen = ++client.seen;
+    if (seen <= cap) {
+      client.kept[seen - 1] = idx;
+      this.inner[idx]++;
+      this.counted++;
+      if (r.anonymous) this.anonymous++;
+      return;
+    }
+    // past the cap: this record replaces a kept one with probability cap/seen (Algorithm R), so the
+    // kept ones are a uniform sample of hers whatever the order; one of her records is left out either way
+    this.left.overContributionCap++;
+    const slot = Number(this.sampler.uniformBelow(BigInt(seen)));
+    if (slot < cap) {
+      this.inner[client.kept[slot]]--;
+      client.kept[slot] = idx;
+      this.inner[idx]++;
+    }
   }
 }
 
@@ -143,7 +165,11 @@ export function releaseDp(
     report: {
       datasetId: dataset.id,
       method: 'differential_privacy',
-      rule: `differential privacy: discrete Laplace noise of scale ${policy.maxContributionsPerClient}/${budget.epsilon} on each inner cell (client as unit, at most ${policy.maxContributionsPerClient} records per client), inner cells clamped at 0, margins summed`,
+      rule:
+        `differential privacy: discrete Laplace noise of scale ${policy.maxContributionsPerClient}/${budget.epsilon} on each inner cell (client as unit, at most ${policy.maxContributionsPerClient} records per client, chosen at random), inner cells clamped at 0, margins summed` +
+        (counter.anonymous > 0
+          ? `; ${counter.anonymous} record(s) of clients without a code (anonymous callers) count each as a client of its own: for them the guarantee is per record, not per person`
+          : ''),
       k,
       protectionRange: dataset.protection.protectionRange ?? k,
       recordsCounted: counter.counted,
@@ -153,6 +179,7 @@ export function releaseDp(
       audit: { cellsAudited: 0, minIntervalWidth: Infinity, linearPrograms: 0, passed: true },
       epsilon: budget.epsilon,
       epsilonRemaining: budget.remaining,
+      anonymousRecords: counter.anonymous,
     },
   };
 }

@@ -66,7 +66,9 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     return b;
   });
   const months = new Set(monthsOf(period).map(formatPeriod));
-  const dpCounters = dpSets.map((d) => new DpCounter(standard, d, months));
+  // the cryptographic source: the DP counters' choice of which records of a client to keep, then the noise
+  const sampler = new ExactSampler(input.random);
+  const dpCounters = dpSets.map((d) => new DpCounter(standard, d, months, sampler));
 
   const units = [...new Set(datasets.filter((d) => d.protection.method === 'suppression').map((d) => d.unit))];
   const groupOf = (unit: DatasetUnit, twins: boolean) =>
@@ -183,7 +185,6 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
   }
 
   if (dpSets.length > 0) {
-    const sampler = new ExactSampler(input.random);
     dpCounters.forEach((c, i) => out.set(c.dataset.id, releaseDp(c, period, budgets[i], sampler)));
   }
   const tables: ProtectedTable[] = [];

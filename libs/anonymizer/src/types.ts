@@ -117,6 +117,8 @@ export interface DatasetReport {
   readonly epsilon?: number;
   /** DP budget of the year left after this release. */
   readonly epsilonRemaining?: number;
+  /** Differential privacy: counted records whose subject is their own (anonymous callers), protected per record, not per person. */
+  readonly anonymousRecords?: number;
 }
 
 export interface ProtectionReport {

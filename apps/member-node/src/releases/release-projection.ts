@@ -18,6 +18,8 @@ export interface AggregatedRow {
    * extract, never the code itself, and meaningless outside this extract.
    */
   readonly subject?: string;
+  /** The subject stands for this record alone (a caller who gave no code): see ReportableRecord.anonymous. */
+  readonly anonymous?: boolean;
   readonly n: number;
 }
 
@@ -81,6 +83,8 @@ interface UnitSql {
   readonly other: string;
   /** Who a record is about (the unit of privacy for differential privacy): read inside the query only. */
   readonly subject: string;
+  /** True for a record whose subject is its own (default: never). */
+  readonly anonymous?: string;
   readonly attributes: Partial<Record<RecordAttribute, string>>;
 }
 
@@ -151,6 +155,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     other: 'false',
     // the caller; an anonymous caller (no code) counts as a caller of her own in each consultation
     subject: `CASE WHEN k.caller_code IS NULL THEN 'c:' || k.id::text ELSE 'k:' || k.caller_code END`,
+    anonymous: 'k.caller_code IS NULL',
     attributes: {
       hotline_topic: 'k.topic',
       caller_sex: 'k.caller_sex',
@@ -194,8 +199,9 @@ export class ReleaseProjection {
     const cols = [`${spec.month} AS month`, `${spec.consent} AS consent`, `${spec.other} AS other`, ...needed.map((a, i) => `${spec.attributes[a]} AS a${i}`)];
     const groupBy = cols.map((_, i) => String(i + 1)).join(', ');
     const sql = bySubject
-      ? `SELECT ${['month', 'consent', 'other', ...needed.map((_, i) => `a${i}`), 'n'].map((c) => `g.${c}`).join(', ')}, dense_rank() OVER (ORDER BY g.s)::int AS subject
-           FROM (SELECT ${cols.join(', ')}, ${spec.subject} AS s, count(*)::int AS n FROM ${spec.from} GROUP BY ${groupBy}, ${cols.length + 1}) g
+      ? `SELECT ${['month', 'consent', 'other', ...needed.map((_, i) => `a${i}`), 'n', 'anon'].map((c) => `g.${c}`).join(', ')}, dense_rank() OVER (ORDER BY g.s)::int AS subject
+           FROM (SELECT ${cols.join(', ')}, ${spec.subject} AS s, count(*)::int AS n, bool_or(${spec.anonymous ?? 'false'}) AS anon
+                   FROM ${spec.from} GROUP BY ${groupBy}, ${cols.length + 1}) g
           ORDER BY ${groupBy}, subject`
       : // no ORDER BY: the counts do not depend on the rows' order (the fingerprint sorts its keys), and sorted output
         // made Postgres sort every record to group them instead of hashing (373 ms against about 170 ms for 100,000)
@@ -213,7 +219,15 @@ export class ReleaseProjection {
         if (typeof v === 'string') attributes[a] = v;
       });
       const subject = bySubject ? String(r.subject) : undefined;
-      const row: AggregatedRow = { month: monthOfValue(r.month), consent: r.consent === true, other: r.other === true, attributes, ...(subject !== undefined ? { subject } : {}), n: Number(r.n) };
+      const row: AggregatedRow = {
+        month: monthOfValue(r.month),
+        consent: r.consent === true,
+        other: r.other === true,
+        attributes,
+        ...(subject !== undefined ? { subject } : {}),
+        ...(r.anon === true ? { anonymous: true } : {}),
+        n: Number(r.n),
+      };
       records += row.n;
       const key = `${row.month}|${row.consent ? 1 : 0}|${row.other ? 1 : 0}|${own.map((a) => attributes[a] ?? '').join('|')}${subject !== undefined ? `|${subject}` : ''}`;
       counts.set(key, (counts.get(key) ?? 0) + row.n);
@@ -230,7 +244,15 @@ export function* recordsOf(extracts: readonly UnitExtract[]): Generator<Reportab
   for (const e of extracts) {
     for (const row of e.rows) {
       // subject is only read by differential privacy (contribution caps); extracts without a DP dataset carry none
-      const record: ReportableRecord = { unit: e.unit, month: row.month, subject: row.subject ?? '-', consentReporting: row.consent, reportedByOtherMember: row.other, attributes: row.attributes };
+      const record: ReportableRecord = {
+        unit: e.unit,
+        month: row.month,
+        subject: row.subject ?? '-',
+        ...(row.anonymous ? { anonymous: true } : {}),
+        consentReporting: row.consent,
+        reportedByOtherMember: row.other,
+        attributes: row.attributes,
+      };
       for (let i = 0; i < row.n; i++) yield record;
     }
   }

@@ -76,6 +76,7 @@ function toReportModel(r: DatasetReport): ProtectionReportModel {
     auditPassed: r.audit.passed,
     epsilon: r.epsilon ?? null,
     epsilonRemaining: r.epsilonRemaining ?? null,
+    anonymousRecords: r.anonymousRecords ?? null,
   };
 }
 

@@ -109,6 +109,11 @@ export interface ReportableRecord {
   readonly unit: DatasetUnit;
   readonly month: string;
   readonly subject: string;
+  /**
+   * True when `subject` stands for this record alone (a hotline caller who gave no caller code): the
+   * contribution cap cannot bind her across records, so for her differential privacy holds per record.
+   */
+  readonly anonymous?: boolean;
   readonly consentReporting: boolean;
   readonly reportedByOtherMember: boolean;
   readonly attributes: Readonly<Partial<Record<RecordAttribute, string>>>;

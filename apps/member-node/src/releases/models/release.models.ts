@@ -100,6 +100,11 @@ export class ProtectionReportModel {
   @Field() auditPassed!: boolean;
   @Field(() => Float, { nullable: true, description: 'Privacy loss this release spends (differential privacy only).' }) epsilon!: number | null;
   @Field(() => Float, { nullable: true, description: "The dataset's budget of the year left once this release is approved (differential privacy only)." }) epsilonRemaining!: number | null;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Records counted each as a client of its own (consultations of callers who gave no caller code): for them differential privacy holds per record, not per person (differential privacy only).',
+  })
+  anonymousRecords!: number | null;
 }
 
 @ObjectType('ReleasePreview', { description: 'Exactly what will leave the centre.' })
