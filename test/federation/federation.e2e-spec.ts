@@ -473,6 +473,29 @@ describe('federation: two member nodes and a hub, end to end', () => {
       const now = new Map((await current()).map((r) => [r.dataset_id, r.revision]));
       for (const r of replaced) expect([r.dataset_id, now.get(r.dataset_id)]).toEqual([r.dataset_id, (revisions.get(r.dataset_id) as number) + 1]);
       for (const [dataset, revision] of revisions) if (!replaced.some((r) => r.dataset_id === dataset)) expect(now.get(dataset)).toBe(revision);
+
+      // The node restored from a backup taken before that push: the hub holds revisions the node no longer knows,
+      // so its next revision of those tables has a number the hub holds with other content. Refused once
+      // (REVISION_CONFLICT, with the hub's revision), then prepared again at once above it, and taken.
+      await nodeA.dataSource.query('DELETE FROM release_outbox WHERE release_id = ANY($1::uuid[])', [again]);
+      await nodeA.dataSource.query('DELETE FROM releases WHERE id = ANY($1::uuid[])', [again]);
+      const behind = await lateMarch('GULMB');
+      expect((await cli('approve', ...behind)).code).toBe(0);
+      expect((await cli('push')).code).toBe(3);
+      const behindRows: { id: string; dataset_id: string; status: string; error_code: string | null }[] = await nodeA.dataSource.query(
+        `SELECT id, dataset_id, status, error_code FROM releases WHERE id = ANY($1::uuid[])`,
+        [behind],
+      );
+      const conflicted = behindRows.filter((r) => replaced.some((x) => x.dataset_id === r.dataset_id));
+      expect(conflicted.length).toBeGreaterThan(0);
+      for (const r of conflicted) expect(r).toMatchObject({ status: 'refused', error_code: 'REVISION_CONFLICT' });
+      const held = new Map((await current()).map((r) => [r.dataset_id, r.revision]));
+      const above = await lateMarch(null);
+      expect(above.length).toBe(conflicted.length);
+      expect((await cli('approve', ...above)).code).toBe(0);
+      expect((await cli('push')).out).toMatch(new RegExp(`^delivered ${above.length}, refused 0`, 'm'));
+      const taken = new Map((await current()).map((r) => [r.dataset_id, r.revision]));
+      for (const r of conflicted) expect([r.dataset_id, taken.get(r.dataset_id)]).toEqual([r.dataset_id, (held.get(r.dataset_id) as number) + 1]);
       for (const v of identifiers) expect(outputs.join('')).not.toContain(v);
     } finally {
       process.env = saved;

@@ -24,6 +24,23 @@ describe('coordinator: member keys and credentials', () => {
   }, 120_000);
   afterAll(() => hub.close());
 
+  it('answers the very bytes it stored as a repeat even once their key is revoked (a resend after a lost acknowledgement, then the end of a rotation)', async () => {
+    const b = await admitTestMember(hub);
+    const body = sign_(b, { cells: servicesCells(good), period: '2025-06' });
+    const stored = await submitAs(hub, b, body, false);
+    expect(stored.status).toBe('SUCCESS');
+    const next = generateKeyPairSync('ed25519');
+    expect((await hub.gql(REGISTER, { i: { memberId: b.memberId, publicKey: pem(next.publicKey) } }, admin)).errors).toBeUndefined();
+    expect((await hub.gql(REVOKE, { i: { memberId: b.memberId, keyId: b.keyId } }, admin)).data?.revokeNodeKey.active).toBe(false);
+    // the same send again: the release the hub stores and serves, not KEY_UNKNOWN (the node recorded it as refused)
+    const resent = await submitAs(hub, b, body, false);
+    expect(resent).toMatchObject({ status: 'WARNING', submissionId: stored.submissionId, conflicts: [] });
+    // other content under the revoked key is still refused
+    const other = await submitAs(hub, b, sign_(b, { cells: servicesCells((t, o) => good(t, o) + 1), period: '2025-06', revision: 2 }), false);
+    expect(other.conflicts.map((c: any) => c.code)).toEqual(['KEY_UNKNOWN']);
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [b.memberId]))[0].n).toBe(1);
+  });
+
   it('rotates a signing key: once the old key is revoked its signatures are refused, and it cannot be registered again', async () => {
     const next = generateKeyPairSync('ed25519');
     const reg = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(next.publicKey) } }, admin);

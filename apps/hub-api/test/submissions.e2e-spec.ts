@@ -49,6 +49,8 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     const stale = await submit(a, sign_(a, { revision: 2, cells: servicesCells((t, o) => good(t, o) + 2) }));
     expect(stale.status).toBe('ERROR');
     expect(codes(stale)).toEqual(['REVISION_CONFLICT']);
+    // the revision the hub holds, for a node whose records are behind (restored from a backup) to number above it
+    expect(stale.hubRevision).toBe(2);
     expect(stale.counts).toEqual({ imported: 0, updated: 0, ignored: 0, rejected: 98 });
     expect(await rows(a.memberId)).toBe(196);
   });

@@ -11,6 +11,7 @@ export function toImportSummaryModel(s: ImportSummary): ImportSummaryModel {
     conflicts: s.conflicts.map((c) => ({ code: c.code, object: c.object, message: c.message, cellIndexes: [...c.cellIndexes] })),
     reference: { ...s.reference },
     submissionId: s.submissionId ?? null,
+    hubRevision: s.hubRevision ?? null,
   };
 }
 

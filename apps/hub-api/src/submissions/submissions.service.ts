@@ -21,7 +21,7 @@ const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 /** The form above whose padding bits are zero too: the one string that decodes to those bytes (16 others would verify). */
 const canonicalSignature = (sig: string): boolean => SIGNATURE.test(sig) && Buffer.from(sig, 'base64').toString('base64') === sig;
 
-type Outcome = { kind: 'refused'; list: ConflictList } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
+type Outcome = { kind: 'refused'; list: ConflictList; hubRevision?: number } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
 
 function referenceOf(input: unknown, principal: Principal): SummaryReference {
   const p = (typeof input === 'object' && input !== null ? (input as { payload?: Record<string, unknown> }).payload : undefined) ?? {};
@@ -59,6 +59,23 @@ export class SubmissionsService {
       pre.add('MEMBER_MISMATCH', 'member', 'the payload names another member than the signed-in node');
       return refuse(pre);
     }
+    /** The same content stored already: a send repeated (a lost acknowledgement), answered as such. */
+    const repeated = (existing: SubmissionEntity): ImportSummary => ({
+      status: 'WARNING',
+      description: `The same content is stored already (revision ${existing.revision}); nothing changed.`,
+      dryRun,
+      counts: { imported: 0, updated: 0, ignored: cellCount, rejected: 0 },
+      conflicts: [],
+      reference: ref,
+      submissionId: dryRun ? undefined : existing.id,
+    });
+    // The very bytes the hub verified and stored (key id and signature too): a resend after a lost acknowledgement,
+    // answered as a repeat before the key is looked up. The key may have been revoked since (the end of a rotation),
+    // and refusing the resend as KEY_UNKNOWN made the node record as refused a release the hub stores and serves.
+    const resent = await this.db.getRepository(SubmissionEntity).findOne({
+      where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision, contentHash: p.contentHash, keyId: s.keyId, signature: s.signature },
+    });
+    if (resent) return repeated(resent);
     const key = await this.db.getRepository(MemberKeyEntity).findOne({ where: { keyId: s.keyId, memberId: p.memberId, active: true } });
     if (!key) {
       pre.add('KEY_UNKNOWN', 'signature', 'keyId is not a registered key of this member');
@@ -74,16 +91,6 @@ export class SubmissionsService {
     if (createHash('sha256').update(forms.content, 'utf8').digest('hex') !== p.contentHash) {
       pre.add('CONTENT_HASH_MISMATCH', 'payload', 'contentHash is not the sha256 of the canonical content');
     }
-    /** The same content stored already: a send repeated (a lost acknowledgement), answered as such. */
-    const repeated = (existing: SubmissionEntity): ImportSummary => ({
-      status: 'WARNING',
-      description: `The same content is stored already (revision ${existing.revision}); nothing changed.`,
-      dryRun,
-      counts: { imported: 0, updated: 0, ignored: cellCount, rejected: 0 },
-      conflicts: [],
-      reference: ref,
-      submissionId: dryRun ? undefined : existing.id,
-    });
     // before the cells are checked again: a table the hub stored under the checks of its day is still the one it
     // holds, and a repeated send of it is not refused by a check added since
     const stored =
@@ -113,7 +120,7 @@ export class SubmissionsService {
 
     const run = async (tx: EntityManager): Promise<ImportSummary> => {
       const outcome = await this.decide(tx, s);
-      if (outcome.kind === 'refused') return refuse(outcome.list);
+      if (outcome.kind === 'refused') return outcome.hubRevision === undefined ? refuse(outcome.list) : { ...refuse(outcome.list), hubRevision: outcome.hubRevision };
       if (outcome.kind === 'ignored') return repeated(outcome.existing);
       const counts = { imported: outcome.kind === 'new' ? cellCount : 0, updated: outcome.kind === 'revision' ? cellCount : 0, ignored: 0, rejected: 0 };
       const verb = outcome.kind === 'new' ? 'imported' : `revised (replaces revision ${outcome.replaces?.revision ?? 0})`;
@@ -159,13 +166,22 @@ export class SubmissionsService {
       where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
     });
     if (stored && stored.contentHash === p.contentHash) return { kind: 'ignored', existing: stored };
+    // the highest revision the hub holds of this period, for the node to number its next one above
+    const highest = async (): Promise<number> => {
+      const [row]: { revision: number | null }[] = await tx.query('SELECT max(revision)::int AS revision FROM submissions WHERE member_id = $1 AND dataset_id = $2 AND period = $3', [
+        p.memberId,
+        p.datasetId,
+        p.period,
+      ]);
+      return row.revision ?? 0;
+    };
     if (current && p.revision <= current.revision) {
       list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
-      return { kind: 'refused', list };
+      return { kind: 'refused', list, hubRevision: await highest() };
     }
     if (!current && stored) {
       list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
-      return { kind: 'refused', list };
+      return { kind: 'refused', list, hubRevision: await highest() };
     }
     // A differential-privacy table is released once per period (as nodes do): each revision would bring fresh noise
     // on the same counts, and the versions the hub served could be averaged to take the noise away (its budget spent again).

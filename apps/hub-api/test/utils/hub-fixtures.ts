@@ -99,7 +99,7 @@ export function sign_(node: Pick<TestNode, 'memberId' | 'keyId' | 'privateKey'>,
 }
 
 export const SUBMIT = `mutation($s: JSON!, $d: Boolean) { submitRelease(submission: $s, dryRun: $d) {
-  status description dryRun counts { imported updated ignored rejected } conflicts { code object message cellIndexes } submissionId } }`;
+  status description dryRun counts { imported updated ignored rejected } conflicts { code object message cellIndexes } submissionId hubRevision } }`;
 
 /** The import summary of a submission sent with `node`'s token (a GraphQL error throws: the tests read summaries). */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- summaries are checked field by field

@@ -14,6 +14,7 @@ import {
   periodsOverlap,
   ProtectionMethod,
   protectionRangeOf,
+  StandardIndex,
   SubmissionPayload,
 } from '@paivand/schema';
 import { NodeError } from '../common/errors/node.error';
@@ -125,9 +126,10 @@ export class ReleasesService {
    * recorded a consultation (it runs a hotline): other centres would otherwise push an
    * empty (noised) hotline table every month.
    */
-  async datasetsFor(periodType: string): Promise<DatasetDecl[]> {
-    const standard = await this.standards.current();
-    const units = await this.unitsKept();
+  async datasetsFor(periodType: string, standard?: StandardIndex): Promise<DatasetDecl[]> {
+    // `prepare` passes the version it read: a standard pulled in between would mix two versions in one release
+    standard ??= await this.standards.current();
+    const units = await this.unitsKept(standard);
     return standard.datasets.filter((d) => {
       if (d.periodType !== periodType || !METHODS.includes(d.protection.method) || !units.includes(d.unit)) return false;
       // A dataset of a newer standard over an attribute the register does not keep for its unit
@@ -164,8 +166,8 @@ export class ReleasesService {
    * The units the centre releases: consultations once it has recorded one, or while a hotline table is
    * live (deleting the last consultation, entered in error, must still replace a table that counts it).
    */
-  private async unitsKept(): Promise<DatasetUnit[]> {
-    const hotlineIds = (await this.standards.current()).datasets.filter((d) => d.unit === 'consultation').map((d) => d.id);
+  private async unitsKept(standard: StandardIndex): Promise<DatasetUnit[]> {
+    const hotlineIds = standard.datasets.filter((d) => d.unit === 'consultation').map((d) => d.id);
     const [{ hotline }] = await this.db.query<{ hotline: boolean }[]>(
       `SELECT EXISTS (SELECT 1 FROM consultations WHERE centre_id = $1)
            OR EXISTS (SELECT 1 FROM releases WHERE dataset_id = ANY($2) AND status = ANY($3)) AS hotline`,
@@ -184,7 +186,7 @@ export class ReleasesService {
     const periodType = parsePeriod(period).type;
     if (periodEnd(period) > now) throw new NodeError('BAD_USER_INPUT', `period ${period} has not closed yet`, { reason: 'PERIOD_OPEN' });
     const standard = await this.standards.current();
-    const datasets = await this.datasetsFor(periodType);
+    const datasets = await this.datasetsFor(periodType, standard);
     const empty: PrepareResult = { period, periodType, status: 'nothing', releases: [] };
     if (datasets.length === 0) return empty;
 
@@ -227,7 +229,13 @@ export class ReleasesService {
         // the same bytes sent again would only be refused again). Nothing changed: `retry` sends it again.
         const refusedAndChanged =
           latest?.status === 'refused' && (forAnother || latest.inputFingerprint !== fingerprint || latest.schemaVersion !== standard.version);
+        // Refused because the hub holds this revision, or a later one, with other content (this node's records are
+        // behind the hub's: restored from an older backup, or set up again): the same revision would be refused
+        // for ever, whatever changed. Prepared again at once, numbered above the hub's (a differential-privacy
+        // table the hub holds is not revised at all: left to the operator).
+        const hubAhead = latest?.status === 'refused' && latest.errorCode === 'REVISION_CONFLICT' && !isDp(ds) ? await hubRevisionAfter(tx, latest.id) : undefined;
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
+        else if (hubAhead !== undefined) todo.push({ ds, revision: Math.max(latest.revision, hubAhead) + 1, fingerprint, replaces: latest });
         else if (refusedAndChanged) todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         else if (latest.inputFingerprint === fingerprint && !forAnother) continue;
         else if (latest.status === 'prepared' || latest.status === 'held') {
@@ -582,4 +590,13 @@ async function refusedRevisionsNote(tx: EntityManager, period: string, ledger: r
   const released = (r: Refused): boolean => ledger.some((l) => l.datasetId === r.dataset_id && l.period === r.period && l.revision >= r.revision);
   const refused = rows.filter((r) => periodsOverlap(r.period, period) && !released(r)).map((r) => `${r.dataset_id} ${r.period} rev ${r.revision}`);
   return refused.length > 0 ? ` (the hub refused ${refused.join(', ')}, so the ledger still holds the earlier figures; see the outbox)` : '';
+}
+
+/** The highest revision the hub said it holds when it refused this release (REVISION_CONFLICT), if it said. */
+async function hubRevisionAfter(tx: EntityManager, releaseId: string): Promise<number | undefined> {
+  const [row]: { hub: number | null }[] = await tx.query(
+    `SELECT (summary->>'hubRevision')::int AS hub FROM release_outbox WHERE release_id = $1 AND status = 'refused' ORDER BY created_at DESC LIMIT 1`,
+    [releaseId],
+  );
+  return row?.hub ?? undefined;
 }

@@ -62,4 +62,9 @@ export interface ImportSummary {
   };
   /** Id of the stored submission (absent on dry runs and errors). */
   readonly submissionId?: string;
+  /**
+   * With REVISION_CONFLICT: the highest revision of this period the hub holds for the member. A node
+   * whose own records are behind the hub's (restored from an older backup) numbers its next revision above it.
+   */
+  readonly hubRevision?: number;
 }

@@ -33,6 +33,8 @@ export class ImportSummaryModel {
   @Field(() => [ImportConflictModel]) conflicts!: ImportConflictModel[];
   @Field(() => ImportReferenceModel) reference!: ImportReferenceModel;
   @Field(() => ID, { nullable: true }) submissionId!: string | null;
+  @Field(() => Int, { nullable: true, description: 'With REVISION_CONFLICT: the highest revision of this period the hub holds for the member (send one above it).' })
+  hubRevision!: number | null;
 }
 
 @ObjectType('Submission')
