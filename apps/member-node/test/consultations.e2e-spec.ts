@@ -384,6 +384,28 @@ describe('member node: hotline consultations and their differential-privacy rele
     expect(node.logs.join('\n')).not.toContain('night shift');
   });
 
+  it('two differential-privacy tables of one preparation share the budget: the second is blocked when both would overspend it', async () => {
+    const sync = node.app.get(StandardSyncService);
+    const COPY = 'hotline_monthly_copy';
+    const hotline = STANDARD.datasets.find((d) => d.id === HOTLINE)!;
+    const policy = { epsilonPerRelease: 0.5, annualEpsilon: 0.75, maxContributionsPerClient: 3 };
+    const two: Standard = {
+      ...STANDARD,
+      version: '2026.20',
+      datasets: [
+        ...STANDARD.datasets.map((d) => (d.id === HOTLINE ? { ...d, protection: { ...d.protection, differentialPrivacy: policy } } : d)),
+        { ...hotline, id: COPY, protection: { ...hotline.protection, differentialPrivacy: policy } },
+      ],
+    };
+    await sync.store(two);
+    for (let i = 0; i < 3; i++) expect((await node.gql(RECORD, { i: valid(`TWO-${i}`, { date: `2024-05-1${i}`, notes: null }) }, caseworker)).errors).toBeUndefined();
+    const result = await releases.prepare('2024-05', NOW);
+    const mine = result.releases.filter((r) => r.datasetId === HOTLINE || r.datasetId === COPY).map((r) => r.status).sort();
+    // each alone fits 0.75; together they would spend 1 (approval would have blocked the second, after a preview that promised it)
+    expect(mine).toEqual(['blocked', 'prepared']);
+    expect(result.releases.find((r) => r.status === 'blocked')).toMatchObject({ errorCode: 'BUDGET_EXHAUSTED' });
+  });
+
   it("exports each consultation as the standard's consultation record, its consent to reporting included", async () => {
     expect((await node.gql(RECORD, { i: valid('EXP-C1', { consentReporting: false, date: '2025-04-02' }) }, caseworker)).errors).toBeUndefined();
     const rows: ExportValue[][] = [];

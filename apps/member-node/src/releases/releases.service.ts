@@ -250,9 +250,6 @@ export class ReleasesService {
       }
       if (todo.length === 0) return empty;
 
-      const ledger = await ledgerRows(tx);
-      const ledgerSeq = ledger.reduce((m, r) => Math.max(m, r.seq), 0);
-      const ledgerEntries = auditEntries(ledger, await sentOutOfLedgerRows(tx));
       // suppression tables are protected as one linked system; each DP table is noised on its
       // own, so a spent budget blocks that table only
       const groups: Todo[][] = [];
@@ -260,7 +257,12 @@ export class ReleasesService {
       const dpTodo = todo.filter((t) => isDp(t.ds));
       if (suppression.length > 0) groups.push(suppression);
       for (const t of dpTodo) groups.push([t]);
+      // the budget's lock before the ledger is read: a table of another period approved in between was
+      // otherwise in neither (prepared when the ledger was read, approved when the reservations were)
       const reserved = dpTodo.length > 0 ? await this.reservedBudget(tx, dpTodo) : {};
+      const ledger = await ledgerRows(tx);
+      const ledgerSeq = ledger.reduce((m, r) => Math.max(m, r.seq), 0);
+      const ledgerEntries = auditEntries(ledger, await sentOutOfLedgerRows(tx));
 
       const preparedAt = now.toISOString();
       /** A release row of this preparation for one dataset (the fields every outcome shares). */
@@ -351,6 +353,13 @@ export class ReleasesService {
             continue;
           }
           if (t.replaces && !(await retire(t.replaces, 'superseded'))) continue;
+          // a differential-privacy table prepared here reserves its epsilon for the next table of this preparation
+          // too (the budget is the member's, across its DP datasets): each was checked alone against the same reservations
+          if (table.epsilon !== undefined) {
+            const year = String(parsePeriod(period).year);
+            const byYear = (reserved[t.ds.id] ??= {});
+            byYear[year] = (byYear[year] ?? 0) + table.epsilon;
+          }
           const payload: SubmissionPayload = { ...body, contentHash };
           // A manager's hold outlives new figures: the table that replaces a held one is held too, for the
           // same reason, until someone approves it (auto-approval never does).
