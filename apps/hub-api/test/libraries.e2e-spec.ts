@@ -11,6 +11,9 @@ import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 const LIMIT = 64 * 1024;
 
+// (PDFs read in worker threads, on two cores shared with the other test files)
+jest.setTimeout(60_000);
+
 describe('hub libraries: moderation, versions and files', () => {
   let hub: HubTestApp;
   let admin: string;
@@ -316,10 +319,13 @@ describe('hub libraries: moderation, versions and files', () => {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    const [busy] = await until(429, 1);
-    expect({ status: busy.status, code: busy.body.code, reason: busy.body.details?.reason }).toEqual({ status: 429, code: 'RATE_LIMITED', reason: 'LIBRARY_UPLOADS_BUSY' });
-    // gone, they free both places (two uploads at once pass)
-    for (const r of stalled) r.destroy();
+    try {
+      const [busy] = await until(429, 1);
+      expect({ status: busy.status, code: busy.body.code, reason: busy.body.details?.reason }).toEqual({ status: 429, code: 'RATE_LIMITED', reason: 'LIBRARY_UPLOADS_BUSY' });
+    } finally {
+      // gone, they free both places (two uploads at once pass)
+      for (const r of stalled) r.destroy();
+    }
     expect((await until(201, 2)).map((r) => r.status)).toEqual([201, 201]);
 
     // a 63 KB PDF whose content stream inflates to 62 MB (about 120 MB of the process while pdf.js reads it)
@@ -333,7 +339,8 @@ describe('hub libraries: moderation, versions and files', () => {
     const stored: { n: number }[] = await hub.dataSource.query(`SELECT count(*)::int AS n FROM library_blobs WHERE extracted_text LIKE '%(bomb)%' OR extracted_text LIKE 'bomb%'`);
     expect(stored[0].n).toBe(0);
     expect(await count('library_blobs')).toBeGreaterThan(blobs);
-  });
+    // (a PDF read in a worker, uploads retried until the places are counted: seconds on two busy cores)
+  }, 60_000);
 
   it('the Association purges a file uploaded by mistake from every document and version: bytes, text, search and links; audited with the reason', async () => {
     // a synthetic survivor's name in a published paper, and the same bytes in another author's draft
