@@ -2,7 +2,7 @@ import { STANDARD } from '@paivand/schema';
 import { buildDocx, buildZip } from './fixtures/libraries/zip';
 import { buildPdf, buildPdfBomb, TINY_PNG } from './fixtures/libraries/pdf';
 import { createDocument, DOC_FIELDS, documentInput, download, LIST, moderate, ok, publishedDocument, SEARCH, upload } from './fixtures/libraries/library-api';
-import { request as httpRequest } from 'node:http';
+import { ClientRequest, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
 import { INDEXED_BODY_CHARS } from '../src/libraries/library-store';
@@ -299,32 +299,39 @@ describe('hub libraries: moderation, versions and files', () => {
     const server = hub.app.getHttpServer();
     if (!server.listening) await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const { port } = server.address() as AddressInfo;
-    const stalled = [0, 1].map(() => {
+    /** An upload that sends its headers and a first part, then nothing: it holds a place once the server counted it. */
+    const stall = (): { request: ClientRequest; answered: boolean } => {
       const r = httpRequest({
         host: '127.0.0.1',
         port,
         method: 'POST',
+        agent: false,
         path: `/library/documents/${doc.id}/files`,
         headers: { authorization: `Bearer ${researcher}`, 'content-type': 'multipart/form-data; boundary=B', 'content-length': String(LIMIT) },
       });
+      const s = { request: r, answered: false };
+      // refused (a probe held the other place when it came): it is sent again
+      r.on('response', () => (s.answered = true));
       r.on('error', () => undefined);
       r.write('--B\r\nContent-Disposition: form-data; name="file"; filename="slow.pdf"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.4\n');
-      return r;
-    });
-    // the server counts a stalled upload once its guard has passed: ask until it has (or give up)
-    const until = async (status: number, together: number): Promise<request.Response[]> => {
+      return s;
+    };
+    const until = async (status: number, together: number, before: () => void = () => undefined): Promise<request.Response[]> => {
       for (let i = 0; ; i++) {
+        before();
+        await new Promise((r) => setTimeout(r, 100));
         const res = await Promise.all(Array.from({ length: together }, (_, j) => upload(hub, researcher, doc.id, buildPdf([`try ${status} ${i} ${j}`]), `try-${i}-${j}.pdf`)));
         if (res.every((r) => r.status === status) || i === 100) return res;
-        await new Promise((r) => setTimeout(r, 50));
       }
     };
+    const stalled = [stall(), stall()];
     try {
-      const [busy] = await until(429, 1);
+      // once both are counted (no probe in flight when they came), a probe finds no place
+      const [busy] = await until(429, 1, () => stalled.forEach((s, i) => s.answered && (stalled[i] = stall())));
       expect({ status: busy.status, code: busy.body.code, reason: busy.body.details?.reason }).toEqual({ status: 429, code: 'RATE_LIMITED', reason: 'LIBRARY_UPLOADS_BUSY' });
     } finally {
       // gone, they free both places (two uploads at once pass)
-      for (const r of stalled) r.destroy();
+      for (const s of stalled) s.request.destroy();
     }
     expect((await until(201, 2)).map((r) => r.status)).toEqual([201, 201]);
 
