@@ -169,6 +169,11 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(own.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'newPassword', code: 'INVALID_VALUE' }] } });
     expect((await node.dataSource.query('SELECT active FROM staff_accounts WHERE id = $1', [id]))[0].active).toBe(false);
     expect((await node.gql(REACTIVATE, { i: { accountId: id, newPassword: 'welcome back password' } }, admin)).data?.reactivateStaffAccount.active).toBe(true);
+    // not a reset in disguise: an active account (the log would say reactivate), nor her own (no current password asked)
+    const again = await node.gql(REACTIVATE, { i: { accountId: id, newPassword: 'a password the admin knows' } }, admin);
+    expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'ACCOUNT_ACTIVE' } });
+    const mine = await node.gql(REACTIVATE, { i: { accountId: await idOf(adminName), newPassword: 'a password set by a thief' } }, admin);
+    expect(mine.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'SELF_RESET' } });
     // the token from before the deactivation stays dead, and so does the old password
     expect((await node.gql('{ me { role } }', {}, after)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(await login('moving.up.again', 'a good long password')).toBeUndefined();

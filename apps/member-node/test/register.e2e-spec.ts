@@ -137,6 +137,10 @@ describe('member node: case register, roles, validation, encryption, access log'
       ?.recordReferral.id as string;
     const staff = await node.gql('mutation { createStaffAccount(input: {username: "matrix.target", displayName: "M", password: "long enough password", role: caseworker}) { id } }', {}, admin);
     const staffId = staff.data?.createStaffAccount.id as string;
+    // a leaver, for the reactivation (an active account is not reactivated)
+    const leaver = await node.gql('mutation { createStaffAccount(input: {username: "matrix.leaver", displayName: "L", password: "long enough password", role: caseworker}) { id } }', {}, admin);
+    const leaverId = leaver.data?.createStaffAccount.id as string;
+    await node.gql('mutation($id: ID!) { deactivateStaffAccount(accountId: $id) { active } }', { id: leaverId }, admin);
     let n = 0;
     const ops: { name: string; allowed: string[]; run: (t: string) => Promise<{ errors?: { extensions?: { code?: string } }[] }> }[] = [
       { name: 'clients', allowed: ['caseworker', 'manager'], run: (t) => node.gql('{ clients { total } }', {}, t) },
@@ -182,7 +186,7 @@ describe('member node: case register, roles, validation, encryption, access log'
       {
         name: 'reactivateStaffAccount',
         allowed: ['centre_admin'],
-        run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: staffId, newPassword: `a new password ${++n}` } }, t),
+        run: (t) => node.gql('mutation($i: ReactivateStaffInput!) { reactivateStaffAccount(input: $i) { id } }', { i: { accountId: leaverId, newPassword: `a new password ${++n}` } }, t),
       },
       { name: 'deleteClient', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: spareClientId }, t) },
       { name: 'deleteIncident', allowed: ['manager'], run: (t) => node.gql('mutation($id: ID!) { deleteIncident(id: $id) { id } }', { id: doomedId }, t) },
@@ -368,9 +372,9 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(res.data?.recordIncident).toMatchObject({ violenceType: 'physical_assault', consent: { services: true, reporting: false }, reportedByOtherMember: true });
     const again = await node.gql(RECORD_INCIDENT, { i: input }, caseworker);
     expect(again.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'DUPLICATE_INCIDENT' } });
-    // under a new incident code it is still the same incident: the error names what clashes, not the code
+    // under a new incident code it is still the same incident: the error names what clashes (the input's fields), not the code
     const renamed = await node.gql(RECORD_INCIDENT, { i: { ...input, incidentCode: 'GBV-1-NEW' } }, caseworker);
-    expect(renamed.errors?.[0].extensions?.details.fields.map((f: { field: string }) => f.field)).toEqual(['clientId', 'incidentDate', 'violenceTypes']);
+    expect(renamed.errors?.[0].extensions?.details.fields.map((f: { field: string }) => f.field)).toEqual(['clientCode', 'incidentDate', 'violenceTypes']);
     // and a taken code on another incident names the code
     const taken = await node.gql(RECORD_INCIDENT, { i: { ...input, incidentDate: '2026-03-02', incidentCode: (res.data?.recordIncident as { incidentCode: string }).incidentCode } }, caseworker);
     expect(taken.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { fields: [{ field: 'incidentCode', code: 'DUPLICATE' }] } });
@@ -1046,5 +1050,39 @@ describe('member node: case register, roles, validation, encryption, access log'
     const as = (username: string, password: string) => node.gql('mutation($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { username, password } });
     for (let i = 0; i < 20; i++) expect((await as(`spray.${i % 5}`, 'guess')).errors?.[0].extensions?.code).toMatch(/UNAUTHENTICATED|RATE_LIMITED/);
     expect((await as('untouched', 'the right password')).errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+  });
+
+  it('the centre admin can filter the access log by every object type it holds (service and referral deletions were refused as a filter)', async () => {
+    const types: { object_type: string; n: number }[] = await node.dataSource.query('SELECT object_type, count(*)::int AS n FROM access_log GROUP BY 1 ORDER BY 1');
+    expect(types.map((t) => t.object_type)).toEqual(expect.arrayContaining(['client', 'incident', 'service', 'referral', 'staff_account']));
+    for (const t of types) {
+      const res = await node.gql('query($f: AccessLogFilter) { accessLog(filter: $f) { total } }', { f: { objectType: t.object_type } }, admin);
+      expect({ type: t.object_type, errors: res.errors, total: res.data?.accessLog.total }).toEqual({ type: t.object_type, errors: undefined, total: t.n });
+    }
+  });
+
+  it('refuses an incident before its client was born, where it is recorded, corrected or moved, writing nothing', async () => {
+    await node.gql(CREATE_CLIENT, { i: { ...validClient('BORN-2015'), birthYear: 2015, dateOfBirth: null } }, caseworker);
+    await node.gql(CREATE_CLIENT, { i: { ...validClient('BORN-1990') } }, caseworker);
+    const incident = (clientCode: string, incidentDate: string) => ({
+      clientCode, incidentDate, reportedDate: '2026-03-09', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true },
+    });
+    const count = async (): Promise<number> => (await node.dataSource.query('SELECT count(*)::int AS n FROM incidents'))[0].n;
+    const before = await count();
+    const early = await node.gql(RECORD_INCIDENT, { i: incident('BORN-2015', '2010-03-01') }, caseworker);
+    expect(early.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'incidentDate', code: 'DATE_ORDER' }] } });
+    expect(await count()).toBe(before);
+    const id = (await node.gql(RECORD_INCIDENT, { i: incident('BORN-1990', '2010-03-01') }, caseworker)).data?.recordIncident.id as string;
+    const UPDATE = 'mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { clientId incidentDate } }';
+    const moved = await node.gql(UPDATE, { i: { id, clientCode: 'BORN-2015' } }, caseworker);
+    expect(moved.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'clientCode', code: 'DATE_ORDER' }] } });
+    const mine = (await node.gql(RECORD_INCIDENT, { i: incident('BORN-2015', '2016-03-01') }, caseworker)).data?.recordIncident.id as string;
+    const redated = await node.gql(UPDATE, { i: { id: mine, incidentDate: '2014-12-31' } }, caseworker);
+    expect(redated.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'incidentDate', code: 'DATE_ORDER' }] } });
+    const rows: { id: string; client: string; date: string }[] = await node.dataSource.query(
+      'SELECT i.id, c.client_code AS client, i.incident_date::text AS date FROM incidents i JOIN clients c ON c.id = i.client_id WHERE i.id = ANY($1::uuid[]) ORDER BY date',
+      [[id, mine]],
+    );
+    expect(rows.map((r) => [r.client, r.date])).toEqual([['BORN-1990', '2010-03-01'], ['BORN-2015', '2016-03-01']]);
   });
 });

@@ -40,4 +40,13 @@ describe('RowMapper', () => {
       { field: 'incidentDate', reason: 'REQUIRED' },
     ]);
   });
+
+  it('refuses an incident before the client was born (DATE_ORDER on its date), by birth year or by date of birth', () => {
+    const withBirth = new RowMapper(resolveColumns([...HEADERS, 'Год рождения', 'Дата рождения'], {}).columns, new ValueDictionary());
+    const row = (year: string, date: string): unknown => withBirth.map(2, [...GOOD, year, date]).issues;
+    expect(row('2026', '')).toEqual([{ field: 'incidentDate', reason: 'DATE_ORDER' }]);
+    expect(row('', '12.11.2025')).toEqual([{ field: 'incidentDate', reason: 'DATE_ORDER' }]);
+    expect(row('2025', '')).toEqual([]);
+    expect(row('', '01.11.2025')).toEqual([]);
+  });
 });

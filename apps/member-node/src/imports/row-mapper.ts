@@ -1,6 +1,6 @@
 import { CaseRecordError, classifyViolence } from '@paivand/schema';
 import { FORMULA_CHARS } from '../exports/csv-writer';
-import { clientCodeOf, derivedIncidentCode, incidentFingerprint } from '../register/fingerprint';
+import { clientCodeOf, derivedIncidentCode, incidentBeforeBirth, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
 import { clientErrors, FieldError, incidentErrors, isIsoDateText, LatestDate, latestDate } from './row-validator';
 import { CodedField, ValueDictionary } from './value-dictionary';
@@ -214,6 +214,9 @@ export class RowMapper {
       for (const e of errors) if (derivedFrom(e.field) === undefined) fail(e.field, e.reason);
       for (const e of errors) if (derivedFrom(e.field)?.some((f) => failed.has(f)) === false) fail(e.field, e.reason);
     }
+    // an incident before the client was born (the register's own rule, as recordIncident's): a release
+    // would count her in no age band
+    if (issues.length === 0 && incidentBeforeBirth(incident.incidentDate, client.birthYear, client.dateOfBirth)) fail('incidentDate', 'DATE_ORDER');
     if (issues.length > 0) return { row: null, issues };
 
     return {

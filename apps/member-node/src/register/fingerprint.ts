@@ -28,3 +28,10 @@ export function incidentFingerprint(clientCode: string, incidentDate: string, vi
 export function derivedIncidentCode(fingerprint: string): string {
   return `INC-${fingerprint.slice(0, 16).toUpperCase()}`;
 }
+
+/** An incident date (ISO) before the client's date of birth, or before her birth year when only that is known. */
+export function incidentBeforeBirth(incidentDate: unknown, birthYear: unknown, dateOfBirth?: unknown): boolean {
+  if (typeof incidentDate !== 'string') return false;
+  if (typeof dateOfBirth === 'string' && dateOfBirth !== '') return incidentDate < dateOfBirth;
+  return typeof birthYear === 'number' && Number(incidentDate.slice(0, 4)) < birthYear;
+}

@@ -10,7 +10,7 @@ import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 import { ClientEntity } from './client.entity';
 import { ClientSearchInput, CreateClientInput, IncidentSearchInput, RecordIncidentInput, RecordReferralInput, RecordServiceInput, UpdateClientInput, UpdateConsentInput, UpdateIncidentInput, UpdateReferralInput, UpdateServiceInput } from './dto/register.inputs';
-import { derivedIncidentCode, incidentFingerprint } from './fingerprint';
+import { derivedIncidentCode, incidentBeforeBirth, incidentFingerprint } from './fingerprint';
 import { IncidentEntity } from './incident.entity';
 import { insertOrConflict } from './insert-or-conflict';
 import { applyChanges, refuseCleared } from './apply-changes';
@@ -152,6 +152,7 @@ export class RegisterService {
       if (!client) {
         throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'clientCode', code: 'NOT_FOUND', messages: ['clientCode names no client'] }] });
       }
+      if (incidentBeforeBirth(input.incidentDate, client.birthYear)) throw beforeBirth('incidentDate');
       const violenceType = classifyViolence(input.violenceTypes);
       const fingerprint = incidentFingerprint(client.clientCode, input.incidentDate, violenceType);
       const repo = tx.getRepository(IncidentEntity);
@@ -184,7 +185,7 @@ export class RegisterService {
         'incidentCode',
         {
           // the same incident entered twice: this client, this date, this violence type (whatever its code)
-          incidents_centre_fingerprint_key: { fields: ['clientId', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
+          incidents_centre_fingerprint_key: { fields: ['clientCode', 'incidentDate', 'violenceTypes'], message: 'an incident of this client on this date with this violence type is already recorded' },
         },
       );
       await this.accessLog.record(tx, p, p.centreId, 'case.create', 'incident', saved.id, { clientId: client.id });
@@ -383,6 +384,11 @@ export class RegisterService {
     if (incident.reportedDate < incident.incidentDate) {
       fields.push({ field: input.reportedDate !== undefined ? 'reportedDate' : 'incidentDate', code: 'DATE_ORDER', messages: ['reportedDate must not be before incidentDate'] });
     }
+    if (input.incidentDate !== undefined || input.clientCode !== undefined) {
+      // the client it will belong to was not born yet (moved to her, or its date corrected)
+      const [{ birth_year }]: { birth_year: number | null }[] = await tx.query('SELECT birth_year FROM clients WHERE id = $1', [incident.clientId]);
+      if (incidentBeforeBirth(incident.incidentDate, birth_year)) fields.push(beforeBirthField(input.incidentDate !== undefined ? 'incidentDate' : 'clientCode'));
+    }
     if (input.incidentDate !== undefined) {
       const [{ n }]: { n: number }[] = await tx.query(
         `SELECT (SELECT count(*) FROM service_deliveries WHERE incident_id = $1 AND date < $2) + (SELECT count(*) FROM referrals WHERE incident_id = $1 AND date < $2) AS n`,
@@ -559,4 +565,13 @@ export class RegisterService {
       ),
     );
   }
+}
+
+/** An incident dated before its client's birth year: refused where it is recorded, corrected, moved or imported. */
+function beforeBirthField(field: string): { field: string; code: string; messages: string[] } {
+  return { field, code: 'DATE_ORDER', messages: ["the incident must not be before the client's birth year"] };
+}
+
+function beforeBirth(field: string): NodeError {
+  return new NodeError('BAD_USER_INPUT', `Invalid input: ${field}`, { reason: 'VALIDATION_FAILED', fields: [beforeBirthField(field)] });
 }

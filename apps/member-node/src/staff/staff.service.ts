@@ -166,11 +166,22 @@ export class StaffService {
     });
   }
 
-  /** A leaver comes back: active again, with a new password, so no token from before works. */
+  /**
+   * A leaver comes back: active again, with a new password, so no token from before works. Only an
+   * inactive account, and never one's own: on an active one it was a password reset that the access log
+   * called a reactivation, and on her own account a stolen admin token could set her password without the
+   * current one (what resetPassword's SELF_RESET refuses).
+   */
   async reactivate(actor: Principal, input: ReactivateStaffInput): Promise<StaffAccountEntity> {
+    if (input.accountId === actor.id) {
+      throw new NodeError('BAD_USER_INPUT', 'Change your own password with changeMyPassword', { reason: 'SELF_RESET' });
+    }
     const passwordHash = await hashSecret(input.newPassword);
     return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
+      if (account.active) {
+        throw new NodeError('CONFLICT', 'This account is active: reset its password with resetStaffPassword', { reason: 'ACCOUNT_ACTIVE' });
+      }
       refuseTheUsername(input.newPassword, account.username);
       account.active = true;
       await this.setPassword(tx, account, passwordHash);
