@@ -1085,4 +1085,37 @@ describe('member node: case register, roles, validation, encryption, access log'
     );
     expect(rows.map((r) => [r.client, r.date])).toEqual([['BORN-1990', '2010-03-01'], ['BORN-2015', '2016-03-01']]);
   });
+
+  it('an edit made from an older reading is refused (STALE_VERSION) instead of undoing a colleague\'s; a consent change names only what changed', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('STALE-1') }, caseworker);
+    const recorded = await node.gql(
+      'mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id version consent { services reporting } } }',
+      { i: { clientCode: 'STALE-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } },
+      caseworker,
+    );
+    const { id, version } = recorded.data?.recordIncident as { id: string; version: number };
+    expect(version).toBe(1);
+    const CONSENT = 'mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { version consent { services reporting } } }';
+    // B records the withdrawal of reporting consent, from version 1
+    const withdrawn = await node.gql(CONSENT, { i: { incidentId: id, expectedVersion: 1, consent: { reporting: false } } }, manager);
+    expect(withdrawn.data?.updateConsent).toEqual({ version: 2, consent: { services: true, reporting: false } });
+    // A, from the same old reading, sends both consents as her screen showed them: refused, nothing changes
+    const stale = await node.gql(CONSENT, { i: { incidentId: id, expectedVersion: 1, consent: { services: true, reporting: true } } }, caseworker);
+    expect(stale.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'STALE_VERSION', version: 2 } });
+    // a change of one consent leaves the other as recorded
+    const services = await node.gql(CONSENT, { i: { incidentId: id, consent: { services: false } } }, caseworker);
+    expect(services.data?.updateConsent).toEqual({ version: 3, consent: { services: false, reporting: false } });
+    const none = await node.gql(CONSENT, { i: { incidentId: id, consent: {} } }, caseworker);
+    expect(none.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'consent', code: 'REQUIRED' }] } });
+    // corrections to the incident and the client: the same check
+    const staleFix = await node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { version } }', { i: { id, expectedVersion: 2, district: 'TJ-RA-VAH' } }, caseworker);
+    expect(staleFix.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'STALE_VERSION' } });
+    expect((await node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { version } }', { i: { id, expectedVersion: 3, perpetratorRelationship: 'intimate_partner' } }, caseworker)).data?.updateIncident.version).toBe(4);
+    const client = (await node.dataSource.query(`SELECT id, version FROM clients WHERE client_code = 'STALE-1'`))[0] as { id: string; version: number };
+    const UPDATE_CLIENT = 'mutation($i: UpdateClientInput!) { updateClient(input: $i) { version notes } }';
+    expect((await node.gql(UPDATE_CLIENT, { i: { id: client.id, expectedVersion: client.version, notes: 'Second visit' } }, caseworker)).data?.updateClient).toEqual({ version: client.version + 1, notes: 'Second visit' });
+    const staleClient = await node.gql(UPDATE_CLIENT, { i: { id: client.id, expectedVersion: client.version, notes: 'From the old screen' } }, caseworker);
+    expect(staleClient.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'STALE_VERSION', version: client.version + 1 } });
+    expect((await node.dataSource.query('SELECT consent_reporting, consent_services, version FROM incidents WHERE id = $1', [id]))[0]).toEqual({ consent_reporting: false, consent_services: false, version: 4 });
+  });
 });

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 /** A survivor registered by the centre. `*_enc` columns hold ciphertext only (see crypto/key-ring.ts). */
 @Entity({ name: 'clients' })
@@ -51,6 +51,10 @@ export class ClientEntity {
 
   @Column({ name: 'import_job_id', type: 'uuid', nullable: true })
   importJobId!: string | null;
+
+  /** Moved on by every correction (TypeORM's save): an edit that names another version than the row's is STALE_VERSION. */
+  @VersionColumn({ type: 'integer', default: 1 })
+  version!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

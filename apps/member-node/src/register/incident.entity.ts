@@ -1,4 +1,4 @@
-import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, VersionColumn } from 'typeorm';
 import { ClientEntity } from './client.entity';
 
 /** One incident: one survivor, one classified violence type (GBVIMS). */
@@ -64,6 +64,10 @@ export class IncidentEntity {
 
   @Column({ name: 'import_job_id', type: 'uuid', nullable: true })
   importJobId!: string | null;
+
+  /** Moved on by every correction (TypeORM's save): an edit that names another version than the row's is STALE_VERSION. */
+  @VersionColumn({ type: 'integer', default: 1 })
+  version!: number;
 
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;

@@ -55,6 +55,7 @@ export function toIncidentFields(e: IncidentEntity): IncidentFieldsModel {
 export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: ServiceDeliveryModel[] = [], referrals: ReferralModel[] = []): IncidentModel {
   return {
     ...toIncidentFields(e),
+    version: e.version,
     violenceTypes: e.violenceTypes,
     narrative: ring.open(e.narrativeEnc, AAD.incidentNarrative, e.id),
     services,
@@ -65,6 +66,7 @@ export function toIncidentModel(e: IncidentEntity, ring: KeyRing, services: Serv
 export function toClientModel(e: ClientEntity, ring: KeyRing, incidents: IncidentModel[]): ClientModel {
   return {
     ...toClientSummary(e),
+    version: e.version,
     maritalStatus: e.maritalStatus,
     migrationStatus: e.migrationStatus,
     hasDisability: e.hasDisability,

@@ -223,6 +223,7 @@ export class RegisterService {
       const repo = tx.getRepository(ClientEntity);
       const client = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!client) throw new NodeError('NOT_FOUND', 'No such client in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no client'] }] });
+      refuseStale(client.version, input.expectedVersion);
       const changed: string[] = [];
       const coded = ['district', 'maritalStatus', 'migrationStatus', 'hasDisability'] as const;
       for (const f of coded) {
@@ -268,6 +269,7 @@ export class RegisterService {
       const repo = tx.getRepository(IncidentEntity);
       const incident = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
       if (!incident) throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no incident'] }] });
+      refuseStale(incident.version, input.expectedVersion);
       refuseCleared(input, ['clientCode', 'violenceTypes']);
       const clients = tx.getRepository(ClientEntity);
       const changed: string[] = [];
@@ -407,12 +409,23 @@ export class RegisterService {
       if (!incident) {
         throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
       }
+      refuseStale(incident.version, input.expectedVersion);
+      const { services, reporting, givenOn } = input.consent;
+      if ((services === undefined || services === null) && (reporting === undefined || reporting === null)) {
+        throw new NodeError('BAD_USER_INPUT', 'Invalid input: consent', {
+          reason: 'VALIDATION_FAILED',
+          fields: [{ field: 'consent', code: 'REQUIRED', messages: ['consent must name services, reporting or both'] }],
+        });
+      }
       const before = { services: incident.consentServices, reporting: incident.consentReporting };
-      incident.consentServices = input.consent.services;
-      incident.consentReporting = input.consent.reporting;
-      incident.consentGivenOn = input.consent.givenOn ?? incident.consentGivenOn;
+      // only what the survivor changed: a consent left out keeps its value (a colleague may have just recorded it)
+      if (services !== undefined && services !== null) incident.consentServices = services;
+      if (reporting !== undefined && reporting !== null) incident.consentReporting = reporting;
+      incident.consentGivenOn = givenOn ?? incident.consentGivenOn;
       await repo.save(incident);
-      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, { consent: { before, after: input.consent } });
+      await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', incident.id, {
+        consent: { before, after: { services: incident.consentServices, reporting: incident.consentReporting } },
+      });
       const [model] = await this.withChildren(tx, [incident]);
       return model;
     });
@@ -574,4 +587,13 @@ function beforeBirthField(field: string): { field: string; code: string; message
 
 function beforeBirth(field: string): NodeError {
   return new NodeError('BAD_USER_INPUT', `Invalid input: ${field}`, { reason: 'VALIDATION_FAILED', fields: [beforeBirthField(field)] });
+}
+
+/** An edit made from another version than the row's: a colleague's correction came in between (it would be undone silently). */
+function refuseStale(version: number, expected: number | undefined | null): void {
+  if (expected === undefined || expected === null || expected === version) return;
+  throw new NodeError('CONFLICT', `This record was changed since version ${expected} was read (it is at version ${version}): read it again and redo the edit`, {
+    reason: 'STALE_VERSION',
+    version,
+  });
 }

@@ -295,6 +295,15 @@ export class UpdateClientInput extends PartialType(
   @Field(() => ID)
   @IsUUID()
   id!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }
 
 /**
@@ -312,6 +321,15 @@ export class UpdateIncidentInput extends PartialType(
   @Field(() => ID)
   @IsUUID()
   id!: string;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }
 
 /** Corrections to a service delivered: only the fields given change; null clears the notes. */
@@ -362,6 +380,29 @@ export class UpdateReferralInput {
   notes?: string;
 }
 
+/**
+ * What a survivor gives or withdraws: only the consents named change (an edit that sent both from an older
+ * screen restored a reporting consent a colleague had just recorded as withdrawn).
+ */
+@InputType()
+export class ConsentChangeInput {
+  @Field({ nullable: true, description: 'Consent to services and referral (unchanged when left out)' })
+  @IsOptional()
+  @IsBoolean()
+  services?: boolean;
+
+  @Field({ nullable: true, description: 'Consent that the incident counts in anonymized statistics (unchanged when left out)' })
+  @IsOptional()
+  @IsBoolean()
+  reporting?: boolean;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsIsoDate()
+  @IsNotInFuture()
+  givenOn?: string;
+}
+
 /** A survivor gives or withdraws consent; a withdrawn reporting consent leaves the next revision of every released period. */
 @InputType()
 export class UpdateConsentInput {
@@ -369,9 +410,18 @@ export class UpdateConsentInput {
   @IsUUID()
   incidentId!: string;
 
-  @Field(() => ConsentInput)
+  @Field(() => ConsentChangeInput)
   @IsDefined()
   @ValidateNested()
-  @Type(() => ConsentInput)
-  consent!: ConsentInput;
+  @Type(() => ConsentChangeInput)
+  consent!: ConsentChangeInput;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  expectedVersion?: number;
 }

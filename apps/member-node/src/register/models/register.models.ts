@@ -103,6 +103,9 @@ export abstract class IncidentFieldsModel {
 
 @ObjectType('Incident')
 export class IncidentModel extends IncidentFieldsModel {
+  @Field(() => Int, { description: 'Moved on by every correction: send it back as expectedVersion with an edit made from this reading' })
+  version!: number;
+
   @Field(() => [String], { description: 'Every type observed' })
   violenceTypes!: string[];
 
@@ -173,6 +176,9 @@ export class ClientPageModel extends pageOf(ClientSummaryModel) {}
 /** A client's whole case, identifiable fields decrypted; reading it writes the access log. */
 @ObjectType('Client')
 export class ClientModel extends ClientSummaryModel {
+  @Field(() => Int, { description: 'Moved on by every correction: send it back as expectedVersion with an edit made from this reading' })
+  version!: number;
+
   @Field()
   maritalStatus!: string;
 
