@@ -392,6 +392,11 @@ describe('member node: import of existing registers and export', () => {
     const weak = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${manager}`).send({ format: 'csv', password: 'short' });
     expect(weak.status).toBe(400);
     expect(weak.body).toMatchObject({ code: 'BAD_USER_INPUT', details: { fields: [{ field: 'password' }] } });
+    // long enough, but few different characters: a copy of the file is tried offline
+    for (const password of ['a'.repeat(12), ' '.repeat(12), 'abab abab abab']) {
+      const plain = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${manager}`).send({ format: 'csv', password });
+      expect({ password, status: plain.status, field: plain.body.details?.fields?.[0]?.field }).toEqual({ password, status: 400, field: 'password' });
+    }
     const log = await node.gql('{ accessLog(filter: {action: "register.export"}) { total items { actorRole objectType } } }', {}, admin);
     expect(log.data?.accessLog).toMatchObject({ total: 2, items: [{ actorRole: 'manager', objectType: 'register' }, { actorRole: 'manager', objectType: 'register' }] });
   });

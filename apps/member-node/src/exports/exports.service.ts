@@ -17,8 +17,8 @@ if (!archiver.isRegisteredFormat('zip-encrypted')) archiver.registerFormat('zip-
 
 /**
  * Export of the centre's own register (clients and incidents, services, referrals, hotline
- * consultations) as an AES-256 encrypted ZIP (WinZip AE-2, as GBVIMS
- * tools use; 7-Zip and WinZip open it), streamed: rows are read page by page and never
+ * consultations) as an AES-256 encrypted ZIP (WinZip AE-1, as archiver-zip-encrypted writes it: the
+ * files' names, sizes and CRC-32 are readable without the password; 7-Zip and WinZip open it), streamed: rows are read page by page and never
  * held whole. The export is written to the access log before the first byte leaves.
  */
 @Injectable()

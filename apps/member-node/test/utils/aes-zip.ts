@@ -2,7 +2,7 @@ import { createCipheriv, createHmac, pbkdf2Sync } from 'node:crypto';
 import { inflateRawSync } from 'node:zlib';
 
 /**
- * Reads a WinZip AES-256 (AE-2) archive the way 7-Zip does, to prove the export is
+ * Reads a WinZip AES-256 (AE-1 or AE-2) archive the way 7-Zip does, to prove the export is
  * encrypted and opens with its password: PBKDF2-HMAC-SHA1 (1000 rounds) key derivation,
  * AES-CTR with a little-endian counter, HMAC-SHA1 authentication code.
  */
