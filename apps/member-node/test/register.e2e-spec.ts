@@ -1118,4 +1118,23 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect(staleClient.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'STALE_VERSION', version: client.version + 1 } });
     expect((await node.dataSource.query('SELECT consent_reporting, consent_services, version FROM incidents WHERE id = $1', [id]))[0]).toEqual({ consent_reporting: false, consent_services: false, version: 4 });
   });
+
+  it('refers a survivor elsewhere only with her consent to services and referral (CONSENT_REQUIRED), an incoming referral is recorded whatever it', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('NOCONSENT-1') }, caseworker);
+    const recorded = await node.gql(RECORD_INCIDENT, {
+      i: { clientCode: 'NOCONSENT-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: false, reporting: true } },
+    }, caseworker);
+    const incidentId = recorded.data?.recordIncident.id as string;
+    const REFER = 'mutation($i: RecordReferralInput!) { recordReferral(input: $i) { id direction } }';
+    const refer = (direction: 'incoming' | 'outgoing') =>
+      node.gql(REFER, { i: { incidentId, date: '2026-03-03', direction, ...(direction === 'outgoing' ? { destination: 'police' } : { source: 'police' }), accepted: false } }, caseworker);
+    const count = async (): Promise<number> => (await node.dataSource.query('SELECT count(*)::int AS n FROM referrals WHERE incident_id = $1', [incidentId]))[0].n;
+    const refused = await refer('outgoing');
+    expect(refused.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'CONSENT_REQUIRED', fields: [{ field: 'direction', code: 'CONSENT_REQUIRED' }] } });
+    expect(await count()).toBe(0);
+    expect((await refer('incoming')).data?.recordReferral.direction).toBe('incoming');
+    await node.gql('mutation($i: UpdateConsentInput!) { updateConsent(input: $i) { id } }', { i: { incidentId, consent: { services: true } } }, caseworker);
+    expect((await refer('outgoing')).data?.recordReferral.direction).toBe('outgoing');
+    expect(await count()).toBe(2);
+  });
 });

@@ -461,7 +461,14 @@ export class RegisterService {
   async recordReferral(p: Principal, input: RecordReferralInput): Promise<ReferralModel> {
     return this.db.transaction(async (tx) => {
       refuseWrongSide(input.direction, input);
-      await this.requireIncident(tx, p, input.incidentId, input.date);
+      const incident = await this.requireIncident(tx, p, input.incidentId, input.date);
+      // referring her elsewhere shares her case: only with her consent to services and referral
+      if (input.direction === 'outgoing' && !incident.consentServices) {
+        throw new NodeError('BAD_USER_INPUT', 'She has not consented to services and referral: record her consent first (updateConsent)', {
+          reason: 'CONSENT_REQUIRED',
+          fields: [{ field: 'direction', code: 'CONSENT_REQUIRED', messages: ['an outgoing referral needs the consent to services and referral'] }],
+        });
+      }
       const repo = tx.getRepository(ReferralEntity);
       const id = randomUUID();
       const saved = await insertOrConflict(
@@ -538,10 +545,10 @@ export class RegisterService {
    * each other's outcome. Read without a lock, each checked the other's old state and both passed:
    * a service dated before its incident.
    */
-  private async requireIncident(tx: EntityManager, p: Principal, id: string, date: string): Promise<void> {
+  private async requireIncident(tx: EntityManager, p: Principal, id: string, date: string): Promise<IncidentEntity> {
     const incident = await tx
       .getRepository(IncidentEntity)
-      .findOne({ select: { id: true, incidentDate: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_read' } });
+      .findOne({ select: { id: true, incidentDate: true, consentServices: true }, where: { id, centreId: p.centreId }, lock: { mode: 'pessimistic_read' } });
     if (!incident) {
       throw new NodeError('NOT_FOUND', 'No such incident in this centre', { fields: [{ field: 'incidentId', code: 'NOT_FOUND', messages: ['incidentId names no incident'] }] });
     }
@@ -551,6 +558,7 @@ export class RegisterService {
         fields: [{ field: 'date', code: 'DATE_ORDER', messages: ['date must not be before the incident date'] }],
       });
     }
+    return incident;
   }
 
   /** The client decrypted, with her incidents, their services and referrals. */
