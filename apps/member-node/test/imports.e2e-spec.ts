@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { ImportsService, MAX_STORED_ISSUES } from '../src/imports/imports.service';
 import { readAesZip } from './utils/aes-zip';
-import { NodeTestApp, startNodeTestApp } from './utils/node-test-app';
+import { ExportsService } from '../src/exports/exports.service';
+import { NodeTestApp, startNodeTestApp, TEST_CENTRE } from './utils/node-test-app';
 
 jest.setTimeout(60_000);
 
@@ -399,6 +400,53 @@ describe('member node: import of existing registers and export', () => {
     }
     const log = await node.gql('{ accessLog(filter: {action: "register.export"}) { total items { actorRole objectType } } }', {}, admin);
     expect(log.data?.accessLog).toMatchObject({ total: 2, items: [{ actorRole: 'manager', objectType: 'register' }, { actorRole: 'manager', objectType: 'register' }] });
+  });
+
+  it('an export is one snapshot (a case recorded while it streams is not in it, the logged counts are its files\'), and one a client leaves ends at once', async () => {
+    const exports = node.app.get(ExportsService);
+    const [{ id }]: { id: string }[] = await node.dataSource.query(`SELECT id FROM staff_accounts WHERE role = 'manager' ORDER BY created_at LIMIT 1`);
+    const p = { id, role: 'manager' as const, centreId: TEST_CENTRE };
+    const collect = (stream: NodeJS.ReadableStream): Promise<Buffer> =>
+      new Promise((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        stream.on('data', (c: Buffer) => chunks.push(c));
+        stream.on('end', () => resolve(Buffer.concat(chunks)));
+        stream.on('error', reject);
+      });
+    const { stream } = await exports.export(p, 'csv', 'centre export secret');
+    // recorded after the export began, before a byte of it was read
+    const client = await node.gql('mutation($i: CreateClientInput!) { createClient(input: $i) { id } }', {
+      i: { clientCode: 'SNAP-LATE', sex: 'F', birthYear: 1991, district: 'TJ-DU-SIN', maritalStatus: 'nikoh', migrationStatus: 'family_left_behind', hasDisability: false, registeredOn: '2026-03-02' },
+    }, caseworker);
+    expect(client.errors).toBeUndefined();
+    const late = await node.gql('mutation($i: RecordIncidentInput!) { recordIncident(input: $i) { id } }', {
+      i: { clientCode: 'SNAP-LATE', incidentCode: 'SNAP-LATE-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } },
+    }, caseworker);
+    expect(late.errors).toBeUndefined();
+    // (the files are read one after another as the archive is read: the consultations come last)
+    const call = await node.gql('mutation($i: RecordConsultationInput!) { recordConsultation(input: $i) { id } }', {
+      i: { consultationCode: 'SNAP-CALL-1', callerCode: 'CALLER-SNAP', date: '2026-01-13', topic: 'legal_questions', callerSex: 'F', callerIsSurvivor: true, consentReporting: true },
+    }, caseworker);
+    expect(call.errors).toBeUndefined();
+    const files = readAesZip(await collect(stream), 'centre export secret');
+    const calls = files.get([...files.keys()].find((n) => n.endsWith('/consultations.csv'))!)!.toString('utf8');
+    expect(calls).toContain('EXP-CALL-1');
+    expect(calls).not.toContain('SNAP-CALL-1');
+    const csv = files.get([...files.keys()].find((n) => n.endsWith('/register.csv'))!)!.toString('utf8');
+    expect(csv).not.toContain('SNAP-LATE');
+    const [logged]: { details: { incidents: number } }[] = await node.dataSource.query(`SELECT details FROM access_log WHERE action = 'register.export' ORDER BY id DESC LIMIT 1`);
+    expect(csv.split('\r\n').filter(Boolean)).toHaveLength(1 + logged.details.incidents);
+    expect(logged.details.incidents).toBe((await count('incidents')) - 1);
+
+    // a client that leaves: the snapshot's connection is given back, not left open in its transaction
+    const openSnapshots = async (): Promise<number> =>
+      (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'`))[0].n;
+    for (const format of ['csv', 'xlsx'] as const) {
+      const left = await exports.export(p, format, 'centre export secret');
+      left.stream.destroy();
+      for (let i = 0; i < 100 && (await openSnapshots()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect({ format, open: await openSnapshots() }).toEqual({ format, open: 0 });
+    }
   });
 
   describe('files as centres really have them', () => {

@@ -3,13 +3,14 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import archiver from 'archiver';
 import zipEncrypted from 'archiver-zip-encrypted';
 import ExcelJS from 'exceljs';
-import { PassThrough, Readable } from 'node:stream';
+import { once } from 'node:events';
+import { finished, PassThrough, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { KeyRing } from '../crypto/key-ring';
 import { csvLines } from './csv-writer';
-import { CONSULTATION_COLUMNS, consultationRows, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
+import { CONSULTATION_COLUMNS, consultationRows, ExportSource, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -31,45 +32,79 @@ export class ExportsService {
 
   async export(p: Principal, format: ExportFormat, password: string): Promise<{ fileName: string; stream: Readable }> {
     const day = new Date().toISOString().slice(0, 10);
-    await this.db.transaction(async (tx) => {
-      const [{ clients, incidents, consultations }]: { clients: number; incidents: number; consultations: number }[] = await tx.query(
+    // One snapshot for every file and the counts the access log keeps: pages read one after another outside a
+    // transaction could miss an incident moved meanwhile, or show it twice, and disagree with the logged counts.
+    const snapshot = this.db.createQueryRunner();
+    await snapshot.connect();
+    let released = false;
+    const release = (): void => {
+      if (released) return;
+      released = true;
+      void snapshot
+        .query('ROLLBACK')
+        .catch(() => undefined)
+        .finally(() => void snapshot.release());
+    };
+    try {
+      await snapshot.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      const [{ clients, incidents, consultations }]: { clients: number; incidents: number; consultations: number }[] = await snapshot.query(
         `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
                 (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,
         [p.centreId],
       );
-      await this.accessLog.record(tx, p, p.centreId, 'register.export', 'register', p.centreId, { format, clients, incidents, consultations });
-    });
+      // logged and committed before the first byte leaves
+      await this.db.transaction((tx) => this.accessLog.record(tx, p, p.centreId, 'register.export', 'register', p.centreId, { format, clients, incidents, consultations }));
+    } catch (err) {
+      release();
+      throw err;
+    }
+    const q = snapshot.manager;
     const archive = archiver.create('zip-encrypted', { zlib: { level: 6 }, encryptionMethod: 'aes256', password });
+    // the archive read to its end, failed, or dropped by a client that went away: the snapshot ends, and so does the work
+    const stop = new AbortController();
+    finished(archive, () => {
+      stop.abort();
+      release();
+    });
     const base = `register-${p.centreId}-${day}`;
     if (format === 'csv') {
-      archive.append(Readable.from(csvLines(REGISTER_COLUMNS, registerRows(this.db, this.ring, p.centreId))), { name: `${base}/register.csv` });
-      archive.append(Readable.from(csvLines(SERVICE_COLUMNS, serviceRows(this.db, this.ring, p.centreId))), { name: `${base}/services.csv` });
-      archive.append(Readable.from(csvLines(REFERRAL_COLUMNS, referralRows(this.db, this.ring, p.centreId))), { name: `${base}/referrals.csv` });
-      archive.append(Readable.from(csvLines(CONSULTATION_COLUMNS, consultationRows(this.db, this.ring, p.centreId))), { name: `${base}/consultations.csv` });
+      archive.append(Readable.from(csvLines(REGISTER_COLUMNS, registerRows(q, this.ring, p.centreId))), { name: `${base}/register.csv` });
+      archive.append(Readable.from(csvLines(SERVICE_COLUMNS, serviceRows(q, this.ring, p.centreId))), { name: `${base}/services.csv` });
+      archive.append(Readable.from(csvLines(REFERRAL_COLUMNS, referralRows(q, this.ring, p.centreId))), { name: `${base}/referrals.csv` });
+      archive.append(Readable.from(csvLines(CONSULTATION_COLUMNS, consultationRows(q, this.ring, p.centreId))), { name: `${base}/consultations.csv` });
       void archive.finalize().catch((err: unknown) => archive.destroy(err as Error));
     } else {
       const xlsx = new PassThrough();
       archive.append(xlsx, { name: `${base}/register.xlsx` });
       const done = archive.finalize();
-      void this.writeWorkbook(xlsx, p.centreId)
+      void this.writeWorkbook(xlsx, q, p.centreId, stop.signal)
         .then(() => done)
         .catch((err: unknown) => archive.destroy(err as Error));
     }
     return { fileName: `${base}.zip`, stream: archive };
   }
 
-  private async writeWorkbook(out: PassThrough, centreId: string): Promise<void> {
+  /**
+   * The workbook, row by row. ExcelJS's writer takes rows whether or not anyone reads its output: the loop
+   * waits while the workbook's stream holds more than its buffer (a slow client), and stops when the
+   * archive is gone (a client that left), instead of reading and decrypting the whole register into memory.
+   */
+  private async writeWorkbook(out: PassThrough, q: ExportSource, centreId: string, stop: AbortSignal): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
     const sheets: [string, readonly string[], AsyncIterable<(string | number | boolean | null)[]>][] = [
-      ['register', REGISTER_COLUMNS, registerRows(this.db, this.ring, centreId)],
-      ['services', SERVICE_COLUMNS, serviceRows(this.db, this.ring, centreId)],
-      ['referrals', REFERRAL_COLUMNS, referralRows(this.db, this.ring, centreId)],
-      ['consultations', CONSULTATION_COLUMNS, consultationRows(this.db, this.ring, centreId)],
+      ['register', REGISTER_COLUMNS, registerRows(q, this.ring, centreId)],
+      ['services', SERVICE_COLUMNS, serviceRows(q, this.ring, centreId)],
+      ['referrals', REFERRAL_COLUMNS, referralRows(q, this.ring, centreId)],
+      ['consultations', CONSULTATION_COLUMNS, consultationRows(q, this.ring, centreId)],
     ];
     for (const [name, header, rows] of sheets) {
       const ws = wb.addWorksheet(name);
       ws.addRow([...header]).commit();
-      for await (const r of rows) ws.addRow(r).commit();
+      for await (const r of rows) {
+        stop.throwIfAborted();
+        ws.addRow(r).commit();
+        if (out.writableNeedDrain) await once(out, 'drain', { signal: stop });
+      }
       ws.commit();
     }
     await wb.commit();
