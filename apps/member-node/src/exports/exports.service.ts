@@ -47,7 +47,7 @@ export class ExportsService {
     };
     try {
       await snapshot.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      const [{ clients, incidents, consultations }]: { clients: number; incidents: number; consultations: number }[] = await snapshot.query(
+      const [{ clients, incidents, consultations }] = await snapshot.manager.query<{ clients: number; incidents: number; consultations: number }[]>(
         `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
                 (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,
         [p.centreId],
