@@ -1,3 +1,4 @@
+import { applyDecorators } from '@nestjs/common';
 import { Field, ID, InputType, Int, PartialType, PickType } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import {
@@ -23,6 +24,19 @@ import { ClientRecord, IsCode, IsIsoDate, IsNotBefore, IsNotInFuture, REFERRAL_D
 import { MAX_NARRATIVE, MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 
 /** A new client: the standard's ClientRecord rules, exposed to GraphQL. */
+/** The version an edit was made from (the record's `version` as read): an edit from another one is CONFLICT STALE_VERSION. */
+function ExpectedVersion(): PropertyDecorator {
+  return applyDecorators(
+    Field(() => Int, {
+      nullable: true,
+      description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
+    }),
+    IsOptional(),
+    IsInt(),
+    Min(1),
+  );
+}
+
 @InputType()
 export class CreateClientInput extends ClientRecord {
   @Field({ description: "The centre's pseudonymous code, e.g. DSH-2026-00042 (never a name)" })
@@ -296,13 +310,7 @@ export class UpdateClientInput extends PartialType(
   @IsUUID()
   id!: string;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @ExpectedVersion()
   expectedVersion?: number;
 }
 
@@ -322,13 +330,7 @@ export class UpdateIncidentInput extends PartialType(
   @IsUUID()
   id!: string;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @ExpectedVersion()
   expectedVersion?: number;
 }
 
@@ -416,12 +418,6 @@ export class UpdateConsentInput {
   @Type(() => ConsentChangeInput)
   consent!: ConsentChangeInput;
 
-  @Field(() => Int, {
-    nullable: true,
-    description: "The version this edit was made from (the record's `version` as read): refused CONFLICT STALE_VERSION when a colleague's edit came in between",
-  })
-  @IsOptional()
-  @IsInt()
-  @Min(1)
+  @ExpectedVersion()
   expectedVersion?: number;
 }
