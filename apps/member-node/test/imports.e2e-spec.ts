@@ -447,6 +447,13 @@ describe('member node: import of existing registers and export', () => {
       for (let i = 0; i < 100 && (await openSnapshots()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
       expect({ format, open: await openSnapshots() }).toEqual({ format, open: 0 });
     }
+    // two downloads at once at most (each holds a connection while its client reads)
+    const held = [await exports.export(p, 'csv', 'centre export secret'), await exports.export(p, 'xlsx', 'centre export secret')];
+    await expect(exports.export(p, 'csv', 'centre export secret')).rejects.toMatchObject({ code: 'RATE_LIMITED', details: { reason: 'EXPORTS_BUSY' } });
+    for (const h of held) h.stream.destroy();
+    await new Promise((r) => setTimeout(r, 50));
+    const again = await exports.export(p, 'csv', 'centre export secret');
+    expect(readAesZip(await collect(again.stream), 'centre export secret').size).toBe(4);
   });
 
   describe('files as centres really have them', () => {

@@ -18,10 +18,18 @@ export function hashSecret(secret: string): Promise<string> {
 export const MAX_PENDING_SECRET_CHECKS = 64;
 let pendingChecks = 0;
 
-export async function verifySecret(stored: string, secret: string): Promise<boolean> {
+/**
+ * Refuses at once (RATE_LIMITED, SIGN_IN_BUSY) when no secret check could start now. Sign-ins call it before they
+ * count an attempt: a refusal for load is no wrong password, and must not bring a user nearer to a lockout.
+ */
+export function assertSecretCheckCapacity(): void {
   if (pendingChecks >= MAX_PENDING_SECRET_CHECKS) {
     throw new ApiError('RATE_LIMITED', 'Too many sign-ins at once; retry in a few seconds', { reason: 'SIGN_IN_BUSY' });
   }
+}
+
+export async function verifySecret(stored: string, secret: string): Promise<boolean> {
+  assertSecretCheckCapacity();
   pendingChecks++;
   try {
     return await verify(stored, secret);

@@ -10,7 +10,7 @@ import { AccountEntity } from './account.entity';
 import { CreateAccountInput } from './dto/create-account.input';
 import { LoginInput } from './dto/login.input';
 import { SessionModel } from './models/session.model';
-import { AttemptLimiter, dummyHash, hashSecret, keyedHash, verifySecret } from '@paivand/nest-common';
+import { assertSecretCheckCapacity, AttemptLimiter, dummyHash, hashSecret, keyedHash, verifySecret } from '@paivand/nest-common';
 import { TokenService } from './token.service';
 
 /** Wrong passwords from one address for one email within LOCK_MINUTES, after which that pair is locked for LOCK_MINUTES. */
@@ -71,6 +71,8 @@ export class AccountsService {
     // Counted before the password is checked (guesses sent all at once count like guesses sent one by one), for
     // known and unknown emails alike: the locks then say nothing about whether an account exists.
     const account = await this.db.getRepository(AccountEntity).findOne({ where: { email } });
+    // before the attempt is counted: a refusal for load is no wrong password
+    assertSecretCheckCapacity();
     await this.countAttempt(email, ip, account?.id);
     const ok = await verifySecret(account?.passwordHash ?? (await dummyHash()), input.password);
     if (!account || !ok || !account.active) {
@@ -171,6 +173,7 @@ export class AccountsService {
   /** A user changes their own password: every other session ends, and this answers a new one. */
   async changePassword(actor: Principal, currentPassword: string, newPassword: string, ip: string): Promise<SessionModel> {
     const account = await this.me(actor);
+    assertSecretCheckCapacity();
     await this.countAttempt(account.email, ip, account.id);
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });

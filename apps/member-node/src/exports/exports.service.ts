@@ -8,6 +8,7 @@ import { finished, PassThrough, Readable } from 'node:stream';
 import { DataSource } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
+import { NodeError } from '../common/errors/node.error';
 import { KeyRing } from '../crypto/key-ring';
 import { csvLines } from './csv-writer';
 import { CONSULTATION_COLUMNS, consultationRows, ExportSource, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
@@ -22,8 +23,15 @@ if (!archiver.isRegisteredFormat('zip-encrypted')) archiver.registerFormat('zip-
  * files' names, sizes and CRC-32 are readable without the password; 7-Zip and WinZip open it), streamed: rows are read page by page and never
  * held whole. The export is written to the access log before the first byte leaves.
  */
+/** Exports downloading at once (each holds a database connection while its client reads). */
+const MAX_RUNNING_EXPORTS = 2;
+/** How long an export's snapshot may wait, idle, for its client to read on. */
+const SNAPSHOT_IDLE_TIMEOUT_S = 600;
+
 @Injectable()
 export class ExportsService {
+  private running = 0;
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly ring: KeyRing,
@@ -32,21 +40,30 @@ export class ExportsService {
 
   async export(p: Principal, format: ExportFormat, password: string): Promise<{ fileName: string; stream: Readable }> {
     const day = new Date().toISOString().slice(0, 10);
+    // Each export holds a connection for as long as its client reads (and a second one a moment, for the log): a few at
+    // once, so that downloads left hanging cannot take the pool the register works with
+    if (this.running >= MAX_RUNNING_EXPORTS) {
+      throw new NodeError('RATE_LIMITED', 'Other exports are still being downloaded; try again when they are done', { reason: 'EXPORTS_BUSY' });
+    }
+    this.running++;
     // One snapshot for every file and the counts the access log keeps: pages read one after another outside a
     // transaction could miss an incident moved meanwhile, or show it twice, and disagree with the logged counts.
     const snapshot = this.db.createQueryRunner();
-    await snapshot.connect();
     let released = false;
     const release = (): void => {
       if (released) return;
       released = true;
+      this.running--;
       void snapshot
         .query('ROLLBACK')
         .catch(() => undefined)
         .finally(() => void snapshot.release());
     };
     try {
+      await snapshot.connect();
       await snapshot.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      // a client that stops reading but stays connected: Postgres ends the snapshot after this long idle
+      await snapshot.query(`SET LOCAL idle_in_transaction_session_timeout = '${SNAPSHOT_IDLE_TIMEOUT_S}s'`);
       const [{ clients, incidents, consultations }] = await snapshot.manager.query<{ clients: number; incidents: number; consultations: number }[]>(
         `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
                 (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,

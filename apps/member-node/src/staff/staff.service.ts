@@ -8,7 +8,7 @@ import { NodeConfig } from '../config/node-config';
 import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, isTheUsername, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel } from './models/staff.model';
 import { LoginThrottleService } from './login-throttle.service';
-import { dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
+import { assertSecretCheckCapacity, dummyHash, hashSecret, verifySecret } from '@paivand/nest-common';
 import { StaffAccountEntity } from './staff-account.entity';
 import { TokenService } from './token.service';
 import { uniqueIndexOf } from '../register/insert-or-conflict';
@@ -38,6 +38,8 @@ export class StaffService {
 
   async login(input: LoginInput, ip: string): Promise<SessionModel> {
     const username = input.username.trim().toLowerCase();
+    // before the attempt is counted: a refusal for load is no wrong password
+    assertSecretCheckCapacity();
     if (!(await this.throttle.begin(username, ip))) {
       throw new NodeError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { reason: 'LOGIN_LOCKED' });
     }
@@ -123,6 +125,7 @@ export class StaffService {
     if (input.newPassword === input.currentPassword) {
       throw new NodeError('BAD_USER_INPUT', 'The new password is the current one', { reason: 'PASSWORD_UNCHANGED' });
     }
+    assertSecretCheckCapacity();
     if (!(await this.throttle.begin(account.username, ip))) {
       throw new NodeError('RATE_LIMITED', 'Too many failed sign-ins; try again later', { reason: 'LOGIN_LOCKED' });
     }

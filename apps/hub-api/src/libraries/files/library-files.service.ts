@@ -73,12 +73,17 @@ export class LibraryFilesService {
     return this.db.transaction(async (tx) => {
       const doc = await lockOwnedDocument(tx, actor, documentId, NOT_AUTHOR);
       const { version, created } = await editableVersion(tx, doc, actor);
-      // Content-addressed: the same bytes from anyone are one row.
-      const inserted: unknown[] = await tx.query(
-        `INSERT INTO library_blobs (sha256, content_type, size_bytes, content, extracted_text)
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
-        [sha256, type, file.bytes.length, file.bytes, text],
-      );
+      // Content-addressed: the same bytes from anyone are one row. Held (FOR KEY SHARE) until the link is in: a purge
+      // of the same bytes committed meanwhile leaves no row to hold, and they are stored again.
+      let inserted: unknown[] = [];
+      for (let held = false; !held; ) {
+        inserted = await tx.query(
+          `INSERT INTO library_blobs (sha256, content_type, size_bytes, content, extracted_text)
+           VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
+          [sha256, type, file.bytes.length, file.bytes, text],
+        );
+        held = (await tx.query<unknown[]>('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR KEY SHARE', [sha256])).length > 0;
+      }
       const links = tx.getRepository(LibraryVersionFileEntity);
       if (await links.exists({ where: { versionId: version.id, sha256 } })) {
         await links.update({ versionId: version.id, sha256 }, { fileName });
@@ -120,6 +125,10 @@ export class LibraryFilesService {
    */
   async purge(actor: Principal, sha256: string, reason: string): Promise<PurgedLibraryFileModel> {
     return this.db.transaction(async (tx) => {
+      // the blob first: an attach of the same bytes waits for the purge (and stores them anew after it), instead of
+      // linking a document the purge did not see, or failing on the deleted blob
+      const [held]: { sha256: string }[] = await tx.query('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR UPDATE', [sha256]);
+      if (!held) throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
       const linked: { version_id: string; document_id: string }[] = await tx.query(
         `SELECT f.version_id, v.document_id FROM library_version_files f JOIN library_document_versions v ON v.id = f.version_id WHERE f.sha256 = $1`,
         [sha256],
@@ -220,10 +229,16 @@ export class LibraryFilesService {
     } catch (e) {
       if (!(e instanceof PdfTextError)) throw e;
       this.log.warn(`PDF refused: ${e.message}`);
-      if (e.failure !== 'unreadable') {
-        throw new HubError('BAD_USER_INPUT', `Reading the text of this PDF takes more ${e.failure === 'memory' ? 'memory' : 'time'} than the hub allows`, {
+      // The memory watch reads the whole process: other uploads read at the same moment count too. A stop for memory
+      // is answered as retryable (an ordinary PDF passes once the hub is quieter; a file that inflates to gigabytes
+      // never does); one for time is the file's.
+      if (e.failure === 'memory') {
+        throw new HubError('RATE_LIMITED', 'Reading the text of this PDF took more memory than the hub allows now; try again later (a file that inflates to gigabytes is never read)', {
           reason: 'LIBRARY_PDF_TOO_COSTLY',
         });
+      }
+      if (e.failure === 'timeout') {
+        throw new HubError('BAD_USER_INPUT', 'Reading the text of this PDF takes more time than the hub allows', { reason: 'LIBRARY_PDF_TOO_COSTLY' });
       }
       throw new HubError('BAD_USER_INPUT', 'The file starts like a PDF but cannot be read as one', { reason: 'LIBRARY_FILE_UNREADABLE_PDF' });
     }

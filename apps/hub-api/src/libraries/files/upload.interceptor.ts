@@ -1,6 +1,7 @@
 import { CallHandler, ExecutionContext, Injectable, NestInterceptor } from '@nestjs/common';
 import { ParseIdPipe } from '@paivand/nest-common';
 import type { Request, Response } from 'express';
+import { finished } from 'node:stream';
 import { Observable } from 'rxjs';
 import type { Principal } from '../../common/auth/principal';
 import { HubError } from '../../common/errors/hub.error';
@@ -60,15 +61,14 @@ export class LibraryUploadInterceptor implements NestInterceptor {
     if (this.inFlight >= this.config.LIBRARY_UPLOADS_MAX) {
       throw new HubError('RATE_LIMITED', 'The hub is receiving other files; upload this one again in a minute', { reason: 'LIBRARY_UPLOADS_BUSY' });
     }
-    // counted until the answer has gone (the bytes live as long as the request)
+    // counted until the answer has gone (the bytes live as long as the request); `finished` also calls back for a
+    // connection the client already dropped during the checks above (neither 'close' nor 'finish' would come again)
     this.inFlight++;
     let counted = true;
-    const done = (): void => {
+    finished(res, () => {
       if (counted) this.inFlight--;
       counted = false;
-    };
-    res.once('finish', done);
-    res.once('close', done);
+    });
     await new Promise<void>((resolve, reject) =>
       this.upload(req, res, (err) => (err ? reject(this.toHubError(err)) : resolve())),
     );
