@@ -75,6 +75,23 @@ export async function createTestDatabase(
   return {
     url,
     name,
-    drop: () => withAdmin(async (admin) => void (await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))),
+    drop: () => withAdmin((admin) => dropDatabase(admin, name)),
   };
+}
+
+/**
+ * Drops a test database and ends its sessions. On an external server, as a role that is no superuser, FORCE
+ * cannot end a session of another role (an autovacuum worker that just started on it: 42501 "must be a
+ * member of the role whose process is being terminated"); such a session ends on its own within moments.
+ */
+async function dropDatabase(admin: Client, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      return;
+    } catch (err) {
+      if ((err as { code?: string }).code !== '42501' || attempt === 20) throw err;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
 }
