@@ -68,7 +68,7 @@ describe('member node: the release job revises every released period', () => {
     expect(resultOf(await scheduler.runScheduled(NOW), '2024-06')).toMatchObject({ status: 'nothing', releases: [] });
 
     const [incident] = await node.dataSource.query<{ id: string }[]>(
-      `SELECT id FROM incidents WHERE centre_id = $1 AND consent_reporting AND reported_date >= '2024-06-01' AND reported_date < '2024-07-01' ORDER BY id LIMIT 1`,
+      `SELECT id FROM incidents WHERE centre_id = $1 AND consent_reporting AND NOT reported_by_other_member AND reported_date >= '2024-06-01' AND reported_date < '2024-07-01' ORDER BY id LIMIT 1`,
       [centre],
     );
     const caseworker = await node.signIn('caseworker');
