@@ -43,7 +43,7 @@ export class HubAppModule {
         // forRootAsync: forRoot records the data source's name in a registry of the whole process and warns when a
         // second app in it (the demo's hub and nodes, the tests) registers the same default name, though each app's
         // data source lives in its own container and nothing is overridden.
-        TypeOrmModule.forRootAsync({ useFactory: () => ({ ...hubDataSourceOptions(databaseUrl) }) }),
+        TypeOrmModule.forRootAsync({ useFactory: () => hubDataSourceOptions(databaseUrl) }),
         GraphQLModule.forRoot<ApolloDriverConfig>({
           driver: ApolloDriver,
           path: '/graphql',

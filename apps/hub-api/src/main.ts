@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { createHubApp } from './app.factory';
 import { ConfigError, loadHubConfig } from './config/hub-config';
 import { EmbeddedPostgresError, resolveDatabaseUrl } from '@paivand/devdb';
-import { migrationErrorOf } from '@paivand/nest-common';
+import { startupFailure } from '@paivand/nest-common';
 
 async function main(): Promise<void> {
   const config = loadHubConfig();
@@ -17,9 +17,6 @@ main().catch((err: unknown) => {
   // Config errors name the bad variable, the embedded server gives its reason; anything else is printed without request data.
   // (a failing migration, MIGRATIONS_RUN: its name and SQLSTATE; Postgres's message may quote a value)
   if (err instanceof ConfigError || err instanceof EmbeddedPostgresError) console.error(err.message);
-  else {
-    const { name, code } = migrationErrorOf(err);
-    console.error(`startup failed: ${name}${code ? ` (SQLSTATE ${code})` : ''}`);
-  }
+  else console.error(startupFailure(err));
   process.exit(1);
 });

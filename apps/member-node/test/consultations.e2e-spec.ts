@@ -409,7 +409,7 @@ describe('member node: hotline consultations and their differential-privacy rele
   it("exports each consultation as the standard's consultation record, its consent to reporting included", async () => {
     expect((await node.gql(RECORD, { i: valid('EXP-C1', { consentReporting: false, date: '2025-04-02' }) }, caseworker)).errors).toBeUndefined();
     const rows: ExportValue[][] = [];
-    for await (const row of consultationRows(node.dataSource, new KeyRing(keys), TEST_CENTRE)) rows.push(row);
+    for await (const row of consultationRows(node.dataSource.manager, new KeyRing(keys), TEST_CENTRE)) rows.push(row);
     expect(rows.map((r) => r[0])).toContain('EXP-C1');
     const invalid: unknown[] = [];
     for (const row of rows) {

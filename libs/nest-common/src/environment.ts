@@ -1,4 +1,5 @@
-import { ValidateBy } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsInt, Max, Min, ValidateBy } from 'class-validator';
 import { readFileSync } from 'node:fs';
 import { isIP } from 'node:net';
 
@@ -29,6 +30,12 @@ export function pickEnvironment(
 
 /** class-transformer: a variable's text as a number (an empty one stays as it is, for @IsOptional). */
 export const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
+
+/** An integer variable from `min` (to `max`): read as a number (toInt), then checked as one. */
+export function IntSetting(min: number, max?: number): PropertyDecorator {
+  const decorators: PropertyDecorator[] = [Transform(toInt), IsInt(), Min(min), ...(max === undefined ? [] : [Max(max)])];
+  return (target, key) => decorators.forEach((d) => d(target, key));
+}
 
 const YES = ['1', 'true', 'yes'];
 const NO = ['', '0', 'false', 'no'];

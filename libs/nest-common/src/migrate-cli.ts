@@ -57,6 +57,12 @@ export function migrationErrorOf(err: unknown): { name: string; code?: string; c
   };
 }
 
+/** An app's start-up failure as it prints it: the error's name and SQLSTATE (migrationErrorOf), never its message. */
+export function startupFailure(err: unknown): string {
+  const { name, code } = migrationErrorOf(err);
+  return `startup failed: ${name}${code ? ` (SQLSTATE ${code})` : ''}`;
+}
+
 /** Runs the migrate command and exits with its code. */
 export function migrateAndExit(o: MigrateCliOptions): void {
   void runMigrateCli(o).then((code) => process.exit(code));

@@ -1,6 +1,6 @@
-import { BOOLEAN_VARIABLE, IsTrustProxy, pickEnvironment, toBool, toInt, toTrustProxy } from '@paivand/nest-common';
+import { BOOLEAN_VARIABLE, IntSetting, IsTrustProxy, pickEnvironment, toBool, toTrustProxy } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,10 +15,7 @@ export class HubConfig {
   @IsString()
   EMBEDDED_PG_DIR?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3000;
 
   @IsString()
@@ -26,10 +23,7 @@ export class HubConfig {
   JWT_SECRET!: string;
 
   /** Lifetime of access tokens (users and nodes), seconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   JWT_TTL_SECONDS = 900;
 
   @IsIn(LOG_LEVELS)
@@ -56,30 +50,22 @@ export class HubConfig {
   GRAPHQL_SCHEMA_FILE?: string;
 
   /** Largest request body accepted, bytes. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   MAX_BODY_BYTES = 4 * 1024 * 1024;
 
   /** Requests per minute per account (or per IP when anonymous). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
   /**
    * Membership applications stored per client address (per account when signed in) in 24 hours;
    * the Association's coordinators are not counted. `applyForMembership` is open to anyone.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   APPLICATIONS_PER_DAY = 5;
 
   /** Undecided applications the hub holds at most; more wait until the coordinator admits or refuses some. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   MAX_OPEN_APPLICATIONS = 200;
 }
 

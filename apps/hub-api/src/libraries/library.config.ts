@@ -1,54 +1,37 @@
-import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, Max, Min, validateSync } from 'class-validator';
-import { pickEnvironment } from '@paivand/nest-common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { IntSetting, pickEnvironment } from '@paivand/nest-common';
 import { ConfigError } from '../config/hub-config';
-
-const toInt = ({ value }: { value: unknown }): unknown => (typeof value === 'string' && value !== '' ? Number(value) : value);
 
 /** The libraries' part of the environment, validated when the module boots (fail fast, naming the variable). */
 export class LibraryConfig {
   /** Largest attached file, bytes (default 20 MB). */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
-  @Max(512 * 1024 * 1024)
+  @IntSetting(1024, 512 * 1024 * 1024)
   LIBRARY_MAX_FILE_BYTES = 20 * 1024 * 1024;
 
   /**
    * Uploads read at once (each held in memory, up to LIBRARY_MAX_FILE_BYTES, until its answer): one
    * past this is refused (RATE_LIMITED) before a byte of it is read.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
+  @IntSetting(1, 1_000)
   LIBRARY_UPLOADS_MAX = 8;
 
   /** Time allowed to extract the text of one PDF, milliseconds. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(100)
-  @Max(600_000)
+  @IntSetting(100, 600_000)
   LIBRARY_PDF_TIMEOUT_MS = 20_000;
 
   /**
    * Memory one PDF's text extraction may add to the hub process, megabytes: a small file whose
    * streams inflate to gigabytes is stopped here (LIBRARY_PDF_TOO_COSTLY), not by the OOM killer.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(32)
-  @Max(16_384)
+  @IntSetting(32, 16_384)
   LIBRARY_PDF_MAX_MEMORY_MB = 512;
 
   /**
    * PDFs waiting for their text extraction (one runs at a time), each held in memory meanwhile:
    * an upload past this many is refused (RATE_LIMITED, retry later) instead of queued.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000)
+  @IntSetting(1, 1_000)
   LIBRARY_PDF_QUEUE_MAX = 4;
 }
 

@@ -69,18 +69,19 @@ export class SubmissionsService {
       reference: ref,
       submissionId: dryRun ? undefined : existing.id,
     });
+    // The content stored already (its cells checked against the content hash first: altered cells under a stored
+    // envelope are no repeat). One row at most: (member, dataset, period, revision) is unique.
+    const forms = canonicalForms(p);
+    const hashMatches = createHash('sha256').update(forms.content, 'utf8').digest('hex') === p.contentHash;
+    const stored = hashMatches
+      ? await this.db
+          .getRepository(SubmissionEntity)
+          .findOne({ where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision, contentHash: p.contentHash } })
+      : null;
     // The very bytes the hub verified and stored (key id and signature too): a resend after a lost acknowledgement,
     // answered as a repeat before the key is looked up. The key may have been revoked since (the end of a rotation),
     // and refusing the resend as KEY_UNKNOWN made the node record as refused a release the hub stores and serves.
-    // (its cells checked against the content hash first: altered cells under a stored envelope are no repeat)
-    const forms = canonicalForms(p);
-    const hashMatches = createHash('sha256').update(forms.content, 'utf8').digest('hex') === p.contentHash;
-    const resent = hashMatches
-      ? await this.db.getRepository(SubmissionEntity).findOne({
-          where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision, contentHash: p.contentHash, keyId: s.keyId, signature: s.signature },
-        })
-      : null;
-    if (resent) return repeated(resent);
+    if (stored && stored.keyId === s.keyId && stored.signature === s.signature) return repeated(stored);
     const key = await this.db.getRepository(MemberKeyEntity).findOne({ where: { keyId: s.keyId, memberId: p.memberId, active: true } });
     if (!key) {
       pre.add('KEY_UNKNOWN', 'signature', 'keyId is not a registered key of this member');
@@ -95,14 +96,8 @@ export class SubmissionsService {
     if (!hashMatches) {
       pre.add('CONTENT_HASH_MISMATCH', 'payload', 'contentHash is not the sha256 of the canonical content');
     }
-    // before the cells are checked again: a table the hub stored under the checks of its day is still the one it
-    // holds, and a repeated send of it is not refused by a check added since
-    const stored =
-      pre.size === 0
-        ? await this.db
-            .getRepository(SubmissionEntity)
-            .findOne({ where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision, contentHash: p.contentHash } })
-        : null;
+    // signed again (another key): before the cells are checked again, a table the hub stored under the checks of its
+    // day is still the one it holds, and a repeated send of it is not refused by a check added since
     if (stored) return repeated(stored);
     const std = await this.standards.index(p.schemaVersion);
     const dataset = std?.dataset(p.datasetId);
@@ -170,22 +165,19 @@ export class SubmissionsService {
       where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
     });
     if (stored && stored.contentHash === p.contentHash) return { kind: 'ignored', existing: stored };
-    // the highest revision the hub holds of this period, for the node to number its next one above
-    const highest = async (): Promise<number> => {
+    if (current && p.revision <= current.revision) {
+      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
+      // the current revision is the highest the hub holds (only a higher one replaces it)
+      return { kind: 'refused', list, hubRevision: current.revision };
+    }
+    if (!current && stored) {
+      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
       const [row]: { revision: number | null }[] = await tx.query('SELECT max(revision)::int AS revision FROM submissions WHERE member_id = $1 AND dataset_id = $2 AND period = $3', [
         p.memberId,
         p.datasetId,
         p.period,
       ]);
-      return row.revision ?? 0;
-    };
-    if (current && p.revision <= current.revision) {
-      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
-      return { kind: 'refused', list, hubRevision: await highest() };
-    }
-    if (!current && stored) {
-      list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} is in the history with other content`);
-      return { kind: 'refused', list, hubRevision: await highest() };
+      return { kind: 'refused', list, hubRevision: row.revision ?? p.revision };
     }
     // A differential-privacy table is released once per period (as nodes do): each revision would bring fresh noise
     // on the same counts, and the versions the hub served could be averaged to take the noise away (its budget spent again).

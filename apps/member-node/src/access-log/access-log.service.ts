@@ -33,6 +33,10 @@ export type AccessAction =
   | 'staff.change_password'
   | 'staff.sign_out';
 
+/** The object types access-log rows name, and the filter takes (deleteService and deleteReferral wrote `service` and `referral`, which the filter refused). */
+export const ACCESS_LOG_OBJECT_TYPES = ['client', 'incident', 'service', 'referral', 'consultation', 'register', 'import_job', 'staff_account', 'operation'] as const;
+export type AccessObjectType = (typeof ACCESS_LOG_OBJECT_TYPES)[number];
+
 @Injectable()
 export class AccessLogService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
@@ -44,7 +48,7 @@ export class AccessLogService {
   }
 
   /** Writes one row on its own (not in a transaction that is about to roll back): a failed or denied read. */
-  recordAttempt(actor: Principal, action: 'case.read_failed' | 'access.denied', objectType: string, objectId: string | null, details: Record<string, unknown> = {}): Promise<void> {
+  recordAttempt(actor: Principal, action: 'case.read_failed' | 'access.denied', objectType: AccessObjectType, objectId: string | null, details: Record<string, unknown> = {}): Promise<void> {
     return this.record(this.db.manager, actor, actor.centreId, action, objectType, objectId, details);
   }
 
@@ -54,7 +58,7 @@ export class AccessLogService {
     actor: Principal | null,
     centreId: string,
     action: AccessAction,
-    objectType: string,
+    objectType: AccessObjectType,
     objectId: string | null,
     details: Record<string, unknown> = {},
   ): Promise<void> {
@@ -70,7 +74,7 @@ export class AccessLogService {
   }
 
   /** One row per object read (a list read logs every case it showed). */
-  async recordMany(tx: EntityManager, actor: Principal, action: AccessAction, objectType: string, objectIds: string[]): Promise<void> {
+  async recordMany(tx: EntityManager, actor: Principal, action: AccessAction, objectType: AccessObjectType, objectIds: string[]): Promise<void> {
     if (objectIds.length === 0) return;
     await tx
       .getRepository(AccessLogEntity)

@@ -1,7 +1,7 @@
-import { BOOLEAN_VARIABLE, IsTrustProxy, pickEnvironment, toBool, toInt, toTrustProxy } from '@paivand/nest-common';
+import { BOOLEAN_VARIABLE, IntSetting, IsTrustProxy, pickEnvironment, toBool, toTrustProxy } from '@paivand/nest-common';
 import { plainToInstance, Transform } from 'class-transformer';
 import { NodeSigningKey } from '../federation/signing-key';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, Min, MinLength, validateSync } from 'class-validator';
+import { IsBoolean, IsIn, IsOptional, IsString, Matches, MinLength, validateSync } from 'class-validator';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -24,20 +24,14 @@ export class NodeConfig {
   @Matches(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, { message: 'CENTRE_ID must be 1-64 letters, digits, - or _' })
   CENTRE_ID!: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(0)
-  @Max(65535)
+  @IntSetting(0, 65535)
   PORT = 3100;
 
   @IsString()
   @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET!: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(60)
-  @Max(86_400)
+  @IntSetting(60, 86_400)
   JWT_TTL_SECONDS = 3600;
 
   /** Field-encryption key ring, e.g. `k2:<base64 32 bytes>,k1:<base64 32 bytes>`; the first encrypts. */
@@ -67,35 +61,25 @@ export class NodeConfig {
   @IsString()
   GRAPHQL_SCHEMA_FILE?: string;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   MAX_BODY_BYTES = 1024 * 1024;
 
   /** Largest register file accepted for import, bytes. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1024)
+  @IntSetting(1024)
   MAX_IMPORT_BYTES = 200 * 1024 * 1024;
 
   /**
    * Requests per minute per staff account (per IP when signed out), as on the hub: a script run
    * away, or an account in the wrong hands reading case after case, is slowed to this pace.
    */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   RATE_LIMIT_PER_MINUTE = 600;
 
   /** Failed sign-ins per account (and, times four, per IP) within the window before a lockout. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_MAX_FAILURES = 5;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
+  @IntSetting(1)
   LOGIN_LOCKOUT_SECONDS = 900;
 
   // --- federation: releases, outbox, standard sync (apps/member-node/README.md, "Releases and the federation") ---
@@ -137,37 +121,24 @@ export class NodeConfig {
   FEDERATION_JOBS = true;
 
   /** How often the node looks for closed periods and late entries. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   RELEASE_CHECK_INTERVAL_MS = 60 * 60 * 1000;
 
   /** How many months back the release job looks for periods to release or revise. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(120)
+  @IntSetting(1, 120)
   RELEASE_LOOKBACK_MONTHS = 24;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(50)
+  @IntSetting(50)
   OUTBOX_PUSH_INTERVAL_MS = 30_000;
 
   /** Exponential backoff with full jitter between push attempts: base and cap. */
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntSetting(10)
   OUTBOX_BACKOFF_BASE_MS = 2_000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(10)
+  @IntSetting(10)
   OUTBOX_BACKOFF_CAP_MS = 6 * 60 * 60 * 1000;
 
-  @Transform(toInt)
-  @IsInt()
-  @Min(1000)
+  @IntSetting(1000)
   STANDARD_SYNC_INTERVAL_MS = 6 * 60 * 60 * 1000;
 }
 

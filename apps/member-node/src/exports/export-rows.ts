@@ -1,7 +1,4 @@
 import type { EntityManager } from 'typeorm';
-
-/** What the rows are read through: the export's snapshot (one REPEATABLE READ transaction). */
-export type ExportSource = Pick<EntityManager, 'query'>;
 import { AAD } from '../crypto/encrypted-columns';
 import { KeyRing } from '../crypto/key-ring';
 
@@ -58,7 +55,7 @@ interface RegisterRow {
 }
 
 /** Every client of the centre with each of her incidents (a client without incidents gets one row), decrypted. */
-export async function* registerRows(db: ExportSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+export async function* registerRows(db: EntityManager, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   let after: [string, string] = ['', ''];
   for (;;) {
     const rows: RegisterRow[] = await db.query(
@@ -95,7 +92,7 @@ export async function* registerRows(db: ExportSource, ring: KeyRing, centreId: s
  * The rows of `select` page by page (keyset pagination on one text key): `select` takes $1
  * the centre and $2 the last key seen, selects the key as `k` and orders by it.
  */
-async function* byKey<R extends { k: string }>(db: ExportSource, select: string, centreId: string): AsyncGenerator<R> {
+async function* byKey<R extends { k: string }>(db: EntityManager, select: string, centreId: string): AsyncGenerator<R> {
   let after = '';
   for (;;) {
     const rows: R[] = await db.query(`${select} LIMIT ${PAGE}`, [centreId, after]);
@@ -105,7 +102,7 @@ async function* byKey<R extends { k: string }>(db: ExportSource, select: string,
   }
 }
 
-export async function* serviceRows(db: ExportSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+export async function* serviceRows(db: EntityManager, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   const rows = byKey<{ k: string; id: string; incident_code: string; date: string; service_type: string; outcome: string; notes_enc: string | null }>(
     db,
     `SELECT s.service_code AS k, s.id, i.incident_code, to_char(s.date, 'YYYY-MM-DD') AS date, s.service_type, s.outcome, s.notes_enc
@@ -116,7 +113,7 @@ export async function* serviceRows(db: ExportSource, ring: KeyRing, centreId: st
   for await (const r of rows) yield [r.incident_code, r.k, r.date, r.service_type, r.outcome, ring.open(r.notes_enc, AAD.serviceNotes, r.id)];
 }
 
-export async function* referralRows(db: ExportSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+export async function* referralRows(db: EntityManager, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   const rows = byKey<{
     k: string;
     id: string;
@@ -137,7 +134,7 @@ export async function* referralRows(db: ExportSource, ring: KeyRing, centreId: s
   for await (const r of rows) yield [r.incident_code, r.k, r.date, r.direction, r.source, r.destination, r.accepted, ring.open(r.notes_enc, AAD.referralNotes, r.id)];
 }
 
-export async function* consultationRows(db: ExportSource, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
+export async function* consultationRows(db: EntityManager, ring: KeyRing, centreId: string): AsyncGenerator<ExportValue[]> {
   const rows = byKey<{
     k: string;
     id: string;

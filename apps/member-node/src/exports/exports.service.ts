@@ -5,13 +5,13 @@ import zipEncrypted from 'archiver-zip-encrypted';
 import ExcelJS from 'exceljs';
 import { once } from 'node:events';
 import { finished, PassThrough, Readable } from 'node:stream';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
 import { KeyRing } from '../crypto/key-ring';
 import { csvLines } from './csv-writer';
-import { CONSULTATION_COLUMNS, consultationRows, ExportSource, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
+import { CONSULTATION_COLUMNS, consultationRows, REFERRAL_COLUMNS, referralRows, REGISTER_COLUMNS, registerRows, SERVICE_COLUMNS, serviceRows } from './export-rows';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -106,7 +106,7 @@ export class ExportsService {
    * waits while the workbook's stream holds more than its buffer (a slow client), and stops when the
    * archive is gone (a client that left), instead of reading and decrypting the whole register into memory.
    */
-  private async writeWorkbook(out: PassThrough, q: ExportSource, centreId: string, stop: AbortSignal): Promise<void> {
+  private async writeWorkbook(out: PassThrough, q: EntityManager, centreId: string, stop: AbortSignal): Promise<void> {
     const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
     const sheets: [string, readonly string[], AsyncIterable<(string | number | boolean | null)[]>][] = [
       ['register', REGISTER_COLUMNS, registerRows(q, this.ring, centreId)],

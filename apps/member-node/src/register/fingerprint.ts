@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { ageOn } from '@paivand/schema';
 
 /**
  * A client code as the register keeps it: in capitals. Codes are case-insensitive (`qa-0001`
@@ -29,9 +30,9 @@ export function derivedIncidentCode(fingerprint: string): string {
   return `INC-${fingerprint.slice(0, 16).toUpperCase()}`;
 }
 
-/** An incident date (ISO) before the client's date of birth, or before her birth year when only that is known. */
+/** An incident date (ISO) before the client's date of birth, or before her birth year when only that is known: a negative age (`ageOn`). */
 export function incidentBeforeBirth(incidentDate: unknown, birthYear: unknown, dateOfBirth?: unknown): boolean {
   if (typeof incidentDate !== 'string') return false;
-  if (typeof dateOfBirth === 'string' && dateOfBirth !== '') return incidentDate < dateOfBirth;
-  return typeof birthYear === 'number' && Number(incidentDate.slice(0, 4)) < birthYear;
+  const age = ageOn({ birthYear: typeof birthYear === 'number' ? birthYear : undefined, dateOfBirth: typeof dateOfBirth === 'string' ? dateOfBirth : undefined }, incidentDate);
+  return age !== undefined && age < 0;
 }

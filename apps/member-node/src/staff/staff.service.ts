@@ -101,9 +101,7 @@ export class StaffService {
    * password and end the real admin's sessions).
    */
   async resetPassword(actor: Principal, input: ResetPasswordInput): Promise<StaffAccountEntity> {
-    if (input.accountId === actor.id) {
-      throw new NodeError('BAD_USER_INPUT', 'Change your own password with changeMyPassword', { reason: 'SELF_RESET' });
-    }
+    refuseSelfReset(actor, input.accountId);
     const passwordHash = await hashSecret(input.newPassword);
     return this.db.transaction(async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
@@ -176,9 +174,7 @@ export class StaffService {
    * current one (what resetPassword's SELF_RESET refuses).
    */
   async reactivate(actor: Principal, input: ReactivateStaffInput): Promise<StaffAccountEntity> {
-    if (input.accountId === actor.id) {
-      throw new NodeError('BAD_USER_INPUT', 'Change your own password with changeMyPassword', { reason: 'SELF_RESET' });
-    }
+    refuseSelfReset(actor, input.accountId);
     const passwordHash = await hashSecret(input.newPassword);
     return this.adminChange(actor, async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
@@ -237,4 +233,9 @@ export class StaffService {
     if (!account) throw new NodeError('NOT_FOUND', 'Account not found');
     return account;
   }
+}
+
+/** One's own password is changed with changeMyPassword, which asks the current one (a stolen admin token could otherwise set it). */
+function refuseSelfReset(actor: Principal, accountId: string): void {
+  if (accountId === actor.id) throw new NodeError('BAD_USER_INPUT', 'Change your own password with changeMyPassword', { reason: 'SELF_RESET' });
 }

@@ -82,7 +82,8 @@ export class LibraryFilesService {
            VALUES ($1, $2, $3, $4, $5) ON CONFLICT (sha256) DO NOTHING RETURNING sha256`,
           [sha256, type, file.bytes.length, file.bytes, text],
         );
-        held = (await tx.query<unknown[]>('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR KEY SHARE', [sha256])).length > 0;
+        // a row this transaction inserted is its own until it commits
+        held = inserted.length > 0 || (await tx.query<unknown[]>('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR KEY SHARE', [sha256])).length > 0;
       }
       const links = tx.getRepository(LibraryVersionFileEntity);
       if (await links.exists({ where: { versionId: version.id, sha256 } })) {
@@ -127,8 +128,8 @@ export class LibraryFilesService {
     return this.db.transaction(async (tx) => {
       // the blob first: an attach of the same bytes waits for the purge (and stores them anew after it), instead of
       // linking a document the purge did not see, or failing on the deleted blob
-      const [held]: { sha256: string }[] = await tx.query('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR UPDATE', [sha256]);
-      if (!held) throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
+      const [blob]: { size_bytes: number }[] = await tx.query('SELECT size_bytes FROM library_blobs WHERE sha256 = $1 FOR UPDATE', [sha256]);
+      if (!blob) throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
       const linked: { version_id: string; document_id: string }[] = await tx.query(
         `SELECT f.version_id, v.document_id FROM library_version_files f JOIN library_document_versions v ON v.id = f.version_id WHERE f.sha256 = $1`,
         [sha256],
@@ -138,13 +139,12 @@ export class LibraryFilesService {
       for (const id of documentIds) await lockDocument(tx, id);
       // (TypeORM answers a DELETE ... RETURNING with [rows, count])
       const [links]: [{ version_id: string }[], number] = await tx.query('DELETE FROM library_version_files WHERE sha256 = $1 RETURNING version_id', [sha256]);
-      const [blob]: [{ size_bytes: number }[], number] = await tx.query('DELETE FROM library_blobs WHERE sha256 = $1 RETURNING size_bytes', [sha256]);
-      if (blob.length === 0) throw new HubError('NOT_FOUND', 'No such file', { reason: 'LIBRARY_FILE_NOT_FOUND' });
+      await tx.query('DELETE FROM library_blobs WHERE sha256 = $1', [sha256]);
       const versions = [...new Set(links.map((l) => l.version_id))];
       for (const v of versions) await refreshSearch(tx, v);
       for (const id of documentIds) await this.audit.record(tx, actor, 'library.file.purge', 'library_document', id, { sha256, reason, versions: versions.length });
       if (documentIds.length === 0) await this.audit.record(tx, actor, 'library.file.purge', 'library_blob', sha256, { sha256, reason, versions: 0 });
-      return { sha256, sizeBytes: Number(blob[0].size_bytes), documentIds, versions: versions.length };
+      return { sha256, sizeBytes: Number(blob.size_bytes), documentIds, versions: versions.length };
     });
   }
 

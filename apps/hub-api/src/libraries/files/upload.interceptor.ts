@@ -64,11 +64,7 @@ export class LibraryUploadInterceptor implements NestInterceptor {
     // counted until the answer has gone (the bytes live as long as the request); `finished` also calls back for a
     // connection the client already dropped during the checks above (neither 'close' nor 'finish' would come again)
     this.inFlight++;
-    let counted = true;
-    finished(res, () => {
-      if (counted) this.inFlight--;
-      counted = false;
-    });
+    finished(res, () => this.inFlight--);
     await new Promise<void>((resolve, reject) =>
       this.upload(req, res, (err) => (err ? reject(this.toHubError(err)) : resolve())),
     );

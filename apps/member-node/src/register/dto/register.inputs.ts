@@ -23,7 +23,6 @@ import {
 import { ClientRecord, IsCode, IsIsoDate, IsNotBefore, IsNotInFuture, REFERRAL_DIRECTIONS, ReferralDirection } from '@paivand/schema';
 import { MAX_NARRATIVE, MAX_NOTES, RECORD_ID_PATTERN } from '@paivand/schema/case-record/common';
 
-/** A new client: the standard's ClientRecord rules, exposed to GraphQL. */
 /** The version an edit was made from (the record's `version` as read): an edit from another one is CONFLICT STALE_VERSION. */
 function ExpectedVersion(): PropertyDecorator {
   return applyDecorators(
@@ -37,6 +36,7 @@ function ExpectedVersion(): PropertyDecorator {
   );
 }
 
+/** A new client: the standard's ClientRecord rules, exposed to GraphQL. */
 @InputType()
 export class CreateClientInput extends ClientRecord {
   @Field({ description: "The centre's pseudonymous code, e.g. DSH-2026-00042 (never a name)" })
@@ -386,24 +386,8 @@ export class UpdateReferralInput {
  * What a survivor gives or withdraws: only the consents named change (an edit that sent both from an older
  * screen restored a reporting consent a colleague had just recorded as withdrawn).
  */
-@InputType()
-export class ConsentChangeInput {
-  @Field({ nullable: true, description: 'Consent to services and referral (unchanged when left out)' })
-  @IsOptional()
-  @IsBoolean()
-  services?: boolean;
-
-  @Field({ nullable: true, description: 'Consent that the incident counts in anonymized statistics (unchanged when left out)' })
-  @IsOptional()
-  @IsBoolean()
-  reporting?: boolean;
-
-  @Field({ nullable: true })
-  @IsOptional()
-  @IsIsoDate()
-  @IsNotInFuture()
-  givenOn?: string;
-}
+@InputType({ description: 'Only the consents named change: one left out keeps its value' })
+export class ConsentChangeInput extends PartialType(ConsentInput) {}
 
 /** A survivor gives or withdraws consent; a withdrawn reporting consent leaves the next revision of every released period. */
 @InputType()
