@@ -27,6 +27,8 @@ if (!archiver.isRegisteredFormat('zip-encrypted')) archiver.registerFormat('zip-
 const MAX_RUNNING_EXPORTS = 2;
 /** How long an export's snapshot may wait, idle, for its client to read on. */
 const SNAPSHOT_IDLE_TIMEOUT_S = 600;
+/** The application name an export's snapshot connection shows in pg_stat_activity until it ends. */
+export const EXPORT_SNAPSHOT_NAME = 'paivand-node export snapshot';
 
 @Injectable()
 export class ExportsService {
@@ -64,6 +66,8 @@ export class ExportsService {
       await snapshot.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
       // a client that stops reading but stays connected: Postgres ends the snapshot after this long idle
       await snapshot.query(`SET LOCAL idle_in_transaction_session_timeout = '${SNAPSHOT_IDLE_TIMEOUT_S}s'`);
+      // named in pg_stat_activity while it lasts, for an operator who wonders what holds a connection so long
+      await snapshot.query(`SET LOCAL application_name = '${EXPORT_SNAPSHOT_NAME}'`);
       const [{ clients, incidents, consultations }] = await snapshot.manager.query<{ clients: number; incidents: number; consultations: number }[]>(
         `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
                 (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,
