@@ -2,6 +2,7 @@ import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { MAX_ACTIVE_KEYS } from '../src/members/members.service';
 import { admitTestMember, servicesCells, sign_, SUBMIT, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+import { waitForLockWaits } from '../../../test/harness/lock-waits';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- GraphQL answers are checked field by field */
 describe('coordinator: member keys and credentials', () => {
@@ -39,6 +40,24 @@ describe('coordinator: member keys and credentials', () => {
     const other = await submitAs(hub, b, sign_(b, { cells: servicesCells((t, o) => good(t, o) + 1), period: '2025-06', revision: 2 }), false);
     expect(other.conflicts.map((c: any) => c.code)).toEqual(['KEY_UNKNOWN']);
     expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [b.memberId]))[0].n).toBe(1);
+  });
+
+  it('refuses a signing key of small order (one signature would verify for every message), registered or already stored', async () => {
+    const c = await admitTestMember(hub);
+    const identity = Buffer.alloc(32);
+    identity[0] = 1;
+    const weak = await hub.gql(REGISTER, { i: { memberId: c.memberId, publicKey: identity.toString('base64') } }, admin);
+    expect(weak.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { reason: 'KEY_INVALID' } });
+    // stored before the hub checked keys: a forged signature under it is still refused
+    const spki = Buffer.concat([Buffer.from('302a300506032b6570032100', 'hex'), identity]);
+    const storedPem = `-----BEGIN PUBLIC KEY-----\n${spki.toString('base64')}\n-----END PUBLIC KEY-----\n`;
+    await hub.dataSource.query(`INSERT INTO member_keys (key_id, member_id, public_key, active) VALUES ('ed25519:weak-identity', $1, $2, true)`, [c.memberId, storedPem]);
+    const forged = Buffer.alloc(64);
+    forged[0] = 1;
+    const body = { ...sign_(c, { cells: servicesCells(good), period: '2025-07' }), keyId: 'ed25519:weak-identity', signature: forged.toString('base64') };
+    const refused = await submitAs(hub, c, body, false);
+    expect({ status: refused.status, codes: refused.conflicts.map((x: any) => x.code) }).toEqual({ status: 'ERROR', codes: ['SIGNATURE_INVALID'] });
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [c.memberId]))[0].n).toBe(0);
   });
 
   it('rotates a signing key: once the old key is revoked its signatures are refused, and it cannot be registered again', async () => {
@@ -118,7 +137,7 @@ describe('coordinator: member keys and credentials', () => {
     await inFlight.query(`SELECT 1 FROM members WHERE id = $1 FOR UPDATE`, [k.memberId]);
     await inFlight.query(`INSERT INTO member_keys (key_id, member_id, public_key, active) VALUES ('ed25519:in-flight', $1, $2, true)`, [k.memberId, fresh()]);
     const racing = register(fresh());
-    await new Promise((r) => setTimeout(r, 300));
+    await waitForLockWaits(hub.dataSource, 'the registration waiting on the member row');
     await inFlight.commitTransaction();
     await inFlight.release();
     expect(await racing).toEqual(tooMany);

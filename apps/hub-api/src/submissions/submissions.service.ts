@@ -8,6 +8,7 @@ import { ImportSummary, SignedSubmission } from '@paivand/schema';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { MemberKeyEntity } from '../members/member-key.entity';
+import { isStrongEd25519Key } from '../members/node-keys';
 import { MemberEntity } from '../members/member.entity';
 import { StandardsService } from '../standards/standards.service';
 import { canonicalForms } from './canonical';
@@ -89,7 +90,9 @@ export class SubmissionsService {
     }
     // Buffer.from(.., 'base64') skips what is not base64 and reads base64url too: without the exact form,
     // many strings would verify as one signature, and the stored one would not be the node's.
-    if (!canonicalSignature(s.signature) || !verify(null, Buffer.from(forms.signed, 'utf8'), createPublicKey(key.publicKey), Buffer.from(s.signature, 'base64'))) {
+    // (and a key of small order, which one signature matches for every message, verifies nothing: one stored before keys were checked)
+    const publicKey = createPublicKey(key.publicKey);
+    if (!canonicalSignature(s.signature) || !isStrongEd25519Key(publicKey) || !verify(null, Buffer.from(forms.signed, 'utf8'), publicKey, Buffer.from(s.signature, 'base64'))) {
       pre.add('SIGNATURE_INVALID', 'signature', 'the Ed25519 signature does not match the canonical payload');
       return refuse(pre);
     }
