@@ -8,6 +8,7 @@ import { fillSyntheticConsultations, fillSyntheticRegister } from '../src/releas
 import { runCli as cli } from './utils/cli';
 import { legacySeal } from './utils/legacy-seal';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
+import { waitForLockWaits } from '../../../test/harness/lock-waits';
 
 jest.setTimeout(120_000);
 
@@ -213,11 +214,7 @@ describe('member node, operator: an import accepted while the keys are rotated',
         await other.query(`SELECT id FROM consultations WHERE notes_enc LIKE 'enc2:k1:%' LIMIT 1 FOR UPDATE`);
         rotation = rotateKeys(running.dataSource, new KeyRing(`k2:${k2},k1:${k1}`), { batchSize: 50, lockTimeoutMs: 30_000 });
         rotation.catch(() => undefined);
-        const waiting = async (): Promise<number> => (await running.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
-        for (let t = 0; (await waiting()) === 0; t++) {
-          if (t > 200) throw new Error('the rotation never waited on the held consultation');
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await waitForLockWaits(running.dataSource, 'the rotation waiting on the held consultation');
         // meanwhile a caseworker accepts the import: its staged ciphertext goes into clients and incidents as it is
         const accepted = await running.gql('mutation($id: ID!) { acceptImport(id: $id) { status rowsImported } }', { id: jobId }, await running.signIn('caseworker'));
         expect(accepted.data?.acceptImport).toEqual({ status: 'accepted', rowsImported: 2 });

@@ -5,6 +5,7 @@ import { LoginThrottleService } from '../src/staff/login-throttle.service';
 import { StaffService } from '../src/staff/staff.service';
 import request from 'supertest';
 import { NodeTestApp, startNodeTestApp, TEST_PASSWORD } from './utils/node-test-app';
+import { waitForLockWaits } from '../../../test/harness/lock-waits';
 
 jest.setTimeout(60_000);
 
@@ -153,6 +154,7 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect((await create('moving.up.again', 'a good long password')).errors).toBeUndefined();
     const id = await idOf('moving.up.again');
     const before = (await login('moving.up.again', 'a good long password')) as string;
+    expect((await node.gql('{ me { role } }', {}, before)).data?.me.role).toBe('caseworker');
     const ROLE = 'mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { role } }';
     expect((await node.gql(ROLE, { i: { accountId: id, role: 'manager' } }, admin)).data?.changeStaffRole.role).toBe('manager');
     expect((await node.gql('{ me { role } }', {}, before)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
@@ -196,6 +198,7 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect((await create('back.and.forth', 'a good long password', 'manager')).errors).toBeUndefined();
     const id = await idOf('back.and.forth');
     const before = (await login('back.and.forth', 'a good long password')) as string;
+    expect((await node.gql('{ me { role } }', {}, before)).data?.me.role).toBe('manager');
     const ROLE = 'mutation($i: ChangeStaffRoleInput!) { changeStaffRole(input: $i) { role } }';
     expect((await node.gql(ROLE, { i: { accountId: id, role: 'caseworker' } }, admin)).data?.changeStaffRole.role).toBe('caseworker');
     expect((await node.gql(ROLE, { i: { accountId: id, role: 'manager' } }, admin)).data?.changeStaffRole.role).toBe('manager');
@@ -227,11 +230,7 @@ describe('member node, operator: staff accounts and sign-in', () => {
     try {
       await other.query(`INSERT INTO staff_accounts (centre_id, username, display_name, password_hash, role) SELECT centre_id, 'same.name', 'First', password_hash, 'caseworker' FROM staff_accounts LIMIT 1`);
       const pending = create('same.name', 'a good long password');
-      const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
-      for (let t = 0; (await waiting()) === 0; t++) {
-        if (t > 200) throw new Error('the request never waited on the other insert');
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitForLockWaits(node.dataSource, 'the request waiting on the other insert');
       await other.commitTransaction();
       answer = await pending;
     } finally {

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../src/crypto/key-ring';
 import { legacySeal } from './utils/legacy-seal';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
-import { currentStandard, DatasetDecl } from '@paivand/schema';
+import { currentStandard, DatasetDecl, latestRecordDate } from '@paivand/schema';
 import { ReleaseProjection } from '../src/releases/release-projection';
 import { ReleaseEntity } from '../src/releases/release.entity';
 import { ReleasesService } from '../src/releases/releases.service';
@@ -15,6 +15,7 @@ import { JwtService } from '@nestjs/jwt';
 import { JWT_ISSUER } from '../src/common/auth/jwt.strategy';
 import { ClientCodesUpper1764400000000 } from '../src/database/migrations/1764400000000-client-codes-upper';
 import { newKey, NodeTestApp, startNodeTestApp, TEST_CENTRE, TEST_JWT_SECRET } from './utils/node-test-app';
+import { waitForLockWaits } from '../../../test/harness/lock-waits';
 
 const CLIENT_FIELDS = 'id clientCode sex birthYear district maritalStatus migrationStatus hasDisability registeredOn fullName phone address dateOfBirth notes';
 const CREATE_CLIENT = `mutation($i: CreateClientInput!) { createClient(input: $i) { ${CLIENT_FIELDS} } }`;
@@ -277,7 +278,7 @@ describe('member node: case register, roles, validation, encryption, access log'
       ['dateOfBirth', '17.05.1990', 'INVALID_DATE'],
       ['notes', 'z'.repeat(10_001), 'OUT_OF_RANGE'],
       // plausibility: nothing in the future (a day's grace for the time zone), a birth date in the birth year
-      ['birthYear', new Date().getUTCFullYear() + 1, 'DATE_IN_FUTURE'],
+      ['birthYear', Number(latestRecordDate().slice(0, 4)) + 1, 'DATE_IN_FUTURE'],
       ['registeredOn', daysFromNow(2), 'DATE_IN_FUTURE'],
       ['dateOfBirth', '1991-05-17', 'INCONSISTENT'],
     ];
@@ -744,11 +745,7 @@ describe('member node: case register, roles, validation, encryption, access log'
       try {
         await other.query(...deletion);
         const pending = call();
-        const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
-        for (let t = 0; (await waiting()) === 0; t++) {
-          if (t > 100) throw new Error('the call never waited on the row being deleted');
-          await new Promise((r) => setTimeout(r, 50));
-        }
+        await waitForLockWaits(node.dataSource, 'the call waiting on the row being deleted');
         await other.commitTransaction();
         return await pending;
       } finally {
@@ -785,11 +782,8 @@ describe('member node: case register, roles, validation, encryption, access log'
       await holder.query('LOCK TABLE access_log IN SHARE MODE');
       const correction = node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id, incidentDate: '2025-05-05', reportedDate: '2025-05-06' } }, caseworker);
       const service = node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId: id, date: '2025-05-03', serviceType: 'case_management', outcome: 'provided' } }, caseworker);
-      const waiting = async (): Promise<number> => (await node.dataSource.query(`SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted`))[0].n;
-      for (let t = 0; (await waiting()) < 2; t++) {
-        if (t > 100) break; // one of them may already wait on the other's row instead: fine either way
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      // (one of them may wait on the other's row instead of the access log: two waits either way)
+      await waitForLockWaits(node.dataSource, 'the correction and the service waiting', 2);
       await holder.commitTransaction();
       answers = await Promise.all([correction, service]);
     } finally {
@@ -963,7 +957,8 @@ describe('member node: case register, roles, validation, encryption, access log'
       await expect(rotateKeys(node.dataSource, ring, { batchSize: 7, lockTimeoutMs: 200 })).rejects.toThrow(new RotationIncompleteError({ clients: 1 }));
       // held again, and let go while the rotation waits for it: the rotation finishes
       const waiting = rotateKeys(node.dataSource, ring, { batchSize: 7 });
-      await new Promise((r) => setTimeout(r, 300));
+      waiting.catch(() => undefined);
+      await waitForLockWaits(node.dataSource, 'the rotation waiting on the held client');
       await other.commitTransaction();
       await waiting;
     } finally {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { randomBytes } from 'node:crypto';
+import crypto, { createHash, randomBytes } from 'node:crypto';
 import { DatasetDecl, TOTAL_CODE } from '@paivand/schema';
 import { DpCounter } from './dp';
 import { ExactSampler, discreteLaplaceVariance, toRational } from './sampler';
@@ -21,6 +21,24 @@ function bufferedRandom(): (n: number) => Uint8Array {
   };
 }
 
+/** A seeded byte stream (SHA-256 in counter mode): the statistical tests see the same draws on every run. */
+function seededBytes(seed: string): (n: number) => Uint8Array {
+  let counter = 0;
+  let block = Buffer.alloc(0);
+  let pos = 0;
+  return (n) => {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      if (pos === block.length) {
+        block = createHash('sha256').update(`${seed}:${counter++}`).digest();
+        pos = 0;
+      }
+      out[i] = block[pos++];
+    }
+    return out;
+  };
+}
+
 function dpDataset(sizes: number[], policy = { epsilonPerRelease: 0.5, annualEpsilon: 2, maxContributionsPerClient: 2 }): DatasetDecl {
   const base = syntheticDataset('dp', sizes);
   return { ...base, protection: { ...base.protection, method: 'differential_privacy', differentialPrivacy: policy } };
@@ -28,7 +46,8 @@ function dpDataset(sizes: number[], policy = { epsilonPerRelease: 0.5, annualEps
 
 describe('exact discrete Laplace sampler', () => {
   it('draws integers with mean 0 and the expected variance (within 9%)', () => {
-    const sampler = new ExactSampler(bufferedRandom());
+    // seeded: with a fresh random source the 9% bound fails about once in a thousand runs (the tails are heavy)
+    const sampler = new ExactSampler(seededBytes('variance'));
     for (const [t, s] of [
       [2n, 1n],
       [4n, 1n],
@@ -180,12 +199,15 @@ describe('differential privacy release', () => {
   it('draws its noise from node:crypto by default, never from Math.random', async () => {
     const ds = dpDataset([3]);
     const spy = jest.spyOn(Math, 'random');
+    const bytes = jest.spyOn(crypto, 'randomBytes');
     try {
       const { tables } = await protectRelease({ standard: syntheticStandard([3], [ds]), datasets: [ds], period: '2026-02', records: recordsFor([3], [40, 30, 20], '2026-02') });
       expect(tables[0].cells.every((c) => Number.isInteger(c.value))).toBe(true);
       expect(spy).not.toHaveBeenCalled();
+      expect(bytes).toHaveBeenCalled();
     } finally {
       spy.mockRestore();
+      bytes.mockRestore();
     }
   });
 

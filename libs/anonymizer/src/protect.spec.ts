@@ -608,17 +608,39 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
     expect(extraHidden).toBeGreaterThan(0);
   });
 
-  it('larger tables (up to 5 dimensions, a few hundred cells) always pass their own audit', async () => {
+  it('larger tables (3 to 5 dimensions, 24 to 300 inner cells) pass their own audit, and an independent adversary cannot narrow their hidden cells', async () => {
+    // sizes chosen per dimension count, so that 4- and 5-dimension tables of this size really come up
+    const largerArb = fc
+      .constantFrom(3, 4, 5)
+      .chain((d) => fc.array(fc.integer({ min: 2, max: d === 3 ? 6 : d === 4 ? 4 : 3 }), { minLength: d, maxLength: d }))
+      .filter((sizes) => sizes.reduce((a, b) => a * b, 1) >= 24)
+      .chain((sizes) =>
+        fc.record({
+          sizes: fc.constant(sizes),
+          counts: fc.array(countArb, { minLength: sizes.reduce((a, b) => a * b, 1), maxLength: sizes.reduce((a, b) => a * b, 1) }),
+          k: fc.constantFrom(3, 5),
+          structuralZeros: fc.boolean(),
+        }),
+      );
+    const dimensionsSeen = new Set<number>();
+    let checked = 0;
     await fc.assert(
-      fc.asyncProperty(tableArb(96).filter(({ sizes }) => sizes.reduce((a, b) => a * b, 1) >= 24), async ({ sizes, counts, k, structuralZeros }) => {
+      fc.asyncProperty(largerArb, async ({ sizes, counts, k, structuralZeros }) => {
+        dimensionsSeen.add(sizes.length);
         const ds = syntheticDataset('t', sizes, { k, structuralZeros });
         const standard = syntheticStandard(sizes, [ds]);
         const { tables, report } = await protectRelease({ standard, datasets: [ds], period: '2026-05', records: recordsFor(sizes, counts, '2026-05') });
         expect(report.datasets[0].audit.passed).toBe(true);
         for (const c of tables[0].cells) if (c.value !== null) expect(c.value >= k || (c.value === 0 && structuralZeros)).toBe(true);
+        // the adversary's LP over everything published, for up to 12 hidden cells spread over the table
+        const hidden = hiddenOf(sizes, tables[0].cells);
+        const step = Math.max(1, Math.ceil(hidden.length / 12));
+        checked += await expectWideToLp(counts.length, equationsOf(sizes, tables[0].cells), hidden.filter((_, i) => i % step === 0), protectionRangeOf(ds.protection));
       }),
-      { numRuns: 10, seed: 99 },
+      { numRuns: 12, seed: 99 },
     );
+    expect([...dimensionsSeen].sort()).toEqual([3, 4, 5]);
+    expect(checked).toBeGreaterThan(60);
   });
 });
 

@@ -197,10 +197,10 @@ describe('CSV reader', () => {
     for (const text of [`a;b\n${';'.repeat(6_000_000)}\n`, `a;b\n"${'x'.repeat(3_000_000)}`, `a;b\n${'x'.repeat(3_000_000)}\n`]) {
       expect(await refusal(text)).toMatchObject({ code: 'CSV_MAX_RECORD_SIZE' });
     }
-    expect(performance.now() - started).toBeLessThan(3_000);
+    expect(performance.now() - started).toBeLessThan(10_000);
     // a wide but sane record still reads
     expect((await read(Buffer.from(`a;b\n${Array.from({ length: 500 }, (_, i) => `v${i}`).join(';')}\n`))).records[1]).toHaveLength(500);
-  });
+  }, 30_000);
 
   it('names the problem of a malformed file without quoting it', async () => {
     const records = readCsv(Readable.from([Buffer.from('a,"secret\n"c,d')]));

@@ -8,21 +8,17 @@ import { ConsultationsResolver } from '../../register/consultations.resolver';
 import { RegisterResolver } from '../../register/register.resolver';
 import { ReleasesResolver } from '../../releases/releases.resolver';
 import { StaffResolver } from '../../staff/staff.resolver';
+import { StandardResolver } from '../../standard-sync/standard.resolver';
 import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { operationFiles, undeclaredOperations } from '../../../../../test/harness/roles-coverage';
+import { join } from 'node:path';
 
 /** Deny by default, checked: every query, mutation and route states who may call it. */
 describe('every operation of the member node declares its roles', () => {
-  const classes = [AccessLogResolver, ConsultationsResolver, ImportsResolver, RegisterResolver, ReleasesResolver, StaffResolver, ExportsController, HealthController, ImportsController];
-
-  it.each(classes.map((c) => [c.name, c] as const))('%s', (_name, cls) => {
-    const methods = Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== 'constructor');
-    expect(methods.length).toBeGreaterThan(0);
-    for (const m of methods) {
-      const handler = (cls.prototype as unknown as Record<string, object>)[m];
-      const roles = Reflect.getMetadata(ROLES_KEY, handler) as string[] | undefined;
-      const isPublic = Reflect.getMetadata(PUBLIC_KEY, handler) as boolean | undefined;
-      expect(`${cls.name}.${m}: ${isPublic === true || (roles?.length ?? 0) > 0 ? 'declared' : 'MISSING'}`).toBe(`${cls.name}.${m}: declared`);
-    }
+  it('every query, mutation and route of every resolver and controller (found by file name, new ones too)', async () => {
+    const { classes, undeclared } = await undeclaredOperations(operationFiles(join(__dirname, '../..')), ROLES_KEY, PUBLIC_KEY);
+    expect(classes).toEqual(expect.arrayContaining([AccessLogResolver, ConsultationsResolver, ImportsResolver, RegisterResolver, ReleasesResolver, StaffResolver, StandardResolver, ExportsController, HealthController, ImportsController].map((c) => c.name)));
+    expect(undeclared).toEqual([]);
   });
 
   it('keeps case data away from the centre admin and exports with managers', () => {
