@@ -90,6 +90,14 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     }],
     ['an unknown schema version', 'SCHEMA_VERSION_UNKNOWN', (): unknown => sign_(b, { cells: servicesCells(good), schemaVersion: '1999.1' })],
     ['a payload without cells', 'PAYLOAD_INVALID', (): unknown => ({ payload: { memberId: b.memberId }, signature: 'x', keyId: b.keyId })],
+    ['a count published with OBS_STATUS Q (missing)', 'STATUS_INVALID', (): unknown => {
+      const cells = servicesCells(good);
+      cells[0] = { ...cells[0], obsStatus: 'Q' };
+      return sign_(b, { cells });
+    }],
+    ['a withheld cell with OBS_STATUS A', 'STATUS_INVALID', (): unknown => sign_(b, { cells: servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? null : good(t, o))).map((c) => (c.value === null ? { ...c, obsStatus: 'A' } : c)) })],
+    ['CONF_STATUS S (the hub\'s own) from a sender', 'STATUS_INVALID', (): unknown => sign_(b, { cells: servicesCells((t, o) => (t === 'shelter' && o === 'provided' ? null : good(t, o))).map((c) => (c.value === null ? { ...c, confStatus: 'S' } : c)) })],
+    ['a k that is no integer', 'PAYLOAD_INVALID', (): unknown => sign_(b, { cells: servicesCells(good), protection: { method: 'suppression', k: 5.5, protectionRange: 5 } })],
   ])('refuses %s with %s, storing nothing', async (_name, code, make) => {
     const summary = await submit(b, make());
     expect(summary.status).toBe('ERROR');
@@ -146,6 +154,35 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect(await rows(b.memberId)).toBe(0);
     await hub.gql(`mutation { reinstateMember(memberId: "${b.memberId}") { status } }`, {}, admin);
     expect((await submit(b, sign_(b, { cells: servicesCells(good) }))).status).toBe('SUCCESS');
+  });
+
+  it('holds hidden cells to the protection range the release declares when it is wider than the dataset\'s (a release on an older standard declares the current one)', async () => {
+    // a 2 x 2 block of hidden 3s inside published margins: each is known to lie in [0, 6], 6 wide
+    const block = (t: string, o: string): boolean => ['legal_counselling', 'shelter'].includes(t) && ['provided', 'referred'].includes(o);
+    const std = new StandardIndex(STANDARD);
+    expect(std.codes('service_type')).toEqual(expect.arrayContaining(['legal_counselling', 'shelter']));
+    expect(std.codes('service_outcome')).toEqual(expect.arrayContaining(['provided', 'referred']));
+    const cells = servicesCells((t, o) => (block(t, o) ? 3 : good(t, o))).map((c) => (block(c.key[0], c.key[1]) ? { ...c, value: null, obsStatus: 'Q' as const, confStatus: 'C' as const } : c));
+    const at = (protectionRange: number): unknown => sign_(b, { cells, period: '2025-09', protection: { method: 'suppression', k: 5, protectionRange } });
+    expect((await submit(b, at(5), true)).status).toBe('SUCCESS');
+    const wider = await submit(b, at(10), true);
+    expect({ status: wider.status, codes: [...new Set(codes(wider))] }).toEqual({ status: 'ERROR', codes: ['SUPPRESSION_DISCLOSED'] });
+  });
+
+  it('over REST (GraphQL refuses them before), a number JSON reads as Infinity (1e999) is PAYLOAD_INVALID and a NUL in a key id a coded 400, not an internal error', async () => {
+    const s = sign_(a, { cells: servicesCells(good), period: '2025-10' });
+    const body = JSON.stringify(s).replace('"k":5', '"k":1e999');
+    expect(body).toContain('1e999');
+    const res = await request(hub.app.getHttpServer()).post('/api/v1/submissions?dryRun=true').set('authorization', `Bearer ${a.token}`).set('content-type', 'application/json').send(body);
+    expect(res.status).toBe(200);
+    expect({ status: res.body.status, codes: codes(res.body) }).toEqual({ status: 'ERROR', codes: ['PAYLOAD_INVALID'] });
+    const cellBody = JSON.stringify(s).replace(/"value":(\d+)/, '"value":1e999');
+    const cell = await request(hub.app.getHttpServer()).post('/api/v1/submissions?dryRun=true').set('authorization', `Bearer ${a.token}`).set('content-type', 'application/json').send(cellBody);
+    expect({ status: cell.status, codes: codes(cell.body) }).toEqual({ status: 200, codes: ['PAYLOAD_INVALID'] });
+    for (const keyId of [`${a.keyId}\u0000`, `ed25519:\u0000`]) {
+      const nul = await request(hub.app.getHttpServer()).post('/api/v1/submissions').set('authorization', `Bearer ${a.token}`).send({ ...s, keyId });
+      expect({ status: nul.status, code: nul.body.code, field: nul.body.details?.fields?.[0]?.code }).toEqual({ status: 400, code: 'BAD_USER_INPUT', field: 'INVALID_CHARACTERS' });
+    }
   });
 
   it('over REST: the same summary; an oversized body is 413 and malformed JSON a coded 400', async () => {

@@ -29,6 +29,15 @@ describe('checkStandardDocument: the record attributes a dimension reads', () =>
     expect(refusedField(draft())).toBeNull();
   });
 
+  it('refuses a code, a codelist or a dataset without a label readers can see in each of tg, ru and en', () => {
+    const list = (d: any): any => d.codelists.find((l: any) => l.id === 'service_type');
+    const at = `codelists.${STANDARD.codelists.findIndex((l) => l.id === 'service_type')}`;
+    expect(refusedField(draft((d) => (list(d).codes[0].labels.tg = '')))).toBe(`${at}.codes.0.labels.tg`);
+    expect(refusedField(draft((d) => (list(d).codes[1].labels.ru = '  ')))).toBe(`${at}.codes.1.labels.ru`);
+    expect(refusedField(draft((d) => delete list(d).codes[2].labels.en))).toBe(`${at}.codes.2.labels.en`);
+    expect(refusedField(draft((d) => (list(d).name.en = ' ')))).toBe(`${at}.name`);
+  });
+
   it('refuses a dimension that reads no record attribute a node keeps', () => {
     expect(refusedField(draft((d) => (dimension(d, 'services_monthly', 'service_type').attribute = 'no_such_attribute')))).toBe('datasets.1.dimensions.0.attribute');
     expect(refusedField(draft((d) => delete dimension(d, 'services_monthly', 'service_type').attribute))).toBe('datasets.1.dimensions.0.attribute');

@@ -33,7 +33,12 @@ function isObject(v: unknown): v is Record<string, unknown> {
 }
 
 function isLabels(v: unknown): boolean {
-  return isObject(v) && LANGUAGES.every((lang) => typeof v[lang] === 'string' && v[lang] !== '');
+  return isObject(v) && LANGUAGES.every((lang) => isLabel(v[lang]));
+}
+
+/** A label readers can see: a string with something besides white space. */
+function isLabel(v: unknown): boolean {
+  return typeof v === 'string' && v.trim() !== '';
 }
 
 function isPositiveInt(v: unknown): boolean {
@@ -86,7 +91,7 @@ export function checkStandardDocument(doc: unknown): Standard {
       if (!CODE.test(c.code)) fail(`codelists.${i}.codes.${j}.code`, 'must be 1-80 letters, digits, _ . or -, starting with a letter or digit');
       if (codes.has(c.code)) fail(`codelists.${i}.codes.${j}.code`, `repeats code ${c.code}`);
       codes.add(c.code);
-      for (const lang of LANGUAGES) if (typeof c.labels[lang] !== 'string') fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing');
+      for (const lang of LANGUAGES) if (!isLabel(c.labels[lang])) fail(`codelists.${i}.codes.${j}.labels.${lang}`, 'is missing or empty');
     }
     if (l.parentCodelist !== undefined && typeof l.parentCodelist !== 'string') fail(`codelists.${i}.parentCodelist`, 'must be a codelist id');
     lists.add(l.id);

@@ -54,6 +54,9 @@ const SUBMISSION_KEYS = new Set(['payload', 'signature', 'keyId']);
 const PAYLOAD_KEYS = new Set(['memberId', 'datasetId', 'schemaVersion', 'period', 'revision', 'dimensions', 'protection', 'cells', 'contentHash', 'preparedAt']);
 const PROTECTION_KEYS = new Set(['method', 'k', 'protectionRange', 'epsilon']);
 
+/** Control characters (NUL among them, which Postgres refuses in text: an internal error after the checks). */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
 function unknownKey(o: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
   return Object.keys(o).find((k) => !allowed.has(k));
 }
@@ -66,11 +69,11 @@ export function shapeError(input: unknown): string | null {
     return 'payload.protection holds a key other than method, k, protectionRange and epsilon';
   }
   if (typeof input.signature !== 'string' || input.signature.length > 200) return 'signature must be a base64 string';
-  if (typeof input.keyId !== 'string' || input.keyId.length > 100) return 'keyId must be a string';
+  if (typeof input.keyId !== 'string' || input.keyId.length > 100 || CONTROL.test(input.keyId)) return 'keyId must be a string without control characters';
   const p = input.payload;
   if (!isObject(p)) return 'payload must be an object';
   for (const f of ['memberId', 'datasetId', 'schemaVersion', 'period', 'contentHash', 'preparedAt'] as const) {
-    if (typeof p[f] !== 'string' || p[f].length > 200) return `payload.${f} must be a string`;
+    if (typeof p[f] !== 'string' || p[f].length > 200 || CONTROL.test(p[f])) return `payload.${f} must be a string without control characters`;
   }
   if (typeof p.revision !== 'number' || !Number.isInteger(p.revision) || p.revision < 1 || p.revision > MAX_INT) {
     return `payload.revision must be an integer from 1 to ${MAX_INT}`;
@@ -79,10 +82,11 @@ export function shapeError(input: unknown): string | null {
     return 'payload.dimensions must be a list of strings';
   }
   const prot = p.protection;
-  if (!isObject(prot) || typeof prot.method !== 'string' || typeof prot.k !== 'number' || typeof prot.protectionRange !== 'number') {
-    return 'payload.protection must hold method, k and protectionRange';
+  // (JSON reads 1e999 as Infinity: a number, but no count, threshold or budget)
+  if (!isObject(prot) || typeof prot.method !== 'string' || !Number.isInteger(prot.k) || (prot.k as number) < 1 || !Number.isFinite(prot.protectionRange)) {
+    return 'payload.protection must hold method, k (an integer, at least 1) and protectionRange (a finite number)';
   }
-  if (prot.epsilon !== undefined && typeof prot.epsilon !== 'number') return 'payload.protection.epsilon must be a number';
+  if (prot.epsilon !== undefined && !Number.isFinite(prot.epsilon)) return 'payload.protection.epsilon must be a finite number';
   if (!Array.isArray(p.cells)) return 'payload.cells must be a list';
   if (p.cells.length > MAX_CELLS) return `payload.cells holds more than ${MAX_CELLS} cells`;
   if (!isIsoTime(p.preparedAt as string)) {
@@ -92,7 +96,7 @@ export function shapeError(input: unknown): string | null {
     const c: unknown = p.cells[i];
     if (!isObject(c) || Object.keys(c).sort().join(',') !== CELL_KEYS) return `payload.cells.${i} must hold exactly key, value, obsStatus, confStatus`;
     if (!Array.isArray(c.key) || !c.key.every((k) => typeof k === 'string')) return `payload.cells.${i}.key must be a list of codes`;
-    if (c.value !== null && typeof c.value !== 'number') return `payload.cells.${i}.value must be a number or null`;
+    if (c.value !== null && !Number.isFinite(c.value)) return `payload.cells.${i}.value must be a finite number or null`;
     if (typeof c.obsStatus !== 'string' || typeof c.confStatus !== 'string') return `payload.cells.${i} statuses must be strings`;
   }
   return null;
@@ -202,8 +206,10 @@ export function validateCells(
       idx += ci * L.strides[d];
     }
     if (!OBS.has(c.obsStatus) || !CONF.has(c.confStatus)) out.add('STATUS_INVALID', 'cell', 'obsStatus or confStatus is not an SDMX code', i);
-    else if ((c.value === null) !== (c.confStatus !== 'F')) {
-      out.add('STATUS_INVALID', 'cell', 'a suppressed cell has value null and a CONF_STATUS other than F; a free cell has a value', i);
+    else if ((c.value === null) !== (c.confStatus !== 'F') || (c.value === null) !== (c.obsStatus === 'Q')) {
+      out.add('STATUS_INVALID', 'cell', 'a suppressed cell has value null, OBS_STATUS Q and a CONF_STATUS other than F; a free cell has a value, another OBS_STATUS and F', i);
+    } else if (c.confStatus === 'S') {
+      out.add('STATUS_INVALID', 'cell', 'CONF_STATUS S is the hub\'s own secondary suppression; a sender withholds a cell as C', i);
     }
     if (c.value !== null && (!Number.isInteger(c.value) || c.value < 0 || c.value > MAX_INT)) {
       out.add('COUNT_INVALID', 'cell', `counts are integers from 0 to ${MAX_INT}`, i);
@@ -224,7 +230,10 @@ export function validateCells(
   }
   if (suppression && o.zerosProtected) checkNoPublishedZero(L, seen, values, published, k, out);
   checkCompleteAndMargins(L, seen, values, published, out);
-  if (suppression) checkSuppressionHolds(L, seen, values, published, protectionRangeOf(dataset.protection), out);
+  // the widest range asked: of the release's version, of the current one (a release prepared on an older version
+  // is held to what the Association asks now, as its k is), and the one it declares
+  const range = Math.max(protectionRangeOf(dataset.protection), o.current ? protectionRangeOf(o.current.dataset.protection) : 0, p.protection.protectionRange);
+  if (suppression) checkSuppressionHolds(L, seen, values, published, range, out);
 }
 
 /**
