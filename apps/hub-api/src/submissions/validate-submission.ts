@@ -55,7 +55,7 @@ const PAYLOAD_KEYS = new Set(['memberId', 'datasetId', 'schemaVersion', 'period'
 const PROTECTION_KEYS = new Set(['method', 'k', 'protectionRange', 'epsilon']);
 
 /** Control characters (NUL among them, which Postgres refuses in text: an internal error after the checks). */
-const CONTROL = /[\u0000-\u001f\u007f]/;
+const CONTROL = { test: (v: string): boolean => [...v].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f) };
 
 function unknownKey(o: Record<string, unknown>, allowed: ReadonlySet<string>): string | undefined {
   return Object.keys(o).find((k) => !allowed.has(k));
