@@ -185,6 +185,17 @@ describe('hub: statistics by audience, protected against aggregation and differe
     ).toEqual(['filters.dimension']);
   });
 
+  it('one request reads at most 4,000,000 table cells from all its fields together: few answer cells can ask for much work', async () => {
+    // the national total of incidents_monthly (864 inner cells) over 240 months: one answer cell, 207,360 cells read
+    const field = (alias: string): string => `${alias}: statistics(query: { datasetId: "incidents_monthly", from: "2006-11", to: "2026-10" }) { cells { value } }`;
+    const one = await hub.gql(`{ ${field('a')} }`, {});
+    expect(one.errors).toBeUndefined();
+    expect(one.data?.a.cells).toHaveLength(1);
+    const many = await hub.gql(`{ ${Array.from({ length: 20 }, (_, i) => field(`a${i}`)).join(' ')} }`, {});
+    expect(many.errors?.map((e: { extensions?: { code?: string; details?: { reason?: string } } }) => [e.extensions?.code, e.extensions?.details?.reason])).toEqual([['QUERY_TOO_COMPLEX', 'TOO_MANY_CELL_READS']]);
+    expect(many.data ?? null).toBeNull();
+  });
+
   it('one request gets at most 20,000 cells from all its fields together (aliases of one field share the limit)', async () => {
     // 864 cells a month by every dimension of incidents_monthly (public): 12 months are 10,368 cells, two such fields more than 20,000
     const field = (alias: string): string =>

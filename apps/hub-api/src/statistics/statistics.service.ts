@@ -21,13 +21,32 @@ export const MAX_ANSWER_CELLS = 20_000;
  * one budget: a limit per field let one anonymous request of 37 aliased `statistics` fields (8 KB)
  * build 735,000 cells (99 MB of JSON, 84 s of the hub's CPU), within the query's field limit.
  */
+/**
+ * Most table cells one request may make the hub read, period by period, from all its fields together:
+ * the answer cells alone do not measure the work (a filter on every code of a dataset is one answer cell
+ * that sums 864 of its cells, in every period asked, with a projection where some are hidden; a hundred
+ * aliases of it over twenty years were seconds of the hub's time for one anonymous request). Twenty years
+ * of a whole 864-cell table, grouped any way, read 207,360: a request may read it about nineteen times.
+ */
+export const MAX_CELL_READS = 4_000_000;
+
 export class CellBudget {
-  constructor(private left = MAX_ANSWER_CELLS) {}
+  constructor(
+    private left = MAX_ANSWER_CELLS,
+    private readsLeft = MAX_CELL_READS,
+  ) {}
 
   /** Takes n cells, or none when fewer are left. */
   take(n: number): boolean {
     if (n > this.left) return false;
     this.left -= n;
+    return true;
+  }
+
+  /** Takes n cell reads, or none when fewer are left. */
+  read(n: number): boolean {
+    if (n > this.readsLeft) return false;
+    this.readsLeft -= n;
     return true;
   }
 }
@@ -114,18 +133,26 @@ export class StatisticsService {
     const layout = tableLayoutOf(std, dataset);
     const periods = this.periods(dataset, q.from, q.to);
     const plan = this.plan(layout, q);
+    const tooMuchReading = (): HubError =>
+      new HubError('QUERY_TOO_COMPLEX', `The answers of this request would read more than ${MAX_CELL_READS} table cells together; ask for fewer periods, fewer codes, or in fewer fields`, {
+        reason: 'TOO_MANY_CELL_READS',
+      });
     const tooComplex = (): HubError =>
       new HubError('QUERY_TOO_COMPLEX', `The answers of this request would exceed ${MAX_ANSWER_CELLS} cells together; group by fewer dimensions, filter, or ask in fewer fields`, {
         reason: 'TOO_MANY_CELLS',
       });
     const perGroup = plan.groups.length * (q.byPeriod ? periods.length : 1);
+    // the inner cells each answer sums, in every period asked (and once more per member for per-member figures)
+    const reads = plan.groups.reduce((n, g) => n + g.reads, 0) * periods.length;
     if (!budget.take(perGroup)) throw tooComplex();
+    if (!budget.read(reads)) throw tooMuchReading();
     const data = await this.load(std.version, dataset, layout, periods, audience === 'association' || audience === 'member' ? 'members' : 'combined');
     const cells: StatCellModel[] = [];
     const memberIds =
       audience === 'member' ? [p?.memberId ?? ''] : q.byMember ? [...new Set([...data.values()].flatMap((d) => [...(d.members?.keys() ?? [])]))].sort() : [];
     // Per-member figures: one cell per member that reported, beside the combined one (open membership: no fixed number).
     if (q.byMember && !budget.take(perGroup * memberIds.length)) throw tooComplex();
+    if (memberIds.length > 0 && !budget.read(reads * memberIds.length)) throw tooMuchReading();
     const buckets: (string | null)[] = q.byPeriod ? periods : [null];
     for (const bucket of buckets) {
       const inBucket = bucket === null ? periods : [bucket];
@@ -204,7 +231,7 @@ export class StatisticsService {
   }
 
   /** The query as groups, each the list of disjoint table cells whose sum it asks for. */
-  private plan(L: TableLayout, q: StatisticsQueryInput): { groups: { key: string[]; cells: number[] }[] } {
+  private plan(L: TableLayout, q: StatisticsQueryInput): { groups: { key: string[]; cells: number[]; reads: number }[] } {
     const dimIndex = new Map(L.dims.map((d, i) => [d, i]));
     const choice: number[][] = L.sizes.map((n) => [n - 1]); // `_T` unless grouped or filtered
     const grouped = new Set<number>();
@@ -240,11 +267,14 @@ export class StatisticsService {
     return {
       groups: groups.map((g) => {
         let cells = [0];
+        let reads = 1;
         for (let d = 0; d < L.sizes.length; d++) {
           const opts = g.fixed.has(d) ? [g.fixed.get(d) as number] : choice[d];
           cells = cells.flatMap((base) => opts.map((o) => base + o * L.strides[d]));
+          // a total stands for every code of its dimension
+          reads *= opts.reduce((n, o) => n + (o === L.sizes[d] - 1 ? L.sizes[d] - 1 : 1), 0);
         }
-        return { key: g.key, cells };
+        return { key: g.key, cells, reads };
       }),
     };
   }
