@@ -46,6 +46,48 @@ describe('protectTable', () => {
   });
 });
 
+describe('protectTable: sums that draw on too few members', () => {
+  it('does not let two cells of one member alone be summed from the published figures (x + y = the row total less its published cells)', () => {
+    // member 0 alone has (0,0) = 7 and (0,1) = 6; (1,0) and (1,1) hold 5 per member; every other cell at least 20
+    const members = [0, 1, 2].map((m) =>
+      memberTable((s, o) => (s === 0 && o < 2 ? (m === 0 ? (o === 0 ? 7 : 6) : 0) : s === 1 && o < 2 ? 5 : 20 + ((s * 7 + o * 3 + m) % 9))),
+    );
+    const t = protectTable(layout, members, 3);
+    const [x, y] = [indexOf(layout, [0, 0]), indexOf(layout, [0, 1])];
+    expect([t.hidden[x], t.hidden[y]]).toEqual([Hidden.Primary, Hidden.Primary]);
+    expect(answer(t, [x, y])).toBeNull();
+    // nor any other sum of the two, with the published figures: their vector stays outside the span
+    const basis = new SpanBasis();
+    for (let i = 0; i < layout.total; i++) if (t.hidden[i] === Hidden.No) basis.add(indicator(supportOf(layout, i)));
+    for (const v of [indicator([x, y]), new Map([[x, 1], [y, 2]])]) expect(basis.contains(v)).toBe(false);
+  });
+
+  it('on random registers, no sum of hidden cells each of fewer than minContributors members is derivable', () => {
+    const [ns, no] = [layout.sizes[0] - 1, layout.sizes[1] - 1];
+    let pairs = 0;
+    fc.assert(
+      fc.property(
+        fc.array(fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 20, max: 40 })), { minLength: ns * no, maxLength: ns * no }), { minLength: 3, maxLength: 4 }),
+        (members) => {
+          const t = protectTable(layout, members.map((cells) => memberTable((s, o) => cells[s * no + o])), 3);
+          const basis = new SpanBasis();
+          for (let i = 0; i < layout.total; i++) if (t.hidden[i] === Hidden.No) basis.add(indicator(supportOf(layout, i)));
+          const few: number[] = [];
+          for (let i = 0; i < layout.total; i++) if (isInner(layout, i) && (t.hidden[i] === Hidden.Primary || (t.hidden[i] !== Hidden.No && t.value[i] === 0))) few.push(i);
+          for (let a = 0; a < few.length; a++) {
+            for (let b = a + 1; b < few.length; b++) {
+              pairs++;
+              expect(basis.contains(indicator([few[a], few[b]]))).toBe(false);
+            }
+          }
+        },
+      ),
+      { numRuns: 60, seed: 7 },
+    );
+    expect(pairs).toBeGreaterThan(100);
+  });
+});
+
 describe('answer: sums the published cells determine', () => {
   const [ns, no] = [layout.sizes[0] - 1, layout.sizes[1] - 1];
   /** Random members: true inner counts, each member hiding some of its inner cells (NaN) but publishing every margin. */

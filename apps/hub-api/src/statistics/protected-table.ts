@@ -56,6 +56,31 @@ function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, 
   return basis;
 }
 
+/**
+ * The derivable combinations of hidden inner cells that draw on fewer than minContributors members
+ * each (primary at the hub, or hidden zeros, which add no one): the published margins' span, reduced
+ * with every other hidden cell eliminated first (column order puts those before these), keeps exactly
+ * the vectors of the span that hold none of the others. Each as the inner cells it holds.
+ */
+function fewMemberCombinations(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, value: Float64Array): number[][] {
+  const few = (c: number): boolean => hidden[c] === Hidden.Primary || (hidden[c] !== Hidden.Sender && value[c] === 0);
+  let count = 0;
+  for (let i = 0; i < layout.total; i++) if (inner[i] && hidden[i] !== Hidden.No && few(i)) count++;
+  if (count < 2) return [];
+  const shift = layout.total;
+  const label = (c: number): number => (few(c) ? shift + c : c);
+  const basis = new SpanBasis();
+  for (let i = 0; i < layout.total; i++) {
+    if (inner[i] || hidden[i] !== Hidden.No) continue;
+    const v = indicator(supportOf(layout, i).filter((c) => hidden[c] !== Hidden.No).map(label));
+    if (v.size > 0) basis.add(v);
+  }
+  return basis
+    .pivotRows()
+    .filter(([pivot]) => pivot >= shift)
+    .map(([, v]) => [...v.keys()].map((c) => c - shift));
+}
+
 /** Published cells next to `idx` that pass `ok`: another code in one non-total coordinate, then the parents (one coordinate to `_T`). */
 function candidates(layout: TableLayout, idx: number, hidden: Uint8Array, ok: (c: number) => boolean): number[] {
   const c = coordsOf(layout, idx);
@@ -126,6 +151,22 @@ export function protectCombined(
       if (cands.length === 0) continue;
       cands.sort((a, b) => (Number.isNaN(value[a]) ? 0 : value[a]) - (Number.isNaN(value[b]) ? 0 : value[b]) || a - b);
       toHide.add(cands[0]);
+    }
+    // Sums of hidden cells are derivable too, and one of cells that each draw on too few members can draw on
+    // too few altogether (x + y, both of one member alone: the row total less its published cells). Which
+    // members are not known here, only how many, so no combination of such cells alone may be derivable.
+    if (derivable === 0) {
+      for (const combination of fewMemberCombinations(layout, hidden, inner, value)) {
+        derivable++;
+        let cands: number[] = [];
+        for (const i of combination) {
+          cands = candidates(layout, i, hidden, (c) => !toHide.has(c) && value[c] > 0);
+          if (cands.length > 0) break;
+        }
+        if (cands.length === 0) continue;
+        cands.sort((a, b) => value[a] - value[b] || a - b);
+        toHide.add(cands[0]);
+      }
     }
     if (derivable === 0) return { layout, value, contributors, hidden, basis };
     if (toHide.size === 0) throw new Error('secondary suppression found no cell left to hide');

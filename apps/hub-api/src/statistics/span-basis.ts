@@ -87,6 +87,11 @@ export class SpanBasis {
     return true;
   }
 
+  /** The rows of the basis, by pivot column (the smallest column a row holds: no row holds a column below its pivot). */
+  pivotRows(): [number, SparseVector][] {
+    return [...this.rows].map(([pivot, row]) => [pivot, row.v]);
+  }
+
   contains(v: SparseVector): boolean {
     return this.reduce(v).size === 0;
   }
