@@ -286,10 +286,12 @@ describe('hub: statistics by audience, protected against aggregation and differe
     expect(revised.data?.submitRelease).toMatchObject({ status: 'ERROR', conflicts: [{ code: 'REVISION_CONFLICT' }] });
   });
 
-  it('a period not yet due (members still reporting) is served with every cell hidden and nothing recorded as served; once due, its table', async () => {
+  it('a period not yet due (members still reporting) is answered as missing, as before anyone reported, and nothing recorded as served; once due, its table', async () => {
     // the current month: begun, so members may report it, and due 15 days after it ends
     const now = new Date();
     const period = `${now.getUTCFullYear()}-${String(now.getUTCMonth() + 1).padStart(2, '0')}`;
+    const q = { from: period, to: period, byPeriod: true, groupBy: ['service_type'] };
+    const beforeAnyone = await ask(researcher, q);
     let grand = 0;
     for (const [m, n] of nodes.entries()) {
       const cells = servicesCells(value(m));
@@ -297,12 +299,13 @@ describe('hub: statistics by audience, protected against aggregation and differe
       const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells, schemaVersion, period, preparedAt: now.toISOString() }) }, n.token);
       expect(res.data?.submitRelease.status).toBe('SUCCESS');
     }
-    const q = { from: period, to: period, byPeriod: true, groupBy: ['service_type'] };
     const servedRows = async (): Promise<number> =>
       (await hub.dataSource.query(`SELECT count(*)::int AS n FROM served_hidden_cells WHERE dataset_id = 'services_monthly' AND period = $1`, [period]))[0].n;
     const early = await ask(researcher, q);
     expect(early.cells.length).toBeGreaterThan(1);
-    expect(early.cells.every((c: any) => c.value === null && c.confStatus !== 'F')).toBe(true);
+    expect(early.cells.every((c: any) => c.value === null && c.obsStatus === 'M')).toBe(true);
+    // outsiders cannot tell that members have reported it
+    expect(early).toEqual(beforeAnyone);
     expect((await ask(researcher, { from: period, to: period })).cells[0].value).toBeNull();
     expect(await servedRows()).toBe(0);
 

@@ -311,7 +311,9 @@ export class StatisticsService {
     let hubHidden = false;
     let reported = false;
     for (const period of periods) {
-      const t = data.get(period)?.protectedTable;
+      // a period not yet due is answered as one nobody reported: hidden cells would tell outsiders that a member has
+      const pd = data.get(period);
+      const t = pd?.due === false ? undefined : pd?.protectedTable;
       if (!t) continue;
       reported = true;
       // Hidden parts do not hide a sum the published cells determine (a filter on every code is its total).
