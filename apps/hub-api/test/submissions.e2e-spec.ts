@@ -344,4 +344,28 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect((await submit(c, sign_(c, { cells: servicesCells(good), schemaVersion: STANDARD.version, protection: { method: 'suppression', k: 5, protectionRange: 8 } }), true)).status).toBe('SUCCESS');
     expect((await submit(c, hotline(c, { epsilon: 0.25 }, { schemaVersion: STANDARD.version }), true)).status).toBe('SUCCESS');
   });
+
+  it('refuses a differential-privacy release that would take the member past its annual budget (BUDGET_EXHAUSTED), counting what the hub holds of the year', async () => {
+    const c = await admitTestMember(hub);
+    const admin = await hub.signIn('association_admin');
+    const d = JSON.parse(JSON.stringify(STANDARD));
+    d.version = '2026.8';
+    const services = d.datasets.find((x: { id: string }) => x.id === 'services_monthly');
+    d.datasets.push({ ...services, id: 'services_offered', protection: { ...services.protection } });
+    services.protection.protectionRange = 8;
+    const dp = d.datasets.find((x: { id: string }) => x.id === 'hotline_monthly').protection.differentialPrivacy;
+    Object.assign(dp, { epsilonPerRelease: 0.25, annualEpsilon: 0.5 });
+    expect((await hub.gql('mutation($d: JSON!) { publishStandard(document: $d) { version } }', { d }, admin)).errors).toBeUndefined();
+    const month = (period: string): unknown => hotline(c, { epsilon: 0.25 }, { schemaVersion: '2026.8', period });
+    for (const period of ['2025-01', '2025-02']) expect((await submit(c, month(period))).status).toBe('SUCCESS');
+    // the budget of 2025 is spent, in a dry run too; a repeat of what is stored is still answered as such
+    for (const dryRun of [true, false]) {
+      const over = await submit(c, month('2025-03'), dryRun);
+      expect({ status: over.status, codes: codes(over) }).toEqual({ status: 'ERROR', codes: ['BUDGET_EXHAUSTED'] });
+    }
+    expect((await submit(c, month('2025-02'))).status).toBe('WARNING');
+    // another year has its own budget
+    expect((await submit(c, month('2026-01'))).status).toBe('SUCCESS');
+    expect(await count(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1 AND dataset_id = 'hotline_monthly'`, [c.memberId])).toBe(3);
+  });
 });

@@ -120,8 +120,14 @@ export class SubmissionsService {
     }
     if (pre.size > 0) return refuse(pre);
 
+    // a differential-privacy release spends the member's budget of the year: the smaller of its version's and the current one's
+    let annualEpsilon: number | undefined;
+    if (dataset?.protection.method === 'differential_privacy' && dataset.protection.differentialPrivacy) {
+      const now = (await this.standards.current()).dataset(p.datasetId)?.protection.differentialPrivacy?.annualEpsilon;
+      annualEpsilon = Math.min(dataset.protection.differentialPrivacy.annualEpsilon, now ?? Infinity);
+    }
     const run = async (tx: EntityManager): Promise<ImportSummary> => {
-      const outcome = await this.decide(tx, s);
+      const outcome = await this.decide(tx, s, annualEpsilon);
       if (outcome.kind === 'refused') return outcome.hubRevision === undefined ? refuse(outcome.list) : { ...refuse(outcome.list), hubRevision: outcome.hubRevision };
       if (outcome.kind === 'ignored') return repeated(outcome.existing);
       const counts = { imported: outcome.kind === 'new' ? cellCount : 0, updated: outcome.kind === 'revision' ? cellCount : 0, ignored: 0, rejected: 0 };
@@ -148,7 +154,7 @@ export class SubmissionsService {
   }
 
   /** Suspension and the revision rules, under a lock on the current revision. */
-  private async decide(tx: EntityManager, s: SignedSubmission): Promise<Outcome> {
+  private async decide(tx: EntityManager, s: SignedSubmission, annualEpsilon?: number): Promise<Outcome> {
     const p = s.payload;
     const list = new ConflictList();
     const member = await tx.getRepository(MemberEntity).findOne({ where: { id: p.memberId } });
@@ -187,6 +193,23 @@ export class SubmissionsService {
     if (current && p.protection.method === 'differential_privacy') {
       list.add('REVISION_CONFLICT', 'revision', `a differential-privacy release is not revised: the hub holds revision ${current.revision} of this period`);
       return { kind: 'refused', list };
+    }
+    // The member's privacy loss of the year, over every differential-privacy release the hub holds of it (DESIGN rule 7:
+    // its node refuses to spend past the budget; a node that did not is refused here). Under a lock on the member, so that
+    // two releases of different periods cannot both fit in what is left for one.
+    if (annualEpsilon !== undefined && p.protection.method === 'differential_privacy') {
+      if (tx.queryRunner?.isTransactionActive) await tx.query('SELECT 1 FROM members WHERE id = $1 FOR UPDATE', [p.memberId]);
+      const year = p.period.slice(0, 4);
+      const [{ spent }]: { spent: number }[] = await tx.query(
+        `SELECT coalesce(sum((protection->>'epsilon')::float8), 0)::float8 AS spent FROM submissions
+          WHERE member_id = $1 AND protection->>'method' = 'differential_privacy' AND left(period, 4) = $2`,
+        [p.memberId, year],
+      );
+      const epsilon = p.protection.epsilon ?? 0;
+      if (spent + epsilon > annualEpsilon + 1e-9) {
+        list.add('BUDGET_EXHAUSTED', 'protection', `epsilon ${epsilon} on top of ${spent} this member already spent in ${year} exceeds the annual budget of ${annualEpsilon}`);
+        return { kind: 'refused', list };
+      }
     }
     return { kind: current ? 'revision' : 'new', replaces: current };
   }
