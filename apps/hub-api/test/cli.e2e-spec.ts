@@ -4,6 +4,7 @@ import { withDatabase } from '@paivand/devdb';
 import { CliResult, runInProcess, runScript } from '../../../test/harness/cli';
 import { run } from '../src/cli/paivand-hub';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+import { admitTestMember, servicesCells, sign_, submitAs } from './utils/hub-fixtures';
 
 jest.setTimeout(60_000);
 
@@ -33,6 +34,24 @@ describe('hub: the paivand-hub command line', () => {
   });
 
   const accounts = async (): Promise<number> => (await hub.dataSource.query<{ n: number }[]>('SELECT count(*)::int AS n FROM accounts'))[0].n;
+
+  // first, and as child processes: an app run in this process takes over passport (see below), and this case signs in
+  it('verify-submission checks a stored submission again from the rows, preparedAt as it was signed; a changed cell does not verify', async () => {
+    const member = await admitTestMember(hub);
+    const body = sign_(member, { cells: servicesCells((t, o) => 5 + ((t.length * 7 + o.length) % 20)), period: '2025-07', preparedAt: '2025-08-02T13:00:00.123456+05:00' });
+    const stored = await submitAs(hub, member, body, false);
+    expect(stored.status).toBe('SUCCESS');
+    const ok = await scriptProcess('paivand-hub.ts', {}, '', '--json', 'verify-submission', stored.submissionId);
+    expect({ code: ok.code, result: JSON.parse(ok.out) }).toEqual({
+      code: 0,
+      result: { submissionId: stored.submissionId, memberId: member.memberId, keyId: member.keyId, keyActive: true, contentHashHolds: true, signatureHolds: true, valid: true },
+    });
+    await hub.dataSource.query('UPDATE submission_cells SET value = value + 1 WHERE submission_id = $1 AND idx = 0', [stored.submissionId]);
+    const changed = await scriptProcess('paivand-hub.ts', {}, '', '--json', 'verify-submission', stored.submissionId);
+    expect({ code: changed.code, result: JSON.parse(changed.out) }).toMatchObject({ code: 3, result: { contentHashHolds: false, signatureHolds: false, valid: false } });
+    expect((await scriptProcess('paivand-hub.ts', {}, '', 'verify-submission', '00000000-0000-4000-8000-000000000000')).code).toBe(3);
+    expect((await cli('', 'verify-submission', 'not-an-id')).code).toBe(2);
+  });
 
   it('creates the first Association coordinator, who signs in and admits a member; the password never appears', async () => {
     // A process of its own, as an operator runs it (in this one, its app would take over passport, which is

@@ -8,16 +8,19 @@ import { CreateAccountInput } from '../accounts/dto/create-account.input';
 import pino from 'pino';
 import { createHubApp } from '../app.factory';
 import { ConfigError, loadHubConfig } from '../config/hub-config';
+import { SubmissionsService } from '../submissions/submissions.service';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Operator commands of the hub (`npm run hub:cli -- <command>`, or in the image
  * `node dist/apps/hub-api/apps/hub-api/src/cli/paivand-hub.js <command>`), for what the GraphQL
  * API cannot do for itself: the first Association coordinator of a new hub (everything after
  * that, admitting members and creating accounts, is the coordinator's, in the API).
- * Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 refused (the account exists), 5 bad
+ * Exit codes: 0 ok, 1 unexpected error, 2 usage, 3 refused (the account exists; a submission that does not verify), 5 bad
  * environment or database not migrated, 6 the database does not answer.
  */
-async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource }) => Promise<T>): Promise<T> {
+async function withHub<T>(fn: (s: { accounts: AccountsService; submissions: SubmissionsService; db: DataSource }) => Promise<T>): Promise<T> {
   // The command signs no token: a JWT secret is not needed to run it.
   const config = loadHubConfig({ JWT_SECRET: 'x'.repeat(32), ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
   const db = await commandDatabase(config.DATABASE_URL, config.EMBEDDED_PG_DIR ?? '.data/hub-pg', 'paivand_hub');
@@ -34,7 +37,7 @@ async function withHub<T>(fn: (s: { accounts: AccountsService; db: DataSource })
     // its logs on standard error: standard output carries only the command's result (--json is parsed by scripts)
     const app = await createHubApp(config, db.url, { logDestination: pino.destination(2) });
     try {
-      return await fn({ accounts: app.get(AccountsService), db: app.get(DataSource) });
+      return await fn({ accounts: app.get(AccountsService), submissions: app.get(SubmissionsService), db: app.get(DataSource) });
     } finally {
       await app.close();
     }
@@ -59,6 +62,20 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
         return s.db.transaction((tx) => s.accounts.insert(tx, null, { email: account.email, displayName: account.displayName, role: 'association_admin', passwordHash }));
       });
       printResult(json, { id: created.id, email: created.email, role: created.role }, () => `created ${created.role} ${created.email} (${created.id})`);
+    });
+  program
+    .command('verify-submission <id>')
+    .description("check a stored submission again from the hub's rows: its content hash and its signature under the key it names (exit 0 valid, 3 not)")
+    .action(async (id: string) => {
+      const json = Boolean(program.opts().json);
+      if (!UUID.test(id)) throw new Exit(EXIT.USAGE, 'the submission id is a UUID (submissionId of the import summary)');
+      const result = await withHub((s) => s.submissions.verifyStored(id));
+      printResult(json, result, () =>
+        result.valid
+          ? `valid: submission ${result.submissionId} was signed by member ${result.memberId} with key ${result.keyId}${result.keyActive ? '' : ' (revoked since)'}`
+          : `NOT VALID: submission ${result.submissionId}: content hash ${result.contentHashHolds ? 'holds' : 'does not hold'}, signature ${result.signatureHolds ? 'holds' : 'does not hold'}`,
+      );
+      if (!result.valid) throw new Exit(EXIT.NOTHING, `submission ${result.submissionId} does not verify`);
     });
   return program;
 }

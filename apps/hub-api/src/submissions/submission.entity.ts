@@ -45,6 +45,10 @@ export class SubmissionEntity {
   @Column({ name: 'prepared_at', type: 'timestamptz' })
   preparedAt!: Date;
 
+  /** preparedAt as signed (null on rows stored before it was kept: their nodes wrote Date.toISOString()). */
+  @Column({ name: 'prepared_at_signed', type: 'text', nullable: true })
+  preparedAtSigned!: string | null;
+
   @Column({ name: 'received_at', type: 'timestamptz', default: () => 'now()' })
   receivedAt!: Date;
 

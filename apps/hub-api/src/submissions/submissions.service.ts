@@ -4,7 +4,8 @@ import { createPublicKey, verify } from 'node:crypto';
 import { createHash } from 'node:crypto';
 import type { PoolClient } from 'pg';
 import { DataSource, EntityManager } from 'typeorm';
-import { ImportSummary, SignedSubmission } from '@paivand/schema';
+import { ImportSummary, SignedSubmission, SubmissionPayload } from '@paivand/schema';
+import { HubError } from '../common/errors/hub.error';
 import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { MemberKeyEntity } from '../members/member-key.entity';
@@ -33,6 +34,18 @@ function referenceOf(input: unknown, principal: Principal): SummaryReference {
     period: str(p.period),
     revision: typeof p.revision === 'number' ? p.revision : 0,
   };
+}
+
+/** A stored submission checked again from its rows (verifyStored). */
+export interface StoredVerification {
+  submissionId: string;
+  memberId: string;
+  keyId: string;
+  /** Whether the key is still active (a revoked one still proves what it signed before). */
+  keyActive: boolean;
+  contentHashHolds: boolean;
+  signatureHolds: boolean;
+  valid: boolean;
 }
 
 /** Receives signed releases: verify, validate, store all or nothing, answer with an import summary. */
@@ -218,9 +231,9 @@ export class SubmissionsService {
     const p = s.payload;
     if (replaces) await tx.getRepository(SubmissionEntity).update({ id: replaces.id }, { isCurrent: false });
     const rows = (await tx.query<{ id: string }[]>(
-      `INSERT INTO submissions (member_id, dataset_id, period, revision, schema_version, content_hash, key_id, signature, protection, prepared_at, cell_count)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11) RETURNING id`,
-      [p.memberId, p.datasetId, p.period, p.revision, p.schemaVersion, p.contentHash, s.keyId, s.signature, JSON.stringify(p.protection), p.preparedAt, p.cells.length],
+      `INSERT INTO submissions (member_id, dataset_id, period, revision, schema_version, content_hash, key_id, signature, protection, prepared_at, prepared_at_signed, cell_count)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11, $12) RETURNING id`,
+      [p.memberId, p.datasetId, p.period, p.revision, p.schemaVersion, p.contentHash, s.keyId, s.signature, JSON.stringify(p.protection), p.preparedAt, p.preparedAt, p.cells.length],
     ));
     const id = rows[0].id;
     const n = p.cells.length;
@@ -237,6 +250,50 @@ export class SubmissionsService {
       replaces: replaces?.id ?? null,
     });
     return id;
+  }
+
+  /**
+   * Checks a stored submission again, from the rows alone: the signed payload rebuilt (cells in the order
+   * sent, the dimensions of its version of the standard, preparedAt as signed), its content hash, and its
+   * signature under the key it names (revoked since or not: the proof is of who sent it then). What the hub
+   * can show a member, the Ombudsman or a court: this member's node signed these figures.
+   */
+  async verifyStored(id: string): Promise<StoredVerification> {
+    const row = await this.db.getRepository(SubmissionEntity).findOne({ where: { id } });
+    if (!row) throw new HubError('NOT_FOUND', 'No such submission', { reason: 'SUBMISSION_UNKNOWN' });
+    const std = await this.standards.index(row.schemaVersion);
+    const dataset = std?.dataset(row.datasetId);
+    const cells = await this.db.query<{ key: string[]; value: number | null; obs_status: string; conf_status: string }[]>(
+      'SELECT key, value, obs_status, conf_status FROM submission_cells WHERE submission_id = $1 ORDER BY idx',
+      [id],
+    );
+    const payload = {
+      memberId: row.memberId,
+      datasetId: row.datasetId,
+      schemaVersion: row.schemaVersion,
+      period: row.period,
+      revision: row.revision,
+      dimensions: dataset?.dimensions.map((d) => d.id) ?? [],
+      protection: row.protection,
+      cells: cells.map((c) => ({ key: c.key, value: c.value, obsStatus: c.obs_status, confStatus: c.conf_status })),
+      contentHash: row.contentHash,
+      preparedAt: row.preparedAtSigned ?? row.preparedAt.toISOString(),
+    } as SubmissionPayload;
+    const forms = canonicalForms(payload);
+    const contentHashHolds = createHash('sha256').update(forms.content, 'utf8').digest('hex') === row.contentHash;
+    const key = await this.db.getRepository(MemberKeyEntity).findOne({ where: { keyId: row.keyId, memberId: row.memberId } });
+    const publicKey = key ? createPublicKey(key.publicKey) : null;
+    const signatureHolds =
+      publicKey !== null && canonicalSignature(row.signature) && isStrongEd25519Key(publicKey) && verify(null, Buffer.from(forms.signed, 'utf8'), publicKey, Buffer.from(row.signature, 'base64'));
+    return {
+      submissionId: row.id,
+      memberId: row.memberId,
+      keyId: row.keyId,
+      keyActive: key?.active ?? false,
+      contentHashHolds,
+      signatureHolds,
+      valid: dataset !== undefined && contentHashHolds && signatureHolds,
+    };
   }
 
   async list(actor: Principal, memberId: string | null, datasetId: string | null, take: number, skip: number): Promise<SubmissionEntity[]> {
