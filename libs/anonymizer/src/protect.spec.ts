@@ -874,3 +874,44 @@ describe('the example datasets of the standard', () => {
     expect(protectionRangeOf(datasets[0].protection)).toBe(5);
   });
 });
+
+describe('a revision refuted by its own counts (the release without the revision links)', () => {
+  it('publishes the true counts: the fallback counts the records by its own layout, not the linked one read as it', async () => {
+    // Q by d0 revised for July after its counts fell (c0 30 -> 20); P by (d0, d1) was released for July by suppression,
+    // then revised by differential privacy: linked only with the revision links, so the two groups' layouts differ
+    const Q = syntheticDataset('Q', [3]);
+    const P = syntheticDataset('P', [3, 2]);
+    const standard = syntheticStandard([3, 2], [Q, P]);
+    const counts = [12, 8, 9, 11, 2, 1];
+    const records = recordsFor([3, 2], counts, '2026-07');
+    const ledger: LedgerEntry[] = [
+      { datasetId: 'Q', period: '2026-07', revision: 1, cells: [{ key: ['c0'], value: 30 }, { key: ['c1'], value: 20 }, { key: ['c2'], value: null }, { key: ['_T'], value: 53 }] },
+      { datasetId: 'P', period: '2026-07', revision: 1, cells: [{ key: ['_T', '_T'], value: 50 }] },
+      { datasetId: 'P', period: '2026-07', revision: 2, epsilon: 0.5, cells: [{ key: ['_T', '_T'], value: 41 }] },
+    ];
+    const { tables, report } = await protectRelease({ standard, datasets: [Q], period: '2026-07', records, ledger });
+    const truth: Record<string, number> = { c0: counts[0] + counts[1], c1: counts[2] + counts[3], c2: counts[4] + counts[5], _T: counts.reduce((a, b) => a + b, 0) };
+    const published = tables[0].cells.filter((c) => c.value !== null);
+    expect(published.length).toBeGreaterThan(0);
+    for (const c of published) expect({ key: c.key[0], value: c.value }).toEqual({ key: c.key[0], value: truth[c.key[0]] });
+    expect(report.datasets[0].recordsCounted).toBe(truth._T);
+    expect(report.datasets[0].audit.passed).toBe(true);
+  });
+});
+
+describe('figures released earlier that the declaration cannot place', () => {
+  it('refuse the release (LEDGER_UNREADABLE) rather than audit without them', async () => {
+    // the July table by d0 was released with a code its dataset no longer has ("x2"): left out, the quarter's audit
+    // passed a pattern that the July figure, known to an adversary, narrows
+    const Q = syntheticDataset('Q', [3], { periodType: 'quarter' });
+    const M = syntheticDataset('M', [3]);
+    const standard = syntheticStandard([3], [Q, M]);
+    const records = [...recordsFor([3], [30, 3, 7], '2026-07'), ...recordsFor([3], [10, 0, 0], '2026-08', 'a')];
+    const ledgerWith = (code: string): LedgerEntry[] => [
+      { datasetId: 'M', period: '2026-07', revision: 1, cells: [{ key: ['c0'], value: 30 }, { key: ['c1'], value: null }, { key: [code], value: 7 }, { key: ['_T'], value: null }] },
+    ];
+    await expect(protectRelease({ standard, datasets: [Q], period: '2026-Q3', records, ledger: ledgerWith('x2') })).rejects.toMatchObject({ code: 'LEDGER_UNREADABLE' });
+    const placed = await protectRelease({ standard, datasets: [Q], period: '2026-Q3', records, ledger: ledgerWith('c2') });
+    expect(placed.report.datasets[0].audit.passed).toBe(true);
+  });
+});

@@ -84,9 +84,15 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
     );
   const groups = units.map((unit) => groupOf(unit, true));
   const counters = groups.map((g) => new AtomCounter(standard, g));
+  // A group that may fall back to the release without the revision links (below) is counted for that one too, in
+  // the same pass (the records are read once): its atoms are laid out by its own dimensions and slices, and the
+  // linked group's atoms, read as its, were other cells' counts.
+  const plainGroups = groups.map((g) => (g.linked.some((lt) => lt.replaced || lt.epochsCounted) ? groupOf(g.unit, false) : null));
+  const plainCounters = plainGroups.map((g) => (g ? new AtomCounter(standard, g) : null));
 
   const add = (r: ReportableRecord): void => {
     for (const c of counters) c.add(r);
+    for (const c of plainCounters) c?.add(r);
     for (const c of dpCounters) c.add(r);
   };
   if (Symbol.asyncIterator in input.records) {
@@ -110,9 +116,10 @@ export async function protectRelease(input: ProtectReleaseInput): Promise<Protec
       // consent, a corrected code), or earlier revisions that fell from one to the next, refute
       // "late entries only add": the adversary cannot assume it either, and the release is
       // protected without that link (against the latest revision of each earlier table).
-      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && group.linked.some((lt) => lt.replaced || lt.epochsCounted))) throw err;
-      const plain = groupOf(group.unit, false);
-      outcome = await suppressGroup(plain, counter.atoms.subarray(0, plain.nAtoms), input.onProgress, input.regaussMaxCells);
+      const plain = plainGroups[gi];
+      const plainCounter = plainCounters[gi];
+      if (!(err instanceof AnonymizerError && err.code === 'LEDGER_INCONSISTENT' && plain && plainCounter)) throw err;
+      outcome = await suppressGroup(plain, plainCounter.atoms, input.onProgress, input.regaussMaxCells);
     }
     group.current.forEach((lt, t) => {
       const { layout } = lt;

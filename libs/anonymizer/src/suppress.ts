@@ -173,6 +173,20 @@ const FAILING_PER_PROGRAM = 40;
  */
 const LEVEL_PRICE = 4;
 
+/**
+ * The cell of `layout` a released figure's key names. A key that names none (a code or a dimension its
+ * dataset no longer has) refuses the release: the figure is still out there, and leaving it out of the
+ * audit (a published one) or out of what must stay hidden (a hidden one) would let the adversary know more
+ * than the audit does. The standard's versions never remove a code or change a dataset's dimensions.
+ */
+function placedCell(layout: LinkedTable['layout'], key: readonly string[], datasetId: string): number {
+  const e = extIndexOf(layout, key);
+  if (e < 0) {
+    throw new AnonymizerError('LEDGER_UNREADABLE', `a figure released earlier for dataset ${datasetId} names a cell its declaration no longer has; the release cannot be audited against it`);
+  }
+  return e;
+}
+
 export async function suppressGroup(
   group: LinkGroup,
   atomCounts: Float64Array,
@@ -204,8 +218,7 @@ export async function suppressGroup(
     if (table.replaces) {
       const before = new Float64Array(table.layout.extSize).fill(NaN);
       for (const c of table.replaces.cells) {
-        const e = extIndexOf(table.layout, c.key);
-        if (e < 0) continue;
+        const e = placedCell(table.layout, c.key, table.layout.dataset.id);
         if (c.value === null) forced.add(tableStart[t] + e);
         else before[e] = c.value;
       }
@@ -222,8 +235,7 @@ export async function suppressGroup(
   for (const table of group.linked) {
     const range = protectionRangeOf(table.layout.dataset.protection);
     for (const c of table.ledger?.cells ?? []) {
-      const e = extIndexOf(table.layout, c.key);
-      if (e < 0) continue;
+      const e = placedCell(table.layout, c.key, table.layout.dataset.id);
       cells.push({ table: -1, e, atoms: cellAtomsOf(table, e), value: c.value, range, totals: totalsIn(table.layout, e) });
     }
   }
@@ -268,8 +280,7 @@ export async function suppressGroup(
             // the later one hides it too
             const laterCell = later.current === undefined ? hiddenIn[b].get(key) : undefined;
             if (later.current === undefined ? !laterCell : !forcedKeys.has(key)) continue;
-            const e = extIndexOf(layout, c.key);
-            if (e < 0) continue;
+            const e = placedCell(layout, c.key, layout.dataset.id);
             const laterValue = later.current === undefined ? laterCell?.withheld : (cells[tableStart[later.current] + e].value as number);
             const added = c.withheld === undefined || laterValue === undefined ? undefined : laterValue - c.withheld;
             let sensitive: { lo: number; hi: number } | undefined;
@@ -298,8 +309,7 @@ export async function suppressGroup(
         if (lt.timeFrom < table.timeFrom || lt.timeTo > table.timeTo || (lt.timeFrom === table.timeFrom && lt.timeTo === table.timeTo)) continue;
         for (const c of lt.ledger.cells) {
           if (c.value !== null || c.withheld === undefined) continue;
-          const e = extIndexOf(table.layout, c.key);
-          if (e < 0) continue;
+          const e = placedCell(table.layout, c.key, lt.layout.dataset.id);
           const own = cells[tableStart[t] + e].atoms;
           let part = 0;
           for (const a of own) if (counted[group.sliceOf[Math.floor(a / group.keySize)]] > 0) part += atomCounts[a];
