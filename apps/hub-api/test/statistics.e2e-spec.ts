@@ -2,6 +2,7 @@ import request from 'supertest';
 import { StandardIndex, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, publishStructuralZeros, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
+import { StatisticsService } from '../src/statistics/statistics.service';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
 const T0 = 'case_management';
@@ -183,6 +184,25 @@ describe('hub: statistics by audience, protected against aggregation and differe
     expect(
       await refused({ filters: [{ dimension: 'service_type', codes: [T0] }, { dimension: 'service_type', codes: ['legal_aid'] }] }),
     ).toEqual(['filters.dimension']);
+  });
+
+  it('builds a newly reported period\'s combined table once for the fields of a request that all ask for it, not once per field', async () => {
+    const period = '2024-11';
+    for (const [m, n] of nodes.entries()) {
+      const res = await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s: sign_(n, { cells: servicesCells(value(m)), schemaVersion, period }) }, n.token);
+      expect(res.data?.submitRelease.status).toBe('SUCCESS');
+    }
+    const service = hub.app.get(StatisticsService);
+    const builds = jest.spyOn(service as unknown as { buildCombined: (...a: unknown[]) => Promise<unknown> }, 'buildCombined');
+    try {
+      const fields = Array.from({ length: 12 }, (_, i) => `f${i}: statistics(query: { datasetId: "services_monthly", from: "${period}", to: "${period}" }) { cells { value } }`);
+      const res = await hub.gql(`{ ${fields.join(' ')} }`, {}, researcher);
+      expect(res.errors).toBeUndefined();
+      expect(new Set(fields.map((_, i) => res.data?.[`f${i}`].cells[0].value)).size).toBe(1);
+      expect(builds).toHaveBeenCalledTimes(1);
+    } finally {
+      builds.mockRestore();
+    }
   });
 
   it('one request reads at most 4,000,000 table cells from all its fields together: few answer cells can ask for much work', async () => {

@@ -116,6 +116,8 @@ export function audienceOf(p: Principal | undefined): Audience {
 @Injectable()
 export class StatisticsService {
   private readonly cache = new Map<string, PeriodData>();
+  /** Per dataset, the combined tables' build in progress in this process (see loadCombined). */
+  private readonly building = new Map<string, Promise<void>>();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -354,8 +356,7 @@ export class StatisticsService {
         this.cache.set(cacheKey, pd);
       }
       out.set(r.period, pd);
-      const stale = (pd.due === false && isDue(dataset, r.period)) || (pd.revisableAt !== undefined && Date.now() >= pd.revisableAt);
-      if (need === 'members' ? !pd.members : !pd.protectedTable || stale) missing.push(r.period);
+      if (need === 'members' ? !pd.members : !pd.protectedTable || isStale(dataset, r.period, pd)) missing.push(r.period);
     }
     if (missing.length > 0) {
       if (need === 'members') await this.loadMembers(dataset, L, missing, out);
@@ -407,6 +408,27 @@ export class StatisticsService {
    * lock per dataset (across replicas): read what was served, build, record.
    */
   private async loadCombined(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
+    // One build per dataset at a time in this process, the others waiting here without a connection: the aliased
+    // fields of one request (or many requests) after a new submission each took a connection to wait on the lock,
+    // and a few dozen took the whole pool. A build that went first leaves nothing to do.
+    const before = this.building.get(dataset.id) ?? Promise.resolve();
+    let done!: () => void;
+    const mine = before.then(() => new Promise<void>((resolve) => (done = resolve)));
+    this.building.set(dataset.id, mine);
+    await before;
+    try {
+      const todo = periods.filter((p) => {
+        const pd = out.get(p);
+        return !pd?.protectedTable || isStale(dataset, p, pd);
+      });
+      if (todo.length > 0) await this.buildAndRecord(dataset, L, todo, out);
+    } finally {
+      done();
+      if (this.building.get(dataset.id) === mine) this.building.delete(dataset.id);
+    }
+  }
+
+  private async buildAndRecord(dataset: DatasetDecl, L: TableLayout, periods: string[], out: Map<string, PeriodData>): Promise<void> {
     let built = new Map<string, Required<Pick<PeriodData, 'protectedTable' | 'due'>> & Pick<PeriodData, 'revisableAt'>>();
     await this.db.transaction(async (tx) => {
       await tx.query(`SELECT pg_advisory_xact_lock(hashtext('paivand.served-hidden:' || $1))`, [dataset.id]);
@@ -570,6 +592,11 @@ export class StatisticsService {
     }
     return built;
   }
+}
+
+/** A period's combined table built before it was due that is due now, or past the day it may be revised. */
+function isStale(dataset: DatasetDecl, period: string, pd: PeriodData): boolean {
+  return (pd.due === false && isDue(dataset, period)) || (pd.revisableAt !== undefined && Date.now() >= pd.revisableAt);
 }
 
 /** When members' releases of a period are due (its end plus the dataset's dueDays): the hub serves its combined table from then on. */
