@@ -769,6 +769,34 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.dataSource.query('SELECT count(*)::int AS n FROM incidents WHERE client_id = $1', [client]))[0].n).toBe(0);
   });
 
+  it('a service\'s date corrected while its incident is being deleted: the correction waits and finds nothing, never a deadlock', async () => {
+    await node.gql(CREATE_CLIENT, { i: validClient('RACE-3') }, caseworker);
+    const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-3', incidentDate: '2025-06-01', reportedDate: '2025-06-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);
+    const incidentId = rec.data?.recordIncident.id as string;
+    const made = await node.gql('mutation($i: RecordServiceInput!) { recordService(input: $i) { id } }', { i: { incidentId, date: '2025-06-03', serviceType: 'case_management', outcome: 'ongoing' } }, caseworker);
+    const serviceId = made.data?.recordService.id as string;
+    expect(serviceId).toBeTruthy();
+    // another session deletes the incident as deleteIncident does: the incident locked first, then its services
+    const other = node.dataSource.createQueryRunner();
+    await other.connect();
+    await other.startTransaction();
+    let answer: { errors?: { extensions?: Record<string, unknown> }[] };
+    try {
+      await other.query('SELECT id FROM incidents WHERE id = $1 FOR UPDATE', [incidentId]);
+      const pending = node.gql('mutation($i: UpdateServiceInput!) { updateService(input: $i) { id } }', { i: { id: serviceId, date: '2025-06-04' } }, caseworker);
+      await waitForLockWaits(node.dataSource, 'the correction waiting');
+      // with the service locked by the correction, this DELETE and the correction deadlocked (40P01)
+      await other.query('DELETE FROM service_deliveries WHERE incident_id = $1', [incidentId]);
+      await other.query('DELETE FROM incidents WHERE id = $1', [incidentId]);
+      await other.commitTransaction();
+      answer = await pending;
+    } finally {
+      if (other.isTransactionActive) await other.rollbackTransaction();
+      await other.release();
+    }
+    expect(answer.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+  });
+
   it('a service dated before its incident cannot slip in while the incident\'s date is corrected: the two checks see each other', async () => {
     await node.gql(CREATE_CLIENT, { i: validClient('RACE-2') }, caseworker);
     const rec = await node.gql(RECORD_INCIDENT, { i: { clientCode: 'RACE-2', incidentDate: '2025-05-01', reportedDate: '2025-05-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } } }, caseworker);

@@ -499,14 +499,21 @@ export class RegisterService {
   async updateService(p: Principal, input: UpdateServiceInput): Promise<ServiceDeliveryModel> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(ServiceDeliveryEntity);
+      const missing = (): NodeError => new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
+      // a new date is checked against the incident, locked first: in the order a deletion of the incident locks them
+      // (the incident, then its services), which the other order could deadlock with
+      if (input.date) {
+        const of = await repo.findOne({ select: { id: true, incidentId: true }, where: { id: input.id, centreId: p.centreId } });
+        if (!of) throw missing();
+        await this.requireIncident(tx, p, of.incidentId, input.date);
+      }
       const service = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
-      if (!service) throw new NodeError('NOT_FOUND', 'No such service in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no service'] }] });
+      if (!service) throw missing();
       const changed = applyChanges(service, input, ['date', 'serviceType', 'outcome'] as const);
       if (input.notes !== undefined) {
         service.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.serviceNotes, service.id);
         changed.push('notes');
       }
-      if (input.date) await this.requireIncident(tx, p, service.incidentId, service.date);
       if (changed.length > 0) await repo.save(service);
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', service.incidentId, { service: service.id, fields: changed });
       return toServiceModel(service, this.ring);
@@ -517,8 +524,15 @@ export class RegisterService {
   async updateReferral(p: Principal, input: UpdateReferralInput): Promise<ReferralModel> {
     return this.db.transaction(async (tx) => {
       const repo = tx.getRepository(ReferralEntity);
+      const missing = (): NodeError => new NodeError('NOT_FOUND', 'No such referral in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no referral'] }] });
+      // the incident first, as in updateService
+      if (input.date) {
+        const of = await repo.findOne({ select: { id: true, incidentId: true }, where: { id: input.id, centreId: p.centreId } });
+        if (!of) throw missing();
+        await this.requireIncident(tx, p, of.incidentId, input.date);
+      }
       const referral = await repo.findOne({ where: { id: input.id, centreId: p.centreId }, lock: { mode: 'pessimistic_write' } });
-      if (!referral) throw new NodeError('NOT_FOUND', 'No such referral in this centre', { fields: [{ field: 'id', code: 'NOT_FOUND', messages: ['id names no referral'] }] });
+      if (!referral) throw missing();
       refuseWrongSide(referral.direction, input);
       const changed = applyChanges(referral, input, ['date', referral.direction === 'incoming' ? 'source' : 'destination', 'accepted'] as const);
       // null clears a value on the wrong side (one recorded before it was refused there)
@@ -531,7 +545,6 @@ export class RegisterService {
         referral.notesEnc = this.ring.seal(input.notes ?? undefined, AAD.referralNotes, referral.id);
         changed.push('notes');
       }
-      if (input.date) await this.requireIncident(tx, p, referral.incidentId, referral.date);
       if (changed.length > 0) await repo.save(referral);
       await this.accessLog.record(tx, p, p.centreId, 'case.update', 'incident', referral.incidentId, { referral: referral.id, fields: changed });
       return toReferralModel(referral, this.ring);

@@ -71,10 +71,9 @@ export class LibraryFilesService {
     const text = !known && type === 'pdf' ? await this.pdfText(file.bytes) : null;
 
     return this.db.transaction(async (tx) => {
-      const doc = await lockOwnedDocument(tx, actor, documentId, NOT_AUTHOR);
-      const { version, created } = await editableVersion(tx, doc, actor);
       // Content-addressed: the same bytes from anyone are one row. Held (FOR KEY SHARE) until the link is in: a purge
-      // of the same bytes committed meanwhile leaves no row to hold, and they are stored again.
+      // of the same bytes committed meanwhile leaves no row to hold, and they are stored again. The blob before the
+      // document, in the order a purge locks them (blob, then documents): the other order could deadlock with it.
       let inserted: unknown[] = [];
       for (let held = false; !held; ) {
         inserted = await tx.query(
@@ -85,6 +84,8 @@ export class LibraryFilesService {
         // a row this transaction inserted is its own until it commits
         held = inserted.length > 0 || (await tx.query<unknown[]>('SELECT sha256 FROM library_blobs WHERE sha256 = $1 FOR KEY SHARE', [sha256])).length > 0;
       }
+      const doc = await lockOwnedDocument(tx, actor, documentId, NOT_AUTHOR);
+      const { version, created } = await editableVersion(tx, doc, actor);
       const links = tx.getRepository(LibraryVersionFileEntity);
       if (await links.exists({ where: { versionId: version.id, sha256 } })) {
         await links.update({ versionId: version.id, sha256 }, { fileName });
