@@ -60,6 +60,26 @@ describe('coordinator: member keys and credentials', () => {
     expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [c.memberId]))[0].n).toBe(0);
   });
 
+  it('a release signed with a key being revoked at that moment is refused once the revocation commits, not stored after it', async () => {
+    const c = await admitTestMember(hub);
+    const revoking = hub.dataSource.createQueryRunner();
+    await revoking.connect();
+    await revoking.startTransaction();
+    let summary: any;
+    try {
+      await revoking.query('UPDATE member_keys SET active = false WHERE key_id = $1', [c.keyId]);
+      const pending = submitAs(hub, c, sign_(c, { cells: servicesCells(good), period: '2025-08' }), false);
+      await waitForLockWaits(hub.dataSource, 'the submission waiting on its key');
+      await revoking.commitTransaction();
+      summary = await pending;
+    } finally {
+      if (revoking.isTransactionActive) await revoking.rollbackTransaction();
+      await revoking.release();
+    }
+    expect({ status: summary.status, codes: summary.conflicts.map((x: any) => x.code) }).toEqual({ status: 'ERROR', codes: ['KEY_UNKNOWN'] });
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM submissions WHERE member_id = $1`, [c.memberId]))[0].n).toBe(0);
+  }, 30_000);
+
   it('rotates a signing key: once the old key is revoked its signatures are refused, and it cannot be registered again', async () => {
     const next = generateKeyPairSync('ed25519');
     const reg = await hub.gql(REGISTER, { i: { memberId: a.memberId, publicKey: pem(next.publicKey) } }, admin);

@@ -10,7 +10,6 @@ import { AuditService } from '../audit/audit.service';
 import { Principal } from '../common/auth/principal';
 import { MemberKeyEntity } from '../members/member-key.entity';
 import { isStrongEd25519Key } from '../members/node-keys';
-import { MemberEntity } from '../members/member.entity';
 import { StandardsService } from '../standards/standards.service';
 import { canonicalForms } from './canonical';
 import { copyCells } from './copy-cells';
@@ -170,7 +169,12 @@ export class SubmissionsService {
   private async decide(tx: EntityManager, s: SignedSubmission, annualEpsilon?: number): Promise<Outcome> {
     const p = s.payload;
     const list = new ConflictList();
-    const member = await tx.getRepository(MemberEntity).findOne({ where: { id: p.memberId } });
+    // The member and its key, locked to the end of the store: a suspension or a key revocation that commits meanwhile
+    // waits for it (or comes first and is seen); read outside, either could pass a release in right after it took effect.
+    // FOR UPDATE for a differential-privacy release, whose budget check below needs the member to itself.
+    const inTx = tx.queryRunner?.isTransactionActive === true;
+    const memberLock = !inTx ? '' : p.protection.method === 'differential_privacy' ? 'FOR UPDATE' : 'FOR SHARE';
+    const [member]: { status: string }[] = await tx.query(`SELECT status FROM members WHERE id = $1 ${memberLock}`, [p.memberId]);
     if (!member || member.status !== 'admitted') {
       list.add('MEMBER_SUSPENDED', 'member', `member is ${member?.status ?? 'unknown'}; its submissions are refused`);
       return { kind: 'refused', list };
@@ -187,6 +191,12 @@ export class SubmissionsService {
       where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, revision: p.revision },
     });
     if (stored && stored.contentHash === p.contentHash) return { kind: 'ignored', existing: stored };
+    // (what is stored already is answered as such above, whatever became of its key)
+    const [key]: unknown[] = await tx.query(`SELECT 1 FROM member_keys WHERE key_id = $1 AND member_id = $2 AND active ${inTx ? 'FOR SHARE' : ''}`, [s.keyId, p.memberId]);
+    if (!key) {
+      list.add('KEY_UNKNOWN', 'signature', 'keyId is not a registered key of this member');
+      return { kind: 'refused', list };
+    }
     if (current && p.revision <= current.revision) {
       list.add('REVISION_CONFLICT', 'revision', `revision ${p.revision} with other content; the hub holds revision ${current.revision}, send a higher one`);
       // the current revision is the highest the hub holds (only a higher one replaces it)
@@ -211,7 +221,6 @@ export class SubmissionsService {
     // its node refuses to spend past the budget; a node that did not is refused here). Under a lock on the member, so that
     // two releases of different periods cannot both fit in what is left for one.
     if (annualEpsilon !== undefined && p.protection.method === 'differential_privacy') {
-      if (tx.queryRunner?.isTransactionActive) await tx.query('SELECT 1 FROM members WHERE id = $1 FOR UPDATE', [p.memberId]);
       const year = p.period.slice(0, 4);
       const [{ spent }]: { spent: number }[] = await tx.query(
         `SELECT coalesce(sum((protection->>'epsilon')::float8), 0)::float8 AS spent FROM submissions
