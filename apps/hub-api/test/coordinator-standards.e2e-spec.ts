@@ -89,6 +89,13 @@ describe('coordinator: versions of the standard', () => {
     expect(await versions()).toEqual([STANDARD.version]);
   });
 
+  it('holds at most one current version in the database itself (a second current row is refused, 23505)', async () => {
+    const doc = JSON.parse(JSON.stringify((await hub.dataSource.query(`SELECT document FROM standard_versions WHERE is_current`))[0].document));
+    doc.version = '2099.1';
+    await expect(hub.dataSource.query(`INSERT INTO standard_versions (version, document, is_current) VALUES ('2099.1', $1::jsonb, true)`, [JSON.stringify(doc)])).rejects.toMatchObject({ driverError: { code: '23505' } });
+    expect((await hub.dataSource.query(`SELECT count(*)::int AS n FROM standard_versions WHERE is_current`))[0].n).toBe(1);
+  });
+
   it('publishes only a version later than every published one; a published version cannot be replaced', async () => {
     const older = await hub.gql(PUBLISH, { d: draft('2025.9') }, admin);
     expect(older.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', details: { reason: 'VERSION_NOT_LATER' } });

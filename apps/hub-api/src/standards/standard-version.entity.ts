@@ -1,8 +1,9 @@
-import { Column, Entity, PrimaryColumn } from 'typeorm';
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { Standard } from '@paivand/schema';
 
 /** One published version of the Association's standard, as the whole document. */
 @Entity({ name: 'standard_versions' })
+@Index('standard_versions_one_current', ['isCurrent'], { unique: true, where: 'is_current' })
 export class StandardVersionEntity {
   @PrimaryColumn({ type: 'text' })
   version!: string;

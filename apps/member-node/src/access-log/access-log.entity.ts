@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'access_log' })
 @Index('access_log_object_idx', ['objectType', 'objectId'])
 @Index('access_log_actor_idx', ['actorId', 'at'])
+@Index('access_log_action_idx', ['action', 'id'])
+@Index('access_log_at_idx', ['at'])
 export class AccessLogEntity {
   @PrimaryGeneratedColumn('identity', { type: 'bigint' })
   id!: string;

@@ -4,6 +4,7 @@ import { IncidentEntity } from './incident.entity';
 @Entity({ name: 'service_deliveries' })
 @Index('service_deliveries_centre_code_key', ['centreId', 'serviceCode'], { unique: true })
 @Index('service_deliveries_incident_idx', ['incidentId'])
+@Index('service_deliveries_date_idx', ['centreId', 'date'])
 export class ServiceDeliveryEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
