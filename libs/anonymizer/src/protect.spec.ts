@@ -8,19 +8,24 @@ import { Equation, innerCellsOf, integerInterval, lpInterval, recordsFor, synthe
 /** Inner counts, skewed towards small values as real registers are. */
 const countArb = fc.oneof({ weight: 3, arbitrary: fc.integer({ min: 0, max: 4 }) }, { weight: 2, arbitrary: fc.integer({ min: 5, max: 40 }) });
 
+/** A register over tables of the shapes `shapes` gives: its inner counts, k and whether zeros are structural. */
+const registerArb = (shapes: fc.Arbitrary<number[]>) =>
+  shapes.chain((sizes) =>
+    fc.record({
+      sizes: fc.constant(sizes),
+      counts: fc.array(countArb, { minLength: sizes.reduce((a, b) => a * b, 1), maxLength: sizes.reduce((a, b) => a * b, 1) }),
+      k: fc.constantFrom(3, 5),
+      structuralZeros: fc.boolean(),
+    }),
+  );
+
 const tableArb = (maxInner: number) =>
-  fc
-    .integer({ min: 1, max: 5 })
-    .chain((d) => fc.array(fc.integer({ min: 2, max: d <= 2 ? 5 : d === 3 ? 3 : 2 }), { minLength: d, maxLength: d }))
-    .filter((sizes) => sizes.reduce((a, b) => a * b, 1) <= maxInner)
-    .chain((sizes) =>
-      fc.record({
-        sizes: fc.constant(sizes),
-        counts: fc.array(countArb, { minLength: sizes.reduce((a, b) => a * b, 1), maxLength: sizes.reduce((a, b) => a * b, 1) }),
-        k: fc.constantFrom(3, 5),
-        structuralZeros: fc.boolean(),
-      }),
-    );
+  registerArb(
+    fc
+      .integer({ min: 1, max: 5 })
+      .chain((d) => fc.array(fc.integer({ min: 2, max: d <= 2 ? 5 : d === 3 ? 3 : 2 }), { minLength: d, maxLength: d }))
+      .filter((sizes) => sizes.reduce((a, b) => a * b, 1) <= maxInner),
+  );
 
 function trueValue(sizes: readonly number[], counts: readonly number[], key: readonly string[]): number {
   return innerCellsOf(sizes, key).reduce((s, i) => s + counts[i], 0);
@@ -610,18 +615,12 @@ describe('protectRelease: properties over random registers (1 to 5 dimensions)',
 
   it('larger tables (3 to 5 dimensions, 24 to 300 inner cells) pass their own audit, and an independent adversary cannot narrow their hidden cells', async () => {
     // sizes chosen per dimension count, so that 4- and 5-dimension tables of this size really come up
-    const largerArb = fc
-      .constantFrom(3, 4, 5)
-      .chain((d) => fc.array(fc.integer({ min: 2, max: d === 3 ? 6 : d === 4 ? 4 : 3 }), { minLength: d, maxLength: d }))
-      .filter((sizes) => sizes.reduce((a, b) => a * b, 1) >= 24)
-      .chain((sizes) =>
-        fc.record({
-          sizes: fc.constant(sizes),
-          counts: fc.array(countArb, { minLength: sizes.reduce((a, b) => a * b, 1), maxLength: sizes.reduce((a, b) => a * b, 1) }),
-          k: fc.constantFrom(3, 5),
-          structuralZeros: fc.boolean(),
-        }),
-      );
+    const largerArb = registerArb(
+      fc
+        .constantFrom(3, 4, 5)
+        .chain((d) => fc.array(fc.integer({ min: 2, max: d === 3 ? 6 : d === 4 ? 4 : 3 }), { minLength: d, maxLength: d }))
+        .filter((sizes) => sizes.reduce((a, b) => a * b, 1) >= 24),
+    );
     const dimensionsSeen = new Set<number>();
     let checked = 0;
     await fc.assert(

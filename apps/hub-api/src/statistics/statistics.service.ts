@@ -17,11 +17,6 @@ export type Audience = 'association' | 'member' | 'combined' | 'public';
 export const MAX_ANSWER_CELLS = 20_000;
 
 /**
- * The cells a request may still get (MAX_ANSWER_CELLS in all). Every field of a request draws on
- * one budget: a limit per field let one anonymous request of 37 aliased `statistics` fields (8 KB)
- * build 735,000 cells (99 MB of JSON, 84 s of the hub's CPU), within the query's field limit.
- */
-/**
  * Most table cells one request may make the hub read, period by period, from all its fields together:
  * the answer cells alone do not measure the work (a filter on every code of a dataset is one answer cell
  * that sums 864 of its cells, in every period asked, with a projection where some are hidden; a hundred
@@ -30,6 +25,12 @@ export const MAX_ANSWER_CELLS = 20_000;
  */
 export const MAX_CELL_READS = 4_000_000;
 
+/**
+ * The cells a request may still get (MAX_ANSWER_CELLS in all), and the table cells it may still read
+ * (MAX_CELL_READS). Every field of a request draws on one budget: a limit per field let one anonymous
+ * request of 37 aliased `statistics` fields (8 KB) build 735,000 cells (99 MB of JSON, 84 s of the
+ * hub's CPU), within the query's field limit.
+ */
 export class CellBudget {
   constructor(
     private left = MAX_ANSWER_CELLS,

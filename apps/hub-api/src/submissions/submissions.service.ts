@@ -165,7 +165,7 @@ export class SubmissionsService {
     }
   }
 
-  /** Suspension and the revision rules, under a lock on the current revision. */
+  /** Suspension, the key, the revision rules and the DP budget, under locks on the member, its key and the current revision. */
   private async decide(tx: EntityManager, s: SignedSubmission, annualEpsilon?: number): Promise<Outcome> {
     const p = s.payload;
     const list = new ConflictList();
