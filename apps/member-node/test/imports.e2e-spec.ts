@@ -6,7 +6,7 @@ import { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { ImportsService, MAX_STORED_ISSUES } from '../src/imports/imports.service';
+import { IMPORT_VALIDATED_KEEP_DAYS, ImportsService, MAX_STORED_ISSUES } from '../src/imports/imports.service';
 import { readAesZip } from './utils/aes-zip';
 import { EXPORT_SNAPSHOT_NAME, ExportsService } from '../src/exports/exports.service';
 import { NodeTestApp, startNodeTestApp, TEST_CENTRE } from './utils/node-test-app';
@@ -676,6 +676,24 @@ describe('member node: import of existing registers and export', () => {
       const accepted = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id }, caseworker);
       expect(accepted.errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
       expect(await count(`clients WHERE client_code LIKE 'SLOW-%'`)).toBe(0);
+    });
+
+    it('a validated upload left neither accepted nor discarded for 14 days expires (EXPIRED): its staged rows are deleted, its row problems kept', async () => {
+      const service = node.app.get(ImportsService);
+      const old = await importFile(Buffer.from([RU_HEADER, row('OLD-00001'), row('OLD-00002'), row('OLD-00003', { sex: 'абв' })].join('\r\n'), 'utf8'), 'csv');
+      const fresh = await importFile(Buffer.from([RU_HEADER, row('NEW-00001')].join('\r\n'), 'utf8'), 'csv');
+      expect([old.status, fresh.status]).toEqual(['validated', 'validated']);
+      await node.dataSource.query(`UPDATE import_jobs SET finished_at = now() - make_interval(days => $2) WHERE id = $1`, [old.id, IMPORT_VALIDATED_KEEP_DAYS + 1]);
+      await node.dataSource.query(`UPDATE import_jobs SET finished_at = now() - make_interval(days => $2) WHERE id = $1`, [fresh.id, IMPORT_VALIDATED_KEEP_DAYS - 1]);
+      expect(await count(`import_staged_rows WHERE job_id = '${String(old.id)}'`)).toBe(2);
+      expect(await service.sweepExpired()).toBe(1);
+      expect(await jobOf(old.id)).toMatchObject({ status: 'failed', failure: 'EXPIRED' });
+      expect(await count(`import_staged_rows WHERE job_id = '${String(old.id)}'`)).toBe(0);
+      expect(await count(`import_issues WHERE job_id = '${String(old.id)}'`)).toBeGreaterThan(0);
+      expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id: old.id }, caseworker)).errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
+      // the recent one is left alone, and accepted as usual
+      expect(await count(`import_staged_rows WHERE job_id = '${String(fresh.id)}'`)).toBe(1);
+      expect((await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status rowsImported } }', { id: fresh.id }, caseworker)).data?.acceptImport).toEqual({ status: 'accepted', rowsImported: 1 });
     });
 
     it('an upload whose node process died is failed as INTERRUPTED by the sweep, with what it staged; a live upload beats and is left alone', async () => {

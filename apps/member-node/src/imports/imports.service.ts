@@ -39,6 +39,11 @@ const MAX_COLUMN_NAME = 200;
  */
 export const IMPORT_HEARTBEAT_MS = 15_000;
 export const IMPORT_STALE_AFTER_S = 120;
+/**
+ * A validated upload nobody accepted or discarded within this many days expires (EXPIRED): its staged
+ * rows, the file's identifiable values sealed, are deleted rather than kept indefinitely. Upload it again.
+ */
+export const IMPORT_VALIDATED_KEEP_DAYS = 14;
 const IMPORT_SWEEP_MS = 60_000;
 /** Valid rows sealed and written out as COPY lines together (few, so that they die young). */
 const SEAL_BATCH = 64;
@@ -93,9 +98,12 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       this.log.warn({ code: (err as NodeJS.ErrnoException).code }, 'could not sweep old XLSX import spools');
     }
     const sweep = (): void =>
-      void this.sweepInterrupted().then(
-        (jobs) => jobs > 0 && this.log.info({ jobs }, 'failed uploads whose node process stopped (INTERRUPTED)'),
-        (err: unknown) => this.log.warn({ error: err instanceof Error ? err.name : 'unknown' }, 'could not sweep interrupted uploads'),
+      void Promise.all([this.sweepInterrupted(), this.sweepExpired()]).then(
+        ([jobs, expired]) => {
+          if (jobs > 0) this.log.info({ jobs }, 'failed uploads whose node process stopped (INTERRUPTED)');
+          if (expired > 0) this.log.info({ jobs: expired }, `expired uploads validated more than ${IMPORT_VALIDATED_KEEP_DAYS} days ago and never accepted (EXPIRED)`);
+        },
+        (err: unknown) => this.log.warn({ error: err instanceof Error ? err.name : 'unknown' }, 'could not sweep interrupted or expired uploads'),
       );
     sweep();
     this.sweeper = setInterval(sweep, IMPORT_SWEEP_MS);
@@ -122,6 +130,24 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
        issues AS (DELETE FROM import_issues WHERE job_id IN (SELECT id FROM gone))
        SELECT count(*)::int AS n FROM gone`,
       [IMPORT_STALE_AFTER_S],
+    );
+    return n;
+  }
+
+  /**
+   * Fails the uploads validated more than IMPORT_VALIDATED_KEEP_DAYS ago and neither accepted nor
+   * discarded (EXPIRED) and deletes their staged rows; their row problems stay for the user to read.
+   * Returns how many. An accept that began first holds the job's row and wins; one after finds EXPIRED.
+   */
+  async sweepExpired(): Promise<number> {
+    const [{ n }]: { n: number }[] = await this.db.query(
+      `WITH gone AS (
+         UPDATE import_jobs SET status = 'failed', failure = 'EXPIRED'
+          WHERE status = 'validated' AND finished_at < now() - make_interval(days => $1)
+          RETURNING id),
+       staged AS (DELETE FROM import_staged_rows WHERE job_id IN (SELECT id FROM gone))
+       SELECT count(*)::int AS n FROM gone`,
+      [IMPORT_VALIDATED_KEEP_DAYS],
     );
     return n;
   }
