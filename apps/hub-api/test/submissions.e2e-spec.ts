@@ -169,6 +169,16 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect({ status: wider.status, codes: [...new Set(codes(wider))] }).toEqual({ status: 'ERROR', codes: ['SUPPRESSION_DISCLOSED'] });
   });
 
+  it('the database holds what the checks guarantee: no negative count, a value exactly on free cells, no revision 0 (23514)', async () => {
+    const [{ id }] = await hub.dataSource.query(`SELECT id FROM submissions LIMIT 1`);
+    for (const [value, conf] of [[-1, 'F'], [5, 'C'], [null, 'F']] as const) {
+      await expect(
+        hub.dataSource.query(`INSERT INTO submission_cells (submission_id, idx, key, value, obs_status, conf_status) VALUES ($1, 1000000, '{x}', $2, 'A', $3)`, [id, value, conf]),
+      ).rejects.toMatchObject({ driverError: { code: '23514' } });
+    }
+    await expect(hub.dataSource.query(`UPDATE submissions SET revision = 0 WHERE id = $1`, [id])).rejects.toMatchObject({ driverError: { code: '23514' } });
+  });
+
   it('over REST (GraphQL refuses them before), a number JSON reads as Infinity (1e999) is PAYLOAD_INVALID and a NUL in a key id a coded 400, not an internal error', async () => {
     const s = sign_(a, { cells: servicesCells(good), period: '2025-10' });
     const body = JSON.stringify(s).replace('"k":5', '"k":1e999');

@@ -390,14 +390,16 @@ describe('member node: case register, roles, validation, encryption, access log'
     expect((await node.gql('query($c: String!) { clientByCode(clientCode: $c) { clientCode } }', { c: 'cAsE-1' }, caseworker)).data?.clientByCode.clientCode).toBe('CASE-1');
     const incident = { clientCode: 'case-1', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true } };
     expect((await node.gql(RECORD_INCIDENT, { i: incident }, caseworker)).errors).toBeUndefined();
-    // the migration puts earlier codes in capitals, and refuses a register where two differ only in case
+    // the migration puts earlier codes in capitals, and refuses a register where two differ only in case (in a
+    // transaction rolled back, without the check that now keeps codes in capitals)
     const runner = node.dataSource.createQueryRunner();
     try {
-      const [{ id }] = await node.dataSource.query(`SELECT id FROM clients WHERE client_code = 'CASE-1'`);
-      await node.dataSource.query(`UPDATE clients SET client_code = 'case-1' WHERE id = $1`, [id]);
-      await new ClientCodesUpper1764400000000().up(runner);
-      expect(await node.dataSource.query(`SELECT client_code FROM clients WHERE id = $1`, [id])).toEqual([{ client_code: 'CASE-1' }]);
       await runner.startTransaction();
+      await runner.query('ALTER TABLE clients DROP CONSTRAINT clients_code_upper_check');
+      const [{ id }] = await runner.query(`SELECT id FROM clients WHERE client_code = 'CASE-1'`);
+      await runner.query(`UPDATE clients SET client_code = 'case-1' WHERE id = $1`, [id]);
+      await new ClientCodesUpper1764400000000().up(runner);
+      expect(await runner.query(`SELECT client_code FROM clients WHERE id = $1`, [id])).toEqual([{ client_code: 'CASE-1' }]);
       await runner.query(`INSERT INTO clients (centre_id, client_code, sex, district, marital_status, migration_status, has_disability, registered_on) SELECT centre_id, 'case-1', sex, district, marital_status, migration_status, has_disability, registered_on FROM clients WHERE id = $1`, [id]);
       await expect(new ClientCodesUpper1764400000000().up(runner)).rejects.toThrow('1 client code(s) are held by two clients that differ only in letter case');
     } finally {
@@ -767,6 +769,14 @@ describe('member node: case register, roles, validation, encryption, access log'
     );
     expect(incident.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', details: { reason: 'REMOVED_MEANWHILE' } });
     expect((await node.dataSource.query('SELECT count(*)::int AS n FROM incidents WHERE client_id = $1', [client]))[0].n).toBe(0);
+  });
+
+  it('the database keeps client and caller codes in capitals, as the register writes them (23514 for another spelling)', async () => {
+    const [{ id }] = await node.dataSource.query(`SELECT id FROM clients LIMIT 1`);
+    await expect(node.dataSource.query(`UPDATE clients SET client_code = lower(client_code) || 'x' WHERE id = $1`, [id])).rejects.toMatchObject({ driverError: { code: '23514' } });
+    await expect(
+      node.dataSource.query(`INSERT INTO consultations (centre_id, consultation_code, caller_code, date, topic, caller_sex, caller_is_survivor, consent_reporting) VALUES ('DSH', 'CASE-CHK-1', 'caller-lower', '2025-01-01', 'legal_questions', 'F', true, true)`),
+    ).rejects.toMatchObject({ driverError: { code: '23514' } });
   });
 
   it('a service\'s date corrected while its incident is being deleted: the correction waits and finds nothing, never a deadlock', async () => {

@@ -1,8 +1,10 @@
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import { Check, Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
 import { SubmissionEntity } from './submission.entity';
 
 /** One published cell of a stored submission (written in bulk, read by statistics). */
 @Entity({ name: 'submission_cells' })
+@Check('submission_cells_value_check', 'value IS NULL OR value >= 0')
+@Check('submission_cells_withheld_check', "(value IS NULL) = (conf_status <> 'F')")
 export class SubmissionCellEntity {
   @PrimaryColumn({ name: 'submission_id', type: 'uuid' })
   submissionId!: string;

@@ -1,9 +1,10 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
 import type { SubmissionProtection } from '@paivand/schema';
 import { MemberEntity } from '../members/member.entity';
 
 /** One revision of a member's release of (dataset, period); older revisions stay for history. */
 @Entity({ name: 'submissions' })
+@Check('submissions_revision_check', 'revision >= 1 AND cell_count >= 0')
 @Index('submissions_revision_key', ['memberId', 'datasetId', 'period', 'revision'], { unique: true })
 @Index('submissions_dataset_period_idx', ['datasetId', 'period'])
 @Index('submissions_current_key', ['memberId', 'datasetId', 'period'], { unique: true, where: 'is_current' })

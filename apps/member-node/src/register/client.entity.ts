@@ -1,8 +1,9 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn, UpdateDateColumn, VersionColumn } from 'typeorm';
 
 /** A survivor registered by the centre. `*_enc` columns hold ciphertext only (see crypto/key-ring.ts). */
 @Entity({ name: 'clients' })
 @Index('clients_centre_code_key', ['centreId', 'clientCode'], { unique: true })
+@Check('clients_code_upper_check', 'client_code = upper(client_code)')
 export class ClientEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;

@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 
 /**
  * One hotline consultation (telephone or online), as a legal-aid hotline records it.
@@ -10,6 +10,7 @@ import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 
 @Entity({ name: 'consultations' })
 @Index('consultations_centre_code_key', ['centreId', 'consultationCode'], { unique: true })
 @Index('consultations_date_idx', ['centreId', 'date'])
+@Check('consultations_caller_upper_check', 'caller_code IS NULL OR caller_code = upper(caller_code)')
 export class ConsultationEntity {
   @PrimaryGeneratedColumn('uuid')
   id!: string;
