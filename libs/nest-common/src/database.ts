@@ -42,9 +42,17 @@ export function postgresOptions(db: AppDatabase): DataSourceOptions {
   };
 }
 
+/**
+ * How long a migration waits for a table's lock before it gives up (55P03; the migration is rolled
+ * back and can run again). Without it an ALTER TABLE waits behind a long reader (an export's
+ * snapshot, held while its client downloads) and every query of the register queues behind the ALTER.
+ */
+export const MIGRATION_LOCK_TIMEOUT_MS = 15_000;
+
 /** Runs pending migrations; returns the names applied. */
-export async function runMigrations(options: DataSourceOptions): Promise<string[]> {
-  const ds = new DataSource(options);
+export async function runMigrations(options: DataSourceOptions, lockTimeoutMs = MIGRATION_LOCK_TIMEOUT_MS): Promise<string[]> {
+  const extra = (options as { extra?: Record<string, unknown> }).extra ?? {};
+  const ds = new DataSource({ ...options, extra: { ...extra, options: `-c lock_timeout=${Math.round(lockTimeoutMs)}` } } as DataSourceOptions);
   await ds.initialize();
   try {
     const applied = await ds.runMigrations({ transaction: 'each' });
