@@ -52,7 +52,7 @@ export const MIGRATION_LOCK_TIMEOUT_MS = 15_000;
 /** Runs pending migrations; returns the names applied. */
 export async function runMigrations(options: DataSourceOptions, lockTimeoutMs = MIGRATION_LOCK_TIMEOUT_MS): Promise<string[]> {
   const extra = (options as { extra?: Record<string, unknown> }).extra ?? {};
-  const ds = new DataSource({ ...options, extra: { ...extra, options: `-c lock_timeout=${Math.round(lockTimeoutMs)}` } } as DataSourceOptions);
+  const ds = new DataSource({ ...options, extra: { ...extra, options: `-c lock_timeout=${Math.round(lockTimeoutMs)}` } });
   await ds.initialize();
   try {
     const applied = await ds.runMigrations({ transaction: 'each' });
