@@ -1,5 +1,7 @@
+import Ajv2020 from 'ajv/dist/2020';
+import addFormats from 'ajv-formats';
 import request from 'supertest';
-import { STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
+import { importSummaryJsonSchema, STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, conflictCodes, servicesCells, sign_, submitAs, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
@@ -167,6 +169,23 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     expect((await submit(b, at(5), true)).status).toBe('SUCCESS');
     const wider = await submit(b, at(10), true);
     expect({ status: wider.status, codes: [...new Set(codes(wider))] }).toEqual({ status: 'ERROR', codes: ['SUPPRESSION_DISCLOSED'] });
+  });
+
+  it('answers summaries that its published JSON Schema takes: a success, a conflict with the revision it holds, a malformed payload', async () => {
+    const ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+    addFormats(ajv);
+    const valid = ajv.compile(importSummaryJsonSchema());
+    const c = await admitTestMember(hub);
+    // over REST: the summary as the API writes it
+    const post = async (body: unknown): Promise<any> =>
+      (await request(hub.app.getHttpServer()).post('/api/v1/submissions').set('authorization', `Bearer ${c.token}`).send(body).expect(200)).body;
+    const first = await post(sign_(c, { cells: servicesCells(good), period: '2025-11' }));
+    const conflict = await post(sign_(c, { cells: servicesCells((t, o) => good(t, o) + 1), period: '2025-11' }));
+    const malformed = await post({ payload: { memberId: c.memberId, revision: -3 }, signature: 'x', keyId: c.keyId });
+    expect([first.status, conflict.hubRevision, malformed.reference.revision]).toEqual(['SUCCESS', 1, 0]);
+    for (const summary of [first, conflict, malformed]) {
+      expect({ summary, valid: valid(summary), errors: valid.errors ?? null }).toMatchObject({ valid: true, errors: null });
+    }
   });
 
   it('the database holds what the checks guarantee: no negative count, a value exactly on free cells, no revision 0 (23514)', async () => {

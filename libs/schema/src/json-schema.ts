@@ -230,11 +230,13 @@ export function importSummaryJsonSchema(standard: Standard = STANDARD): JsonSche
       },
       reference: {
         type: 'object',
-        properties: { memberId: { type: 'string' }, datasetId: { type: 'string' }, period: { type: 'string' }, revision: { type: 'integer', minimum: 1 } },
+        // revision 0: the payload named no valid revision (the summary of a payload refused as malformed)
+        properties: { memberId: { type: 'string' }, datasetId: { type: 'string' }, period: { type: 'string' }, revision: { type: 'integer', minimum: 0 } },
         required: ['memberId', 'datasetId', 'period', 'revision'],
         additionalProperties: false,
       },
       submissionId: { type: 'string' },
+      hubRevision: { type: 'integer', minimum: 1, description: 'With REVISION_CONFLICT: the revision the hub holds of the period (send a higher one)' },
     },
     required: ['status', 'description', 'dryRun', 'counts', 'conflicts', 'reference'],
     additionalProperties: false,

@@ -15,7 +15,7 @@ import { canonicalForms } from './canonical';
 import { copyCells } from './copy-cells';
 import { ConflictList, errorSummary, SummaryReference } from './import-summary';
 import { SubmissionEntity } from './submission.entity';
-import { shapeError, validateCells } from './validate-submission';
+import { MAX_INT, shapeError, validateCells } from './validate-submission';
 
 /** A 64-byte Ed25519 signature in base64, exactly as Buffer's toString('base64') writes it. */
 const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
@@ -31,7 +31,8 @@ function referenceOf(input: unknown, principal: Principal): SummaryReference {
     memberId: str(p.memberId) || (principal.memberId ?? ''),
     datasetId: str(p.datasetId),
     period: str(p.period),
-    revision: typeof p.revision === 'number' ? p.revision : 0,
+    // 0: no valid revision (the schema's reference takes 0 and up)
+    revision: typeof p.revision === 'number' && Number.isInteger(p.revision) && p.revision >= 1 && p.revision <= MAX_INT ? p.revision : 0,
   };
 }
 
