@@ -177,7 +177,7 @@ describe('hub: submissions (signed, validated, all or nothing)', () => {
     const valid = ajv.compile(importSummaryJsonSchema());
     const c = await admitTestMember(hub);
     // over REST: the summary as the API writes it
-    const post = async (body: unknown): Promise<any> =>
+    const post = async (body: object): Promise<any> =>
       (await request(hub.app.getHttpServer()).post('/api/v1/submissions').set('authorization', `Bearer ${c.token}`).send(body).expect(200)).body;
     const first = await post(sign_(c, { cells: servicesCells(good), period: '2025-11' }));
     const conflict = await post(sign_(c, { cells: servicesCells((t, o) => good(t, o) + 1), period: '2025-11' }));
