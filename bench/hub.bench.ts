@@ -14,7 +14,7 @@ import { Session } from 'node:inspector/promises';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
-import { PoolClient } from 'pg';
+import { Client, PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { generateKeyPairSync, KeyObject, sign } from 'node:crypto';
 import { AddressInfo } from 'node:net';
@@ -24,7 +24,6 @@ import { contentHashOf, DATASETS, SignedSubmission, signingBytes, STANDARD, Stan
 import { AccountsService } from '../apps/hub-api/src/accounts/accounts.service';
 import { TokenService } from '../apps/hub-api/src/accounts/token.service';
 import { createHubApp } from '../apps/hub-api/src/app.factory';
-import { Principal } from '../apps/hub-api/src/common/auth/principal';
 import { loadHubConfig } from '../apps/hub-api/src/config/hub-config';
 import { migrateHub } from '../apps/hub-api/src/database/data-source';
 import { MembersService } from '../apps/hub-api/src/members/members.service';
@@ -100,19 +99,26 @@ async function main(): Promise<void> {
   const url = withDatabase(pg.url, 'hub_bench');
   await ensureDatabase(url);
   await migrateHub(url);
+  // A bench dataset of 76 x 7 x 4 x 9 = 19,152 cells: district x violence type x sex x age band.
+  // The synthetic tables publish zeros: the bench standard calls them structural (the hub refuses a published
+  // zero of a dataset whose zeros are protected), which changes nothing the hub stores or answers. It is the
+  // hub's first version, stored before the hub starts (a later version may not make protected zeros structural).
+  const structural = <D extends (typeof DATASETS)[number]>(d: D): D => ({ ...d, protection: { ...d.protection, structuralZeros: true } });
+  const big = structural({ ...DATASETS[0], id: 'incidents_district_monthly', dimensions: [{ ...DATASETS[0].dimensions[0], id: 'district', codelist: 'district' as const }, ...DATASETS[0].dimensions.slice(1)] });
+  const benchStandard = { ...STANDARD, version: '2026.99', datasets: [...STANDARD.datasets.map((d) => (d.protection.method === 'suppression' ? structural(d) : d)), big] };
+  const first = new Client({ connectionString: url });
+  await first.connect();
+  try {
+    await first.query(`INSERT INTO standard_versions (version, document, is_current) VALUES ($1, $2::jsonb, true)`, [benchStandard.version, JSON.stringify(benchStandard)]);
+  } finally {
+    await first.end();
+  }
   const config = loadHubConfig({ JWT_SECRET: 'bench-'.padEnd(40, 'x'), LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'silent', DATABASE_URL: url, MAX_BODY_BYTES: String(16 * 1024 * 1024) });
   const app = await createHubApp(config, url);
   await app.listen(0, '127.0.0.1');
   const base = `http://127.0.0.1:${(app.getHttpServer().address() as AddressInfo).port}`;
   const db = app.get(DataSource);
-  const system: Principal = { kind: 'user', id: 'bench', role: 'association_admin', memberId: null };
 
-  // A bench dataset of 76 x 7 x 4 x 9 = 19,152 cells: district x violence type x sex x age band.
-  // The synthetic tables publish zeros: the bench standard calls them structural (the hub refuses a published
-  // zero of a dataset whose zeros are protected), which changes nothing the hub stores or answers.
-  const structural = <D extends (typeof DATASETS)[number]>(d: D): D => ({ ...d, protection: { ...d.protection, structuralZeros: true } });
-  const big = structural({ ...DATASETS[0], id: 'incidents_district_monthly', dimensions: [{ ...DATASETS[0].dimensions[0], id: 'district', codelist: 'district' as const }, ...DATASETS[0].dimensions.slice(1)] });
-  await app.get(StandardsService).publish(system, { ...STANDARD, version: '2026.99', datasets: [...STANDARD.datasets.map((d) => (d.protection.method === 'suppression' ? structural(d) : d)), big] });
   const std = await app.get(StandardsService).current();
 
   const members: { id: string; keyId: string; pk: KeyObject; token: string }[] = [];
