@@ -343,4 +343,15 @@ describe('hub: statistics by audience, protected against aggregation and differe
       jest.useRealTimers();
     }
   });
+  // last: it makes another version of the standard current
+  it('drops the tables it kept under a version of the standard once a newer one is current', async () => {
+    const service: unknown = hub.app.get(StatisticsService);
+    const { cache } = service as { cache: Map<string, unknown> };
+    const versions = (): string[] => [...new Set([...cache.keys()].map((k) => k.split('|')[1]))];
+    await ask(researcher, {});
+    expect(versions()).toContain(schemaVersion);
+    const next = await publishStructuralZeros(hub, ['services_monthly'], '2026.3');
+    expect((await ask(researcher, {})).cells[0].value).toBe(expectedGrand);
+    expect(versions()).toEqual([next]);
+  });
 });

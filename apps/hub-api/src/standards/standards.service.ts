@@ -79,7 +79,9 @@ export class StandardsService implements OnApplicationBootstrap {
   }
 
   async current(now = Date.now()): Promise<StandardIndex> {
-    if (this.currentVersion && now - this.currentVersion.readAt < CURRENT_VERSION_TTL_MS) {
+    // (an age below zero is a clock that went back since the read, an NTP step: read again rather than trust it for as long)
+    const age = this.currentVersion ? now - this.currentVersion.readAt : -1;
+    if (this.currentVersion && age >= 0 && age < CURRENT_VERSION_TTL_MS) {
       const idx = this.indexes.get(this.currentVersion.version);
       if (idx) return idx;
     }

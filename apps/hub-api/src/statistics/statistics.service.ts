@@ -117,6 +117,8 @@ export function audienceOf(p: Principal | undefined): Audience {
 @Injectable()
 export class StatisticsService {
   private readonly cache = new Map<string, PeriodData>();
+  /** The version of the standard the cache's tables were last kept under. */
+  private cachedVersion: string | null = null;
   /** Per dataset, the combined tables' build in progress in this process (see loadCombined). */
   private readonly building = new Map<string, Promise<void>>();
 
@@ -342,6 +344,11 @@ export class StatisticsService {
    * version published meanwhile cached a table of the old layout under the new version's key).
    */
   private async load(version: string, dataset: DatasetDecl, L: TableLayout, periods: string[], need: Need): Promise<Map<string, PeriodData>> {
+    // a new version of the standard: the tables kept under the one before are never asked for again
+    if (version !== this.cachedVersion) {
+      for (const key of [...this.cache.keys()]) if (key.split('|')[1] !== version) this.cache.delete(key);
+      this.cachedVersion = version;
+    }
     const current = await this.db.query<{ period: string; fp: string }[]>(
       `SELECT period, md5(string_agg(id::text, ',' ORDER BY id)) AS fp FROM submissions
         WHERE dataset_id = $1 AND period = ANY($2) AND is_current GROUP BY period`,
