@@ -40,14 +40,14 @@ function restricted(layout: TableLayout, idx: number, hidden: Uint8Array): Spars
 /**
  * The published margins restricted to the hidden inner cells, each with its value: the
  * margin less its published inner cells (what the published figures say those hidden
- * cells add up to).
+ * cells add up to). `label` renumbers the cells (an order of elimination: see fewMemberCombinations).
  */
-function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, value: Float64Array): SpanBasis {
+function buildBasis(layout: TableLayout, hidden: Uint8Array, inner: Uint8Array, value: Float64Array, label: (cell: number) => number = (c) => c): SpanBasis {
   const basis = new SpanBasis();
   for (let i = 0; i < layout.total; i++) {
     if (inner[i] || hidden[i] !== Hidden.No) continue;
     const support = supportOf(layout, i);
-    const v = indicator(support.filter((c) => hidden[c] !== Hidden.No));
+    const v = indicator(support.filter((c) => hidden[c] !== Hidden.No).map(label));
     if (v.size === 0) continue;
     let rest = value[i];
     for (const c of support) if (hidden[c] === Hidden.No) rest -= value[c];
@@ -68,14 +68,7 @@ function fewMemberCombinations(layout: TableLayout, hidden: Uint8Array, inner: U
   for (let i = 0; i < layout.total; i++) if (inner[i] && hidden[i] !== Hidden.No && few(i)) count++;
   if (count < 2) return [];
   const shift = layout.total;
-  const label = (c: number): number => (few(c) ? shift + c : c);
-  const basis = new SpanBasis();
-  for (let i = 0; i < layout.total; i++) {
-    if (inner[i] || hidden[i] !== Hidden.No) continue;
-    const v = indicator(supportOf(layout, i).filter((c) => hidden[c] !== Hidden.No).map(label));
-    if (v.size > 0) basis.add(v);
-  }
-  return basis
+  return buildBasis(layout, hidden, inner, value, (c) => (few(c) ? shift + c : c))
     .pivotRows()
     .filter(([pivot]) => pivot >= shift)
     .map(([, v]) => [...v.keys()].map((c) => c - shift));

@@ -22,6 +22,17 @@ const SIGNATURE = /^[A-Za-z0-9+/]{86}==$/;
 /** The form above whose padding bits are zero too: the one string that decodes to those bytes (16 others would verify). */
 const canonicalSignature = (sig: string): boolean => SIGNATURE.test(sig) && Buffer.from(sig, 'base64').toString('base64') === sig;
 
+/**
+ * Whether `signature` signs the canonical payload `signed` under the stored key `publicKeyPem`: only in the
+ * exact form of a signature (Buffer.from(.., 'base64') skips what is not base64 and reads base64url too: many
+ * strings would verify as one signature, and the stored one would not be the node's), and never under a key of
+ * small order (one signature matches every message under it: a key stored before keys were checked).
+ */
+function signatureHolds(publicKeyPem: string, signature: string, signed: string): boolean {
+  const publicKey = createPublicKey(publicKeyPem);
+  return canonicalSignature(signature) && isStrongEd25519Key(publicKey) && verify(null, Buffer.from(signed, 'utf8'), publicKey, Buffer.from(signature, 'base64'));
+}
+
 type Outcome = { kind: 'refused'; list: ConflictList; hubRevision?: number } | { kind: 'ignored'; existing: SubmissionEntity } | { kind: 'new' | 'revision'; replaces: SubmissionEntity | null };
 
 function referenceOf(input: unknown, principal: Principal): SummaryReference {
@@ -101,11 +112,7 @@ export class SubmissionsService {
       pre.add('KEY_UNKNOWN', 'signature', 'keyId is not a registered key of this member');
       return refuse(pre);
     }
-    // Buffer.from(.., 'base64') skips what is not base64 and reads base64url too: without the exact form,
-    // many strings would verify as one signature, and the stored one would not be the node's.
-    // (and a key of small order, which one signature matches for every message, verifies nothing: one stored before keys were checked)
-    const publicKey = createPublicKey(key.publicKey);
-    if (!canonicalSignature(s.signature) || !isStrongEd25519Key(publicKey) || !verify(null, Buffer.from(forms.signed, 'utf8'), publicKey, Buffer.from(s.signature, 'base64'))) {
+    if (!signatureHolds(key.publicKey, s.signature, forms.signed)) {
       pre.add('SIGNATURE_INVALID', 'signature', 'the Ed25519 signature does not match the canonical payload');
       return refuse(pre);
     }
@@ -119,9 +126,13 @@ export class SubmissionsService {
     const dataset = std?.dataset(p.datasetId);
     if (!std) pre.add('SCHEMA_VERSION_UNKNOWN', 'payload', `schema version ${p.schemaVersion} is not published at the hub`);
     else if (!dataset) pre.add('DATASET_UNKNOWN', 'payload', `dataset ${p.datasetId} is not in standard ${p.schemaVersion}`);
+    // a differential-privacy release spends the member's budget of the year: the smaller of its version's and the current one's
+    let annualEpsilon: number | undefined;
     if (std && dataset) {
       const current = await this.standards.current();
       const currentDataset = current.dataset(p.datasetId);
+      const dp = dataset.protection.method === 'differential_privacy' ? dataset.protection.differentialPrivacy : undefined;
+      if (dp) annualEpsilon = Math.min(dp.annualEpsilon, currentDataset?.protection.differentialPrivacy?.annualEpsilon ?? Infinity);
       // Zeros are published only where both the release's version and the current one call them structural.
       // A release prepared on an older version is welcome (a node offline for days), but not below the protection
       // the Association has since raised the dataset to: the current version's k, protection range and epsilon
@@ -133,12 +144,6 @@ export class SubmissionsService {
     }
     if (pre.size > 0) return refuse(pre);
 
-    // a differential-privacy release spends the member's budget of the year: the smaller of its version's and the current one's
-    let annualEpsilon: number | undefined;
-    if (dataset?.protection.method === 'differential_privacy' && dataset.protection.differentialPrivacy) {
-      const now = (await this.standards.current()).dataset(p.datasetId)?.protection.differentialPrivacy?.annualEpsilon;
-      annualEpsilon = Math.min(dataset.protection.differentialPrivacy.annualEpsilon, now ?? Infinity);
-    }
     const run = async (tx: EntityManager): Promise<ImportSummary> => {
       const outcome = await this.decide(tx, s, annualEpsilon);
       if (outcome.kind === 'refused') return outcome.hubRevision === undefined ? refuse(outcome.list) : { ...refuse(outcome.list), hubRevision: outcome.hubRevision };
@@ -182,7 +187,7 @@ export class SubmissionsService {
     }
     const current = await tx.getRepository(SubmissionEntity).findOne({
       where: { memberId: p.memberId, datasetId: p.datasetId, period: p.period, isCurrent: true },
-      lock: tx.queryRunner?.isTransactionActive ? { mode: 'pessimistic_write' } : undefined,
+      lock: inTx ? { mode: 'pessimistic_write' } : undefined,
     });
     if (current && current.contentHash === p.contentHash) return { kind: 'ignored', existing: current };
     // The same revision with the same content in the history: a send repeated after the release was stored
@@ -292,17 +297,15 @@ export class SubmissionsService {
     const forms = canonicalForms(payload);
     const contentHashHolds = createHash('sha256').update(forms.content, 'utf8').digest('hex') === row.contentHash;
     const key = await this.db.getRepository(MemberKeyEntity).findOne({ where: { keyId: row.keyId, memberId: row.memberId } });
-    const publicKey = key ? createPublicKey(key.publicKey) : null;
-    const signatureHolds =
-      publicKey !== null && canonicalSignature(row.signature) && isStrongEd25519Key(publicKey) && verify(null, Buffer.from(forms.signed, 'utf8'), publicKey, Buffer.from(row.signature, 'base64'));
+    const signed = key !== null && signatureHolds(key.publicKey, row.signature, forms.signed);
     return {
       submissionId: row.id,
       memberId: row.memberId,
       keyId: row.keyId,
       keyActive: key?.active ?? false,
       contentHashHolds,
-      signatureHolds,
-      valid: dataset !== undefined && contentHashHolds && signatureHolds,
+      signatureHolds: signed,
+      valid: dataset !== undefined && contentHashHolds && signed,
     };
   }
 

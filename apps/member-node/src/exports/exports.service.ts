@@ -64,10 +64,11 @@ export class ExportsService {
     try {
       await snapshot.connect();
       await snapshot.query('START TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY');
-      // a client that stops reading but stays connected: Postgres ends the snapshot after this long idle
-      await snapshot.query(`SET LOCAL idle_in_transaction_session_timeout = '${SNAPSHOT_IDLE_TIMEOUT_S}s'`);
-      // named in pg_stat_activity while it lasts, for an operator who wonders what holds a connection so long
-      await snapshot.query(`SET LOCAL application_name = '${EXPORT_SNAPSHOT_NAME}'`);
+      // a client that stops reading but stays connected: Postgres ends the snapshot after this long idle; and the snapshot
+      // named in pg_stat_activity while it lasts, for an operator who wonders what holds a connection so long (one round trip)
+      await snapshot.query(
+        `SET LOCAL idle_in_transaction_session_timeout = '${SNAPSHOT_IDLE_TIMEOUT_S}s'; SET LOCAL application_name = '${EXPORT_SNAPSHOT_NAME}'`,
+      );
       const [{ clients, incidents, consultations }] = await snapshot.manager.query<{ clients: number; incidents: number; consultations: number }[]>(
         `SELECT (SELECT count(*)::int FROM clients WHERE centre_id = $1) AS clients, (SELECT count(*)::int FROM incidents WHERE centre_id = $1) AS incidents,
                 (SELECT count(*)::int FROM consultations WHERE centre_id = $1) AS consultations`,
