@@ -126,6 +126,42 @@ describe('member node, operator: staff accounts and sign-in', () => {
     expect(logged).toHaveLength(1);
   });
 
+  it('takes a password the centre admin set as temporary: until its holder chooses her own, her session may only change it, read me, or sign out', async () => {
+    const SESSION = 'mutation($i: LoginInput!) { login(input: $i) { accessToken mustChangePassword } }';
+    const session = async (username: string, password: string) => (await node.gql(SESSION, { i: { username, password } })).data?.login as { accessToken: string; mustChangePassword: boolean };
+    const CASES = '{ clients(search: {first: 1}) { total } }';
+    const refused = { code: 'FORBIDDEN', details: { reason: 'PASSWORD_CHANGE_REQUIRED' } };
+    const flagOf = async (username: string): Promise<boolean> => (await node.gql('{ staffAccounts { username mustChangePassword } }', {}, admin)).data?.staffAccounts.find((a: { username: string }) => a.username === username)?.mustChangePassword;
+
+    expect((await create('temp.manager', 'set by the admin', 'manager')).errors).toBeUndefined();
+    const first = await session('temp.manager', 'set by the admin');
+    expect(first.mustChangePassword).toBe(true);
+    expect(await flagOf('temp.manager')).toBe(true);
+    // the register, over GraphQL and over REST (an export), is closed to this session
+    expect((await node.gql(CASES, {}, first.accessToken)).errors?.[0].extensions).toMatchObject(refused);
+    const rest = await request(node.app.getHttpServer()).post('/exports/register').set('authorization', `Bearer ${first.accessToken}`).send({ format: 'csv', password: 'a long export passphrase 7' });
+    expect({ status: rest.status, body: rest.body }).toMatchObject({ status: 403, body: refused });
+    expect(await node.dataSource.query(`SELECT 1 FROM access_log WHERE action = 'register.export' AND actor_id = $1`, [await idOf('temp.manager')])).toEqual([]);
+    // who she is and changing the password are open
+    expect((await node.gql('{ me { username mustChangePassword } }', {}, first.accessToken)).data?.me).toEqual({ username: 'temp.manager', mustChangePassword: true });
+    const changed = await node.gql('mutation($i: ChangeMyPasswordInput!) { changeMyPassword(input: $i) { accessToken mustChangePassword } }', { i: { currentPassword: 'set by the admin', newPassword: 'my very own password' } }, first.accessToken);
+    expect(changed.data?.changeMyPassword.mustChangePassword).toBe(false);
+    expect((await node.gql(CASES, {}, changed.data?.changeMyPassword.accessToken)).data?.clients.total).toEqual(expect.any(Number));
+    expect((await session('temp.manager', 'my very own password')).mustChangePassword).toBe(false);
+    expect(await flagOf('temp.manager')).toBe(false);
+
+    // a reset by the admin makes it temporary again, and ends the session on her own password
+    const mine = (await session('temp.manager', 'my very own password')).accessToken;
+    await node.gql('mutation($i: ResetPasswordInput!) { resetStaffPassword(input: $i) { id } }', { i: { accountId: await idOf('temp.manager'), newPassword: 'the admin knows this one' } }, admin);
+    expect((await node.gql(CASES, {}, mine)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const again = await session('temp.manager', 'the admin knows this one');
+    expect(again.mustChangePassword).toBe(true);
+    expect((await node.gql(CASES, {}, again.accessToken)).errors?.[0].extensions).toMatchObject(refused);
+    expect((await node.gql('mutation { signOut }', {}, again.accessToken)).data?.signOut).toBe(true);
+    // an account the operator created with her own password (the CLI, as the test harness does) is not temporary
+    expect((await node.gql('{ me { mustChangePassword } }', {}, admin)).data?.me.mustChangePassword).toBe(false);
+  });
+
   it('signing out ends every session of the account (a shared office computer), and the next sign-in works', async () => {
     expect((await create('shared.pc', 'the office password')).errors).toBeUndefined();
     const here = (await login('shared.pc', 'the office password')) as string;

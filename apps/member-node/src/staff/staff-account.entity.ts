@@ -29,6 +29,10 @@ export class StaffAccountEntity {
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 
+  /** The password was set by someone else (an admin): until she sets her own, her sessions may only change it (MustChangePassword1765400000000). */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
   @Column({ name: 'password_changed_at', type: 'timestamptz', default: () => 'now()' })
   passwordChangedAt!: Date;
 }

@@ -3,7 +3,7 @@ import { ParseIdPipe, sourceAddress } from '@paivand/nest-common';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
-import { Public, Roles } from '../common/auth/roles.decorator';
+import { AllowTemporaryPassword, Public, Roles } from '../common/auth/roles.decorator';
 import { ChangeMyPasswordInput, ChangeStaffRoleInput, CreateStaffInput, LoginInput, ReactivateStaffInput, ResetPasswordInput } from './dto/staff.inputs';
 import { SessionModel, StaffAccountModel } from './models/staff.model';
 import { toStaffAccountModel } from './staff.mapper';
@@ -19,6 +19,7 @@ export class StaffResolver {
     return this.staff.login(input, sourceAddress(req.ip));
   }
 
+  @AllowTemporaryPassword()
   @Roles('caseworker', 'manager', 'centre_admin')
   @Mutation(() => SessionModel, {
     description: 'Change your own password (the current one is checked and counted by the sign-in limit). Your other sessions end; use the token returned.',
@@ -27,12 +28,14 @@ export class StaffResolver {
     return this.staff.changeMyPassword(p, input, sourceAddress(req.ip));
   }
 
+  @AllowTemporaryPassword()
   @Roles('caseworker', 'manager', 'centre_admin')
   @Mutation(() => Boolean, { description: 'Sign out: ends every session of this account, this one and any on another device (a shared office computer).' })
   signOut(@CurrentPrincipal() p: Principal): Promise<boolean> {
     return this.staff.signOut(p);
   }
 
+  @AllowTemporaryPassword()
   @Roles('caseworker', 'manager', 'centre_admin')
   @Query(() => StaffAccountModel)
   async me(@CurrentPrincipal() p: Principal): Promise<StaffAccountModel> {

@@ -55,7 +55,7 @@ export class StaffService {
   /** A token for the account, valid until its password changes. */
   private session(account: StaffAccountEntity): SessionModel {
     const { accessToken, expiresAt } = this.tokens.issue({ id: account.id, role: account.role, centreId: account.centreId }, account.passwordChangedAt.getTime());
-    return { accessToken, expiresAt, role: account.role, centreId: account.centreId };
+    return { accessToken, expiresAt, role: account.role, centreId: account.centreId, mustChangePassword: account.mustChangePassword };
   }
 
   async me(p: Principal): Promise<StaffAccountEntity> {
@@ -70,14 +70,19 @@ export class StaffService {
 
   async create(actor: Principal, input: CreateStaffInput): Promise<StaffAccountEntity> {
     const passwordHash = await hashSecret(input.password);
-    return this.db.transaction((tx) => this.insert(tx, actor, { ...input, passwordHash }));
+    // the admin chose this password: it is a temporary one
+    return this.db.transaction((tx) => this.insert(tx, actor, { ...input, passwordHash, mustChangePassword: true }));
   }
 
-  /** Inserts an account inside the caller's transaction (also used by seeding and tests). */
+  /**
+   * Inserts an account inside the caller's transaction (also used by the operator's CLI, seeding and
+   * tests). `mustChangePassword`: the password is someone else's choice (default false: the operator
+   * creating the first admin types her own).
+   */
   async insert(
     tx: EntityManager,
     actor: Principal | null,
-    a: { username: string; displayName: string; role: StaffAccountEntity['role']; passwordHash: string },
+    a: { username: string; displayName: string; role: StaffAccountEntity['role']; passwordHash: string; mustChangePassword?: boolean },
   ): Promise<StaffAccountEntity> {
     const username = a.username.trim().toLowerCase();
     const repo = tx.getRepository(StaffAccountEntity);
@@ -86,7 +91,7 @@ export class StaffService {
     // two admins creating one username at once: both pass the check above, the unique index refuses the second
     let saved: StaffAccountEntity;
     try {
-      saved = await repo.save(repo.create({ centreId: this.config.CENTRE_ID, username, displayName: a.displayName, role: a.role, passwordHash: a.passwordHash, active: true }));
+      saved = await repo.save(repo.create({ centreId: this.config.CENTRE_ID, username, displayName: a.displayName, role: a.role, passwordHash: a.passwordHash, active: true, mustChangePassword: a.mustChangePassword ?? false }));
     } catch (err) {
       if (uniqueIndexOf(err) === USERNAME_INDEX) throw taken();
       throw err;
@@ -106,7 +111,7 @@ export class StaffService {
     return this.db.transaction(async (tx) => {
       const account = await this.find(tx, actor, input.accountId);
       refuseTheUsername(input.newPassword, account.username);
-      await this.setPassword(tx, account, passwordHash);
+      await this.setPassword(tx, account, passwordHash, true);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reset_password', 'staff_account', account.id);
       return account;
     });
@@ -133,7 +138,7 @@ export class StaffService {
     const passwordHash = await hashSecret(input.newPassword);
     const saved = await this.db.transaction(async (tx) => {
       const locked = await this.find(tx, p, p.id);
-      await this.setPassword(tx, locked, passwordHash);
+      await this.setPassword(tx, locked, passwordHash, false);
       await this.accessLog.record(tx, p, p.centreId, 'staff.change_password', 'staff_account', locked.id);
       return locked;
     });
@@ -183,7 +188,7 @@ export class StaffService {
       }
       refuseTheUsername(input.newPassword, account.username);
       account.active = true;
-      await this.setPassword(tx, account, passwordHash);
+      await this.setPassword(tx, account, passwordHash, true);
       await this.accessLog.record(tx, actor, actor.centreId, 'staff.reactivate', 'staff_account', account.id);
       return account;
     });
@@ -220,9 +225,13 @@ export class StaffService {
     });
   }
 
-  /** A new password (hash) for a locked account row: its tokens stop working, and its sign-in limit starts afresh. */
-  private async setPassword(tx: EntityManager, account: StaffAccountEntity, passwordHash: string): Promise<void> {
+  /**
+   * A new password (hash) for a locked account row: its tokens stop working, and its sign-in limit
+   * starts afresh. `temporary`: set by an admin, so its holder must choose her own before anything else.
+   */
+  private async setPassword(tx: EntityManager, account: StaffAccountEntity, passwordHash: string, temporary: boolean): Promise<void> {
     account.passwordHash = passwordHash;
+    account.mustChangePassword = temporary;
     account.passwordChangedAt = new Date();
     await tx.getRepository(StaffAccountEntity).save(account);
     await this.throttle.clearAccount(tx, account.username);

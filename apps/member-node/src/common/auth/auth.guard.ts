@@ -7,12 +7,13 @@ import { AccessLogService } from '../../access-log/access-log.service';
 import { NodeError } from '../errors/node.error';
 import { requestOf, responseOf } from '../graphql/request-of';
 import { NodeRole, Principal } from './principal';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { PUBLIC_KEY, ROLES_KEY, TEMPORARY_PASSWORD_KEY } from './roles.decorator';
 import { StaffStatusCache } from './staff-status.cache';
 
 /**
  * Global guard, deny by default: an operation without @Roles or @Public is refused.
- * No or bad token (or a deactivated account) -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN.
+ * No or bad token (or a deactivated account) -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN;
+ * a session on a password the admin set, outside @AllowTemporaryPassword -> FORBIDDEN (PASSWORD_CHANGE_REQUIRED).
  */
 @Injectable()
 export class NodeAuthGuard implements CanActivate {
@@ -50,6 +51,9 @@ export class NodeAuthGuard implements CanActivate {
       await this.accessLog.recordAttempt(req.principal, 'access.denied', 'operation', ctx.getHandler().name.slice(0, 64));
       throw new NodeError('FORBIDDEN', 'Your role may not perform this operation');
     }
+    if (req.principal.mustChangePassword && this.reflector.getAllAndOverride<boolean | undefined>(TEMPORARY_PASSWORD_KEY, targets) !== true) {
+      throw new NodeError('FORBIDDEN', 'Your password was set by the centre admin: choose your own with changeMyPassword first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
+    }
     return true;
   }
 
@@ -68,6 +72,6 @@ export class NodeAuthGuard implements CanActivate {
     if (!current?.active || current.role !== user.role) throw new NodeError('UNAUTHENTICATED', 'Account deactivated or changed; sign in again');
     // A password reset ends the sessions signed in with the old password.
     if (user.passwordVersion !== current.passwordChangedAt) throw new NodeError('UNAUTHENTICATED', 'The password was changed; sign in again');
-    return user;
+    return { ...user, mustChangePassword: current.mustChangePassword };
   }
 }

@@ -10,6 +10,8 @@ export interface Principal {
   readonly centreId: string;
   /** The account's password version the token was issued under (see JwtClaims.pv). */
   readonly passwordVersion?: number;
+  /** The account's password was set by an admin and not yet changed by its holder (read at each request, not from the token). */
+  readonly mustChangePassword?: boolean;
 }
 
 export interface JwtClaims {

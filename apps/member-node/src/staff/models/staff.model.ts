@@ -21,6 +21,12 @@ export class SessionModel {
 
   @Field()
   centreId!: string;
+
+  @Field({
+    description:
+      'The password was set by the centre admin (a new account, a reset): until you set your own with changeMyPassword, this session may only do that, read `me`, or sign out (FORBIDDEN, reason PASSWORD_CHANGE_REQUIRED).',
+  })
+  mustChangePassword!: boolean;
 }
 
 @ObjectType('StaffAccount')
@@ -39,6 +45,9 @@ export class StaffAccountModel {
 
   @Field()
   active!: boolean;
+
+  @Field({ description: 'Still on a password the centre admin set: she has not chosen her own yet.' })
+  mustChangePassword!: boolean;
 
   @Field()
   createdAt!: Date;
