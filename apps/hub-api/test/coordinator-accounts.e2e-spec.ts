@@ -137,6 +137,40 @@ describe('coordinator: accounts (sign-in limits, deactivation, password reset)',
     expect(audit).toContain('account.change_password');
   });
 
+  it('takes a password the Association set as temporary: until its holder chooses her own, her session may only change it or read me', async () => {
+    const SESSION = 'mutation($i: LoginInput!) { login(input: $i) { accessToken mustChangePassword } }';
+    const session = async (email: string, password: string) => (await hub.gql(SESSION, { i: { email, password } })).data?.login as { accessToken: string; mustChangePassword: boolean };
+    const HISTORY = '{ libraryDocumentVersions(id: "6f1c2d3e-4a5b-4c6d-8e7f-901234567890") { id } }';
+    const PRIVATE = '{ statistics(query: {datasetId: "clients_quarterly", from: "2025-Q1", to: "2025-Q1"}) { audience } }';
+    const PUBLIC = '{ statistics(query: {datasetId: "services_monthly", from: "2025-01", to: "2025-01"}) { audience } }';
+    const refused = { code: 'FORBIDDEN', details: { reason: 'PASSWORD_CHANGE_REQUIRED' } };
+    const email = 'temporary@example.test';
+    const created = await hub.gql('mutation($i: CreateAccountInput!) { createAccount(input: $i) { id mustChangePassword } }', { i: { email, displayName: 'Researcher', password: 'set by the association', role: 'researcher' } }, admin);
+    expect(created.data?.createAccount.mustChangePassword).toBe(true);
+    const first = await session(email, 'set by the association');
+    expect(first.mustChangePassword).toBe(true);
+    expect((await hub.gql(HISTORY, {}, first.accessToken)).errors?.[0].extensions).toMatchObject(refused);
+    // what anyone may read, it reads as anyone: the public view, not a researcher's
+    expect((await hub.gql(PRIVATE, {}, first.accessToken)).errors?.[0].extensions).toMatchObject({ details: { reason: 'DATASET_NOT_PUBLIC' } });
+    const anonymous = (await hub.gql(PUBLIC, {})).data?.statistics.audience;
+    expect((await hub.gql(PUBLIC, {}, first.accessToken)).data?.statistics.audience).toBe(anonymous);
+    expect((await hub.gql('{ me { email mustChangePassword } }', {}, first.accessToken)).data?.me).toEqual({ email, mustChangePassword: true });
+    const changed = await hub.gql('mutation($i: ChangePasswordInput!) { changePassword(input: $i) { accessToken mustChangePassword } }', { i: { currentPassword: 'set by the association', newPassword: 'a password of my own' } }, first.accessToken);
+    expect(changed.data?.changePassword.mustChangePassword).toBe(false);
+    expect((await hub.gql(PRIVATE, {}, changed.data?.changePassword.accessToken)).data?.statistics.audience).toBe('combined');
+    expect((await hub.gql(HISTORY, {}, changed.data?.changePassword.accessToken)).errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await session(email, 'a password of my own')).mustChangePassword).toBe(false);
+    // a reset makes it temporary again
+    await hub.gql('mutation($i: ResetPasswordInput!) { resetAccountPassword(input: $i) { id } }', { i: { accountId: await idOf(email), password: 'reset by the association' } }, admin);
+    const again = await session(email, 'reset by the association');
+    expect(again.mustChangePassword).toBe(true);
+    expect((await hub.gql(HISTORY, {}, again.accessToken)).errors?.[0].extensions).toMatchObject(refused);
+    const list = (await hub.gql('{ accounts { email mustChangePassword } }', {}, admin)).data?.accounts as { email: string; mustChangePassword: boolean }[];
+    expect(list.find((a) => a.email === email)?.mustChangePassword).toBe(true);
+    // accounts an operator made with her own password (the CLI, as the test harness does) are not temporary
+    expect((await hub.gql('{ me { mustChangePassword } }', {}, admin)).data?.me.mustChangePassword).toBe(false);
+  });
+
   it('only the Association manages accounts; nobody deactivates their own; a node has no password to change', async () => {
     const researcher = await hub.signIn('researcher');
     const node = await admitTestMember(hub);

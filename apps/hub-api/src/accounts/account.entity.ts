@@ -40,6 +40,10 @@ export class AccountEntity {
   @Column({ name: 'locked_until', type: 'timestamptz', nullable: true, select: false })
   lockedUntil?: Date | null;
 
+  /** The password was set by the Association (a new account, a reset): until its holder sets her own, her sessions may only change it (MustChangePassword1764800000000). */
+  @Column({ name: 'must_change_password', type: 'boolean', default: false })
+  mustChangePassword!: boolean;
+
   /** Carried by every token issued; raised by a password change or reset, which revokes the earlier tokens. */
   @Column({ name: 'token_version', type: 'integer', default: 0 })
   tokenVersion!: number;

@@ -3,7 +3,7 @@ import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Request } from 'express';
 import { CurrentPrincipal } from '../common/auth/current-principal.decorator';
 import { Principal } from '../common/auth/principal';
-import { Public, Roles } from '../common/auth/roles.decorator';
+import { AllowTemporaryPassword, Public, Roles } from '../common/auth/roles.decorator';
 import { toAccountModel } from './accounts.mapper';
 import { AccountsService } from './accounts.service';
 import { AccountsFilterInput, ChangePasswordInput, ResetPasswordInput } from './dto/account-admin.inputs';
@@ -21,6 +21,7 @@ export class AccountsResolver {
     return this.service.login(input, sourceAddress(req.ip));
   }
 
+  @AllowTemporaryPassword()
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
   @Query(() => AccountModel)
   async me(@CurrentPrincipal() p: Principal): Promise<AccountModel> {
@@ -51,6 +52,7 @@ export class AccountsResolver {
     return toAccountModel(await this.service.resetPassword(p, input.accountId, input.password));
   }
 
+  @AllowTemporaryPassword()
   @Roles('association_admin', 'member', 'researcher', 'ombudsman')
   @Mutation(() => SessionModel, { description: 'Change your own password; your other sessions end and this returns a new one.' })
   changePassword(@CurrentPrincipal() p: Principal, @Args('input') input: ChangePasswordInput, @Context('req') req: Request): Promise<SessionModel> {

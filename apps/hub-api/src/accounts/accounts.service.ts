@@ -133,7 +133,7 @@ export class AccountsService {
   private session(account: AccountEntity): SessionModel {
     const principal: Principal = { kind: 'user', id: account.id, role: account.role, memberId: account.memberId };
     const { accessToken, expiresAt } = this.tokens.issue(principal, account.tokenVersion);
-    return { accessToken, expiresAt, role: account.role, memberId: account.memberId };
+    return { accessToken, expiresAt, role: account.role, memberId: account.memberId, mustChangePassword: account.mustChangePassword };
   }
 
   async list(role?: HubRole): Promise<AccountEntity[]> {
@@ -161,7 +161,7 @@ export class AccountsService {
     if (actor.kind === 'user' && actor.id === accountId) {
       throw new HubError('BAD_USER_INPUT', 'Change your own password with changePassword', { reason: 'SELF_RESET' });
     }
-    return this.liftLocks(await this.changeAccount(actor, accountId, 'account.reset_password', false, withPassword(await hashSecret(password))));
+    return this.liftLocks(await this.changeAccount(actor, accountId, 'account.reset_password', false, withPassword(await hashSecret(password), true)));
   }
 
   /** Lifts the locks of an account's email: of every address, and of all addresses together. */
@@ -178,7 +178,7 @@ export class AccountsService {
     if (!(await verifySecret(account.passwordHash, currentPassword))) {
       throw new HubError('BAD_USER_INPUT', 'The current password is wrong', { fields: [{ field: 'currentPassword', code: 'WRONG_PASSWORD', messages: ['is wrong'] }] });
     }
-    const changed = await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword)));
+    const changed = await this.changeAccount(actor, account.id, 'account.change_password', false, withPassword(await hashSecret(newPassword), false));
     await this.attempts.clear({ key: this.keys.email(changed.email) });
     return this.session(changed);
   }
@@ -232,31 +232,39 @@ export class AccountsService {
           fields: [{ field: 'memberId', code: 'MEMBER_NOT_ADMITTED', messages: [`the member is ${member.status}; only an admitted or suspended member has accounts`] }],
         });
       }
-      return this.insert(tx, actor, { ...input, passwordHash });
+      // the coordinator chose this password: it is a temporary one
+      return this.insert(tx, actor, { ...input, passwordHash, mustChangePassword: true });
     });
   }
 
-  /** Inserts an account inside the caller's transaction (also used by seeding). */
+  /**
+   * Inserts an account inside the caller's transaction (also used by the operator's CLI and seeding).
+   * `mustChangePassword`: the password is someone else's choice (default false: an operator creating
+   * the first coordinator types her own).
+   */
   async insert(
     tx: EntityManager,
     actor: Principal | null,
-    a: { email: string; displayName: string; role: AccountEntity['role']; memberId?: string | null; passwordHash: string },
+    a: { email: string; displayName: string; role: AccountEntity['role']; memberId?: string | null; passwordHash: string; mustChangePassword?: boolean },
   ): Promise<AccountEntity> {
     const email = a.email.trim().toLowerCase();
     const repo = tx.getRepository(AccountEntity);
     if (await repo.exists({ where: { email } })) throw new HubError('CONFLICT', 'An account with this email exists', { reason: 'EMAIL_TAKEN' });
     const saved = await repo.save(
-      repo.create({ email, displayName: a.displayName, role: a.role, memberId: a.memberId ?? null, passwordHash: a.passwordHash, active: true }),
+      repo.create({ email, displayName: a.displayName, role: a.role, memberId: a.memberId ?? null, passwordHash: a.passwordHash, active: true, mustChangePassword: a.mustChangePassword ?? false }),
     );
     await this.audit.record(tx, actor, 'account.create', 'account', saved.id, { role: saved.role, memberId: saved.memberId });
     return saved;
   }
 }
 
-/** A new password: the sessions of the old one end (token version); the callers lift the locks. */
-function withPassword(passwordHash: string): (a: AccountEntity) => boolean {
+/**
+ * A new password: the sessions of the old one end (token version); the callers lift the locks.
+ * `temporary`: set by the Association, so its holder must choose her own before anything else.
+ */
+function withPassword(passwordHash: string, temporary: boolean): (a: AccountEntity) => boolean {
   return (a) => {
-    Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1 });
+    Object.assign(a, { passwordHash, tokenVersion: a.tokenVersion + 1, mustChangePassword: temporary });
     return true;
   };
 }

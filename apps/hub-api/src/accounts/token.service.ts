@@ -35,21 +35,22 @@ export class TokenService {
    * suspended member's node keeps its token, to be told MEMBER_SUSPENDED when it submits). One
    * indexed lookup per request.
    */
-  async stillValid(claims: JwtClaims): Promise<boolean> {
+  async stillValid(claims: JwtClaims): Promise<{ mustChangePassword: boolean } | null> {
     if (claims.kind === 'node') {
       const rows = await this.db.query<{ ok: boolean }[]>(
         `SELECT c.active AND m.id = $2 AS ok FROM member_credentials c JOIN members m ON m.id = c.member_id WHERE c.client_id = $1`,
         [claims.sub, claims.mid],
       );
-      return rows[0]?.ok === true;
+      return rows[0]?.ok === true ? { mustChangePassword: false } : null;
     }
-    if (!isUUID(claims.sub)) return false;
-    const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number; member_status: string | null }[]>(
-      `SELECT a.active, a.role, a.member_id, a.token_version, m.status AS member_status FROM accounts a LEFT JOIN members m ON m.id = a.member_id WHERE a.id = $1`,
+    if (!isUUID(claims.sub)) return null;
+    const rows = await this.db.query<{ active: boolean; role: string; member_id: string | null; token_version: number; member_status: string | null; must_change_password: boolean }[]>(
+      `SELECT a.active, a.role, a.member_id, a.token_version, m.status AS member_status, a.must_change_password
+         FROM accounts a LEFT JOIN members m ON m.id = a.member_id WHERE a.id = $1`,
       [claims.sub],
     );
     const a = rows[0];
-    if (a === undefined || !a.active || a.role !== claims.role || a.member_id !== (claims.mid ?? null) || a.token_version !== (claims.tv ?? 0)) return false;
-    return a.member_id === null || a.member_status === 'admitted';
+    if (a === undefined || !a.active || a.role !== claims.role || a.member_id !== (claims.mid ?? null) || a.token_version !== (claims.tv ?? 0)) return null;
+    return a.member_id === null || a.member_status === 'admitted' ? { mustChangePassword: a.must_change_password } : null;
   }
 }

@@ -22,6 +22,12 @@ export class SessionModel {
 
   @Field(() => ID, { nullable: true })
   memberId!: string | null;
+
+  @Field({
+    description:
+      'The password was set by the Association (a new account, a reset): until you set your own with changePassword, this session may only do that or read `me` (FORBIDDEN, reason PASSWORD_CHANGE_REQUIRED).',
+  })
+  mustChangePassword!: boolean;
 }
 
 @ObjectType('Account')
@@ -43,4 +49,7 @@ export class AccountModel {
 
   @Field()
   active!: boolean;
+
+  @Field({ description: 'Still on a password the Association set: its holder has not chosen her own yet.' })
+  mustChangePassword!: boolean;
 }

@@ -6,11 +6,12 @@ import { HubConfig } from '../../config/hub-config';
 import { HubError } from '../errors/hub.error';
 import { requestOf, responseOf } from '../graphql/request-of';
 import { HubRole, Principal } from './principal';
-import { PUBLIC_KEY, ROLES_KEY } from './roles.decorator';
+import { PUBLIC_KEY, ROLES_KEY, TEMPORARY_PASSWORD_KEY } from './roles.decorator';
 
 /**
  * Global guard, deny by default: an operation without @Roles or @Public is refused.
- * No or bad token -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN.
+ * No or bad token -> UNAUTHENTICATED; a valid token without the role -> FORBIDDEN; a session on a
+ * password the Association set, outside @AllowTemporaryPassword -> FORBIDDEN (PASSWORD_CHANGE_REQUIRED).
  */
 @Injectable()
 export class HubAuthGuard implements CanActivate {
@@ -33,6 +34,10 @@ export class HubAuthGuard implements CanActivate {
     if (hasToken) {
       req.principal = await this.authenticate(ctx);
     }
+    // A session on a password the Association set may change it and little else; an operation open to anyone
+    // it may call as anyone may, signed out (no view a role would give it).
+    const temporary = req.principal?.mustChangePassword === true && this.reflector.getAllAndOverride<boolean | undefined>(TEMPORARY_PASSWORD_KEY, targets) !== true;
+    if (temporary && isPublic) req.principal = undefined;
     // Rate limit per account (or node client), per IP when anonymous.
     const who = req.principal ? `${req.principal.kind}:${req.principal.id}` : `ip:${sourceAddress(req.ip)}`;
     if (!this.limiter.take(who)) throw new HubError('RATE_LIMITED', 'Too many requests; retry in a minute');
@@ -44,6 +49,7 @@ export class HubAuthGuard implements CanActivate {
     if (!roles.includes(req.principal.role)) {
       throw new HubError('FORBIDDEN', 'Your role may not perform this operation');
     }
+    if (temporary) throw new HubError('FORBIDDEN', 'Your password was set by the Association: choose your own with changePassword first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
     return true;
   }
 

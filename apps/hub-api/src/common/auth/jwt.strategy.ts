@@ -29,7 +29,8 @@ export class JwtStrategy extends PassportStrategy(Strategy, 'jwt') {
     if (!(HUB_ROLES as readonly string[]).includes(claims.role)) return false;
     if (claims.kind !== 'user' && claims.kind !== 'node') return false;
     // A deactivated account, a changed password or rotated node credentials end the tokens issued before.
-    if (!(await this.tokens.stillValid(claims))) return false;
-    return { kind: claims.kind, id: claims.sub, role: claims.role, memberId: claims.mid ?? null };
+    const valid = await this.tokens.stillValid(claims);
+    if (!valid) return false;
+    return { kind: claims.kind, id: claims.sub, role: claims.role, memberId: claims.mid ?? null, mustChangePassword: valid.mustChangePassword };
   }
 }

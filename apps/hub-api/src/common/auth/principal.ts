@@ -16,6 +16,8 @@ export interface Principal {
   readonly role: HubRole;
   /** The organisation a `member` principal is bound to. */
   readonly memberId: string | null;
+  /** The account's password was set by the Association and not yet changed by its holder (read at each request, not from the token). */
+  readonly mustChangePassword?: boolean;
 }
 
 export interface JwtClaims {

@@ -9,3 +9,12 @@ export const Roles = (...roles: HubRole[]): MethodDecorator & ClassDecorator => 
 
 /** Open to anyone, signed in or not (e.g. login, public statistics). */
 export const Public = (): MethodDecorator & ClassDecorator => SetMetadata(PUBLIC_KEY, true);
+
+export const TEMPORARY_PASSWORD_KEY = 'paivand:temporary-password';
+
+/**
+ * Open to a session whose password the Association set (a new account, a reset) before its holder
+ * has chosen her own: changing it, reading who she is. Every other operation refuses such a session
+ * (FORBIDDEN, reason PASSWORD_CHANGE_REQUIRED).
+ */
+export const AllowTemporaryPassword = (): MethodDecorator & ClassDecorator => SetMetadata(TEMPORARY_PASSWORD_KEY, true);
