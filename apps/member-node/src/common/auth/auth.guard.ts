@@ -38,6 +38,10 @@ export class NodeAuthGuard implements CanActivate {
     if (hasToken) {
       req.principal = await this.authenticate(ctx);
     }
+    // A session on a password the centre admin set may change it and little else; an operation open to anyone
+    // it may call as anyone may, signed out (no view a role would give it).
+    const temporary = req.principal?.mustChangePassword === true && this.reflector.getAllAndOverride<boolean | undefined>(TEMPORARY_PASSWORD_KEY, targets) !== true;
+    if (temporary && isPublic) req.principal = undefined;
     // per staff account, per IP when signed out (sign-in attempts have their own, stricter limit)
     const who = req.principal ? `staff:${req.principal.id}` : `ip:${sourceAddress(req.ip)}`;
     if (!this.limiter.take(who)) throw new NodeError('RATE_LIMITED', 'Too many requests; retry in a minute');
@@ -51,9 +55,7 @@ export class NodeAuthGuard implements CanActivate {
       await this.accessLog.recordAttempt(req.principal, 'access.denied', 'operation', ctx.getHandler().name.slice(0, 64));
       throw new NodeError('FORBIDDEN', 'Your role may not perform this operation');
     }
-    if (req.principal.mustChangePassword && this.reflector.getAllAndOverride<boolean | undefined>(TEMPORARY_PASSWORD_KEY, targets) !== true) {
-      throw new NodeError('FORBIDDEN', 'Your password was set by the centre admin: choose your own with changeMyPassword first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
-    }
+    if (temporary) throw new NodeError('FORBIDDEN', 'Your password was set by the centre admin: choose your own with changeMyPassword first', { reason: 'PASSWORD_CHANGE_REQUIRED' });
     return true;
   }
 

@@ -19,6 +19,11 @@ export class ImportStagingBulk1764150000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
+    // Staged rows are scratch, and the older schema's unique indexes and foreign key refuse what an
+    // upload stages before its duplicate checks run (a file that repeats a row): the unfinished uploads
+    // fail as when a crash emptied the staging (STAGING_LOST: upload the file again), and their rows go.
+    await q.query(`UPDATE import_jobs SET status = 'failed', failure = 'STAGING_LOST', finished_at = now() WHERE status IN ('validating', 'validated')`);
+    await q.query(`TRUNCATE import_staged_rows`);
     await q.query(`ALTER TABLE "import_staged_rows" SET LOGGED`);
     await q.query(
       `ALTER TABLE "import_staged_rows" ADD CONSTRAINT "FK_import_staged_rows_job" FOREIGN KEY ("job_id") REFERENCES "import_jobs"("id") ON DELETE CASCADE`,
