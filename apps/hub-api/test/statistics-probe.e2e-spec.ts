@@ -1,5 +1,6 @@
 import { STANDARD, StandardIndex, SubmissionCell, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, publishStructuralZeros, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
+import { StatisticsService } from '../src/statistics/statistics.service';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
@@ -184,6 +185,51 @@ describe('hub statistics, probed as researchers, the Ombudsman and the public wo
       // every member changed every cell: three contributors to each change, as minContributors asks
       expect(revised.get(':')).toBe(grand);
       expect([...revised.values()].filter((v) => v !== null).length).toBe([...first.values()].filter((v) => v !== null).length);
+    });
+  });
+
+  it('a revision no pattern protects leaves the table served before as it was (not a period blank for good); the next revision is served', async () => {
+    const period = '2025-08';
+    const inner = (m: number, r: number) => (t: string, o: string) => 5 + ((t.length * 3 + o.length + m * 7) % 11) + r * (1 + m);
+    const submitAll = async (r: number): Promise<number> => {
+      let grand = 0;
+      for (const [m, n] of nodes.entries()) {
+        const cells = servicesCells(inner(m, r));
+        grand += cells[cells.length - 1].value ?? 0;
+        const s = sign_(n, { cells, schemaVersion, period, ...(r > 0 ? { revision: r + 1 } : {}) });
+        expect((await hub.gql('mutation($s: JSON!) { submitRelease(submission: $s) { status } }', { s }, n.token)).data?.submitRelease.status).toBe('SUCCESS');
+      }
+      return grand;
+    };
+    const servedState = async () =>
+      (
+        await hub.dataSource.query(
+          `SELECT (SELECT max(version)::int FROM served_tables WHERE dataset_id = 'services_monthly' AND period = $1) AS version,
+                  (SELECT count(*)::int FROM served_hidden_cells WHERE dataset_id = 'services_monthly' AND period = $1) AS hidden`,
+          [period],
+        )
+      )[0];
+    await submitAll(0);
+    const first = await everyCell(period);
+    const before = await servedState();
+    await submitAll(1);
+    const failing = jest.spyOn(StatisticsService, 'protectRevision').mockImplementation(() => {
+      throw new Error('revision protection did not converge');
+    });
+    try {
+      await later(31, async () => {
+        expect(await everyCell(period)).toEqual(first);
+        expect(failing).toHaveBeenCalled();
+      });
+    } finally {
+      failing.mockRestore();
+    }
+    expect(await servedState()).toEqual(before);
+    // the members revise again: a pattern is found this time, and the new figures are served
+    const grand = await submitAll(2);
+    await later(31, async () => {
+      expect((await everyCell(period)).get(':')).toBe(grand);
+      expect((await servedState()).version).toBe(2);
     });
   });
 

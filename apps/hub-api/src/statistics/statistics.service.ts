@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import { DatasetDecl, formatPeriod, parsePeriod, PeriodError, periodEnd, periodRange, TOTAL_CODE } from '@paivand/schema';
@@ -116,6 +116,7 @@ export function audienceOf(p: Principal | undefined): Audience {
  */
 @Injectable()
 export class StatisticsService {
+  private readonly log = new Logger(StatisticsService.name);
   private readonly cache = new Map<string, PeriodData>();
   /** The version of the standard the cache's tables were last kept under. */
   private cachedVersion: string | null = null;
@@ -374,6 +375,11 @@ export class StatisticsService {
   }
 
   /** Index of a cell key in the layout, or -1 when a code is not in it. */
+  /** protectRevision, called through the class so a test can make it find no pattern. */
+  static protectRevision(...args: Parameters<typeof protectRevision>): ProtectedTable {
+    return protectRevision(...args);
+  }
+
   private static indexOfKey(L: TableLayout, key: string): number {
     const codes = key.split('|');
     if (codes.length !== L.sizes.length) return -1;
@@ -574,13 +580,24 @@ export class StatisticsService {
           const old = (await StatisticsService.combined(tx, L, v.ids)).get(p);
           earlier.push({ value: old?.value ?? new Float64Array(L.total).fill(Number.NaN), changedMembers: await StatisticsService.changedMembers(tx, L, v.ids, plan.ids) });
         }
+        let revised: ProtectedTable | undefined;
         try {
-          table = protectRevision(L, t.value, t.contributors, earlier, minContributors, hidden);
+          revised = StatisticsService.protectRevision(L, t.value, t.contributors, earlier, minContributors, hidden);
         } catch {
-          // no pattern found: nothing of the revision is shown rather than something unprotected
-          table = protectCombined(L, t.value, t.contributors, minContributors, everything);
+          revised = undefined;
         }
-        await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, $3, $4::uuid[])`, [dataset.id, p, plan.version, plan.ids]);
+        if (revised) {
+          table = revised;
+          await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, $3, $4::uuid[])`, [dataset.id, p, plan.version, plan.ids]);
+        } else {
+          // No pattern protects the revision: the table served last stays served, as it was (it tells nobody
+          // anything new), and no version is recorded, so the revision is tried again once members send more.
+          // Serving every cell hidden instead recorded them all as served hidden, which kept the period blank for good.
+          const last = servedAll.filter((r) => r.period === p).at(-1) as (typeof servedAll)[number];
+          const old = (await StatisticsService.combined(tx, L, last.ids)).get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
+          table = protectCombined(L, old.value, old.contributors, minContributors, hidden);
+          this.log.warn(`no protection found for the revision of ${dataset.id} ${p}: the table served before (version ${last.version}) stays`);
+        }
       } else {
         table = protectCombined(L, t.value, t.contributors, minContributors, hidden);
         if (plan.kind === 'first') await tx.query(`INSERT INTO served_tables (dataset_id, period, version, submission_ids) VALUES ($1, $2, 1, $3::uuid[])`, [dataset.id, p, plan.ids]);
