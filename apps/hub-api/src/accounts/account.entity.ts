@@ -1,4 +1,5 @@
-import { Check, Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { MemberEntity } from '../members/member.entity';
 import type { HubRole } from '../common/auth/principal';
 
 @Entity({ name: 'accounts' })
@@ -24,6 +25,10 @@ export class AccountEntity {
   /** Organisation a `member` account belongs to. */
   @Column({ name: 'member_id', type: 'uuid', nullable: true })
   memberId!: string | null;
+
+  @ManyToOne(() => MemberEntity, { createForeignKeyConstraints: true })
+  @JoinColumn({ name: 'member_id', foreignKeyConstraintName: 'FK_accounts_member' })
+  member?: MemberEntity;
 
   @Column({ type: 'boolean', default: true })
   active!: boolean;

@@ -12,6 +12,7 @@ export const LEDGER_STATUSES: readonly ReleaseStatus[] = ['approved', 'pushed'];
  */
 @Entity({ name: 'releases' })
 @Check('releases_status_check', `status IN ('prepared','held','approved','pushed','refused','blocked','superseded','stale')`)
+@Check('releases_payload_check', `status IN ('blocked','superseded','stale') OR (payload IS NOT NULL AND content_hash IS NOT NULL)`)
 @Index('releases_live_revision_key', ['datasetId', 'period', 'revision'], {
   unique: true,
   where: `status IN ('prepared','held','approved','pushed','refused')`,
