@@ -14,8 +14,8 @@ function reference(text: string): string[][] | 'error' {
   }
 }
 
-/** Our reader over the bytes cut into chunks at the given places (multi-byte letters split included): records and the lines they start on. */
-async function ours(text: string, cuts: number[]): Promise<{ records: string[][]; lines: number[] } | 'error'> {
+/** Our reader over the bytes cut into chunks at the given places (multi-byte letters split included): records and their rows. */
+async function ours(text: string, cuts: number[]): Promise<{ records: string[][]; rows: number[] } | 'error'> {
   const bytes = Buffer.from(text, 'utf8');
   const at = [...new Set(cuts.map((c) => c % (bytes.length + 1)))].sort((a, b) => a - b);
   const chunks: Buffer[] = [];
@@ -26,12 +26,12 @@ async function ours(text: string, cuts: number[]): Promise<{ records: string[][]
   }
   try {
     const records: string[][] = [];
-    const lines: number[] = [];
+    const rows: number[] = [];
     for await (const batch of readCsv(Readable.from(chunks.filter((c) => c.length > 0)))) {
       records.push(...batch.records);
-      lines.push(...batch.lines);
+      rows.push(...batch.rows);
     }
-    return { records, lines };
+    return { records, rows };
   } catch {
     return 'error';
   }
@@ -52,7 +52,8 @@ const fieldOf = (unquoted: fc.Arbitrary<string>): fc.Arbitrary<Field> =>
 /**
  * Well-formed files with a header of two fields or more: quoted fields may hold delimiters,
  * quotes and newlines; padding around fields (tabs only where tab is not the delimiter).
- * With the lines their records start on (a blank line is no record, but a line).
+ * With the rows of their records as a spreadsheet shows them (a blank line is no record, but a row; a
+ * line break in a quoted value is no new row).
  */
 const wellFormed = fc
   .constantFrom(',', ';', '\t')
@@ -71,14 +72,13 @@ const wellFormed = fc
   .map(({ newline, delimiter, bom, header, rows, trailingNewline }) => {
     const all = [header, ...rows];
     const body = all.map((r) => r.map((f) => (f.quoted ? ` ${quote(f.v)} ` : f.v)).join(delimiter)).join(newline);
-    const lines: number[] = [];
-    let line = 1;
-    for (const r of all) {
+    // a record's row is its place among the lines of the table, blank ones included, whatever its quoted values hold
+    const recordRows: number[] = [];
+    all.forEach((r, i) => {
       const blank = r.length === 1 && !r[0].quoted && r[0].v.trim() === '';
-      if (!blank) lines.push(line);
-      line += 1 + r.filter((f) => f.quoted).reduce((n, f) => n + f.v.split('\n').length - 1, 0);
-    }
-    return { text: (bom ? '\ufeff' : '') + body + (trailingNewline ? newline : ''), lines };
+      if (!blank) recordRows.push(i + 1);
+    });
+    return { text: (bom ? '\ufeff' : '') + body + (trailingNewline ? newline : ''), rows: recordRows };
   });
 
 /** Arbitrary junk over the characters that matter, with one kind of newline. */
@@ -87,12 +87,12 @@ const junk = fc
   .map(([nl, cs]) => cs.map((c) => (c === 'NL' ? nl : c)).join(''));
 
 describe('CSV reader', () => {
-  it('reads well-formed files as csv-parse does with the delimiter of the header, whatever the chunking, with the lines records start on', async () => {
+  it('reads well-formed files as csv-parse does with the delimiter of the header, whatever the chunking, with the rows of their records', async () => {
     await fc.assert(
-      fc.asyncProperty(wellFormed, fc.array(fc.nat(400), { maxLength: 6 }), async ({ text, lines }, cuts) => {
+      fc.asyncProperty(wellFormed, fc.array(fc.nat(400), { maxLength: 6 }), async ({ text, rows }, cuts) => {
         const expected = reference(text);
         expect(expected).not.toBe('error');
-        expect(await ours(text, cuts)).toEqual({ records: expected, lines });
+        expect(await ours(text, cuts)).toEqual({ records: expected, rows });
       }),
       { numRuns: 1500 },
     );
@@ -113,16 +113,16 @@ describe('CSV reader', () => {
     );
   });
 
-  /** Records and the lines they start on, the bytes given whole or one byte a chunk. */
-  async function read(bytes: Buffer, byteByByte = false): Promise<{ records: string[][]; lines: number[] }> {
+  /** Records and their rows, the bytes given whole or one byte a chunk. */
+  async function read(bytes: Buffer, byteByByte = false): Promise<{ records: string[][]; rows: number[] }> {
     const chunks = byteByByte ? Array.from(bytes, (b) => Buffer.of(b)) : [bytes];
     const records: string[][] = [];
-    const lines: number[] = [];
+    const rows: number[] = [];
     for await (const batch of readCsv(Readable.from(chunks))) {
       records.push(...batch.records);
-      lines.push(...batch.lines);
+      rows.push(...batch.rows);
     }
-    return { records, lines };
+    return { records, rows };
   }
   const failure = async (bytes: Buffer): Promise<unknown> => read(bytes).then(() => 'read', (err: unknown) => err);
 
@@ -150,20 +150,20 @@ describe('CSV reader', () => {
     ]);
   });
 
-  it('gives each record the line it starts on: blank lines and line breaks inside quotes count', async () => {
+  it('gives each record its row as a spreadsheet shows it: blank lines count, line breaks inside quotes do not', async () => {
     const text = 'a;b\r\n\r\n1;2\r\n"x\r\ny";3\r\n \r\n"p\nq\rr";4\n5;6';
     for (const byteByByte of [false, true]) {
       expect(await read(Buffer.from(text), byteByByte)).toEqual({
         records: [['a', 'b'], ['1', '2'], ['x\r\ny', '3'], ['p\nq\rr', '4'], ['5', '6']],
-        lines: [1, 3, 4, 7, 10],
+        rows: [1, 3, 4, 6, 7],
       });
     }
   });
 
-  it('names the line where a malformed file breaks', async () => {
-    expect(await failure(Buffer.from('a;b\n1;2\n\n3;5" tall\n4;5\n'))).toMatchObject({ code: 'CSV_INVALID_OPENING_QUOTE', line: 4 });
-    expect(await failure(Buffer.from('a;b\n1;2\n"not\nclosed;3\n4;5\n'))).toMatchObject({ code: 'CSV_QUOTE_NOT_CLOSED', line: 3 });
-    expect(await failure(Buffer.from('a;b\n"x\ny"z;1\n'))).toMatchObject({ code: 'CSV_INVALID_CLOSING_QUOTE', line: 3 });
+  it('names the row of the record where a malformed file breaks', async () => {
+    expect(await failure(Buffer.from('a;b\n1;2\n\n3;5" tall\n4;5\n'))).toMatchObject({ code: 'CSV_INVALID_OPENING_QUOTE', row: 4 });
+    expect(await failure(Buffer.from('a;b\n1;2\n"not\nclosed;3\n4;5\n'))).toMatchObject({ code: 'CSV_QUOTE_NOT_CLOSED', row: 3 });
+    expect(await failure(Buffer.from('a;b\n"x\ny"z;1\n'))).toMatchObject({ code: 'CSV_INVALID_CLOSING_QUOTE', row: 2 });
   });
 
   it('reads Windows-1251 when the start of the file is not UTF-8, and UTF-16 with a byte order mark', async () => {

@@ -13,22 +13,25 @@ import { TextDecoder } from 'node:util';
  */
 export type CsvErrorCode = 'CSV_QUOTE_NOT_CLOSED' | 'CSV_INVALID_CLOSING_QUOTE' | 'CSV_INVALID_OPENING_QUOTE' | 'CSV_MAX_RECORD_SIZE' | 'CSV_INVALID_ENCODING';
 
-/** A malformed file. The message names the problem and the line, never the text. */
+/** A malformed file. The message names the problem and the row, never the text. */
 export class CsvError extends Error {
   constructor(
     readonly code: CsvErrorCode,
-    /** The line (1 = the first of the file) where reading broke; null when it is not known. */
-    readonly line: number | null,
+    /** The row (as CsvBatch counts them) of the record where reading broke; null when it is not known. */
+    readonly row: number | null,
   ) {
-    super(line === null ? code : `${code} on line ${line}`);
+    super(row === null ? code : `${code} in row ${row}`);
     this.name = 'CsvError';
   }
 }
 
-/** Records of a stretch of the file, and the line each starts on (1 = the first line of the file). */
+/**
+ * Records of a stretch of the file, and the row of each as a spreadsheet shows the file (1 = the
+ * first): a record is one row however many line breaks its quoted values hold, a blank line is a row.
+ */
 export interface CsvBatch {
   records: string[][];
-  lines: number[];
+  rows: number[];
 }
 
 export type CsvDelimiter = ',' | ';' | '\t';
@@ -98,37 +101,31 @@ function choose(commas: number, semicolons: number, tabs: number): CsvDelimiter 
   return tabs > 0 ? '\t' : ',';
 }
 
-/** Line breaks in a quoted value: `\r\n`, `\n` and `\r` count one each. */
-function lineBreaks(v: string): number {
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const c = v.charCodeAt(i);
-    if (c === LF) n++;
-    else if (c === CR) {
-      n++;
-      if (v.charCodeAt(i + 1) === LF) i++;
-    }
-  }
-  return n;
-}
-
-/** Where the parse of a stream stands: the delimiter and the line the unparsed text starts on. */
+/**
+ * Where the parse of a stream stands: the delimiter, and the row the unparsed text starts on as a
+ * spreadsheet shows the file (a record is one row however many line breaks its quoted values hold;
+ * a blank line is a row too).
+ */
 interface ParseState {
   delimiter: number;
-  line: number;
+  row: number;
 }
 
-/** Parses complete records of `s`; returns where the unparsed tail begins (and leaves its line in `st.line`). */
-function parseRecords(s: string, final: boolean, out: string[][], lines: number[], st: ParseState): number {
+/** Parses complete records of `s`; returns where the unparsed tail begins (and leaves its row in `st.row`). */
+function parseRecords(s: string, final: boolean, out: string[][], rows: number[], st: ParseState): number {
   const len = s.length;
   const delim = st.delimiter;
   // A tab pads a field unless it separates them.
   const tabIsBlank = delim !== TAB;
   let i = 0;
-  let line = st.line;
+  let row = st.row;
   records: while (i < len) {
     const recordStart = i;
-    const recordLine = line;
+    const recordRow = row;
+    const stop = (): number => {
+      st.row = recordRow;
+      return recordStart;
+    };
     const fields: string[] = [];
     let size = 0;
     let lastQuoted = false;
@@ -147,11 +144,8 @@ function parseRecords(s: string, final: boolean, out: string[][], lines: number[
         for (;;) {
           const q = s.indexOf('"', k);
           if (q < 0 || (q === len - 1 && !final)) {
-            if (!final) {
-              st.line = recordLine;
-              return recordStart;
-            }
-            throw new CsvError('CSV_QUOTE_NOT_CLOSED', line);
+            if (!final) return stop();
+            throw new CsvError('CSV_QUOTE_NOT_CLOSED', recordRow);
           }
           if (q + 1 < len && s.charCodeAt(q + 1) === QUOTE) {
             value += s.slice(k, q + 1);
@@ -162,7 +156,6 @@ function parseRecords(s: string, final: boolean, out: string[][], lines: number[
           k = q + 1;
           break;
         }
-        if (value.indexOf('\n') >= 0 || value.indexOf('\r') >= 0) line += lineBreaks(value);
         for (; k < len; k++) {
           const c = s.charCodeAt(k);
           if (c !== SPACE && (c !== TAB || !tabIsBlank)) break;
@@ -170,14 +163,14 @@ function parseRecords(s: string, final: boolean, out: string[][], lines: number[
         lastQuoted = true;
         if (k < len) {
           const c = s.charCodeAt(k);
-          if (c !== delim && c !== CR && c !== LF) throw new CsvError('CSV_INVALID_CLOSING_QUOTE', line);
+          if (c !== delim && c !== CR && c !== LF) throw new CsvError('CSV_INVALID_CLOSING_QUOTE', recordRow);
         }
       } else {
         k = j;
         while (k < len) {
           const c = s.charCodeAt(k);
           if (c === delim || c === CR || c === LF) break;
-          if (c === QUOTE) throw new CsvError('CSV_INVALID_OPENING_QUOTE', line);
+          if (c === QUOTE) throw new CsvError('CSV_INVALID_OPENING_QUOTE', recordRow);
           k++;
         }
         let e = k;
@@ -188,12 +181,9 @@ function parseRecords(s: string, final: boolean, out: string[][], lines: number[
         value = s.slice(j, e);
         lastQuoted = false;
       }
-      if (k >= len && !final) {
-        st.line = recordLine;
-        return recordStart;
-      }
+      if (k >= len && !final) return stop();
       size += value.length;
-      if (size > MAX_RECORD || fields.length >= MAX_FIELDS) throw new CsvError('CSV_MAX_RECORD_SIZE', recordLine);
+      if (size > MAX_RECORD || fields.length >= MAX_FIELDS) throw new CsvError('CSV_MAX_RECORD_SIZE', recordRow);
       fields.push(value);
       const c = k < len ? s.charCodeAt(k) : -1;
       if (c === delim) {
@@ -202,21 +192,18 @@ function parseRecords(s: string, final: boolean, out: string[][], lines: number[
       }
       // End of the record: \r\n, \n, \r or the end of the file.
       if (c === CR) {
-        if (k + 1 >= len && !final) {
-          st.line = recordLine;
-          return recordStart;
-        }
+        if (k + 1 >= len && !final) return stop();
         i = s.charCodeAt(k + 1) === LF ? k + 2 : k + 1;
       } else i = c === LF ? k + 1 : k;
-      line++;
-      // An empty (or blank) line is skipped (its line still counts); a line of one quoted empty field is a record.
+      row++;
+      // An empty (or blank) line is skipped (its row still counts); a line of one quoted empty field is a record.
       if (fields.length === 1 && fields[0] === '' && !lastQuoted) continue records;
       out.push(fields);
-      lines.push(recordLine);
+      rows.push(recordRow);
       continue records;
     }
   }
-  st.line = line;
+  st.row = row;
   return len;
 }
 
@@ -277,10 +264,10 @@ class FileDecoder {
   }
 }
 
-/** Records of a CSV stream, as arrays of trimmed cell texts with the line each record starts on. */
+/** Records of a CSV stream, as arrays of trimmed cell texts with the row of each (CsvBatch). */
 export async function* readCsv(input: AsyncIterable<Buffer | string>): AsyncGenerator<CsvBatch> {
   const decoder = new FileDecoder();
-  const st: ParseState = { delimiter: -1, line: 1 };
+  const st: ParseState = { delimiter: -1, row: 1 };
   let tail = '';
   let first = true;
   const take = (text: string, final: boolean): CsvBatch | undefined => {
@@ -298,11 +285,11 @@ export async function* readCsv(input: AsyncIterable<Buffer | string>): AsyncGene
       st.delimiter = d.charCodeAt(0);
     }
     const records: string[][] = [];
-    const lines: number[] = [];
-    const at = parseRecords(s, final, records, lines, st);
+    const rows: number[] = [];
+    const at = parseRecords(s, final, records, rows, st);
     tail = s.slice(at);
-    if (!final && tail.length > MAX_RECORD * 2) throw new CsvError('CSV_MAX_RECORD_SIZE', st.line);
-    return records.length > 0 ? { records, lines } : undefined;
+    if (!final && tail.length > MAX_RECORD * 2) throw new CsvError('CSV_MAX_RECORD_SIZE', st.row);
+    return records.length > 0 ? { records, rows } : undefined;
   };
   for await (const chunk of input) {
     const batch = take(typeof chunk === 'string' ? chunk : decoder.write(chunk), false);

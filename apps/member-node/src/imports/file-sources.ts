@@ -11,12 +11,13 @@ export type RowSource = AsyncIterable<{ rowNumber: number; cells: Cell[] }>;
 
 /**
  * CSV with `,`, `;` (Excel in a Russian locale writes `;`) or tab, the one its header line uses;
- * UTF-8, UTF-16 with a BOM or Windows-1251 (see csv-reader.ts). A record's row number is the
- * line it starts on: blank lines count, and so do line breaks inside quoted values.
+ * UTF-8, UTF-16 with a BOM or Windows-1251 (see csv-reader.ts). A record's row number is its row
+ * as a spreadsheet opening the file shows it: blank lines count, line breaks inside a quoted value
+ * (a note typed over several lines) do not.
  */
 async function* csvRows(input: Readable): RowSource {
-  for await (const { records, lines } of readCsv(input as AsyncIterable<Buffer>)) {
-    for (let i = 0; i < records.length; i++) yield { rowNumber: lines[i], cells: records[i] };
+  for await (const { records, rows } of readCsv(input as AsyncIterable<Buffer>)) {
+    for (let i = 0; i < records.length; i++) yield { rowNumber: rows[i], cells: records[i] };
   }
 }
 

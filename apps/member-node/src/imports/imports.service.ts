@@ -425,7 +425,7 @@ function failureOf(err: unknown): string {
   if (err instanceof ImportFileError) return err.details.length > 0 ? `${err.reason}: ${err.details.join(', ')}` : err.reason;
   if (err instanceof CsvError) {
     if (err.code === 'CSV_INVALID_ENCODING') return 'ENCODING_NOT_UTF8';
-    return err.line === null ? 'MALFORMED_FILE' : `MALFORMED_FILE: row ${err.line}`;
+    return err.row === null ? 'MALFORMED_FILE' : `MALFORMED_FILE: row ${err.row}`;
   }
   return isCsvError(err) ? 'MALFORMED_FILE' : 'IMPORT_FAILED';
 }
