@@ -1,5 +1,5 @@
 import { resolveColumns } from './import-fields';
-import { RowMapper } from './row-mapper';
+import { parseDate, RowMapper } from './row-mapper';
 import { ValueDictionary } from './value-dictionary';
 
 /** A register with Russian headers and no column for the fields derived from others (registration date, incident code, incident district). */
@@ -48,5 +48,17 @@ describe('RowMapper', () => {
     expect(row('', '12.11.2025')).toEqual([{ field: 'incidentDate', reason: 'DATE_ORDER' }]);
     expect(row('2025', '')).toEqual([]);
     expect(row('', '01.11.2025')).toEqual([]);
+  });
+
+  it('reads a spreadsheet date, and refuses one before 1910 rather than store a wrong one: a year typed into a date column, an ISO date cell', () => {
+    expect(parseDate(45_000)).toBe('2023-03-15');
+    expect(parseDate(new Date(Date.UTC(2023, 4, 1)))).toBe('2023-05-01');
+    const withBirth = new RowMapper(resolveColumns([...HEADERS, 'Дата рождения'], {}).columns, new ValueDictionary());
+    // 1990 in a General cell is day 1990 of the 1900 system (1905-06-12); an ISO date cell (t="d") is read as 2023 the same way
+    for (const mistaken of [1990, 2023, new Date(Date.UTC(1905, 6, 15))]) {
+      const r = withBirth.map(2, [...GOOD, mistaken]);
+      expect({ mistaken, issues: r.issues }).toEqual({ mistaken, issues: [{ field: 'dateOfBirth', reason: 'INVALID_DATE' }] });
+    }
+    expect(withBirth.map(2, [...GOOD, 32_874]).row).toMatchObject({ dateOfBirth: '1990-01-01', birthYear: 1990 });
   });
 });

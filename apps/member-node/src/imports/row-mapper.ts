@@ -90,10 +90,25 @@ function text(cell: Cell): string | undefined {
 
 const DMY = /^(\d{1,2})[./](\d{1,2})[./](\d{4})$/;
 
+/**
+ * A spreadsheet's dates (numbers, or cells it styles as dates) before this are not taken: they are
+ * a mistake of the file, not a date of this register. A year typed into a date column (1990) is
+ * day 1990 of the 1900 date system, 12 June 1905, and an ISO date typed as a date cell (`t="d"`,
+ * which the reader reads as the number before its first dash) is one of 1905 too: stored, either
+ * would have been a wrong date (and a birth year of 1905) without a word.
+ */
+const SPREADSHEET_DATE_FLOOR = Date.UTC(1910, 0, 1);
+/** What parseDate gives for a spreadsheet date it does not take: validation refuses it (INVALID_DATE). */
+const NOT_A_REGISTER_DATE = 'not a register date';
+
 /** `YYYY-MM-DD`, `DD.MM.YYYY`, `DD/MM/YYYY` or a spreadsheet date, as `YYYY-MM-DD`; anything else is returned as is (and refused by validation). */
 export function parseDate(cell: Cell): string | undefined {
   // A spreadsheet date without its style arrives as the serial day number (1900 date system).
-  if (typeof cell === 'number' && cell > 0 && cell < 2_958_466) return new Date(Date.UTC(1899, 11, 30) + Math.floor(cell) * 86_400_000).toISOString().slice(0, 10);
+  if (typeof cell === 'number' && cell > 0 && cell < 2_958_466) {
+    const ms = Date.UTC(1899, 11, 30) + Math.floor(cell) * 86_400_000;
+    return ms < SPREADSHEET_DATE_FLOOR ? NOT_A_REGISTER_DATE : new Date(ms).toISOString().slice(0, 10);
+  }
+  if (cell instanceof Date && cell.getTime() < SPREADSHEET_DATE_FLOOR) return NOT_A_REGISTER_DATE;
   const s = text(cell);
   if (s === undefined) return undefined;
   const m = DMY.exec(s);
