@@ -28,6 +28,25 @@ describe('ValueDictionary', () => {
     expect(dict.boolean('consentReporting', 'maybe')).toBeUndefined();
   });
 
+  it('matches Tajik words typed on a Russian keyboard (х for ҳ, ч for ҷ, к for қ, г for ғ, и for ӣ, у for ӯ), and bare district names', () => {
+    expect(dict.code('violenceTypes', 'ЧИСМОНИ')).toBe('physical_assault');
+    expect(dict.code('violenceTypes', 'зуроварии иктисоди')).toBe('denial_of_resources_opportunities_or_services');
+    expect(dict.code('perpetratorRelationship', 'шавхар')).toBe('intimate_partner');
+    expect(dict.code('district', 'Хисор')).toBe(dict.code('district', 'Ҳисор'));
+    expect(dict.code('district', 'Ҳисор')).toEqual(expect.any(String));
+    expect(dict.code('district', 'нохияи Рудаки')).toBe(dict.code('district', 'ноҳияи Рудакӣ'));
+    expect(dict.code('district', 'Рудаки')).toEqual(expect.any(String));
+  });
+
+  it('leaves "married" and "not married" to the centre: they do not say registered, nikoh or polygamous, never married, divorced or widowed', () => {
+    for (const word of ['замужем', 'в браке', 'женат', 'оиладор', 'шавҳардор', 'married', 'не замужем', 'холост', 'оиладор нест']) {
+      expect({ word, code: dict.code('maritalStatus', word) }).toEqual({ word, code: undefined });
+    }
+    expect(dict.code('maritalStatus', 'никох')).toBe('nikoh');
+    expect(dict.code('maritalStatus', 'Разведена')).toBe('divorced');
+    expect(new ValueDictionary({ maritalStatus: { замужем: 'nikoh' } }).code('maritalStatus', 'Замужем')).toBe('nikoh');
+  });
+
   it("lets the user's own mapping override the default", () => {
     const custom = new ValueDictionary({ violenceTypes: { 'бил муж': 'physical_assault' }, sex: { ж: 'U' } });
     expect(custom.code('violenceTypes', 'Бил муж')).toBe('physical_assault');

@@ -64,10 +64,14 @@ const SYNONYMS: Readonly<Partial<Record<CodelistId, Readonly<Record<string, read
       'psychological violence',
     ],
   },
+  // "Married" (замужем, в браке, оиладор, married) says neither whether the marriage was registered nor
+  // whether it is a nikoh or a polygamous union, and "not married" (не замужем, холост) not whether she
+  // was never married, is divorced or widowed: the codelist tells these apart, so such words are left to
+  // the centre's own mapping (UNKNOWN_VALUE until it gives one) rather than counted as one of them.
   marital_status: {
-    registered_marriage: ['замужем', 'в браке', 'женат', 'шавҳардор', 'оиладор', 'married'],
+    registered_marriage: ['зарегистрированный брак', 'брак в загсе', 'загс'],
     nikoh: ['никох', 'никоҳ', 'религиозный брак', 'никоҳи динӣ'],
-    single: ['не замужем', 'холост', 'оиладор нест', 'single'],
+    single: ['никогда не была замужем', 'никогда не состояла в браке', 'never married'],
     divorced: ['в разводе', 'разведен', 'талоқ', 'ҷудошуда', 'divorced'],
     widowed: ['вдовец', 'бевазан', 'widow'],
   },
@@ -118,16 +122,35 @@ function addTo(map: Map<string, string>, word: string, code: string): void {
   if (key && !map.has(key)) map.set(key, code);
 }
 
-/** word -> code for one codelist: codes, labels in tg/ru/en, district names without "район"/"ноҳияи", synonyms. */
-function dictionaryFor(list: Codelist): Map<string, string> {
-  const map = new Map<string, string>();
-  for (const c of list.codes) addTo(map, c.code, c.code);
-  for (const [code, words] of Object.entries(SYNONYMS[list.id] ?? {})) for (const w of words) addTo(map, w, code);
-  for (const c of list.codes) for (const label of Object.values(c.labels)) addTo(map, label, c.code);
+/**
+ * A word as typed on a Russian keyboard, which has no Tajik letters: ҳ as х, ҷ as ч, қ as к, ғ as г,
+ * ӣ as и, ӯ as у (`Хисор` for `Ҳисор`, `чисмони` for `ҷисмонӣ`). A second key, looked up only when the
+ * word itself is not known.
+ */
+export function foldTajik(key: string): string {
+  return key.replace(/[ҳҷқғӣӯ]/g, (c) => TAJIK_FOLD[c]);
+}
+const TAJIK_FOLD: Readonly<Record<string, string>> = { ҳ: 'х', ҷ: 'ч', қ: 'к', ғ: 'г', ӣ: 'и', ӯ: 'у' };
+
+/**
+ * word -> code for one codelist: codes, labels in tg/ru/en, district names without "район"/"ноҳияи",
+ * synonyms; and each as folded by `foldTajik`, unless two codes fold to one word (then neither).
+ */
+function dictionaryFor(list: Codelist): { exact: Map<string, string>; folded: Map<string, string | null> } {
+  const exact = new Map<string, string>();
+  for (const c of list.codes) addTo(exact, c.code, c.code);
+  for (const [code, words] of Object.entries(SYNONYMS[list.id] ?? {})) for (const w of words) addTo(exact, w, code);
+  for (const c of list.codes) for (const label of Object.values(c.labels)) addTo(exact, label, c.code);
   if (list.id === DISTRICT.id) {
-    for (const c of list.codes) for (const label of Object.values(c.labels)) addTo(map, stripDistrictNoise(normalizeWord(label)), c.code);
+    for (const c of list.codes) for (const label of Object.values(c.labels)) addTo(exact, stripDistrictNoise(normalizeWord(label)), c.code);
   }
-  return map;
+  const folded = new Map<string, string | null>();
+  for (const [word, code] of exact) {
+    const key = foldTajik(word);
+    const had = folded.get(key);
+    folded.set(key, had === undefined || had === code ? code : null);
+  }
+  return { exact, folded };
 }
 
 /**
@@ -135,7 +158,7 @@ function dictionaryFor(list: Codelist): Map<string, string> {
  * user's own `field -> word -> code` mapping for words particular to their register.
  */
 export class ValueDictionary {
-  private readonly byCodelist = new Map<CodelistId, Map<string, string>>();
+  private readonly byCodelist = new Map<CodelistId, ReturnType<typeof dictionaryFor>>();
   private readonly custom = new Map<string, Map<string, string>>();
 
   constructor(userMapping: Readonly<Record<string, Readonly<Record<string, string>>>> = {}) {
@@ -170,8 +193,9 @@ export class ValueDictionary {
     const key = wordKey(value);
     const custom = this.custom.get(field)?.get(key);
     if (custom !== undefined) return custom;
-    const map = this.byCodelist.get(CODED_FIELDS[field])!;
-    return map.get(key) ?? (CODED_FIELDS[field] === 'district' ? map.get(stripDistrictNoise(key)) : undefined);
+    const { exact, folded } = this.byCodelist.get(CODED_FIELDS[field])!;
+    const find = (k: string): string | undefined => exact.get(k) ?? folded.get(foldTajik(k)) ?? undefined;
+    return find(key) ?? (CODED_FIELDS[field] === 'district' ? find(stripDistrictNoise(key)) : undefined);
   }
 
   /** Several violence types in one cell: the whole cell first, else split on ; , / | + and "и"/"ва"/"and". */
