@@ -479,8 +479,9 @@ describe('member node: import of existing registers and export', () => {
     };
 
     /** A new import of 3,000 rows (codes `<prefix>-00000`...) half sent, once its first 1,000 rows are validated. */
-    const halfValidated = async (prefix: string): Promise<{ id: string; finish: () => void; answered: Promise<{ status: number; body: string }> }> => {
-      const rows = Array.from({ length: 3_000 }, (_, i) => row(`${prefix}-${String(i).padStart(5, '0')}`));
+    /** A file whose first half has arrived and is being validated; `badRest`: the rows of the second half have a problem each. */
+    const halfValidated = async (prefix: string, badRest = false): Promise<{ id: string; finish: () => void; answered: Promise<{ status: number; body: string }> }> => {
+      const rows = Array.from({ length: 3_000 }, (_, i) => row(`${prefix}-${String(i).padStart(5, '0')}`, badRest && i >= 1_500 ? { sex: 'абв' } : {}));
       const first = Buffer.from([RU_HEADER, ...rows.slice(0, 1_500)].join('\r\n') + '\r\n', 'utf8');
       const rest = Buffer.from(rows.slice(1_500).join('\r\n'), 'utf8');
       const id = await createJob();
@@ -661,8 +662,9 @@ describe('member node: import of existing registers and export', () => {
       await node.gql('mutation($id: ID!) { discardImport(id: $id) { id } }', { id }, caseworker);
     });
 
-    it('an import discarded while its file is still arriving stays discarded and can never be accepted', async () => {
-      const { id, finish, answered } = await halfValidated('SLOW');
+    it('an import discarded while its file is still arriving stays discarded, keeps no report of its rows, and can never be accepted', async () => {
+      // the rows that arrive after the discard have problems: the batch in flight wrote them after the discard had deleted the report
+      const { id, finish, answered } = await halfValidated('SLOW', true);
       const discarded = await node.gql('mutation($id: ID!) { discardImport(id: $id) { status } }', { id }, caseworker);
       expect(discarded.data?.discardImport.status).toBe('discarded');
       finish();
@@ -673,6 +675,7 @@ describe('member node: import of existing registers and export', () => {
       expect(node.logs.join('\n')).toContain('import discarded during its upload');
       expect(await jobOf(id)).toMatchObject({ status: 'discarded' });
       expect(await count(`import_staged_rows WHERE job_id = '${id}'`)).toBe(0);
+      expect(await count(`import_issues WHERE job_id = '${id}'`)).toBe(0);
       const accepted = await node.gql('mutation($id: ID!) { acceptImport(id: $id) { status } }', { id }, caseworker);
       expect(accepted.errors?.[0].extensions?.details.reason).toBe('IMPORT_NOT_VALIDATED');
       expect(await count(`clients WHERE client_code LIKE 'SLOW-%'`)).toBe(0);

@@ -223,13 +223,14 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         `UPDATE import_jobs SET status = $2, content_hash = $3, bytes_processed = $4, finished_at = now() WHERE id = $1 AND status = 'validating' RETURNING id`,
         [id, status, hash, metered.bytes()],
       );
-      if (finished[1] === 0) await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+      if (finished[1] === 0) await this.forgetDiscarded(id);
     } catch (err) {
       body.resume();
-      await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
       if (err instanceof ImportDiscarded) {
+        await this.forgetDiscarded(id);
         this.log.info({ importJob: id }, 'import discarded during its upload');
       } else {
+        await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
         const failure = failureOf(err);
         // Never the error's message: a parser's message can quote the file.
         this.log.warn(
@@ -244,6 +245,16 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
       clearInterval(beat);
     }
     return this.job(p, id);
+  }
+
+  /**
+   * What an upload wrote for a job discarded (or ended otherwise) while it ran goes: its staged rows, and the
+   * report of its rows that the batch in flight, or the duplicate checks after the last one, wrote after the
+   * discard had deleted it (a discarded import keeps nothing of its file). Called once the upload's own writes are done.
+   */
+  private async forgetDiscarded(id: string): Promise<void> {
+    await this.db.query('DELETE FROM import_staged_rows WHERE job_id = $1', [id]);
+    await this.db.query(`DELETE FROM import_issues WHERE job_id = $1 AND EXISTS (SELECT 1 FROM import_jobs WHERE id = $1 AND status = 'discarded')`, [id]);
   }
 
   private async validateRows(
