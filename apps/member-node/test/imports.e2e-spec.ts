@@ -250,8 +250,8 @@ describe('member node: import of existing registers and export', () => {
     const accepted = await node.gql(`mutation($id: ID!) { acceptImport(id: $id) { ${JOB_FIELDS} } }`, { id: job.id }, caseworker);
     expect(accepted.data?.acceptImport).toMatchObject({ status: 'accepted', rowsImported: 1, rowsValid: 1, rowsInvalid: 1 });
     expect(await count(`incidents WHERE client_id = '${String(created.data?.createClient.id)}'`)).toBe(0);
-    // the column named as the mapping names it (a header found by itself is not kept past the upload: the field's name then)
-    expect(await issues(job.id as string)).toContain('2|clientCode|CLIENT_MISMATCH');
+    // the column named by the file's header, as the upload's issues name it
+    expect(await issues(job.id as string)).toContain('2|Код клиента|CLIENT_MISMATCH');
     // (the export below writes a line per incident: the client without one goes again)
     const removed = await node.gql('mutation($id: ID!) { deleteClient(id: $id) }', { id: created.data?.createClient.id }, manager);
     expect(removed.errors).toBeUndefined();
@@ -281,6 +281,13 @@ describe('member node: import of existing registers and export', () => {
     }
     expect(answers.map((r) => r.data?.acceptImport?.rowsImported ?? 0).sort((x, y) => x - y)).toEqual([0, 300]);
     expect(await count(`clients WHERE client_code LIKE 'PAR-%'`)).toBe(300);
+    // the one that imported none says why, row by row, and counts them as already in the register
+    const loser = answers[0].data?.acceptImport?.rowsImported === 300 ? b : a;
+    const retried = (await node.gql(`mutation($id: ID!) { acceptImport(id: $id) { ${JOB_FIELDS} } }`, { id: loser.id }, caseworker)).data?.acceptImport;
+    const state = retried ?? (await node.gql(`query($id: ID!) { importJob(id: $id) { ${JOB_FIELDS} } }`, { id: loser.id }, caseworker)).data?.importJob;
+    expect(state).toMatchObject({ status: 'accepted', rowsImported: 0, rowsValid: 0, rowsDuplicate: 300 });
+    expect(await count(`import_issues WHERE job_id = '${String(loser.id)}' AND reason = 'ALREADY_IN_REGISTER'`)).toBe(300);
+    expect((await issues(loser.id as string))[0]).toBe('2|Код клиента|ALREADY_IN_REGISTER');
   });
 
   it('stores at most MAX_STORED_ISSUES problems of one file (the counters stay exact), names a long header by its first 200 characters, and a discard leaves none', async () => {

@@ -37,6 +37,10 @@ export class ImportJobEntity {
   @Column({ name: 'value_mapping', type: 'jsonb', default: () => "'{}'" })
   valueMapping!: Record<string, Record<string, string>>;
 
+  /** The file's header each field was read from (set at the upload): issues found at the accept name the column by it. */
+  @Column({ name: 'header_names', type: 'jsonb', default: () => "'{}'" })
+  headerNames!: Record<string, string>;
+
   @Column({ name: 'bytes_total', type: 'bigint', nullable: true })
   bytesTotal!: string | null;
 

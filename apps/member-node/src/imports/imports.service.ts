@@ -319,6 +319,8 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
           // Header names are no case data: the failure may name them.
           if (resolved.duplicateHeaders.length > 0) throw new ImportFileError('DUPLICATE_COLUMNS', resolved.duplicateHeaders);
           mapper = new RowMapper(columns, dictionary);
+          const headerNames = Object.fromEntries(['clientCode', 'incidentCode'].map((f) => [f, columnOf(f as ImportField)]));
+          await this.db.query(`UPDATE import_jobs SET header_names = $2 WHERE id = $1`, [job.id, JSON.stringify(headerNames)]);
           copy = await StagingCopy.open(this.db);
           continue;
         }
@@ -390,10 +392,14 @@ export class ImportsService implements OnApplicationBootstrap, OnApplicationShut
         }
         // a job staged before rows were bound (no prefixes) gets new ones: its values open by their column alone
         const ids = job.clientIdPrefix !== null && job.incidentIdPrefix !== null ? { client: job.clientIdPrefix, incident: job.incidentIdPrefix } : undefined;
-        const { imported, clientMismatch } = await promoteStagedRows(tx, id, p.centreId, job.columnMapping.clientCode ?? 'clientCode', ids);
+        const headers = { clientCode: job.headerNames.clientCode ?? job.columnMapping.clientCode ?? 'clientCode', incidentCode: job.headerNames.incidentCode ?? job.columnMapping.incidentCode ?? 'incidentCode' };
+        const { imported, clientMismatch, alreadyInRegister, incidentCodeTaken } = await promoteStagedRows(tx, id, p.centreId, headers, ids);
+        // rows the register took since the upload (entered by hand, another import) are not imported: each has an issue, and the counters say so
+        const invalid = clientMismatch + incidentCodeTaken;
         await tx.query(
-          `UPDATE import_jobs SET status = 'accepted', rows_imported = $2, rows_valid = rows_valid - $3, rows_invalid = rows_invalid + $3, finished_at = now() WHERE id = $1`,
-          [id, imported, clientMismatch],
+          `UPDATE import_jobs SET status = 'accepted', rows_imported = $2, rows_valid = rows_valid - $3 - $4, rows_invalid = rows_invalid + $3, rows_duplicate = rows_duplicate + $4,
+                  finished_at = now() WHERE id = $1`,
+          [id, imported, invalid, alreadyInRegister],
         );
         await this.accessLog.record(tx, p, p.centreId, 'import.accept', 'import_job', id, { imported });
       });

@@ -315,22 +315,38 @@ export async function promoteStagedRows(
   tx: EntityManager,
   jobId: string,
   centreId: string,
-  clientCodeColumn: string,
+  headers: { readonly clientCode: string; readonly incidentCode: string },
   ids: ImportRowIds = { client: importIdPrefix(), incident: importIdPrefix() },
-): Promise<{ imported: number; clientMismatch: number }> {
+): Promise<{ imported: number; clientMismatch: number; alreadyInRegister: number; incidentCodeTaken: number }> {
   // Hash tables of a 100,000-row staging in memory, not on disk. No nested loops: every statement
   // here handles all of a job's rows at once, and a nested loop chosen on a stale estimate (a
   // register that looked empty when last analysed) scans the inner table once per staged row.
   await tx.query(`SET LOCAL work_mem = '64MB'`);
   await tx.query(`SET LOCAL enable_nestloop = off`);
-  // Two statements, not one with OR: each is a plain join on one unique index.
-  for (const key of ['fingerprint', 'incident_code']) {
-    await tx.query(`DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.${key} = s.${key}`, [jobId, centreId]);
-  }
+  // Two statements, not one with OR: each is a plain join on one unique index. Each row leaves with an
+  // issue, as at the upload: the user sees why it was not imported.
+  const alreadyInRegister = await moveToIssues(
+    tx,
+    jobId,
+    centreId,
+    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.fingerprint = s.fingerprint RETURNING s.row_number`,
+    'clientCode',
+    headers.clientCode,
+    'ALREADY_IN_REGISTER',
+  );
+  const incidentCodeTaken = await moveToIssues(
+    tx,
+    jobId,
+    centreId,
+    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.incident_code = s.incident_code RETURNING s.row_number`,
+    'incidentCode',
+    headers.incidentCode,
+    'INCIDENT_CODE_TAKEN',
+  );
   // A client entered by hand since the upload under a code of the file, describing someone else: the
   // rows of that code would put her incidents on that person's record. They leave with an issue each,
   // as at the upload (CLIENT_MISMATCH), and the rest is imported.
-  const clientMismatch = await moveToIssues(tx, jobId, centreId, REGISTER_CLIENT_MISMATCH, 'clientCode', clientCodeColumn, 'CLIENT_MISMATCH');
+  const clientMismatch = await moveToIssues(tx, jobId, centreId, REGISTER_CLIENT_MISMATCH, 'clientCode', headers.clientCode, 'CLIENT_MISMATCH');
   // A client new to the register comes from its first row in the file. The first rows are found
   // on the narrow (code, row number) pairs, grouped in a hash table that is complete before the
   // first insert (so the anti-join never reads the rows this statement adds); the wide rows are
@@ -361,7 +377,7 @@ export async function promoteStagedRows(
     true,
   );
   await clearStagedRows(tx, jobId);
-  return { imported: inserted.affected ?? 0, clientMismatch };
+  return { imported: inserted.affected ?? 0, clientMismatch, alreadyInRegister, incidentCodeTaken };
 }
 
 /**
