@@ -100,4 +100,29 @@ describe('member node: the release projection with linked datasets', () => {
     for (const r of withHotline.rows) expect(Object.keys(r.attributes)).toEqual(['district']);
     await expect(extract([{ ...hotline, unit: 'incident' }])).rejects.toThrow(/has no caller_sex, hotline_topic for incident records/);
   });
+
+  // last: it changes services' outcomes
+  it('counts a client as served in the quarter for a service she received, not for one she declined or that was not available', async () => {
+    const clients = STANDARD.datasets.find((d) => d.id === 'clients_quarterly') as DatasetDecl;
+    const served = async (): Promise<number> => (await node.dataSource.transaction((tx) => projection.extract(tx, TEST_CENTRE, 'client', [clients], '2026-Q1'))).records;
+    const distinctClients = async (received: boolean): Promise<number> =>
+      (
+        await node.dataSource.query(
+          `SELECT count(DISTINCT i.client_id)::int AS n FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id
+            WHERE s.centre_id = $1 AND s.date >= '2026-01-01' AND s.date < '2026-04-01' ${received ? `AND s.outcome NOT IN ('declined', 'not_available')` : ''}`,
+          [TEST_CENTRE],
+        )
+      )[0].n;
+    // the services of some clients, all of them, declined or not available
+    await node.dataSource.query(
+      `UPDATE service_deliveries SET outcome = CASE WHEN s.n % 2 = 0 THEN 'declined' ELSE 'not_available' END
+         FROM (SELECT i.client_id, dense_rank() OVER (ORDER BY i.client_id) AS n FROM service_deliveries d JOIN incidents i ON i.id = d.incident_id WHERE d.centre_id = $1) s
+        WHERE service_deliveries.incident_id IN (SELECT id FROM incidents WHERE client_id = s.client_id) AND s.n <= 30`,
+      [TEST_CENTRE],
+    );
+    const all = await distinctClients(false);
+    const received = await distinctClients(true);
+    expect(received).toBeLessThan(all);
+    expect(await served()).toBe(received);
+  });
 });

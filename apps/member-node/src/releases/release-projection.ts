@@ -129,11 +129,12 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     },
   },
   client: {
-    // one row per client served in the period, dated to her first service in it
+    // one row per client served in the period, dated to her first service in it: a service she received
+    // (clients_quarterly: "received at least one service"), not one she declined or that was not available
     from: `(SELECT DISTINCT ON (c.id) c.id, c.sex, c.birth_year, c.district, c.migration_status, c.marital_status,
                    s.date AS first_date, i.consent_reporting
               FROM service_deliveries s JOIN incidents i ON i.id = s.incident_id JOIN clients c ON c.id = i.client_id
-             WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3
+             WHERE s.centre_id = $1 AND s.date >= $2 AND s.date < $3 AND s.outcome NOT IN ('declined', 'not_available')
              ORDER BY c.id, s.date, s.id) f WHERE true`,
     month: monthSql('f.first_date'),
     consent: 'f.consent_reporting',
