@@ -898,6 +898,63 @@ describe('a revision refuted by its own counts (the release without the revision
   });
 });
 
+describe('a standard that raises k after releases were made under the lower one', () => {
+  // months released under k = 5; then the Association raises k (and the range) to 11
+  const sizes = [4, 3];
+  const months = [
+    [3, 9, 1, 14, 2, 6, 0, 11, 4, 7, 1, 5],
+    [2, 12, 3, 8, 1, 4, 6, 9, 0, 13, 2, 3],
+    [5, 7, 2, 10, 3, 1, 4, 12, 1, 6, 3, 8],
+  ];
+  const names = ['2026-01', '2026-02', '2026-03'];
+  const monthlyAt = (k: number) => syntheticDataset('m', sizes, { k });
+  const quarterlyAt = (k: number) => syntheticDataset('q', sizes, { k, periodType: 'quarter' });
+  const standardAt = (k: number) => syntheticStandard(sizes, [monthlyAt(k), quarterlyAt(k)]);
+  const records = months.flatMap((c, m) => recordsFor(sizes, c, names[m], names[m]));
+  const releasedAtK5 = async (withProtection: boolean): Promise<LedgerEntry[]> => {
+    const ledger: LedgerEntry[] = [];
+    for (const m of names) {
+      const out = await protectRelease({ standard: standardAt(5), datasets: [monthlyAt(5)], period: m, records, ledger });
+      ledger.push({ datasetId: 'm', period: m, revision: 1, cells: keptCells(out), ...(withProtection ? { protection: { k: 5, protectionRange: 5 } } : {}) });
+    }
+    return ledger;
+  };
+
+  it('holds the earlier releases\' hidden cells to the range they were released under, the new table\'s to the new one: the quarter and a month\'s revision are released (the quarter was refused, AUDIT_FAILED, for good)', async () => {
+    const ledger = await releasedAtK5(true);
+    const quarter = await protectRelease({ standard: standardAt(11), datasets: [quarterlyAt(11)], period: '2026-Q1', records, ledger });
+    expect(quarter.report.datasets[0].audit).toMatchObject({ passed: true });
+    expect(quarter.report.datasets[0].audit.minIntervalWidth).toBeGreaterThanOrEqual(11);
+    // nothing published under 11 in the quarter
+    for (const c of quarter.tables[0].cells) if (c.value !== null) expect(c.value === 0 || c.value >= 11).toBe(true);
+    // an independent adversary over the four releases: the months' hidden cells stay at least 5 wide, the quarter's 11
+    const n = months[0].length;
+    const eqs: Equation[] = [...ledger.flatMap((e, m) => equationsOf(sizes, e.cells, (i) => [m * n + i])), ...equationsOf(sizes, quarter.tables[0].cells, (i) => [i, n + i, 2 * n + i])];
+    // (by linear programming: with three months of twelve cells the exact integer search does not finish)
+    for (const [m, e] of ledger.entries()) {
+      for (const target of hiddenOf(sizes, e.cells, (i) => [m * n + i])) {
+        const [lo, hi] = await lpInterval(3 * n, eqs, target);
+        expect(hi - lo).toBeGreaterThanOrEqual(5 - 1e-6);
+      }
+    }
+    const quarterHidden = hiddenOf(sizes, quarter.tables[0].cells, (i) => [i, n + i, 2 * n + i]);
+    expect(quarterHidden.length).toBeGreaterThan(0);
+    for (const target of quarterHidden) {
+      const [lo, hi] = await lpInterval(3 * n, eqs, target);
+      expect(hi - lo).toBeGreaterThanOrEqual(11 - 1e-6);
+    }
+    // a late entry in March: its revision is released under k = 11 too
+    const late = [...records, ...recordsFor(sizes, [1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], '2026-03', 'late')];
+    const revision = await protectRelease({ standard: standardAt(11), datasets: [monthlyAt(11)], period: '2026-03', records: late, ledger });
+    expect(revision.report.datasets[0].audit).toMatchObject({ passed: true });
+  });
+
+  it('without the protection a ledger entry was made under (held to the new range), refuses the quarter: the months\' figures cannot be widened', async () => {
+    const ledger = await releasedAtK5(false);
+    await expect(protectRelease({ standard: standardAt(11), datasets: [quarterlyAt(11)], period: '2026-Q1', records, ledger })).rejects.toMatchObject({ code: 'AUDIT_FAILED' });
+  });
+});
+
 describe('figures released earlier that the declaration cannot place', () => {
   it('refuse the release (LEDGER_UNREADABLE) rather than audit without them', async () => {
     // the July table by d0 was released with a code its dataset no longer has ("x2"): left out, the quarter's audit

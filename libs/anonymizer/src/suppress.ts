@@ -217,10 +217,15 @@ export async function suppressGroup(
     // the revision this release replaces: its hidden cells stay hidden, small differences are hidden
     if (table.replaces) {
       const before = new Float64Array(table.layout.extSize).fill(NaN);
+      // a cell it hid stays hidden, held to the range it was released under when that asked less (LedgerEntry.protection)
+      const releasedRange = table.replaces.protection?.protectionRange;
       for (const c of table.replaces.cells) {
         const e = placedCell(table.layout, c.key, table.layout.dataset.id);
-        if (c.value === null) forced.add(tableStart[t] + e);
-        else before[e] = c.value;
+        if (c.value === null) {
+          const i = tableStart[t] + e;
+          forced.add(i);
+          if (releasedRange !== undefined && releasedRange < cells[i].range) cells[i] = { ...cells[i], range: releasedRange };
+        } else before[e] = c.value;
       }
       revisionPrimary(table.layout.dataset, table.layout, ext, before, isPrimary);
     }
@@ -233,7 +238,8 @@ export async function suppressGroup(
     return vec.atoms.subarray(vec.offsets[e], vec.offsets[e + 1]);
   };
   for (const table of group.linked) {
-    const range = protectionRangeOf(table.layout.dataset.protection);
+    // an earlier release's hidden cells keep the range they were released under (LedgerEntry.protection)
+    const range = table.ledger?.protection?.protectionRange ?? protectionRangeOf(table.layout.dataset.protection);
     for (const c of table.ledger?.cells ?? []) {
       const e = placedCell(table.layout, c.key, table.layout.dataset.id);
       cells.push({ table: -1, e, atoms: cellAtomsOf(table, e), value: c.value, range, totals: totalsIn(table.layout, e) });
@@ -274,6 +280,10 @@ export async function suppressGroup(
       const forcedKeys = hiddenIn[chain.findIndex((x) => x.table.replaced)] ?? new Map<string, LedgerCell>();
       for (let b = 1; b < chain.length; b++) {
         const later = chain[b];
+        // entries added up to an earlier release: the protection that release was made under
+        const laterProtection = later.current === undefined ? later.table.ledger?.protection : undefined;
+        const kAt = laterProtection?.k ?? k;
+        const rangeAt = laterProtection?.protectionRange ?? range;
         for (let a = 0; a < b; a++) {
           const earlier = chain[a];
           for (const [key, c] of hiddenIn[a]) {
@@ -287,10 +297,10 @@ export async function suppressGroup(
             if (added === undefined) {
               // unknown: only where the current release replaces the earlier one
               if (later.current === undefined || !earlier.table.replaced) continue;
-              sensitive = { lo: 1, hi: k - 1 };
-            } else if (!(added >= 1 && added < k)) continue;
+              sensitive = { lo: 1, hi: kAt - 1 };
+            } else if (!(added >= 1 && added < kAt)) continue;
             const atoms = addedBetween(group, earlier.table, later.table, later.current === undefined ? cellAtomsOf(later.table, e) : cells[tableStart[later.current] + e].atoms);
-            cells.push({ table: -1, e, atoms, value: null, range, totals: totalsIn(layout, e), ...(sensitive ? { sensitive } : {}) });
+            cells.push({ table: -1, e, atoms, value: null, range: rangeAt, totals: totalsIn(layout, e), ...(sensitive ? { sensitive } : {}) });
           }
         }
       }

@@ -20,6 +20,13 @@ export interface LedgerEntry {
   readonly cells: readonly LedgerCell[];
   /** Privacy loss the release spent (differential privacy only). */
   readonly epsilon?: number;
+  /**
+   * The protection the release was made under (its payload's). Its hidden cells are held to that
+   * range, not to a wider one a later standard asks: what it published around them cannot be taken
+   * back, so they could never be widened, and every release linked to it would be refused. A later
+   * standard's k and range apply to what is published after it. Absent: the dataset's current one.
+   */
+  readonly protection?: { readonly k: number; readonly protectionRange: number };
 }
 
 /** Source of cryptographically random bytes (injectable for tests); default node:crypto randomBytes. */

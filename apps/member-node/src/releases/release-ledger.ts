@@ -104,6 +104,8 @@ export function toLedgerEntries(rows: readonly LedgerRow[]): LedgerEntry[] {
         return { key: c.key, value: c.value, ...(kept !== undefined ? { withheld: kept } : {}) };
       }),
       ...(r.payload.protection.epsilon !== undefined ? { epsilon: r.payload.protection.epsilon } : {}),
+      // the protection it was made under: a later standard's stricter one applies to what is published after it
+      protection: { k: r.payload.protection.k, protectionRange: r.payload.protection.protectionRange },
     };
   });
 }
