@@ -9,6 +9,7 @@ export * from './wire/canonical-json';
 export * from './wire/submission';
 export * from './wire/import-summary';
 export * from './standard';
+export * from './standard-document';
 export * from './case-record';
 export * from './json-schema';
 export * from './export-document';

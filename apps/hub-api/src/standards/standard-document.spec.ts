@@ -91,6 +91,16 @@ describe('incompatibilities: what a new version may not change', () => {
     expect(fields(draft((d) => (d.attributes.district = 'region')))).toEqual(['datasets.incidents_monthly', 'datasets.clients_quarterly']);
   });
 
+  it('refuses a code moved under another parent (a district to another region); a new code with any parent is fine', () => {
+    const codelist = (d: any, id: string): any => d.codelists.find((l: any) => l.id === id);
+    const districts = codelist(STANDARD, 'district').codes as { code: string; parent?: string }[];
+    const [first] = districts;
+    const other = districts.find((c) => c.parent !== first.parent && c.parent !== undefined)?.parent as string;
+    expect(fields(draft((d) => (codelist(d, 'district').codes.find((c: any) => c.code === first.code).parent = other)))).toEqual(['codelists.district']);
+    const added = draft((d) => codelist(d, 'district').codes.push({ code: 'TJ-NEW-1', parent: other, labels: { tg: 'Нав', ru: 'Новый', en: 'New' } }));
+    expect(fields(added)).toEqual([]);
+  });
+
   it('refuses every weakened protection setting, naming the dataset and the setting', () => {
     const weaker: [string, (d: any) => void, string][] = [
       ['a lower k', (d) => (dataset(d, 'services_monthly').protection.k = 4), 'datasets.services_monthly.protection.k'],

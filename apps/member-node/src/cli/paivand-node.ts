@@ -337,6 +337,7 @@ export function buildProgram(input: NodeJS.ReadableStream = process.stdin): Comm
       print(Boolean(program.opts().json), r, () => `standard ${r.version}: ${r.status}`);
       if (r.status === 'unreachable') throw new Exit(EXIT.HUB_UNREACHABLE, 'the hub is unreachable');
       if (r.status === 'offline') throw new Exit(EXIT.CONFIG, 'HUB_URL, HUB_CLIENT_ID and HUB_CLIENT_SECRET are not configured');
+      if (r.status === 'refused') throw new Exit(EXIT.NOTHING, `the hub's standard is not one this node takes (${r.problems.join(', ')}); it keeps ${r.version}`);
     });
   return program;
 }

@@ -2,18 +2,31 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/comm
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { compareVersions, STANDARD, Standard, StandardIndex } from '@paivand/schema';
+import { checkStandardDocument, compareVersions, incompatibilities, STANDARD, Standard, StandardDocumentError, StandardIndex } from '@paivand/schema';
 import { NodeConfig } from '../config/node-config';
 import { HUB_CLIENT } from '../federation/federation.providers';
 import { HubClient, HubUnavailableError } from '../federation/hub-client';
 import { NodeStandardEntity } from './node-standard.entity';
 
-export type SyncOutcome = { status: 'updated' | 'unchanged'; version: string } | { status: 'unreachable' | 'offline'; version: string };
+export type SyncOutcome =
+  | { status: 'updated' | 'unchanged'; version: string }
+  | { status: 'unreachable' | 'offline'; version: string }
+  /** The hub's document is none this node takes (`problems`: the fields): it keeps `version`. */
+  | { status: 'refused'; version: string; offered: string | null; problems: string[] };
 
 /**
  * The standard this node works on: the newest version pulled from the hub and stored
- * locally, or the version built into this code. When the hub is unreachable the node
- * keeps the version it has.
+ * locally, or, before the hub has ever answered, the version built into this code (code
+ * that ships a version the Association has not published yet does not get ahead of the
+ * hub: the hub would refuse every release declaring it). When the hub is unreachable the
+ * node keeps the version it has.
+ *
+ * A document from the hub is checked before the node switches to it, as the hub checks one
+ * before publishing it: the structure the node relies on, and against the version the node
+ * holds, nothing taken away or weakened (protection, codes, a code moved to another parent).
+ * The node is where survivors' records are: a hub that is misconfigured or not the
+ * Association's (a staging hub, a compromised one) must not lower the protection its
+ * releases get, nor pin it to a version the real hub refuses.
  */
 @Injectable()
 export class StandardSyncService implements OnApplicationBootstrap {
@@ -39,8 +52,7 @@ export class StandardSyncService implements OnApplicationBootstrap {
     if (this.cached) return this.cached;
     const stored = await this.db.getRepository(NodeStandardEntity).find();
     const newest = stored.map((s) => s.document).sort((a, b) => compareVersions(b.version, a.version))[0];
-    const doc = newest && compareVersions(newest.version, STANDARD.version) >= 0 ? newest : STANDARD;
-    this.cached = new StandardIndex(doc);
+    this.cached = new StandardIndex(newest ?? STANDARD);
     return this.cached;
   }
 
@@ -57,10 +69,24 @@ export class StandardSyncService implements OnApplicationBootstrap {
       }
       throw err;
     }
-    if (!doc || typeof doc.version !== 'string' || !Array.isArray(doc.datasets) || !Array.isArray(doc.codelists)) {
-      throw new Error('the hub answered with something that is not a standard');
+    const held = await this.current();
+    const offered = typeof (doc as { version?: unknown } | null)?.version === 'string' ? doc.version.slice(0, 40) : null;
+    const refuse = (problems: string[]): SyncOutcome => {
+      this.log.error(`the hub's standard ${offered ?? '(no version)'} is not one this node takes (${problems.join(', ')}); keeping ${held.version}`);
+      return { status: 'refused', version: held.version, offered, problems };
+    };
+    let next: Standard;
+    try {
+      next = checkStandardDocument(doc);
+    } catch (err) {
+      if (err instanceof StandardDocumentError) return refuse([err.field]);
+      throw err;
     }
-    const inserted = await this.store(doc);
+    if (compareVersions(next.version, held.version) > 0) {
+      const problems = incompatibilities(held.standard, next);
+      if (problems.length > 0) return refuse(problems.map((p) => p.field));
+    }
+    const inserted = await this.store(next);
     if (inserted) this.log.log(`standard ${doc.version} pulled from the hub`);
     return { status: inserted ? 'updated' : 'unchanged', version: (await this.current()).version };
   }
