@@ -2,7 +2,7 @@ import { Logger } from '@nestjs/common';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { DataSource, EntityManager } from 'typeorm';
-import { STANDARD, SubmissionPayload } from '@paivand/schema';
+import { Standard, STANDARD, SubmissionPayload } from '@paivand/schema';
 import { iterateRegister } from '@paivand/synthetic';
 import { KeyRing } from '../src/crypto/key-ring';
 import { HUB_CLIENT } from '../src/federation/federation.providers';
@@ -311,5 +311,30 @@ describe('member node: releases, their decisions and the outbox, under concurren
     expect(await pusher.pushDue()).toMatchObject({ delivered: 1, errors: 0, pending: 0 });
     expect(await status(oct.incidents_monthly.id)).toBe('pushed');
     expect(hub.took(q4)).toBe(false);
+  });
+  // last: it makes newer versions of the standard current
+  it('a table prepared under one version of the standard is not approved once the node follows a stricter one: stale (STANDARD_CHANGED), and the next preparation makes it under the new one', async () => {
+    await fill(node, keys, 'SV', '2024-02-01', '2024-02-29', 300);
+    const sync = node.app.get(StandardSyncService);
+    const held = (await sync.current()).standard;
+    const stricter = (version: string, k: number): Standard => ({
+      ...held,
+      version,
+      datasets: held.datasets.map((d) => (d.id === 'incidents_monthly' ? { ...d, protection: { ...d.protection, k, protectionRange: k } } : d)),
+    });
+    const first = byDataset(await releases.prepare('2024-02', NOW), 'incidents_monthly') as ReleaseEntity;
+    expect(first).toMatchObject({ status: 'prepared', schemaVersion: held.version });
+    await sync.store(stricter('2026.31', 7));
+    expect(await releases.approve(first.id, MANAGER)).toMatchObject({ status: 'stale', errorCode: 'STANDARD_CHANGED' });
+    expect(await node.dataSource.query('SELECT 1 FROM release_outbox WHERE release_id = $1', [first.id])).toEqual([]);
+    const second = byDataset(await releases.prepare('2024-02', NOW), 'incidents_monthly') as ReleaseEntity;
+    expect(second).toMatchObject({ status: 'prepared', schemaVersion: '2026.31' });
+    // nothing changed in the register, only the standard: the table awaiting a decision is prepared again
+    await sync.store(stricter('2026.32', 9));
+    const third = byDataset(await releases.prepare('2024-02', NOW), 'incidents_monthly') as ReleaseEntity;
+    expect(third).toMatchObject({ status: 'prepared', schemaVersion: '2026.32' });
+    expect(await status(second.id)).toBe('superseded');
+    expect(await releases.approve(third.id, MANAGER)).toMatchObject({ status: 'approved' });
+    for (const c of (JSON.parse(third.payload as string) as SubmissionPayload).cells) if (c.value !== null) expect(c.value === 0 || c.value >= 9).toBe(true);
   });
 });

@@ -237,8 +237,9 @@ export class ReleasesService {
         if (!latest) todo.push({ ds, revision: 1, fingerprint });
         else if (hubAhead !== undefined) todo.push({ ds, revision: Math.max(latest.revision, hubAhead) + 1, fingerprint, replaces: latest });
         else if (refusedAndChanged) todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
-        else if (latest.inputFingerprint === fingerprint && !forAnother) continue;
-        else if (latest.status === 'prepared' || latest.status === 'held') {
+        // unchanged figures: nothing to do, unless a table awaiting a decision was prepared under an earlier standard
+        else if (latest.inputFingerprint === fingerprint && !forAnother && !(PENDING.includes(latest.status) && latest.schemaVersion !== standard.version)) continue;
+        else if (PENDING.includes(latest.status)) {
           todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         }
         // Differential privacy: no revision once released. Noising the period again would spend
@@ -436,6 +437,16 @@ export class ReleasesService {
         status: 'stale',
         errorCode: 'MEMBER_CHANGED',
         errorMessage: `prepared for member ${payloadMember(release.payload)} but this node is now ${memberIdOf(this.config)} (MEMBER_ID); prepare it again`,
+      });
+    }
+    // Prepared under a version of the standard the node has since left (a stricter k, a new code): what would
+    // leave is not what the standard the node now follows asks, and the hub may refuse it after seeing it.
+    const standard = await this.standards.current();
+    if (release.schemaVersion !== standard.version) {
+      return this.decline(tx, release, actor, {
+        status: 'stale',
+        errorCode: 'STANDARD_CHANGED',
+        errorMessage: `prepared under standard ${release.schemaVersion}, and this node now follows ${standard.version}; prepare it again`,
       });
     }
     const refusal = await this.ledgerRefusal(tx, release, release.ledgerSeq, 'released figures for an overlapping period were approved after this release was prepared; prepare it again');
