@@ -188,4 +188,26 @@ describe('coordinator: versions of the standard', () => {
     }
   }, 60_000);
 
+  it('a release checked against the current version a replica remembers, while another replica publishes a higher k, is checked again against that one before it is stored', async () => {
+    const other = await startHubTestApp();
+    try {
+      const member = await admitTestMember(other);
+      const k = STANDARD.datasets.find((d) => d.id === 'services_monthly')!.protection.k;
+      const cells = servicesCells((t, o) => k + ((t.length + o.length) % 5));
+      // this replica reads the current version (and remembers it for a few seconds)...
+      expect((await other.gql(SUBMIT, { s: sign_(member, { cells, period: '2025-07' }), d: true }, member.token)).data?.submitRelease.status).toBe('SUCCESS');
+      // ... and another one publishes a version that raises k (as its publish writes it)
+      const raised = draft('2026.2', (d) => (d.datasets.find((x: any) => x.id === 'services_monthly').protection.k = k + 5));
+      await other.dataSource.transaction(async (tx) => {
+        await tx.query(`UPDATE standard_versions SET is_current = false WHERE is_current`);
+        await tx.query(`INSERT INTO standard_versions (version, document, is_current) VALUES ('2026.2', $1::jsonb, true)`, [JSON.stringify(raised)]);
+      });
+      const sent = (await other.gql(SUBMIT, { s: sign_(member, { cells, period: '2025-07' }), d: false }, member.token)).data?.submitRelease;
+      expect(sent.status).toBe('ERROR');
+      expect(sent.conflicts.map((c: any) => c.code)).toContain('K_TOO_LOW');
+      expect((await other.dataSource.query(`SELECT count(*)::int AS n FROM submissions`))[0].n).toBe(0);
+    } finally {
+      await other.close();
+    }
+  }, 60_000);
 });

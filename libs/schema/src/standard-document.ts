@@ -78,7 +78,8 @@ function pathUp(parents: ReadonlyMap<string, string | undefined>, from: string, 
  */
 export function checkStandardDocument(doc: unknown): Standard {
   if (!isObject(doc)) fail('document', 'must be an object');
-  if (typeof doc.version !== 'string' || !/^\d{4}\.\d{1,3}$/.test(doc.version)) fail('version', 'must look like 2026.2');
+  // no leading zero: 2026.02 and 2026.2 would be two versions that compare equal
+  if (typeof doc.version !== 'string' || !/^\d{4}\.(0|[1-9]\d{0,2})$/.test(doc.version)) fail('version', 'must look like 2026.2');
   if (!Array.isArray(doc.codelists) || doc.codelists.length === 0 || doc.codelists.length > 200) fail('codelists', 'must be a non-empty list');
   if (!Array.isArray(doc.datasets) || doc.datasets.length > 200) fail('datasets', 'must be a list');
   if (!isObject(doc.attributes)) fail('attributes', 'must be an object');

@@ -29,6 +29,11 @@ describe('checkStandardDocument: the record attributes a dimension reads', () =>
     expect(refusedField(draft())).toBeNull();
   });
 
+  it('refuses a version with a leading zero (2026.02 and 2026.2 compare equal)', () => {
+    expect(refusedField(draft(undefined, '2026.02'))).toBe('version');
+    expect(refusedField(draft(undefined, '2026.20'))).toBeNull();
+  });
+
   it('refuses a code, a codelist or a dataset without a label readers can see in each of tg, ru and en', () => {
     const list = (d: any): any => d.codelists.find((l: any) => l.id === 'service_type');
     const at = `codelists.${STANDARD.codelists.findIndex((l) => l.id === 'service_type')}`;

@@ -94,6 +94,11 @@ export class StandardsService implements OnApplicationBootstrap {
     return idx;
   }
 
+  /** Forgets the current version read last: the next `current()` reads it again (another replica published one). */
+  forgetCurrent(): void {
+    this.currentVersion = null;
+  }
+
   /** The Association publishes a new version; it becomes current. */
   async publish(actor: Principal, document: unknown): Promise<StandardVersionEntity> {
     const standard = checkStandardDocument(document);

@@ -68,7 +68,7 @@ export class SubmissionsService {
     private readonly audit: AuditService,
   ) {}
 
-  async submit(principal: Principal, input: unknown, dryRun: boolean, now = new Date()): Promise<ImportSummary> {
+  async submit(principal: Principal, input: unknown, dryRun: boolean, now = new Date(), standardMoves = 0): Promise<ImportSummary> {
     const shape = shapeError(input);
     const ref = referenceOf(input, principal);
     if (shape) {
@@ -128,8 +128,11 @@ export class SubmissionsService {
     else if (!dataset) pre.add('DATASET_UNKNOWN', 'payload', `dataset ${p.datasetId} is not in standard ${p.schemaVersion}`);
     // a differential-privacy release spends the member's budget of the year: the smaller of its version's and the current one's
     let annualEpsilon: number | undefined;
+    // the current version the release is checked against: read again, under a lock, where it is stored
+    let checkedAgainst: string | undefined;
     if (std && dataset) {
       const current = await this.standards.current();
+      checkedAgainst = current.version;
       const currentDataset = current.dataset(p.datasetId);
       const dp = dataset.protection.method === 'differential_privacy' ? dataset.protection.differentialPrivacy : undefined;
       if (dp) annualEpsilon = Math.min(dp.annualEpsilon, currentDataset?.protection.differentialPrivacy?.annualEpsilon ?? Infinity);
@@ -145,6 +148,11 @@ export class SubmissionsService {
     if (pre.size > 0) return refuse(pre);
 
     const run = async (tx: EntityManager): Promise<ImportSummary> => {
+      // A version published since the checks above (on another replica, whose publication this one's cached
+      // current version has not seen, or a moment ago here) may raise the floor: the release is checked again
+      // against it. FOR SHARE holds a publication (which moves is_current) until this release is stored.
+      const [row]: { version: string }[] = await tx.query(`SELECT version FROM standard_versions WHERE is_current FOR SHARE`);
+      if (checkedAgainst !== undefined && row?.version !== checkedAgainst) throw new StandardMoved();
       const outcome = await this.decide(tx, s, annualEpsilon);
       if (outcome.kind === 'refused') return outcome.hubRevision === undefined ? refuse(outcome.list) : { ...refuse(outcome.list), hubRevision: outcome.hubRevision };
       if (outcome.kind === 'ignored') return repeated(outcome.existing);
@@ -154,7 +162,18 @@ export class SubmissionsService {
       const id = await this.store(tx, principal, s, outcome.replaces);
       return { status: 'SUCCESS', description: `Stored: ${verb}.`, dryRun, counts, conflicts: [], reference: ref, submissionId: id };
     };
-    if (dryRun) return run(this.db.manager);
+    const again = (): Promise<ImportSummary> => {
+      this.standards.forgetCurrent();
+      return this.submit(principal, input, dryRun, now, standardMoves + 1);
+    };
+    if (dryRun) {
+      try {
+        return await run(this.db.manager);
+      } catch (e) {
+        if (e instanceof StandardMoved && standardMoves < 2) return again();
+        throw e;
+      }
+    }
     // Two sends of one period racing (a node retrying after its timeout while the first send is still
     // being stored): the unique indexes keep one, and the other is decided again once it is stored, so
     // the same release is `ignored` (WARNING) as when sent after it, and only other content a conflict.
@@ -162,6 +181,7 @@ export class SubmissionsService {
       try {
         return await this.db.transaction(run);
       } catch (e) {
+        if (e instanceof StandardMoved && standardMoves < 2) return again();
         if ((e as { code?: string }).code !== '23505') throw e;
         if (attempt === 0) continue;
         const list = new ConflictList();
@@ -315,5 +335,13 @@ export class SubmissionsService {
     else if (memberId) where.memberId = memberId;
     if (datasetId) where.datasetId = datasetId;
     return this.db.getRepository(SubmissionEntity).find({ where, order: { receivedAt: 'DESC' }, take, skip });
+  }
+}
+
+/** The current standard changed between a release's checks and its storing: it is checked again (SubmissionsService.submit). */
+class StandardMoved extends Error {
+  constructor() {
+    super('the current standard changed while a release was checked');
+    this.name = 'StandardMoved';
   }
 }
