@@ -1,8 +1,9 @@
 import request from 'supertest';
-import { StandardIndex, TOTAL_CODE } from '@paivand/schema';
+import { STANDARD, StandardIndex, TOTAL_CODE } from '@paivand/schema';
 import { admitTestMember, publishStructuralZeros, servicesCells, sign_, statisticsAs, STATISTICS as Q, TestNode } from './utils/hub-fixtures';
 import { HubTestApp, startHubTestApp } from './utils/hub-test-app';
 import { StatisticsService } from '../src/statistics/statistics.service';
+import { CURRENT_VERSION_TTL_MS, StandardsService } from '../src/standards/standards.service';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- answers are checked field by field */
 const T0 = 'case_management';
@@ -343,14 +344,30 @@ describe('hub: statistics by audience, protected against aggregation and differe
       jest.useRealTimers();
     }
   });
+  it('a period served once stays served when a later version of the standard gives its dataset more days to report (no table anyone saw is taken back)', async () => {
+    const q = { groupBy: ['service_type'] };
+    const before = (await ask(undefined, q)).cells;
+    expect(before.some((c: any) => c.value !== null)).toBe(true);
+    // another replica publishes a version that gives services_monthly ten years to report (dueDays is not a protection setting)
+    const d = JSON.parse(JSON.stringify(STANDARD));
+    d.version = '2026.3';
+    for (const ds of d.datasets) if (ds.id === 'services_monthly') Object.assign(ds, { dueDays: 3650, protection: { ...ds.protection, structuralZeros: true } });
+    await hub.dataSource.transaction(async (tx) => {
+      await tx.query(`UPDATE standard_versions SET is_current = false WHERE is_current`);
+      await tx.query(`INSERT INTO standard_versions (version, document, is_current) VALUES ($1, $2::jsonb, true)`, [d.version, JSON.stringify(d)]);
+    });
+    await hub.app.get(StandardsService).current(Date.now() + CURRENT_VERSION_TTL_MS);
+    expect((await ask(undefined, q)).cells).toEqual(before);
+  });
+
   // last: it makes another version of the standard current
   it('drops the tables it kept under a version of the standard once a newer one is current', async () => {
     const service: unknown = hub.app.get(StatisticsService);
     const { cache } = service as { cache: Map<string, unknown> };
     const versions = (): string[] => [...new Set([...cache.keys()].map((k) => k.split('|')[1]))];
     await ask(researcher, {});
-    expect(versions()).toContain(schemaVersion);
-    const next = await publishStructuralZeros(hub, ['services_monthly'], '2026.3');
+    expect(versions()).toContain((await hub.gql('{ standard { version } }')).data?.standard.version);
+    const next = await publishStructuralZeros(hub, ['services_monthly'], '2026.4');
     expect((await ask(researcher, {})).cells[0].value).toBe(expectedGrand);
     expect(versions()).toEqual([next]);
   });

@@ -556,7 +556,9 @@ export class StatisticsService {
     const plans = new Map<string, Plan>();
     for (const [p, ids] of current) {
       const last = served.get(p);
-      if (!isDue(dataset, p, now)) plans.set(p, { ids, kind: 'early' });
+      // a period served once stays due: a later version of the standard with more dueDays would otherwise take back
+      // a table the public has seen (all of it hidden until the new day), and serve it again then as a first table
+      if (!last && !isDue(dataset, p, now)) plans.set(p, { ids, kind: 'early' });
       else if (!last) plans.set(p, { ids, kind: 'first' });
       else if (last.ids.length === ids.length && last.ids.every((id, i) => id === ids[i])) plans.set(p, { ids, kind: 'same' });
       else if (now < last.served_at.getTime() + REVISION_DAYS * DAY_MS) plans.set(p, { ids: last.ids, kind: 'frozen', revisableAt: last.served_at.getTime() + REVISION_DAYS * DAY_MS });
