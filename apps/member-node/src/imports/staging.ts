@@ -196,6 +196,24 @@ async function moveToIssues(tx: EntityManager, jobId: string, centreId: string, 
   return n;
 }
 
+/**
+ * Staged rows whose incident the register holds already (the same fingerprint: ALREADY_IN_REGISTER) or
+ * whose incident code it has given another incident (INCIDENT_CODE_TAKEN) leave with an issue each.
+ * Two statements, not one with OR: each is a plain join on one unique index.
+ */
+async function moveRegisterTaken(
+  tx: EntityManager,
+  jobId: string,
+  centreId: string,
+  headers: { readonly clientCode: string; readonly incidentCode: string },
+): Promise<{ alreadyInRegister: number; incidentCodeTaken: number }> {
+  const taken = (key: 'fingerprint' | 'incident_code'): string =>
+    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.${key} = s.${key} RETURNING s.row_number`;
+  const alreadyInRegister = await moveToIssues(tx, jobId, centreId, taken('fingerprint'), 'clientCode', headers.clientCode, 'ALREADY_IN_REGISTER');
+  const incidentCodeTaken = await moveToIssues(tx, jobId, centreId, taken('incident_code'), 'incidentCode', headers.incidentCode, 'INCIDENT_CODE_TAKEN');
+  return { alreadyInRegister, incidentCodeTaken };
+}
+
 /** A register client of the staged row's code who is someone else (CLIENTS_DISAGREE): $1 job, $2 centre. */
 const REGISTER_CLIENT_MISMATCH = `DELETE FROM import_staged_rows b USING clients a
   WHERE b.job_id = $1 AND a.centre_id = $2 AND a.client_code = b.client_code AND ${CLIENTS_DISAGREE}
@@ -214,18 +232,7 @@ export async function settleStagedRows(tx: EntityManager, jobId: string, centreI
   // The two joins with the register as hash joins: a register analysed while it was small would
   // otherwise invite a nested loop over all of it per staged row.
   await tx.query(`SET LOCAL enable_nestloop = off`);
-  const alreadyInRegister = await moved(
-    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.fingerprint = s.fingerprint RETURNING s.row_number`,
-    'clientCode',
-    clientCodeColumn,
-    'ALREADY_IN_REGISTER',
-  );
-  const incidentCodeTaken = await moved(
-    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.incident_code = s.incident_code RETURNING s.row_number`,
-    'incidentCode',
-    incidentCodeColumn,
-    'INCIDENT_CODE_TAKEN',
-  );
+  const { alreadyInRegister, incidentCodeTaken } = await moveRegisterTaken(tx, jobId, centreId, { clientCode: clientCodeColumn, incidentCode: incidentCodeColumn });
   // A row naming a client the register holds, but describing someone else, would add her incident to
   // that client's record: refused, as is a row that contradicts the file's first row of its client.
   const clientMismatch =
@@ -323,26 +330,8 @@ export async function promoteStagedRows(
   // register that looked empty when last analysed) scans the inner table once per staged row.
   await tx.query(`SET LOCAL work_mem = '64MB'`);
   await tx.query(`SET LOCAL enable_nestloop = off`);
-  // Two statements, not one with OR: each is a plain join on one unique index. Each row leaves with an
-  // issue, as at the upload: the user sees why it was not imported.
-  const alreadyInRegister = await moveToIssues(
-    tx,
-    jobId,
-    centreId,
-    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.fingerprint = s.fingerprint RETURNING s.row_number`,
-    'clientCode',
-    headers.clientCode,
-    'ALREADY_IN_REGISTER',
-  );
-  const incidentCodeTaken = await moveToIssues(
-    tx,
-    jobId,
-    centreId,
-    `DELETE FROM import_staged_rows s USING incidents i WHERE s.job_id = $1 AND i.centre_id = $2 AND i.incident_code = s.incident_code RETURNING s.row_number`,
-    'incidentCode',
-    headers.incidentCode,
-    'INCIDENT_CODE_TAKEN',
-  );
+  // rows the register took since the upload leave with an issue each, as at the upload: the user sees why they were not imported
+  const { alreadyInRegister, incidentCodeTaken } = await moveRegisterTaken(tx, jobId, centreId, headers);
   // A client entered by hand since the upload under a code of the file, describing someone else: the
   // rows of that code would put her incidents on that person's record. They leave with an issue each,
   // as at the upload (CLIENT_MISMATCH), and the rest is imported.
