@@ -238,7 +238,7 @@ export class ReleasesService {
         else if (hubAhead !== undefined) todo.push({ ds, revision: Math.max(latest.revision, hubAhead) + 1, fingerprint, replaces: latest });
         else if (refusedAndChanged) todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         // unchanged figures: nothing to do, unless a table awaiting a decision was prepared under an earlier standard
-        else if (latest.inputFingerprint === fingerprint && !forAnother && !(PENDING.includes(latest.status) && latest.schemaVersion !== standard.version)) continue;
+        else if (latest.inputFingerprint === fingerprint && !forAnother && !(PENDING.includes(latest.status) && latest.schemaVersion !== standard.version && askedMoreSince(latest, standard))) continue;
         else if (PENDING.includes(latest.status)) {
           todo.push({ ds, revision: latest.revision, fingerprint, replaces: latest });
         }
@@ -439,14 +439,15 @@ export class ReleasesService {
         errorMessage: `prepared for member ${payloadMember(release.payload)} but this node is now ${memberIdOf(this.config)} (MEMBER_ID); prepare it again`,
       });
     }
-    // Prepared under a version of the standard the node has since left (a stricter k, a new code): what would
-    // leave is not what the standard the node now follows asks, and the hub may refuse it after seeing it.
+    // Prepared under a version of the standard that asked less of it than the one the node now follows: it
+    // would leave below the new floor, and the hub refuse it after seeing it.
     const standard = await this.standards.current();
-    if (release.schemaVersion !== standard.version) {
+    const stricter = release.schemaVersion === standard.version ? null : askedMoreSince(release, standard);
+    if (stricter) {
       return this.decline(tx, release, actor, {
         status: 'stale',
         errorCode: 'STANDARD_CHANGED',
-        errorMessage: `prepared under standard ${release.schemaVersion}, and this node now follows ${standard.version}; prepare it again`,
+        errorMessage: `prepared under standard ${release.schemaVersion}; ${standard.version}, which this node now follows, asks ${stricter}: prepare it again`,
       });
     }
     const refusal = await this.ledgerRefusal(tx, release, release.ledgerSeq, 'released figures for an overlapping period were approved after this release was prepared; prepare it again');
@@ -619,4 +620,24 @@ async function hubRevisionAfter(tx: EntityManager, releaseId: string): Promise<n
     [releaseId],
   );
   return row?.hub ?? undefined;
+}
+
+/**
+ * What the standard now asks of a release's dataset beyond the protection the release was made under
+ * (its payload's): a higher k or protection range, a smaller privacy loss per release, or no such dataset
+ * any more; null when the release meets it (a version that only added a code or a dataset, or lowered
+ * the year's budget, which the approval checks anyway). The hub refuses what it names.
+ */
+export function askedMoreSince(release: Pick<ReleaseEntity, 'payload'>, standard: StandardIndex): string | null {
+  if (release.payload === null) return null;
+  const payload = JSON.parse(release.payload) as SubmissionPayload;
+  const made = payload.protection;
+  const dataset = standard.dataset(payload.datasetId);
+  if (!dataset) return 'no such dataset';
+  const now = dataset.protection;
+  if (now.k > made.k) return `k ${now.k} (it was made with ${made.k})`;
+  if (protectionRangeOf(now) > made.protectionRange) return `a protection range of ${protectionRangeOf(now)} (it was made with ${made.protectionRange})`;
+  const epsilon = now.differentialPrivacy?.epsilonPerRelease;
+  if (made.epsilon !== undefined && epsilon !== undefined && epsilon < made.epsilon) return `a privacy loss of at most ${epsilon} (it spends ${made.epsilon})`;
+  return null;
 }
