@@ -257,6 +257,15 @@ describe('member node: import of existing registers and export', () => {
     expect(removed.errors).toBeUndefined();
   });
 
+  it('stores her age band at the incident from the date of birth in the file: 17 before her 18th birthday, not 18 by the year difference', async () => {
+    const header = 'Код клиента;Пол;Дата рождения;Район;Дата инцидента;Дата обращения;Вид насилия;Обидчик;Согласие на услуги;Согласие на статистику';
+    const file = Buffer.from([header, 'AGEB-1;жен;10.09.2008;Вахдат;01.03.2026;02.03.2026;побои;муж;да;да'].join('\r\n'), 'utf8');
+    const job = await importFile(file, 'csv');
+    expect(job).toMatchObject({ status: 'validated', rowsValid: 1 });
+    await node.gql('mutation($id: ID!) { acceptImport(id: $id) { id } }', { id: job.id }, caseworker);
+    expect(await node.dataSource.query(`SELECT i.age_band FROM incidents i JOIN clients c ON c.id = i.client_id WHERE c.client_code = 'AGEB-1'`)).toEqual([{ age_band: 'Y12T17' }]);
+  });
+
   it('staged rows lost (an unlogged table after a database crash): the accept fails the job with IMPORT_STAGING_LOST, and the file can be uploaded again', async () => {
     const header = REGISTER_CSV.split('\r\n')[0];
     const file = Buffer.from([header, 'LOST-1;жен;1990;Вахдат;;;05.12.2025;06.12.2025;побои;муж;да;да;'].join('\r\n'), 'utf8');

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { KeyRing } from '../src/crypto/key-ring';
 import { legacySeal } from './utils/legacy-seal';
 import { generateHotlineConsultations, iterateRegister } from '@paivand/synthetic';
-import { currentStandard, DatasetDecl, latestRecordDate } from '@paivand/schema';
+import { currentStandard, DatasetDecl, latestRecordDate, STANDARD } from '@paivand/schema';
 import { ReleaseProjection } from '../src/releases/release-projection';
 import { ReleaseEntity } from '../src/releases/release.entity';
 import { ReleasesService } from '../src/releases/releases.service';
@@ -57,6 +57,26 @@ describe('member node: case register, roles, validation, encryption, access log'
     [caseworker, manager, admin] = await Promise.all([node.signIn('caseworker'), node.signIn('manager'), node.signIn('centre_admin')]);
   });
   afterAll(() => node.close());
+
+  it('counts an incident in her age band at its date from her date of birth: 17 until her birthday, not 18 by the year difference; a corrected date moves it', async () => {
+    const created = await node.gql(CREATE_CLIENT, { i: { ...validClient('BAND-17'), birthYear: 2008, dateOfBirth: '2008-09-10' } }, caseworker);
+    expect(created.errors).toBeUndefined();
+    const incident = {
+      clientCode: 'BAND-17', incidentDate: '2026-03-01', reportedDate: '2026-03-02', district: 'TJ-DU-SIN', violenceTypes: ['physical_assault'], perpetratorRelationship: 'mother_in_law', consent: { services: true, reporting: true },
+    };
+    const id = (await node.gql(RECORD_INCIDENT, { i: incident }, caseworker)).data?.recordIncident.id as string;
+    const band = async (): Promise<string | null> => (await node.dataSource.query('SELECT age_band FROM incidents WHERE id = $1', [id]))[0].age_band;
+    expect(await band()).toBe('Y12T17');
+    // what the release counts her in
+    const monthly = STANDARD.datasets.find((d) => d.id === 'incidents_monthly') as DatasetDecl;
+    const extracted = await node.dataSource.transaction((tx) => node.app.get(ReleaseProjection).extract(tx, TEST_CENTRE, 'incident', [monthly], '2026-03'));
+    const bands = extracted.rows.filter((r) => r.attributes.age_band === 'Y12T17' || r.attributes.age_band === 'Y18T24');
+    expect(bands.some((r) => r.attributes.age_band === 'Y12T17')).toBe(true);
+    // corrected to a date after her 18th birthday: the band follows
+    const moved = await node.gql('mutation($i: UpdateIncidentInput!) { updateIncident(input: $i) { id } }', { i: { id, incidentDate: '2026-09-10', reportedDate: '2026-09-11' } }, caseworker);
+    expect(moved.errors).toBeUndefined();
+    expect(await band()).toBe('Y18T24');
+  });
 
   it('reports health and tells UNAUTHENTICATED from FORBIDDEN', async () => {
     const res = await request(node.app.getHttpServer()).get('/health').expect(200);

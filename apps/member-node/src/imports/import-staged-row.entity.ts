@@ -91,4 +91,7 @@ export class ImportStagedRowEntity {
 
   @Column({ name: 'fingerprint', type: 'text' })
   fingerprint!: string;
+
+  @Column({ name: 'age_band', type: 'text', nullable: true })
+  ageBand!: string | null;
 }

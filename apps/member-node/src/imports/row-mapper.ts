@@ -1,4 +1,4 @@
-import { CaseRecordError, classifyViolence } from '@paivand/schema';
+import { ageBandOn, CaseRecordError, classifyViolence } from '@paivand/schema';
 import { FORMULA_CHARS } from '../exports/csv-writer';
 import { clientCodeOf, derivedIncidentCode, incidentBeforeBirth, incidentFingerprint } from '../register/fingerprint';
 import { ImportField } from './import-fields';
@@ -49,6 +49,8 @@ export interface StagedRow {
   reportedByOtherMember: boolean;
   narrative: string | null;
   fingerprint: string;
+  /** Her age band at the incident, from the row's date of birth or birth year (ageBandOn). */
+  ageBand: string;
 }
 
 /** Fields that take a default when their column is absent or the cell is empty. */
@@ -263,6 +265,7 @@ export class RowMapper {
         reportedByOtherMember: incident.reportedByOtherMember!,
         narrative: incident.narrative ?? null,
         fingerprint,
+        ageBand: ageBandOn({ birthYear: client.birthYear, dateOfBirth: client.dateOfBirth }, incidentDate!),
       },
       issues: [],
     };

@@ -14,7 +14,7 @@ const STAGED_COLUMNS = [
   'job_id', 'row_number', 'client_code', 'sex', 'birth_year', 'client_district', 'marital_status', 'migration_status', 'has_disability',
   'registered_on', 'full_name_enc', 'phone_enc', 'address_enc', 'date_of_birth_enc', 'client_notes_enc', 'incident_code', 'incident_date',
   'reported_date', 'incident_district', 'violence_types', 'violence_type', 'perpetrator_relationship', 'consent_services', 'consent_reporting',
-  'reported_by_other_member', 'narrative_enc', 'fingerprint', 'consent_given_on',
+  'reported_by_other_member', 'narrative_enc', 'fingerprint', 'consent_given_on', 'age_band',
 ] as const;
 
 const SPECIAL = /[\\\t\n\r]/;
@@ -89,7 +89,7 @@ export class StagingBuffer {
         r.violenceType
       }\t${r.perpetratorRelationship}\t${b(r.consentServices)}\t${b(r.consentReporting)}\t${b(r.reportedByOtherMember)}\t${this.sealed(sealed[e + 5])}\t${
         r.fingerprint
-      }\t${r.consentGivenOn ?? '\\N'}\n`;
+      }\t${r.consentGivenOn ?? '\\N'}\t${r.ageBand}\n`;
       // At most three UTF-8 bytes per UTF-16 unit.
       if (this.at + line.length * 3 > this.buf.length) {
         const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.at + line.length * 3));
@@ -356,10 +356,10 @@ export async function promoteStagedRows(
   const inserted = await tx.queryRunner!.query(
     `INSERT INTO incidents (id, centre_id, incident_code, client_id, incident_date, reported_date, district, violence_types, violence_type,
                             perpetrator_relationship, consent_services, consent_reporting, consent_given_on, reported_by_other_member, narrative_enc,
-                            fingerprint, import_job_id)
+                            fingerprint, import_job_id, age_band)
      SELECT ($3 || lpad(to_hex(s.row_number), 8, '0'))::uuid, $2, s.incident_code, c.id, s.incident_date, s.reported_date, s.incident_district, s.violence_types, s.violence_type,
             s.perpetrator_relationship, s.consent_services, s.consent_reporting, s.consent_given_on, s.reported_by_other_member, s.narrative_enc,
-            s.fingerprint, s.job_id
+            s.fingerprint, s.job_id, s.age_band
        FROM import_staged_rows s JOIN clients c ON c.centre_id = $2 AND c.client_code = s.client_code
       WHERE s.job_id = $1`,
     [jobId, centreId, ids.incident],

@@ -58,6 +58,10 @@ export class IncidentEntity {
   @Column({ name: 'narrative_enc', type: 'text', nullable: true })
   narrativeEnc!: string | null;
 
+  /** Her age band at the incident from her date of birth (ageBandOn), set where it is open; null: written before (IncidentAgeBand1765700000000). */
+  @Column({ name: 'age_band', type: 'text', nullable: true })
+  ageBand!: string | null;
+
   /** sha256(client code | incident date | violence type): what makes an import idempotent. */
   @Column({ type: 'text' })
   fingerprint!: string;

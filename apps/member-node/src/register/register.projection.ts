@@ -17,6 +17,8 @@ interface IncidentRow {
   birth_year: number | null;
   marital_status: string;
   migration_status: string;
+  /** The band stored with the incident (from her date of birth); absent or null: the year difference. */
+  age_band?: string | null;
 }
 
 /**
@@ -32,7 +34,7 @@ export class RegisterProjection {
   async incidents(centreId: string, fromDate: string, toDateExclusive: string, salt: Buffer = randomBytes(32)): Promise<ReportableRecord[]> {
     const rows: IncidentRow[] = await this.db.query(
       `SELECT i.client_id, to_char(i.reported_date, 'YYYY-MM-DD') AS reported_date, to_char(i.incident_date, 'YYYY-MM-DD') AS incident_date,
-              i.district, i.violence_type, i.perpetrator_relationship, i.consent_reporting, i.reported_by_other_member,
+              i.district, i.violence_type, i.perpetrator_relationship, i.consent_reporting, i.reported_by_other_member, i.age_band,
               c.sex, c.birth_year, c.marital_status, c.migration_status
          FROM incidents i JOIN clients c ON c.id = i.client_id
         WHERE i.centre_id = $1 AND i.reported_date >= $2 AND i.reported_date < $3`,
@@ -52,7 +54,7 @@ export function projectIncident(r: IncidentRow, salt: Buffer): ReportableRecord 
     reportedByOtherMember: r.reported_by_other_member,
     attributes: {
       sex: r.sex,
-      age_band: ageBandOf(age),
+      age_band: r.age_band ?? ageBandOf(age),
       district: r.district,
       violence_type: r.violence_type,
       perpetrator_relationship: r.perpetrator_relationship,

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
 import { DataSource, EntityManager, In } from 'typeorm';
-import { classifyViolence, ReferralDirection } from '@paivand/schema';
+import { ageBandOn, classifyViolence, ReferralDirection } from '@paivand/schema';
 import { AccessLogService } from '../access-log/access-log.service';
 import { Principal } from '../common/auth/principal';
 import { NodeError } from '../common/errors/node.error';
@@ -179,6 +179,7 @@ export class RegisterService {
               narrativeEnc: this.ring.seal(input.narrative, AAD.incidentNarrative, id),
               fingerprint,
               importJobId: null,
+              ageBand: this.ageBandAt(client, input.incidentDate),
             }),
           ),
         'DUPLICATE_INCIDENT',
@@ -215,6 +216,16 @@ export class RegisterService {
     let n = 2;
     while (taken.has(`${derived}-${n}`)) n++;
     return `${derived}-${n}`;
+  }
+
+  /**
+   * Her age band on `date` (ageBandOn): from her date of birth, opened here only for this and never kept,
+   * or her birth year without one. Stored with the incident, so that the releases' SQL, which cannot
+   * read the date of birth, need not take the year difference (a 17-year-old before her birthday is 17).
+   */
+  private ageBandAt(client: Pick<ClientEntity, 'id' | 'birthYear' | 'dateOfBirthEnc'>, date: string): string {
+    const dateOfBirth = client.dateOfBirthEnc ? this.ring.decrypt(client.dateOfBirthEnc, AAD.clientDateOfBirth, client.id) : undefined;
+    return ageBandOn({ birthYear: client.birthYear ?? undefined, dateOfBirth }, date);
   }
 
   /** Only the fields given change; the access log names which fields, never their values. */
@@ -296,6 +307,11 @@ export class RegisterService {
         changed.push('narrative');
       }
       await this.checkDates(tx, incident, input);
+      // her age band at the incident follows its date and whose it is
+      if (changed.includes('clientCode') || changed.includes('incidentDate')) {
+        const owner = await clients.findOneOrFail({ select: { id: true, birthYear: true, dateOfBirthEnc: true }, where: { id: incident.clientId } });
+        incident.ageBand = this.ageBandAt(owner, incident.incidentDate);
+      }
       if (changed.length > 0) {
         // what makes it "the same incident" (client, date, type) changed: its fingerprint follows
         if (changed.some((f) => f === 'clientCode' || f === 'incidentDate' || f === 'violenceTypes')) {

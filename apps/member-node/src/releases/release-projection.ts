@@ -47,6 +47,17 @@ const AGE_BUCKETS = ((): { thresholds: readonly number[]; codes: readonly string
   return { thresholds: [...banded.map((c) => Number(c.min)), Number(banded[banded.length - 1].max) + 1], codes: banded.map((c) => c.code) };
 })();
 
+/**
+ * SQL of an incident's age band: the band stored with it (`stored`, computed from her date of birth
+ * where it was open: ageBandOn), else the year difference (`ageBandSql`), for rows written before it
+ * was stored. As a bucket number (AGE_BUCKETS) or the code, as ageBandSql gives it.
+ */
+function storedAgeBandSql(stored: string, yearOfEvent: string, birthYear: string): string {
+  if (!AGE_BUCKETS) return `coalesce(${stored}, ${ageBandSql(yearOfEvent, birthYear)})`;
+  // a stored UNK (or a code not among the bounded bands) is no bucket: null, read as UNK
+  return `CASE WHEN ${stored} IS NULL THEN ${ageBandSql(yearOfEvent, birthYear)} ELSE array_position(ARRAY[${AGE_BUCKETS.codes.map(quote).join(', ')}]::text[], ${stored}) END`;
+}
+
 /** SQL of the age band at a date, from the codelist (the same rule as `ageBandOf`): a bucket number (AGE_BUCKETS) or the code. */
 function ageBandSql(yearOfEvent: string, birthYear: string): string {
   const age = `(${yearOfEvent} - ${birthYear})`;
@@ -103,7 +114,7 @@ const UNIT_SQL: Partial<Record<DatasetUnit, UnitSql>> = {
     subject: 'c.id::text',
     attributes: {
       sex: 'c.sex',
-      age_band: ageBandSql('extract(year from i.incident_date)::int', 'c.birth_year'),
+      age_band: storedAgeBandSql('i.age_band', 'extract(year from i.incident_date)::int', 'c.birth_year'),
       district: 'i.district',
       violence_type: 'i.violence_type',
       perpetrator_relationship: 'i.perpetrator_relationship',

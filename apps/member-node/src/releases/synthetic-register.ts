@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { ageBandOn } from '@paivand/schema';
 import type { ConsultationRecord } from '@paivand/schema';
 import type { CaseBundle } from '@paivand/synthetic';
 import { AAD } from '../crypto/encrypted-columns';
@@ -45,13 +46,14 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
         const col = (i: number): unknown[] => incidents.map((r) => r[i]);
         await tx.query(
           `INSERT INTO incidents (id, centre_id, incident_code, client_id, incident_date, reported_date, district, violence_types, violence_type,
-                                  perpetrator_relationship, consent_services, consent_reporting, consent_given_on, reported_by_other_member, narrative_enc, fingerprint)
+                                  perpetrator_relationship, consent_services, consent_reporting, consent_given_on, reported_by_other_member, narrative_enc, fingerprint,
+                                  age_band)
            SELECT u.id, u.centre_id, u.code, u.client_id, u.incident_date, u.reported_date, u.district, string_to_array(u.types, ','), u.violence_type,
-                  u.perp, u.cs, u.cr, u.given, u.other, u.narrative, u.fp
+                  u.perp, u.cs, u.cr, u.given, u.other, u.narrative, u.fp, u.age_band
              FROM unnest($1::uuid[], $2::text[], $3::text[], $4::uuid[], $5::date[], $6::date[], $7::text[], $8::text[], $9::text[],
-                         $10::text[], $11::bool[], $12::bool[], $13::date[], $14::bool[], $15::text[], $16::text[])
-                  AS u(id, centre_id, code, client_id, incident_date, reported_date, district, types, violence_type, perp, cs, cr, given, other, narrative, fp)`,
-          Array.from({ length: 16 }, (_, i) => col(i)),
+                         $10::text[], $11::bool[], $12::bool[], $13::date[], $14::bool[], $15::text[], $16::text[], $17::text[])
+                  AS u(id, centre_id, code, client_id, incident_date, reported_date, district, types, violence_type, perp, cs, cr, given, other, narrative, fp, age_band)`,
+          Array.from({ length: 17 }, (_, i) => col(i)),
         );
       }
       if (services.length > 0) {
@@ -116,6 +118,7 @@ export async function fillSyntheticRegister(db: DataSource, ring: KeyRing, centr
       i.reportedByOtherMember,
       ring.seal(i.narrative, AAD.incidentNarrative, incidentId),
       fp,
+      ageBandOn({ birthYear: c.birthYear ?? undefined, dateOfBirth: c.dateOfBirth ?? undefined }, i.incidentDate),
     ]);
     result.incidents++;
     for (const s of b.services) {
