@@ -578,8 +578,12 @@ export class StatisticsService {
       } else if (plan.kind === 'revision') {
         // against every version served before (a revision that undoes part of the last one would otherwise show the first's difference)
         const earlier: { value: Float64Array; changedMembers: Int32Array }[] = [];
-        for (const v of servedAll.filter((r) => r.period === p)) {
+        const servedHere = servedAll.filter((r) => r.period === p);
+        // the table served last, as it was: kept for the case no pattern protects the revision
+        let lastServed: { value: Float64Array; contributors: Int32Array } = { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
+        for (const v of servedHere) {
           const old = (await StatisticsService.combined(tx, L, v.ids)).get(p);
+          if (old) lastServed = old;
           earlier.push({ value: old?.value ?? new Float64Array(L.total).fill(Number.NaN), changedMembers: await StatisticsService.changedMembers(tx, L, v.ids, plan.ids) });
         }
         let revised: ProtectedTable | undefined;
@@ -595,10 +599,8 @@ export class StatisticsService {
           // No pattern protects the revision: the table served last stays served, as it was (it tells nobody
           // anything new), and no version is recorded, so the revision is tried again once members send more.
           // Serving every cell hidden instead recorded them all as served hidden, which kept the period blank for good.
-          const last = servedAll.filter((r) => r.period === p).at(-1) as (typeof servedAll)[number];
-          const old = (await StatisticsService.combined(tx, L, last.ids)).get(p) ?? { value: new Float64Array(L.total).fill(Number.NaN), contributors: new Int32Array(L.total) };
-          table = protectCombined(L, old.value, old.contributors, minContributors, hidden);
-          this.log.warn(`no protection found for the revision of ${dataset.id} ${p}: the table served before (version ${last.version}) stays`);
+          table = protectCombined(L, lastServed.value, lastServed.contributors, minContributors, hidden);
+          this.log.warn(`no protection found for the revision of ${dataset.id} ${p}: the table served before (version ${servedHere[servedHere.length - 1].version}) stays`);
         }
       } else {
         table = protectCombined(L, t.value, t.contributors, minContributors, hidden);

@@ -119,13 +119,16 @@ function parseRecords(s: string, final: boolean, out: string[][], rows: number[]
   const tabIsBlank = delim !== TAB;
   let i = 0;
   let row = st.row;
+  // where the record being read starts: an incomplete one is left for the next chunk from there
+  let recordStart = 0;
+  let recordRow = row;
+  const stop = (): number => {
+    st.row = recordRow;
+    return recordStart;
+  };
   records: while (i < len) {
-    const recordStart = i;
-    const recordRow = row;
-    const stop = (): number => {
-      st.row = recordRow;
-      return recordStart;
-    };
+    recordStart = i;
+    recordRow = row;
     const fields: string[] = [];
     let size = 0;
     let lastQuoted = false;

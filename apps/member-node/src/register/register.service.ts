@@ -307,10 +307,11 @@ export class RegisterService {
         changed.push('narrative');
       }
       await this.checkDates(tx, incident, input);
-      // her age band at the incident follows its date and whose it is
+      // her age band at the incident follows its date and whose it is (her code is the fingerprint's, below)
       if (changed.includes('clientCode') || changed.includes('incidentDate')) {
-        const owner = await clients.findOneOrFail({ select: { id: true, birthYear: true, dateOfBirthEnc: true }, where: { id: incident.clientId } });
+        const owner = await clients.findOneOrFail({ select: { id: true, clientCode: true, birthYear: true, dateOfBirthEnc: true }, where: { id: incident.clientId } });
         incident.ageBand = this.ageBandAt(owner, incident.incidentDate);
+        clientCode = owner.clientCode;
       }
       if (changed.length > 0) {
         // what makes it "the same incident" (client, date, type) changed: its fingerprint follows
